@@ -1,0 +1,244 @@
+"""The `./cpts` command line: start, stop and inspect the back office, migrate and seed the base, run the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from schema.migrate import migrate as migrate_base
+from settings import ROOT, Settings, read_secrets, write_secrets
+from sync.base import Base, BaseNotFound
+from sync.bootstrap import Bootstrap, NotSetUp, bootstrap, connect, ensure_secrets
+from sync.client import NocoClient, NocoError, NocoUnreachable
+from sync.seed import SeedRefused, row_counts, seed
+from sync.server import ServerError, Service, start_app, start_nocodb, stop
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
+EXPECTED_ERRORS = (ServerError, NocoError, NocoUnreachable, NotSetUp, BaseNotFound, SeedRefused, ValueError)
+
+
+def fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        fail(str(exc))
+        raise
+
+
+def pid_file(config: Settings, name: str) -> Path:
+    return config.data_dir / "run" / f"{name}.pid"
+
+
+def progress(title: str, done: int, total: int) -> None:
+    if title:
+        typer.echo(f"  [{done + 1}/{total}] {title}…")
+
+
+def seed_demo(base: Base, size: str, force: bool) -> None:
+    from sync.demo import generate
+
+    typer.echo(f"Génération de la CPTS de démonstration ({size})…")
+    counts = seed(base, generate(size), force=force, progress=progress)
+    typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
+
+
+def announce_admin(config: Settings, setup: Bootstrap) -> None:
+    """Print the NocoDB admin login once, on the very first run."""
+    secrets = read_secrets(config.secrets_path)
+    if secrets.get("CPTS_ADMIN_SHOWN") or config.external_token:
+        return
+    typer.secho("\nPremier démarrage : compte administrateur NocoDB (affiché une seule fois) :", bold=True)
+    typer.echo(f"  adresse  : {config.nocodb_url}")
+    typer.echo(f"  e-mail   : {setup.admin_email}")
+    typer.echo(f"  mot de passe : {setup.admin_password}")
+    typer.echo(f"  (conservé dans {config.secrets_path}, lisible par vous seul)\n")
+    write_secrets(config.secrets_path, {**secrets, "CPTS_ADMIN_SHOWN": "1"})
+
+
+def start_all(config: Settings, demo: bool) -> list[Service]:
+    services: list[Service] = []
+    try:
+        secrets, first = ensure_secrets(config)
+        if not config.external_nocodb_url:
+            typer.echo(f"Démarrage de NocoDB sur {config.nocodb_url}…")
+            services.append(start_nocodb(config, secrets))
+        setup = bootstrap(config, secrets, first)
+        for line in setup.migration.lines():
+            typer.echo(f"  {line}")
+        if demo and not any(row_counts(setup.base).values()):
+            seed_demo(setup.base, "small", force=False)
+        announce_admin(config, setup)
+        typer.echo(f"Démarrage de l'application sur {config.app_url}…")
+        services.append(start_app(config, env={"CPTS_BASE_ID": setup.base.id}))
+    except BaseException:
+        for service in services:
+            stop(service.process.pid)
+        raise
+    return services
+
+
+@app.command()
+def up(
+    detach: Annotated[bool, typer.Option("--detach", help="Rendre la main une fois les serveurs prêts.")] = False,
+    no_demo: Annotated[bool, typer.Option("--no-demo", help="Ne pas charger la CPTS de démonstration.")] = False,
+) -> None:
+    """Démarre NocoDB et l'application (et prépare la base au premier lancement)."""
+    config = settings()
+    for name in ("nocodb", "app"):
+        if pid_file(config, name).exists():
+            fail(f"Une instance semble déjà lancée ({pid_file(config, name)}) : ./cpts down d'abord.")
+    try:
+        services = start_all(config, demo=not no_demo)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
+    if detach:
+        for service, name in zip(services[::-1], ("app", "nocodb"), strict=False):
+            pid_file(config, name).parent.mkdir(parents=True, exist_ok=True)
+            pid_file(config, name).write_text(str(service.process.pid))
+        typer.echo("Arrêt : ./cpts down")
+        return
+    typer.echo("Ctrl-C pour arrêter.")
+    wait_then_stop(services)
+
+
+def wait_then_stop(services: list[Service]) -> None:
+    """Block until Ctrl-C, SIGTERM or one server dies, then stop every server."""
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    while not done.wait(1.0):
+        dead = [s for s in services if s.process.poll() is not None]
+        if dead:
+            typer.secho(f"{dead[0].name} s'est arrêté (journal : {dead[0].log_path}).", fg=typer.colors.RED, err=True)
+            break
+    typer.echo("Arrêt…")
+    for service in reversed(services):
+        stop(service.process.pid)
+    typer.echo("Arrêté.")
+
+
+@app.command()
+def down() -> None:
+    """Arrête ce que `up --detach` a lancé."""
+    config = settings()
+    stopped = False
+    for name in ("app", "nocodb"):
+        path = pid_file(config, name)
+        if path.exists():
+            stopped |= stop(int(path.read_text().strip()))
+            path.unlink()
+    typer.echo("Arrêté." if stopped else "Rien à arrêter.")
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
+    """État de NocoDB, de l'application et de la base (nombre de lignes, écarts de schéma)."""
+    config = settings()
+    report = collect_status(config)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    nocodb, app_state = report["nocodb"], report["app"]
+    typer.echo(f"NocoDB       {nocodb['url']}  {'OK' if nocodb['healthy'] else 'ne répond pas'}  {nocodb['version']}")
+    typer.echo(f"Application  {app_state['url']}  {'OK' if app_state['healthy'] else 'ne répond pas'}")
+    if report["base"]:
+        typer.echo(f"Base         {report['base']['title']} ({report['base']['id']})")
+    for title, count in report["tables"].items():
+        typer.echo(f"  {title:<28} {count:>7}")
+    for line in report["drift"]:
+        typer.echo(f"Écart : {line}")
+    if report.get("error"):
+        typer.echo(report["error"])
+
+
+def collect_status(config: Settings) -> dict[str, Any]:
+    import httpx
+
+    probe = NocoClient(config.nocodb_url, retries=0)
+    healthy = probe.healthy()
+    try:
+        app_healthy = httpx.get(f"{config.app_url}/_stcore/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        app_healthy = False
+    report: dict[str, Any] = {
+        "nocodb": {"url": config.nocodb_url, "healthy": healthy, "version": probe.version() if healthy else None},
+        "app": {"url": config.app_url, "healthy": app_healthy},
+        "base": None,
+        "tables": {},
+        "drift": [],
+    }
+    probe.close()
+    if not healthy:
+        return report
+    try:
+        base = connect(config)
+        report["base"] = {"id": base.id, "title": base.title}
+        report["drift"] = [str(d) for d in migrate_base(base.client, base.id, apply=False).drift]
+        report["tables"] = row_counts(base)
+    except EXPECTED_ERRORS as exc:
+        report["error"] = str(exc)
+    return report
+
+
+@app.command()
+def migrate() -> None:
+    """Met la base en conformité avec le schéma (ajoute ce qui manque, ne supprime rien)."""
+    try:
+        base = connect(settings())
+        report = migrate_base(base.client, base.id)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command(name="seed")
+def seed_command(
+    demo: Annotated[bool, typer.Option("--demo", help="Charger la CPTS de démonstration.")] = False,
+    size: Annotated[str, typer.Option("--size", help="small (≈400 patients) ou large (50 000).")] = "small",
+    force: Annotated[bool, typer.Option("--force", help="Vider une base non vide avant de la remplir.")] = False,
+) -> None:
+    """Remplit une base vide avec la CPTS de démonstration."""
+    if not demo:
+        fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
+    if size not in ("small", "large"):
+        fail("--size doit valoir small ou large.")
+    try:
+        seed_demo(connect(settings()), size, force)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def test(ctx: typer.Context) -> None:
+    """Lance tous les tests (arguments passés à pytest)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = subprocess.call([sys.executable, "-m", "pytest", *ctx.args], cwd=ROOT, env=env)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

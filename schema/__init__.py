@@ -1,0 +1,1 @@
+"""The NocoDB base as code: record models, table specs and the migration."""

@@ -1,0 +1,144 @@
+"""How a record attribute maps to a NocoDB field: its French title, its kind and its options.
+
+A record model (see `schema.models`) declares each attribute with `column(...)`; the table spec
+and the migration read these declarations back, so the models are the one description of the base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+
+class Kind(StrEnum):
+    """NocoDB's field types (`uidt`) that the base uses."""
+
+    TEXT = "SingleLineText"
+    LONG_TEXT = "LongText"
+    NUMBER = "Number"
+    DECIMAL = "Decimal"
+    CURRENCY = "Currency"
+    CHECKBOX = "Checkbox"
+    SELECT = "SingleSelect"
+    MULTI_SELECT = "MultiSelect"
+    DATE = "Date"
+    DATETIME = "DateTime"
+    EMAIL = "Email"
+    PHONE = "PhoneNumber"
+    LINK = "Links"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a NocoDB table, as the spec wants it."""
+
+    attr: str
+    title: str
+    kind: Kind
+    options: tuple[str, ...] = ()
+    target: str | None = None  # for links: the title of the table pointed to
+    unique: bool = False
+    description: str = ""
+
+
+def column(
+    title: str,
+    kind: Kind,
+    *,
+    options: tuple[str, ...] = (),
+    target: str | None = None,
+    unique: bool = False,
+    description: str = "",
+    default: Any = None,
+    **constraints: Any,
+) -> Any:
+    """Declare a record attribute stored in the NocoDB field `title` of the given kind.
+
+    Links (`Kind.LINK`) point to one record of `target` (a many-to-one link, picked in the grid).
+    Extra keyword arguments are pydantic constraints (`pattern`, `ge`, `max_length`, ...).
+    """
+    extra = {
+        "nocodb": {
+            "title": title,
+            "kind": kind.value,
+            "options": list(options),
+            "target": target,
+            "unique": unique,
+            "description": description,
+        }
+    }
+    factory = list if kind is Kind.MULTI_SELECT and default is None else None
+    if factory is not None:
+        return Field(default_factory=factory, json_schema_extra=extra, **constraints)
+    return Field(default=default, json_schema_extra=extra, **constraints)
+
+
+class Record(BaseModel):
+    """Base of the record models: one row of a NocoDB table, with English attributes."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, str_strip_whitespace=True)
+
+    id: int | None = None  # NocoDB's `Id`, None for a record not yet written
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _known_options(cls, value: Any, info: ValidationInfo) -> Any:
+        """A select field only takes the options of the spec."""
+        options = cls.options().get(str(info.field_name))
+        if options and value is not None:
+            for item in value if isinstance(value, list) else [value]:
+                if item not in options:
+                    raise ValueError(f"« {item} » n'est pas une option ({', '.join(options)})")
+        return value
+
+    @classmethod
+    @cache
+    def options(cls) -> dict[str, tuple[str, ...]]:
+        """The allowed options of each select attribute."""
+        return {spec.attr: spec.options for spec in cls.fields() if spec.options}
+
+    @classmethod
+    def fields(cls) -> list[FieldSpec]:
+        """The NocoDB fields of this record, in declaration order."""
+        specs = []
+        for attr, info in cls.model_fields.items():
+            extra = info.json_schema_extra
+            if not isinstance(extra, dict) or "nocodb" not in extra:
+                continue
+            meta = extra["nocodb"]
+            specs.append(
+                FieldSpec(
+                    attr=attr,
+                    title=meta["title"],
+                    kind=Kind(meta["kind"]),
+                    options=tuple(meta["options"]),
+                    target=meta["target"],
+                    unique=meta["unique"],
+                    description=meta["description"],
+                )
+            )
+        return specs
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One NocoDB table: its French title, its English key and the record model of its rows."""
+
+    key: str
+    title: str
+    model: type[Record]
+    description: str = ""
+
+    @property
+    def fields(self) -> list[FieldSpec]:
+        return self.model.fields()
+
+    def field(self, attr: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.attr == attr:
+                return spec
+        raise KeyError(f"{self.title} has no attribute {attr!r}")

@@ -1,0 +1,275 @@
+"""The CPTS base: one record model per NocoDB table (French titles, English attributes).
+
+Options of select fields are listed here once; code compares against these constants, never
+against string literals typed elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from schema.fields import Kind, Record, TableSpec, column
+
+RPPS_PATTERN = r"^\d{11}$"
+INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
+PATIENT_CODE_PATTERN = r"^P-\d{6}$"
+
+# Professions of the RPPS/ADELI directory (code → label), then the non-RPPS members of a CPTS.
+RPPS_PROFESSIONS: dict[str, str] = {
+    "10": "Médecin",
+    "21": "Pharmacien",
+    "40": "Chirurgien-dentiste",
+    "50": "Sage-femme",
+    "60": "Infirmier",
+    "70": "Masseur-kinésithérapeute",
+    "80": "Pédicure-podologue",
+    "91": "Orthophoniste",
+    "92": "Orthoptiste",
+    "94": "Ergothérapeute",
+    "95": "Diététicien",
+    "96": "Psychomotricien",
+}
+PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", "Autre")
+GP_SPECIALTY = "Médecine générale"
+PRACTICE_MODES = ("Libéral", "Salarié", "Mixte")
+STRUCTURES = ("Cabinet", "MSP", "Centre de santé", "Hôpital", "Clinique", "Pharmacie", "Autre")
+POPULATIONS = ("Tous", "ALD", "70 ans et plus", "Enfants", "C2S/AME", "Sortie d'hospitalisation")
+LANGUAGES = ("Anglais", "Arabe", "Espagnol", "Portugais", "Italien", "Allemand", "Chinois", "Russe", "Roumain")
+
+SEXES = ("Femme", "Homme")
+REQUEST_SOURCES = ("Téléphone", "Formulaire", "Mairie", "CPAM", "Hôpital", "Partenaire")
+FRAGILITIES = ("ALD", "70 ans et plus", "C2S/AME", "Sortie d'hospitalisation", "Handicap", "Isolement")
+PATIENT_WAITING, PATIENT_PROPOSED, PATIENT_FOUND, PATIENT_DROPPED, PATIENT_CLOSED = PATIENT_STATUSES = (
+    "En attente",
+    "Proposé",
+    "MT trouvé",
+    "Sans suite",
+    "Clos",
+)
+PROPOSAL_STATUSES = ("Proposée", "Acceptée", "Refusée", "Expirée")
+
+PATHWAY_CATEGORIES = ("Dépistage organisé", "Pathologie chronique", "Santé des femmes")
+PATHWAY_SEXES = ("Tous", "Femmes", "Hommes")
+ENROLMENT_STATUSES = ("Active", "Terminée", "Sortie")
+
+ACI_MISSIONS = (
+    "1a. Accès à un médecin traitant",
+    "1b. Soins non programmés",
+    "2. Parcours pluriprofessionnels",
+    "3. Prévention",
+    "4. Crises sanitaires graves",
+    "5. Qualité et pertinence des soins",
+    "6. Accompagnement des professionnels",
+)
+ACTION_NOT_STARTED, ACTION_IN_PROGRESS, ACTION_DONE, ACTION_SUSPENDED = ACTION_STATUSES = (
+    "Non démarrée",
+    "En cours",
+    "Terminée",
+    "Suspendue",
+)
+INDICATOR_KINDS = ("Action", "Résultat")
+INDICATOR_SOURCES = ("Manuel", "Calculé")
+
+
+class Member(Record):
+    last_name: str | None = column("Nom", Kind.TEXT)
+    first_name: str | None = column("Prénom", Kind.TEXT)
+    profession: str | None = column("Profession", Kind.SELECT, options=PROFESSIONS)
+    specialty: str | None = column("Spécialité", Kind.TEXT, description="Ex. Médecine générale, Gynécologie")
+    rpps: str | None = column("RPPS", Kind.TEXT, unique=True, pattern=RPPS_PATTERN, description="11 chiffres")
+    practice_mode: str | None = column("Mode d'exercice", Kind.SELECT, options=PRACTICE_MODES)
+    structure: str | None = column("Structure", Kind.SELECT, options=STRUCTURES)
+    structure_name: str | None = column("Nom de la structure", Kind.TEXT)
+    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN)
+    address: str | None = column("Adresse", Kind.TEXT)
+    phone: str | None = column("Téléphone", Kind.PHONE)
+    email: str | None = column("Email", Kind.EMAIL)
+    member_since: date | None = column("Membre depuis", Kind.DATE)
+    dues_paid_year: int | None = column("Cotisation payée pour", Kind.NUMBER, ge=2000, le=2100)
+    active: bool = column("Actif", Kind.CHECKBOX, default=True)
+    accepts_new_patients: bool = column("Accepte de nouveaux patients MT", Kind.CHECKBOX, default=False)
+    available_from: date | None = column("Disponible à partir du", Kind.DATE)
+    monthly_capacity: int | None = column("Capacité mensuelle", Kind.NUMBER, ge=0)
+    populations_accepted: list[str] = column("Populations acceptées", Kind.MULTI_SELECT, options=POPULATIONS)
+    home_visits: bool = column("Visites à domicile", Kind.CHECKBOX, default=False)
+    cpts_referrals_only: bool = column("Uniquement patients orientés par la CPTS", Kind.CHECKBOX, default=False)
+    languages: list[str] = column("Langues", Kind.MULTI_SELECT, options=LANGUAGES)
+
+
+class Patient(Record):
+    code: str | None = column("Code", Kind.TEXT, unique=True, pattern=PATIENT_CODE_PATTERN)
+    last_name: str | None = column("Nom", Kind.TEXT)
+    first_name: str | None = column("Prénom", Kind.TEXT)
+    birth_date: date | None = column("Date de naissance", Kind.DATE)
+    sex: str | None = column("Sexe", Kind.SELECT, options=SEXES)
+    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN)
+    phone: str | None = column("Téléphone", Kind.PHONE)
+    request_date: date | None = column("Date de la demande", Kind.DATE)
+    source: str | None = column("Source", Kind.SELECT, options=REQUEST_SOURCES)
+    fragilities: list[str] = column("Fragilités", Kind.MULTI_SELECT, options=FRAGILITIES)
+    reduced_mobility: bool = column("Mobilité réduite", Kind.CHECKBOX, default=False)
+    status: str | None = column("Statut", Kind.SELECT, options=PATIENT_STATUSES)
+    gp: int | None = column("Médecin traitant", Kind.LINK, target="Membres")
+    found_date: date | None = column("Date MT trouvé", Kind.DATE)
+    closed_date: date | None = column("Date de clôture", Kind.DATE)
+    consent: bool = column("Consent à être orienté", Kind.CHECKBOX, default=False)
+    objection: bool = column("Opposition au partage", Kind.CHECKBOX, default=False)
+    notes: str | None = column("Notes", Kind.LONG_TEXT)
+
+
+class Proposal(Record):
+    reference: str | None = column("Référence", Kind.TEXT)
+    patient: int | None = column("Patient", Kind.LINK, target="Patients")
+    gp: int | None = column("Médecin", Kind.LINK, target="Membres")
+    rank: int | None = column("Rang", Kind.NUMBER, ge=1)
+    proposed_on: date | None = column("Date", Kind.DATE)
+    status: str | None = column("Statut", Kind.SELECT, options=PROPOSAL_STATUSES)
+    refusal_reason: str | None = column("Motif de refus", Kind.TEXT)
+
+
+class Pathway(Record):
+    name: str | None = column("Nom", Kind.TEXT, unique=True)
+    category: str | None = column("Catégorie", Kind.SELECT, options=PATHWAY_CATEGORIES)
+    sex: str | None = column("Public", Kind.SELECT, options=PATHWAY_SEXES)
+    min_age: int | None = column("Âge minimum", Kind.NUMBER, ge=0)
+    max_age: int | None = column("Âge maximum", Kind.NUMBER, ge=0)
+    description: str | None = column("Description", Kind.LONG_TEXT)
+    active: bool = column("Actif", Kind.CHECKBOX, default=True)
+
+
+class PathwayStep(Record):
+    title: str | None = column("Titre", Kind.TEXT)
+    pathway: int | None = column("Parcours", Kind.LINK, target="Parcours")
+    order: int | None = column("Ordre", Kind.NUMBER, ge=1)
+    level: int | None = column("Niveau", Kind.NUMBER, ge=1, le=3)
+    profession: str | None = column("Profession", Kind.SELECT, options=PROFESSIONS)
+    interval_months: int | None = column("Intervalle (mois)", Kind.NUMBER, ge=0)
+    min_age: int | None = column("Âge minimum", Kind.NUMBER, ge=0)
+    max_age: int | None = column("Âge maximum", Kind.NUMBER, ge=0)
+    sex: str | None = column("Public", Kind.SELECT, options=PATHWAY_SEXES)
+    condition: str | None = column("Condition", Kind.TEXT)
+    description: str | None = column("Description", Kind.LONG_TEXT)
+
+
+class PathwayMember(Record):
+    role: str | None = column("Niveau ou rôle", Kind.TEXT)
+    member: int | None = column("Membre", Kind.LINK, target="Membres")
+    pathway: int | None = column("Parcours", Kind.LINK, target="Parcours")
+    level: int | None = column("Niveau", Kind.NUMBER, ge=1, le=3)
+
+
+class Enrolment(Record):
+    reference: str | None = column("Référence", Kind.TEXT)
+    patient: int | None = column("Patient", Kind.LINK, target="Patients")
+    pathway: int | None = column("Parcours", Kind.LINK, target="Parcours")
+    enrolled_on: date | None = column("Date d'inscription", Kind.DATE)
+    status: str | None = column("Statut", Kind.SELECT, options=ENROLMENT_STATUSES)
+    foot_grade: int | None = column("Grade podologique", Kind.NUMBER, ge=0, le=3)
+    notes: str | None = column("Notes", Kind.LONG_TEXT)
+
+
+class StepDone(Record):
+    reference: str | None = column("Référence", Kind.TEXT)
+    enrolment: int | None = column("Inscription", Kind.LINK, target="Inscriptions")
+    step: int | None = column("Étape", Kind.LINK, target="Étapes de parcours")
+    done_on: date | None = column("Date", Kind.DATE)
+
+
+class Action(Record):
+    title: str | None = column("Titre", Kind.TEXT)
+    number: int | None = column("Numéro", Kind.NUMBER, ge=1)
+    mission: str | None = column("Mission ACI", Kind.SELECT, options=ACI_MISSIONS)
+    pilot: int | None = column("Pilote", Kind.LINK, target="Membres")
+    status: str | None = column("Statut", Kind.SELECT, options=ACTION_STATUSES)
+    start_date: date | None = column("Début", Kind.DATE)
+    due_date: date | None = column("Échéance", Kind.DATE)
+    budget: Decimal | None = column("Budget", Kind.CURRENCY, ge=0)
+    progress: int | None = column("Avancement (%)", Kind.NUMBER, ge=0, le=100)
+    description: str | None = column("Description", Kind.LONG_TEXT)
+
+
+class Milestone(Record):
+    title: str | None = column("Titre", Kind.TEXT)
+    action: int | None = column("Action", Kind.LINK, target="Actions")
+    due_date: date | None = column("Échéance", Kind.DATE)
+    done: bool = column("Fait", Kind.CHECKBOX, default=False)
+    done_on: date | None = column("Date de réalisation", Kind.DATE)
+
+
+class Indicator(Record):
+    title: str | None = column("Titre", Kind.TEXT)
+    action: int | None = column("Action", Kind.LINK, target="Actions")
+    kind: str | None = column("Type", Kind.SELECT, options=INDICATOR_KINDS)
+    target: Decimal | None = column("Cible", Kind.DECIMAL)
+    value: Decimal | None = column("Valeur", Kind.DECIMAL)
+    unit: str | None = column("Unité", Kind.TEXT)
+    period: str | None = column("Période", Kind.TEXT)
+    source: str | None = column("Source", Kind.SELECT, options=INDICATOR_SOURCES)
+    computation: str | None = column("Calcul", Kind.TEXT, description="Clé du calcul automatique (source Calculé)")
+    comment: str | None = column("Commentaire", Kind.LONG_TEXT)
+
+
+class Commune(Record):
+    name: str | None = column("Commune", Kind.TEXT)
+    insee_code: str | None = column("Code INSEE", Kind.TEXT, unique=True, pattern=INSEE_PATTERN)
+    population: int | None = column("Population", Kind.NUMBER, ge=0)
+    department: str | None = column("Département", Kind.TEXT)
+    epci: str | None = column("EPCI", Kind.TEXT)
+
+
+class Setting(Record):
+    key: str | None = column("Paramètre", Kind.TEXT, unique=True)
+    value: str | None = column("Valeur", Kind.TEXT)
+    description: str | None = column("Description", Kind.LONG_TEXT)
+    to_check: bool = column("À vérifier", Kind.CHECKBOX, default=False)
+
+
+class AccessEntry(Record):
+    user: str | None = column("Utilisateur", Kind.TEXT)
+    at: datetime | None = column("Date", Kind.DATETIME)
+    what: str | None = column("Page ou commande", Kind.TEXT)
+    patient_count: int | None = column("Nombre de patients", Kind.NUMBER, ge=0)
+    patient_codes: str | None = column("Codes patients", Kind.LONG_TEXT)
+
+
+MEMBERS = TableSpec("members", "Membres", Member, "Professionnels et structures adhérents")
+PATIENTS = TableSpec("patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)")
+PROPOSALS = TableSpec("proposals", "Propositions", Proposal, "Médecins proposés aux patients")
+PATHWAYS = TableSpec("pathways", "Parcours", Pathway)
+PATHWAY_STEPS = TableSpec("pathway_steps", "Étapes de parcours", PathwayStep)
+PATHWAY_MEMBERS = TableSpec("pathway_members", "Intervenants de parcours", PathwayMember)
+ENROLMENTS = TableSpec("enrolments", "Inscriptions", Enrolment, "Patients inscrits dans un parcours")
+STEPS_DONE = TableSpec("steps_done", "Étapes réalisées", StepDone, "Dates des étapes réalisées par inscription")
+ACTIONS = TableSpec("actions", "Actions", Action, "Actions du projet de santé")
+MILESTONES = TableSpec("milestones", "Jalons", Milestone)
+INDICATORS = TableSpec("indicators", "Indicateurs", Indicator)
+TERRITORY = TableSpec("territory", "Territoire", Commune, "Communes couvertes par la CPTS")
+SETTINGS = TableSpec("settings", "Paramètres", Setting)
+ACCESS_LOG = TableSpec("access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients")
+
+# In creation order: a table comes after the tables its links point to.
+TABLES: tuple[TableSpec, ...] = (
+    MEMBERS,
+    PATIENTS,
+    PROPOSALS,
+    PATHWAYS,
+    PATHWAY_STEPS,
+    PATHWAY_MEMBERS,
+    ENROLMENTS,
+    STEPS_DONE,
+    ACTIONS,
+    MILESTONES,
+    INDICATORS,
+    TERRITORY,
+    SETTINGS,
+    ACCESS_LOG,
+)
+
+
+def table(title_or_key: str) -> TableSpec:
+    """The table spec with this French title or English key."""
+    for spec in TABLES:
+        if title_or_key in (spec.title, spec.key):
+            return spec
+    raise KeyError(f"Table inconnue : {title_or_key}")

@@ -1,0 +1,228 @@
+"""A thin typed client for NocoDB's REST API, over httpx.
+
+Reads go through the v3 data API (pages of 1000 rows, a filter syntax that quotes values);
+bulk writes through the v2 data API (100 records a request, where v3 takes only 10);
+the schema through the v2 meta API (v3 meta lacks routes in the community edition).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import httpx
+
+PAGE_SIZE = 1000  # NocoDB's largest page
+WRITE_CHUNK = 100  # NocoDB's largest bulk write with an API token on v2
+RETRIES = 4
+RETRY_STATUSES = {500, 502, 503, 504}
+IDEMPOTENT = {"GET", "HEAD", "PATCH", "DELETE"}
+
+
+class NocoError(RuntimeError):
+    """NocoDB answered with an error: carries its status and its own message."""
+
+    def __init__(self, status: int, message: str, method: str = "", path: str = "") -> None:
+        self.status = status
+        self.message = message
+        super().__init__(f"NocoDB {status} sur {method} {path} : {message}")
+
+
+class NocoUnreachable(RuntimeError):
+    """NocoDB did not answer at all."""
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:500] or response.reason_phrase
+    if isinstance(body, dict):
+        for key in ("msg", "message", "error"):
+            if body.get(key):
+                return str(body[key])
+    return str(body)[:500]
+
+
+def quote(value: object) -> str:
+    """A value as NocoDB's v3 filter syntax reads it literally, whatever its characters."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    raise ValueError(f"Valeur impossible à filtrer (guillemets simples et doubles) : {text!r}")
+
+
+def clause(field: str, op: str, *args: object) -> str:
+    """One filter clause, e.g. clause("Statut", "eq", "En attente") -> ("Statut",eq,"En attente")."""
+    parts = [quote(field), op, *(quote(arg) for arg in args)]
+    return "(" + ",".join(parts) + ")"
+
+
+def all_of(*clauses: str) -> str:
+    return "~and".join(clauses)
+
+
+def any_of(*clauses: str) -> str:
+    return "~or".join(clauses)
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class NocoClient:
+    """One NocoDB server, authenticated by an API token (`xc-token`) or a login token (`xc-auth`)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        auth_token: str | None = None,
+        timeout: float = 60.0,
+        retries: int = RETRIES,
+    ) -> None:
+        headers = {}
+        if token:
+            headers["xc-token"] = token
+        if auth_token:
+            headers["xc-auth"] = auth_token
+        self.url = url.rstrip("/")
+        self.retries = retries
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> NocoClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send one request; retry with backoff on connection errors, and on 5xx when idempotent."""
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                sent = not isinstance(exc, httpx.ConnectError)
+                if last or (sent and method not in IDEMPOTENT):
+                    raise NocoUnreachable(f"NocoDB ne répond pas à {self.url} ({exc}).") from exc
+            else:
+                retry = response.status_code in RETRY_STATUSES and method in IDEMPOTENT
+                if not retry or last:
+                    if response.is_error:
+                        raise NocoError(response.status_code, _message(response), method, path)
+                    return response.json() if response.content else None
+            time.sleep(0.2 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    # -- server and users -------------------------------------------------------------------
+
+    def healthy(self) -> bool:
+        try:
+            return self._http.get("/api/v1/health", timeout=3).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def version(self) -> str:
+        return str(self.request("GET", "/api/v1/version").get("currentVersion", ""))
+
+    def sign_in(self, email: str, password: str) -> str:
+        """A login token for this user (raises NocoError 401 on a wrong password)."""
+        body = self.request("POST", "/api/v1/auth/user/signin", json={"email": email, "password": password})
+        return str(body["token"])
+
+    def create_api_token(self, description: str) -> str:
+        """A new API token of the signed-in user (needs a client built with `auth_token`)."""
+        return str(self.request("POST", "/api/v1/tokens", json={"description": description})["token"])
+
+    def set_invite_only_signup(self) -> None:
+        self.request("POST", "/api/v1/app-settings", json={"invite_only_signup": True})
+
+    # -- meta (v2) ---------------------------------------------------------------------------
+
+    def bases(self) -> list[dict[str, Any]]:
+        return list(self.request("GET", "/api/v2/meta/bases")["list"])
+
+    def create_base(self, title: str) -> dict[str, Any]:
+        return dict(self.request("POST", "/api/v2/meta/bases", json={"title": title}))
+
+    def delete_base(self, base_id: str) -> None:
+        self.request("DELETE", f"/api/v2/meta/bases/{base_id}")
+
+    def tables(self, base_id: str) -> list[dict[str, Any]]:
+        return list(self.request("GET", f"/api/v2/meta/bases/{base_id}/tables")["list"])
+
+    def table(self, table_id: str) -> dict[str, Any]:
+        """A table's meta data, with its columns."""
+        return dict(self.request("GET", f"/api/v2/meta/tables/{table_id}"))
+
+    def create_table(self, base_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return dict(self.request("POST", f"/api/v2/meta/bases/{base_id}/tables", json=body))
+
+    def add_column(self, table_id: str, body: dict[str, Any]) -> None:
+        self.request("POST", f"/api/v2/meta/tables/{table_id}/columns", json=body)
+
+    def update_column(self, column_id: str, body: dict[str, Any]) -> None:
+        self.request("PATCH", f"/api/v2/meta/columns/{column_id}", json=body)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def records(
+        self,
+        base_id: str,
+        table_id: str,
+        *,
+        where: str | None = None,
+        fields: Iterable[str] | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> list[dict[str, Any]]:
+        """Every record matching `where`, as {"Id": ..., title: value, ...}, read page by page."""
+        params: dict[str, Any] = {"pageSize": page_size}
+        if where:
+            params["where"] = where
+        if fields is not None:
+            params["fields"] = ",".join(fields)
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = self.request("GET", f"/api/v3/data/{base_id}/{table_id}/records", params={**params, "page": page})
+            rows.extend({"Id": record["id"], **record["fields"]} for record in body["records"])
+            if not body.get("next"):
+                return rows
+            page += 1
+
+    def count(self, base_id: str, table_id: str, *, where: str | None = None) -> int:
+        params = {"where": where} if where else None
+        return int(self.request("GET", f"/api/v3/data/{base_id}/{table_id}/count", params=params)["count"])
+
+    def insert(self, table_id: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows in chunks; if a chunk fails, delete what this call inserted, then raise."""
+        ids: list[int] = []
+        try:
+            for chunk in chunks(rows, WRITE_CHUNK):
+                created = self.request("POST", f"/api/v2/tables/{table_id}/records", json=list(chunk))
+                ids.extend(int(item["Id"]) for item in created)
+        except (NocoError, NocoUnreachable):
+            if ids:
+                self.delete(table_id, ids)
+            raise
+        return ids
+
+    def update(self, table_id: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Update rows (each with its "Id") in chunks. Updates are idempotent: a failed call can be re-run."""
+        for chunk in chunks(rows, WRITE_CHUNK):
+            self.request("PATCH", f"/api/v2/tables/{table_id}/records", json=list(chunk))
+
+    def delete(self, table_id: str, ids: Sequence[int]) -> None:
+        for chunk in chunks(list(ids), WRITE_CHUNK):
+            self.request("DELETE", f"/api/v2/tables/{table_id}/records", json=[{"Id": i} for i in chunk])

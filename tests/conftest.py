@@ -1,0 +1,68 @@
+"""Shared fixtures: one real NocoDB for the whole test session, one fresh base per test module."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from schema.migrate import migrate
+from settings import Settings
+from sync.base import Base
+from sync.bootstrap import Bootstrap, bootstrap, ensure_secrets
+from sync.client import NocoClient
+from sync.server import Service, free_port, start_nocodb, stop
+
+_base_numbers = itertools.count(1)
+
+
+@dataclass
+class Server:
+    settings: Settings
+    secrets: dict[str, str]
+    service: Service
+    setup: Bootstrap
+
+    @property
+    def url(self) -> str:
+        return self.settings.nocodb_url
+
+    def client(self) -> NocoClient:
+        return NocoClient(self.url, token=self.secrets["CPTS_API_TOKEN"])
+
+
+def settings_for(data_dir: Path) -> Settings:
+    """Settings of a throw-away instance: its own folder, free ports, nothing external."""
+    return replace(
+        Settings.from_env({}),
+        data_dir=data_dir,
+        nocodb_port=free_port(),
+        app_port=free_port(),
+    )
+
+
+@pytest.fixture(scope="session")
+def nocodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real NocoDB started for this test session on a free port, in a temporary folder."""
+    settings = settings_for(tmp_path_factory.mktemp("cpts-data"))
+    secrets, first = ensure_secrets(settings)
+    service = start_nocodb(settings, secrets)
+    try:
+        yield Server(settings, secrets, service, bootstrap(settings, secrets, first))
+    finally:
+        stop(service.process.pid)
+
+
+@pytest.fixture(scope="module")
+def base(nocodb: Server, request: pytest.FixtureRequest) -> Iterator[Base]:
+    """A fresh, migrated base for one test module."""
+    client = nocodb.client()
+    title = f"Test {request.module.__name__.rsplit('.', 1)[-1]} {next(_base_numbers)}"
+    created = client.create_base(title)
+    migrate(client, created["id"])
+    yield Base(client, created["id"], title)
+    client.delete_base(created["id"])
+    client.close()

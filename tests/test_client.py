@@ -1,0 +1,76 @@
+"""The thin NocoDB client against a real server: paging, chunked writes, filters, errors, retries."""
+
+from __future__ import annotations
+
+import pytest
+
+from schema.models import MEMBERS
+from sync.base import Base
+from sync.client import NocoClient, NocoError, NocoUnreachable, all_of, any_of, clause, quote
+from sync.server import free_port
+
+
+def members_table(base: Base) -> str:
+    return base.handle(MEMBERS).id
+
+
+def test_reads_every_page_and_writes_in_chunks(base: Base) -> None:
+    table = members_table(base)
+    ids = base.client.insert(table, [{"Nom": f"Membre {i:04d}"} for i in range(2350)])
+    assert len(ids) == len(set(ids)) == 2350
+    rows = base.client.records(base.id, table)
+    assert len(rows) == base.client.count(base.id, table) == 2350
+    assert {r["Nom"] for r in rows} == {f"Membre {i:04d}" for i in range(2350)}
+    small_pages = base.client.records(base.id, table, page_size=500, fields=["Nom"])
+    assert len(small_pages) == 2350
+    base.client.delete(table, ids)
+    assert base.client.count(base.id, table) == 0
+
+
+def test_filter_values_are_quoted(base: Base) -> None:
+    table = members_table(base)
+    tricky = ["Dr, (A)", 'Say "hello"', "zz)~or(Id,gt,0", "O'Brien", "plain"]
+    ids = base.client.insert(table, [{"Nom": name} for name in tricky])
+    for name in tricky:
+        found = base.client.records(base.id, table, where=clause("Nom", "eq", name))
+        assert [r["Nom"] for r in found] == [name]
+    both = base.client.records(
+        base.id, table, where=any_of(clause("Nom", "eq", "plain"), clause("Nom", "eq", "O'Brien"))
+    )
+    assert sorted(r["Nom"] for r in both) == ["O'Brien", "plain"]
+    assert (
+        base.client.count(base.id, table, where=all_of(clause("Nom", "eq", "plain"), clause("Actif", "eq", True))) == 0
+    )
+    base.client.delete(table, ids)
+
+
+def test_quote_refuses_what_it_cannot_express() -> None:
+    assert quote("a,b") == '"a,b"'
+    assert quote('a"b') == "'a\"b'"
+    with pytest.raises(ValueError, match="guillemets"):
+        quote("""a"b'c""")
+
+
+def test_a_failed_chunk_rolls_back_the_whole_insert(base: Base) -> None:
+    table = members_table(base)
+    before = base.client.count(base.id, table)
+    rows = [{"Nom": f"Ok {i}"} for i in range(150)] + [{"Nom": "Mauvais", "Profession": "Sorcier"}]
+    with pytest.raises(NocoError) as error:
+        base.client.insert(table, rows)
+    assert error.value.status == 400
+    assert "Sorcier" in error.value.message  # NocoDB's own message is carried
+    assert base.client.count(base.id, table) == before
+
+
+def test_errors_carry_nocodb_message(base: Base) -> None:
+    with pytest.raises(NocoError) as error:
+        base.client.table("no-such-table")
+    assert error.value.status == 404
+    assert "not found" in error.value.message
+
+
+def test_unreachable_server_is_retried_then_reported() -> None:
+    client = NocoClient(f"http://127.0.0.1:{free_port()}", retries=2)
+    with pytest.raises(NocoUnreachable, match="ne répond pas"):
+        client.bases()
+    assert not client.healthy()
