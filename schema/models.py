@@ -14,6 +14,7 @@ from schema.fields import Kind, Record, TableSpec, column
 RPPS_PATTERN = r"^\d{11}$"
 INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
 PATIENT_CODE_PATTERN = r"^P-\d{6}$"
+INSEE_HELP = "code INSEE de la commune, 5 caractères, ex. 92040 (pas le code postal)"
 
 # Professions of the RPPS/ADELI directory (code → label), then the non-RPPS members of a CPTS.
 RPPS_PROFESSIONS: dict[str, str] = {
@@ -81,7 +82,7 @@ class Member(Record):
     practice_mode: str | None = column("Mode d'exercice", Kind.SELECT, options=PRACTICE_MODES)
     structure: str | None = column("Structure", Kind.SELECT, options=STRUCTURES)
     structure_name: str | None = column("Nom de la structure", Kind.TEXT)
-    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN)
+    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN, description=INSEE_HELP)
     address: str | None = column("Adresse", Kind.TEXT)
     phone: str | None = column("Téléphone", Kind.PHONE)
     email: str | None = column("Email", Kind.EMAIL)
@@ -98,12 +99,12 @@ class Member(Record):
 
 
 class Patient(Record):
-    code: str | None = column("Code", Kind.TEXT, unique=True, pattern=PATIENT_CODE_PATTERN)
+    code: str | None = column("Code", Kind.TEXT, unique=True, pattern=PATIENT_CODE_PATTERN, description="ex. P-000123")
     last_name: str | None = column("Nom", Kind.TEXT)
     first_name: str | None = column("Prénom", Kind.TEXT)
     birth_date: date | None = column("Date de naissance", Kind.DATE)
     sex: str | None = column("Sexe", Kind.SELECT, options=SEXES)
-    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN)
+    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN, description=INSEE_HELP)
     phone: str | None = column("Téléphone", Kind.PHONE)
     request_date: date | None = column("Date de la demande", Kind.DATE)
     source: str | None = column("Source", Kind.SELECT, options=REQUEST_SOURCES)
@@ -212,7 +213,7 @@ class Indicator(Record):
 
 class Commune(Record):
     name: str | None = column("Commune", Kind.TEXT)
-    insee_code: str | None = column("Code INSEE", Kind.TEXT, unique=True, pattern=INSEE_PATTERN)
+    insee_code: str | None = column("Code INSEE", Kind.TEXT, unique=True, pattern=INSEE_PATTERN, description=INSEE_HELP)
     population: int | None = column("Population", Kind.NUMBER, ge=0)
     department: str | None = column("Département", Kind.TEXT)
     epci: str | None = column("EPCI", Kind.TEXT)

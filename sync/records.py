@@ -91,12 +91,16 @@ def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[
     try:
         return spec.model.model_validate(values), []
     except ValidationError as error:
-        titles = {f.attr: f.title for f in spec.fields}
+        fields = {f.attr: f for f in spec.fields}
         problems, bad = [], set()
         for item in error.errors():
             attr = str(item["loc"][0]) if item["loc"] else ""
             bad.add(attr)
-            problems.append(Problem(spec.title, values.get("id"), titles.get(attr, attr), french_reason(item)))
+            field = fields.get(attr)
+            reason = french_reason(item)
+            if field and field.description and item["type"] == "string_pattern_mismatch":
+                reason += f" ({field.description})"
+            problems.append(Problem(spec.title, values.get("id"), field.title if field else attr, reason))
         cleaned = {k: v for k, v in values.items() if k not in bad}  # emptied fields take their default
         return spec.model.model_validate(cleaned), problems
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import re
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from settings import ROOT, Settings
@@ -51,10 +52,19 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def throwaway_settings(data_dir: Path) -> Settings:
+    """Settings of a throw-away instance (tests, benchmarks): its own folder, free ports, nothing external."""
+    return replace(Settings.from_env({}), data_dir=data_dir, nocodb_port=free_port(), app_port=free_port())
+
+
 def log_tail(path: Path, lines: int = 30) -> str:
+    """The last lines of a server's log, without colour codes."""
     if not path.exists():
         return "(journal vide)"
-    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    text = ANSI_CODES.sub("", path.read_text(encoding="utf-8", errors="replace")).splitlines()
     return "\n".join(text[-lines:]) or "(journal vide)"
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 
@@ -14,7 +13,7 @@ from settings import Settings
 from sync.base import Base
 from sync.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from sync.client import NocoClient
-from sync.server import Service, free_port, start_nocodb, stop
+from sync.server import Service, start_nocodb, stop, throwaway_settings
 
 _base_numbers = itertools.count(1)
 
@@ -34,20 +33,10 @@ class Server:
         return NocoClient(self.url, token=self.secrets["CPTS_API_TOKEN"])
 
 
-def settings_for(data_dir: Path) -> Settings:
-    """Settings of a throw-away instance: its own folder, free ports, nothing external."""
-    return replace(
-        Settings.from_env({}),
-        data_dir=data_dir,
-        nocodb_port=free_port(),
-        app_port=free_port(),
-    )
-
-
 @pytest.fixture(scope="session")
 def nocodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A real NocoDB started for this test session on a free port, in a temporary folder."""
-    settings = settings_for(tmp_path_factory.mktemp("cpts-data"))
+    settings = throwaway_settings(tmp_path_factory.mktemp("cpts-data"))
     secrets, first = ensure_secrets(settings)
     service = start_nocodb(settings, secrets)
     try:

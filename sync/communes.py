@@ -1,0 +1,121 @@
+"""French communes from the public data of the npm package `@etalab/decoupage-administratif`.
+
+The package is installed with the Node side (`nocodb/node_modules`); its JSON files give every
+commune with its INSEE code, name, population, département, postcodes, and the intercommunalities
+(EPCI, and in the Métropole du Grand Paris the EPT) it belongs to. Read offline, once per process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "nocodb/node_modules/@etalab/decoupage-administratif/data"
+CURRENT_COMMUNE = "commune-actuelle"
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    insee_code: str
+    name: str
+    population: int
+    department: str
+    epci_code: str | None
+    epci_name: str | None
+    postcodes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Data:
+    communes: dict[str, CommuneInfo]
+    groups: dict[str, tuple[str, ...]]  # commune → INSEE codes of its EPT, else of its EPCI
+
+
+def load_communes(data_dir: Path | None = None) -> dict[str, CommuneInfo]:
+    """Every current commune (no delegated/associated ones, no Paris/Lyon/Marseille districts), by INSEE code."""
+    return dict(_data(_resolve(data_dir)).communes)
+
+
+def commune(insee_code: str) -> CommuneInfo:
+    """The commune with this INSEE code (e.g. "92040", "2A004")."""
+    info = _data(DEFAULT_DATA_DIR).communes.get(insee_code.strip().upper())
+    if info is None:
+        raise KeyError(f"Commune inconnue : code INSEE {insee_code!r}")
+    return info
+
+
+def neighbours(insee_code: str, limit: int) -> list[CommuneInfo]:
+    """Up to `limit` other communes close to this one, most populated first.
+
+    Close means: in the same EPT (Grand Paris) if the commune belongs to one, else in the same EPCI,
+    else (no intercommunality, e.g. some islands) in the same département.
+    """
+    data = _data(DEFAULT_DATA_DIR)
+    info = commune(insee_code)
+    if limit <= 0:
+        return []
+    codes = data.groups.get(info.insee_code, ())
+    others = [data.communes[code] for code in codes if code != info.insee_code and code in data.communes]
+    if not others:
+        others = [
+            other
+            for other in data.communes.values()
+            if other.department == info.department and other.insee_code != info.insee_code
+        ]
+    others.sort(key=lambda other: (-other.population, other.insee_code))
+    return others[:limit]
+
+
+def _resolve(data_dir: Path | None) -> Path:
+    return DEFAULT_DATA_DIR if data_dir is None else Path(data_dir).resolve()
+
+
+@lru_cache(maxsize=4)
+def _data(data_dir: Path) -> _Data:
+    communes_file = data_dir / "communes.json"
+    if not communes_file.is_file():
+        raise FileNotFoundError(
+            f"Données des communes introuvables ({communes_file}) : lancez ./cpts pour installer la partie Node."
+        )
+    epcis = _read_optional(data_dir / "epci.json")
+    epts = _read_optional(data_dir / "ept.json")
+    epci_of = {member["code"]: epci for epci in epcis for member in epci.get("membres", [])}
+    communes = {
+        raw["code"]: _commune_info(raw, epci_of.get(raw["code"]))
+        for raw in _read(communes_file)
+        if raw.get("type") == CURRENT_COMMUNE
+    }
+    return _Data(communes=communes, groups={**_groups(epcis), **_groups(epts)})
+
+
+def _commune_info(raw: dict[str, Any], epci: dict[str, Any] | None) -> CommuneInfo:
+    return CommuneInfo(
+        insee_code=raw["code"],
+        name=raw["nom"],
+        population=int(raw.get("population") or 0),
+        department=raw.get("departement", ""),
+        epci_code=epci["code"] if epci else None,
+        epci_name=epci["nom"] if epci else None,
+        postcodes=tuple(raw.get("codesPostaux", ())),
+    )
+
+
+def _groups(intercommunalities: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Each member commune → the INSEE codes of all the members of its intercommunality."""
+    groups = {}
+    for group in intercommunalities:
+        codes = tuple(member["code"] for member in group.get("membres", []))
+        groups.update(dict.fromkeys(codes, codes))
+    return groups
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _read_optional(path: Path) -> list[dict[str, Any]]:
+    return _read(path) if path.is_file() else []

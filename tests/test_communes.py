@@ -1,0 +1,78 @@
+"""French communes read offline from @etalab/decoupage-administratif."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sync.communes import CommuneInfo, commune, load_communes, neighbours
+
+
+def test_issy_les_moulineaux() -> None:
+    issy = commune("92040")
+    assert isinstance(issy, CommuneInfo)
+    assert (issy.name, issy.population, issy.department) == ("Issy-les-Moulineaux", 67669, "92")
+    assert issy.postcodes == ("92130",)
+    assert issy.epci_name == "Métropole du Grand Paris" and issy.epci_code
+
+
+def test_corsican_code() -> None:
+    ajaccio = commune("2A004")
+    assert ajaccio.name == "Ajaccio"
+    assert ajaccio.department == "2A"
+    assert ajaccio.population > 0
+
+
+def test_populations_from_the_domain_notes() -> None:
+    assert commune("94081").population == 93963
+    assert commune("86066").population == 31003
+    assert commune("05132").population == 2086
+
+
+def test_unknown_code_raises_a_french_key_error() -> None:
+    with pytest.raises(KeyError, match="Commune inconnue"):
+        commune("99999")
+
+
+def test_only_current_communes() -> None:
+    communes = load_communes()
+    assert "75056" in communes  # Paris
+    assert "75101" not in communes  # an arrondissement municipal
+    assert len(communes) > 34_000
+    assert all(code == info.insee_code for code, info in communes.items())
+
+
+def test_missing_data_says_how_to_install_it(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"\./cpts"):
+        load_communes(tmp_path)
+
+
+def test_neighbours_of_issy_are_in_grand_paris_seine_ouest() -> None:
+    found = neighbours("92040", 10)
+    names = [c.name for c in found]
+    assert names[0] == "Boulogne-Billancourt"
+    assert {"Meudon", "Vanves", "Sèvres", "Chaville"} <= set(names)
+    assert "Issy-les-Moulineaux" not in names
+    assert len(found) == 7  # the eight communes of the EPT, but Issy
+    populations = [c.population for c in found]
+    assert populations == sorted(populations, reverse=True)
+
+
+def test_neighbours_limit_and_determinism() -> None:
+    assert len(neighbours("92040", 3)) == 3
+    assert neighbours("92040", 0) == []
+    assert neighbours("2A004", 5) == neighbours("2A004", 5)
+
+
+def test_neighbours_in_an_epci() -> None:
+    ajaccio_area = neighbours("2A004", 50)
+    assert ajaccio_area and all(c.epci_name == commune("2A004").epci_name for c in ajaccio_area)
+
+
+def test_neighbours_fall_back_to_the_department() -> None:
+    sein = commune("29083")  # Île-de-Sein: in no EPCI
+    assert sein.epci_code is None
+    found = neighbours("29083", 3)
+    assert [c.department for c in found] == ["29", "29", "29"]
+    assert found[0].name == "Brest"

@@ -1,0 +1,99 @@
+"""Reading and writing records on a real NocoDB: normalisation, dtypes, invalid rows reported."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from schema.models import ACTIONS, MEMBERS, PATIENTS, Action, Member, Patient
+from sync import records
+from sync.base import Base
+
+
+@pytest.fixture(scope="module")
+def doctor(base: Base) -> int:
+    member = Member(
+        last_name="Martin",
+        first_name="Claire",
+        profession="Médecin",
+        specialty="Médecine générale",
+        rpps="10101010101",
+        member_since=date(2024, 1, 15),
+        populations_accepted=["ALD", "70 ans et plus"],
+        accepts_new_patients=True,
+        monthly_capacity=4,
+    )
+    return records.insert(base, MEMBERS, [member])[0]
+
+
+def test_round_trip_normalises_values(base: Base, doctor: int) -> None:
+    patient = Patient(
+        code="P-000001",
+        birth_date=date(1948, 5, 2),
+        fragilities=["ALD", "70 ans et plus"],
+        reduced_mobility=True,
+        status="MT trouvé",
+        gp=doctor,
+        found_date=date(2026, 3, 1),
+    )
+    records.insert(base, PATIENTS, [patient])
+    loaded = records.load(base, PATIENTS)
+    assert loaded.problems == []
+    (back,) = loaded.records
+    assert back.model_dump(exclude={"id"}) == patient.model_dump(exclude={"id"})
+    member = records.load(base, MEMBERS).records[0]
+    assert member.populations_accepted == ["ALD", "70 ans et plus"]
+    assert member.accepts_new_patients is True and member.home_visits is False
+
+
+def test_frame_has_proper_dtypes(base: Base, doctor: int) -> None:
+    records.insert(base, ACTIONS, [Action(number=1, title="Numéro unique MT", budget=Decimal("1500.50"), pilot=doctor)])
+    frame = records.load(base, ACTIONS).frame
+    assert str(frame["number"].dtype) == "Int64"
+    assert str(frame["pilot"].dtype) == "Int64" and frame["pilot"].iloc[0] == doctor
+    assert str(frame["budget"].dtype) == "Float64" and frame["budget"].iloc[0] == 1500.5
+    members = records.load(base, MEMBERS).frame
+    assert str(members["member_since"].dtype) == "datetime64[ns]"
+    assert members["member_since"].iloc[0] == pd.Timestamp("2024-01-15")
+    assert str(members["active"].dtype) == "boolean"
+    assert members["populations_accepted"].iloc[0] == ["ALD", "70 ans et plus"]
+
+
+def test_invalid_rows_typed_in_the_grid_are_reported_not_dropped(base: Base) -> None:
+    table_id = base.handle(MEMBERS).id
+    bad_id = base.client.insert(table_id, [{"Nom": "Saisie", "RPPS": "12345", "Capacité mensuelle": -3}])[0]
+    twin_id = base.client.insert(table_id, [{"Nom": "Doublon", "RPPS": "10101010101"}])[0]
+    loaded = records.load(base, MEMBERS)
+    assert bad_id in {r.id for r in loaded.records}  # the row is kept
+    found = {(p.table, p.id, p.field) for p in loaded.problems}
+    assert ("Membres", bad_id, "RPPS") in found
+    assert ("Membres", bad_id, "Capacité mensuelle") in found
+    assert ("Membres", twin_id, "RPPS") in found
+    message = next(str(p) for p in loaded.problems if p.id == bad_id and p.field == "RPPS")
+    assert message == f"Membres, ligne Id {bad_id}, champ « RPPS » : « 12345 » n'a pas le format attendu (11 chiffres)"
+    kept = next(r for r in loaded.records if r.id == bad_id)
+    assert kept.rpps is None and kept.last_name == "Saisie"
+    base.client.delete(table_id, [bad_id, twin_id])
+
+
+def test_models_refuse_bad_input_before_any_write() -> None:
+    with pytest.raises(ValidationError, match="rpps"):
+        Member(last_name="X", rpps="123")
+    with pytest.raises(ValidationError, match="n'est pas une option"):
+        Patient(code="P-000009", fragilities=["ALD", "Inconnue"])
+    with pytest.raises(ValidationError):
+        Patient(code="123")
+
+
+def test_update_writes_back(base: Base) -> None:
+    loaded = records.load(base, PATIENTS)
+    patient = loaded.records[0].model_copy(
+        update={"status": "Clos", "closed_date": date(2026, 11, 1), "fragilities": []}
+    )
+    records.update(base, PATIENTS, [patient])
+    again = records.load(base, PATIENTS).records[0]
+    assert (again.status, again.closed_date, again.fragilities) == ("Clos", date(2026, 11, 1), [])

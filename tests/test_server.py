@@ -1,0 +1,77 @@
+"""Starting NocoDB and its faults: busy port, a server that dies at start, secrets, invite-only sign-up."""
+
+from __future__ import annotations
+
+import socket
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from settings import Settings, read_secrets
+from sync.bootstrap import ensure_secrets
+from sync.server import ServerError, free_port, log_tail, start_nocodb, throwaway_settings
+from tests.conftest import Server
+
+
+def test_busy_port_gives_a_clear_message(tmp_path: Path) -> None:
+    settings = throwaway_settings(tmp_path)
+    secrets, _ = ensure_secrets(settings)
+    with socket.socket() as sock:
+        sock.bind((settings.host, 0))
+        sock.listen()
+        busy = replace(settings, nocodb_port=sock.getsockname()[1])
+        with pytest.raises(ServerError) as error:
+            start_nocodb(busy, secrets)
+    message = str(error.value)
+    assert f"Le port {busy.nocodb_port} (NocoDB) est déjà utilisé" in message
+    assert "CPTS_NOCODB_PORT" in message
+
+
+def test_nocodb_that_fails_to_start_shows_its_log(tmp_path: Path) -> None:
+    settings = replace(throwaway_settings(tmp_path), nocodb_db="pg://127.0.0.1:1?u=cpts&p=cpts&d=cpts")
+    secrets, _ = ensure_secrets(settings)
+    with pytest.raises(ServerError) as error:
+        start_nocodb(settings, secrets, timeout=120)
+    message = str(error.value)
+    assert "NocoDB s'est arrêté au démarrage" in message
+    assert "ECONNREFUSED 127.0.0.1:1" in message  # the tail of NocoDB's own log
+    assert "\x1b[" not in message
+
+
+def test_secrets_are_generated_once_with_mode_600(tmp_path: Path) -> None:
+    settings = throwaway_settings(tmp_path)
+    first, created = ensure_secrets(settings)
+    again, created_again = ensure_secrets(settings)
+    assert created and not created_again
+    assert first == again
+    assert stat.S_IMODE(settings.secrets_path.stat().st_mode) == 0o600
+    password = first["CPTS_ADMIN_PASSWORD"]
+    assert len(password) >= 8 and any(c.isupper() for c in password) and any(c.isdigit() for c in password)
+    settings.secrets_path.chmod(0o644)
+    ensure_secrets(settings)
+    assert stat.S_IMODE(settings.secrets_path.stat().st_mode) == 0o600
+
+
+def test_bootstrapped_server_is_locked_down(nocodb: Server) -> None:
+    assert nocodb.settings.host == "127.0.0.1"
+    secrets = read_secrets(nocodb.settings.secrets_path)
+    assert {"CPTS_API_TOKEN", "CPTS_BASE_ID", "NC_AUTH_JWT_SECRET"} <= secrets.keys()
+    signup = httpx.post(
+        f"{nocodb.url}/api/v1/auth/user/signup",
+        json={"email": "intrus@example.org", "password": "Intrus#2026pass"},
+        timeout=30,
+    )
+    assert signup.status_code == 400
+    assert "Not allowed to signup" in signup.text
+    log = log_tail(nocodb.service.log_path, lines=100_000)
+    for key in ("CPTS_ADMIN_PASSWORD", "CPTS_API_TOKEN", "NC_AUTH_JWT_SECRET"):
+        assert secrets[key] not in log
+
+
+def test_port_settings_are_validated() -> None:
+    with pytest.raises(ValueError, match="CPTS_APP_PORT"):
+        Settings.from_env({"CPTS_APP_PORT": "huit"})
+    assert Settings.from_env({"CPTS_NOCODB_PORT": str(free_port())}).nocodb_url.startswith("http://127.0.0.1:")
