@@ -182,6 +182,7 @@ def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
+        "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     app_env = {
         "CPTS_DATA_DIR": str(settings.data_dir),

@@ -1,0 +1,62 @@
+"""Key figures of the home page, computed from the DataFrames of `sync.records.Loaded.frame`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from schema.models import ACTION_STATUSES, PATIENT_PROPOSED, PATIENT_WAITING
+
+NO_PROFESSION = "Non renseignée"  # label of active members whose profession is empty
+
+
+@dataclass(frozen=True)
+class WaitingFigures:
+    """Patients looking for a médecin traitant."""
+
+    waiting: int  # status "En attente"
+    fragile_waiting: int  # of which with at least one fragility
+    proposed: int  # status "Proposé"
+    median_wait_days: float | None  # median days since the request of the waiting ones (None if none)
+
+
+def members_by_profession(members: pd.DataFrame) -> pd.DataFrame:
+    """Active members counted by profession (columns profession, count), most numerous first, then by name."""
+    active = members[members["active"].fillna(False).astype(bool)]
+    professions = active["profession"].astype("string").fillna(NO_PROFESSION)
+    counts = professions.value_counts().rename_axis("profession").reset_index(name="count")
+    counts["count"] = counts["count"].astype(int)
+    counts["profession"] = counts["profession"].astype(str)
+    ordered = counts.sort_values(["count", "profession"], ascending=[False, True], kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
+    """How many patients wait for a médecin traitant, how many are fragile, proposed, and for how long."""
+    status = patients["status"].astype("string")
+    waiting = patients[(status == PATIENT_WAITING).fillna(False)]
+    proposed = int((status == PATIENT_PROPOSED).fillna(False).sum())
+    fragile = int(waiting["fragilities"].map(_has_items).sum()) if len(waiting) else 0
+    return WaitingFigures(len(waiting), fragile, proposed, median_wait_days(waiting["request_date"], today))
+
+
+def median_wait_days(request_dates: pd.Series, today: date) -> float | None:
+    """Median number of days between each request date and `today`; empty dates are left out."""
+    dates = pd.to_datetime(request_dates).dropna()
+    if dates.empty:
+        return None
+    days = (pd.Timestamp(today) - dates).dt.days
+    return float(days.median())
+
+
+def actions_by_status(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions counted by status (columns status, count), every status of ACTION_STATUSES in its order."""
+    counts = actions["status"].astype("string").value_counts()
+    rows = [{"status": status, "count": int(counts.get(status, 0))} for status in ACTION_STATUSES]
+    return pd.DataFrame(rows, columns=["status", "count"])
+
+
+def _has_items(value: object) -> bool:
+    return isinstance(value, list | tuple) and len(value) > 0

@@ -1,0 +1,72 @@
+"""Data access shared by the pages: the CPTS base (one per app process) and its tables, cached briefly.
+
+Pages get their data here and their figures from `domain`; they never call NocoDB themselves.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from schema.models import table
+from settings import Settings
+from sync import records
+from sync.base import Base, BaseNotFound
+from sync.bootstrap import NotSetUp, connect
+from sync.client import NocoError, NocoUnreachable
+from sync.records import Problem
+
+CACHE_SECONDS = 15
+
+# What a page catches to show a French error instead of a crash.
+DATA_ERRORS = (NocoUnreachable, NotSetUp, BaseNotFound, NocoError)
+
+
+@st.cache_resource(show_spinner=False)
+def current_base() -> Base:
+    """The CPTS base of this app process, found with the settings and secrets of the environment."""
+    return connect(Settings.from_env())
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """One table read live from NocoDB: its typed DataFrame and the values the spec refuses."""
+    loaded = records.load(current_base(), table(table_key))
+    return loaded.frame, list(loaded.problems)
+
+
+def refresh_button() -> None:
+    """A "Rafraîchir" button that drops the cached data, so what follows reads NocoDB again."""
+    if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
+        load_frame.clear()
+        current_base.clear()  # not closed: another session may still be using it
+
+
+def error_message(error: Exception) -> str:
+    """What went wrong reaching the base, and what to do about it, in French (markdown)."""
+    if isinstance(error, NocoUnreachable):
+        advice = (
+            "NocoDB ne répond pas. Lancez **./cpts up** (ou vérifiez CPTS_NOCODB_URL), puis cliquez sur Rafraîchir."
+        )
+    elif isinstance(error, NotSetUp):
+        advice = "La base CPTS n'est pas encore installée. Lancez **./cpts up** pour la créer."
+    elif isinstance(error, BaseNotFound):
+        advice = "La base CPTS est introuvable ou incomplète. Lancez **./cpts up** pour la créer ou la mettre à jour."
+    else:
+        advice = "NocoDB a refusé la demande. Vérifiez le jeton d'API (secrets.env ou CPTS_NOCODB_TOKEN)."
+    return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {error}"
+
+
+def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
+    """The refused values as a French markdown table (Table, Id, Champ, Raison)."""
+    lines = ["| Table | Id | Champ | Raison |", "|---|---|---|---|"]
+    for problem in problems[:limit]:
+        cells = (problem.table, "" if problem.id is None else str(problem.id), problem.field, problem.reason)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if len(problems) > limit:
+        lines.append(f"\n… et {len(problems) - limit} autre(s).")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,132 @@
+"""Key figures of the home page, on small hand-made frames with the real dtypes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from domain.figures import NO_PROFESSION, WaitingFigures, actions_by_status, members_by_profession, waiting_patients
+from schema.models import (
+    ACTION_DONE,
+    ACTION_IN_PROGRESS,
+    ACTION_NOT_STARTED,
+    ACTION_STATUSES,
+    ACTIONS,
+    FRAGILITIES,
+    MEMBERS,
+    PATIENT_FOUND,
+    PATIENT_PROPOSED,
+    PATIENT_WAITING,
+    PATIENTS,
+    PROFESSIONS,
+    Action,
+    Member,
+    Patient,
+)
+from sync.records import to_frame
+
+TODAY = date(2025, 3, 31)
+DOCTOR, PHARMACIST, NURSE = PROFESSIONS[0], PROFESSIONS[1], PROFESSIONS[4]
+
+
+def members(*rows: tuple[str | None, bool]) -> pd.DataFrame:
+    return to_frame(MEMBERS, [Member(id=i + 1, profession=p, active=a) for i, (p, a) in enumerate(rows)])
+
+
+def patients(*rows: Patient) -> pd.DataFrame:
+    return to_frame(PATIENTS, [r.model_copy(update={"id": i + 1}) for i, r in enumerate(rows)])
+
+
+def actions(*statuses: str | None) -> pd.DataFrame:
+    return to_frame(ACTIONS, [Action(id=i + 1, status=s) for i, s in enumerate(statuses)])
+
+
+def as_rows(frame: pd.DataFrame) -> list[tuple[str, int]]:
+    return [(str(a), int(b)) for a, b in frame.itertuples(index=False)]
+
+
+# -- members by profession ---------------------------------------------------------------------
+
+
+def test_members_counted_by_profession_most_numerous_first_then_by_name() -> None:
+    frame = members(
+        (NURSE, True), (PHARMACIST, True), (DOCTOR, True), (PHARMACIST, True), (DOCTOR, True), (PHARMACIST, True)
+    )
+    result = members_by_profession(frame)
+    assert list(result.columns) == ["profession", "count"]
+    assert as_rows(result) == [(PHARMACIST, 3), (DOCTOR, 2), (NURSE, 1)]
+
+
+def test_ties_are_sorted_by_name() -> None:
+    result = members_by_profession(members((PHARMACIST, True), (NURSE, True), (DOCTOR, True)))
+    assert as_rows(result) == [(NURSE, 1), (DOCTOR, 1), (PHARMACIST, 1)]
+
+
+def test_inactive_members_are_left_out() -> None:
+    result = members_by_profession(members((DOCTOR, True), (DOCTOR, False), (NURSE, False)))
+    assert as_rows(result) == [(DOCTOR, 1)]
+
+
+def test_active_members_without_profession_are_still_counted() -> None:
+    result = members_by_profession(members((DOCTOR, True), (None, True)))
+    assert as_rows(result) == [(DOCTOR, 1), (NO_PROFESSION, 1)]
+
+
+def test_no_members_gives_an_empty_table() -> None:
+    result = members_by_profession(members())
+    assert list(result.columns) == ["profession", "count"]
+    assert result.empty
+    assert int(result["count"].sum()) == 0
+
+
+# -- patients waiting --------------------------------------------------------------------------
+
+
+def test_waiting_fragile_and_proposed_patients() -> None:
+    frame = patients(
+        Patient(status=PATIENT_WAITING, fragilities=[FRAGILITIES[0]], request_date=date(2025, 3, 21)),
+        Patient(status=PATIENT_WAITING, fragilities=list(FRAGILITIES[:2]), request_date=date(2025, 3, 1)),
+        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 30)),
+        Patient(status=PATIENT_PROPOSED, fragilities=[FRAGILITIES[0]], request_date=date(2024, 1, 1)),
+        Patient(status=PATIENT_FOUND, fragilities=[FRAGILITIES[0]]),
+        Patient(status=None),
+    )
+    assert waiting_patients(frame, TODAY) == WaitingFigures(
+        waiting=3, fragile_waiting=2, proposed=1, median_wait_days=10.0
+    )
+
+
+def test_median_wait_of_an_even_count_and_without_dates() -> None:
+    frame = patients(
+        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 30)),  # 1 day
+        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 29)),  # 2 days
+        Patient(status=PATIENT_WAITING),  # no date: not in the median
+    )
+    figures = waiting_patients(frame, TODAY)
+    assert figures.waiting == 3
+    assert figures.median_wait_days == 1.5
+
+
+def test_median_is_none_when_nobody_waits() -> None:
+    frame = patients(Patient(status=PATIENT_PROPOSED, request_date=date(2025, 1, 1)))
+    assert waiting_patients(frame, TODAY) == WaitingFigures(0, 0, 1, None)
+
+
+def test_no_patients() -> None:
+    assert waiting_patients(patients(), TODAY) == WaitingFigures(0, 0, 0, None)
+
+
+# -- actions by status -------------------------------------------------------------------------
+
+
+def test_actions_by_status_in_the_order_of_the_statuses_with_zeros() -> None:
+    frame = actions(ACTION_DONE, ACTION_IN_PROGRESS, ACTION_DONE, None, ACTION_IN_PROGRESS, ACTION_DONE)
+    result = actions_by_status(frame)
+    assert list(result.columns) == ["status", "count"]
+    expected = {ACTION_NOT_STARTED: 0, ACTION_IN_PROGRESS: 2, ACTION_DONE: 3}
+    assert as_rows(result) == [(s, expected.get(s, 0)) for s in ACTION_STATUSES]
+
+
+def test_no_actions_lists_every_status_at_zero() -> None:
+    assert as_rows(actions_by_status(actions())) == [(s, 0) for s in ACTION_STATUSES]

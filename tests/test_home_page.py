@@ -1,0 +1,150 @@
+"""The home page run against the real NocoDB: live key figures, refused values, unreachable server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from schema.models import (
+    ACTION_DONE,
+    ACTION_IN_PROGRESS,
+    ACTION_NOT_STARTED,
+    ACTION_SUSPENDED,
+    ACTIONS,
+    FRAGILITIES,
+    MEMBERS,
+    PATIENT_FOUND,
+    PATIENT_PROPOSED,
+    PATIENT_WAITING,
+    PATIENTS,
+    Action,
+    Member,
+    Patient,
+)
+from settings import ROOT
+from sync import records
+from sync.base import Base
+from sync.server import free_port
+
+APP = ROOT / "app.py"
+RUN_TIMEOUT = 60
+CLEARED_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
+
+
+def seed_figures(base: Base) -> None:
+    """3 pharmacists, 2 GPs and 1 inactive nurse; 4 patients waiting (2 fragile), 1 proposed; 6 actions."""
+    today = date.today()
+    members = [Member(last_name=f"Pharma {i}", profession="Pharmacien") for i in range(3)]
+    members += [Member(last_name=f"Médecin {i}", profession="Médecin") for i in range(2)]
+    members += [Member(last_name="Ancienne", profession="Infirmier", active=False)]
+    records.insert(base, MEMBERS, members)
+    waiting = [
+        Patient(status=PATIENT_WAITING, request_date=today - timedelta(days=days), fragilities=fragilities)
+        for days, fragilities in ((10, [FRAGILITIES[0]]), (20, list(FRAGILITIES[1:3])), (30, []), (40, []))
+    ]
+    others = [Patient(status=PATIENT_PROPOSED, fragilities=[FRAGILITIES[0]]), Patient(status=PATIENT_FOUND)]
+    records.insert(base, PATIENTS, waiting + others)
+    statuses = [ACTION_NOT_STARTED, ACTION_IN_PROGRESS, ACTION_IN_PROGRESS, ACTION_DONE, ACTION_DONE, ACTION_DONE]
+    records.insert(base, ACTIONS, [Action(title=f"Action {i}", status=s) for i, s in enumerate(statuses)])
+
+
+EXPECTED_METRICS = {
+    "Membres actifs": "5",
+    "En attente": "4",
+    "Dont fragiles": "2",
+    "Proposés": "1",
+    "Attente médiane (jours)": "25",
+    ACTION_NOT_STARTED: "1",
+    ACTION_IN_PROGRESS: "2",
+    ACTION_DONE: "3",
+    ACTION_SUSPENDED: "0",
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(nocodb: Any, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
+    """The environment the app reads: the test NocoDB, its secrets, the test base."""
+    for name in CLEARED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
+    monkeypatch.setenv("CPTS_BASE_ID", base.id)
+    return base
+
+
+@pytest.fixture(scope="module")
+def seeded(base: Base) -> Base:
+    seed_figures(base)
+    return base
+
+
+def run_app() -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
+    app = run_app()
+    assert app.title[0].value == seeded.title
+    assert metrics(app) == EXPECTED_METRICS
+    assert not app.warning
+    assert not app.error
+
+
+def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> None:
+    table_id = seeded.handle(MEMBERS).id
+    [row_id] = seeded.client.insert(table_id, [{"Nom": "Erreur", "RPPS": "12345", "Actif": False}])
+    try:
+        app = run_app()
+        warning = app.warning[0].value
+        assert "Membres" in warning
+        assert f"| Membres | {row_id} | RPPS |" in warning
+        assert "« 12345 » n'a pas le format attendu" in warning
+        assert metrics(app)["Membres actifs"] == "5"  # the page still shows its figures
+    finally:
+        seeded.client.delete(table_id, [row_id])
+
+
+def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(free_port()))
+    app = run_app()
+    error = app.error[0].value
+    assert "NocoDB ne répond pas" in error
+    assert "./cpts up" in error
+    assert not app.metric
+
+
+def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CPTS_BASE_ID")
+    app = run_app()
+    error = app.error[0].value
+    assert "pas encore installée" in error
+    assert "./cpts up" in error
+
+
+def test_missing_base_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CPTS_BASE_ID", "p_does_not_exist")
+    app = run_app()
+    assert "introuvable" in app.error[0].value
