@@ -22,6 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 SECRETS_FILE = "secrets.env"
 ADMIN_EMAIL = "admin@cpts.local"
+# Records per bulk write. The NocoDB we start takes 250 (NC_DATA_PAYLOAD_LIMIT; SQLite refuses much
+# larger multi-row inserts); an existing NocoDB is assumed to keep its default of 100.
+LOCAL_WRITE_CHUNK = 250
+DEFAULT_WRITE_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class Settings:
     @property
     def nocodb_url(self) -> str:
         return self.external_nocodb_url or f"http://{self.host}:{self.nocodb_port}"
+
+    @property
+    def write_chunk(self) -> int:
+        return DEFAULT_WRITE_CHUNK if self.external_nocodb_url else LOCAL_WRITE_CHUNK
 
     @property
     def app_url(self) -> str:

@@ -67,7 +67,7 @@ def bootstrap(settings: Settings, secrets: dict[str, str], first_run: bool) -> B
             if not secrets.get("CPTS_API_TOKEN"):
                 secrets["CPTS_API_TOKEN"] = admin.create_api_token("cpts back office")
                 write_secrets(settings.secrets_path, secrets)
-    client = NocoClient(settings.nocodb_url, token=secrets["CPTS_API_TOKEN"])
+    client = NocoClient(settings.nocodb_url, token=secrets["CPTS_API_TOKEN"], write_chunk=settings.write_chunk)
     known = {b["id"]: b for b in client.bases()}
     base_id = secrets.get("CPTS_BASE_ID")
     if base_id not in known:
@@ -90,5 +90,5 @@ def connect(settings: Settings) -> Base:
             f"Aucune base CPTS configurée dans {settings.secrets_path} : lancez d'abord ./cpts up "
             "(ou indiquez CPTS_NOCODB_TOKEN et CPTS_BASE_ID pour un NocoDB existant)."
         )
-    client = NocoClient(settings.nocodb_url, token=token)
+    client = NocoClient(settings.nocodb_url, token=token, write_chunk=settings.write_chunk)
     return Base.find(client, base_id=base_id)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
 PAGE_SIZE = 1000  # NocoDB's largest page
-WRITE_CHUNK = 100  # NocoDB's largest bulk write with an API token on v2
+WRITE_CHUNK = 100  # NocoDB's default largest bulk write with an API token on v2 (NC_DATA_PAYLOAD_LIMIT)
 RETRIES = 4
 RETRY_STATUSES = {500, 502, 503, 504}
 IDEMPOTENT = {"GET", "HEAD", "PATCH", "DELETE"}
@@ -85,6 +86,7 @@ class NocoClient:
         auth_token: str | None = None,
         timeout: float = 60.0,
         retries: int = RETRIES,
+        write_chunk: int = WRITE_CHUNK,
     ) -> None:
         headers = {}
         if token:
@@ -93,6 +95,7 @@ class NocoClient:
             headers["xc-auth"] = auth_token
         self.url = url.rstrip("/")
         self.retries = retries
+        self.write_chunk = write_chunk
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
 
     def close(self) -> None:
@@ -186,20 +189,43 @@ class NocoClient:
         fields: Iterable[str] | None = None,
         page_size: int = PAGE_SIZE,
     ) -> list[dict[str, Any]]:
-        """Every record matching `where`, as {"Id": ..., title: value, ...}, read page by page."""
+        """Every record matching `where`, as {"Id": ..., title: value, ...}."""
+        return [
+            row
+            for page in self.pages(base_id, table_id, where=where, fields=fields, page_size=page_size)
+            for row in page
+        ]
+
+    def pages(
+        self,
+        base_id: str,
+        table_id: str,
+        *,
+        where: str | None = None,
+        fields: Iterable[str] | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The records matching `where`, page by page; the next page is fetched while the caller
+        works on the current one (NocoDB's time per page is then the only wait)."""
         params: dict[str, Any] = {"pageSize": page_size}
         if where:
             params["where"] = where
         if fields is not None:
             params["fields"] = ",".join(fields)
-        rows: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            body = self.request("GET", f"/api/v3/data/{base_id}/{table_id}/records", params={**params, "page": page})
-            rows.extend({"Id": record["id"], **record["fields"]} for record in body["records"])
-            if not body.get("next"):
-                return rows
-            page += 1
+        path = f"/api/v3/data/{base_id}/{table_id}/records"
+
+        def fetch(page: int) -> dict[str, Any]:
+            return dict(self.request("GET", path, params={**params, "page": page}))
+
+        with ThreadPoolExecutor(max_workers=1) as prefetcher:
+            page, body = 1, fetch(1)
+            while True:
+                more = bool(body.get("next"))
+                upcoming = prefetcher.submit(fetch, page + 1) if more else None
+                yield [{"Id": record["id"], **record["fields"]} for record in body["records"]]
+                if upcoming is None:
+                    return
+                page, body = page + 1, upcoming.result()
 
     def count(self, base_id: str, table_id: str, *, where: str | None = None) -> int:
         params = {"where": where} if where else None
@@ -209,7 +235,7 @@ class NocoClient:
         """Insert rows in chunks; if a chunk fails, delete what this call inserted, then raise."""
         ids: list[int] = []
         try:
-            for chunk in chunks(rows, WRITE_CHUNK):
+            for chunk in chunks(rows, self.write_chunk):
                 created = self.request("POST", f"/api/v2/tables/{table_id}/records", json=list(chunk))
                 ids.extend(int(item["Id"]) for item in created)
         except (NocoError, NocoUnreachable):
@@ -220,9 +246,9 @@ class NocoClient:
 
     def update(self, table_id: str, rows: Sequence[dict[str, Any]]) -> None:
         """Update rows (each with its "Id") in chunks. Updates are idempotent: a failed call can be re-run."""
-        for chunk in chunks(rows, WRITE_CHUNK):
+        for chunk in chunks(rows, self.write_chunk):
             self.request("PATCH", f"/api/v2/tables/{table_id}/records", json=list(chunk))
 
     def delete(self, table_id: str, ids: Sequence[int]) -> None:
-        for chunk in chunks(list(ids), WRITE_CHUNK):
+        for chunk in chunks(list(ids), self.write_chunk):
             self.request("DELETE", f"/api/v2/tables/{table_id}/records", json=[{"Id": i} for i in chunk])

@@ -150,6 +150,7 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
         "NC_AUTH_JWT_SECRET": secrets["NC_AUTH_JWT_SECRET"],
         "NC_ADMIN_EMAIL": secrets["CPTS_ADMIN_EMAIL"],
         "NC_ADMIN_PASSWORD": secrets["CPTS_ADMIN_PASSWORD"],
+        "NC_DATA_PAYLOAD_LIMIT": str(settings.write_chunk),
         "NC_DISABLE_TELE": "true",
         "NC_DISABLE_ERR_REPORTS": "true",
         "NC_PUBLIC_URL": settings.nocodb_url,

@@ -30,7 +30,7 @@ class Server:
         return self.settings.nocodb_url
 
     def client(self) -> NocoClient:
-        return NocoClient(self.url, token=self.secrets["CPTS_API_TOKEN"])
+        return NocoClient(self.url, token=self.secrets["CPTS_API_TOKEN"], write_chunk=self.settings.write_chunk)
 
 
 @pytest.fixture(scope="session")
