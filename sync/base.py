@@ -14,16 +14,30 @@ class BaseNotFound(LookupError):
 
 
 @dataclass(frozen=True)
+class Link:
+    """Where a many-to-one link lives: its foreign-key column, and the reverse (has-many) field of the
+    table pointed to, through which many records can be linked to one parent in a single request."""
+
+    fk_title: str
+    parent_table_id: str
+    parent_field_id: str
+
+
+@dataclass(frozen=True)
 class TableHandle:
-    """A spec table as found in NocoDB: its id and, per link field, the foreign-key column behind it."""
+    """A spec table as found in NocoDB: its id and, per link field, where the link lives."""
 
     spec: TableSpec
     id: str
-    fk_titles: dict[str, str]  # link title -> foreign-key column title
+    links: dict[str, Link]  # link field title -> Link
 
     @property
     def title(self) -> str:
         return self.spec.title
+
+    @property
+    def fk_titles(self) -> dict[str, str]:
+        return {title: link.fk_title for title, link in self.links.items()}
 
 
 class Base:
@@ -54,7 +68,7 @@ class Base:
             if table_id is None:
                 raise BaseNotFound(f"La table « {spec.title} » manque dans la base : lancez ./cpts migrate.")
             columns = self.client.table(table_id)["columns"]
-            self._handles[spec.title] = TableHandle(spec, table_id, _fk_titles(spec, columns))
+            self._handles[spec.title] = TableHandle(spec, table_id, self._links(spec, columns))
         return self._handles[spec.title]
 
     def forget(self) -> None:
@@ -65,15 +79,20 @@ class Base:
     def count(self, spec: TableSpec, where: str | None = None) -> int:
         return self.client.count(self.id, self.handle(spec).id, where=where)
 
-
-def _fk_titles(spec: TableSpec, columns: list[dict[str, Any]]) -> dict[str, str]:
-    by_id = {c["id"]: c["title"] for c in columns}
-    links = {}
-    for field in spec.fields:
-        if field.kind is not Kind.LINK:
-            continue
-        for column in columns:
-            options = column.get("colOptions") or {}
-            if column["title"] == field.title and options.get("fk_child_column_id") in by_id:
-                links[field.title] = by_id[options["fk_child_column_id"]]
-    return links
+    def _links(self, spec: TableSpec, columns: list[dict[str, Any]]) -> dict[str, Link]:
+        titles = {c["id"]: c["title"] for c in columns}
+        links = {}
+        for field in spec.fields:
+            column = next((c for c in columns if c["title"] == field.title), None)
+            options = (column or {}).get("colOptions") or {}
+            if field.kind is not Kind.LINK or options.get("fk_child_column_id") not in titles:
+                continue
+            parent_id = options["fk_related_model_id"]
+            reverse = next(
+                c["id"]
+                for c in self.client.table(parent_id)["columns"]
+                if (c.get("colOptions") or {}).get("type") == "hm"
+                and c["colOptions"].get("fk_child_column_id") == options["fk_child_column_id"]
+            )
+            links[field.title] = Link(titles[options["fk_child_column_id"]], parent_id, reverse)
+        return links

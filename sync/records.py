@@ -208,10 +208,43 @@ def _to_value(value: Any) -> Any:
 
 
 def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
-    """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written."""
+    """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written.
+
+    NocoDB re-reads the linked record for every row that carries a foreign key (a few ms each), so a
+    link shared by many new rows (e.g. the same GP) is written afterwards, one request per linked record."""
     handle = base.handle(spec)
-    rows = [to_payload(handle, r.model_copy(update={"id": None}), skip_empty=True) for r in records]
-    return base.client.insert(handle.id, rows)
+    grouped = [title for title in handle.links if _shared_link(spec, title, records)]
+    skip = {handle.links[title].fk_title for title in grouped}
+    rows = [
+        {
+            k: v
+            for k, v in to_payload(handle, r.model_copy(update={"id": None}), skip_empty=True).items()
+            if k not in skip
+        }
+        for r in records
+    ]
+    ids = base.client.insert(handle.id, rows)
+    try:
+        for title in grouped:
+            attr = next(f.attr for f in spec.fields if f.title == title)
+            children: dict[int, list[int]] = {}
+            for record, new_id in zip(records, ids, strict=True):
+                if getattr(record, attr) is not None:
+                    children.setdefault(getattr(record, attr), []).append(new_id)
+            link = handle.links[title]
+            for parent, child_ids in children.items():
+                base.client.link(link.parent_table_id, link.parent_field_id, parent, child_ids)
+    except Exception:
+        base.client.delete(handle.id, ids)
+        raise
+    return ids
+
+
+def _shared_link(spec: TableSpec, title: str, records: Sequence[Record]) -> bool:
+    """True when the rows linked through `title` point to few records (at least 3 rows each on average)."""
+    attr = next(f.attr for f in spec.fields if f.title == title)
+    targets = [getattr(r, attr) for r in records if getattr(r, attr) is not None]
+    return len(targets) >= 3 * len(set(targets)) > 0
 
 
 def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:
