@@ -3,5 +3,14 @@
 import streamlit as st
 
 st.set_page_config(page_title="CPTS", layout="wide")
+
+# Aggregates only: every signed-in user (bureau included) may see these.
+BOARD_PAGES = [
+    st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True),
+]
+# Patient-level data: coordinators only.
+COORDINATOR_PAGES: list = []
+
 # The navigation will be built from the signed-in user's role (coming with sign-in and roles).
-st.navigation([st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True)]).run()
+sections = {"Tableau de bord": BOARD_PAGES, "Coordination": COORDINATOR_PAGES}
+st.navigation({name: pages for name, pages in sections.items() if pages}).run()

@@ -14,6 +14,7 @@ from sync import records
 from sync.base import Base, BaseNotFound
 from sync.bootstrap import NotSetUp, connect
 from sync.client import NocoError, NocoUnreachable
+from sync.journal import record_access
 from sync.records import Problem
 
 CACHE_SECONDS = 15
@@ -70,3 +71,13 @@ def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def current_user() -> str:
+    """Who is using the app (until sign-in exists: the account running it)."""
+    return str(st.session_state.get("user_email") or "coordinateur")
+
+
+def log_patient_access(what: str, patient_codes: list[str]) -> None:
+    """Trace one display of patient-level data in Journal d'accès (page name, patient codes)."""
+    record_access(current_base(), current_user(), what, patient_codes)
