@@ -417,3 +417,20 @@ def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
         median_days_to_found=float(median(delays)) if delays else None,
         stale_proposals=len(stale),
     )
+
+
+def plan_as_dict(planned: Plan, members: Sequence[Member]) -> dict[str, list[dict[str, object]]]:
+    """The plan as `./cpts match --json` prints it: GPs by RPPS, reasons in French."""
+    rpps = {m.id: m.rpps for m in members}
+    return {
+        "assignment": [
+            {
+                "patient": item.code,
+                "doctor": rpps.get(item.choices[0].member_id),
+                "alternatives": [rpps.get(c.member_id) for c in item.choices[1:]],
+                "reasons": [f"priorité {item.priority.score} : {item.priority.explanation}", *item.choices[0].reasons],
+            }
+            for item in planned.patients
+        ],
+        "unmatched": [{"patient": u.code, "reason": u.reason} for u in planned.unmatched],
+    }
