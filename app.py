@@ -12,8 +12,15 @@ BOARD_PAGES = [
 COORDINATOR_PAGES: list = []
 # The médecin-traitant desk.
 COORDINATOR_PAGES += [
-    st.Page("pages/waiting_list.py", title="Patients en attente", icon=":material/person_search:"),
-    st.Page("pages/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:"),
+    st.Page(
+        "pages/waiting_list.py",
+        title="Patients en attente",
+        icon=":material/person_search:",
+        url_path="patients-en-attente",
+    ),
+    st.Page(
+        "pages/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
+    ),
     st.Page("pages/orientation.py", title="Orientation", icon=":material/alt_route:"),
 ]
 

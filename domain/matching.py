@@ -23,6 +23,7 @@ import numpy as np
 
 from domain.min_cost_flow import transport
 from domain.priority import EVERYONE
+from schema.models import POPULATIONS
 
 COMMUNE, INTERCOMMUNALITY, DEPARTMENT = LEVELS = (0, 1, 2)
 ALTERNATIVES = 2
@@ -321,7 +322,7 @@ def reasons(seeker: Seeker, doctor: Doctor) -> list[str]:
     if not doctor.populations or EVERYONE in doctor.populations:
         found.append("accepte tous les patients")
     else:
-        shared = sorted(doctor.populations & seeker.groups)
+        shared = [name for name in POPULATIONS if name in doctor.populations & seeker.groups]
         found.append(f"accepte les patients {' et '.join(shared)}")
     if seeker.reduced_mobility:
         found.append("fait des visites à domicile (mobilité réduite)")

@@ -46,6 +46,7 @@ def shown_members(records: DeskRecords, everyone: bool) -> list[Member]:
 
 
 def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str, str], today: date) -> pd.DataFrame:
+    """One row per GP: name, places this month, then the editable fields (under their NocoDB titles)."""
     places = places_this_month(records, today)
     rows = []
     for member in members:
@@ -54,15 +55,17 @@ def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str
             {
                 "Id": member.id,
                 NAME: doctor_name(member),
-                title("rpps"): member.rpps,
                 COMMUNE: communes.get(member.insee_code or "", member.insee_code),
-                **{title(attr): getattr(member, attr) for attr in EDITABLE},
                 USED: used.used,
                 FREE: used.free if is_open(member, today) else 0,
+                **{title(attr): getattr(member, attr) for attr in EDITABLE},
+                title("rpps"): member.rpps,
             }
         )
-    frame = pd.DataFrame(rows, columns=["Id", NAME, title("rpps"), COMMUNE, *map(title, EDITABLE), USED, FREE])
-    return frame.set_index("Id")
+    columns = ["Id", NAME, COMMUNE, USED, FREE, *map(title, EDITABLE), title("rpps")]
+    frame = pd.DataFrame(rows, columns=columns).set_index("Id")
+    frame[title("available_from")] = pd.to_datetime(frame[title("available_from")])
+    return frame
 
 
 def _plain(value: Any) -> Any:
@@ -143,10 +146,27 @@ def main() -> None:
         num_rows="fixed",
         disabled=[NAME, title("rpps"), COMMUNE, USED, FREE],
         column_config={
-            title("available_from"): st.column_config.DateColumn(format="DD/MM/YYYY"),
-            title("monthly_capacity"): st.column_config.NumberColumn(min_value=0, step=1, format="%d"),
-            title("populations_accepted"): st.column_config.MultiselectColumn(options=list(POPULATIONS)),
-            title("insee_code"): st.column_config.TextColumn(help="Code INSEE, 5 caractères (pas le code postal)"),
+            USED: st.column_config.NumberColumn(
+                "Utilisées", help="Places utilisées ce mois-ci : MT trouvés + réponses attendues"
+            ),
+            FREE: st.column_config.NumberColumn("Libres", help="Places libres ce mois-ci (0 si pas encore disponible)"),
+            title("accepts_new_patients"): st.column_config.CheckboxColumn(
+                "Accepte", help=title("accepts_new_patients")
+            ),
+            title("available_from"): st.column_config.DateColumn("Disponible le", format="DD/MM/YYYY"),
+            title("monthly_capacity"): st.column_config.NumberColumn(
+                "Capacité / mois", help=title("monthly_capacity"), min_value=0, step=1, format="%d"
+            ),
+            title("populations_accepted"): st.column_config.MultiselectColumn(
+                "Populations", help=title("populations_accepted"), options=list(POPULATIONS), width="medium"
+            ),
+            title("home_visits"): st.column_config.CheckboxColumn("Visites à domicile"),
+            title("cpts_referrals_only"): st.column_config.CheckboxColumn(
+                "Orientés CPTS seulement", help=title("cpts_referrals_only")
+            ),
+            title("insee_code"): st.column_config.TextColumn(
+                "Code INSEE", help="Code INSEE de la commune, 5 caractères (pas le code postal)"
+            ),
         },
     )
     if not st.button("Enregistrer les modifications", type="primary", icon=":material/save:"):

@@ -77,7 +77,6 @@ def plan_frame(planned: Plan, data: DeskData) -> pd.DataFrame:
             "Détail de la priorité": item.priority.explanation,
             "Rang": choice.rank,
             "Médecin": doctors.get(choice.member_id),
-            "Commune du médecin": communes.get(choice.member_id),
             "Raisons": " ; ".join(choice.reasons),
             "_patient": item.patient_id,
             "_member": choice.member_id,
@@ -134,7 +133,7 @@ def review(planned: Plan, data: DeskData) -> None:
             "Détail de la priorité": st.column_config.TextColumn(width="medium"),
         },
     )
-    confirm, drop = st.columns([1, 4])
+    confirm, drop, _ = st.columns([1, 1, 2])
     if drop.button("Abandonner ce calcul"):
         st.session_state.pop(PLAN_KEY, None)
         st.rerun()
@@ -180,8 +179,8 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
         days = (today - proposal.proposed_on).days if proposal.proposed_on else None
         rows.append(
             {
-                ANSWER: None,
-                REASON: None,
+                ANSWER: "",
+                REASON: "",
                 "Patient": patient_label(patient),
                 "Nom": patients.get(patient.id),
                 "Téléphone": patient.phone,
@@ -228,7 +227,7 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
     if not st.button("Enregistrer les réponses", type="primary", icon=":material/save:"):
         return
     answers = [
-        Answer(int(row["_proposal"]), str(row[ANSWER]), None if pd.isna(row[REASON]) else str(row[REASON]))
+        Answer(int(row["_proposal"]), str(row[ANSWER]), str(row[REASON] or ""))
         for _, row in edited.iterrows()
         if isinstance(row[ANSWER], str) and row[ANSWER]
     ]

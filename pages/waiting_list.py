@@ -56,6 +56,8 @@ def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
 
 ROW_COLUMNS = (
     "Code",
+    "Priorité",
+    "Détail de la priorité",
     "Nom",
     "Prénom",
     "Âge",
@@ -64,8 +66,6 @@ ROW_COLUMNS = (
     "Mobilité réduite",
     "Demande",
     "Attente (jours)",
-    "Priorité",
-    "Détail de la priorité",
     "Statut",
     "Téléphone",
 )
@@ -74,9 +74,9 @@ ROW_COLUMNS = (
 def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """The rows the filters keep, and whether to show the detail of the priority."""
     first, second, third, fourth = st.columns([2, 2, 2, 1])
-    statuses = first.multiselect("Statut", PATIENT_STATUSES, default=[PATIENT_WAITING])
-    fragilities = second.multiselect("Fragilités (au moins une)", FRAGILITIES)
-    communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()))
+    statuses = first.multiselect("Statut", PATIENT_STATUSES, default=[PATIENT_WAITING], placeholder="Tous")
+    fragilities = second.multiselect("Fragilités (au moins une)", FRAGILITIES, placeholder="Toutes")
+    communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()), placeholder="Toutes")
     minimum = fourth.number_input("Attente minimale (jours)", min_value=0, value=0, step=30)
     explain = st.toggle("Expliquer les scores de priorité", help="Ajoute le détail de chaque score")
     keep = frame["Statut"].isin(statuses) & (frame["Attente (jours)"] >= minimum)
@@ -101,9 +101,7 @@ def waiting_table(data: DeskData, today: date) -> None:
         width="stretch",
         column_config={
             "Demande": st.column_config.DateColumn(format="DD/MM/YYYY"),
-            "Priorité": st.column_config.ProgressColumn(
-                format="%d", min_value=0, max_value=max(int(shown["Priorité"].max()), 1)
-            ),
+            "Priorité": st.column_config.NumberColumn(format="%d", help="Points de priorité (détail : « Expliquer »)"),
             "Détail de la priorité": st.column_config.TextColumn(width="large"),
         },
     )
