@@ -65,9 +65,6 @@ def names(records: DeskRecords) -> tuple[dict[int | None, str], dict[int | None,
 
 def plan_frame(planned: Plan, data: DeskData) -> pd.DataFrame:
     patients, doctors = names(data.records)
-    communes = {
-        m.id: data.places[m.insee_code].commune_name for m in data.records.members if m.insee_code in data.places
-    }
     rows = [
         {
             KEEP: True,
