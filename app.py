@@ -10,6 +10,19 @@ BOARD_PAGES = [
 ]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []
+# The médecin-traitant desk.
+COORDINATOR_PAGES += [
+    st.Page(
+        "pages/waiting_list.py",
+        title="Patients en attente",
+        icon=":material/person_search:",
+        url_path="patients-en-attente",
+    ),
+    st.Page(
+        "pages/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
+    ),
+    st.Page("pages/orientation.py", title="Orientation", icon=":material/alt_route:"),
+]
 
 # The navigation will be built from the signed-in user's role (coming with sign-in and roles).
 sections = {"Tableau de bord": BOARD_PAGES, "Coordination": COORDINATOR_PAGES}

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,13 @@ from sync.bootstrap import Bootstrap, NotSetUp, bootstrap, connect, ensure_secre
 from sync.client import NocoClient, NocoError, NocoUnreachable
 from sync.seed import SeedRefused, row_counts, seed
 from sync.server import ServerError, Service, start_app, start_nocodb, stop
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from domain.desk import Plan
+    from schema.models import Member
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
 EXPECTED_ERRORS = (ServerError, NocoError, NocoUnreachable, NotSetUp, BaseNotFound, SeedRefused, ValueError)
@@ -223,6 +230,65 @@ def seed_command(
         seed_demo(connect(settings()), size, force)
     except EXPECTED_ERRORS as exc:
         fail(str(exc))
+
+
+@app.command(name="match")
+def match_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Calculer sans rien écrire dans NocoDB.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
+    from datetime import date
+
+    from domain.desk import plan_as_dict
+    from sync.desk_io import make_plan, write_confirmation
+    from sync.journal import record_access
+
+    today = date.today()
+    try:
+        base = connect(settings())
+        planned, data = make_plan(base, today)
+        for problem in data.problems + list(planned.problems):
+            typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+        codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
+        if codes:
+            record_access(base, "cli", "./cpts match" + (" --dry-run" if dry_run else ""), codes)
+        if as_json:
+            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
+        else:
+            print_plan(planned, data.records.members, today)
+        if dry_run:
+            typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
+            return
+        confirmation = write_confirmation(base, planned, planned.pairs(), today)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    for line in confirmation.skipped:
+        typer.secho(f"Non proposé : {line}", fg=typer.colors.YELLOW, err=True)
+    written = len({p.patient for p in confirmation.proposals})
+    typer.echo(
+        f"{len(confirmation.proposals)} proposition(s) écrite(s) pour {written} patient(s), passés au statut « Proposé ».",
+        err=as_json,
+    )
+
+
+def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
+    """The plan as text: one line per patient proposed (code, priority, GPs), then the others with the reason."""
+    from domain.desk import doctor_name
+
+    names = {m.id: doctor_name(m) for m in members}
+    typer.echo(
+        f"Orientation du {today:%d/%m/%Y} : {len(planned.patients)} patient(s) à proposer, "
+        f"{len(planned.unmatched)} sans proposition."
+    )
+    for item in planned.patients:
+        doctors = " ; ".join(f"{c.rank}. {names.get(c.member_id)}" for c in item.choices)
+        typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
+    if planned.unmatched:
+        typer.echo("Sans proposition :")
+    for item in planned.unmatched:
+        typer.echo(f"  {item.code}  {item.reason}")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

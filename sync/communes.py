@@ -32,6 +32,7 @@ class CommuneInfo:
 class _Data:
     communes: dict[str, CommuneInfo]
     groups: dict[str, tuple[str, ...]]  # commune → INSEE codes of its EPT, else of its EPCI
+    group_names: dict[str, tuple[str, str]]  # commune → (code, label) of its EPT, else of its EPCI
 
 
 def load_communes(data_dir: Path | None = None) -> dict[str, CommuneInfo]:
@@ -69,6 +70,13 @@ def neighbours(insee_code: str, limit: int) -> list[CommuneInfo]:
     return others[:limit]
 
 
+def intercommunality(insee_code: str) -> tuple[str, str] | None:
+    """(code, label) of the commune's nearest intercommunality: its EPT in the Métropole du Grand Paris
+    ("EPT Grand Paris Seine Ouest"), else its EPCI ("EPCI CC Faucigny - Glières"); None if it has neither."""
+    info = commune(insee_code)
+    return _data(DEFAULT_DATA_DIR).group_names.get(info.insee_code)
+
+
 def _resolve(data_dir: Path | None) -> Path:
     return DEFAULT_DATA_DIR if data_dir is None else Path(data_dir).resolve()
 
@@ -88,7 +96,11 @@ def _data(data_dir: Path) -> _Data:
         for raw in _read(communes_file)
         if raw.get("type") == CURRENT_COMMUNE
     }
-    return _Data(communes=communes, groups={**_groups(epcis), **_groups(epts)})
+    return _Data(
+        communes=communes,
+        groups={**_groups(epcis), **_groups(epts)},
+        group_names={**_group_names(epcis, "EPCI"), **_group_names(epts, "EPT")},
+    )
 
 
 def _commune_info(raw: dict[str, Any], epci: dict[str, Any] | None) -> CommuneInfo:
@@ -110,6 +122,15 @@ def _groups(intercommunalities: list[dict[str, Any]]) -> dict[str, tuple[str, ..
         codes = tuple(member["code"] for member in group.get("membres", []))
         groups.update(dict.fromkeys(codes, codes))
     return groups
+
+
+def _group_names(intercommunalities: list[dict[str, Any]], kind: str) -> dict[str, tuple[str, str]]:
+    """Each member commune → (code, "KIND name") of its intercommunality."""
+    return {
+        member["code"]: (group["code"], f"{kind} {group['nom']}")
+        for group in intercommunalities
+        for member in group.get("membres", [])
+    }
 
 
 def _read(path: Path) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from faker import Faker
 
+from domain.priority import PER_MONTH_KEY, Weights, weight_key
 from schema.fields import Record
 from schema.models import (
     ACTION_DONE,
@@ -1677,10 +1678,25 @@ def _settings(world: _World) -> list[Setting]:
             False,
         ),
     ]
+    rows += _priority_settings()
     return [
         Setting(id=position, key=key, value=value, description=description, to_check=to_check)
         for position, (key, value, description, to_check) in enumerate(rows, start=1)
     ]
+
+
+def _priority_settings() -> list[tuple[str, str, str, bool]]:
+    """The weights of the desk's priority score, at their defaults."""
+    weights = Weights()
+    purpose = "dans l'orientation vers un médecin traitant (nombre entier)."
+    rows = [
+        (weight_key(name), str(points), f"Points de priorité pour la fragilité « {name} » {purpose}", False)
+        for name, points in weights.fragility
+    ]
+    rows.append(
+        (PER_MONTH_KEY, str(weights.per_month), f"Points de priorité par mois (30 jours) d'attente {purpose}", False)
+    )
+    return rows
 
 
 def _access_log() -> list[AccessEntry]:

@@ -254,3 +254,15 @@ def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:
     if missing:
         raise ValueError(f"{spec.title} : mise à jour d'un enregistrement sans Id.")
     base.client.update(handle.id, [to_payload(handle, r) for r in records])
+
+
+def patch(base: Base, spec: TableSpec, records: Sequence[Record], attrs: Sequence[str]) -> None:
+    """Write only these attributes of existing records (each with its `id`): the other fields, which a
+    coordinator may be editing in the grid at the same time, are left as they are in NocoDB."""
+    handle = base.handle(spec)
+    if any(r.id is None for r in records):
+        raise ValueError(f"{spec.title} : mise à jour d'un enregistrement sans Id.")
+    fields = {f.attr: f for f in spec.fields}
+    keys = {"Id", *(handle.fk_titles.get(fields[a].title, fields[a].title) for a in attrs)}
+    rows = [{k: v for k, v in to_payload(handle, r).items() if k in keys} for r in records]
+    base.client.update(handle.id, rows)

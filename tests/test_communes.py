@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.communes import CommuneInfo, commune, load_communes, neighbours
+from sync.communes import CommuneInfo, commune, intercommunality, load_communes, neighbours
 
 
 def test_issy_les_moulineaux() -> None:
@@ -76,3 +76,10 @@ def test_neighbours_fall_back_to_the_department() -> None:
     found = neighbours("29083", 3)
     assert [c.department for c in found] == ["29", "29", "29"]
     assert found[0].name == "Brest"
+
+
+def test_intercommunality_is_the_ept_in_grand_paris_else_the_epci() -> None:
+    code, label = intercommunality("92040")
+    assert label == "EPT Grand Paris Seine Ouest"
+    assert intercommunality("92012") == (code, label)  # Boulogne-Billancourt, same EPT
+    assert intercommunality("74042")[1] == "EPCI CC Faucigny - Glières"  # Bonneville

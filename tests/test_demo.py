@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.priority import Weights, weights_from_settings
 from schema.fields import Kind, Record
 from schema.models import (
     ACTION_DONE,
@@ -376,3 +377,10 @@ def test_large() -> None:
     assert len(tables["actions"]) == 14
     rpps = [m.rpps for m in members if m.rpps]
     assert len(rpps) == len(set(rpps))
+
+
+def test_priority_weights_in_settings(demo: Tables) -> None:
+    settings = {s.key: s.value for s in demo["settings"]}
+    weights, problems = weights_from_settings(settings)
+    assert problems == [] and weights == Weights()
+    assert settings["Poids ALD"] == "40" and settings["Poids par mois d'attente"] == "3"

@@ -108,3 +108,12 @@ def test_links_shared_by_many_rows_are_written_per_linked_record(base: Base, doc
     by_id = {p.id: p for p in records.load(base, PATIENTS).records}
     assert [by_id[i].gp for i in ids] == [doctor] * 8 + [other] * 2 + [None]
     assert [by_id[i].code for i in ids] == [p.code for p in patients]
+
+
+def test_patch_writes_only_the_given_fields(base: Base) -> None:
+    [member_id] = records.insert(base, MEMBERS, [Member(last_name="Avant", first_name="Anne", monthly_capacity=3)])
+    stale = Member(id=member_id, last_name="Périmé", first_name="Anne", monthly_capacity=5)
+    base.client.update(base.handle(MEMBERS).id, [{"Id": member_id, "Nom": "Modifié dans la grille"}])
+    records.patch(base, MEMBERS, [stale], ["monthly_capacity"])
+    [row] = [m for m in records.load(base, MEMBERS).records if m.id == member_id]
+    assert (row.last_name, row.monthly_capacity) == ("Modifié dans la grille", 5)

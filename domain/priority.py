@@ -1,0 +1,112 @@
+"""Priority of a patient looking for a médecin traitant: fragility points plus waiting-time points.
+
+The weights are CPTS settings (table Paramètres, one row per weight); a missing row takes its default,
+a row that is not a whole number ≥ 0 takes its default too and is reported in French.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from schema.models import FRAGILITIES, POPULATIONS
+
+EVERYONE, CHILDREN = POPULATIONS[0], POPULATIONS[3]  # "Tous", "Enfants"
+ELDERLY = FRAGILITIES[1]  # "70 ans et plus"
+ELDERLY_AGE, ADULT_AGE = 70, 18
+DAYS_PER_MONTH = 30
+
+# Default points per fragility, in FRAGILITIES order: ALD first, then 70+, C2S/AME, hospital, disability, isolation.
+DEFAULT_FRAGILITY_POINTS = dict(zip(FRAGILITIES, (40, 20, 15, 15, 10, 10), strict=True))
+DEFAULT_POINTS_PER_MONTH = 3
+PER_MONTH_KEY = "Poids par mois d'attente"
+
+
+def weight_key(fragility: str) -> str:
+    """The Paramètres key of a fragility's weight, e.g. "Poids ALD"."""
+    return f"Poids {fragility}"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Points per fragility and per full month (30 days) of waiting."""
+
+    fragility: tuple[tuple[str, int], ...] = tuple(DEFAULT_FRAGILITY_POINTS.items())
+    per_month: int = DEFAULT_POINTS_PER_MONTH
+
+    def points(self, fragility: str) -> int:
+        return dict(self.fragility).get(fragility, 0)
+
+    def as_settings(self) -> dict[str, int]:
+        """Each weight under its Paramètres key."""
+        return {**{weight_key(name): points for name, points in self.fragility}, PER_MONTH_KEY: self.per_month}
+
+
+def weights_from_settings(settings: Mapping[str, str | None]) -> tuple[Weights, list[str]]:
+    """The weights found in the settings (key → value), defaults for the missing ones, and what was refused."""
+    problems: list[str] = []
+
+    def read(key: str, default: int) -> int:
+        raw = (settings.get(key) or "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit():
+            problems.append(
+                f"Paramètres, « {key} » : « {raw} » n'est pas un nombre entier positif ou nul "
+                f"(valeur par défaut {default} utilisée)."
+            )
+            return default
+        return int(raw)
+
+    fragility = tuple((name, read(weight_key(name), points)) for name, points in DEFAULT_FRAGILITY_POINTS.items())
+    return Weights(fragility, read(PER_MONTH_KEY, DEFAULT_POINTS_PER_MONTH)), problems
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def patient_groups(fragilities: list[str], birth_date: date | None, today: date) -> frozenset[str]:
+    """The populations a patient belongs to, as GPs accept them: the fragilities ticked, plus
+    "70 ans et plus" and "Enfants" from the birth date."""
+    groups = set(fragilities)
+    age = age_on(birth_date, today)
+    if age is not None and age >= ELDERLY_AGE:
+        groups.add(ELDERLY)
+    if age is not None and age < ADULT_AGE:
+        groups.add(CHILDREN)
+    return frozenset(groups)
+
+
+def waiting_days(request_date: date | None, today: date) -> int:
+    return max((today - request_date).days, 0) if request_date else 0
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A priority score and its parts, e.g. (("ALD", 40), ("70 ans et plus", 20), ("attend depuis 214 jours", 21))."""
+
+    score: int
+    parts: tuple[tuple[str, int], ...]
+
+    @property
+    def explanation(self) -> str:
+        """The parts in French: "ALD +40, 70 ans et plus +20, attend depuis 214 jours +21"."""
+        return ", ".join(f"{label} +{points}" for label, points in self.parts) or "aucun critère de priorité"
+
+
+def priority(
+    fragilities: list[str], birth_date: date | None, request_date: date | None, today: date, weights: Weights
+) -> Priority:
+    """Fragility points (in FRAGILITIES order, 70+ also from the age) plus points per full month of waiting."""
+    groups = patient_groups(fragilities, birth_date, today)
+    parts = [(name, weights.points(name)) for name in FRAGILITIES if name in groups and weights.points(name)]
+    if request_date is not None:
+        days = waiting_days(request_date, today)
+        parts.append(
+            (f"attend depuis {days} jour{'s' if days > 1 else ''}", days // DAYS_PER_MONTH * weights.per_month)
+        )
+    return Priority(sum(points for _, points in parts), tuple(parts))

@@ -1,0 +1,81 @@
+"""What the desk pages (Patients en attente, Médecins disponibles, Orientation) share: the desk data read
+from NocoDB (cached briefly), the page header with its refresh button, French messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NoReturn
+
+import streamlit as st
+
+from pages.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, load_frame
+from sync.desk_io import DeskData, load_desk
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
+def desk_data() -> DeskData:
+    """Patients, members, proposals and priority weights as NocoDB holds them."""
+    return load_desk(current_base())
+
+
+def forget_data() -> None:
+    """After a write, or on "Rafraîchir": the next read goes to NocoDB."""
+    desk_data.clear()
+    load_frame.clear()
+
+
+def header(title: str, caption: str) -> None:
+    """The page title, a caption, and the refresh button."""
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    with left:
+        st.title(title, anchor=False)
+        st.caption(f"{caption} · {date.today():%d/%m/%Y}")
+    with right:
+        if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
+            forget_data()
+
+
+def read_desk() -> DeskData:
+    """The desk data, or a French error and the page stops."""
+    try:
+        data = desk_data()
+    except DATA_ERRORS as error:
+        stop_on_error(error)
+    if data.problems:
+        shown = "\n".join(f"- {problem}" for problem in data.problems[:20])
+        more = f"\n- … et {len(data.problems) - 20} autre(s)." if len(data.problems) > 20 else ""
+        st.warning(
+            "**Des valeurs saisies dans NocoDB ne respectent pas le format attendu** : elles sont laissées de côté. "
+            f"Corrigez-les dans NocoDB.\n\n{shown}{more}",
+            icon=":material/warning:",
+        )
+    return data
+
+
+def stop_on_error(error: Exception) -> NoReturn:
+    st.error(error_message(error), icon=":material/cloud_off:")
+    st.stop()
+
+
+def write_error(error: Exception) -> None:
+    """A failed write, in French (nothing was kept)."""
+    st.error(
+        f"**L'enregistrement a échoué, rien n'a été modifié.** Réessayez ; si cela persiste, vérifiez que NocoDB "
+        f"répond (./cpts status).\n\nDétail : {error}",
+        icon=":material/error:",
+    )
+
+
+FLASH_KEY = "desk_flash"
+
+
+def flash(message: str) -> NoReturn:
+    """Show `message` as a success at the top of the page once it has been run again on fresh data."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

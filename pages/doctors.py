@@ -1,0 +1,191 @@
+"""Médecins disponibles: the GPs taking new patients, their places this month, editable in place and
+written back to NocoDB (only the fields edited, after checking them)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
+from pages.common import DATA_ERRORS, current_base
+from pages.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
+from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
+from sync.desk_io import save_doctors
+from sync.records import french_reason
+
+TITLE = "Médecins disponibles"
+EDITOR_KEY = "doctors_editor"
+EDITABLE = (
+    "accepts_new_patients",
+    "available_from",
+    "monthly_capacity",
+    "populations_accepted",
+    "home_visits",
+    "cpts_referrals_only",
+    "insee_code",
+)
+NAME, USED, FREE, COMMUNE = "Médecin", "Places utilisées ce mois", "Places libres", "Commune"
+
+
+def title(attr: str) -> str:
+    return MEMBERS.field(attr).title
+
+
+def shown_members(records: DeskRecords, everyone: bool) -> list[Member]:
+    """The GPs taking new patients; with `everyone`, also the other active GPs (to open them)."""
+
+    def general_practitioner(member: Member) -> bool:
+        return member.active and member.specialty == GP_SPECIALTY
+
+    return [m for m in records.members if m.accepts_new_patients or (everyone and general_practitioner(m))]
+
+
+def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str, str], today: date) -> pd.DataFrame:
+    """One row per GP: name, places this month, then the editable fields (under their NocoDB titles)."""
+    places = places_this_month(records, today)
+    rows = []
+    for member in members:
+        used = places[member.id]  # type: ignore[index]
+        rows.append(
+            {
+                "Id": member.id,
+                NAME: doctor_name(member),
+                COMMUNE: communes.get(member.insee_code or "", member.insee_code),
+                USED: used.used,
+                FREE: used.free if is_open(member, today) else 0,
+                **{title(attr): getattr(member, attr) for attr in EDITABLE},
+                title("rpps"): member.rpps,
+            }
+        )
+    columns = ["Id", NAME, COMMUNE, USED, FREE, *map(title, EDITABLE), title("rpps")]
+    frame = pd.DataFrame(rows, columns=columns).set_index("Id")
+    frame[title("available_from")] = pd.to_datetime(frame[title("available_from")])
+    return frame
+
+
+def _plain(value: Any) -> Any:
+    """A cell as the record model takes it: no NaN/NaT, whole numbers as int, dates as dates."""
+    if isinstance(value, list):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def changes(
+    before: pd.DataFrame, after: pd.DataFrame, members: dict[int, Member]
+) -> tuple[list[Member], list[str], list[str]]:
+    """The members edited (validated), the attributes edited, and the French errors (row and field)."""
+    edited, attrs, errors = [], set(), []
+    for member_id, row in after.iterrows():
+        member = members[int(member_id)]  # type: ignore[arg-type]
+        update = {}
+        for attr in EDITABLE:
+            old, new = _plain(before.at[member_id, title(attr)]), _plain(row[title(attr)])
+            if (old or None) != (new or None):
+                update[attr] = new if new is not None or attr != "populations_accepted" else []
+        if not update:
+            continue
+        try:
+            edited.append(Member.model_validate({**member.model_dump(), **update}))
+        except ValidationError as error:
+            for item in error.errors():
+                field = title(str(item["loc"][0]))
+                errors.append(f"{doctor_name(member)} (Id {member.id}), champ « {field} » : {french_reason(item)}.")
+            continue
+        attrs.update(update)
+    return edited, sorted(attrs), errors
+
+
+def figures(members: list[Member], records: DeskRecords, today: date) -> None:
+    places = places_this_month(records, today)
+    open_now = [m for m in members if is_open(m, today)]
+    capacity = sum(places[m.id].capacity for m in open_now)  # type: ignore[index]
+    used = sum(places[m.id].used for m in open_now)  # type: ignore[index]
+    free = sum(places[m.id].free for m in open_now)  # type: ignore[index]
+    columns = st.columns(4)
+    columns[0].metric(
+        "Prennent de nouveaux patients", len(open_now), help="Cochés « accepte », disponibles dès ce jour"
+    )
+    columns[1].metric("Places ce mois-ci", capacity, help="Somme des capacités mensuelles de ces médecins")
+    columns[2].metric("Places utilisées", used, help="MT trouvés ce mois-ci + patients en attente de réponse")
+    columns[3].metric("Places libres", free)
+
+
+def main() -> None:
+    today = date.today()
+    header(TITLE, "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez")
+    show_flash()
+    data = read_desk()
+    everyone = st.toggle(
+        "Afficher aussi les autres médecins généralistes", help="Pour ouvrir un médecin à l'orientation"
+    )
+    members = shown_members(data.records, everyone)
+    figures(members, data.records, today)
+    if not members:
+        st.info("Aucun médecin ne prend de nouveaux patients : cochez « Accepte de nouveaux patients MT » ci-dessus.")
+        return
+    communes = {code: place.commune_name for code, place in data.places.items()}
+    before = doctor_frame(members, data.records, communes, today)
+    after = st.data_editor(
+        before,
+        key=EDITOR_KEY,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=[NAME, title("rpps"), COMMUNE, USED, FREE],
+        column_config={
+            USED: st.column_config.NumberColumn(
+                "Utilisées", help="Places utilisées ce mois-ci : MT trouvés + réponses attendues"
+            ),
+            FREE: st.column_config.NumberColumn("Libres", help="Places libres ce mois-ci (0 si pas encore disponible)"),
+            title("accepts_new_patients"): st.column_config.CheckboxColumn(
+                "Accepte", help=title("accepts_new_patients")
+            ),
+            title("available_from"): st.column_config.DateColumn("Disponible le", format="DD/MM/YYYY"),
+            title("monthly_capacity"): st.column_config.NumberColumn(
+                "Capacité / mois", help=title("monthly_capacity"), min_value=0, step=1, format="%d"
+            ),
+            title("populations_accepted"): st.column_config.MultiselectColumn(
+                "Populations", help=title("populations_accepted"), options=list(POPULATIONS), width="medium"
+            ),
+            title("home_visits"): st.column_config.CheckboxColumn("Visites à domicile"),
+            title("cpts_referrals_only"): st.column_config.CheckboxColumn(
+                "Orientés CPTS seulement", help=title("cpts_referrals_only")
+            ),
+            title("insee_code"): st.column_config.TextColumn(
+                "Code INSEE", help="Code INSEE de la commune, 5 caractères (pas le code postal)"
+            ),
+        },
+    )
+    if not st.button("Enregistrer les modifications", type="primary", icon=":material/save:"):
+        return
+    edited, attrs, errors = changes(before, after, {m.id: m for m in members if m.id is not None})
+    if errors:
+        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
+        return
+    if not edited:
+        st.info("Aucune modification à enregistrer.")
+        return
+    try:
+        save_doctors(current_base(), edited, attrs)
+    except DATA_ERRORS as error:
+        write_error(error)
+        return
+    forget_data()
+    st.session_state.pop(EDITOR_KEY, None)
+    flash(f"{len(edited)} médecin(s) mis à jour dans NocoDB.")
+
+
+main()

@@ -1,0 +1,260 @@
+"""Orientation: the desk's figures, the optimal matching of waiting patients with GPs (reviewed patient by
+patient, then confirmed), and the follow-up of pending proposals (accepted or refused)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from domain.desk import (
+    ACCEPTED,
+    PENDING,
+    REFUSED,
+    STALE_DAYS,
+    Answer,
+    DeskError,
+    DeskRecords,
+    Plan,
+    desk_figures,
+    doctor_name,
+    patient_label,
+)
+from pages.common import DATA_ERRORS, current_base, log_patient_access
+from pages.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
+from schema.models import PATIENT_FOUND
+from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
+
+TITLE = "Orientation"
+PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
+KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
+
+
+def days_text(days: float | None) -> str:
+    if days is None:
+        return "—"
+    return str(int(days)) if days == int(days) else f"{days:.1f}".replace(".", ",")
+
+
+def figures_block(records: DeskRecords, today: date) -> None:
+    figures = desk_figures(records, today)
+    columns = st.columns(6)
+    columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
+    columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
+    columns[2].metric(f"MT trouvé en {today.year}", figures.found_this_year)
+    columns[3].metric("Dont fragiles ", figures.found_fragile_this_year, help="ALD, 70 ans et plus ou C2S/AME")
+    columns[4].metric(
+        "Délai médian (jours)",
+        days_text(figures.median_days_to_found),
+        help=f"De la demande au médecin traitant trouvé, patients de {today.year}",
+    )
+    columns[5].metric(
+        f"Propositions > {STALE_DAYS} jours",
+        figures.stale_proposals,
+        help=f"Propositions sans réponse depuis plus de {STALE_DAYS} jours : à relancer",
+    )
+
+
+def names(records: DeskRecords) -> tuple[dict[int | None, str], dict[int | None, str]]:
+    """Patient Id → "Prénom Nom", member Id → "Dr Prénom Nom"."""
+    patients = {p.id: " ".join(part for part in (p.first_name, p.last_name) if part) for p in records.patients}
+    return patients, {m.id: doctor_name(m) for m in records.members}
+
+
+def plan_frame(planned: Plan, data: DeskData) -> pd.DataFrame:
+    patients, doctors = names(data.records)
+    rows = [
+        {
+            KEEP: True,
+            "Patient": item.code,
+            "Nom": patients.get(item.patient_id),
+            "Priorité": item.priority.score,
+            "Détail de la priorité": item.priority.explanation,
+            "Rang": choice.rank,
+            "Médecin": doctors.get(choice.member_id),
+            "Raisons": " ; ".join(choice.reasons),
+            "_patient": item.patient_id,
+            "_member": choice.member_id,
+        }
+        for item in planned.patients
+        for choice in item.choices
+    ]
+    return pd.DataFrame(rows)
+
+
+def run_button() -> None:
+    if st.button("Lancer l'orientation", type="primary", icon=":material/play_arrow:"):
+        try:
+            with st.spinner("Calcul de la meilleure orientation…"):
+                st.session_state[PLAN_KEY] = make_plan(current_base(), date.today())
+        except DATA_ERRORS as error:
+            write_error(error)
+        st.session_state.pop(PLAN_EDITOR, None)
+
+
+def plan_block() -> None:
+    st.subheader("Proposer des médecins", anchor=False)
+    st.caption(
+        "L'orientation propose à chaque patient en attente jusqu'à 3 médecins (le premier lui réserve une place), "
+        "en maximisant la priorité totale des patients orientés sous les contraintes de capacité, de public, "
+        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer, puis confirmez."
+    )
+    run_button()
+    if PLAN_KEY not in st.session_state:
+        return
+    planned, data = st.session_state[PLAN_KEY]
+    for problem in planned.problems:
+        st.warning(problem, icon=":material/warning:")
+    st.markdown(f"**{len(planned.patients)} patient(s) à proposer**, {len(planned.unmatched)} sans proposition.")
+    if planned.patients:
+        review(planned, data)
+    unmatched_block(planned, data)
+
+
+def review(planned: Plan, data: DeskData) -> None:
+    frame = plan_frame(planned, data)
+    log_patient_access(TITLE, [item.code for item in planned.patients])
+    edited = st.data_editor(
+        frame,
+        key=PLAN_EDITOR,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=[c for c in frame.columns if c != KEEP],
+        column_order=[c for c in frame.columns if not c.startswith("_")],
+        column_config={
+            KEEP: st.column_config.CheckboxColumn(help="Décochez pour ne pas proposer ce médecin"),
+            "Raisons": st.column_config.TextColumn(width="large"),
+            "Détail de la priorité": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    confirm, drop, _ = st.columns([1, 1, 2])
+    if drop.button("Abandonner ce calcul"):
+        st.session_state.pop(PLAN_KEY, None)
+        st.rerun()
+    if not confirm.button("Confirmer les propositions", type="primary", icon=":material/check:"):
+        return
+    kept = {(int(row["_patient"]), int(row["_member"])) for _, row in edited.iterrows() if row[KEEP]}
+    try:
+        result = write_confirmation(current_base(), planned, kept, date.today())
+    except DATA_ERRORS as error:
+        write_error(error)
+        return
+    forget_data()
+    st.session_state.pop(PLAN_KEY, None)
+    patients = len({p.patient for p in result.proposals})
+    message = f"{len(result.proposals)} proposition(s) enregistrée(s) pour {patients} patient(s), passés au statut « Proposé »."
+    if result.skipped:
+        message += "\n\nNon proposés :\n" + "\n".join(f"- {line}" for line in result.skipped)
+    flash(message)
+
+
+def unmatched_block(planned: Plan, data: DeskData) -> None:
+    if not planned.unmatched:
+        return
+    patients, _ = names(data.records)
+    with st.expander(f"Patients sans proposition ({len(planned.unmatched)})"):
+        counts = Counter(item.reason for item in planned.unmatched)
+        st.dataframe(
+            pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch"
+        )
+        log_patient_access(TITLE, [item.code for item in planned.unmatched])
+        rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
+    patients, doctors = names(records)
+    by_id = {p.id: p for p in records.patients}
+    rows = []
+    for proposal in records.proposals:
+        if proposal.status != PENDING or proposal.patient not in by_id:
+            continue
+        patient = by_id[proposal.patient]
+        days = (today - proposal.proposed_on).days if proposal.proposed_on else None
+        rows.append(
+            {
+                ANSWER: "",
+                REASON: "",
+                "Patient": patient_label(patient),
+                "Nom": patients.get(patient.id),
+                "Téléphone": patient.phone,
+                "Médecin": doctors.get(proposal.gp),
+                "Rang": proposal.rank,
+                "Proposée le": proposal.proposed_on,
+                "Depuis (jours)": days,
+                "À relancer": days is not None and days > STALE_DAYS,
+                "_proposal": proposal.id,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["Depuis (jours)", "Patient", "Rang"], ascending=[False, True, True], kind="stable")
+
+
+def follow_up_block(records: DeskRecords, today: date) -> None:
+    st.subheader("Suivi des propositions", anchor=False)
+    frame = pending_frame(records, today)
+    if frame.empty:
+        st.info("Aucune proposition en attente de réponse.")
+        return
+    st.caption(
+        f"{len(frame)} proposition(s) en attente de réponse. Indiquez « Acceptée » (le patient a trouvé son médecin "
+        "traitant) ou « Refusée » avec le motif (ce médecin ne lui sera plus proposé), puis enregistrez."
+    )
+    log_patient_access(TITLE, sorted(set(frame["Patient"])))
+    edited = st.data_editor(
+        frame,
+        key=ANSWERS_EDITOR,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=[c for c in frame.columns if c not in (ANSWER, REASON)],
+        column_order=[c for c in frame.columns if not c.startswith("_")],
+        column_config={
+            ANSWER: st.column_config.SelectboxColumn(options=[ACCEPTED, REFUSED]),
+            REASON: st.column_config.TextColumn(width="medium"),
+            "Proposée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "À relancer": st.column_config.CheckboxColumn(help=f"Sans réponse depuis plus de {STALE_DAYS} jours"),
+        },
+    )
+    if not st.button("Enregistrer les réponses", type="primary", icon=":material/save:"):
+        return
+    answers = [
+        Answer(int(row["_proposal"]), str(row[ANSWER]), str(row[REASON] or ""))
+        for _, row in edited.iterrows()
+        if isinstance(row[ANSWER], str) and row[ANSWER]
+    ]
+    if not answers:
+        st.info("Aucune réponse à enregistrer : choisissez « Acceptée » ou « Refusée » dans la colonne Réponse.")
+        return
+    try:
+        changes = write_answers(current_base(), answers, today)
+    except DeskError as error:
+        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {line}" for line in str(error).splitlines()))
+        return
+    except DATA_ERRORS as error:
+        write_error(error)
+        return
+    forget_data()
+    st.session_state.pop(ANSWERS_EDITOR, None)
+    found = sum(1 for p in changes.patients if p.status == PATIENT_FOUND)
+    flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
+
+
+def main() -> None:
+    today = date.today()
+    header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients")
+    show_flash()
+    data = read_desk()
+    figures_block(data.records, today)
+    st.divider()
+    plan_block()
+    st.divider()
+    follow_up_block(data.records, today)
+
+
+main()

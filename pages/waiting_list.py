@@ -1,0 +1,208 @@
+"""Patients en attente: the waiting list with priority scores (and why, on demand), and the form to register
+a new request. Coordinators only: patient names and phones."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from domain.desk import patient_priority
+from domain.patient_request import RequestForm
+from domain.priority import age_on, waiting_days
+from pages.common import CACHE_SECONDS, DATA_ERRORS, current_base, log_patient_access
+from pages.desk_common import flash, forget_data, header, read_desk, show_flash, stop_on_error, write_error
+from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
+from sync.desk_io import DeskData, allowed_communes, register_request
+
+TITLE = "Patients en attente"
+FORM = "request_"  # prefix of the form's widget keys
+COMMUNE_OPTION = re.compile(r"\((\w{5})\)\s*$")
+
+
+def title(attr: str) -> str:
+    return PATIENTS.field(attr).title
+
+
+def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
+    """One row per patient, with its priority and the detail of it."""
+    rows = []
+    for patient in data.records.patients:
+        score = patient_priority(patient, data.weights, today)
+        place = data.places.get(patient.insee_code or "")
+        rows.append(
+            {
+                "Code": patient.code,
+                "Nom": patient.last_name,
+                "Prénom": patient.first_name,
+                "Âge": age_on(patient.birth_date, today),
+                "Commune": place.commune_name if place else patient.insee_code,
+                "Fragilités": ", ".join(patient.fragilities),
+                "Mobilité réduite": patient.reduced_mobility,
+                "Demande": patient.request_date,
+                "Attente (jours)": waiting_days(patient.request_date, today),
+                "Priorité": score.score,
+                "Détail de la priorité": score.explanation,
+                "Statut": patient.status,
+                "Téléphone": patient.phone,
+                "_fragilities": patient.fragilities,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "_fragilities"])
+    return frame.sort_values(["Priorité", "Attente (jours)", "Code"], ascending=[False, False, True], kind="stable")
+
+
+ROW_COLUMNS = (
+    "Code",
+    "Priorité",
+    "Détail de la priorité",
+    "Nom",
+    "Prénom",
+    "Âge",
+    "Commune",
+    "Fragilités",
+    "Mobilité réduite",
+    "Demande",
+    "Attente (jours)",
+    "Statut",
+    "Téléphone",
+)
+
+
+def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The rows the filters keep, and whether to show the detail of the priority."""
+    first, second, third, fourth = st.columns([2, 2, 2, 1])
+    statuses = first.multiselect("Statut", PATIENT_STATUSES, default=[PATIENT_WAITING], placeholder="Tous")
+    fragilities = second.multiselect("Fragilités (au moins une)", FRAGILITIES, placeholder="Toutes")
+    communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()), placeholder="Toutes")
+    minimum = fourth.number_input("Attente minimale (jours)", min_value=0, value=0, step=30)
+    explain = st.toggle("Expliquer les scores de priorité", help="Ajoute le détail de chaque score")
+    keep = frame["Statut"].isin(statuses) & (frame["Attente (jours)"] >= minimum)
+    if fragilities:
+        keep &= frame["_fragilities"].map(lambda items: bool(set(items) & set(fragilities)))
+    if communes:
+        keep &= frame["Commune"].isin(communes)
+    return frame[keep], explain
+
+
+def waiting_table(data: DeskData, today: date) -> None:
+    shown, explain = filtered(patient_rows(data, today))
+    columns = [c for c in ROW_COLUMNS if explain or c != "Détail de la priorité"]
+    st.caption(f"{len(shown)} patient(s) affiché(s), le plus prioritaire en premier.")
+    if shown.empty:
+        st.info("Aucun patient ne correspond à ces filtres.")
+        return
+    log_patient_access(TITLE, [str(code) for code in shown["Code"]])
+    st.dataframe(
+        shown[columns],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Demande": st.column_config.DateColumn(format="DD/MM/YYYY"),
+            "Priorité": st.column_config.NumberColumn(format="%d", help="Points de priorité (détail : « Expliquer »)"),
+            "Détail de la priorité": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def commune_options() -> dict[str, str]:
+    """ "Issy-les-Moulineaux (92040)" → "92040", for the communes of the territory and their neighbours."""
+    communes = allowed_communes(current_base())
+    return {f"{name} ({code})": code for code, name in sorted(communes.items(), key=lambda item: item[1])}
+
+
+def commune_code(choice: str | None, options: dict[str, str]) -> str:
+    if not choice:
+        return ""
+    if choice in options:
+        return options[choice]
+    found = COMMUNE_OPTION.search(choice)
+    return found.group(1) if found else choice.strip()
+
+
+def request_form(today: date) -> None:
+    """The form of a new request, checked as NocoDB would (and more) before anything is written."""
+    try:
+        options = commune_options()
+    except DATA_ERRORS as error:
+        stop_on_error(error)
+    with st.form("new_request", clear_on_submit=False, border=True):
+        st.subheader("Nouvelle demande", anchor=False)
+        left, right = st.columns(2)
+        last_name = left.text_input(title("last_name"), key=f"{FORM}last_name")
+        first_name = right.text_input(title("first_name"), key=f"{FORM}first_name")
+        birth_date = left.date_input(
+            title("birth_date"),
+            value=None,
+            min_value=date(1900, 1, 1),
+            max_value=today,
+            format="DD/MM/YYYY",
+            key=f"{FORM}birth_date",
+        )
+        sex = right.selectbox(title("sex"), SEXES, index=None, placeholder="Non précisé", key=f"{FORM}sex")
+        commune = left.selectbox(
+            title("insee_code"),
+            list(options),
+            index=None,
+            accept_new_options=True,
+            placeholder="Choisissez ou tapez un code INSEE",
+            help="Commune du territoire ou voisine ; code INSEE, pas le code postal",
+            key=f"{FORM}commune",
+        )
+        phone = right.text_input(title("phone"), placeholder="06 12 34 56 78", key=f"{FORM}phone")
+        request_date = left.date_input(
+            title("request_date"), value=today, max_value=today, format="DD/MM/YYYY", key=f"{FORM}request_date"
+        )
+        source = right.selectbox(title("source"), REQUEST_SOURCES, index=0, key=f"{FORM}source")
+        fragilities = st.multiselect(title("fragilities"), FRAGILITIES, key=f"{FORM}fragilities")
+        checks = st.columns(3)
+        reduced_mobility = checks[0].checkbox(title("reduced_mobility"), key=f"{FORM}reduced_mobility")
+        consent = checks[1].checkbox(title("consent"), key=f"{FORM}consent")
+        objection = checks[2].checkbox(title("objection"), key=f"{FORM}objection")
+        notes = st.text_area(title("notes"), height=80, key=f"{FORM}notes")
+        submitted = st.form_submit_button("Enregistrer la demande", type="primary")
+    if not submitted:
+        return
+    form = RequestForm(
+        last_name=last_name,
+        first_name=first_name,
+        birth_date=birth_date,
+        insee_code=commune_code(commune, options),
+        phone=phone,
+        sex=sex,
+        request_date=request_date,
+        source=source,
+        fragilities=fragilities,
+        reduced_mobility=reduced_mobility,
+        consent=consent,
+        objection=objection,
+        notes=notes,
+    )
+    try:
+        created, errors = register_request(current_base(), form, today)
+    except DATA_ERRORS as error:
+        write_error(error)
+        return
+    if errors:
+        st.error("**La demande n'a pas été enregistrée :**\n\n" + "\n".join(f"- {e}" for e in errors))
+        return
+    assert created is not None
+    forget_data()
+    for key in [k for k in st.session_state if str(k).startswith(FORM)]:
+        del st.session_state[key]
+    flash(f"Demande enregistrée : **{created.code}** ({created.first_name} {created.last_name}), en attente.")
+
+
+def main() -> None:
+    today = date.today()
+    header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire")
+    show_flash()
+    data = read_desk()
+    waiting_table(data, today)
+    request_form(today)
+
+
+main()

@@ -1,0 +1,142 @@
+"""The médecin-traitant desk against NocoDB: read what the desk needs, let `domain.desk` decide, write the
+changes back. Shared by the pages (Patients en attente, Médecins disponibles, Orientation) and `./cpts match`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from domain.desk import Answer, Changes, Confirmation, DeskRecords, Plan, answer, confirm, plan
+from domain.matching import Place
+from domain.patient_request import RequestForm, validate_request
+from domain.priority import Weights, weights_from_settings
+from schema.fields import Record, TableSpec
+from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
+from sync import records
+from sync.base import Base
+from sync.communes import commune, intercommunality, neighbours
+
+PATIENT_CHANGES = ("status", "gp", "found_date")
+PROPOSAL_CHANGES = ("status", "refusal_reason")
+
+
+@dataclass(frozen=True)
+class DeskData:
+    records: DeskRecords
+    weights: Weights
+    places: dict[str, Place]
+    problems: list[str]  # values refused in NocoDB, in French
+
+
+@lru_cache(maxsize=4096)
+def place(insee_code: str) -> Place | None:
+    """The commune with its EPT/EPCI and département, or None if the code is unknown."""
+    try:
+        info = commune(insee_code)
+    except KeyError:
+        return None
+    group = intercommunality(info.insee_code)
+    return Place(info.insee_code, info.name, group[0] if group else None, group[1] if group else None, info.department)
+
+
+def places_of(codes: Iterable[str | None]) -> dict[str, Place]:
+    found = {code: place(code) for code in {c for c in codes if c}}
+    return {code: value for code, value in found.items() if value is not None}
+
+
+def load_weights(base: Base) -> tuple[Weights, list[str]]:
+    settings = records.load(base, SETTINGS).records
+    return weights_from_settings({s.key: s.value for s in settings if s.key})  # type: ignore[attr-defined]
+
+
+def load_desk(base: Base) -> DeskData:
+    """Patients, members, proposals and the priority weights, as NocoDB holds them now."""
+    loaded = [records.load(base, spec) for spec in (PATIENTS, MEMBERS, PROPOSALS)]
+    patients, members, proposals = (list(item.records) for item in loaded)
+    weights, weight_problems = load_weights(base)
+    desk = DeskRecords(patients, members, proposals)  # type: ignore[arg-type]
+    codes = [p.insee_code for p in desk.patients] + [m.insee_code for m in desk.members]
+    problems = [str(problem) for item in loaded for problem in item.problems] + weight_problems
+    return DeskData(desk, weights, places_of(codes), problems)
+
+
+def make_plan(base: Base, today: date) -> tuple[Plan, DeskData]:
+    """The matching of today, computed on fresh data (nothing is written)."""
+    data = load_desk(base)
+    return plan(data.records, data.weights, data.places, today), data
+
+
+def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], today: date) -> Confirmation:
+    """Write the proposals kept and move their patients to "Proposé", checked against fresh data first.
+    All or nothing: if a write fails, what this call wrote is undone."""
+    fresh = load_desk(base).records
+    result = confirm(planned, kept, fresh, today)
+    if not result.proposals:
+        return result
+    ids = records.insert(base, PROPOSALS, result.proposals)
+    try:
+        records.patch(base, PATIENTS, result.patients, ["status"])
+    except Exception:
+        base.client.delete(base.handle(PROPOSALS).id, ids)
+        _restore(base, PATIENTS, fresh.patients, result.patients, ["status"])
+        raise
+    return result
+
+
+def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes:
+    """Record the answers to pending proposals (see `domain.desk.answer`); all checked before anything is
+    written, and undone if a write fails."""
+    fresh = load_desk(base).records
+    changes = answer(answers, fresh, today)
+    records.patch(base, PROPOSALS, changes.proposals, PROPOSAL_CHANGES)
+    try:
+        records.patch(base, PATIENTS, changes.patients, PATIENT_CHANGES)
+    except Exception:
+        _restore(base, PROPOSALS, fresh.proposals, changes.proposals, PROPOSAL_CHANGES)
+        _restore(base, PATIENTS, fresh.patients, changes.patients, PATIENT_CHANGES)
+        raise
+    return changes
+
+
+def _restore(
+    base: Base, spec: TableSpec, before: Sequence[Record], changed: Sequence[Record], attrs: Sequence[str]
+) -> None:
+    """Best effort: put back the values the records had before a failed write."""
+    ids = {r.id for r in changed}
+    with suppress(Exception):  # the original error is the one worth reporting
+        records.patch(base, spec, [r for r in before if r.id in ids], attrs)
+
+
+def allowed_communes(base: Base) -> dict[str, str]:
+    """INSEE code → name of the communes of the territory (table Territoire) and of their EPT/EPCI."""
+    territory = [c.insee_code for c in records.load(base, TERRITORY).records if c.insee_code]  # type: ignore[attr-defined]
+    allowed = {}
+    for code in territory:
+        found = place(code)
+        if found is None:
+            continue
+        allowed[found.commune] = found.commune_name
+        allowed.update({other.insee_code: other.name for other in neighbours(code, 10_000)})
+    return allowed
+
+
+def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patient | None, list[str]]:
+    """Write a new request to Patients, or return the French errors (nothing written)."""
+    existing: list[Patient] = list(records.load(base, PATIENTS).records)  # type: ignore[arg-type]
+    communes = allowed_communes(base)
+    if not communes:
+        return None, ["La table Territoire est vide : ajoutez-y les communes de la CPTS dans NocoDB."]
+    patient, errors = validate_request(form, communes, existing, today)
+    if patient is None:
+        return None, errors
+    [patient_id] = records.insert(base, PATIENTS, [patient])
+    return patient.model_copy(update={"id": patient_id}), []
+
+
+def save_doctors(base: Base, members: Sequence[Member], attrs: Sequence[str]) -> None:
+    """Write the availability fields edited on the page Médecins disponibles."""
+    records.patch(base, MEMBERS, members, attrs)

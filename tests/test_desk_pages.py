@@ -1,0 +1,131 @@
+"""The desk pages run against the real NocoDB (AppTest): waiting list and new request, GPs edited in place,
+orientation reviewed, confirmed and followed up; every display of patients is in the access journal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_desk_io import RPPS, seed_desk
+from test_home_page import APP, RUN_TIMEOUT, app_env, fresh_caches  # noqa: F401 - fixtures
+
+from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS
+from sync import records
+from sync.base import Base
+
+
+@pytest.fixture(scope="module")
+def ids(base: Base) -> dict[str, int]:
+    return seed_desk(base)
+
+
+def open_page(path: str, state: dict | None = None) -> AppTest:
+    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    app.switch_page(path)
+    for key, value in (state or {}).items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    next(b for b in app.button if b.label == label).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def journal(base: Base, what: str) -> list[str]:
+    return [e.patient_codes or "" for e in records.load(base, ACCESS_LOG).records if e.what == what]
+
+
+def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
+    app = open_page("pages/waiting_list.py")
+    table = app.dataframe[0].value
+    assert list(table["Code"]) == ["P-000004", "P-000001", "P-000003", "P-000002", "P-000005"]
+    assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # ALD 40 + 6 months × 3
+    assert "Détail de la priorité" not in table.columns
+    next(t for t in app.toggle if t.label.startswith("Expliquer")).set_value(True).run()
+    detail = app.dataframe[0].value.set_index("Code").at["P-000001", "Détail de la priorité"]
+    assert detail == "ALD +40, attend depuis 200 jours +18"
+    assert journal(app_env, "Patients en attente")[-1].split(", ") == list(table["Code"])
+
+
+def fill_request(app: AppTest, birth_date: date | None) -> AppTest:
+    app.text_input(key="request_last_name").input("Martin")
+    app.text_input(key="request_first_name").input("Léa")
+    if birth_date:
+        app.date_input(key="request_birth_date").set_value(birth_date)
+    app.selectbox(key="request_commune").select("Vanves (92075)")
+    app.text_input(key="request_phone").input("0612345678")
+    app.checkbox(key="request_consent").check()
+    return click(app, "Enregistrer la demande")
+
+
+def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
+    app = fill_request(open_page("pages/waiting_list.py"), birth_date=None)
+    assert "Champ « Date de naissance » : obligatoire." in app.error[0].value
+    assert app_env.count(PATIENTS) == 5
+    app = fill_request(open_page("pages/waiting_list.py"), birth_date=date(1960, 4, 1))
+    assert not app.error
+    assert "Demande enregistrée : **P-000006** (Léa Martin)" in app.success[0].value
+    created = next(p for p in records.load(app_env, PATIENTS).records if p.code == "P-000006")
+    assert (created.insee_code, created.phone, created.consent) == ("92075", "06 12 34 56 78", True)
+
+
+EDITOR = "doctors_editor"
+
+
+def edit(rows: dict[int, dict[str, object]]) -> dict[str, object]:
+    return {EDITOR: {"edited_rows": rows, "added_rows": [], "deleted_rows": []}}
+
+
+def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
+    app = open_page("pages/doctors.py")
+    table = app.data_editor[0].value
+    assert list(table["RPPS"]) == [RPPS["A"], RPPS["B"], RPPS["C"]]
+    assert {m.label: m.value for m in app.metric}["Places libres"] == "3"
+    app = click(open_page("pages/doctors.py", edit({1: {"Capacité mensuelle": -2}})), "Enregistrer les modifications")
+    assert "Dr Bob Bravo (Id" in app.error[0].value and "« Capacité mensuelle » : « -2 » doit être au moins 0" in (
+        app.error[0].value
+    )
+    changes = edit({1: {"Capacité mensuelle": 3, "Visites à domicile": True}})
+    app = click(open_page("pages/doctors.py", changes), "Enregistrer les modifications")
+    assert "1 médecin(s) mis à jour" in app.success[0].value
+    bravo = next(m for m in records.load(app_env, MEMBERS).records if m.id == ids["B"])
+    assert (bravo.monthly_capacity, bravo.home_visits, bravo.populations_accepted) == (3, True, ["ALD"])
+    app_env.client.update(app_env.handle(MEMBERS).id, [{"Id": ids["B"], "Capacité mensuelle": 1}])
+
+
+def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
+    app = open_page("pages/orientation.py")
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["En attente"], metrics["Dont fragiles"]) == ("6", "3")
+    app = click(app, "Lancer l'orientation")
+    review = app.data_editor[0].value
+    assert list(zip(review["Patient"], review["Rang"], strict=True))[:2] == [("P-000001", 1), ("P-000001", 2)]
+    untick = {
+        "orientation_plan_editor": {"edited_rows": {1: {"Proposer": False}}, "added_rows": [], "deleted_rows": []}
+    }
+    for key, value in untick.items():
+        app.session_state[key] = value
+    app = click(app.run(), "Confirmer les propositions")
+    assert "proposition(s) enregistrée(s)" in app.success[0].value
+    written = [p for p in records.load(app_env, PROPOSALS).records if p.patient == ids["P1"]]
+    assert [(p.gp, p.rank) for p in written] == [(ids["B"], 1)]  # the unticked alternative is not written
+    assert journal(app_env, "Orientation")
+
+    follow = app.data_editor[0].value
+    row = list(follow["Patient"]).index("P-000001")
+    answers = {
+        "orientation_answers_editor": {
+            "edited_rows": {row: {"Réponse": "Acceptée"}},
+            "added_rows": [],
+            "deleted_rows": [],
+        }
+    }
+    app = click(open_page("pages/orientation.py", answers), "Enregistrer les réponses")
+    assert "1 patient(s) ont trouvé leur médecin traitant" in app.success[0].value
+    found = next(p for p in records.load(app_env, PATIENTS).records if p.id == ids["P1"])
+    assert (found.status, found.gp) == (PATIENT_FOUND, ids["B"])
