@@ -362,7 +362,7 @@ def steps_from_frame(frame: pd.DataFrame) -> tuple[list[Step], list[StepProblem]
     """The steps of every pathway, and the conditions the rules do not understand (those clauses ignored)."""
     steps: list[Step] = []
     problems: list[StepProblem] = []
-    for row in _rows(frame):
+    for row in rows_of(frame):
         if row["pathway"] is None:
             continue
         try:
@@ -431,10 +431,13 @@ def schedules(
     by_pathway: dict[int, list[Step]] = {}
     for step in steps:
         by_pathway.setdefault(step.pathway, []).append(step)
-    people = {row["id"]: Person(row["birth_date"], row["sex"]) for row in _rows(patients)}
+    enrolled = patients[patients["id"].isin(enrolments["patient"].dropna())]
+    people = {
+        row["id"]: Person(row["birth_date"], row["sex"]) for row in rows_of(enrolled[["id", "birth_date", "sex"]])
+    }
     done = _done_by_enrolment(steps_done)
     rows: list[tuple[Any, ...]] = []
-    for enrolment in _rows(enrolments):
+    for enrolment in rows_of(enrolments):
         if enrolment["status"] != ACTIVE or enrolment["pathway"] not in by_pathway:
             continue
         person = people.get(enrolment["patient"], Person(None, None))
@@ -458,14 +461,14 @@ def schedules(
 
 def _done_by_enrolment(steps_done: pd.DataFrame) -> dict[int, dict[int, list[date]]]:
     done: dict[int, dict[int, list[date]]] = {}
-    for row in _rows(steps_done):
+    for row in rows_of(steps_done):
         if row["enrolment"] is None or row["step"] is None or row["done_on"] is None:
             continue
         done.setdefault(row["enrolment"], {}).setdefault(row["step"], []).append(row["done_on"])
     return done
 
 
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a frame as plain Python values: None for empty cells, dates for timestamps, ints."""
     return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
 

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from sync.communes import CommuneInfo, commune, load_communes, neighbours
+from sync.communes import (
+    FARTHER,
+    SAME_COMMUNE,
+    SAME_DEPARTMENT,
+    SAME_GROUP,
+    CommuneInfo,
+    commune,
+    load_communes,
+    neighbours,
+    proximity,
+)
 
 
 def test_issy_les_moulineaux() -> None:
@@ -76,3 +86,13 @@ def test_neighbours_fall_back_to_the_department() -> None:
     found = neighbours("29083", 3)
     assert [c.department for c in found] == ["29", "29", "29"]
     assert found[0].name == "Brest"
+
+
+def test_proximity_commune_then_ept_then_department() -> None:
+    assert proximity("92040", "92040") == SAME_COMMUNE
+    assert proximity("92040", "92075") == SAME_GROUP  # Vanves, same EPT (Grand Paris Seine Ouest)
+    assert proximity("92040", "92012") == SAME_GROUP  # Boulogne-Billancourt
+    assert proximity("92040", "92050") == SAME_DEPARTMENT  # Nanterre: same EPCI (Métropole) but another EPT
+    assert proximity("92040", "75056") == FARTHER
+    assert proximity("86066", "86194") == SAME_DEPARTMENT  # Châtellerault, Poitiers
+    assert proximity("92040", None) == proximity("92040", "") == proximity("92040", "99999") == FARTHER
