@@ -22,9 +22,10 @@ CURRENT = (UP_TO_DATE, DONE, OVERDUE)  # a step due or done now: the enrolment i
 
 
 def pathway_summary(pathways: pd.DataFrame, enrolments: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
-    """Per active pathway (SUMMARY_COLUMNS): active enrolments; steps up to date (or done once and for all),
+    """Per active pathway, by name (SUMMARY_COLUMNS): active enrolments; steps up to date (or done once and for all),
     upcoming and overdue; enrolments concerned now (a step due or done) and, of those, up to date (none overdue)."""
     active = pathways[pathways["active"].fillna(True).astype(bool)]
+    active = active.sort_values("name", key=lambda names: names.str.casefold(), kind="stable")
     enrolled = enrolments[enrolments["status"] == ACTIVE].groupby("pathway")["patient"].nunique()
     status = schedule["status"]
     steps = pd.DataFrame(

@@ -49,13 +49,18 @@ ON_INDICATION = "Sur indication"
 ENDED = "Hors tranche d'âge"
 STATUSES = (OVERDUE, UPCOMING, UP_TO_DATE, DONE, WAITING, ON_INDICATION, ENDED)
 
-VOCABULARY = (
-    "grade podologique N",
-    "N par an",
-    "N premiers à M mois",
-    "M mois si risque faible",
-    "M mois après <étape>",
-    "sur indication",
+# The forms of « Condition » and what each does, in French (shown to coordinators).
+VOCABULARY: tuple[tuple[str, str], ...] = (
+    ("grade podologique N", "étape réservée aux inscriptions de grade podologique N (0 à 3)"),
+    ("N par an", "N fois par an : la suivante 12/N mois après la dernière (remplace l'intervalle)"),
+    ("N premiers à M mois", "les N premiers à M mois d'intervalle, puis l'intervalle de l'étape"),
+    ("M mois si risque faible", "intervalle des inscriptions cochées « Risque faible »"),
+    (
+        "M mois après <étape>",
+        "la première due M mois après la dernière <étape> (titre d'une étape du même parcours) ; "
+        "une étape unique attend aussi <étape>",
+    ),
+    ("sur indication : texte", "décidée par un clinicien : jamais due d'office, la date se saisit une fois faite"),
 )
 _CLAUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("foot_grade", re.compile(r"grade podologique ([0-3])")),
@@ -113,7 +118,9 @@ def _with_clause(rule: Rule, clause: str) -> Rule:
         if name == "after":
             return replace(rule, after_title=match[2].strip(" «»\"'"), after_months=int(match[1] or 0))
         return replace(rule, on_indication=True)
-    raise ConditionError(f"« {clause} » n'est pas compris (formes possibles : {' ; '.join(VOCABULARY)})")
+    raise ConditionError(
+        f"« {clause} » n'est pas compris (formes possibles : {' ; '.join(form for form, _ in VOCABULARY)})"
+    )
 
 
 def _positive(digits: str, clause: str) -> int:

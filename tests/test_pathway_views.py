@@ -206,21 +206,11 @@ def test_board_summary_masks_small_counts() -> None:
     assert summary[
         ["name", "enrolled", "up_to_date", "upcoming", "overdue", "concerned", "covered"]
     ].values.tolist() == [
-        ["Endométriose", 1, 0, 0, 1, 1, 0],
         ["Dépistage du cancer du sein", 7, 5, 0, 2, 7, 5],
+        ["Endométriose", 1, 0, 0, 1, 1, 0],
     ]
     table = board_table(summary)
     assert table.to_dict("records") == [
-        {
-            "Parcours": "Endométriose",
-            "Catégorie": "Santé des femmes",
-            "Patients inscrits": "< 5",
-            "Étapes à jour": "< 5",
-            "Étapes à venir": "< 5",
-            "Étapes en retard": "< 5",
-            "Patients à jour": "< 5",
-            "Part à jour": "—",
-        },
         {
             "Parcours": "Dépistage du cancer du sein",
             "Catégorie": "Dépistage organisé",
@@ -230,6 +220,16 @@ def test_board_summary_masks_small_counts() -> None:
             "Étapes en retard": "< 5",
             "Patients à jour": "5",
             "Part à jour": "71 %",
+        },
+        {
+            "Parcours": "Endométriose",
+            "Catégorie": "Santé des femmes",
+            "Patients inscrits": "< 5",
+            "Étapes à jour": "< 5",
+            "Étapes à venir": "< 5",
+            "Étapes en retard": "< 5",
+            "Patients à jour": "< 5",
+            "Part à jour": "—",
         },
     ]
 
