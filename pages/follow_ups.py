@@ -137,7 +137,7 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     found = []
     for enrolment in rows_of(active):
         pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
-        if pathway is None or person is None or not pathway["active"]:
+        if pathway is None or person is None or pathway["active"] is False:
             continue
         facts = PathwayFacts(pathway["name"], pathway["sex"], pathway["min_age"], pathway["max_age"])
         on = enrolment["enrolled_on"] or date.today()

@@ -108,8 +108,9 @@ def definitions(frames: dict[str, pd.DataFrame]) -> None:
     steps, team = frames[PATHWAY_STEPS.key], frames[PATHWAY_MEMBERS.key]
     for pathway in active_pathways(frames[PATHWAYS.key]).itertuples():
         members = team[team["pathway"] == pathway.id]["member"].nunique()
-        with st.expander(f"{pathway.name} · {pathway.category or 'sans catégorie'} · {members} intervenant(s)"):
-            if pathway.description and not pd.isna(pathway.description):
+        category = pathway.category if isinstance(pathway.category, str) else "sans catégorie"
+        with st.expander(f"{pathway.name} · {category} · {members} intervenant(s)"):
+            if isinstance(pathway.description, str):
                 st.markdown(pathway.description)
             st.dataframe(steps_table(steps[steps["pathway"] == pathway.id]), hide_index=True, width="stretch")
     with st.expander("Colonne « Condition » : ce que le logiciel comprend"):

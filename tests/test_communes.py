@@ -93,6 +93,6 @@ def test_proximity_commune_then_ept_then_department() -> None:
     assert proximity("92040", "92075") == SAME_GROUP  # Vanves, same EPT (Grand Paris Seine Ouest)
     assert proximity("92040", "92012") == SAME_GROUP  # Boulogne-Billancourt
     assert proximity("92040", "92050") == SAME_DEPARTMENT  # Nanterre: same EPCI (Métropole) but another EPT
-    assert proximity("92040", "75056") == FARTHER
+    assert proximity("92040", "75056") == proximity("75056", "92040") == FARTHER  # Paris: no EPT, Issy: GPSO
     assert proximity("86066", "86194") == SAME_DEPARTMENT  # Châtellerault, Poitiers
     assert proximity("92040", None) == proximity("92040", "") == proximity("92040", "99999") == FARTHER
