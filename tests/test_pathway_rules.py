@@ -27,9 +27,13 @@ from domain.pathways import (
     eligibility_warnings,
     parse_condition,
     schedule,
+    schedules,
     steps_from_frame,
 )
-from schema.models import PATHWAY_STEPS, PathwayStep
+from domain.referral import teams
+from domain.worklist import overdue_worklist
+from schema.models import PATHWAY_STEPS, PathwayStep, table
+from sync.communes import proximity
 from sync.demo import generate
 from sync.records import to_frame
 
@@ -543,3 +547,24 @@ def test_demo_steps_follow_domain_md() -> None:
     assert demo == [(here_names[row[0]], *row[1:]) for row in STEP_ROWS]
     _, problems = steps_from_frame(to_frame(PATHWAY_STEPS, tables["pathway_steps"]))
     assert problems == []
+
+
+def test_demo_has_enrolments_up_to_date_and_overdue_in_every_pathway() -> None:
+    tables = generate("small", today=TODAY)
+    frames = {key: to_frame(table(key), rows) for key, rows in tables.items()}
+    steps, _ = steps_from_frame(frames["pathway_steps"])
+    schedule = schedules(steps, frames["enrolments"], frames["patients"], frames["steps_done"], TODAY)
+    team = teams(frames["pathway_members"], frames["members"])
+    for pathway in tables["pathways"]:
+        states = schedule[schedule["pathway"] == pathway.id]
+        assert states["enrolment"].nunique() >= 10, pathway.name  # shown unmasked on the board
+        assert (states["status"] == OVERDUE).any(), pathway.name
+        assert states["status"].isin((UP_TO_DATE, DONE)).any(), pathway.name
+        assert team[pathway.id], pathway.name
+    endometriosis = next(p.id for p in tables["pathways"] if p.name == "Endométriose")
+    assert {level for member in team[endometriosis] for level in member.levels} == {1, 2, 3}
+    cervical = schedule[schedule["step_title"] == "Test HPV-HR"]
+    assert (cervical["status"] == UPCOMING).any() or (cervical["status"] == UP_TO_DATE).any()
+    worklist = overdue_worklist(schedule, steps, frames["patients"], frames["pathways"], team, proximity, TODAY)
+    assert len(worklist) == (schedule["status"] == OVERDUE).sum()
+    assert worklist["referral_name"].notna().all()  # every overdue step has someone to refer to
