@@ -58,21 +58,28 @@ def written(message: str) -> None:
 
 
 def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
+    names = zip(worklist["first_name"], worklist["last_name"], strict=True)
     return pd.DataFrame(
         {
             "Code": worklist["code"],
-            "Patient": [
-                _name(first, last) for first, last in zip(worklist["first_name"], worklist["last_name"], strict=True)
-            ],
+            "Patient": [_name(first, last) for first, last in names],
             "Téléphone": worklist["phone"],
             "Étape": worklist["step_title"],
-            "Parcours": worklist["pathway_name"],
             "En retard depuis le": worklist["due_on"].map(french_date),
-            "Jours de retard": worklist["days_overdue"],
+            "Jours": worklist["days_overdue"],
             "Professionnel à solliciter": [_professional(row) for _, row in worklist.iterrows()],
             "Son téléphone": worklist["referral_phone"],
+            "Parcours": worklist["pathway_name"],
         }
     )
+
+
+WORKLIST_WIDTHS = {
+    "Code": st.column_config.TextColumn(width="small"),
+    "Jours": st.column_config.NumberColumn(width="small", help="Jours de retard"),
+    "Étape": st.column_config.TextColumn(width="medium"),
+    "Professionnel à solliciter": st.column_config.TextColumn(width="large"),
+}
 
 
 def _name(first: object, last: object) -> str:
@@ -265,7 +272,7 @@ def main() -> None:
     if shown.empty:
         st.success("Aucune étape en retard : tous les patients inscrits sont à jour.", icon=":material/check_circle:")
     else:
-        st.dataframe(worklist_table(shown), hide_index=True, width="stretch")
+        st.dataframe(worklist_table(shown), hide_index=True, width="stretch", column_config=WORKLIST_WIDTHS)
         mark_done_form(shown)
     outside_public_block(found)
     enrol_form(frames)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.pathway_figures import board_table, pathway_summary, share_text
-from domain.pathways import VOCABULARY
+from domain.pathways import VOCABULARY, ConditionError, parse_condition
 from domain.privacy import SMALL_COUNT, mask_small
 from pages.pathway_data import active_pathways, header, pathway_state, show_problems
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
@@ -82,15 +82,26 @@ def steps_table(steps: pd.DataFrame) -> pd.DataFrame:
         {
             "Ordre": ordered["order"],
             "Étape": ordered["title"],
-            "Niveau": ordered["level"],
+            "Niveau": ordered["level"].astype("string").fillna(""),
             "Profession": ordered["profession"].fillna("Tout intervenant"),
-            "Spécialité": ordered["specialty"],
-            "Intervalle (mois)": ordered["interval_months"],
+            "Spécialité": ordered["specialty"].fillna(""),
+            "Rythme": [_interval(i, c) for i, c in zip(ordered["interval_months"], ordered["condition"], strict=True)],
             "Âges": [_ages(low, high) for low, high in zip(ordered["min_age"], ordered["max_age"], strict=True)],
             "Public": ordered["sex"],
-            "Condition": ordered["condition"],
+            "Condition": ordered["condition"].fillna(""),
         }
     )
+
+
+def _interval(months: object, condition: object) -> str:
+    """« tous les 12 mois », « 5 par an » or « une fois »."""
+    if not pd.isna(months) and int(months):  # type: ignore[call-overload]
+        return f"tous les {int(months)} mois"  # type: ignore[call-overload]
+    try:
+        per_year = parse_condition(condition if isinstance(condition, str) else None).per_year
+    except ConditionError:
+        return ""
+    return f"{per_year} par an" if per_year else "une fois"
 
 
 def _ages(low: object, high: object) -> str:

@@ -283,7 +283,7 @@ def test_a_relancer_lists_overdue_steps_and_traces_the_access(app_env: Base) -> 
     ]
     table = app.dataframe[0].value
     assert table["En retard depuis le"].tolist()[1] == f"{months_ago(6):%d/%m/%Y}"
-    assert table["Jours de retard"].tolist()[1] == (TODAY - months_ago(6)).days
+    assert table["Jours"].tolist()[1] == (TODAY - months_ago(6)).days
     warning = app.warning[0].value
     assert "P-000007" in warning and "concerne les femmes" in warning and "inscription Id" in warning
     last = access_rows(app_env)[-1]
