@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -100,7 +101,9 @@ def nearest_first(
 ) -> list[tuple[int, TeamMember]]:
     """(proximity 0–3, member) pairs, nearest first, then by name; the `preferred` member (e.g. the
     patient's médecin traitant) first when they are in `team`."""
-    ranked = [(proximity(origin, m.insee_code) if origin else len(PROXIMITY_LABELS) - 1, m) for m in team]
+    farthest = len(PROXIMITY_LABELS) - 1
+    ranks = {code: proximity(origin, code) if origin else farthest for code in {m.insee_code for m in team}}
+    ranked = [(ranks[m.insee_code], m) for m in team]
     return sorted(
         ranked,
         key=lambda pair: (
@@ -112,6 +115,7 @@ def nearest_first(
     )
 
 
+@lru_cache(maxsize=8192)
 def _folded(text: str) -> str:
     """Text compared the French way: case and accents ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
