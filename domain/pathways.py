@@ -47,7 +47,6 @@ DONE = "Faite"
 WAITING = "En attente de l'étape précédente"
 ON_INDICATION = "Sur indication"
 ENDED = "Hors tranche d'âge"
-STATUSES = (OVERDUE, UPCOMING, UP_TO_DATE, DONE, WAITING, ON_INDICATION, ENDED)
 
 # The forms of « Condition » and what each does, in French (shown to coordinators).
 VOCABULARY: tuple[tuple[str, str], ...] = (
@@ -194,13 +193,9 @@ class StepState:
     """Where one step stands for one enrolment on a given day."""
 
     step: Step
-    status: str  # one of STATUSES
+    status: str  # UP_TO_DATE, UPCOMING, OVERDUE, DONE, WAITING, ON_INDICATION or ENDED
     due_on: date | None  # next due date (None: done once and for all, waiting, on indication, ended)
     last_done: date | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.status == OVERDUE
 
 
 def schedule(
