@@ -7,6 +7,8 @@ st.set_page_config(page_title="CPTS", layout="wide")
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
     st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("pages/pathways.py", title="Parcours", icon=":material/route:"),
+    st.Page("pages/referral.py", title="Orienter", icon=":material/near_me:"),
 ]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []
@@ -22,6 +24,10 @@ COORDINATOR_PAGES += [
         "pages/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
     ),
     st.Page("pages/orientation.py", title="Orientation", icon=":material/alt_route:"),
+]
+# Care pathways.
+COORDINATOR_PAGES += [
+    st.Page("pages/follow_ups.py", title="À relancer", icon=":material/notifications_active:"),
 ]
 
 # The navigation will be built from the signed-in user's role (coming with sign-in and roles).

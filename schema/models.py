@@ -151,6 +151,9 @@ class PathwayStep(Record):
     sex: str | None = column("Public", Kind.SELECT, options=PATHWAY_SEXES)
     condition: str | None = column("Condition", Kind.TEXT)
     description: str | None = column("Description", Kind.LONG_TEXT)
+    specialty: str | None = column(
+        "Spécialité", Kind.TEXT, description="Spécialité attendue (ex. Radiologie) ; vide : toute spécialité"
+    )
 
 
 class PathwayMember(Record):
@@ -168,6 +171,12 @@ class Enrolment(Record):
     status: str | None = column("Statut", Kind.SELECT, options=ENROLMENT_STATUSES)
     foot_grade: int | None = column("Grade podologique", Kind.NUMBER, ge=0, le=3)
     notes: str | None = column("Notes", Kind.LONG_TEXT)
+    low_risk: bool = column(
+        "Risque faible",
+        Kind.CHECKBOX,
+        default=False,
+        description="Diabète : non traité par insuline, équilibré, sans rétinopathie (fond d'œil tous les 2 ans)",
+    )
 
 
 class StepDone(Record):

@@ -77,6 +77,27 @@ def intercommunality(insee_code: str) -> tuple[str, str] | None:
     return _data(DEFAULT_DATA_DIR).group_names.get(info.insee_code)
 
 
+SAME_COMMUNE, SAME_GROUP, SAME_DEPARTMENT, FARTHER = range(4)
+
+
+def proximity(origin: str, other: str | None) -> int:
+    """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings:
+    SAME_COMMUNE (0), SAME_GROUP (1: same EPT in the Grand Paris, else same EPCI, seen from both communes),
+    SAME_DEPARTMENT (2), FARTHER (3, also for an empty or unknown code). Symmetric."""
+    if not other:
+        return FARTHER
+    origin, other = origin.strip().upper(), other.strip().upper()
+    if origin == other:
+        return SAME_COMMUNE
+    data = _data(DEFAULT_DATA_DIR)
+    if other in data.groups.get(origin, ()) and origin in data.groups.get(other, ()):  # Paris: MGP, Issy: its EPT
+        return SAME_GROUP
+    first, second = data.communes.get(origin), data.communes.get(other)
+    if first and second and first.department == second.department:
+        return SAME_DEPARTMENT
+    return FARTHER
+
+
 def _resolve(data_dir: Path | None) -> Path:
     return DEFAULT_DATA_DIR if data_dir is None else Path(data_dir).resolve()
 

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from faker import Faker
 
+from domain.pathways import parse_condition
 from domain.priority import PER_MONTH_KEY, Weights, weight_key
 from schema.fields import Record
 from schema.models import (
@@ -808,91 +809,139 @@ _PATHWAYS: tuple[dict[str, Any], ...] = (
 @dataclass(frozen=True)
 class _StepPlan:
     title: str
-    profession: str
+    profession: str | None  # None: any member taking part in the pathway (at the step's level)
     interval: int | None = None  # months between two occurrences; None for a one-off step
     level: int | None = None  # endometriosis: 1 primary care, 2 referral centre, 3 expert centre
     ages: tuple[int, int] | None = None  # when narrower than the pathway's
-    condition: str | None = None
+    condition: str | None = None  # in the vocabulary of domain.pathways
     note: str = ""
+    specialty: str | None = None
 
 
+_FIRST_CONSULTATION = "Consultation de premier recours"
+_HORMONAL_TREATMENT = "Traitement hormonal de première intention"
+_REFERENT_ULTRASOUND = "Échographie endovaginale par un échographiste référent"
+_CYTOLOGY = "Examen cytologique"
 _STEPS: dict[str, tuple[_StepPlan, ...]] = {
     ENDOMETRIOSIS: (
         _StepPlan(
-            "Consultation de premier recours",
-            PHYSICIAN,
+            _FIRST_CONSULTATION,
+            None,
             level=1,
             note="Interrogatoire et examen clinique par un médecin généraliste, une sage-femme ou un gynécologue.",
         ),
-        _StepPlan("Échographie pelvienne", PHYSICIAN, level=1, note="Échographie pelvienne de première intention."),
         _StepPlan(
-            "Traitement hormonal de première intention", PHYSICIAN, level=1, note="Contraception et antalgiques."
+            "Échographie pelvienne",
+            PHYSICIAN,
+            level=1,
+            condition=f"1 mois après {_FIRST_CONSULTATION}",
+            note="Échographie pelvienne de première intention.",
         ),
-        _StepPlan("Réévaluation", "Sage-femme", level=1, note="Réévaluation 6 à 12 semaines après le traitement."),
+        _StepPlan(_HORMONAL_TREATMENT, None, level=1, note="Contraception hormonale et antalgiques."),
         _StepPlan(
-            "Échographie endovaginale par un échographiste référent",
+            "Réévaluation",
+            None,
+            level=1,
+            condition=f"3 mois après {_HORMONAL_TREATMENT}",
+            note="Réévaluation 6 à 12 semaines après le début du traitement.",
+        ),
+        _StepPlan(
+            _REFERENT_ULTRASOUND,
             PHYSICIAN,
             level=2,
-            condition="échec du traitement de première intention",
+            condition="sur indication : échec du traitement de première intention",
             note="Centre de référence (niveau 2).",
+            specialty=RADIOLOGY,
         ),
-        _StepPlan("IRM pelvienne", PHYSICIAN, level=2, note="Centre de référence (niveau 2)."),
+        _StepPlan(
+            "IRM pelvienne",
+            PHYSICIAN,
+            level=2,
+            condition=f"1 mois après {_REFERENT_ULTRASOUND}",
+            note="Centre de référence (niveau 2).",
+            specialty=RADIOLOGY,
+        ),
         _StepPlan(
             "Consultation en centre expert",
-            PHYSICIAN,
+            None,
             level=3,
-            condition="forme complexe",
+            condition="sur indication : forme complexe",
             note="Chirurgie, centre de la douleur, préservation de la fertilité (niveau 3).",
         ),
     ),
     DIABETES: (
-        _StepPlan("Dosage de l'HbA1c", PHYSICIAN, 3, note="4 fois par an."),
+        _StepPlan("Dosage de l'HbA1c", PHYSICIAN, 3, note="4 fois par an.", specialty=GP_SPECIALTY),
         _StepPlan(
             "Fond d'œil ou rétinographie",
             "Orthoptiste",
             12,
+            condition="24 mois si risque faible",
             note="Tous les ans (tous les 2 ans si risque faible) ; rétinographie lue à distance par l'orthoptiste "
             "et l'ophtalmologiste avant 70 ans sans rétinopathie.",
         ),
         _StepPlan("ECG de repos", PHYSICIAN, 12, note="Une fois par an."),
-        _StepPlan("Bilan lipidique", PHYSICIAN, 12, note="Une fois par an."),
-        _StepPlan("Microalbuminurie et créatininémie (DFG)", PHYSICIAN, 12, note="Une fois par an."),
-        _StepPlan("Gradation du risque podologique", PHYSICIAN, 12, note="Grade 0 à 3, une fois par an."),
+        _StepPlan("Bilan lipidique", PHYSICIAN, 12, note="Une fois par an.", specialty=GP_SPECIALTY),
+        _StepPlan(
+            "Microalbuminurie et créatininémie (DFG)",
+            PHYSICIAN,
+            12,
+            note="Une fois par an.",
+            specialty=GP_SPECIALTY,
+        ),
+        _StepPlan(
+            "Gradation du risque podologique",
+            PHYSICIAN,
+            12,
+            note="Grade 0 à 3, une fois par an.",
+            specialty=GP_SPECIALTY,
+        ),
         _StepPlan(
             "Soins de pédicurie-podologie (grade 2)",
             "Pédicure-podologue",
-            2,
-            condition="grade podologique 2",
+            condition="grade podologique 2 ; 5 par an",
             note="5 séances par an prises en charge.",
         ),
         _StepPlan(
             "Soins de pédicurie-podologie (grade 3)",
             "Pédicure-podologue",
-            1,
-            condition="grade podologique 3",
+            condition="grade podologique 3 ; 8 par an",
             note="8 séances par an prises en charge.",
         ),
         _StepPlan("Consultation diététique", "Diététicien", 12, note="Éducation nutritionnelle."),
     ),
     CERVICAL: (
         _StepPlan(
-            "Examen cytologique",
-            "Sage-femme",
+            _CYTOLOGY,
+            None,
             36,
             ages=(25, 29),
+            condition="2 premiers à 12 mois",
             note="Deux examens à un an d'intervalle, puis tous les 3 ans si normaux.",
         ),
         _StepPlan(
             "Test HPV-HR",
-            "Sage-femme",
+            None,
             60,
             ages=(30, 65),
+            condition=f"36 mois après {_CYTOLOGY}",
             note="Tous les 5 ans ; le premier 3 ans après le dernier examen cytologique normal.",
         ),
     ),
     COLORECTAL: (
-        _StepPlan("Test immunologique fécal", PHYSICIAN, 24, note="Tous les 2 ans."),
-        _StepPlan("Coloscopie", PHYSICIAN, condition="test immunologique positif", note="Environ 4 % des tests."),
+        _StepPlan(
+            "Test immunologique fécal",
+            None,
+            24,
+            note="Tous les 2 ans ; kit remis par le médecin, le gynécologue, le gastro-entérologue ou un "
+            "pharmacien formé.",
+        ),
+        _StepPlan(
+            "Coloscopie",
+            PHYSICIAN,
+            condition="sur indication : test immunologique positif",
+            note="Environ 4 % des tests.",
+            specialty=GASTROENTEROLOGY,
+        ),
     ),
     BREAST: (
         _StepPlan(
@@ -900,6 +949,7 @@ _STEPS: dict[str, tuple[_StepPlan, ...]] = {
             PHYSICIAN,
             24,
             note="Tous les 2 ans chez un radiologue agréé ; seconde lecture des clichés normaux.",
+            specialty=RADIOLOGY,
         ),
     ),
 }
@@ -929,6 +979,7 @@ def _pathway_steps(pathways: list[Pathway]) -> list[PathwayStep]:
                     sex=pathway.sex,
                     condition=plan.condition,
                     description=plan.note,
+                    specialty=plan.specialty,
                 )
             )
     return steps
@@ -942,6 +993,7 @@ _ROLES: dict[str, tuple[_RoleRow, ...]] = {
         ("Sage-femme", None, "Sage-femme (niveau 1)", 1, 1.0),
         (PHYSICIAN, GYNAECOLOGY, "Gynécologue médical (niveau 1)", 1, 1.0),
         (PHYSICIAN, RADIOLOGY, "Échographiste référent (niveau 2)", 2, 0.5),
+        (PHYSICIAN, GYNAECOLOGY, "Gynécologue chirurgien du centre expert (niveau 3)", 3, 0.34),
     ),
     DIABETES: (
         (PHYSICIAN, GP_SPECIALTY, "Médecin traitant", None, 0.25),
@@ -1047,6 +1099,7 @@ def _enrolment(world: _World, rng: random.Random, patient: Patient, pathway: Pat
         "status": status,
         "foot_grade": _pick(rng, ((0, 50), (1, 25), (2, 15), (3, 10))) if pathway.name == DIABETES else None,
         "notes": rng.choice(_EXIT_NOTES) if status == "Sortie" else None,
+        "low_risk": pathway.name == DIABETES and rng.random() < 0.3,
     }
 
 
@@ -1084,42 +1137,51 @@ def _history(
 ) -> list[tuple[PathwayStep, date]]:
     """The dates each step of the pathway was done for this enrolment, some up to date, some overdue."""
     assert enrolment.enrolled_on and patient.birth_date
-    if all(step.interval_months is None for step in steps):
+    if all(_period_days(step, enrolment) is None for step in steps):
         return _graded_history(world, rng, enrolment.enrolled_on, steps)
-    age = _age(patient.birth_date, world.today)
     done: list[tuple[PathwayStep, date]] = []
     for step in steps:
-        if not _applies(rng, step, age, enrolment.foot_grade):
+        rule = parse_condition(step.condition)
+        if rule.foot_grade is not None and rule.foot_grade != enrolment.foot_grade:
             continue
-        if step.interval_months is None:  # e.g. a colonoscopy after a positive test
-            done.append((step, _between(rng, enrolment.enrolled_on, world.today)))
+        period = _period_days(step, enrolment)
+        if period is None:  # e.g. a colonoscopy after a positive test
+            if rule.on_indication and rng.random() < 0.04:
+                done.append((step, _between(rng, enrolment.enrolled_on, world.today)))
             continue
-        done += [(step, day) for day in _recurring_dates(world, rng, step.interval_months)]
+        dates = _recurring_dates(world, rng, period)
+        done += [(step, day) for day in dates if _within_ages(step, patient.birth_date, day)]
     return done
 
 
-def _applies(rng: random.Random, step: PathwayStep, age: int, foot_grade: int | None) -> bool:
-    if (step.min_age is not None and age < step.min_age) or (step.max_age is not None and age > step.max_age):
-        return False
-    if step.condition and step.condition.startswith("grade podologique"):
-        return foot_grade == int(step.condition.rsplit(" ", 1)[1])
-    return step.condition is None or rng.random() < 0.04
+def _period_days(step: PathwayStep, enrolment: Enrolment) -> int | None:
+    """Days between two occurrences of a recurring step for this enrolment; None for a one-off step."""
+    rule = parse_condition(step.condition)
+    if rule.per_year:
+        return round(365 / rule.per_year)
+    months = rule.low_risk_months if enrolment.low_risk and rule.low_risk_months else step.interval_months
+    return round(months * 30.4) if months else None
 
 
-def _recurring_dates(world: _World, rng: random.Random, interval_months: int) -> list[date]:
-    """Up to 3 past dates, the last one within the interval (up to date) or before it (overdue)."""
-    period = interval_months * 30
+def _within_ages(step: PathwayStep, birth: date, day: date) -> bool:
+    age = _age(birth, day)
+    return (step.min_age is None or age >= step.min_age) and (step.max_age is None or age <= step.max_age)
+
+
+def _recurring_dates(world: _World, rng: random.Random, period: int) -> list[date]:
+    """Up to 3 past dates `period` days apart, the last one within the period (up to date) or before it (overdue)."""
     roll = rng.random()
-    if roll < 0.15:
+    if roll < 0.08:
         return []
-    if roll < 0.7:
+    if roll < 0.82:
         last = world.days_ago(rng.randint(0, period - 1))
     else:
         last = world.days_ago(rng.randint(period + 15, 2 * period + 60))
     oldest = _years_before(world.today, 3)
     dates = [last]
-    while len(dates) < 3 and dates[-1] - timedelta(days=period + 10) >= oldest and rng.random() < 0.7:
-        dates.append(dates[-1] - timedelta(days=period + rng.randint(-10, 10)))
+    jitter = max(1, min(10, period // 10))
+    while len(dates) < 3 and dates[-1] - timedelta(days=period + jitter) >= oldest and rng.random() < 0.7:
+        dates.append(dates[-1] - timedelta(days=period + rng.randint(-jitter, jitter)))
     return sorted(dates)
 
 

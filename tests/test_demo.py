@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.pathways import parse_condition
 from domain.priority import Weights, weights_from_settings
 from schema.fields import Kind, Record
 from schema.models import (
@@ -242,7 +243,7 @@ def test_pathway_steps(demo: Tables) -> None:
     assert {s.level for s in endometriosis} == {1, 2, 3}
     assert all(s.sex == "Femmes" for s in endometriosis)
     podiatry = [s for s in demo["pathway_steps"] if s.profession == "Pédicure-podologue"]
-    assert {s.condition for s in podiatry} == {"grade podologique 2", "grade podologique 3"}
+    assert {s.condition for s in podiatry} == {"grade podologique 2 ; 5 par an", "grade podologique 3 ; 8 par an"}
     colorectal = [s for s in demo["pathway_steps"] if pathways[s.pathway] == "Dépistage du cancer colorectal"]
     assert (colorectal[0].interval_months, colorectal[0].min_age, colorectal[0].max_age) == (24, 50, 74)
 
@@ -286,8 +287,8 @@ def test_steps_done_belong_to_the_enrolled_pathway(demo: Tables) -> None:
     for done in demo["steps_done"]:
         enrolment, step = enrolments[done.enrolment], steps[done.step]
         assert step.pathway == enrolment.pathway
-        if step.condition and step.condition.startswith("grade podologique"):
-            assert step.condition.endswith(str(enrolment.foot_grade))
+        foot_grade = parse_condition(step.condition).foot_grade
+        assert foot_grade is None or foot_grade == enrolment.foot_grade
     # Some recurring steps are up to date, some overdue.
     ages = [
         (TODAY - done.done_on).days / 30 / steps[done.step].interval_months

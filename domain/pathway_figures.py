@@ -1,0 +1,82 @@
+"""Figures of the Parcours page (board): patients enrolled, step states and share up to date, per pathway."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from domain.pathways import ACTIVE, DONE, OVERDUE, UP_TO_DATE, UPCOMING
+from domain.privacy import SMALL_COUNT, mask_small
+
+SUMMARY_COLUMNS = (
+    "pathway",
+    "name",
+    "category",
+    "enrolled",
+    "up_to_date",
+    "upcoming",
+    "overdue",
+    "concerned",
+    "covered",
+)
+CURRENT = (UP_TO_DATE, DONE, OVERDUE)  # a step due or done now: the enrolment is concerned
+
+
+def pathway_summary(pathways: pd.DataFrame, enrolments: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    """Per active pathway, by name (SUMMARY_COLUMNS): active enrolments; steps up to date (or done once and for all),
+    upcoming and overdue; enrolments concerned now (a step due or done) and, of those, up to date (none overdue)."""
+    active = pathways[pathways["active"].fillna(True).astype(bool)]
+    active = active.sort_values("name", key=lambda names: names.str.casefold(), kind="stable")
+    enrolled = enrolments[enrolments["status"] == ACTIVE].groupby("pathway")["patient"].nunique()
+    status = schedule["status"]
+    steps = pd.DataFrame(
+        {
+            "pathway": schedule["pathway"],
+            "up_to_date": status.isin((UP_TO_DATE, DONE)),
+            "upcoming": status == UPCOMING,
+            "overdue": status == OVERDUE,
+            "current": status.isin(CURRENT),
+        }
+    )
+    per_enrolment = steps.assign(enrolment=schedule["enrolment"]).groupby(["pathway", "enrolment"])
+    states = per_enrolment[["current", "overdue"]].any().reset_index()
+    concerned = states[states["current"]].groupby("pathway").size()
+    covered = states[states["current"] & ~states["overdue"]].groupby("pathway").size()
+    counts = steps.groupby("pathway")[["up_to_date", "upcoming", "overdue"]].sum()
+    rows = []
+    for pathway in active.itertuples():
+        step_counts = counts.loc[pathway.id] if pathway.id in counts.index else None
+        rows.append(
+            (
+                int(pathway.id),
+                pathway.name,
+                pathway.category,
+                int(enrolled.get(pathway.id, 0)),
+                *(int(step_counts[c]) if step_counts is not None else 0 for c in ("up_to_date", "upcoming", "overdue")),
+                int(concerned.get(pathway.id, 0)),
+                int(covered.get(pathway.id, 0)),
+            )
+        )
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def share_text(part: int, whole: int) -> str:
+    """ "62 %" when the whole is at least 5 patients, "—" otherwise (a share of fewer would show individuals)."""
+    if whole < SMALL_COUNT:
+        return "—"
+    return f"{round(100 * part / whole)} %"
+
+
+def board_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary as the board sees it: French headers, every count below 5 masked."""
+    return pd.DataFrame(
+        {
+            "Parcours": summary["name"],
+            "Catégorie": summary["category"],
+            "Patients inscrits": summary["enrolled"].map(mask_small),
+            "Étapes à jour": summary["up_to_date"].map(mask_small),
+            "Étapes à venir": summary["upcoming"].map(mask_small),
+            "Étapes en retard": summary["overdue"].map(mask_small),
+            "Patients à jour": summary["covered"].map(mask_small),
+            "Part à jour": [share_text(c, n) for c, n in zip(summary["covered"], summary["concerned"], strict=True)],
+        }
+    )

@@ -1,0 +1,90 @@
+"""The À relancer worklist: the overdue steps of the active enrolments, whose they are, and who to refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from domain.pathways import OVERDUE, Step, rows_of
+from domain.referral import PROXIMITY_LABELS, Proximity, TeamMember, matching, nearest_first
+
+WORKLIST_COLUMNS = (
+    "enrolment",
+    "step",
+    "patient",
+    "code",
+    "last_name",
+    "first_name",
+    "phone",
+    "pathway",
+    "pathway_name",
+    "step_title",
+    "due_on",
+    "days_overdue",
+    "referral_name",
+    "referral_job",
+    "referral_insee",
+    "referral_proximity",
+    "referral_phone",
+)
+
+
+def overdue_worklist(
+    schedule: pd.DataFrame,
+    steps: Sequence[Step],
+    patients: pd.DataFrame,
+    pathways: pd.DataFrame,
+    teams: Mapping[int, Sequence[TeamMember]],
+    proximity: Proximity,
+    today: date,
+) -> pd.DataFrame:
+    """One row per overdue step (WORKLIST_COLUMNS), longest overdue first.
+
+    The professional to refer to is the nearest member of the pathway's team who fits the step (level,
+    profession, specialty), the patient's médecin traitant first when they fit."""
+    overdue = schedule[schedule["status"] == OVERDUE]
+    people = {row["id"]: row for row in rows_of(patients[patients["id"].isin(overdue["patient"])])}
+    step_of = {step.id: step for step in steps}
+    names = dict(zip(pathways["id"], pathways["name"], strict=True))
+    referrals: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    rows = []
+    for item in rows_of(overdue):
+        person = people.get(item["patient"], {})
+        step = step_of[item["step"]]
+        key = (step.id, person.get("insee_code"), person.get("gp"))
+        if key not in referrals:
+            referrals[key] = _referral(teams.get(step.pathway, ()), step, key[1], key[2], proximity)
+        rows.append(
+            (
+                item["enrolment"],
+                step.id,
+                item["patient"],
+                person.get("code"),
+                person.get("last_name"),
+                person.get("first_name"),
+                person.get("phone"),
+                step.pathway,
+                names.get(step.pathway),
+                step.title,
+                item["due_on"],
+                (today - item["due_on"]).days,
+                *referrals[key],
+            )
+        )
+    frame = pd.DataFrame(rows, columns=list(WORKLIST_COLUMNS))
+    return frame.sort_values(["due_on", "code", "step"], kind="stable").reset_index(drop=True)
+
+
+def _referral(
+    team: Sequence[TeamMember], step: Step, origin: str | None, gp: int | None, proximity: Proximity
+) -> tuple[Any, ...]:
+    """(name, profession or specialty, INSEE code, proximity label, phone) of the first member to refer to."""
+    fitting = matching(team, level=step.level, profession=step.profession, specialty=step.specialty)
+    ranked = nearest_first(fitting, origin, proximity, preferred=gp)
+    if not ranked:
+        return (None, None, None, None, None)
+    rank, member = ranked[0]
+    return (member.name, member.specialty or member.profession, member.insee_code, PROXIMITY_LABELS[rank], member.phone)

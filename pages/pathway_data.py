@@ -1,0 +1,104 @@
+"""What the pathway pages (Parcours, Orienter, À relancer) share: page header, the tables read live
+from NocoDB with their refused values, and each step's state for every active enrolment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NoReturn
+
+import pandas as pd
+import streamlit as st
+
+from domain.pathways import Step, schedules, steps_from_frame
+from pages.common import DATA_ERRORS, error_message, load_frame, problems_markdown, refresh_button
+from schema.fields import TableSpec
+from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
+from sync.communes import commune
+from sync.records import Problem
+
+SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
+
+
+def header(title: str, caption: str) -> None:
+    """The page title with the refresh button on its right, and a caption dated today."""
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    with right:
+        refresh_button()
+    with left:
+        st.title(title, anchor=False)
+        st.caption(f"{caption} · {date.today():%d/%m/%Y}")
+
+
+def show_error(error: Exception) -> NoReturn:
+    st.error(error_message(error), icon=":material/cloud_off:")
+    st.stop()
+
+
+def load_tables(specs: tuple[TableSpec, ...]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The frames of these tables (by key) and every refused value in them; stops the page if NocoDB fails."""
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    try:
+        for spec in specs:
+            frames[spec.key], found = load_frame(spec.key)
+            problems.extend(found)
+    except DATA_ERRORS as error:
+        show_error(error)
+    return frames, problems
+
+
+def show_problems(problems: list[Problem]) -> None:
+    """The values typed in NocoDB that the pages leave aside, in one warning naming table, row and field."""
+    if not problems:
+        return
+    tables = ", ".join(sorted({p.table for p in problems}))
+    count = len(problems)
+    values = (
+        "1 valeur saisie dans NocoDB n'est pas" if count == 1 else f"{count} valeurs saisies dans NocoDB ne sont pas"
+    )
+    intro = (
+        f"**{values} comprises** (table {tables}). Elles sont laissées de côté ci-dessous : corrigez-les dans NocoDB."
+    )
+    st.warning(f"{intro}\n\n{problems_markdown(problems)}", icon=":material/warning:")
+
+
+def active_pathways(pathways: pd.DataFrame) -> pd.DataFrame:
+    """The pathways marked « Actif », by name."""
+    active = pathways[pathways["active"].fillna(True).astype(bool) & pathways["name"].notna()]
+    return active.sort_values("name", key=lambda names: names.str.lower()).reset_index(drop=True)
+
+
+@dataclass
+class PathwayState:
+    frames: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    steps: list[Step]  # of the active pathways
+    schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
+
+
+def pathway_state(extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
+    """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
+    frames, problems = load_tables(SCHEDULE_TABLES + extra)
+    all_steps, step_problems = steps_from_frame(frames[PATHWAY_STEPS.key])
+    problems += [Problem(PATHWAY_STEPS.title, p.step_id, p.field, p.reason) for p in step_problems]
+    active = set(active_pathways(frames[PATHWAYS.key])["id"])
+    steps = [step for step in all_steps if step.pathway in active]
+    schedule = schedules(
+        steps, frames[ENROLMENTS.key], frames[PATIENTS.key], frames[STEPS_DONE.key], today or date.today()
+    )
+    return PathwayState(frames, problems, steps, schedule)
+
+
+def commune_name(insee_code: str | None) -> str:
+    """« Vanves » for 92075; the code itself when unknown, "" when empty."""
+    if not insee_code:
+        return ""
+    try:
+        return commune(insee_code).name
+    except KeyError:
+        return insee_code
+
+
+def french_date(day: date | None) -> str:
+    return "" if day is None else f"{day:%d/%m/%Y}"
