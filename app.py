@@ -6,28 +6,28 @@ st.set_page_config(page_title="CPTS", layout="wide")
 
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
-    st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True),
-    st.Page("pages/pathways.py", title="Parcours", icon=":material/route:"),
-    st.Page("pages/referral.py", title="Orienter", icon=":material/near_me:"),
+    st.Page("views/home.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("views/pathways.py", title="Parcours", icon=":material/route:"),
+    st.Page("views/referral.py", title="Orienter", icon=":material/near_me:"),
 ]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []
 # The médecin-traitant desk.
 COORDINATOR_PAGES += [
     st.Page(
-        "pages/waiting_list.py",
+        "views/waiting_list.py",
         title="Patients en attente",
         icon=":material/person_search:",
         url_path="patients-en-attente",
     ),
     st.Page(
-        "pages/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
+        "views/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
     ),
-    st.Page("pages/orientation.py", title="Orientation", icon=":material/alt_route:"),
+    st.Page("views/orientation.py", title="Orientation", icon=":material/alt_route:"),
 ]
 # Care pathways.
 COORDINATOR_PAGES += [
-    st.Page("pages/follow_ups.py", title="À relancer", icon=":material/notifications_active:"),
+    st.Page("views/follow_ups.py", title="À relancer", icon=":material/notifications_active:"),
 ]
 
 # The navigation will be built from the signed-in user's role (coming with sign-in and roles).

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import streamlit as st
 
 from schema.migrate import migrate
 from settings import Settings
@@ -55,3 +56,27 @@ def base(nocodb: Server, request: pytest.FixtureRequest) -> Iterator[Base]:
     yield Base(client, created["id"], title)
     client.delete_base(created["id"])
     client.close()
+
+
+APP_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> Iterator[None]:
+    """Streamlit's caches emptied around every test, so no page sees another test's data."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
+    """The environment the app reads: the test NocoDB, its secrets, the module's base."""
+    for name in APP_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
+    monkeypatch.setenv("CPTS_BASE_ID", base.id)
+    return base

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from apptest import click, open_page
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
-from test_home_page import APP, RUN_TIMEOUT, app_env, fresh_caches  # noqa: F401 - fixtures
 
 from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS
 from sync import records
@@ -20,28 +20,12 @@ def ids(base: Base) -> dict[str, int]:
     return seed_desk(base)
 
 
-def open_page(path: str, state: dict | None = None) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    app.switch_page(path)
-    for key, value in (state or {}).items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def click(app: AppTest, label: str) -> AppTest:
-    next(b for b in app.button if b.label == label).click().run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def journal(base: Base, what: str) -> list[str]:
     return [e.patient_codes or "" for e in records.load(base, ACCESS_LOG).records if e.what == what]
 
 
-def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
-    app = open_page("pages/waiting_list.py")
+def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], app_env: Base) -> None:
+    app = open_page("views/waiting_list.py")
     table = app.dataframe[0].value
     assert list(table["Code"]) == ["P-000004", "P-000001", "P-000003", "P-000002", "P-000005"]
     assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # ALD 40 + 6 months × 3
@@ -63,11 +47,11 @@ def fill_request(app: AppTest, birth_date: date | None) -> AppTest:
     return click(app, "Enregistrer la demande")
 
 
-def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
-    app = fill_request(open_page("pages/waiting_list.py"), birth_date=None)
+def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
+    app = fill_request(open_page("views/waiting_list.py"), birth_date=None)
     assert "Champ « Date de naissance » : obligatoire." in app.error[0].value
     assert app_env.count(PATIENTS) == 5
-    app = fill_request(open_page("pages/waiting_list.py"), birth_date=date(1960, 4, 1))
+    app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1))
     assert not app.error
     assert "Demande enregistrée : **P-000006** (Léa Martin)" in app.success[0].value
     created = next(p for p in records.load(app_env, PATIENTS).records if p.code == "P-000006")
@@ -81,25 +65,25 @@ def edit(rows: dict[int, dict[str, object]]) -> dict[str, object]:
     return {EDITOR: {"edited_rows": rows, "added_rows": [], "deleted_rows": []}}
 
 
-def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
-    app = open_page("pages/doctors.py")
+def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
+    app = open_page("views/doctors.py")
     table = app.data_editor[0].value
     assert list(table["RPPS"]) == [RPPS["A"], RPPS["B"], RPPS["C"]]
     assert {m.label: m.value for m in app.metric}["Places libres"] == "3"
-    app = click(open_page("pages/doctors.py", edit({1: {"Capacité mensuelle": -2}})), "Enregistrer les modifications")
+    app = click(open_page("views/doctors.py", edit({1: {"Capacité mensuelle": -2}})), "Enregistrer les modifications")
     assert "Dr Bob Bravo (Id" in app.error[0].value and "« Capacité mensuelle » : « -2 » doit être au moins 0" in (
         app.error[0].value
     )
     changes = edit({1: {"Capacité mensuelle": 3, "Visites à domicile": True}})
-    app = click(open_page("pages/doctors.py", changes), "Enregistrer les modifications")
+    app = click(open_page("views/doctors.py", changes), "Enregistrer les modifications")
     assert "1 médecin(s) mis à jour" in app.success[0].value
     bravo = next(m for m in records.load(app_env, MEMBERS).records if m.id == ids["B"])
     assert (bravo.monthly_capacity, bravo.home_visits, bravo.populations_accepted) == (3, True, ["ALD"])
     app_env.client.update(app_env.handle(MEMBERS).id, [{"Id": ids["B"], "Capacité mensuelle": 1}])
 
 
-def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: Base) -> None:  # noqa: F811
-    app = open_page("pages/orientation.py")
+def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: Base) -> None:
+    app = open_page("views/orientation.py")
     metrics = {m.label: m.value for m in app.metric}
     assert (metrics["En attente"], metrics["Dont fragiles"]) == ("6", "3")
     app = click(app, "Lancer l'orientation")
@@ -125,7 +109,7 @@ def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: 
             "deleted_rows": [],
         }
     }
-    app = click(open_page("pages/orientation.py", answers), "Enregistrer les réponses")
+    app = click(open_page("views/orientation.py", answers), "Enregistrer les réponses")
     assert "1 patient(s) ont trouvé leur médecin traitant" in app.success[0].value
     found = next(p for p in records.load(app_env, PATIENTS).records if p.id == ids["P1"])
     assert (found.status, found.gp) == (PATIENT_FOUND, ids["B"])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-import streamlit as st
+from apptest import open_page
 from streamlit.testing.v1 import AppTest
 
 from schema.models import (
@@ -27,14 +25,9 @@ from schema.models import (
     Member,
     Patient,
 )
-from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.server import free_port
-
-APP = ROOT / "app.py"
-RUN_TIMEOUT = 60
-CLEARED_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
 
 
 def seed_figures(base: Base) -> None:
@@ -67,37 +60,10 @@ EXPECTED_METRICS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def app_env(nocodb: Any, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
-    """The environment the app reads: the test NocoDB, its secrets, the test base."""
-    for name in CLEARED_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
-    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
-    monkeypatch.setenv("CPTS_BASE_ID", base.id)
-    return base
-
-
 @pytest.fixture(scope="module")
 def seeded(base: Base) -> Base:
     seed_figures(base)
     return base
-
-
-def run_app() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def metrics(app: AppTest) -> dict[str, str]:
@@ -105,7 +71,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
-    app = run_app()
+    app = open_page()
     assert app.title[0].value == seeded.title
     assert metrics(app) == EXPECTED_METRICS
     assert not app.warning
@@ -116,7 +82,7 @@ def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> No
     table_id = seeded.handle(MEMBERS).id
     [row_id] = seeded.client.insert(table_id, [{"Nom": "Erreur", "RPPS": "12345", "Actif": False}])
     try:
-        app = run_app()
+        app = open_page()
         warning = app.warning[0].value
         assert "Membres" in warning
         assert f"| Membres | {row_id} | RPPS |" in warning
@@ -128,7 +94,7 @@ def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> No
 
 def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CPTS_NOCODB_PORT", str(free_port()))
-    app = run_app()
+    app = open_page()
     error = app.error[0].value
     assert "NocoDB ne répond pas" in error
     assert "./cpts up" in error
@@ -138,7 +104,7 @@ def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pyt
 def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("CPTS_BASE_ID")
-    app = run_app()
+    app = open_page()
     error = app.error[0].value
     assert "pas encore installée" in error
     assert "./cpts up" in error
@@ -146,5 +112,5 @@ def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest
 
 def test_missing_base_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CPTS_BASE_ID", "p_does_not_exist")
-    app = run_app()
+    app = open_page()
     assert "introuvable" in app.error[0].value

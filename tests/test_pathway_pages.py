@@ -4,12 +4,11 @@ list; enrolment outside a pathway's public is warned in French). Tests run in fi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-import streamlit as st
+from apptest import click, open_page, rerun
 from streamlit.testing.v1 import AppTest
 
 from domain.pathways import add_months
@@ -28,14 +27,10 @@ from schema.models import (
     Patient,
     StepDone,
 )
-from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.seed import seed
 
-APP = ROOT / "app.py"
-RUN_TIMEOUT = 60
-CLEARED_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
 TODAY = date.today()
 ISSY, BOULOGNE, NANTERRE, PARIS = "92040", "92012", "92050", "75056"
 MAMMOGRAPHY, CONSULTATION = "Mammographie", "Consultation de premier recours"
@@ -151,36 +146,10 @@ def seeded(base: Base) -> Base:
     return base
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture
-def app_env(nocodb: Any, seeded: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
-    for name in CLEARED_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
-    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
-    monkeypatch.setenv("CPTS_BASE_ID", seeded.id)
+def app_env(app_env: Base, seeded: Base) -> Base:
+    """The app's environment, on the seeded base."""
     return seeded
-
-
-def open_page(path: str) -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
-    app.run()
-    app.switch_page(path)
-    return rerun(app)
-
-
-def rerun(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def access_rows(base: Base) -> list[Any]:
@@ -203,7 +172,7 @@ def everything_shown(app: AppTest) -> str:
 
 def test_parcours_shows_masked_aggregates_only(app_env: Base) -> None:
     journal = len(access_rows(app_env))
-    app = open_page("pages/pathways.py")
+    app = open_page("views/pathways.py")
     assert app.title[0].value == "Parcours"
     assert {m.label: m.value for m in app.metric} == {
         "Patients inscrits": "8",
@@ -244,7 +213,7 @@ def test_parcours_shows_masked_aggregates_only(app_env: Base) -> None:
 
 
 def test_orienter_lists_the_team_nearest_first(app_env: Base) -> None:
-    app = open_page("pages/referral.py")
+    app = open_page("views/referral.py")
     pathway, level, commune = app.selectbox[0], app.selectbox[1], app.selectbox[2]
     assert pathway.value == pathway_id(app_env, "Dépistage du cancer du sein")  # the first by name
     assert level.disabled and commune.value == ISSY  # no level in this pathway; no territory: first member's commune
@@ -275,7 +244,7 @@ def worklist(app: AppTest) -> list[tuple[str, str, str]]:
 
 
 def test_a_relancer_lists_overdue_steps_and_traces_the_access(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     assert worklist(app) == [
         ("P-000005", MAMMOGRAPHY, "Inès Zidane, Radiologie, Issy-les-Moulineaux"),
         ("P-000004", MAMMOGRAPHY, "Inès Zidane, Radiologie, Issy-les-Moulineaux"),
@@ -292,7 +261,7 @@ def test_a_relancer_lists_overdue_steps_and_traces_the_access(app_env: Base) -> 
 
 
 def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     assert worklist(app)[0][0] == "P-000005"
     app.multiselect[1].select(0)  # the form's choices are the rows of the list: P-000005's mammography
     day = TODAY - timedelta(days=3)
@@ -311,7 +280,7 @@ def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> No
 
 
 def test_marking_nothing_asks_to_choose(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, STEPS_DONE).records)
     click(app, "Enregistrer dans NocoDB")
     assert "Choisissez au moins une étape à marquer comme faite." in [w.value for w in app.warning]
@@ -319,7 +288,7 @@ def test_marking_nothing_asks_to_choose(app_env: Base) -> None:
 
 
 def test_a_date_typed_in_nocodb_changes_the_worklist(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     assert "P-000006" not in [code for code, _, _ in worklist(app)]
     row = next(r for r in records.load(app_env, STEPS_DONE).records if r.enrolment == enrolment_id(app_env, "P-000006"))
     table_id = app_env.handle(STEPS_DONE).id
@@ -333,7 +302,7 @@ def test_a_date_typed_in_nocodb_changes_the_worklist(app_env: Base) -> None:
 
 
 def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
     app.text_input[0].set_value("P-000009")  # a woman of 45
     app.selectbox[0].set_value(pathway_id(app_env, "Dépistage du cancer du sein"))
@@ -365,7 +334,7 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
     ],
 )
 def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway: str, message: str) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
     app.text_input[0].set_value(code)
     app.selectbox[0].set_value(pathway_id(app_env, pathway))
@@ -375,7 +344,7 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
 
 
 def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
-    app = open_page("pages/follow_ups.py")
+    app = open_page("views/follow_ups.py")
     app.text_input[0].set_value("P-000010")  # a woman of 55
     app.selectbox[0].set_value(pathway_id(app_env, "Dépistage du cancer du sein"))
     click(app, "Inscrire")
@@ -387,11 +356,6 @@ def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def click(app: AppTest, label: str) -> AppTest:
-    next(b for b in app.button if b.label == label).click()
-    return rerun(app)
 
 
 def patient_id(base: Base, code: str) -> int:

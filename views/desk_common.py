@@ -8,8 +8,8 @@ from typing import NoReturn
 
 import streamlit as st
 
-from pages.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, load_frame
 from sync.desk_io import DeskData, load_desk
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, load_frame
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")

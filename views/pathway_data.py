@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from domain.pathways import Step, schedules, steps_from_frame
-from pages.common import DATA_ERRORS, error_message, load_frame, problems_markdown, refresh_button
 from schema.fields import TableSpec
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
 from sync.communes import commune
 from sync.records import Problem
+from views.common import DATA_ERRORS, error_message, load_frame, problems_markdown, refresh_button
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
 

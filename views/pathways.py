@@ -11,8 +11,8 @@ import streamlit as st
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathways import VOCABULARY, ConditionError, parse_condition
 from domain.privacy import SMALL_COUNT, mask_small
-from pages.pathway_data import active_pathways, header, pathway_state, show_problems
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
+from views.pathway_data import active_pathways, header, pathway_state, show_problems
 
 STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03131"}
 

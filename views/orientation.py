@@ -22,10 +22,10 @@ from domain.desk import (
     doctor_name,
     patient_label,
 )
-from pages.common import DATA_ERRORS, current_base, log_patient_access
-from pages.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 from schema.models import PATIENT_FOUND
 from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
+from views.common import DATA_ERRORS, current_base, log_patient_access
+from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"

@@ -12,10 +12,10 @@ import streamlit as st
 from domain.desk import patient_priority
 from domain.patient_request import RequestForm
 from domain.priority import age_on, waiting_days
-from pages.common import CACHE_SECONDS, DATA_ERRORS, current_base, log_patient_access
-from pages.desk_common import flash, forget_data, header, read_desk, show_flash, stop_on_error, write_error
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
 from sync.desk_io import DeskData, allowed_communes, register_request
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, log_patient_access
+from views.desk_common import flash, forget_data, header, read_desk, show_flash, stop_on_error, write_error
 
 TITLE = "Patients en attente"
 FORM = "request_"  # prefix of the form's widget keys

@@ -15,16 +15,6 @@ import streamlit as st
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
 from domain.worklist import overdue_worklist
-from pages.common import DATA_ERRORS, current_base, load_frame, log_patient_access
-from pages.pathway_data import (
-    active_pathways,
-    commune_name,
-    french_date,
-    header,
-    pathway_state,
-    show_error,
-    show_problems,
-)
 from schema.models import (
     ENROLMENTS,
     MEMBERS,
@@ -38,6 +28,16 @@ from schema.models import (
 )
 from sync import records
 from sync.communes import proximity
+from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access
+from views.pathway_data import (
+    active_pathways,
+    commune_name,
+    french_date,
+    header,
+    pathway_state,
+    show_error,
+    show_problems,
+)
 
 PAGE = "À relancer"
 FLASH = "follow_ups_flash"

@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from domain.referral import PROXIMITY_LABELS, TeamMember, matching, nearest_first, teams
-from pages.pathway_data import active_pathways, commune_name, header, load_tables, show_problems
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
 from sync.communes import load_communes, proximity
+from views.pathway_data import active_pathways, commune_name, header, load_tables, show_problems
 
 ALL_LEVELS = "Tous les niveaux"
 

@@ -12,11 +12,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
-from pages.common import DATA_ERRORS, current_base
-from pages.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
 from sync.desk_io import save_doctors
 from sync.records import french_reason
+from views.common import DATA_ERRORS, current_base
+from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 
 TITLE = "Médecins disponibles"
 EDITOR_KEY = "doctors_editor"
