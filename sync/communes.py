@@ -82,15 +82,16 @@ SAME_COMMUNE, SAME_GROUP, SAME_DEPARTMENT, FARTHER = range(4)
 
 def proximity(origin: str, other: str | None) -> int:
     """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings:
-    SAME_COMMUNE (0), SAME_GROUP (1: same EPT in the Grand Paris, else same EPCI, seen from both communes),
-    SAME_DEPARTMENT (2), FARTHER (3, also for an empty or unknown code). Symmetric."""
+    SAME_COMMUNE (0), SAME_GROUP (1: the same `intercommunality`), SAME_DEPARTMENT (2), FARTHER (3, also for
+    an empty or unknown code). Symmetric: Paris (Métropole du Grand Paris) and Issy (EPT GPSO) are not grouped."""
     if not other:
         return FARTHER
     origin, other = origin.strip().upper(), other.strip().upper()
     if origin == other:
         return SAME_COMMUNE
     data = _data(DEFAULT_DATA_DIR)
-    if other in data.groups.get(origin, ()) and origin in data.groups.get(other, ()):  # Paris: MGP, Issy: its EPT
+    group = data.group_names.get(origin)
+    if group is not None and group == data.group_names.get(other):
         return SAME_GROUP
     first, second = data.communes.get(origin), data.communes.get(other)
     if first and second and first.department == second.department:
