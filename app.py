@@ -7,9 +7,9 @@ st.set_page_config(page_title="CPTS", layout="wide")
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
     st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True),
-    st.Page("pages/project.py", title="Projet de santé", icon=":material/flag:"),
-    st.Page("pages/indicators.py", title="Indicateurs", icon=":material/monitoring:"),
-    st.Page("pages/funding.py", title="Financement ACI", icon=":material/euro:"),
+    st.Page("pages/project.py", title="Projet de santé", icon=":material/flag:", url_path="projet-de-sante"),
+    st.Page("pages/indicators.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
+    st.Page("pages/funding.py", title="Financement ACI", icon=":material/euro:", url_path="financement-aci"),
 ]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []

@@ -77,33 +77,27 @@ def commune_label(info: CommuneInfo) -> str:
 def amounts_section(figures: BoardFigures) -> None:
     settings, tier = figures.settings, figures.funding.tier
     st.subheader(f"Montants du contrat ACI (taille {tier})", anchor=False)
+    left, right = st.columns(2)
+    for column, name, title in ((left, OPERATING, "Dotation de fonctionnement"), (right, MAXIMUM, "Maximum annuel")):
+        key = tier_key(name, tier)
+        flagged = "" if settings.checked(key) else " · à vérifier"
+        column.metric(title, euros(settings.values[key]), help=f"Paramètre « {key} »{flagged}")
     rows = [
         {
             "mission": mission.mission,
             "fixed": settings.mission(FIXED, mission.mission, tier),
             "variable": settings.mission(VARIABLE, mission.mission, tier),
-            "to_check": "⚠️ À vérifier" if mission.to_check else "",
+            "to_check": "⚠️ oui" if mission.to_check else "",
         }
         for mission in figures.funding.missions
     ]
-    grants = [(OPERATING, "Dotation de fonctionnement"), (MAXIMUM, "Maximum annuel (toutes missions)")]
-    for name, title in grants:
-        key = tier_key(name, tier)
-        rows.append(
-            {
-                "mission": title,
-                "fixed": settings.values[key],
-                "variable": None,
-                "to_check": "" if settings.checked(key) else "⚠️ À vérifier",
-            }
-        )
     st.dataframe(
         pd.DataFrame(rows),
         column_config={
-            "mission": st.column_config.TextColumn("Mission ou dotation", width="large"),
-            "fixed": st.column_config.NumberColumn("Part fixe / montant (€)", format="localized"),
+            "mission": st.column_config.TextColumn("Mission", width="large"),
+            "fixed": st.column_config.NumberColumn("Part fixe (€)", format="localized"),
             "variable": st.column_config.NumberColumn("Part variable (€)", format="localized"),
-            "to_check": st.column_config.TextColumn("Statut"),
+            "to_check": st.column_config.TextColumn("À vérifier", help="Paramètre coché « À vérifier » ou absent"),
         },
         hide_index=True,
         width="stretch",

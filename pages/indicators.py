@@ -15,33 +15,29 @@ from pages.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 
 BAR_COLOUR = "#1c7ed6"
 INDICATOR_COLUMNS = {
-    "mission_text": st.column_config.TextColumn("Mission ACI"),
-    "action_text": st.column_config.TextColumn("Action"),
+    "action_number": st.column_config.NumberColumn("Action", format="%d", width="small", help="Numéro de l'action"),
     "title": st.column_config.TextColumn("Indicateur", width="large"),
-    "target": st.column_config.NumberColumn("Cible", format="localized"),
-    "shown_value": st.column_config.TextColumn("Valeur"),
-    "unit": st.column_config.TextColumn("Unité"),
+    "target": st.column_config.NumberColumn("Cible", format="localized", width="small"),
+    "shown_value": st.column_config.TextColumn("Valeur", width="small"),
+    "unit": st.column_config.TextColumn("Unité", width="small"),
     "achievement_percent": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
-    "trend": st.column_config.TextColumn("Tendance", help="Par rapport à l'année précédente"),
-    "shown_previous": st.column_config.TextColumn("Année préc."),
-    "source": st.column_config.TextColumn("Source"),
+    "trend": st.column_config.TextColumn("Tendance", width="small", help="Par rapport à l'année précédente"),
+    "shown_previous": st.column_config.TextColumn("Année préc.", width="small"),
+    "source": st.column_config.TextColumn("Source", width="small"),
     "comment": st.column_config.TextColumn("Commentaire", width="medium"),
 }
 
 
-def shown_indicators(board: pd.DataFrame) -> pd.DataFrame:
-    """The board rows as the page shows them, in mission order (no unmasked patient count among them)."""
-    ordered = board.assign(
-        _rank=board["mission"].map(lambda m: mission_rank(m) if isinstance(m, str) else mission_rank(NO_MISSION))
-    ).sort_values(["_rank", "action_number", "id"], kind="stable")
-    return ordered.assign(
-        mission_text=ordered["mission"].fillna(NO_MISSION),
-        action_text=[
-            f"{int(n)}. {t}" if pd.notna(n) else (t if isinstance(t, str) else "—")
-            for n, t in zip(ordered["action_number"], ordered["action_title"], strict=True)
-        ],
-        achievement_percent=(ordered["shown_achievement"].astype("Float64") * 100).round(),
-    )[list(INDICATOR_COLUMNS)]
+def by_mission(board: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The indicators as the page shows them (no unmasked patient count among the columns), split by
+    ACI mission in mission order; indicators without an action come last."""
+    missions = board["mission"].fillna(NO_MISSION)
+    shown = board.assign(
+        mission=missions,
+        achievement_percent=(board["shown_achievement"].astype("Float64") * 100).round(),
+    ).sort_values(["action_number", "id"], kind="stable")
+    ordered = sorted(set(missions), key=mission_rank)
+    return [(mission, shown[shown["mission"] == mission][list(INDICATOR_COLUMNS)]) for mission in ordered]
 
 
 def key_figures(board: pd.DataFrame) -> None:
@@ -101,8 +97,9 @@ def main() -> None:
     if chart is not None:
         st.subheader("Atteinte par mission ACI", anchor=False)
         st.altair_chart(chart, width="stretch")
-    st.subheader(f"Indicateurs {year}", anchor=False)
-    st.dataframe(shown_indicators(board), column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
+    for mission, rows in by_mission(board):
+        st.subheader(mission, anchor=False)
+        st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
     st.caption(
         "Atteinte = valeur / cible, plafonnée à 100 %. Tendance : ↗ ↘ → par rapport à la ligne de l'année "
         "précédente du même indicateur, « — » sans historique. " + AGGREGATES_NOTE

@@ -26,13 +26,15 @@ from schema.models import ACTION_DONE, ACTION_IN_PROGRESS, ACTION_STATUSES, MILE
 TODAY_COLOUR = "#e03131"
 ACTION_COLUMNS = {
     "number": st.column_config.NumberColumn("N°", format="%d", width="small"),
-    "title": st.column_config.TextColumn("Action", width="large"),
-    "pilot": st.column_config.TextColumn("Pilote"),
-    "status": st.column_config.TextColumn("Statut"),
-    "start": st.column_config.DateColumn("Début", format="DD/MM/YYYY"),
-    "due": st.column_config.DateColumn("Échéance", format="DD/MM/YYYY"),
-    "progress_percent": st.column_config.ProgressColumn("Avancement", format="%d %%", min_value=0, max_value=100),
-    "alert_text": st.column_config.TextColumn("Alerte"),
+    "title": st.column_config.TextColumn("Action", width="medium"),
+    "pilot": st.column_config.TextColumn("Pilote", width="medium"),
+    "status": st.column_config.TextColumn("Statut", width="small"),
+    "start": st.column_config.DateColumn("Début", format="DD/MM/YYYY", width="small"),
+    "due": st.column_config.DateColumn("Échéance", format="DD/MM/YYYY", width="small"),
+    "progress_percent": st.column_config.ProgressColumn(
+        "Avancement", format="%d %%", min_value=0, max_value=100, width="small"
+    ),
+    "alert_text": st.column_config.TextColumn("Alerte", width="small"),
 }
 
 
@@ -156,14 +158,18 @@ def action_detail(action: pd.Series, board: pd.DataFrame, milestones: pd.DataFra
         ]
         st.markdown(" · ".join(facts))
         if action["alert"]:
-            st.error(f"⚠️ {action['alert']}", icon=":material/warning:")
+            st.error(action["alert"], icon=":material/warning:")
         mine = action_milestones(milestones, int(action["id"]), today)
         st.markdown(f"**Jalons** ({int(mine['done'].sum())} faits sur {len(mine)})")
         if mine.empty:
             st.caption("Aucun jalon : ajoutez-en dans la table Jalons de NocoDB.")
         else:
             st.dataframe(
-                mine.assign(late=mine["late"].map(lambda late: "⚠️ En retard" if late else "")),
+                mine.assign(
+                    due=pd.to_datetime(mine["due"]),
+                    done_on=pd.to_datetime(mine["done_on"]),
+                    late=mine["late"].map(lambda late: f"⚠️ {LATE}" if late else ""),
+                ),
                 column_config={
                     "title": st.column_config.TextColumn("Jalon", width="large"),
                     "due": st.column_config.DateColumn("Échéance", format="DD/MM/YYYY"),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -135,25 +136,22 @@ def test_project_filters(app_env: Base) -> None:
     assert titles == expected
 
 
+def shown_indicators(app: AppTest) -> pd.DataFrame:
+    return pd.concat([frame.value for frame in app.dataframe], ignore_index=True)
+
+
 def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     app = open_page("pages/indicators.py")
     figures = figures_now(app_env)
-    [table] = app.dataframe
-    shown = table.value
-    assert list(shown["shown_value"]) == list(
-        figures.indicators.set_index("id").loc[_ids_in_page_order(figures), "shown_value"]
-    )
+    shown = shown_indicators(app)
+    assert [s.value for s in app.subheader][1:] == list(ACI_MISSIONS)
+    pairs = sorted(zip(shown["action_number"], shown["title"], shown["shown_value"], strict=True))
+    board = figures.indicators
+    expected = sorted(zip(board["action_number"], board["title"], board["shown_value"], strict=True))
+    assert pairs == expected and len(pairs) == 29
     mt_found = shown[shown["title"].str.startswith("Patients fragiles")].iloc[0]
     assert mt_found["source"] == "Calculé" and mt_found["trend"] in ("↗", "↘", "→")
     assert "value" not in shown.columns  # only the masked text of patient counts is shown
-
-
-def _ids_in_page_order(figures: BoardFigures) -> list[int]:
-    from domain.project import NO_MISSION, mission_rank
-
-    board = figures.indicators
-    rank = board["mission"].map(lambda m: mission_rank(m) if isinstance(m, str) else mission_rank(NO_MISSION))
-    return list(board.assign(_rank=rank).sort_values(["_rank", "action_number", "id"], kind="stable")["id"])
 
 
 def test_small_patient_counts_are_masked(app_env: Base) -> None:
@@ -170,7 +168,7 @@ def test_small_patient_counts_are_masked(app_env: Base) -> None:
     handle = app_env.handle(ENROLMENTS).id
     app_env.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
     try:
-        rows = open_page("pages/indicators.py").dataframe[0].value
+        rows = shown_indicators(open_page("pages/indicators.py"))
         masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
         assert masked["shown_value"] == "< 5"
         assert masked.isna()["achievement_percent"]
