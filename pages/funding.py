@@ -21,6 +21,7 @@ from sync.funding_settings import add_missing_funding_settings
 from sync.territory import AlreadyInTerritory, add_commune
 
 FIXED_COLOUR, VARIABLE_COLOUR = "#1c7ed6", "#74c0fc"
+FRENCH_THOUSANDS = "replace(format(datum.value, ',.0f'), /,/g, '\u202f')"  # 10 000, not 10,000
 TERRITORY_COLUMNS = {
     "name": st.column_config.TextColumn("Commune"),
     "insee_code": st.column_config.TextColumn("Code INSEE"),
@@ -183,7 +184,7 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13)),
-            x=alt.X("sum(amount):Q", title="Euros", axis=alt.Axis(format=",.0f")),
+            x=alt.X("sum(amount):Q", title="Euros", axis=alt.Axis(labelExpr=FRENCH_THOUSANDS)),
             color=alt.Color("part:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
             tooltip=[
                 alt.Tooltip("mission:N", title="Mission"),
