@@ -21,8 +21,10 @@ from streamlit.testing.v1 import AppTest
 
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
+from domain.funding import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
-from schema.models import ACI_MISSIONS, ENROLMENTS, PATHWAYS, PATIENTS, TERRITORY
+from schema.migrate import migrate
+from schema.models import ACCESS_LOG, ACI_MISSIONS, ENROLMENTS, PATHWAYS, PATIENTS, SETTINGS, TERRITORY
 from settings import ROOT
 from sync import records
 from sync.base import Base
@@ -246,6 +248,7 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
 
 def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path: Path) -> None:
     out = tmp_path / "dialogue.xlsx"
+    journal_before = app_env.count(ACCESS_LOG)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, str(ROOT / "cli.py"), "export", "dialogue", "--year", str(TODAY.year), "--out", str(out)],
@@ -259,6 +262,7 @@ def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path:
     figures = figures_now(app_env)
     assert euros(figures.funding.total) in result.stdout
     check_workbook(openpyxl.load_workbook(out), figures, page_total=euros(figures.funding.total))
+    assert app_env.count(ACCESS_LOG) == journal_before  # aggregates only: nothing to trace
     refused = subprocess.run(
         [sys.executable, str(ROOT / "cli.py"), "export", "dialogue", "--out", str(tmp_path / "x.csv")],
         env=env,
@@ -268,3 +272,33 @@ def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path:
         cwd=ROOT,
     )
     assert refused.returncode == 1 and "doit être un fichier .xlsx" in refused.stderr
+
+
+@pytest.fixture
+def empty_env(nocodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
+    """A fresh migrated base with no row at all, as a CPTS starts."""
+    client = nocodb.client()
+    created = client.create_base("Test CPTS vide")
+    migrate(client, created["id"])
+    for name in CLEARED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
+    monkeypatch.setenv("CPTS_BASE_ID", created["id"])
+    yield Base(client, created["id"], created["title"])
+    client.delete_base(created["id"])
+    client.close()
+
+
+def test_board_pages_guide_an_empty_cpts(empty_env: Base) -> None:
+    project = open_page("pages/project.py")
+    assert "Aucune action saisie" in project.info[0].value
+    indicators = open_page("pages/indicators.py")
+    assert f"Aucun indicateur pour {TODAY.year}" in indicators.info[0].value
+    funding = open_page("pages/funding.py")
+    assert "Aucune commune dans le territoire" in funding.info[0].value
+    assert any("paramètre(s) de financement absent(s)" in w.value for w in funding.warning)
+    next(b for b in funding.button if b.label.startswith("Ajouter les paramètres manquants")).click()
+    rerun(funding)
+    assert empty_env.count(SETTINGS) == len(default_settings())
+    assert not any("absent(s)" in w.value for w in funding.warning)
