@@ -7,6 +7,9 @@ st.set_page_config(page_title="CPTS", layout="wide")
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
     st.Page("views/home.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("views/project.py", title="Projet de santé", icon=":material/flag:", url_path="projet-de-sante"),
+    st.Page("views/indicators.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
+    st.Page("views/funding.py", title="Financement ACI", icon=":material/euro:", url_path="financement-aci"),
     st.Page("views/pathways.py", title="Parcours", icon=":material/route:"),
     st.Page("views/referral.py", title="Orienter", icon=":material/near_me:"),
 ]

@@ -291,6 +291,57 @@ def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
         typer.echo(f"  {item.code}  {item.reason}")
 
 
+export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
+app.add_typer(export_app, name="export")
+
+
+@export_app.command(name="dialogue")
+def export_dialogue(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Année du dialogue de gestion (défaut : l'année en cours).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier XLSX à écrire (défaut : dialogue-de-gestion-ANNÉE.xlsx).")
+    ] = None,
+) -> None:
+    """Classeur « dialogue de gestion » : synthèse du financement ACI et une feuille par mission."""
+    from datetime import date
+
+    from domain.board import BOARD_TABLES, board_figures
+    from domain.french import euros
+    from reports.dialogue import save_dialogue
+    from sync import records
+
+    today = date.today()
+    year = year or today.year
+    if not 2000 <= year <= 2100:
+        fail(f"--year doit être une année (2000 à 2100), pas {year}.")
+    target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        fail(f"--out doit être un fichier .xlsx, pas {target}.")
+    if not target.parent.is_dir():
+        fail(f"Le dossier {target.parent} n'existe pas.")
+    try:
+        base = connect(settings())
+        frames = {}
+        for spec in BOARD_TABLES:
+            typer.echo(f"  Lecture de {spec.title}…")
+            frames[spec.key] = records.load(base, spec).frame
+        figures = board_figures(frames, year, today)
+        save_dialogue(figures, base.title, target)
+    except (*EXPECTED_ERRORS, OSError) as exc:
+        fail(str(exc))
+        return
+    for table, issues in figures.issues.items():
+        for issue in issues:
+            typer.secho(
+                f"Attention : {table}, ligne Id {issue.row_id}, champ « {issue.field} » : {issue.reason}",
+                fg=typer.colors.YELLOW,
+                err=True,
+            )
+    typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {euros(figures.funding.total)}).")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def test(ctx: typer.Context) -> None:
     """Lance tous les tests (arguments passés à pytest)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.pathways import ACTIVE, DONE, OVERDUE, UP_TO_DATE, UPCOMING
-from domain.privacy import SMALL_COUNT, mask_small
+from domain.privacy import MASK_BELOW, mask_small
 
 SUMMARY_COLUMNS = (
     "pathway",
@@ -61,7 +61,7 @@ def pathway_summary(pathways: pd.DataFrame, enrolments: pd.DataFrame, schedule: 
 
 def share_text(part: int, whole: int) -> str:
     """ "62 %" when the whole is at least 5 patients, "—" otherwise (a share of fewer would show individuals)."""
-    if whole < SMALL_COUNT:
+    if whole < MASK_BELOW:
         return "—"
     return f"{round(100 * part / whole)} %"
 

@@ -218,6 +218,9 @@ class Indicator(Record):
     source: str | None = column("Source", Kind.SELECT, options=INDICATOR_SOURCES)
     computation: str | None = column("Calcul", Kind.TEXT, description="Clé du calcul automatique (source Calculé)")
     comment: str | None = column("Commentaire", Kind.LONG_TEXT)
+    weight: Decimal | None = column(
+        "Poids", Kind.DECIMAL, ge=0, description="Poids dans la part variable de la mission ACI (1 si vide)"
+    )
 
 
 class Commune(Record):

@@ -8,6 +8,7 @@ commune with its INSEE code, name, population, département, postcodes, and the 
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -162,3 +163,30 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 def _read_optional(path: Path) -> list[dict[str, Any]]:
     return _read(path) if path.is_file() else []
+
+
+def find_communes(query: str, limit: int = 20) -> list[CommuneInfo]:
+    """Communes matching an INSEE code or a name (accents, case and hyphens ignored): exact names first,
+    then names starting with the text, most populated first."""
+    text = query.strip()
+    communes = _data(DEFAULT_DATA_DIR).communes
+    if text.upper() in communes:
+        return [communes[text.upper()]]
+    wanted = _plain(text)
+    if not wanted:
+        return []
+    exact = [info for info in communes.values() if _plain(info.name) == wanted]
+    starting = [info for info in communes.values() if _plain(info.name).startswith(wanted) and info not in exact]
+    ranked = sorted(exact, key=_by_population) + sorted(starting, key=_by_population)
+    return ranked[:limit]
+
+
+def _by_population(info: CommuneInfo) -> tuple[int, str]:
+    return -info.population, info.insee_code
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces: "Issy-les-Moulineaux" -> "issy les moulineaux"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(letters.replace("-", " ").replace("'", " ").replace("’", " ").split())

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from faker import Faker
 
+from domain.funding import SettingDefault, default_settings
 from domain.pathways import parse_condition
 from domain.priority import PER_MONTH_KEY, Weights, weight_key
 from schema.fields import Record
@@ -1511,15 +1512,28 @@ class _IndicatorPlan:
 _INDICATORS: tuple[_IndicatorPlan, ...] = (
     _IndicatorPlan(
         1,
-        "Patients fragiles (ALD, 70 ans et plus, C2S) ayant trouvé un médecin traitant",
+        "Patients fragiles (ALD, 70 ans et plus, C2S/AME) ayant trouvé un médecin traitant",
         "Résultat",
         None,
         None,
         "patients",
-        "patients_mt_trouve_annee",
+        "patients_mt_trouve_annee_fragiles",
         "Cible contractuelle : environ 2,3 patients par médecin généraliste et par an.",
     ),
+    _IndicatorPlan(
+        1, "Patients ayant trouvé un médecin traitant", "Résultat", None, None, "patients", "patients_mt_trouve_annee"
+    ),
     _IndicatorPlan(1, "Demandes reçues par la cellule d'orientation", "Action", None, None, "demandes"),
+    _IndicatorPlan(
+        1,
+        "Patients en ALD toujours sans médecin traitant",
+        "Résultat",
+        None,
+        None,
+        "patients",
+        "ald_en_attente",
+        "Indicateur de suivi, à faire baisser : pas de cible d'atteinte.",
+    ),
     _IndicatorPlan(2, "Demandes de soins non programmés honorées sous 48 h", "Résultat", 80, 72, "%"),
     _IndicatorPlan(2, "Créneaux de soins non programmés ouverts par semaine", "Action", 40, 34, "créneaux"),
     _IndicatorPlan(3, "Téléconsultations réalisées en EHPAD et à domicile", "Action", 300, 180, "téléconsultations"),
@@ -1531,19 +1545,11 @@ _INDICATORS: tuple[_IndicatorPlan, ...] = (
         None,
         None,
         "patientes",
-        "inscrits_parcours",
-        ENDOMETRIOSIS,
+        f"inscrits_parcours:{ENDOMETRIOSIS}",
     ),
     _IndicatorPlan(4, "Professionnels formés au repérage de l'endométriose", "Action", 30, 18, "professionnels"),
     _IndicatorPlan(
-        5,
-        "Patients inscrits dans le parcours",
-        "Résultat",
-        None,
-        None,
-        "patients",
-        "inscrits_parcours",
-        DIABETES,
+        5, "Patients inscrits dans le parcours", "Résultat", None, None, "patients", f"inscrits_parcours:{DIABETES}"
     ),
     _IndicatorPlan(5, "Patients ayant eu un fond d'œil dans l'année", "Résultat", 70, 55, "%"),
     _IndicatorPlan(6, "Protocole de sortie signé avec l'hôpital", "Action", 1, 0, "protocole"),
@@ -1562,6 +1568,7 @@ _INDICATORS: tuple[_IndicatorPlan, ...] = (
     _IndicatorPlan(13, "Maîtres de stage universitaires", "Action", 8, 6, "maîtres de stage"),
     _IndicatorPlan(14, "Adhérents de la CPTS", "Résultat", None, None, "membres", "membres_par_profession"),
     _IndicatorPlan(14, "Nouveaux professionnels installés sur le territoire", "Résultat", 8, 5, "professionnels"),
+    _IndicatorPlan(14, "Nouveaux adhérents dans l'année", "Résultat", None, None, "membres", "membres_nouveaux_annee"),
 )
 
 
@@ -1573,68 +1580,105 @@ def _indicators(
     enrolments: list[Enrolment],
     pathways: list[Pathway],
 ) -> list[Indicator]:
+    """The indicators of this year, and of last year for the actions started before this year (so that
+    trends show). Calculated indicators carry no typed value, except last year's snapshot counts, frozen."""
     rng = world.rng("indicators")
-    computed = _computed(world, members, patients, enrolments, pathways)
-    rows = []
-    for position, plan in enumerate(_INDICATORS, start=1):
+    year = world.today.year
+    targets = _targets(members, patients, enrolments, pathways)
+    snapshots = _snapshots(members, patients, enrolments, pathways)
+    rows: list[Indicator] = []
+    for plan in _INDICATORS:
+        action = actions[plan.action - 1]
         target, value = plan.target, plan.value
-        comment = plan.comment if plan.comment else rng.choice((None, None, "Saisie trimestrielle."))
-        if plan.computation == "inscrits_parcours":
-            target, value = computed[f"{plan.computation}:{plan.comment}"]
-            comment = f"Parcours : {plan.comment}"
+        typed_requests = plan.computation is None and target is None  # typed by the coordinator from the desk
+        if typed_requests:
+            target, value = targets["demandes"], _requests(patients, year)
         elif plan.computation:
-            target, value = computed[plan.computation]
-        elif target is None:  # requests received: a manual count close to the real one
-            target, value = computed["demandes"]
-        rows.append(
-            Indicator(
-                id=position,
-                title=plan.title,
-                action=actions[plan.action - 1].id,
-                kind=plan.kind,
-                target=None if target is None else Decimal(str(target)),
-                value=None if value is None else Decimal(str(value)),
-                unit=plan.unit,
-                period=str(world.today.year),
-                source="Calculé" if plan.computation else "Manuel",
-                computation=plan.computation,
-                comment=comment,
-            )
-        )
+            target = targets.get(plan.computation)
+        computed = plan.computation is not None
+        comment = plan.comment or rng.choice((None, None, "Saisie trimestrielle."))
+        current = _indicator(len(rows) + 1, plan, action, year, target, None if computed else value, comment)
+        rows.append(current)
+        if action.start_date and action.start_date.year < year:
+            if typed_requests:
+                before = _requests(patients, year - 1)
+            elif plan.computation in snapshots:  # not countable again for a past year: frozen at year end
+                before = round(snapshots[plan.computation] * rng.uniform(0.8, 1.2))
+            elif computed or value is None:
+                before = None
+            else:
+                before = round(value * rng.uniform(0.6, 0.95))
+            rows.append(_indicator(len(rows) + 1, plan, action, year - 1, target, before, None))
     return rows
 
 
-def _computed(
-    world: _World,
+def _indicator(
+    position: int,
+    plan: _IndicatorPlan,
+    action: Action,
+    year: int,
+    target: float | None,
+    value: float | None,
+    comment: str | None,
+) -> Indicator:
+    computed = plan.computation is not None
+    return Indicator(
+        id=position,
+        title=plan.title,
+        action=action.id,
+        kind=plan.kind,
+        target=None if target is None else Decimal(str(target)),
+        value=None if value is None else Decimal(str(value)),
+        unit=plan.unit,
+        period=str(year),
+        source="Calculé" if computed else "Manuel",
+        computation=plan.computation,
+        comment=comment,
+    )
+
+
+def _requests(patients: list[Patient], year: int) -> int:
+    return sum(1 for p in patients if p.request_date and p.request_date.year == year)
+
+
+def _targets(
     members: list[Member],
     patients: list[Patient],
     enrolments: list[Enrolment],
     pathways: list[Pathway],
-) -> dict[str, tuple[int, int]]:
-    """(target, value) of the indicators computed from the data, for the current year."""
-    year = world.today.year
-    fragile = {"ALD", "70 ans et plus", "C2S/AME"}
-    found = sum(
-        1
-        for p in patients
-        if p.status == PATIENT_FOUND
-        and p.found_date
-        and p.found_date.year == year
-        and fragile.intersection(p.fragilities)
-    )
+) -> dict[str, int]:
+    """Contract-like targets of the calculated indicators (and of the requests typed by the coordinator)."""
     gps = sum(1 for m in members if m.active and m.specialty == GP_SPECIALTY)
-    active = sum(1 for m in members if m.active)
-    requests = sum(1 for p in patients if p.request_date and p.request_date.year == year)
-    values = {
-        "patients_mt_trouve_annee": (round(2.3 * gps), found),
-        "membres_par_profession": (round(len(members) * 1.1), active),
-        "demandes": (round(len(patients) * 12 / 18), requests),
+    targets = {
+        "patients_mt_trouve_annee_fragiles": round(2.3 * gps),
+        "patients_mt_trouve_annee": round(5 * gps),
+        "membres_par_profession": round(len(members) * 1.1),
+        "membres_nouveaux_annee": max(5, round(len(members) * 0.1)),
+        "demandes": round(len(patients) * 12 / 18),
     }
     for pathway in pathways:
-        enrolled = [e for e in enrolments if e.pathway == pathway.id]
-        still = sum(1 for e in enrolled if e.status == "Active")
-        values[f"inscrits_parcours:{pathway.name}"] = (round(len(enrolled) * 1.2) + 5, still)
-    return values
+        enrolled = sum(1 for e in enrolments if e.pathway == pathway.id)
+        targets[f"inscrits_parcours:{pathway.name}"] = round(enrolled * 1.2) + 5
+    return targets
+
+
+def _snapshots(
+    members: list[Member],
+    patients: list[Patient],
+    enrolments: list[Enrolment],
+    pathways: list[Pathway],
+) -> dict[str, int]:
+    """Today's counts of the calculated indicators that are not yearly (a base for last year's frozen values)."""
+    counts = {
+        "membres_par_profession": sum(1 for m in members if m.active),
+        "ald_en_attente": sum(
+            1 for p in patients if p.status in (PATIENT_WAITING, PATIENT_PROPOSED) and "ALD" in p.fragilities
+        ),
+    }
+    for pathway in pathways:
+        active = {e.patient for e in enrolments if e.pathway == pathway.id and e.status == "Active"}
+        counts[f"inscrits_parcours:{pathway.name}"] = len(active)
+    return counts
 
 
 # --- territory, settings, access log -------------------------------------------------------------
@@ -1654,109 +1698,40 @@ def _territory(world: _World) -> list[Commune]:
     ]
 
 
-_TIERS = ("T1", "T2", "T3", "T4")
-# (key, values by tier, description, to check)
-_FUNDING: tuple[tuple[str, tuple[int, ...], str, bool], ...] = (
-    (
-        "Dotation fonctionnement",
-        (87500, 105000, 131250, 157500),
-        "Dotation annuelle de fonctionnement : ACI 2019 50 000 / 60 000 / 75 000 / 90 000 €, revalorisée de 75 % "
-        "par l'avenant 2 (à confirmer : CPTS concernées par la revalorisation).",
-        True,
-    ),
-    (
-        "Aide pré-contrat",
-        (15000, 17500, 25000, 30000),
-        "Aide au démarrage versée une fois la lettre d'intention validée.",
-        False,
-    ),
-    (
-        "Maximum",
-        (220000, 287000, 370000, 580000),
-        "Financement annuel maximal, toutes missions comprises (ACI 2019 ; maximum T4 porté à 580 000 € par "
-        "l'avenant 2, à confirmer pour les autres tailles).",
-        True,
-    ),
-    (
-        "Mission crise",
-        (50000, 65000, 80000, 100000),
-        "Financement de la mission crises sanitaires graves : fourchette de 50 000 à 100 000 € selon la taille "
-        "(chiffre de négociation, à confirmer).",
-        True,
-    ),
-)
-
-
 def _settings(world: _World) -> list[Setting]:
-    rows: list[tuple[str, str, str, bool]] = [
-        (CPTS_NAME_KEY, f"CPTS {world.home.name}", "Nom affiché dans l'application et les exports.", False),
-        (
+    rows = [
+        SettingDefault(
+            CPTS_NAME_KEY, f"CPTS {world.home.name}", "Nom affiché dans l'application et les exports.", False
+        ),
+        SettingDefault(
             SIGNATURE_KEY,
             _signature_date(world.today).isoformat(),
             "Date de signature du contrat ACI (AAAA-MM-JJ).",
             False,
         ),
-    ]
-    for key, values, description, to_check in _FUNDING:
-        for tier, value in zip(_TIERS, values, strict=True):
-            checked = to_check and not (key == "Maximum" and tier == "T4")
-            rows.append(
-                (
-                    f"{key} {tier}",
-                    str(value),
-                    f"{description} Montant annuel en euros, taille {tier[1]}.",
-                    checked,
-                )
-            )
-    rows += [
-        (
-            "Seuil taille 2",
-            "40000",
-            "Population couverte à partir de laquelle la CPTS est de taille 2.",
-            False,
-        ),
-        (
-            "Seuil taille 3",
-            "80000",
-            "Population couverte à partir de laquelle la CPTS est de taille 3.",
-            False,
-        ),
-        (
-            "Seuil taille 4",
-            "175000",
-            "Population couverte au-delà de laquelle la CPTS est de taille 4.",
-            False,
-        ),
-        (
-            "Avance annuelle (%)",
-            "75",
-            "Part de la dotation de fonctionnement versée en avance à chaque anniversaire.",
-            False,
-        ),
-        (
-            "Part fixe au démarrage (%)",
-            "75",
-            "Part fixe d'une mission versée à son démarrage, solde à l'anniversaire.",
-            False,
-        ),
+        *default_settings(),
     ]
     rows += _priority_settings()
     return [
-        Setting(id=position, key=key, value=value, description=description, to_check=to_check)
-        for position, (key, value, description, to_check) in enumerate(rows, start=1)
+        Setting(id=position, key=row.key, value=row.value, description=row.description, to_check=row.to_check)
+        for position, row in enumerate(rows, start=1)
     ]
 
 
-def _priority_settings() -> list[tuple[str, str, str, bool]]:
+def _priority_settings() -> list[SettingDefault]:
     """The weights of the desk's priority score, at their defaults."""
     weights = Weights()
     purpose = "dans l'orientation vers un médecin traitant (nombre entier)."
     rows = [
-        (weight_key(name), str(points), f"Points de priorité pour la fragilité « {name} » {purpose}", False)
+        SettingDefault(
+            weight_key(name), str(points), f"Points de priorité pour la fragilité « {name} » {purpose}", False
+        )
         for name, points in weights.fragility
     ]
     rows.append(
-        (PER_MONTH_KEY, str(weights.per_month), f"Points de priorité par mois (30 jours) d'attente {purpose}", False)
+        SettingDefault(
+            PER_MONTH_KEY, str(weights.per_month), f"Points de priorité par mois (30 jours) d'attente {purpose}", False
+        )
     )
     return rows
 

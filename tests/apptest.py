@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from settings import ROOT
 
 APP = ROOT / "app.py"
-RUN_TIMEOUT = 60
+RUN_TIMEOUT = 90
+APP_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
+
+
+def point_app_at(monkeypatch: pytest.MonkeyPatch, server: Any, base_id: str) -> None:
+    """Set the environment the app reads: the test NocoDB `server`, its secrets, the base `base_id`."""
+    for name in APP_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CPTS_DATA_DIR", str(server.settings.data_dir))
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(server.settings.nocodb_port))
+    monkeypatch.setenv("CPTS_BASE_ID", base_id)
 
 
 def rerun(app: AppTest) -> AppTest:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 import streamlit as st
+from apptest import point_app_at
 
 from schema.migrate import migrate
 from settings import Settings
@@ -58,9 +59,6 @@ def base(nocodb: Server, request: pytest.FixtureRequest) -> Iterator[Base]:
     client.close()
 
 
-APP_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
-
-
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     """Streamlit's caches emptied around every test, so no page sees another test's data."""
@@ -74,9 +72,5 @@ def fresh_caches() -> Iterator[None]:
 @pytest.fixture
 def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
     """The environment the app reads: the test NocoDB, its secrets, the module's base."""
-    for name in APP_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
-    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
-    monkeypatch.setenv("CPTS_BASE_ID", base.id)
+    point_app_at(monkeypatch, nocodb, base.id)
     return base

@@ -314,16 +314,28 @@ def test_actions(demo: Tables) -> None:
 
 def test_milestones_and_indicators(demo: Tables) -> None:
     milestones = Counter(m.action for m in demo["milestones"])
-    indicators = Counter(i.action for i in demo["indicators"])
+    this_year = [i for i in demo["indicators"] if i.period == str(TODAY.year)]
+    indicators = Counter(i.action for i in this_year)
     for action in demo["actions"]:
         assert 2 <= milestones[action.id] <= 5
-        assert 1 <= indicators[action.id] <= 3
+        assert 1 <= indicators[action.id] <= 4
     for milestone in demo["milestones"]:
         assert milestone.done == (milestone.done_on is not None)
     assert {i.kind for i in demo["indicators"]} == {"Action", "Résultat"}
-    assert all(i.period == str(TODAY.year) for i in demo["indicators"])
-    computed = {i.computation for i in demo["indicators"] if i.source == "Calculé"}
-    assert computed == {"patients_mt_trouve_annee", "membres_par_profession", "inscrits_parcours"}
+    last_year = [i for i in demo["indicators"] if i.period == str(TODAY.year - 1)]
+    assert len(this_year) + len(last_year) == len(demo["indicators"])
+    assert {i.title for i in last_year} < {i.title for i in this_year}  # history for the trends
+    computed = {i.computation for i in this_year if i.source == "Calculé"}
+    assert computed == {
+        "patients_mt_trouve_annee",
+        "patients_mt_trouve_annee_fragiles",
+        "ald_en_attente",
+        "membres_par_profession",
+        "membres_nouveaux_annee",
+        "inscrits_parcours:Endométriose",
+        "inscrits_parcours:Diabète de type 2",
+    }
+    assert all(i.value is None for i in this_year if i.source == "Calculé")  # counted live, never typed
     assert Counter(i.source for i in demo["indicators"]).most_common(1)[0][0] == "Manuel"
 
 

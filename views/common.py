@@ -5,10 +5,15 @@ Pages get their data here and their figures from `domain`; they never call NocoD
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NoReturn
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from schema.models import table
+from schema.fields import TableSpec
+from schema.models import ACTION_STATUSES, table
 from settings import Settings
 from sync import records
 from sync.base import Base, BaseNotFound
@@ -18,6 +23,7 @@ from sync.journal import record_access
 from sync.records import Problem
 
 CACHE_SECONDS = 15
+STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
 
 # What a page catches to show a French error instead of a crash.
 DATA_ERRORS = (NocoUnreachable, NotSetUp, BaseNotFound, NocoError)
@@ -81,3 +87,44 @@ def current_user() -> str:
 def log_patient_access(what: str, patient_codes: list[str]) -> None:
     """Trace one display of patient-level data in Journal d'accès (page name, patient codes)."""
     record_access(current_base(), current_user(), what, patient_codes)
+
+
+def show_error(error: Exception) -> NoReturn:
+    """Show why the base could not be read, in French, and stop the page."""
+    st.error(error_message(error), icon=":material/cloud_off:")
+    st.stop()
+
+
+def load_tables(specs: Sequence[TableSpec]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The frames of these tables (by key) and every refused value found in them; stops on a read error."""
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    try:
+        for spec in specs:
+            frames[spec.key], found = load_frame(spec.key)
+            problems.extend(found)
+    except DATA_ERRORS as error:
+        show_error(error)
+    return frames, problems
+
+
+def show_problems(
+    problems: list[Problem], consequence: str = "Ces valeurs sont laissées de côté dans les chiffres ci-dessous"
+) -> None:
+    """A warning listing the values typed in NocoDB that the figures had to leave aside."""
+    if not problems:
+        return
+    tables = ", ".join(sorted({p.table for p in problems}))
+    count = len(problems)
+    values = (
+        "1 valeur saisie dans NocoDB ne respecte"
+        if count == 1
+        else f"{count} valeurs saisies dans NocoDB ne respectent"
+    )
+    intro = f"**{values} pas le format attendu** (table {tables}). {consequence} : corrigez-les dans NocoDB."
+    st.warning(f"{intro}\n\n{problems_markdown(problems)}", icon=":material/warning:")
+
+
+def action_status_scale() -> alt.Scale:
+    """The colour of each action status, the same on every chart."""
+    return alt.Scale(domain=list(ACTION_STATUSES), range=list(STATUS_COLOURS))

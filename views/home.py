@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from domain.figures import WaitingFigures, actions_by_status, members_by_profession, waiting_patients
-from schema.models import ACTION_STATUSES, ACTIONS, MEMBERS, PATIENTS
-from sync.records import Problem
-from views.common import DATA_ERRORS, current_base, error_message, load_frame, problems_markdown, refresh_button
+from schema.models import ACTIONS, MEMBERS, PATIENTS
+from views.common import (
+    DATA_ERRORS,
+    action_status_scale,
+    current_base,
+    load_tables,
+    refresh_button,
+    show_error,
+    show_problems,
+)
 
-TABLE_KEYS = (MEMBERS.key, PATIENTS.key, ACTIONS.key)
-STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
+TABLES = (MEMBERS, PATIENTS, ACTIONS)
 BAR_COLOUR = "#1c7ed6"
 
 
@@ -31,41 +36,6 @@ def header() -> None:
     with title:
         st.title(name or "CPTS")
         st.caption(f"Accueil · chiffres clés lus en direct dans NocoDB · {date.today():%d/%m/%Y}")
-
-
-def show_error(error: Exception) -> NoReturn:
-    st.error(error_message(error), icon=":material/cloud_off:")
-    st.stop()
-
-
-def load_tables() -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The frames of the tables this page reads, and every refused value found in them."""
-    frames: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
-    try:
-        for key in TABLE_KEYS:
-            frames[key], found = load_frame(key)
-            problems.extend(found)
-    except DATA_ERRORS as error:
-        show_error(error)
-    return frames, problems
-
-
-def show_problems(problems: list[Problem]) -> None:
-    if not problems:
-        return
-    tables = ", ".join(sorted({p.table for p in problems}))
-    count = len(problems)
-    values = (
-        "1 valeur saisie dans NocoDB ne respecte"
-        if count == 1
-        else f"{count} valeurs saisies dans NocoDB ne respectent"
-    )
-    intro = (
-        f"**{values} pas le format attendu** (table {tables}). "
-        "Ces valeurs sont laissées de côté dans les chiffres ci-dessous : corrigez-les dans NocoDB."
-    )
-    st.warning(f"{intro}\n\n{problems_markdown(problems)}", icon=":material/warning:")
 
 
 def members_block(members: pd.DataFrame) -> None:
@@ -127,7 +97,7 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
     """One bar split by status (colour legend below), each segment labelled with its count."""
     shown = by_status[by_status["count"] > 0].assign(end=lambda f: f["count"].cumsum())
     shown = shown.assign(start=shown["end"] - shown["count"], middle=shown["end"] - shown["count"] / 2)
-    colours = alt.Scale(domain=list(ACTION_STATUSES), range=list(STATUS_COLOURS))
+    colours = action_status_scale()
     legend = alt.Legend(orient="bottom", title=None, labelFontSize=13, symbolType="square")
     tooltip = [alt.Tooltip("status:N", title="Statut"), alt.Tooltip("count:Q", title="Actions")]
     base = alt.Chart(shown).encode(tooltip=tooltip)
@@ -143,7 +113,7 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
 
 def main() -> None:
     header()
-    frames, problems = load_tables()
+    frames, problems = load_tables(TABLES)
     show_problems(problems)
     left, right = st.columns([3, 2], gap="medium")
     with left:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathways import VOCABULARY, ConditionError, parse_condition
-from domain.privacy import SMALL_COUNT, mask_small
+from domain.privacy import MASK_BELOW, mask_small
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
 from views.pathway_data import active_pathways, header, pathway_state, show_problems
 
@@ -30,7 +30,7 @@ def totals(summary: pd.DataFrame) -> None:
 
 def coverage_chart(summary: pd.DataFrame) -> alt.LayerChart | None:
     """Share of concerned patients up to date, one bar per pathway with at least 5 concerned patients."""
-    shown = summary[summary["concerned"] >= SMALL_COUNT]
+    shown = summary[summary["concerned"] >= MASK_BELOW]
     if shown.empty:
         return None
     data = pd.DataFrame(
@@ -50,7 +50,7 @@ def coverage_chart(summary: pd.DataFrame) -> alt.LayerChart | None:
 
 def states_chart(summary: pd.DataFrame) -> alt.Chart | None:
     """Steps up to date, upcoming and overdue as shares of each pathway (pathways of 5 patients or more)."""
-    shown = summary[summary["enrolled"] >= SMALL_COUNT]
+    shown = summary[summary["enrolled"] >= MASK_BELOW]
     long = shown.melt(
         id_vars="name", value_vars=["up_to_date", "upcoming", "overdue"], var_name="state", value_name="n"
     )

@@ -1,0 +1,80 @@
+"""The board's figures for one year, from the frames of the tables they need: the health project, the
+indicators and the ACI funding estimate. The pages and the "dialogue de gestion" export share them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from domain.cells import integer
+from domain.funding import (
+    FundingEstimate,
+    FundingSettings,
+    board_achievements,
+    estimate,
+    read_funding,
+    started_missions,
+)
+from domain.indicators import LiveData, indicator_board
+from domain.issues import RowIssue
+from domain.project import project_table
+from schema.models import (
+    ACTIONS,
+    ENROLMENTS,
+    INDICATORS,
+    MEMBERS,
+    MILESTONES,
+    PATHWAYS,
+    PATIENTS,
+    SETTINGS,
+    TERRITORY,
+)
+
+BOARD_TABLES = (ACTIONS, MILESTONES, MEMBERS, INDICATORS, PATIENTS, ENROLMENTS, PATHWAYS, TERRITORY, SETTINGS)
+POPULATION_FIELD = "Population"
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    year: int
+    today: date
+    project: pd.DataFrame  # domain.project.project_table
+    indicators: pd.DataFrame  # domain.indicators.indicator_board, for `year`
+    settings: FundingSettings
+    funding: FundingEstimate
+    issues: dict[str, list[RowIssue]] = field(default_factory=dict)  # table title -> values left aside
+
+
+def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
+    return LiveData(
+        frames[PATIENTS.key], frames[MEMBERS.key], frames[ENROLMENTS.key], frames[PATHWAYS.key], frames[ACTIONS.key]
+    )
+
+
+def territory_population(territory: pd.DataFrame) -> tuple[int, list[RowIssue]]:
+    """Population covered (sum over the communes of Territoire) and the communes without a population."""
+    issues = [
+        RowIssue(int(row.id), POPULATION_FIELD, "population manquante : la commune ne compte pas dans la taille ACI")
+        for row in territory.itertuples()
+        if integer(row.population) is None
+    ]
+    return int(territory["population"].fillna(0).sum()), issues
+
+
+def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) -> BoardFigures:
+    """Every figure of the board for `year` (frames keyed like BOARD_TABLES' keys)."""
+    actions = frames[ACTIONS.key]
+    project = project_table(actions, frames[MILESTONES.key], frames[MEMBERS.key], today)
+    indicators, indicator_issues = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
+    settings, setting_issues = read_funding(frames[SETTINGS.key])
+    population, territory_issues = territory_population(frames[TERRITORY.key])
+    funding = estimate(year, population, settings, started_missions(actions), board_achievements(indicators))
+    issues = {
+        INDICATORS.title: indicator_issues,
+        SETTINGS.title: setting_issues,
+        TERRITORY.title: territory_issues,
+    }
+    return BoardFigures(year, today, project, indicators, settings, funding, {k: v for k, v in issues.items() if v})

@@ -1,0 +1,32 @@
+"""Numbers, amounts, shares and dates written the French way (for pages, captions and exports)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+NARROW_SPACE = "\u202f"  # the thousands separator and the space before % and €
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """1234.5 -> "1 235" (or "1 234,5" with decimals=1), halves rounded up; whole values show no decimals."""
+    places = decimals if value != int(value) else 0
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{places}f}".replace(",", NARROW_SPACE).replace(".", ",")
+
+
+def euros(value: float) -> str:
+    """87500 -> "87 500 €"."""
+    return f"{number(value)}{NARROW_SPACE}€"
+
+
+def percent(share: float | None) -> str:
+    """0.725 -> "73 %"; None -> "—"."""
+    if share is None:
+        return "—"
+    return f"{number(share * 100)}{NARROW_SPACE}%"
+
+
+def day(value: date | None) -> str:
+    """date(2026, 3, 1) -> "01/03/2026"; None -> ""."""
+    return "" if value is None else f"{value:%d/%m/%Y}"

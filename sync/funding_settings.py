@@ -1,0 +1,21 @@
+"""The funding settings in NocoDB: add to Paramètres the ones missing, with their defaults (DOMAIN.md)."""
+
+from __future__ import annotations
+
+from domain.funding import missing_defaults
+from schema.models import SETTINGS, Setting
+from sync import records
+from sync.base import Base
+
+
+def add_missing_funding_settings(base: Base) -> list[str]:
+    """Insert every default funding setting whose key is not yet in Paramètres; returns the keys added.
+    Existing rows are never changed."""
+    existing = [record.key for record in records.load(base, SETTINGS).records if record.key]
+    rows = [
+        Setting(key=d.key, value=d.value, description=d.description, to_check=d.to_check)
+        for d in missing_defaults(existing)
+    ]
+    if rows:
+        records.insert(base, SETTINGS, rows)
+    return [row.key for row in rows if row.key]

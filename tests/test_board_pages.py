@@ -1,0 +1,270 @@
+"""The board pages (Projet de santé, Indicateurs, Financement ACI) and the "dialogue de gestion" export,
+run on the demo CPTS in the real NocoDB: they render, flag the late action, show aggregates only, and
+the workbook (page button and command line) carries the page's figures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from apptest import open_page, point_app_at, rerun
+from streamlit.testing.v1 import AppTest
+
+from domain.board import BOARD_TABLES, BoardFigures, board_figures
+from domain.french import euros
+from domain.funding import default_settings
+from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
+from schema.migrate import migrate
+from schema.models import ACCESS_LOG, ACI_MISSIONS, ENROLMENTS, PATHWAYS, PATIENTS, SETTINGS, TERRITORY
+from settings import ROOT
+from sync import records
+from sync.base import Base
+from sync.client import clause
+from sync.demo import generate
+from sync.seed import seed
+
+TODAY = date.today()
+LATE_ACTION = "Dépistage du cancer colorectal"  # the demo's late action (mission 3. Prévention)
+
+
+@pytest.fixture(scope="module")
+def demo(base: Base) -> Base:
+    seed(base, generate("small"))
+    return base
+
+
+@pytest.fixture
+def app_env(app_env: Base, demo: Base) -> Base:
+    """The app's environment, on the demo base."""
+    return demo
+
+
+def figures_now(base: Base, year: int = TODAY.year) -> BoardFigures:
+    frames = {spec.key: records.load(base, spec).frame for spec in BOARD_TABLES}
+    return board_figures(frames, year, TODAY)
+
+
+def page_text(app: AppTest) -> str:
+    """Every text the page shows: markdown, alerts, metrics, captions and the cells of its tables."""
+    parts: list[str] = []
+    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    parts += [f"{m.label} {m.value}" for m in app.metric]
+    for frame in app.dataframe:
+        parts.append(frame.value.to_csv(index=False))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])
+def test_board_page_renders_on_the_demo(app_env: Base, page: str) -> None:
+    app = open_page(page)
+    assert app.title[0].value in ("Projet de santé", "Indicateurs", "Financement ACI")
+    assert not [w.value for w in app.warning if "format attendu" in w.value]  # the demo has no refused value
+    assert app.dataframe
+
+
+def test_project_page_flags_the_late_action(app_env: Base) -> None:
+    app = open_page("views/project.py")
+    late = app.error[0].value
+    assert "1 action(s) en retard" in late and LATE_ACTION in late
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Actions"] == "14" and metrics["En retard"] == "1" and metrics["Sans pilote"] == "1"
+    prevention = next(f.value for f in app.dataframe if LATE_ACTION in set(f.value["title"]))
+    row = prevention[prevention["title"] == LATE_ACTION].iloc[0]
+    assert row["alert_text"] == "⚠️ En retard"
+    assert (prevention[prevention["title"] != LATE_ACTION]["alert_text"] == "").all()
+    assert [s.value for s in app.subheader][1:] == list(ACI_MISSIONS)
+
+
+def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -> None:
+    app = open_page("views/project.py")
+    mission = ACI_MISSIONS[3]
+    table = next(f.value for f in app.dataframe if LATE_ACTION in set(f.value["title"]))
+    position = list(table["title"]).index(LATE_ACTION)
+    app.session_state[f"actions {mission}"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    rerun(app)
+    shown = page_text(app)
+    assert "#### 8. Dépistage du cancer colorectal" in shown
+    assert "Bilan des kits remis" in shown and "Kits de dépistage remis par les professionnels" in shown
+    assert "⚠️ En retard" in shown
+
+
+def test_project_filters(app_env: Base) -> None:
+    app = open_page("views/project.py")
+    app.multiselect[0].set_value(["Terminée"])
+    rerun(app)
+    titles = {title for frame in app.dataframe for title in frame.value["title"]}
+    assert titles and all(title for title in titles)
+    expected = {row.title for row in figures_now(app_env).project.itertuples() if row.status == "Terminée"}
+    assert titles == expected
+
+
+def shown_indicators(app: AppTest) -> pd.DataFrame:
+    return pd.concat([frame.value for frame in app.dataframe], ignore_index=True)
+
+
+def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
+    app = open_page("views/indicators.py")
+    figures = figures_now(app_env)
+    shown = shown_indicators(app)
+    assert [s.value for s in app.subheader][1:] == list(ACI_MISSIONS)
+    pairs = sorted(zip(shown["action_number"], shown["title"], shown["shown_value"], strict=True))
+    board = figures.indicators
+    expected = sorted(zip(board["action_number"], board["title"], board["shown_value"], strict=True))
+    assert pairs == expected and len(pairs) == 29
+    mt_found = shown[shown["title"].str.startswith("Patients fragiles")].iloc[0]
+    assert mt_found["source"] == "Calculé" and mt_found["trend"] in ("↗", "↘", "→")
+    assert "value" not in shown.columns  # only the masked text of patient counts is shown
+
+
+def test_small_patient_counts_are_masked(app_env: Base) -> None:
+    """Endometriosis pathway brought down to 3 active patients in NocoDB: the page shows "< 5", no achievement."""
+    [pathway] = records.load(app_env, PATHWAYS, where=clause("Nom", "eq", "Endométriose")).records
+    active = [
+        e
+        for e in records.load(app_env, ENROLMENTS, where=clause("Statut", "eq", "Active")).records
+        if e.pathway == pathway.id
+    ]
+    kept = {e.patient for e in active[:3]}
+    exits = [e.id for e in active if e.patient not in kept]
+    assert len(exits) >= 5
+    handle = app_env.handle(ENROLMENTS).id
+    app_env.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
+    try:
+        rows = shown_indicators(open_page("views/indicators.py"))
+        masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
+        assert masked["shown_value"] == "< 5"
+        assert masked.isna()["achievement_percent"]
+    finally:
+        app_env.client.update(handle, [{"Id": i, "Statut": "Active"} for i in exits])
+
+
+@pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])
+def test_board_pages_show_no_patient_identity(app_env: Base, page: str) -> None:
+    shown = page_text(open_page(page))
+    for patient in records.load(app_env, PATIENTS).records:
+        for private in (f"{patient.first_name} {patient.last_name}", patient.phone, patient.code):
+            assert not private or private not in shown, private
+        assert patient.birth_date is None or f"{patient.birth_date:%d/%m/%Y}" not in shown
+
+
+def test_funding_page_and_workbook_carry_the_same_figures(app_env: Base) -> None:
+    app = open_page("views/funding.py")
+    metrics = {m.label: m.value for m in app.metric}
+    figures = figures_now(app_env)
+    assert metrics["Population couverte"] == "67\u202f669" and metrics["Taille ACI"] == "Taille 2"
+    assert metrics[f"Financement estimé {TODAY.year}"] == euros(figures.funding.total)
+    workbook = openpyxl.load_workbook(BytesIO(dialogue_bytes(figures, app_env.title)))
+    check_workbook(workbook, figures, page_total=metrics[f"Financement estimé {TODAY.year}"])
+    estimate = app.dataframe[2].value.set_index("mission")
+    summary = summary_rows(workbook)
+    for mission in ACI_MISSIONS:
+        assert round(summary[mission][8]) == estimate.loc[mission, "total"], mission
+
+
+def summary_rows(workbook: openpyxl.Workbook) -> dict[str, tuple]:
+    return {row[0]: row for row in workbook[SUMMARY_SHEET].iter_rows(values_only=True) if row[0]}
+
+
+def check_workbook(workbook: openpyxl.Workbook, figures: BoardFigures, page_total: str) -> None:
+    assert workbook.sheetnames == [SUMMARY_SHEET, *(sheet_name(m) for m in ACI_MISSIONS)]
+    summary = summary_rows(workbook)
+    assert euros(summary["Financement estimé de l'année (€)"][8]) == page_total
+    assert summary["Population couverte"][1] == figures.funding.population
+    prevention = workbook[sheet_name(ACI_MISSIONS[3])]
+    cells = list(prevention.iter_rows(values_only=True))
+    action = next(row for row in cells if row[1] == LATE_ACTION)
+    assert action[7] == "En retard" and prevention.cell(cells.index(action) + 1, 6).number_format == "DD/MM/YYYY"
+    access = list(workbook[sheet_name(ACI_MISSIONS[0])].iter_rows(values_only=True))
+    for row in figures.indicators[figures.indicators["mission"] == ACI_MISSIONS[0]].itertuples():
+        written = next(cells for cells in access if cells[0] == row.title)
+        assert written[5] == (row.shown_value if row.masked else row.value), row.title
+
+
+def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
+    app = open_page("views/funding.py")
+    app.text_input[0].set_value("Vitry-sur-Seine")
+    rerun(app)
+    assert "Vitry-sur-Seine (94081" in str(
+        app.selectbox[1].value and app.selectbox[1].format_func(app.selectbox[1].value)
+    )
+    app.button[-1].click() if app.button[-1].label == "Ajouter au territoire" else None
+    add = next(b for b in app.button if b.label == "Ajouter au territoire")
+    add.click()
+    rerun(app)
+    territory_id = app_env.handle(TERRITORY).id
+    try:
+        metrics = {m.label: m.value for m in app.metric}
+        assert metrics["Population couverte"] == "161\u202f632" and metrics["Taille ACI"] == "Taille 3"
+        again = open_page("views/funding.py")
+        again.text_input[0].set_value("94081")
+        rerun(again)
+        next(b for b in again.button if b.label == "Ajouter au territoire").click()
+        rerun(again)
+        assert "fait déjà partie du territoire" in again.error[0].value
+    finally:
+        added = [r.id for r in records.load(app_env, TERRITORY).records if r.insee_code == "94081"]
+        app_env.client.delete(territory_id, added)
+
+
+def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path: Path) -> None:
+    out = tmp_path / "dialogue.xlsx"
+    journal_before = app_env.count(ACCESS_LOG)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "export", "dialogue", "--year", str(TODAY.year), "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = figures_now(app_env)
+    assert euros(figures.funding.total) in result.stdout
+    check_workbook(openpyxl.load_workbook(out), figures, page_total=euros(figures.funding.total))
+    assert app_env.count(ACCESS_LOG) == journal_before  # aggregates only: nothing to trace
+    refused = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "export", "dialogue", "--out", str(tmp_path / "x.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert refused.returncode == 1 and "doit être un fichier .xlsx" in refused.stderr
+
+
+@pytest.fixture
+def empty_env(nocodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
+    """A fresh migrated base with no row at all, as a CPTS starts."""
+    client = nocodb.client()
+    created = client.create_base("Test CPTS vide")
+    migrate(client, created["id"])
+    point_app_at(monkeypatch, nocodb, created["id"])
+    yield Base(client, created["id"], created["title"])
+    client.delete_base(created["id"])
+    client.close()
+
+
+def test_board_pages_guide_an_empty_cpts(empty_env: Base) -> None:
+    project = open_page("views/project.py")
+    assert "Aucune action saisie" in project.info[0].value
+    indicators = open_page("views/indicators.py")
+    assert f"Aucun indicateur pour {TODAY.year}" in indicators.info[0].value
+    funding = open_page("views/funding.py")
+    assert "Aucune commune dans le territoire" in funding.info[0].value
+    assert any("paramètre(s) de financement absent(s)" in w.value for w in funding.warning)
+    next(b for b in funding.button if b.label.startswith("Ajouter les paramètres manquants")).click()
+    rerun(funding)
+    assert empty_env.count(SETTINGS) == len(default_settings())
+    assert not any("absent(s)" in w.value for w in funding.warning)

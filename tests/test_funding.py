@@ -1,0 +1,195 @@
+"""ACI funding: size tiers at their boundaries, achievement capping, settings read from Paramètres,
+and the funding estimate on a case computed by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from domain.funding import (
+    FIXED,
+    MAXIMUM,
+    OPERATING,
+    THRESHOLDS,
+    VARIABLE,
+    FundingSettings,
+    board_achievements,
+    default_settings,
+    estimate,
+    missing_defaults,
+    mission_achievement,
+    mission_key,
+    parse_amount,
+    read_funding,
+    started_missions,
+    tier_for,
+    tier_key,
+    tier_text,
+)
+from domain.indicators import achievement
+from schema.models import (
+    ACI_MISSIONS,
+    ACTION_DONE,
+    ACTION_IN_PROGRESS,
+    ACTION_NOT_STARTED,
+    ACTIONS,
+    SETTINGS,
+    Action,
+    Setting,
+)
+from sync.records import to_frame
+
+DEFAULT_THRESHOLDS = (40000, 80000, 175000)
+ACCESS, SNP, PATHWAYS, PREVENTION, CRISIS, QUALITY, SUPPORT = ACI_MISSIONS
+
+
+@pytest.mark.parametrize(
+    ("population", "tier"),
+    [(0, 1), (39_999, 1), (40_000, 2), (79_999, 2), (80_000, 3), (175_000, 3), (175_001, 4), (2_000_000, 4)],
+)
+def test_tier_boundaries(population: int, tier: int) -> None:
+    assert tier_for(population, DEFAULT_THRESHOLDS) == tier
+
+
+def test_tier_follows_the_thresholds_of_the_settings() -> None:
+    assert tier_for(50_000, (60_000, 90_000, 200_000)) == 1
+    assert tier_for(200_001, (60_000, 90_000, 200_000)) == 4
+    assert tier_text(2, DEFAULT_THRESHOLDS) == "taille 2 (de 40\u202f000 à moins de 80\u202f000 habitants)"
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "expected"),
+    [
+        (50, 100, 0.5),
+        (100, 100, 1.0),
+        (150, 100, 1.0),
+        (0, 10, 0.0),
+        (-3, 10, 0.0),
+        (5, None, None),
+        (None, 10, None),
+        (5, 0, None),
+    ],
+)
+def test_achievement_is_capped_at_100_percent(
+    value: float | None, target: float | None, expected: float | None
+) -> None:
+    assert achievement(value, target) == expected
+
+
+def test_mission_achievement_is_the_weighted_mean() -> None:
+    assert mission_achievement([(1.0, None), (0.5, None)]) == 0.75
+    assert mission_achievement([(1.0, 3.0), (0.0, 1.0)]) == 0.75
+    assert mission_achievement([]) is None
+    assert mission_achievement([(1.0, 0.0)]) is None
+
+
+def test_parse_amount_reads_french_numbers() -> None:
+    assert parse_amount("87 500") == 87500
+    assert parse_amount("87\u202f500 €") == 87500
+    assert parse_amount("12,5 %") == 12.5
+    for bad in ("", "abc", "-5", "1.2.3"):
+        with pytest.raises(ValueError):
+            parse_amount(bad)
+
+
+def settings_frame(values: dict[str, str], to_check: set[str] = frozenset()) -> pd.DataFrame:
+    rows = [Setting(id=i + 1, key=k, value=v, to_check=k in to_check) for i, (k, v) in enumerate(values.items())]
+    return to_frame(SETTINGS, rows)
+
+
+def test_read_funding_uses_the_rows_and_reports_bad_values() -> None:
+    defaults = {d.key: d.value for d in default_settings()}
+    typed = {**defaults, tier_key(OPERATING, 2): "100 000", mission_key(FIXED, ACCESS, 2): "douze"}
+    settings, issues = read_funding(settings_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
+    assert settings.by_tier(OPERATING, 2) == 100_000
+    assert settings.mission(FIXED, ACCESS, 2) == float(defaults[mission_key(FIXED, ACCESS, 2)])
+    [issue] = issues
+    assert issue.row_id == list(typed).index(mission_key(FIXED, ACCESS, 2)) + 1
+    assert issue.field == "Valeur"
+    assert "« douze » n'est pas un nombre" in issue.reason and "Part fixe mission 1a T2" in issue.reason
+    assert settings.missing == ()
+    assert not settings.checked(tier_key(MAXIMUM, 2))
+    assert not settings.checked(mission_key(FIXED, ACCESS, 2))  # fell back to a default: to check
+    assert settings.checked(tier_key(OPERATING, 2))
+
+
+def test_absent_settings_take_their_default_and_can_be_added() -> None:
+    settings, issues = read_funding(settings_frame({THRESHOLDS[0]: "30000"}))
+    assert issues == []
+    assert settings.thresholds == (30000, 80000, 175000)
+    assert THRESHOLDS[0] not in settings.missing and THRESHOLDS[1] in settings.missing
+    missing = missing_defaults([THRESHOLDS[0], "Nom de la CPTS"])
+    assert [d.key for d in missing] == [d.key for d in default_settings() if d.key != THRESHOLDS[0]]
+
+
+def test_default_settings_have_one_row_per_mission_part_and_tier() -> None:
+    keys = [d.key for d in default_settings()]
+    assert len(keys) == len(set(keys))
+    for mission in ACI_MISSIONS:
+        for tier in (1, 2, 3, 4):
+            for part in (FIXED, VARIABLE):
+                default = next(d for d in default_settings() if d.key == mission_key(part, mission, tier))
+                assert default.to_check and "contrat" in default.description
+    assert mission_key(FIXED, PATHWAYS, 3) == "Part fixe mission 2 T3"
+    assert {d.key: d.value for d in default_settings()}[tier_key(MAXIMUM, 4)] == "580000"
+
+
+def test_started_missions() -> None:
+    actions = to_frame(
+        ACTIONS,
+        [
+            Action(id=1, mission=ACCESS, status=ACTION_IN_PROGRESS),
+            Action(id=2, mission=PATHWAYS, status=ACTION_NOT_STARTED),
+            Action(id=3, mission=PREVENTION, status=ACTION_DONE),
+            Action(id=4, mission=QUALITY, status=None),
+            Action(id=5, mission=None, status=ACTION_DONE),
+        ],
+    )
+    assert started_missions(actions) == {ACCESS, PREVENTION}
+
+
+def test_estimate_on_a_hand_computed_case() -> None:
+    values = {d.key: float(parse_amount(d.value)) for d in default_settings()}
+    for mission in ACI_MISSIONS:
+        values[mission_key(FIXED, mission, 2)] = 10_000
+        values[mission_key(VARIABLE, mission, 2)] = 20_000
+    values[tier_key(OPERATING, 2)] = 100_000
+    values[tier_key(MAXIMUM, 2)] = 300_000
+    settings = FundingSettings(values)
+    achievements = {
+        ACCESS: [(1.0, None), (0.5, None)],  # mean 0.75
+        PATHWAYS: [(0.25, None)],  # not started: variable part only
+        PREVENTION: [(1.0, 1.0), (0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
+    }
+    result = estimate(2026, 67_669, settings, {ACCESS, PREVENTION, CRISIS}, achievements)
+    assert result.tier == 2
+    by_mission = {m.mission: m for m in result.missions}
+    assert by_mission[ACCESS].total == 10_000 + 20_000 * 0.75
+    assert by_mission[PATHWAYS].total == 20_000 * 0.25
+    assert by_mission[PREVENTION].total == pytest.approx(10_000 + 20_000 * 0.55)
+    assert by_mission[CRISIS].total == 10_000  # started, no indicator measured
+    assert by_mission[CRISIS].achievement is None and by_mission[CRISIS].measured == 0
+    assert by_mission[SNP].total == by_mission[QUALITY].total == by_mission[SUPPORT].total == 0
+    # 100 000 + 25 000 + 5 000 + 21 000 + 10 000
+    assert result.total == pytest.approx(161_000)
+    assert not result.capped
+
+
+def test_estimate_is_capped_at_the_maximum() -> None:
+    values = {d.key: float(parse_amount(d.value)) for d in default_settings()}
+    values[tier_key(MAXIMUM, 1)] = 90_000
+    result = estimate(2026, 10_000, FundingSettings(values), set(ACI_MISSIONS), {})
+    assert result.tier == 1 and result.capped
+    assert result.uncapped > 90_000 and result.total == 90_000
+
+
+def test_board_achievements_groups_measured_indicators_by_mission() -> None:
+    board = pd.DataFrame(
+        [
+            {"mission": ACCESS, "achievement": 0.5, "weight": None},
+            {"mission": ACCESS, "achievement": None, "weight": 2.0},
+            {"mission": None, "achievement": 1.0, "weight": None},
+            {"mission": PREVENTION, "achievement": 1.0, "weight": 2.0},
+        ]
+    )
+    assert board_achievements(board) == {ACCESS: [(0.5, None)], PREVENTION: [(1.0, 2.0)]}

@@ -1,0 +1,263 @@
+"""Calculated indicators against the real NocoDB: each equals a direct count of the rows in NocoDB
+(NocoDB's own filtered count) and follows a row changed in NocoDB. Trend, periods and errors on frames."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from domain.indicators import (
+    COMPUTATIONS,
+    DOWN,
+    FLAT,
+    NO_TREND,
+    UP,
+    ComputationError,
+    LiveData,
+    compute,
+    indicator_board,
+    period_year,
+    trend,
+)
+from schema.models import (
+    ACTION_DONE,
+    ACTION_IN_PROGRESS,
+    ACTIONS,
+    ENROLMENTS,
+    INDICATORS,
+    MEMBERS,
+    PATHWAYS,
+    PATIENT_DROPPED,
+    PATIENT_FOUND,
+    PATIENT_PROPOSED,
+    PATIENT_WAITING,
+    PATIENTS,
+    Action,
+    Enrolment,
+    Indicator,
+    Member,
+    Pathway,
+    Patient,
+)
+from sync import records
+from sync.base import Base
+from sync.client import all_of, any_of, clause
+from sync.records import to_frame
+
+TODAY = date.today()
+YEAR = TODAY.year
+THIS_YEAR, LAST_YEAR = date(YEAR, 1, 15), date(YEAR - 1, 6, 1)
+
+
+def found(on: date, *fragilities: str) -> Patient:
+    return Patient(status=PATIENT_FOUND, found_date=on, fragilities=list(fragilities))
+
+
+@pytest.fixture(scope="module")
+def seeded(base: Base) -> Base:
+    """Distinctive rows: each one is counted by some indicators and left out by others."""
+    records.insert(
+        base,
+        MEMBERS,
+        [
+            Member(last_name="A", profession="Médecin", member_since=THIS_YEAR),
+            Member(last_name="B", profession="Médecin", member_since=LAST_YEAR),
+            Member(last_name="C", profession="Médecin"),
+            Member(last_name="D", profession="Infirmier", member_since=THIS_YEAR),
+            Member(last_name="E", profession="Infirmier", active=False, member_since=THIS_YEAR),
+            Member(last_name="F", profession=None),
+        ],
+    )
+    records.insert(
+        base,
+        PATIENTS,
+        [
+            found(THIS_YEAR, "ALD"),
+            found(THIS_YEAR, "ALD", "Isolement"),
+            found(THIS_YEAR, "70 ans et plus"),
+            found(THIS_YEAR, "C2S/AME"),
+            found(THIS_YEAR, "Handicap"),  # fragile, but not one of the ACI indicator's fragilities
+            found(THIS_YEAR),
+            found(LAST_YEAR, "ALD"),
+            Patient(status=PATIENT_FOUND, fragilities=["ALD"]),  # no date: not counted in any year
+            Patient(status=PATIENT_WAITING, fragilities=["ALD"]),
+            Patient(status=PATIENT_WAITING, fragilities=["ALD", "70 ans et plus"]),
+            Patient(status=PATIENT_PROPOSED, fragilities=["ALD"]),
+            Patient(status=PATIENT_WAITING, fragilities=["70 ans et plus"]),
+            Patient(status=PATIENT_DROPPED, fragilities=["ALD"], found_date=THIS_YEAR),
+        ],
+    )
+    pathway_ids = records.insert(base, PATHWAYS, [Pathway(name="Diabète"), Pathway(name="Endométriose")])
+    patient_ids = [r.id for r in records.load(base, PATIENTS).records]
+    diabetes, endometriosis = pathway_ids
+    enrolments = [
+        Enrolment(patient=patient_ids[0], pathway=diabetes, status="Active"),
+        Enrolment(patient=patient_ids[1], pathway=diabetes, status="Active"),
+        Enrolment(patient=patient_ids[2], pathway=diabetes, status="Active"),
+        Enrolment(patient=patient_ids[3], pathway=diabetes, status="Sortie"),
+        Enrolment(patient=patient_ids[0], pathway=endometriosis, status="Active"),  # also in diabetes
+        Enrolment(patient=patient_ids[4], pathway=endometriosis, status="Terminée"),
+    ]
+    records.insert(base, ENROLMENTS, enrolments)
+    records.insert(
+        base,
+        ACTIONS,
+        [Action(title=f"A{i}", status=s) for i, s in enumerate([ACTION_DONE, ACTION_DONE, ACTION_IN_PROGRESS])],
+    )
+    return base
+
+
+def live(base: Base) -> LiveData:
+    frames = {spec.key: records.load(base, spec).frame for spec in (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS)}
+    return LiveData(frames["patients"], frames["members"], frames["enrolments"], frames["pathways"], frames["actions"])
+
+
+def in_year(field: str, year: int) -> str:
+    return all_of(
+        clause(field, "ge", "exactDate", f"{year}-01-01"),
+        clause(field, "le", "exactDate", f"{year}-12-31"),
+    )
+
+
+def aci_fragile() -> str:
+    return any_of(*(clause("Fragilités", "anyof", name) for name in ("ALD", "70 ans et plus", "C2S/AME")))
+
+
+def direct_counts(base: Base, year: int) -> dict[str, int]:
+    """Each calculated indicator counted by NocoDB itself, with its own filters."""
+    found_in_year = all_of(clause("Statut", "eq", PATIENT_FOUND), in_year("Date MT trouvé", year))
+    waiting = any_of(clause("Statut", "eq", PATIENT_WAITING), clause("Statut", "eq", PATIENT_PROPOSED))
+    active_enrolments = base.client.records(
+        base.id, base.handle(ENROLMENTS).id, where=clause("Statut", "eq", "Active"), fields=["Patient"]
+    )
+    return {
+        "patients_mt_trouve_annee": base.count(PATIENTS, found_in_year),
+        "patients_mt_trouve_annee_fragiles": base.count(PATIENTS, all_of(found_in_year, f"({aci_fragile()})")),
+        "ald_en_attente": base.count(PATIENTS, all_of(f"({waiting})", clause("Fragilités", "anyof", "ALD"))),
+        "membres_par_profession": base.count(MEMBERS, clause("Actif", "checked")),
+        "membres_par_profession:Médecin": base.count(
+            MEMBERS, all_of(clause("Actif", "checked"), clause("Profession", "eq", "Médecin"))
+        ),
+        "membres_nouveaux_annee": base.count(MEMBERS, in_year("Membre depuis", year)),
+        "inscrits_parcours": len({_linked(row["Patient"]) for row in active_enrolments}),
+        "actions_terminees": base.count(ACTIONS, clause("Statut", "eq", ACTION_DONE)),
+    }
+
+
+def _linked(value: object) -> object:
+    return value.get("id") if isinstance(value, dict) else value
+
+
+def test_every_calculated_indicator_equals_nocodbs_own_count(seeded: Base) -> None:
+    data = live(seeded)
+    expected = direct_counts(seeded, YEAR)
+    assert {key: compute(key, data, YEAR) for key in expected} == expected
+    assert set(COMPUTATIONS) <= {key.split(":")[0] for key in expected}  # every computation is checked
+    assert expected == {  # and the seeded rows make each count distinctive
+        "patients_mt_trouve_annee": 6,
+        "patients_mt_trouve_annee_fragiles": 4,
+        "ald_en_attente": 3,
+        "membres_par_profession": 5,
+        "membres_par_profession:Médecin": 3,
+        "membres_nouveaux_annee": 3,
+        "inscrits_parcours": 3,
+        "actions_terminees": 2,
+    }
+    assert (
+        compute("patients_mt_trouve_annee", data, YEAR - 1)
+        == direct_counts(seeded, YEAR - 1)["patients_mt_trouve_annee"]
+        == 1
+    )
+    assert compute("inscrits_parcours:Diabète", data, YEAR) == 3
+    assert compute("inscrits_parcours:Endométriose", data, YEAR) == 1
+
+
+def test_indicators_follow_a_row_changed_in_nocodb(seeded: Base) -> None:
+    waiting = records.load(seeded, PATIENTS, where=clause("Statut", "eq", PATIENT_WAITING)).records
+    patient = next(p for p in waiting if p.fragilities == ["ALD"])
+    handle = seeded.handle(PATIENTS)
+    seeded.client.update(handle.id, [{"Id": patient.id, "Statut": PATIENT_FOUND, "Date MT trouvé": TODAY.isoformat()}])
+    try:
+        data = live(seeded)
+        expected = direct_counts(seeded, YEAR)
+        assert expected["patients_mt_trouve_annee"] == 7 and expected["ald_en_attente"] == 2
+        for key in ("patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles", "ald_en_attente"):
+            assert compute(key, data, YEAR) == expected[key], key
+    finally:
+        seeded.client.update(handle.id, [{"Id": patient.id, "Statut": PATIENT_WAITING, "Date MT trouvé": None}])
+
+
+def test_the_board_counts_calculated_rows_and_reports_bad_keys(seeded: Base) -> None:
+    rows = [
+        Indicator(
+            title="Trouvés",
+            period=str(YEAR),
+            source="Calculé",
+            computation="patients_mt_trouve_annee",
+            target=12,
+            value=999,
+        ),
+        Indicator(title="Trouvés", period=str(YEAR - 1), source="Calculé", computation="patients_mt_trouve_annee"),
+        Indicator(title="ALD", period=str(YEAR), source="Calculé", computation="ald_en_attente", target=10),
+        Indicator(title="Inconnu", period=str(YEAR), source="Calculé", computation="patients_partis"),
+        Indicator(title="Sans clé", period=str(YEAR), source="Calculé"),
+        Indicator(title="Saisi", period=str(YEAR), source="Manuel", target=10, value=4),
+        Indicator(title="Saisi", period=str(YEAR - 1), source="Manuel", target=10, value=4),
+    ]
+    ids = records.insert(seeded, INDICATORS, rows)
+    try:
+        indicators = records.load(seeded, INDICATORS).frame
+        actions = records.load(seeded, ACTIONS).frame
+        board, issues = indicator_board(indicators, actions, live(seeded), YEAR, TODAY)
+        by_title = board.set_index("title")
+        assert list(board["id"]) == [ids[0], ids[2], ids[3], ids[4], ids[5]]
+        found = by_title.loc["Trouvés"]
+        assert (found["value"], found["previous"], found["trend"]) == (6, 1, UP)  # the typed 999 is ignored
+        assert found["achievement"] == 0.5 and found["shown_value"] == "6" and not found["masked"]
+        ald = by_title.loc["ALD"]
+        assert ald["value"] == 3 and ald["masked"] and ald["shown_value"] == "< 5"
+        assert ald["achievement"] == 0.3 and pd.isna(ald["shown_achievement"])
+        assert by_title.loc["Saisi", "trend"] == FLAT and by_title.loc["Saisi", "shown_value"] == "4"
+        assert [(i.row_id, i.field) for i in issues] == [(ids[3], "Calcul"), (ids[4], "Calcul")]
+        assert "« patients_partis » n'est pas un calcul connu" in issues[0].reason
+    finally:
+        seeded.client.delete(seeded.handle(INDICATORS).id, ids)
+
+
+def test_unknown_arguments_are_refused(seeded: Base) -> None:
+    data = live(seeded)
+    with pytest.raises(ComputationError, match="n'est pas une profession"):
+        compute("membres_par_profession:Sorcier", data, YEAR)
+    with pytest.raises(ComputationError, match="n'est pas un parcours"):
+        compute("inscrits_parcours:Asthme", data, YEAR)
+    with pytest.raises(ComputationError, match="ne prend pas de précision"):
+        compute("actions_terminees:2", data, YEAR)
+
+
+def test_trend_and_period() -> None:
+    assert (trend(5, 3), trend(3, 5), trend(4, 4), trend(4, None), trend(None, 4)) == (
+        UP,
+        DOWN,
+        FLAT,
+        NO_TREND,
+        NO_TREND,
+    )
+    assert period_year("2025", 2026) == 2025
+    assert period_year("2025-T3", 2026) == 2025
+    assert period_year("Année 2024", 2026) == 2024
+    assert period_year("", 2026) == period_year(None, 2026) == period_year("T1", 2026) == 2026
+
+
+def test_a_snapshot_indicator_keeps_its_frozen_value_for_a_past_year() -> None:
+    empty = LiveData(*(to_frame(spec, []) for spec in (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS)))
+    frozen = Indicator(
+        id=1, title="Membres", period=str(YEAR - 1), source="Calculé", computation="membres_par_profession", value=40
+    )
+    now = Indicator(id=2, title="Membres", period=str(YEAR), source="Calculé", computation="membres_par_profession")
+    board, issues = indicator_board(to_frame(INDICATORS, [frozen, now]), to_frame(ACTIONS, []), empty, YEAR, TODAY)
+    assert issues == []
+    assert (board.loc[0, "value"], board.loc[0, "previous"], board.loc[0, "trend"]) == (0, 40, DOWN)
+    last_year, _ = indicator_board(to_frame(INDICATORS, [frozen, now]), to_frame(ACTIONS, []), empty, YEAR - 1, TODAY)
+    assert last_year.loc[0, "value"] == 40

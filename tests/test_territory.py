@@ -1,0 +1,49 @@
+"""Territory and funding settings written to the real NocoDB: a commune found by code or name is added
+with its population, never twice; the missing funding settings are added with their defaults, once."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.funding import OPERATING, default_settings, read_funding, tier_key
+from schema.models import SETTINGS, TERRITORY, Setting
+from sync import records
+from sync.base import Base
+from sync.communes import commune, find_communes
+from sync.funding_settings import add_missing_funding_settings
+from sync.territory import AlreadyInTerritory, add_commune
+
+
+def test_find_communes_by_code_or_name() -> None:
+    assert [c.insee_code for c in find_communes("92040")] == ["92040"]
+    assert [c.insee_code for c in find_communes(" 2a004 ")] == ["2A004"]
+    assert [c.name for c in find_communes("issy les moulineaux")] == ["Issy-les-Moulineaux"]
+    homonyms = find_communes("Saint-Denis", limit=4)
+    assert [c.insee_code for c in homonyms[:2]] == ["97411", "93066"]  # exact names first, most populated first
+    assert all(c.name == "Saint-Denis" for c in homonyms)
+    assert find_communes("Chatellerault")[0].insee_code == "86066"  # accents ignored
+    assert find_communes("zzzz") == [] and find_communes("  ") == []
+
+
+def test_add_commune_with_its_population_once(base: Base) -> None:
+    added = add_commune(base, commune("94081"))
+    assert added.id is not None
+    [row] = records.load(base, TERRITORY).records
+    assert (row.name, row.insee_code, row.population, row.department) == ("Vitry-sur-Seine", "94081", 93963, "94")
+    with pytest.raises(AlreadyInTerritory, match="fait déjà partie du territoire"):
+        add_commune(base, commune("94081"))
+    assert base.count(TERRITORY) == 1
+
+
+def test_missing_funding_settings_are_added_with_their_defaults(base: Base) -> None:
+    key = tier_key(OPERATING, 2)
+    records.insert(base, SETTINGS, [Setting(key=key, value="99 000"), Setting(key="Nom de la CPTS", value="CPTS X")])
+    added = add_missing_funding_settings(base)
+    assert key not in added and len(added) == len(default_settings()) - 1
+    assert add_missing_funding_settings(base) == []  # nothing left to add
+    frame = records.load(base, SETTINGS).frame
+    settings, issues = read_funding(frame)
+    assert issues == [] and settings.missing == ()
+    assert settings.by_tier(OPERATING, 2) == 99_000  # the typed row is kept
+    rows = {r.key: r for r in records.load(base, SETTINGS).records}
+    assert rows["Part fixe mission 1a T1"].to_check and rows["Part fixe mission 1a T1"].description

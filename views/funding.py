@@ -1,0 +1,226 @@
+"""Financement ACI: the territory and its size tier, the amounts of the contract (settings in NocoDB),
+the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from domain.board import BoardFigures
+from domain.french import euros, number
+from domain.funding import FIXED, MAXIMUM, OPERATING, VARIABLE, FundingEstimate, mission_key, tier_key, tier_text
+from reports.dialogue import dialogue_bytes
+from schema.models import TERRITORY
+from sync.communes import CommuneInfo, find_communes
+from sync.funding_settings import add_missing_funding_settings
+from sync.territory import AlreadyInTerritory, add_commune
+from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
+from views.common import DATA_ERRORS, current_base, error_message, load_frame
+
+FIXED_COLOUR, VARIABLE_COLOUR = "#1c7ed6", "#74c0fc"
+FRENCH_THOUSANDS = "replace(format(datum.value, ',.0f'), /,/g, '\u202f')"  # 10 000, not 10,000
+TERRITORY_COLUMNS = {
+    "name": st.column_config.TextColumn("Commune"),
+    "insee_code": st.column_config.TextColumn("Code INSEE"),
+    "department": st.column_config.TextColumn("Département"),
+    "epci": st.column_config.TextColumn("EPCI"),
+    "population": st.column_config.NumberColumn("Population", format="localized"),
+}
+
+
+def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
+    funding = figures.funding
+    st.subheader("Territoire", anchor=False)
+    left, right = st.columns(2)
+    left.metric("Population couverte", number(funding.population), help="Somme des populations de la table Territoire")
+    right.metric("Taille ACI", f"Taille {funding.tier}", help=tier_text(funding.tier, figures.settings.thresholds))
+    if territory.empty:
+        st.info("Aucune commune dans le territoire : ajoutez-en ci-dessous.")
+    else:
+        shown = territory.sort_values("population", ascending=False)[list(TERRITORY_COLUMNS)]
+        st.dataframe(shown, column_config=TERRITORY_COLUMNS, hide_index=True, width="stretch")
+    add_commune_form()
+
+
+def add_commune_form() -> None:
+    with st.expander("Ajouter une commune au territoire"):
+        query = st.text_input("Code INSEE ou nom de la commune", placeholder="ex. 92040 ou Issy-les-Moulineaux")
+        if not query.strip():
+            return
+        matches = find_communes(query)
+        if not matches:
+            st.error(
+                f"Aucune commune ne correspond à « {query.strip()} » (code INSEE à 5 caractères, ou début du nom)."
+            )
+            return
+        chosen = st.selectbox("Commune", matches, format_func=commune_label, key="commune_choice")
+        if st.button("Ajouter au territoire", icon=":material/add_location:"):
+            try:
+                add_commune(current_base(), chosen)
+            except AlreadyInTerritory as error:
+                st.error(str(error))
+                return
+            except DATA_ERRORS as error:
+                st.error(error_message(error))
+                return
+            load_frame.clear()
+            st.success(f"{chosen.name} ajoutée au territoire ({number(chosen.population)} habitants).")
+            st.rerun()
+
+
+def commune_label(info: CommuneInfo) -> str:
+    return f"{info.name} ({info.insee_code}, dép. {info.department}) — {number(info.population)} hab."
+
+
+def amounts_section(figures: BoardFigures) -> None:
+    settings, tier = figures.settings, figures.funding.tier
+    st.subheader(f"Montants du contrat ACI (taille {tier})", anchor=False)
+    left, right = st.columns(2)
+    for column, name, title in ((left, OPERATING, "Dotation de fonctionnement"), (right, MAXIMUM, "Maximum annuel")):
+        key = tier_key(name, tier)
+        flagged = "" if settings.checked(key) else " · à vérifier"
+        column.metric(title, euros(settings.values[key]), help=f"Paramètre « {key} »{flagged}")
+    rows = [
+        {
+            "mission": mission.mission,
+            "fixed": settings.mission(FIXED, mission.mission, tier),
+            "variable": settings.mission(VARIABLE, mission.mission, tier),
+            "to_check": "⚠️ oui" if mission.to_check else "",
+        }
+        for mission in figures.funding.missions
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        column_config={
+            "mission": st.column_config.TextColumn("Mission", width="large"),
+            "fixed": st.column_config.NumberColumn("Part fixe (€)", format="localized"),
+            "variable": st.column_config.NumberColumn("Part variable (€)", format="localized"),
+            "to_check": st.column_config.TextColumn("À vérifier", help="Paramètre coché « À vérifier » ou absent"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    example = mission_key(FIXED, figures.funding.missions[0].mission, tier)
+    st.caption(
+        "Ces montants sont des lignes de la table **Paramètres** de NocoDB (ex. « "
+        f"{example} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
+        "mission est propre à chaque contrat : remplacez-la par celle du vôtre puis décochez « À vérifier »."
+    )
+    if settings.missing:
+        st.warning(
+            f"{len(settings.missing)} paramètre(s) de financement absent(s) de la table Paramètres : les valeurs par "
+            "défaut sont utilisées.",
+            icon=":material/tune:",
+        )
+        if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
+            try:
+                added = add_missing_funding_settings(current_base())
+            except DATA_ERRORS as error:
+                st.error(error_message(error))
+                return
+            load_frame.clear()
+            st.success(f"{len(added)} paramètre(s) ajouté(s) dans Paramètres.")
+            st.rerun()
+
+
+def estimate_section(funding: FundingEstimate) -> None:
+    st.subheader(f"Financement estimé {funding.year}", anchor=False)
+    columns = st.columns(3)
+    columns[0].metric(f"Financement estimé {funding.year}", euros(funding.total))
+    columns[1].metric("Dont missions", euros(funding.missions_total))
+    columns[2].metric("Dont dotation de fonctionnement", euros(funding.operating))
+    if funding.capped:
+        st.info(
+            f"Plafonné au maximum annuel de la taille {funding.tier} ({euros(funding.maximum)}) ; avant plafond : {euros(funding.uncapped)}."
+        )
+    rows = [
+        {
+            "mission": m.mission,
+            "started": "Oui" if m.started else "Non",
+            "fixed_due": round(m.fixed_due),
+            "achievement": None if m.achievement is None else round(m.achievement * 100),
+            "variable_due": round(m.variable_due),
+            "total": round(m.total),
+            "measured": m.measured,
+        }
+        for m in funding.missions
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        column_config={
+            "mission": st.column_config.TextColumn("Mission", width="large"),
+            "started": st.column_config.TextColumn(
+                "Démarrée", help="Au moins une action en cours, terminée ou suspendue"
+            ),
+            "fixed_due": st.column_config.NumberColumn("Part fixe retenue (€)", format="localized"),
+            "achievement": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
+            "variable_due": st.column_config.NumberColumn("Part variable retenue (€)", format="localized"),
+            "total": st.column_config.NumberColumn("Total (€)", format="localized"),
+            "measured": st.column_config.NumberColumn("Indicateurs mesurés", help="Avec une valeur et une cible"),
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    st.altair_chart(funding_chart(funding), width="stretch")
+    st.caption(
+        "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
+        "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "
+        "plus la dotation de fonctionnement, dans la limite du maximum annuel."
+    )
+
+
+def funding_chart(funding: FundingEstimate) -> alt.Chart:
+    parts = [
+        {"mission": m.mission, "part": part, "amount": amount, "text": euros(amount)}
+        for m in funding.missions
+        for part, amount in (("Part fixe retenue", m.fixed_due), ("Part variable retenue", m.variable_due))
+    ]
+    colours = alt.Scale(domain=["Part fixe retenue", "Part variable retenue"], range=[FIXED_COLOUR, VARIABLE_COLOUR])
+    return (
+        alt.Chart(pd.DataFrame(parts))
+        .mark_bar()
+        .encode(
+            y=alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13)),
+            x=alt.X("sum(amount):Q", title="Euros", axis=alt.Axis(labelExpr=FRENCH_THOUSANDS)),
+            color=alt.Color("part:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
+            tooltip=[
+                alt.Tooltip("mission:N", title="Mission"),
+                alt.Tooltip("part:N", title="Part"),
+                alt.Tooltip("text:N", title="Montant"),
+            ],
+        )
+        .properties(height=alt.Step(30))
+    )
+
+
+def export_section(figures: BoardFigures, cpts_name: str) -> None:
+    st.subheader("Dialogue de gestion", anchor=False)
+    st.markdown(
+        f"Un classeur Excel pour la CPAM et l'ARS : une feuille de synthèse avec l'estimation {figures.year}, "
+        "puis une feuille par mission ACI (actions, indicateurs, cibles, valeurs, atteinte, commentaires)."
+    )
+    st.download_button(
+        "Télécharger le classeur « dialogue de gestion » (XLSX)",
+        data=dialogue_bytes(figures, cpts_name),
+        file_name=f"dialogue-de-gestion-{figures.year}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def main() -> None:
+    name = header("Financement ACI", "territoire, montants et estimation lus en direct dans NocoDB")
+    year = year_picker("Année de l'estimation")
+    figures, frames = load_figures(year)
+    territory_section(frames[TERRITORY.key], figures)
+    amounts_section(figures)
+    estimate_section(figures.funding)
+    export_section(figures, name)
+    st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
+
+
+main()

@@ -1,0 +1,110 @@
+"""Indicateurs: every indicator of a year with its target, its value (counted live for the calculated
+ones), its achievement and its trend against the year before. Aggregates only, small counts masked."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from domain.french import percent
+from domain.funding import board_achievements, mission_achievement
+from domain.indicators import CALCULATED, COMPUTATIONS
+from domain.project import NO_MISSION, mission_rank
+from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
+
+BAR_COLOUR = "#1c7ed6"
+INDICATOR_COLUMNS = {
+    "action_number": st.column_config.NumberColumn("Action", format="%d", width="small", help="Numéro de l'action"),
+    "title": st.column_config.TextColumn("Indicateur", width="large"),
+    "target": st.column_config.NumberColumn("Cible", format="localized", width="small"),
+    "shown_value": st.column_config.TextColumn("Valeur", width="small"),
+    "unit": st.column_config.TextColumn("Unité", width="small"),
+    "achievement_percent": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
+    "trend": st.column_config.TextColumn("Tendance", width="small", help="Par rapport à l'année précédente"),
+    "shown_previous": st.column_config.TextColumn("Année préc.", width="small"),
+    "source": st.column_config.TextColumn("Source", width="small"),
+    "comment": st.column_config.TextColumn("Commentaire", width="medium"),
+}
+
+
+def by_mission(board: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The indicators as the page shows them (no unmasked patient count among the columns), split by
+    ACI mission in mission order; indicators without an action come last."""
+    missions = board["mission"].fillna(NO_MISSION)
+    shown = board.assign(
+        mission=missions,
+        achievement_percent=(board["shown_achievement"].astype("Float64") * 100).round(),
+    ).sort_values(["action_number", "id"], kind="stable")
+    ordered = sorted(set(missions), key=mission_rank)
+    return [(mission, shown[shown["mission"] == mission][list(INDICATOR_COLUMNS)]) for mission in ordered]
+
+
+def key_figures(board: pd.DataFrame) -> None:
+    measured = board["shown_achievement"].dropna()
+    columns = st.columns(4)
+    columns[0].metric("Indicateurs", len(board))
+    columns[1].metric("Calculés", int((board["source"] == CALCULATED).sum()), help="Comptés en direct, jamais saisis")
+    columns[2].metric(
+        "Atteinte moyenne",
+        percent(float(measured.mean())) if len(measured) else "—",
+        help="Moyenne des taux d'atteinte (valeur / cible, plafonnée à 100 %)",
+    )
+    columns[3].metric("Cibles atteintes", f"{int((measured >= 1).sum())} / {len(measured)}")
+
+
+def mission_chart(board: pd.DataFrame) -> alt.LayerChart | None:
+    """Achievement of each ACI mission (weighted mean of its indicators), as in the funding estimate."""
+    rows = [
+        {"mission": mission, "achievement": value, "text": percent(value)}
+        for mission, pairs in board_achievements(board.assign(achievement=board["shown_achievement"])).items()
+        if (value := mission_achievement(pairs)) is not None
+    ]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows).sort_values("mission", key=lambda s: s.map(mission_rank))
+    y = alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13))
+    x = alt.X("achievement:Q", title="Atteinte", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    base = alt.Chart(frame).encode(
+        y=y, x=x, tooltip=[alt.Tooltip("mission:N", title="Mission"), alt.Tooltip("text:N", title="Atteinte")]
+    )
+    bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3)
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="text:N")
+    return (bars + labels).properties(height=alt.Step(32))
+
+
+def computations_help() -> None:
+    with st.expander("Indicateurs calculés : les clés à saisir dans la colonne « Calcul » de NocoDB"):
+        lines = [f"- `{key}` : {computation.label}" for key, computation in COMPUTATIONS.items()]
+        st.markdown(
+            "Mettez la source à « Calculé » et l'une de ces clés ; la valeur est alors comptée en direct "
+            "(une valeur saisie est ignorée). Pour un parcours ou une profession : `inscrits_parcours:Diabète de type 2`, "
+            "`membres_par_profession:Infirmier`.\n\n" + "\n".join(lines)
+        )
+
+
+def main() -> None:
+    header("Indicateurs", "cibles, valeurs et tendances lues en direct dans NocoDB")
+    year = year_picker()
+    figures, _ = load_figures(year)
+    board = figures.indicators
+    if board.empty:
+        st.info(f"Aucun indicateur pour {year} : ajoutez-les dans la table Indicateurs de NocoDB (Période = {year}).")
+        computations_help()
+        return
+    key_figures(board)
+    chart = mission_chart(board)
+    if chart is not None:
+        st.subheader("Atteinte par mission ACI", anchor=False)
+        st.altair_chart(chart, width="stretch")
+    for mission, rows in by_mission(board):
+        st.subheader(mission, anchor=False)
+        st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
+    st.caption(
+        "Atteinte = valeur / cible, plafonnée à 100 %. Tendance : ↗ ↘ → par rapport à la ligne de l'année "
+        "précédente du même indicateur, « — » sans historique. " + AGGREGATES_NOTE
+    )
+    computations_help()
+
+
+main()
