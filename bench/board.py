@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
 from domain.board import board_figures, live_data
-from domain.indicators import ACI_FRAGILITIES, CALCULATED, indicator_board
+from domain.indicators import CALCULATED, indicator_board
+from domain.priority import is_aci_fragile
 from reports.dialogue import dialogue_bytes
 from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, table
 from sync.demo import generate
@@ -54,7 +55,7 @@ def naive_indicators(tables: dict, year: int) -> list[int]:
                     if p.status == PATIENT_FOUND
                     and p.found_date
                     and p.found_date.year == year
-                    and (not fragile_only or ACI_FRAGILITIES.intersection(p.fragilities))
+                    and (not fragile_only or is_aci_fragile(p.fragilities, p.birth_date, p.found_date))
                 )
             )
         elif key == "ald_en_attente":

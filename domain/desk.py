@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from statistics import median
 
 from domain.matching import Doctor, Place, Seeker, match, reasons
-from domain.priority import Priority, Weights, patient_groups, priority, waiting_days
+from domain.priority import Priority, Weights, is_aci_fragile, patient_groups, priority, waiting_days
 from schema.models import (
-    FRAGILITIES,
     PATIENT_FOUND,
     PATIENT_PROPOSED,
     PATIENT_WAITING,
@@ -28,7 +27,6 @@ from schema.models import (
 )
 
 PENDING, ACCEPTED, REFUSED, EXPIRED = PROPOSAL_STATUSES
-ACI_FRAGILE = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the ACI indicator's fragile patients
 STALE_DAYS = 15
 
 
@@ -397,8 +395,8 @@ class DeskFigures:
 
 
 def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
-    def fragile(patient: Patient) -> bool:
-        return bool(patient_groups(patient.fragilities, patient.birth_date, today) & ACI_FRAGILE)
+    def fragile(patient: Patient) -> bool:  # when they found their MT, else today
+        return is_aci_fragile(patient.fragilities, patient.birth_date, patient.found_date or today)
 
     waiting = [p for p in records.patients if p.status == PATIENT_WAITING]
     found = [

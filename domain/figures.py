@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from domain.priority import is_aci_fragile
 from schema.models import ACTION_STATUSES, PATIENT_PROPOSED, PATIENT_WAITING
 
 NO_PROFESSION = "Non renseignée"  # label of active members whose profession is empty
@@ -17,7 +18,7 @@ class WaitingFigures:
     """Patients looking for a médecin traitant."""
 
     waiting: int  # status "En attente"
-    fragile_waiting: int  # of which with at least one fragility
+    fragile_waiting: int  # of which fragile in the ACI's sense (ALD, 70 ans et plus, C2S/AME)
     proposed: int  # status "Proposé"
     median_wait_days: float | None  # median days since the request of the waiting ones (None if none)
 
@@ -38,7 +39,8 @@ def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
     status = patients["status"].astype("string")
     waiting = patients[(status == PATIENT_WAITING).fillna(False)]
     proposed = int((status == PATIENT_PROPOSED).fillna(False).sum())
-    fragile = int(waiting["fragilities"].map(_has_items).sum()) if len(waiting) else 0
+    rows = zip(waiting["fragilities"], waiting["birth_date"], strict=True)
+    fragile = sum(is_aci_fragile(found, None if pd.isna(born) else born.date(), today) for found, born in rows)
     return WaitingFigures(len(waiting), fragile, proposed, median_wait_days(waiting["request_date"], today))
 
 
@@ -56,7 +58,3 @@ def actions_by_status(actions: pd.DataFrame) -> pd.DataFrame:
     counts = actions["status"].astype("string").value_counts()
     rows = [{"status": status, "count": int(counts.get(status, 0))} for status in ACTION_STATUSES]
     return pd.DataFrame(rows, columns=["status", "count"])
-
-
-def _has_items(value: object) -> bool:
-    return isinstance(value, list | tuple) and len(value) > 0

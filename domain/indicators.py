@@ -15,6 +15,7 @@ import pandas as pd
 from domain.cells import integer, real, text
 from domain.french import number
 from domain.issues import RowIssue
+from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
 from schema.models import (
     ACTION_DONE,
@@ -28,7 +29,6 @@ from schema.models import (
 )
 
 MANUAL, CALCULATED = INDICATOR_SOURCES
-ACI_FRAGILITIES = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the fragile patients of the ACI
 ALD = FRAGILITIES[0]
 ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
 STILL_WAITING = (PATIENT_WAITING, PATIENT_PROPOSED)  # no médecin traitant yet
@@ -60,9 +60,14 @@ def patients_found_in_year(data: LiveData, year: int) -> int:
 
 
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
-    """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME)."""
-    fragile = data.patients["fragilities"].map(lambda found: bool(ACI_FRAGILITIES.intersection(found or ())))
-    return int((_found_in_year(data.patients, year) & fragile).sum())
+    """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
+    found = data.patients[_found_in_year(data.patients, year)]
+    rows = zip(found["fragilities"], found["birth_date"], found["found_date"], strict=True)
+    return sum(is_aci_fragile(fragilities, _day(born), _day(on)) for fragilities, born, on in rows)
+
+
+def _day(value: Any) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
 def ald_patients_waiting(data: LiveData) -> int:

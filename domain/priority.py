@@ -69,6 +69,9 @@ def age_on(birth_date: date | None, day: date) -> int | None:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+ACI_FRAGILE = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the fragile patients of the ACI
+
+
 def patient_groups(fragilities: list[str], birth_date: date | None, today: date) -> frozenset[str]:
     """The populations a patient belongs to, as GPs accept them: the fragilities ticked, plus
     "70 ans et plus" and "Enfants" from the birth date."""
@@ -79,6 +82,12 @@ def patient_groups(fragilities: list[str], birth_date: date | None, today: date)
     if age is not None and age < ADULT_AGE:
         groups.add(CHILDREN)
     return frozenset(groups)
+
+
+def is_aci_fragile(fragilities: list[str] | None, birth_date: date | None, on: date) -> bool:
+    """A fragile patient in the ACI's sense: ALD, 70 ans et plus (ticked, or from the birth date on `on`),
+    or C2S/AME. The one definition used by every figure and indicator of fragile patients."""
+    return bool(patient_groups(list(fragilities or ()), birth_date, on) & ACI_FRAGILE)
 
 
 def waiting_days(request_date: date | None, today: date) -> int:

@@ -97,6 +97,15 @@ def test_waiting_fragile_and_proposed_patients() -> None:
     )
 
 
+def test_fragile_means_ald_70_or_more_or_c2s_as_for_the_aci() -> None:
+    frame = patients(
+        Patient(status=PATIENT_WAITING, fragilities=["Isolement", "Handicap"]),  # fragile, but not in the ACI's sense
+        Patient(status=PATIENT_WAITING, birth_date=date(1950, 1, 1)),  # 75: 70 ans et plus from the birth date
+        Patient(status=PATIENT_WAITING, fragilities=["C2S/AME"]),
+    )
+    assert waiting_patients(frame, TODAY).fragile_waiting == 2
+
+
 def test_median_wait_of_an_even_count_and_without_dates() -> None:
     frame = patients(
         Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 30)),  # 1 day
