@@ -56,13 +56,13 @@ class ComputationError(ValueError):
 
 def patients_found_in_year(data: LiveData, year: int) -> int:
     """Patients at "MT trouvé" whose médecin traitant was found during `year`."""
-    return int(_found_in_year(data.patients, year).sum())
+    return int(found_in_year(data.patients, year).sum())
 
 
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME)."""
     fragile = data.patients["fragilities"].map(lambda found: bool(ACI_FRAGILITIES.intersection(found or ())))
-    return int((_found_in_year(data.patients, year) & fragile).sum())
+    return int((found_in_year(data.patients, year) & fragile).sum())
 
 
 def ald_patients_waiting(data: LiveData) -> int:
@@ -99,7 +99,8 @@ def actions_done(data: LiveData) -> int:
     return int((data.actions["status"] == ACTION_DONE).fillna(False).sum())
 
 
-def _found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
+def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
+    """Row mask: at "MT trouvé" with a "Date MT trouvé" in `year`."""
     found = (patients["status"] == PATIENT_FOUND).fillna(False)
     return found & (pd.to_datetime(patients["found_date"]).dt.year == year).fillna(False)
 

@@ -8,7 +8,7 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.french import day, euros, number, percent
+from domain.french import day, euros, long_day, number, percent
 from domain.privacy import Protected, mask_small, protect_counts
 
 
@@ -77,3 +77,8 @@ def test_no_masked_count_can_be_worked_out_from_a_shown_total(counts: list[int])
     if any(protected.hidden) and not protected.total_hidden:
         assert sum(c for c, h in zip(counts, protected.hidden, strict=True) if h) >= 5
         assert all(len(values) > 1 for values in possible_values(counts, protected))
+
+
+def test_long_french_dates() -> None:
+    assert long_day(date(2026, 11, 23)) == "23 novembre 2026"
+    assert long_day(date(2027, 3, 1)) == "1er mars 2027"
