@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from domain.board import BoardFigures, board_figures, live_data
+from domain.board import BOARD_TABLES, BoardFigures, board_figures, live_data
 from domain.cells import integer, real, text
 from domain.desk import DeskRecords, desk_figures
 from domain.figures import actions_by_status, members_by_profession
@@ -44,6 +44,7 @@ from schema.models import (
     TERRITORY,
 )
 
+DECK_TABLES = (*BOARD_TABLES, PATHWAY_STEPS, STEPS_DONE)
 CPTS_NAME_KEY = "Nom de la CPTS"
 AG_DATE_KEY = "Date de l'AG"
 LOGO_KEY = "Logo (chemin du fichier)"
@@ -124,7 +125,8 @@ class DeckData:
 
 @dataclass(frozen=True)
 class AgInputs:
-    """What the deck is made from: the tables' frames (keyed like `DECK_TABLES`), the desk's records and the logo."""
+    """What the deck is made from: the tables' frames (keyed like `DECK_TABLES`), the desk's patients (for its
+    median delay; its proposals are not needed) and the logo image."""
 
     frames: Mapping[str, pd.DataFrame]
     desk: DeskRecords
