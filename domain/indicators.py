@@ -62,7 +62,7 @@ def patients_found_in_year(data: LiveData, year: int) -> int:
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME)."""
     fragile = data.patients["fragilities"].map(lambda found: bool(ACI_FRAGILITIES.intersection(found or ())))
-    return int((found_in_year(data.patients, year) & fragile).sum())
+    return int((found_in_year(data.patients, year) & fragile.astype(bool)).sum())
 
 
 def ald_patients_waiting(data: LiveData) -> int:
