@@ -51,7 +51,7 @@ LOGO_KEY = "Logo (chemin du fichier)"
 MEMBER_COUNTS = ("membres_par_profession", "membres_nouveaux_annee")  # calculated indicators counting people
 FOUND, FRAGILE_FOUND = "patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles"
 ENROLLED = "inscrits_parcours"
-ACTIONS_PER_SLIDE, INDICATORS_PER_SLIDE, PRIORITIES_PER_SLIDE = 14, 11, 12  # longer tables continue on the next slide
+ACTIONS_PER_SLIDE, INDICATORS_PER_SLIDE, PRIORITIES_PER_SLIDE = 14, 11, 9  # longer tables continue on the next slide
 MAX_COMMUNES = 10
 NO_FIGURE = "—"
 MASKING_NOTE = (
@@ -570,9 +570,16 @@ def funding_slide(board: BoardFigures) -> Slide:
 def priorities_slide(board: BoardFigures) -> Slide:
     project = board.project
     title = f"Les priorités pour {board.year + 1}"
-    chosen = project[(project["status"] == ACTION_NOT_STARTED) | project["late"]]
+    not_started = project["status"] == ACTION_NOT_STARTED
+    chosen = project[not_started | project["late"]]
+    figures = (
+        KeyFigure("Actions non démarrées", number(int(not_started.sum()))),
+        KeyFigure("Actions en retard", number(int(project["late"].sum())), "échéance dépassée"),
+        KeyFigure("Actions sans pilote", number(int(project["no_pilot"].sum()))),
+    )
     if chosen.empty:
-        return Slide(title, message="Toutes les actions du projet de santé sont engagées, aucune n'est en retard.")
+        message = "Toutes les actions du projet de santé sont engagées, aucune n'est en retard."
+        return Slide(title, figures=figures, message=message)
     rows = [
         (
             "" if integer(row.number) is None else str(int(row.number)),
@@ -590,6 +597,7 @@ def priorities_slide(board: BoardFigures) -> Slide:
     return Slide(
         title,
         "Actions du projet de santé non démarrées ou en retard",
+        figures,
         table=table,
         footnote=f"… et {more} autre(s) action(s)." if more > 0 else "",
         notes=f"{len(rows)} action(s) à lancer ou à rattraper en {board.year + 1}.",

@@ -31,6 +31,7 @@ from domain.french import SHORT_MONTHS, day, euros, number, percent
 from domain.project import progress_by_mission
 from reports.pdf import png_pages
 from schema.models import (
+    ACCESS_LOG,
     ACTION_DONE,
     ACTION_NOT_STARTED,
     ACTIONS,
@@ -104,6 +105,7 @@ def deck(demo: Base, nocodb: Any, tmp_path_factory: pytest.TempPathFactory) -> d
         "CPTS_NOCODB_PORT": str(nocodb.settings.nocodb_port),
         "CPTS_BASE_ID": demo.id,
     }
+    journal = demo.count(ACCESS_LOG)
     result = subprocess.run(
         [sys.executable, str(ROOT / "cli.py"), "deck", "--year", str(YEAR), "--out", str(out), "--pdf"],
         env=env,
@@ -115,6 +117,7 @@ def deck(demo: Base, nocodb: Any, tmp_path_factory: pytest.TempPathFactory) -> d
     assert result.returncode == 0, result.stdout + result.stderr
     return {
         "stdout": result.stdout,
+        "journal_unchanged": demo.count(ACCESS_LOG) == journal,
         "pptx": out.read_bytes(),
         "pdf": out.with_suffix(".pdf").read_bytes(),
         "presentation": Presentation(str(out)),
@@ -281,9 +284,12 @@ def test_project_slides_equal_nocodbs_rows(deck: dict[str, Any], demo: Base) -> 
     board = board_figures(frames, YEAR, TODAY)
     expected = {mission: progress for mission, progress, _ in progress_by_mission(board.project)}
     assert chart_data(page)["Avancement moyen"] == pytest.approx(expected)
-    priorities = table_rows(slide(prs, f"Les priorités pour {YEAR + 1}"))
+    page = slide(prs, f"Les priorités pour {YEAR + 1}")
     wanted = demo.count(ACTIONS, any_of(clause("Statut", "eq", ACTION_NOT_STARTED), f"({late})"))
-    assert len(priorities) == wanted and wanted > 0
+    assert len(table_rows(page)) == wanted and wanted > 0
+    figures = cards(page)
+    assert figures["Actions non démarrées"] == number(demo.count(ACTIONS, clause("Statut", "eq", ACTION_NOT_STARTED)))
+    assert figures["Actions en retard"] == number(demo.count(ACTIONS, late))
 
 
 def test_indicator_territory_and_funding_slides(deck: dict[str, Any], demo: Base) -> None:
@@ -356,6 +362,7 @@ def test_the_command_tells_what_it_wrote(deck: dict[str, Any]) -> None:
     out = deck["stdout"]
     assert "Lecture de Patients" in out and "Conversion en PDF" in out
     assert f"Présentation d'AG {YEAR} ({len(deck['presentation'].slides)} diapositives)" in out
+    assert deck["journal_unchanged"]  # aggregates only: nothing to trace
 
 
 def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo: Base) -> None:
