@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -509,23 +510,23 @@ def indicator_slides(board: BoardFigures, hidden: _Hidden) -> list[Slide]:
     ]
 
 
-def _indicator_row(row: object, hidden: _Hidden) -> tuple[str, ...]:
+def _indicator_row(row: Any, hidden: _Hidden) -> tuple[str, ...]:
     """One indicator as the deck shows it: masked as on the board, and also when it counts fewer than 5 members
     or repeats a figure another slide masked."""
-    value, previous = real(row.value), real(row.previous)  # type: ignore[attr-defined]
-    key = text(row.computation) or ""  # type: ignore[attr-defined]
+    value, previous = real(row.value), real(row.previous)
+    key = text(row.computation) or ""
     people = key.split(":")[0] in MEMBER_COUNTS
-    masked = bool(row.masked) or key in hidden.keys or (people and is_small(value))  # type: ignore[attr-defined]
-    shown_value = HIDDEN if masked and not is_small(value) else (MASKED if masked else str(row.shown_value))  # type: ignore[attr-defined]
-    target = real(row.target)  # type: ignore[attr-defined]
+    masked = bool(row.masked) or key in hidden.keys or (people and is_small(value))
+    shown_value = HIDDEN if masked and not is_small(value) else (MASKED if masked else str(row.shown_value))
+    target = real(row.target)
     return (
-        str(row.title),  # type: ignore[attr-defined]
-        text(row.mission) or "Sans mission ACI",  # type: ignore[attr-defined]
-        text(row.unit) or "",  # type: ignore[attr-defined]
+        str(row.title),
+        text(row.mission) or "Sans mission ACI",
+        text(row.unit) or "",
         NO_FIGURE if target is None else number(target, decimals=1),
         shown_value,
-        NO_FIGURE if masked else percent(real(row.shown_achievement)),  # type: ignore[attr-defined]
-        NO_FIGURE if masked or (people and is_small(previous)) else str(row.trend),  # type: ignore[attr-defined]
+        NO_FIGURE if masked else percent(real(row.shown_achievement)),
+        NO_FIGURE if masked or (people and is_small(previous)) else str(row.trend),
     )
 
 
