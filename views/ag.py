@@ -11,11 +11,15 @@ import streamlit as st
 from domain.ag import AG_DATE_KEY, LOGO_KEY, AgInputs, DeckData, Slide, deck_data
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
-from views.board_data import AGGREGATES_NOTE, header, year_picker
+from views.board_data import header, year_picker
 from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, show_error
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
+DECK_NOTE = (
+    "Chiffres agrégés, sans donnée nominative : effectifs de personnes inférieurs à 5 affichés « < 5 », et ce qui "
+    "permettrait de les retrouver par différence « masqué »."
+)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
@@ -112,7 +116,7 @@ def main() -> None:
     )
     pptx = deck_bytes(deck)
     made = downloads(deck, pptx)
-    st.caption(AGGREGATES_NOTE)
+    st.caption(DECK_NOTE)
     st.subheader("Aperçu", anchor=False)
     if made is not None:
         pages = made[1]
