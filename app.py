@@ -13,6 +13,10 @@ BOARD_PAGES = [
     st.Page("views/pathways.py", title="Parcours", icon=":material/route:"),
     st.Page("views/referral.py", title="Orienter", icon=":material/near_me:"),
 ]
+# The AG presentation.
+BOARD_PAGES += [
+    st.Page("views/ag.py", title="Présentation AG", icon=":material/co_present:", url_path="presentation-ag"),
+]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []
 # The médecin-traitant desk.

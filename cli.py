@@ -342,6 +342,59 @@ def export_dialogue(
     typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {euros(figures.funding.total)}).")
 
 
+@app.command(name="deck")
+def deck_command(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Année d'activité présentée (défaut : l'année en cours).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier PPTX à écrire (défaut : presentation-ag-ANNÉE.pptx).")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Écrire aussi le PDF (même nom, .pdf), avec LibreOffice.")] = False,
+) -> None:
+    """Présentation d'AG (PowerPoint aux graphiques modifiables, et PDF) à partir des données en direct."""
+    import time
+    from datetime import date
+
+    from domain.ag import deck_data
+    from reports.deck import save_deck
+    from reports.pdf import PdfError, pdf_from_pptx, save_pdf
+    from sync.deck_io import load_deck_inputs
+
+    today = date.today()
+    year = year or today.year
+    if not 2000 <= year <= 2100:
+        fail(f"--year doit être une année (2000 à 2100), pas {year}.")
+    target = out or Path(f"presentation-ag-{year}.pptx")
+    if target.suffix.lower() != ".pptx":
+        fail(f"--out doit être un fichier .pptx, pas {target}.")
+    if not target.parent.is_dir():
+        fail(f"Le dossier {target.parent} n'existe pas.")
+    start = time.perf_counter()
+
+    def step(text: str) -> None:
+        typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
+
+    try:
+        base = connect(settings())
+        inputs = load_deck_inputs(base, progress=step)
+        step("Calcul des chiffres…")
+        deck = deck_data(inputs, year, today, base.title)
+        step("Création du PowerPoint…")
+        save_deck(deck, target)
+        if pdf:
+            step("Conversion en PDF avec LibreOffice (quelques secondes)…")
+            save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
+    except (*EXPECTED_ERRORS, OSError, PdfError) as exc:
+        fail(str(exc))
+        return
+    for warning in deck.warnings:
+        typer.secho(f"Attention : {warning}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"Présentation d'AG {year} ({len(deck.slides) + 1} diapositives) écrite dans {target}.")
+    if pdf:
+        typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def test(ctx: typer.Context) -> None:
     """Lance tous les tests (arguments passés à pytest)."""

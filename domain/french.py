@@ -30,3 +30,32 @@ def percent(share: float | None) -> str:
 def day(value: date | None) -> str:
     """date(2026, 3, 1) -> "01/03/2026"; None -> ""."""
     return "" if value is None else f"{value:%d/%m/%Y}"
+
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def long_day(value: date) -> str:
+    """date(2026, 11, 23) -> "23 novembre 2026"; the first of the month is "1er"."""
+    first = "1er" if value.day == 1 else str(value.day)
+    return f"{first} {MONTHS[value.month - 1]} {value.year}"
+
+
+# Number formats of spreadsheet cells and chart labels, French whatever the reader's locale: "1 234", "1 234 €", "73 %".
+CELL_INTEGER = f'#"{NARROW_SPACE}"##0'
+CELL_EUROS = f'#"{NARROW_SPACE}"##0"{NARROW_SPACE}€"'
+CELL_PERCENT = f'0"{NARROW_SPACE}"%'

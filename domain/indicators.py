@@ -56,12 +56,12 @@ class ComputationError(ValueError):
 
 def patients_found_in_year(data: LiveData, year: int) -> int:
     """Patients at "MT trouvé" whose médecin traitant was found during `year`."""
-    return int(_found_in_year(data.patients, year).sum())
+    return int(found_in_year(data.patients, year).sum())
 
 
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
-    found = data.patients[_found_in_year(data.patients, year)]
+    found = data.patients[found_in_year(data.patients, year)]
     rows = zip(found["fragilities"], found["birth_date"], found["found_date"], strict=True)
     return sum(is_aci_fragile(fragilities, _day(born), _day(on)) for fragilities, born, on in rows)
 
@@ -104,7 +104,8 @@ def actions_done(data: LiveData) -> int:
     return int((data.actions["status"] == ACTION_DONE).fillna(False).sum())
 
 
-def _found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
+def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
+    """Row mask: at "MT trouvé" with a "Date MT trouvé" in `year`."""
     found = (patients["status"] == PATIENT_FOUND).fillna(False)
     return found & (pd.to_datetime(patients["found_date"]).dt.year == year).fillna(False)
 

@@ -156,3 +156,13 @@ def _milestone_counts(milestones: pd.DataFrame) -> dict[int, tuple[int, int]]:
         done, total = counts.get(int(row.action), (0, 0))
         counts[int(row.action)] = (done + flag(row.done), total + 1)
     return counts
+
+
+def progress_by_mission(table: pd.DataFrame) -> list[tuple[str, float | None, int]]:
+    """Per mission that has actions (mission order): the mean progress of its actions that have one (None if
+    none has), and its number of actions."""
+    rows = []
+    for mission, actions in by_mission(table):
+        progress = pd.to_numeric(actions["progress"], errors="coerce").dropna()
+        rows.append((mission, float(progress.mean()) if len(progress) else None, len(actions)))
+    return rows

@@ -1,0 +1,51 @@
+"""What the AG presentation reads from NocoDB (the tables of `domain.ag.DECK_TABLES`) and from disk (the logo named
+in Paramètres); shared by the page Présentation AG and `./cpts deck`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, setting
+from domain.desk import DeskRecords
+from schema.models import MEMBERS, PATIENTS, SETTINGS
+from settings import ROOT
+from sync import records
+from sync.base import Base
+
+
+def load_deck_inputs(base: Base, progress: Callable[[str], None] = lambda _: None) -> AgInputs:
+    """Every table the deck needs, read now, the values NocoDB holds that the spec refuses (as warnings) and the logo."""
+    loaded = {}
+    for spec in DECK_TABLES:
+        progress(f"Lecture de {spec.title}…")
+        loaded[spec.key] = records.load(base, spec)
+    frames = {key: item.frame for key, item in loaded.items()}
+    problems = [str(problem) for item in loaded.values() for problem in item.problems]
+    desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])  # type: ignore[arg-type]
+    logo, logo_problems = read_logo(setting(frames[SETTINGS.key], LOGO_KEY))
+    return AgInputs(frames, desk, logo, tuple(problems + logo_problems))
+
+
+def read_logo(path_text: str | None) -> tuple[bytes | None, list[str]]:
+    """The image at `path_text` (absolute, or relative to the project folder), or None and why, in French."""
+    if path_text is None:
+        return None, []
+    path = Path(path_text).expanduser()
+    path = path if path.is_absolute() else ROOT / path
+    where = f"Paramètres, « {LOGO_KEY} »"
+    if not path.is_file():
+        return None, [f"{where} : fichier introuvable ({path}) ; présentation sans logo."]
+    image = path.read_bytes()
+    try:
+        with Image.open(BytesIO(image)) as opened:
+            opened.verify()
+            kind = opened.format
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        kind = None
+    if kind not in ("PNG", "JPEG", "GIF", "BMP"):
+        return None, [f"{where} : {path.name} n'est pas une image PNG, JPEG, GIF ou BMP ; présentation sans logo."]
+    return image, []

@@ -1,0 +1,134 @@
+"""Présentation AG (board): the annual general meeting's slide deck made from live data, previewed slide by slide,
+downloaded as PowerPoint (editable charts) or PDF. Aggregates only: nothing is traced in the access journal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from domain.ag import AG_DATE_KEY, LOGO_KEY, AgInputs, DeckData, Slide, deck_data
+from reports.deck import deck_bytes
+from reports.pdf import PdfError, pdf_from_pptx, png_pages
+from views.board_data import header, year_picker
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, show_error
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
+DECK_NOTE = (
+    "Chiffres agrégés, sans donnée nominative : effectifs de personnes inférieurs à 5 affichés « < 5 », et ce qui "
+    "permettrait de les retrouver par différence « masqué »."
+)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
+def deck_inputs() -> AgInputs:
+    from sync.deck_io import load_deck_inputs
+
+    return load_deck_inputs(current_base())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def rendered(deck_key: int, _pptx: bytes) -> tuple[bytes, list[bytes]]:
+    """The PDF of a deck and its pages as PNG images (LibreOffice takes a few seconds: kept per deck)."""
+    pdf = pdf_from_pptx(_pptx)
+    return pdf, png_pages(pdf, dpi=72)
+
+
+def downloads(deck: DeckData, pptx: bytes) -> tuple[bytes, list[bytes]] | None:
+    """The two download buttons; the PDF is made on demand. Returns the PDF and its pages once made."""
+    key = hash(deck)
+    left, right = st.columns(2)
+    left.download_button(
+        "Télécharger le PowerPoint (.pptx)",
+        data=pptx,
+        file_name=f"presentation-ag-{deck.year}.pptx",
+        mime=PPTX_MIME,
+        icon=":material/slideshow:",
+        width="stretch",
+        help="Graphiques natifs : le bureau peut les retoucher dans PowerPoint ou LibreOffice.",
+    )
+    with right:
+        if st.session_state.get(PDF_KEY) != key:
+            if not st.button(
+                "Créer le PDF et l'aperçu des diapositives", icon=":material/picture_as_pdf:", width="stretch"
+            ):
+                return None
+            st.session_state[PDF_KEY] = key
+        try:
+            with st.spinner("Conversion en PDF avec LibreOffice…"):
+                pdf, pages = rendered(key, pptx)
+        except PdfError as error:
+            st.session_state.pop(PDF_KEY, None)
+            st.error(str(error), icon=":material/error:")
+            return None
+        st.download_button(
+            "Télécharger le PDF",
+            data=pdf,
+            file_name=f"presentation-ag-{deck.year}.pdf",
+            mime="application/pdf",
+            icon=":material/download:",
+            width="stretch",
+        )
+    return pdf, pages
+
+
+def slide_preview(slide: Slide, number: int) -> None:
+    """One slide's content as the deck shows it (before the PDF is made)."""
+    with st.container(border=True):
+        st.markdown(f"**{number}. {slide.title}**")
+        if slide.subtitle:
+            st.caption(slide.subtitle)
+        if slide.figures:
+            for column, figure in zip(st.columns(len(slide.figures)), slide.figures, strict=True):
+                column.metric(figure.label, figure.value, help=figure.detail or None)
+        if slide.message:
+            st.info(slide.message)
+        if slide.table is not None:
+            frame = pd.DataFrame(list(slide.table.rows), columns=list(slide.table.headers))
+            st.dataframe(frame, hide_index=True, width="stretch")
+        if slide.chart is not None:
+            chart = slide.chart
+            st.caption(chart.title)
+            values = pd.DataFrame({s.name: list(s.values) for s in chart.series}, index=list(chart.categories))
+            st.bar_chart(values, horizontal=chart.horizontal, stack=chart.stacked, sort=False, height=280)
+            if chart.note:
+                st.caption(chart.note)
+        if slide.footnote:
+            st.caption(slide.footnote)
+
+
+def main() -> None:
+    name = header("Présentation AG", "diaporama de l'assemblée générale, chiffres lus en direct dans NocoDB")
+    year = year_picker("Année d'activité présentée")
+    try:
+        inputs = deck_inputs()
+    except DATA_ERRORS as error:
+        show_error(error)
+    deck = deck_data(inputs, year, date.today(), name)
+    if deck.warnings:
+        lines = "\n".join(f"- {warning}" for warning in deck.warnings)
+        st.warning(f"**Valeurs laissées de côté ou réglages non compris :**\n\n{lines}", icon=":material/warning:")
+    st.markdown(
+        f"**{deck.cpts_name}** · {deck.title} · activité {deck.year} · {len(deck.slides) + 1} diapositives. "
+        f"Date et logo : lignes « {AG_DATE_KEY} » (AAAA-MM-JJ) et « {LOGO_KEY} » de la table Paramètres."
+    )
+    pptx = deck_bytes(deck)
+    made = downloads(deck, pptx)
+    st.caption(DECK_NOTE)
+    st.subheader("Aperçu", anchor=False)
+    if made is not None:
+        pages = made[1]
+        for start in range(0, len(pages), 2):
+            for offset, (column, page) in enumerate(zip(st.columns(2), pages[start : start + 2], strict=False)):
+                column.image(page, caption=f"Diapositive {start + offset + 1}", width="stretch")
+        return
+    with st.container(border=True):
+        st.markdown(f"**1. {deck.cpts_name}**")
+        st.caption(f"{deck.title} · Rapport d'activité {deck.year}" + (" · avec logo" if deck.logo else ""))
+    for number, slide in enumerate(deck.slides, start=2):
+        slide_preview(slide, number)
+
+
+main()
