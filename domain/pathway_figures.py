@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.pathways import ACTIVE, DONE, OVERDUE, UP_TO_DATE, UPCOMING
-from domain.privacy import MASK_BELOW, mask_small
+from domain.privacy import MASK_BELOW, Protected, mask_small, protect_counts
 
 SUMMARY_COLUMNS = (
     "pathway",
@@ -66,16 +66,26 @@ def share_text(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)} %"
 
 
+TOTALLED = ("enrolled", "overdue")  # the columns whose total the board page shows beside the table
+
+
+def protected_totals(summary: pd.DataFrame) -> dict[str, Protected]:
+    """Per totalled column, its cells and total masked so that no masked count can be worked out from the total."""
+    return {column: protect_counts([int(n) for n in summary[column]]) for column in TOTALLED}
+
+
 def board_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary as the board sees it: French headers, every count below 5 masked."""
+    """The summary as the board sees it: French headers, every count below 5 masked, and the counts that
+    the totals would give away masked too."""
+    protected = protected_totals(summary)
     return pd.DataFrame(
         {
             "Parcours": summary["name"],
             "Catégorie": summary["category"],
-            "Patients inscrits": summary["enrolled"].map(mask_small),
+            "Patients inscrits": list(protected["enrolled"].cells),
             "Étapes à jour": summary["up_to_date"].map(mask_small),
             "Étapes à venir": summary["upcoming"].map(mask_small),
-            "Étapes en retard": summary["overdue"].map(mask_small),
+            "Étapes en retard": list(protected["overdue"].cells),
             "Patients à jour": summary["covered"].map(mask_small),
             "Part à jour": [share_text(c, n) for c, n in zip(summary["covered"], summary["concerned"], strict=True)],
         }

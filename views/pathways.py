@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.pathway_figures import board_table, pathway_summary, share_text
+from domain.pathway_figures import board_table, pathway_summary, protected_totals, share_text
 from domain.pathways import VOCABULARY, ConditionError, parse_condition
-from domain.privacy import MASK_BELOW, mask_small
+from domain.privacy import MASK_BELOW
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
 from views.pathway_data import active_pathways, header, pathway_state, show_problems
 
@@ -18,9 +18,10 @@ STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03
 
 
 def totals(summary: pd.DataFrame) -> None:
+    protected = protected_totals(summary)
     first, second, third = st.columns(3)
-    first.metric("Patients inscrits", mask_small(int(summary["enrolled"].sum())), help="Inscriptions actives")
-    second.metric("Étapes en retard", mask_small(int(summary["overdue"].sum())), help="Date d'échéance dépassée")
+    first.metric("Patients inscrits", protected["enrolled"].total, help="Inscriptions actives")
+    second.metric("Étapes en retard", protected["overdue"].total, help="Date d'échéance dépassée")
     third.metric(
         "Patients à jour",
         share_text(int(summary["covered"].sum()), int(summary["concerned"].sum())),
