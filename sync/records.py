@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from schema.fields import FieldSpec, Kind, Record, TableSpec
+from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 from sync.base import Base, TableHandle
 
 DTYPES = {
@@ -103,28 +103,6 @@ def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[
             problems.append(Problem(spec.title, values.get("id"), field.title if field else attr, reason))
         cleaned = {k: v for k, v in values.items() if k not in bad}  # emptied fields take their default
         return spec.model.model_validate(cleaned), problems
-
-
-def french_reason(error: Any) -> str:
-    """A pydantic error told in French, with the value that was refused."""
-    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
-    shown = f"« {value} »"
-    reasons = {
-        "string_pattern_mismatch": f"{shown} n'a pas le format attendu",
-        "greater_than_equal": f"{shown} doit être au moins {context.get('ge')}",
-        "less_than_equal": f"{shown} doit être au plus {context.get('le')}",
-        "int_parsing": f"{shown} n'est pas un nombre entier",
-        "int_from_float": f"{shown} n'est pas un nombre entier",
-        "decimal_parsing": f"{shown} n'est pas un nombre",
-        "date_from_datetime_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
-        "date_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
-        "datetime_parsing": f"{shown} n'est pas une date et heure",
-        "bool_parsing": f"{shown} n'est pas oui/non",
-        "string_type": f"{shown} n'est pas un texte",
-    }
-    if kind == "value_error":
-        return str(context.get("error") or error["msg"])
-    return reasons.get(kind, f"{shown} refusé ({error['msg']})")
 
 
 def duplicates(spec: TableSpec, records: Sequence[Record]) -> list[Problem]:
