@@ -5,6 +5,8 @@ Pages get their data here and their figures from `domain`; they never call NocoD
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -74,10 +76,19 @@ def _cell(text: str) -> str:
 
 
 def current_user() -> str:
-    """Who is using the app (until sign-in exists: the account running it)."""
+    """The signed-in user's e-mail (set at sign-in by `pages.access`)."""
     return str(st.session_state.get("user_email") or "coordinateur")
 
 
 def log_patient_access(what: str, patient_codes: list[str]) -> None:
     """Trace one display of patient-level data in Journal d'accès (page name, patient codes)."""
     record_access(current_base(), current_user(), what, patient_codes)
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def plain(text: str) -> str:
+    """User-entered text (a name, an e-mail, a note) for st.markdown, titles, captions and labels: shown as
+    typed, never rendered as Markdown or HTML ("**Martin**" and "<b>Dupont</b>" stay as they are)."""
+    return _PUNCTUATION.sub(r"\\\1", text)

@@ -31,6 +31,8 @@ from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.server import free_port
+from sync.users import UserAdded
+from tests.conftest import signed_in
 
 APP = ROOT / "app.py"
 RUN_TIMEOUT = 60
@@ -93,8 +95,9 @@ def seeded(base: Base) -> Base:
     return base
 
 
-def run_app() -> AppTest:
-    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+def run_app(user: UserAdded) -> AppTest:
+    """The app, run once by a signed-in coordinator."""
+    app = signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT), user.email)
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -104,19 +107,19 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
-    app = run_app()
+def test_home_shows_live_figures(seeded: Base, app_env: Base, coordinator: UserAdded) -> None:
+    app = run_app(coordinator)
     assert app.title[0].value == seeded.title
     assert metrics(app) == EXPECTED_METRICS
     assert not app.warning
     assert not app.error
 
 
-def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> None:
+def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base, coordinator: UserAdded) -> None:
     table_id = seeded.handle(MEMBERS).id
     [row_id] = seeded.client.insert(table_id, [{"Nom": "Erreur", "RPPS": "12345", "Actif": False}])
     try:
-        app = run_app()
+        app = run_app(coordinator)
         warning = app.warning[0].value
         assert "Membres" in warning
         assert f"| Membres | {row_id} | RPPS |" in warning
@@ -126,25 +129,31 @@ def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> No
         seeded.client.delete(table_id, [row_id])
 
 
-def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_nocodb_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_NOCODB_PORT", str(free_port()))
-    app = run_app()
+    app = run_app(coordinator)
     error = app.error[0].value
     assert "NocoDB ne répond pas" in error
     assert "./cpts up" in error
     assert not app.metric
 
 
-def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_base_not_set_up_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("CPTS_BASE_ID")
-    app = run_app()
+    app = run_app(coordinator)
     error = app.error[0].value
     assert "pas encore installée" in error
     assert "./cpts up" in error
 
 
-def test_missing_base_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_base_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_BASE_ID", "p_does_not_exist")
-    app = run_app()
+    app = run_app(coordinator)
     assert "introuvable" in app.error[0].value
