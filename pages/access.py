@@ -12,7 +12,7 @@ minute. Failed sign-ins slow down the next attempts (per address and overall, fo
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -84,16 +84,26 @@ def idle_minutes() -> int:
 
 
 def navigation(board_pages: Sequence[StreamlitPage], coordinator_pages: Sequence[StreamlitPage]) -> StreamlitPage:
-    """The pages of the signed-in user's role (coordinator pages only for coordinators), or the sign-in
-    page when nobody is signed in. A page left out is not reachable, not even by its URL."""
+    """The pages of the signed-in user's role, or the sign-in form when nobody is signed in.
+
+    Every page URL stays known: signed out, it shows the sign-in form (then the page asked for); for a
+    bureau user, a coordinator page's URL shows that the page is reserved, never the page."""
     user = signed_in_user()
     if user is None:
-        return st.navigation([st.Page(sign_in_page, title="Connexion", icon=":material/login:")], position="hidden")
+        sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
+        return st.navigation([sign_in, *stand_ins(sign_in_page, [*board_pages, *coordinator_pages])], position="hidden")
     account_sidebar(user)
-    sections = {"Tableau de bord": list(board_pages)}
     if user.is_coordinator:
-        sections["Coordination"] = list(coordinator_pages)
+        sections = {"Tableau de bord": list(board_pages), "Coordination": list(coordinator_pages)}
+    else:
+        home = board_pages[0]
+        sections = {"Tableau de bord": [*board_pages, *stand_ins(lambda: refusal(home), coordinator_pages)]}
     return st.navigation({name: pages for name, pages in sections.items() if pages})
+
+
+def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[StreamlitPage]:
+    """Hidden pages at the URLs of `pages` that run `show` instead of them."""
+    return [st.Page(show, title=p.title, url_path=p.url_path, visibility="hidden") for p in pages if p.url_path]
 
 
 def signed_in_user() -> SignedIn | None:
@@ -138,13 +148,19 @@ def require_coordinator() -> SignedIn:
     is signed in (a bureau user never reaches it through the navigation; this guards it anyway)."""
     email, role = st.session_state.get(SESSION_EMAIL), st.session_state.get(SESSION_ROLE)
     if not email or role != COORDINATOR:
-        st.error(
-            "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : "
-            "seuls les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
-            icon=":material/lock:",
-        )
+        refusal()
         st.stop()
     return SignedIn(str(email), str(role))
+
+
+def refusal(home: StreamlitPage | None = None) -> None:
+    st.error(
+        "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
+        "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
+        icon=":material/lock:",
+    )
+    if home is not None:
+        st.page_link(home, label="Retour à l'accueil", icon=":material/arrow_back:")
 
 
 # -- the pages of this module ------------------------------------------------------------------------
