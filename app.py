@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from pages.access import navigation
+from views.access import navigation
 
 st.set_page_config(page_title="CPTS", layout="wide")
 
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
-    st.Page("pages/home.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("views/home.py", title="Accueil", icon=":material/home:", default=True),
 ]
 # Patient-level data: coordinators only.
 COORDINATOR_PAGES: list = []
 
 # Traceability (coordinators only, read-only).
 COORDINATOR_PAGES.append(
-    st.Page("pages/journal.py", title="Journal d'accès", icon=":material/history:", url_path="journal-d-acces")
+    st.Page("views/journal.py", title="Journal d'accès", icon=":material/history:", url_path="journal-d-acces")
 )
 
 # Sign-in first; then the navigation of the user's role (a page left out cannot be reached, not even by URL).

@@ -8,7 +8,7 @@ Values come as typed (strings from a text input, dates from a date input, or ISO
 Beyond the record model's own rules: RPPS = 11 digits, INSEE code = a real current commune (not a
 postcode), dates = ISO (AAAA-MM-JJ) and plausible, phone = a French number (stored as "06 12 34 56 78"),
 e-mail = one address, one-line texts without line breaks. Text that looks like HTML or Markdown is
-accepted as typed: the pages show it as text (see `pages.common.plain`).
+accepted as typed: the pages show it as text (see `views.common.plain`).
 """
 
 from __future__ import annotations

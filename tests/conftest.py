@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from domain.access import COORDINATOR
-from pages.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 from schema.migrate import migrate
 from settings import Settings
 from sync.base import Base
@@ -21,6 +19,7 @@ from sync.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from sync.client import NocoClient
 from sync.server import Service, start_nocodb, stop, throwaway_settings
 from sync.users import UserAdded, add_user, admin_client
+from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 _base_numbers = itertools.count(1)
 
@@ -72,24 +71,14 @@ def coordinator(nocodb: Server, base: Base, request: pytest.FixtureRequest) -> U
         return add_user(admin, base.id, f"coordinateur.{name}@cpts.fr", COORDINATOR)
 
 
+def signed_in_state(email: str, role: str = COORDINATOR) -> dict[str, Any]:
+    """The session state the sign-in form leaves. A page file run on its own only checks the role
+    (`require_coordinator`); app.py also checks the account in NocoDB (use the `coordinator` fixture)."""
+    return {SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()}
+
+
 def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
-    """The AppTest session starts signed in, as the sign-in form leaves it. A page file run directly only
-    checks the role (`require_coordinator`); app.py also checks the account in NocoDB (`coordinator`)."""
-    app.session_state[SESSION_EMAIL] = email
-    app.session_state[SESSION_ROLE] = role
-    app.session_state[SESSION_SEEN] = time.monotonic()
+    """The AppTest session starts signed in."""
+    for key, value in signed_in_state(email, role).items():
+        app.session_state[key] = value
     return app
-
-
-@pytest.fixture
-def served_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every AppTest run goes through app.py, as in the served app. AppTest turns Streamlit's old pages/
-    folder mode back on at every run (a rerun then runs the page file alone); the app's launcher turns it
-    off (sync.server.APP_LAUNCHER), and so does this fixture."""
-    original = PagesManager.__init__
-
-    def without_pages_folder(self: PagesManager, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", without_pages_folder)

@@ -11,18 +11,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR, IDLE_KEY
-from pages.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 from schema.models import ACCESS_LOG, SETTINGS, AccessEntry, Setting
 from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.users import UserAdded, add_user, admin_client
 from tests.conftest import Server, signed_in
-
-pytestmark = pytest.mark.usefixtures("served_navigation")
+from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 APP = str(ROOT / "app.py")
-JOURNAL_PAGE = "pages/journal.py"
+JOURNAL_PAGE = "views/journal.py"
 RUN_TIMEOUT = 60
 CLEARED_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
 
@@ -79,7 +77,7 @@ def test_no_page_without_sign_in(app_env: Base) -> None:
     app = run(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     assert shows_sign_in(app)
     assert app.title[0].value == "Connexion"
-    for page in ("pages/home.py", JOURNAL_PAGE):
+    for page in ("views/home.py", JOURNAL_PAGE):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             app.switch_page(page)
 

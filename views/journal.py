@@ -15,12 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, utc_since
-from pages.access import require_coordinator
-from pages.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, plain, problems_markdown
 from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
 from sync import records
 from sync.client import clause
 from sync.records import Problem
+from views.access import require_coordinator
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, plain, problems_markdown
 
 TITLE = "Journal d'accès"
 DEFAULT_DAYS = 30

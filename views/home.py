@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from domain.figures import WaitingFigures, actions_by_status, members_by_profession, waiting_patients
-from pages.common import DATA_ERRORS, current_base, error_message, load_frame, problems_markdown, refresh_button
 from schema.models import ACTION_STATUSES, ACTIONS, MEMBERS, PATIENTS
 from sync.records import Problem
+from views.common import DATA_ERRORS, current_base, error_message, load_frame, problems_markdown, refresh_button
 
 TABLE_KEYS = (MEMBERS.key, PATIENTS.key, ACTIONS.key)
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order

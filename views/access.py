@@ -31,11 +31,11 @@ from domain.access import (
     role_of,
 )
 from domain.validation import email_problem
-from pages.common import DATA_ERRORS, current_base, error_message, load_frame, plain
 from schema.models import SETTINGS
 from sync.users import BadCredentials, base_roles, check_password
+from views.common import DATA_ERRORS, current_base, error_message, load_frame, plain
 
-SESSION_EMAIL = "user_email"  # read by pages.common.current_user
+SESSION_EMAIL = "user_email"  # read by views.common.current_user
 SESSION_ROLE = "user_role"
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
 FLASH = "access_flash"

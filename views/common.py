@@ -76,7 +76,7 @@ def _cell(text: str) -> str:
 
 
 def current_user() -> str:
-    """The signed-in user's e-mail (set at sign-in by `pages.access`)."""
+    """The signed-in user's e-mail (set at sign-in by `views.access`)."""
     return str(st.session_state.get("user_email") or "coordinateur")
 
 
