@@ -20,6 +20,8 @@ from typing import Any, Literal, TypeVar
 
 from faker import Faker
 
+from domain.access import DEFAULT_IDLE_MINUTES, IDLE_KEY
+from domain.retention import DEFAULT_RETENTION_MONTHS, RETENTION_KEY
 from schema.fields import Record
 from schema.models import (
     ACTION_DONE,
@@ -1674,6 +1676,21 @@ def _settings(world: _World) -> list[Setting]:
             "Part fixe au démarrage (%)",
             "75",
             "Part fixe d'une mission versée à son démarrage, solde à l'anniversaire.",
+            False,
+        ),
+    ]
+    rows += [
+        (
+            RETENTION_KEY,
+            str(DEFAULT_RETENTION_MONTHS),
+            "Les patients dont la demande est close depuis plus longtemps sont anonymisés par ./cpts purge "
+            "(nom, prénom, téléphone, date de naissance et notes effacés ; les chiffres ne changent pas).",
+            False,
+        ),
+        (
+            IDLE_KEY,
+            str(DEFAULT_IDLE_MINUTES),
+            "Une session de l'application sans activité pendant cette durée est fermée.",
             False,
         ),
     ]

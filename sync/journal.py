@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -20,3 +22,8 @@ def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]
         patient_codes=", ".join(patient_codes),
     )
     records.insert(base, ACCESS_LOG, [entry])
+
+
+def command_user() -> str:
+    """Who runs a ./cpts command, as the journal names them: the system account and the machine."""
+    return f"{getpass.getuser()}@{socket.gethostname()} (ligne de commande)"
