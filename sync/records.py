@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 from sync.base import Base, TableHandle
+from sync.objection import refuse_objecting_patients
 
 DTYPES = {
     Kind.NUMBER: "Int64",
@@ -189,7 +190,9 @@ def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
     """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written.
 
     NocoDB re-reads the linked record for every row that carries a foreign key (a few ms each), so a
-    link shared by many new rows (e.g. the same GP) is written afterwards, one request per linked record."""
+    link shared by many new rows (e.g. the same GP) is written afterwards, one request per linked record.
+    Proposals and enrolments of a patient who objected to data sharing are refused (`sync.objection`)."""
+    refuse_objecting_patients(base, spec, records)
     handle = base.handle(spec)
     grouped = [title for title in handle.links if _shared_link(spec, title, records)]
     skip = {handle.links[title].fk_title for title in grouped}
