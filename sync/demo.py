@@ -688,7 +688,9 @@ def _proposals(world: _World, patients: list[Patient], members: list[Member]) ->
             candidates = _available(picker.for_patient(patient, world.today), world.today + timedelta(days=30))
             rows += _open_proposals(world, rng, patient, candidates)
         elif patient.status == PATIENT_DROPPED and rng.random() < 0.4:
-            rows += _expired_proposal(rng, patient, picker.for_patient(patient, world.today))
+            expired = _expired_proposal(rng, patient, picker.for_patient(patient, world.today))
+            # Never proposed if they objected to data sharing (drawn anyway: every other patient stays the same).
+            rows += [] if patient.objection else expired
     code_of = {patient.id: patient.code for patient in patients}
     return [
         Proposal(id=position, reference=f"{code_of[row['patient']]} – Dr {names[row['gp']]}", **row)

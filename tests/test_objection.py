@@ -34,3 +34,12 @@ def test_the_demo_respects_objections(base: Base) -> None:
     assert any(p.objection for p in data[PATIENTS.key])
     counts = seed(base, data)  # every proposal and enrolment goes through the objection check
     assert counts[PROPOSALS.title] == len(data[PROPOSALS.key]) and row_counts(base)[ENROLMENTS.title] > 0
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_no_demo_proposal_nor_enrolment_for_an_objecting_patient(size: str) -> None:
+    data = generate(size)
+    objecting = {p.id for p in data[PATIENTS.key] if p.objection}
+    assert objecting
+    for spec in (PROPOSALS, ENROLMENTS):
+        assert not [row.id for row in data[spec.key] if row.patient in objecting]  # type: ignore[attr-defined]
