@@ -13,6 +13,10 @@ import pandas as pd
 
 LOCAL_TIME = "Europe/Paris"
 COMMAND_PREFIX = "./cpts"  # what a command-line access writes in « Page ou commande »
+# NocoDB refuses a text cell over 100 000 characters (NC_MAX_TEXT_LENGTH): at 10 characters a code
+# ("P-000123, "), one row holds up to this many codes; a larger access continues on further rows.
+CODES_PER_ROW = 9_000
+CONTINUED = " (suite "  # "Patients en attente (suite 2/3)"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,17 @@ class JournalFigures:
     users: int
     patients: int  # distinct patient codes seen
     commands: int  # accesses by command (exports, purge)
+
+
+def journal_parts(what: str, codes: list[str]) -> list[tuple[str, list[str]]]:
+    """The rows of one access: (page or command, its codes), continued rows marked "(suite k/n)"."""
+    parts = [codes[start : start + CODES_PER_ROW] for start in range(0, len(codes), CODES_PER_ROW)] or [[]]
+    total = len(parts)
+    return [(what if k == 1 else f"{what}{CONTINUED}{k}/{total})", part) for k, part in enumerate(parts, start=1)]
+
+
+def is_continued(what: object) -> bool:
+    return isinstance(what, str) and CONTINUED in what
 
 
 def codes_of(cell: object) -> list[str]:
@@ -57,12 +72,15 @@ def filter_journal(journal: pd.DataFrame, chosen: JournalFilter) -> pd.DataFrame
 
 
 def journal_figures(rows: pd.DataFrame) -> JournalFigures:
+    """Accesses (continued rows not counted again), users, distinct patients, accesses by command."""
     codes = {code for cell in rows["patient_codes"] for code in codes_of(cell)}
-    commands = int(rows["what"].astype("string").str.startswith(COMMAND_PREFIX).fillna(False).sum())
-    return JournalFigures(len(rows), int(rows["user"].nunique()), len(codes), commands)
+    first = rows[~rows["what"].map(is_continued).astype(bool)]
+    commands = int(first["what"].astype("string").str.startswith(COMMAND_PREFIX).fillna(False).sum())
+    return JournalFigures(len(first), int(rows["user"].nunique()), len(codes), commands)
 
 
 def accesses_by_day(rows: pd.DataFrame) -> pd.DataFrame:
-    """Accesses per local day (columns day, count), oldest first."""
-    counts = rows.groupby(rows["local"].dt.normalize()).size()
+    """Accesses per local day (columns day, count), oldest first; continued rows not counted again."""
+    first = rows[~rows["what"].map(is_continued).astype(bool)]
+    counts = first.groupby(first["local"].dt.normalize()).size()
     return counts.rename_axis("day").reset_index(name="count").sort_values("day")

@@ -71,8 +71,9 @@ def validate_rows(
     """Every row of an import checked: all the records, or none of them and every error found."""
     records: list[Record] = []
     errors: list[FieldError] = []
+    fields = spec.fields  # built from the model at each call: once per import
     for position, row in enumerate(rows, start=1):
-        record, found = _validate_row(spec, row, today, required)
+        record, found = _validate_row(spec, fields, row, today, required)
         errors += [FieldError(e.field, e.message, position if numbered else None) for e in found]
         if record is not None:
             records.append(record)
@@ -112,11 +113,11 @@ def email_problem(email: str) -> str | None:
 
 
 def _validate_row(
-    spec: TableSpec, row: Mapping[str, Any], today: date, required: Sequence[str]
+    spec: TableSpec, fields: Sequence[FieldSpec], row: Mapping[str, Any], today: date, required: Sequence[str]
 ) -> tuple[Record | None, list[FieldError]]:
     clean: dict[str, Any] = {"id": row.get("id")}
     errors: list[FieldError] = []
-    for field in spec.fields:
+    for field in fields:
         value = _blank_to_none(row.get(field.attr))
         if value is None:
             if field.attr in required:
@@ -134,7 +135,7 @@ def _validate_row(
     try:
         record = spec.model.model_validate(clean)
     except ValidationError as error:
-        titles = {f.attr: f.title for f in spec.fields}
+        titles = {f.attr: f.title for f in fields}
         for item in error.errors():
             title = titles.get(str(item["loc"][0]) if item["loc"] else "", "?")
             if title not in bad:
