@@ -66,7 +66,8 @@ def announce_admin(config: Settings, setup: Bootstrap) -> None:
     typer.echo(f"  adresse  : {config.nocodb_url}")
     typer.echo(f"  e-mail   : {setup.admin_email}")
     typer.echo(f"  mot de passe : {setup.admin_password}")
-    typer.echo(f"  (conservé dans {config.secrets_path}, lisible par vous seul)\n")
+    typer.echo(f"  (conservé dans {config.secrets_path}, lisible par vous seul)")
+    typer.echo("  Il ouvre aussi l'application ; créez les comptes de l'équipe avec ./cpts user add.\n")
     write_secrets(config.secrets_path, {**secrets, "CPTS_ADMIN_SHOWN": "1"})
 
 
