@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from views.access import navigation
+
 st.set_page_config(page_title="CPTS", layout="wide")
 
 # Aggregates only: every signed-in user (bureau included) may see these.
@@ -37,6 +39,10 @@ COORDINATOR_PAGES += [
     st.Page("views/follow_ups.py", title="À relancer", icon=":material/notifications_active:"),
 ]
 
-# The navigation will be built from the signed-in user's role (coming with sign-in and roles).
-sections = {"Tableau de bord": BOARD_PAGES, "Coordination": COORDINATOR_PAGES}
-st.navigation({name: pages for name, pages in sections.items() if pages}).run()
+# Traceability (coordinators only, read-only).
+COORDINATOR_PAGES.append(
+    st.Page("views/journal.py", title="Journal d'accès", icon=":material/history:", url_path="journal-d-acces")
+)
+
+# Sign-in first; then the navigation of the user's role (a page left out cannot be reached, not even by URL).
+navigation(BOARD_PAGES, COORDINATOR_PAGES).run()

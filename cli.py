@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from domain.retention import PurgePlan
 from schema.migrate import migrate as migrate_base
 from settings import ROOT, Settings, read_secrets, write_secrets
 from sync.base import Base, BaseNotFound
@@ -71,7 +73,8 @@ def announce_admin(config: Settings, setup: Bootstrap) -> None:
     typer.echo(f"  adresse  : {config.nocodb_url}")
     typer.echo(f"  e-mail   : {setup.admin_email}")
     typer.echo(f"  mot de passe : {setup.admin_password}")
-    typer.echo(f"  (conservé dans {config.secrets_path}, lisible par vous seul)\n")
+    typer.echo(f"  (conservé dans {config.secrets_path}, lisible par vous seul)")
+    typer.echo("  Il ouvre aussi l'application ; créez les comptes de l'équipe avec ./cpts user add.\n")
     write_secrets(config.secrets_path, {**secrets, "CPTS_ADMIN_SHOWN": "1"})
 
 
@@ -393,6 +396,110 @@ def deck_command(
     typer.echo(f"Présentation d'AG {year} ({len(deck.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")
+
+
+user_app = typer.Typer(no_args_is_help=True, help="Comptes de l'application (ceux de NocoDB) et leur rôle.")
+app.add_typer(user_app, name="user")
+ROLE_HELP = {
+    "coordinateur": "modifie la base CPTS dans NocoDB et voit les pages patients",
+    "bureau": "aucun accès à la base dans NocoDB ; voit les pages de chiffres agrégés",
+}
+
+
+@user_app.command(name="add")
+def user_add(
+    email: Annotated[str, typer.Argument(help="Adresse e-mail du compte.")],
+    role: Annotated[str, typer.Option("--role", help="coordinateur ou bureau.")],
+    reset_password: Annotated[
+        bool, typer.Option("--reset-password", help="Donner un nouveau mot de passe (oubli).")
+    ] = False,
+) -> None:
+    """Crée ou met à jour un compte NocoDB avec l'accès à la base de son rôle ; affiche son mot de passe une fois."""
+    from sync.users import add_user, admin_client
+
+    config = settings()
+    try:
+        base = connect(config)
+        with admin_client(config) as admin:
+            added = add_user(admin, base.id, email, role, reset_password=reset_password)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    verb = "Compte créé" if added.created else "Compte mis à jour"
+    typer.echo(f"{verb} : {added.email}, rôle {added.role} ({ROLE_HELP[added.role]}).")
+    if added.password:
+        typer.secho("Mot de passe (affiché une seule fois, à transmettre à la personne) :", bold=True)
+        typer.echo(f"  {added.password}")
+        typer.echo(f"Connexion : {config.app_url} (et NocoDB : {config.nocodb_url}).")
+
+
+@user_app.command(name="list")
+def user_list() -> None:
+    """Liste les comptes NocoDB et leur rôle dans l'application."""
+    from sync.users import list_users
+
+    try:
+        base = connect(settings())
+        rows = list_users(base.client, base.id)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    width = max((len(row.email) for row in rows), default=10)
+    typer.echo(f"{'E-mail':<{width}}  {'Rôle':<12}  {'Rôle NocoDB':<12}  Remarque")
+    for row in rows:
+        typer.echo(f"{row.email:<{width}}  {row.role:<12}  {row.base_role or 'aucun':<12}  {row.note}")
+
+
+@app.command()
+def purge(
+    older_than: Annotated[
+        str | None,
+        typer.Option("--older-than", help="Durée de conservation, ex. 24m (mois) ou 2a ; défaut : Paramètres."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait, sans rien modifier.")] = False,
+) -> None:
+    """Anonymise les patients dont la demande est close depuis plus que la durée de conservation."""
+    from domain.retention import parse_months
+    from sync import purge as purging
+    from sync.journal import command_user
+
+    try:
+        months = parse_months(older_than) if older_than is not None else None
+        base = connect(settings())
+        period = purging.retention(base, months)
+        typer.echo(f"Conservation : {period.months} mois ({period.source}).")
+        planned = purging.plan(base, period.months, date.today())
+        print_purge_plan(planned.plan)
+        purging.run(base, planned, command_user(), dry_run=dry_run, progress=purge_progress)
+    except EXPECTED_ERRORS as exc:
+        fail(str(exc))
+        return
+    if dry_run:
+        typer.echo("Simulation (--dry-run) : rien n'a été modifié.")
+    elif planned.plan.items:
+        typer.secho(f"{len(planned.plan.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
+    else:
+        typer.echo("Rien à anonymiser.")
+
+
+def print_purge_plan(plan: PurgePlan) -> None:
+    typer.echo(f"Demandes closes avant le {plan.cutoff:%d/%m/%Y} :")
+    if plan.items:
+        typer.echo(f"{len(plan.items)} patient(s) à anonymiser :")
+        for item in plan.items:
+            band = item.age_band or "âge inconnu"
+            emptied = ", ".join(item.emptied)
+            typer.echo(
+                f"  {item.code}  {item.status:<10}  clos le {item.closed_on:%d/%m/%Y}  {band:<14}  effacés : {emptied}"
+            )
+    if plan.kept_in_pathway:
+        typer.echo(f"Gardés, suivis dans un parcours actif : {', '.join(plan.kept_in_pathway)}")
+    if plan.missing_date:
+        typer.echo(f"Statut clos sans date de clôture (à compléter dans NocoDB) : {', '.join(plan.missing_date)}")
+
+
+def purge_progress(done: int, total: int) -> None:
+    typer.echo(f"  {done}/{total} patients anonymisés…")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

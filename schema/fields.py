@@ -142,3 +142,25 @@ class TableSpec:
             if spec.attr == attr:
                 return spec
         raise KeyError(f"{self.title} has no attribute {attr!r}")
+
+
+def french_reason(error: Any) -> str:
+    """A pydantic error told in French, with the value that was refused."""
+    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
+    shown = f"« {value} »"
+    reasons = {
+        "string_pattern_mismatch": f"{shown} n'a pas le format attendu",
+        "greater_than_equal": f"{shown} doit être au moins {context.get('ge')}",
+        "less_than_equal": f"{shown} doit être au plus {context.get('le')}",
+        "int_parsing": f"{shown} n'est pas un nombre entier",
+        "int_from_float": f"{shown} n'est pas un nombre entier",
+        "decimal_parsing": f"{shown} n'est pas un nombre",
+        "date_from_datetime_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
+        "date_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
+        "datetime_parsing": f"{shown} n'est pas une date et heure",
+        "bool_parsing": f"{shown} n'est pas oui/non",
+        "string_type": f"{shown} n'est pas un texte",
+    }
+    if kind == "value_error":
+        return str(context.get("error") or error["msg"])
+    return reasons.get(kind, f"{shown} refusé ({error['msg']})")

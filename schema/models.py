@@ -117,6 +117,9 @@ class Patient(Record):
     consent: bool = column("Consent à être orienté", Kind.CHECKBOX, default=False)
     objection: bool = column("Opposition au partage", Kind.CHECKBOX, default=False)
     notes: str | None = column("Notes", Kind.LONG_TEXT)
+    age_band: str | None = column(
+        "Tranche d'âge", Kind.TEXT, description="Âge à la demande, gardé quand la date de naissance est effacée"
+    )
 
 
 class Proposal(Record):

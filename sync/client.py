@@ -151,6 +151,32 @@ class NocoClient:
     def set_invite_only_signup(self) -> None:
         self.request("POST", "/api/v1/app-settings", json={"invite_only_signup": True})
 
+    def base_users(self, base_id: str) -> list[dict[str, Any]]:
+        """Every user of the server with their role on this base ("roles": "editor", "no-access", … or None)."""
+        return list(self.request("GET", f"/api/v2/meta/bases/{base_id}/users")["users"]["list"])
+
+    def invite_user(self, email: str) -> str:
+        """Create a user with no base access (super admin login); returns their invite token."""
+        body = self.request("POST", "/api/v1/users", json={"email": email, "roles": "org-level-viewer"})
+        return str(body["invite_token"])
+
+    def sign_up(self, email: str, password: str, invite_token: str) -> None:
+        """Give an invited user their password (the only sign-up that invite-only mode accepts)."""
+        self.request(
+            "POST", "/api/v1/auth/user/signup", json={"email": email, "password": password, "token": invite_token}
+        )
+
+    def reset_password(self, user_id: str, password: str) -> None:
+        """Set a user's password (super admin login): a one-time reset token, used at once."""
+        token = self.request("POST", f"/api/v1/users/{user_id}/generate-reset-url")["reset_password_token"]
+        self.request("POST", f"/api/v1/auth/password/reset/{token}", json={"password": password})
+
+    def add_base_user(self, base_id: str, email: str, role: str) -> None:
+        self.request("POST", f"/api/v2/meta/bases/{base_id}/users", json={"email": email, "roles": role})
+
+    def set_base_role(self, base_id: str, user_id: str, email: str, role: str) -> None:
+        self.request("PATCH", f"/api/v2/meta/bases/{base_id}/users/{user_id}", json={"email": email, "roles": role})
+
     # -- meta (v2) ---------------------------------------------------------------------------
 
     def bases(self) -> list[dict[str, Any]]:

@@ -20,9 +20,11 @@ from typing import Any, Literal, TypeVar
 
 from faker import Faker
 
+from domain.access import DEFAULT_IDLE_MINUTES, IDLE_KEY
 from domain.funding import SettingDefault, default_settings
 from domain.pathways import parse_condition
 from domain.priority import PER_MONTH_KEY, Weights, weight_key
+from domain.retention import DEFAULT_RETENTION_MONTHS, RETENTION_KEY
 from schema.fields import Record
 from schema.models import (
     ACTION_DONE,
@@ -689,7 +691,9 @@ def _proposals(world: _World, patients: list[Patient], members: list[Member]) ->
             candidates = _available(picker.for_patient(patient, world.today), world.today + timedelta(days=30))
             rows += _open_proposals(world, rng, patient, candidates)
         elif patient.status == PATIENT_DROPPED and rng.random() < 0.4:
-            rows += _expired_proposal(rng, patient, picker.for_patient(patient, world.today))
+            expired = _expired_proposal(rng, patient, picker.for_patient(patient, world.today))
+            # Never proposed if they objected to data sharing (drawn anyway: every other patient stays the same).
+            rows += [] if patient.objection else expired
     code_of = {patient.id: patient.code for patient in patients}
     return [
         Proposal(id=position, reference=f"{code_of[row['patient']]} – Dr {names[row['gp']]}", **row)
@@ -1712,6 +1716,21 @@ def _settings(world: _World) -> list[Setting]:
         *default_settings(),
     ]
     rows += _priority_settings()
+    rows += [
+        SettingDefault(
+            RETENTION_KEY,
+            str(DEFAULT_RETENTION_MONTHS),
+            "Les patients dont la demande est close depuis plus longtemps sont anonymisés par ./cpts purge "
+            "(nom, prénom, téléphone, date de naissance et notes effacés ; les chiffres ne changent pas).",
+            False,
+        ),
+        SettingDefault(
+            IDLE_KEY,
+            str(DEFAULT_IDLE_MINUTES),
+            "Une session de l'application sans activité pendant cette durée est fermée.",
+            False,
+        ),
+    ]
     return [
         Setting(id=position, key=row.key, value=row.value, description=row.description, to_check=row.to_check)
         for position, row in enumerate(rows, start=1)

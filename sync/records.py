@@ -13,8 +13,9 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from schema.fields import FieldSpec, Kind, Record, TableSpec
+from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 from sync.base import Base, TableHandle
+from sync.objection import refuse_objecting_patients
 
 DTYPES = {
     Kind.NUMBER: "Int64",
@@ -105,28 +106,6 @@ def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[
         return spec.model.model_validate(cleaned), problems
 
 
-def french_reason(error: Any) -> str:
-    """A pydantic error told in French, with the value that was refused."""
-    kind, context, value = error["type"], error.get("ctx") or {}, error.get("input")
-    shown = f"« {value} »"
-    reasons = {
-        "string_pattern_mismatch": f"{shown} n'a pas le format attendu",
-        "greater_than_equal": f"{shown} doit être au moins {context.get('ge')}",
-        "less_than_equal": f"{shown} doit être au plus {context.get('le')}",
-        "int_parsing": f"{shown} n'est pas un nombre entier",
-        "int_from_float": f"{shown} n'est pas un nombre entier",
-        "decimal_parsing": f"{shown} n'est pas un nombre",
-        "date_from_datetime_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
-        "date_parsing": f"{shown} n'est pas une date (AAAA-MM-JJ)",
-        "datetime_parsing": f"{shown} n'est pas une date et heure",
-        "bool_parsing": f"{shown} n'est pas oui/non",
-        "string_type": f"{shown} n'est pas un texte",
-    }
-    if kind == "value_error":
-        return str(context.get("error") or error["msg"])
-    return reasons.get(kind, f"{shown} refusé ({error['msg']})")
-
-
 def duplicates(spec: TableSpec, records: Sequence[Record]) -> list[Problem]:
     """Values of unique fields found on more than one row."""
     problems = []
@@ -211,7 +190,9 @@ def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
     """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written.
 
     NocoDB re-reads the linked record for every row that carries a foreign key (a few ms each), so a
-    link shared by many new rows (e.g. the same GP) is written afterwards, one request per linked record."""
+    link shared by many new rows (e.g. the same GP) is written afterwards, one request per linked record.
+    Proposals and enrolments of a patient who objected to data sharing are refused (`sync.objection`)."""
+    refuse_objecting_patients(base, spec, records)
     handle = base.handle(spec)
     grouped = [title for title in handle.links if _shared_link(spec, title, records)]
     skip = {handle.links[title].fk_title for title in grouped}

@@ -7,7 +7,9 @@ they are written table by table in creation order, each link remapped to NocoDB'
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
+from domain.validation import validate_rows
 from schema.fields import Kind, Record, TableSpec
 from schema.models import TABLES
 from sync import records
@@ -40,7 +42,9 @@ def seed(
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Fill an empty base with `data` (table key -> records). Refuses a non-empty base unless `force`,
-    which first empties it. If a write fails, every row written by this call is deleted again."""
+    which first empties it. Every value is checked first (`domain.validation`): one bad value refuses the
+    whole import, nothing written. If a write fails, every row written by this call is deleted again."""
+    data = checked(data)
     counts = row_counts(base)
     if any(counts.values()):
         if not force:
@@ -74,3 +78,18 @@ def _remap_links(spec: TableSpec, record: Record, id_maps: Mapping[str, Mapping[
             target_key = next(t.key for t in TABLES if t.title == field.target)
             changes[field.attr] = id_maps[target_key][local]
     return record.model_copy(update=changes) if changes else record
+
+
+def checked(data: Mapping[str, Sequence[Record]], shown: int = 10) -> dict[str, list[Record]]:
+    """The records of every table, checked and normalised; SeedRefused names the first bad rows and fields."""
+    today = date.today()
+    result: dict[str, list[Record]] = {}
+    errors: list[str] = []
+    for spec in TABLES:
+        rows = [record.model_dump(warnings=False) for record in data.get(spec.key, [])]  # checked just below
+        result[spec.key], found = validate_rows(spec, rows, today)
+        errors += [f"{spec.title} — {error}" for error in found]
+    if errors:
+        more = f"\n… et {len(errors) - shown} autre(s)." if len(errors) > shown else ""
+        raise SeedRefused("Import refusé, rien n'a été écrit :\n" + "\n".join(errors[:shown]) + more)
+    return result

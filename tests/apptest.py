@@ -11,6 +11,8 @@ from settings import ROOT
 
 APP = ROOT / "app.py"
 RUN_TIMEOUT = 90
+SIGNED_IN: dict[str, Any] = {}  # the session state of a signed-in user, set by the `app_env` fixture
+
 APP_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
 
 
@@ -32,13 +34,14 @@ def rerun(app: AppTest) -> AppTest:
 def open_page(path: str | None = None, state: dict[str, Any] | None = None) -> AppTest:
     """The app run once (its navigation registered), then switched to `path` (e.g. "views/doctors.py").
     `state` is put in the session state before each run (widget values too, which a run that does not
-    show the widget would drop)."""
+    show the widget would drop). The session is signed in as the `app_env` fixture's coordinator."""
+    state = {**SIGNED_IN, **(state or {})}
     app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
     steps = [None] if path is None else [None, path]
     for step in steps:
         if step:
             app.switch_page(step)
-        for key, value in (state or {}).items():
+        for key, value in state.items():
             app.session_state[key] = value
         rerun(app)
     return app

@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import apptest
 import openpyxl
 import pandas as pd
 import pytest
@@ -31,6 +32,8 @@ from sync.base import Base
 from sync.client import clause
 from sync.demo import generate
 from sync.seed import seed
+from sync.users import UserAdded
+from tests.conftest import signed_in_state
 
 TODAY = date.today()
 LATE_ACTION = "Dépistage du cancer colorectal"  # the demo's late action (mission 3. Prévention)
@@ -245,12 +248,14 @@ def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path:
 
 
 @pytest.fixture
-def empty_env(nocodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
-    """A fresh migrated base with no row at all, as a CPTS starts."""
+def empty_env(nocodb: Any, coordinator: UserAdded, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
+    """A fresh migrated base with no row at all, as a CPTS starts; the app signed in (board pages only:
+    the account has no role on this base, so it is a bureau user there)."""
     client = nocodb.client()
     created = client.create_base("Test CPTS vide")
     migrate(client, created["id"])
     point_app_at(monkeypatch, nocodb, created["id"])
+    monkeypatch.setattr(apptest, "SIGNED_IN", signed_in_state(coordinator.email))
     yield Base(client, created["id"], created["title"])
     client.delete_base(created["id"])
     client.close()

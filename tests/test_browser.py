@@ -13,6 +13,7 @@ from test_home_page import EXPECTED_METRICS, seed_figures
 from schema.models import MEMBERS
 from sync.base import Base
 from sync.server import free_port, start_app, stop
+from sync.users import UserAdded
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,6 +35,14 @@ def metric_value(page: Page, label: str) -> str:
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Fill in and send the sign-in form the app shows first."""
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
 def type_invalid_member(base: Base) -> int:
     """A member typed in NocoDB with a 5-digit RPPS (inactive, so the figures do not change)."""
     [row_id] = base.client.insert(base.handle(MEMBERS).id, [{"Nom": "Erreur", "RPPS": "12345", "Actif": False}])
@@ -41,7 +50,7 @@ def type_invalid_member(base: Base) -> int:
 
 
 @pytest.mark.browser
-def test_home_page_in_chromium(nocodb: Any, base: Base, tmp_path: Path) -> None:
+def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, tmp_path: Path) -> None:
     assert CHROMIUM.exists(), f"{CHROMIUM} manque : installez-le (apt-get install -y chromium), ./cpts le fait."
     seed_figures(base)
     settings = dataclasses.replace(nocodb.settings, app_port=free_port())
@@ -52,6 +61,7 @@ def test_home_page_in_chromium(nocodb: Any, base: Base, tmp_path: Path) -> None:
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
                 page.goto(f"http://{settings.host}:{settings.app_port}/", timeout=WAIT_MS)
+                sign_in(page, coordinator.email, str(coordinator.password))
                 expect(page.get_by_text("Accueil").first).to_be_visible(timeout=WAIT_MS)
                 expect(page.get_by_role("heading", name=base.title)).to_be_visible(timeout=WAIT_MS)
                 expect(page.get_by_test_id("stMetric")).to_have_count(len(EXPECTED_METRICS), timeout=WAIT_MS)

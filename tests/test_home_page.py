@@ -28,6 +28,7 @@ from schema.models import (
 from sync import records
 from sync.base import Base
 from sync.server import free_port
+from sync.users import UserAdded
 
 
 def seed_figures(base: Base) -> None:
@@ -78,7 +79,7 @@ def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
     assert not app.error
 
 
-def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> None:
+def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base, coordinator: UserAdded) -> None:
     table_id = seeded.handle(MEMBERS).id
     [row_id] = seeded.client.insert(table_id, [{"Nom": "Erreur", "RPPS": "12345", "Actif": False}])
     try:
@@ -92,7 +93,9 @@ def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base) -> No
         seeded.client.delete(table_id, [row_id])
 
 
-def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_nocodb_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_NOCODB_PORT", str(free_port()))
     app = open_page()
     error = app.error[0].value
@@ -101,7 +104,9 @@ def test_unreachable_nocodb_shows_a_french_error(app_env: Base, monkeypatch: pyt
     assert not app.metric
 
 
-def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_base_not_set_up_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("CPTS_BASE_ID")
     app = open_page()
@@ -110,7 +115,9 @@ def test_base_not_set_up_shows_a_french_error(app_env: Base, monkeypatch: pytest
     assert "./cpts up" in error
 
 
-def test_missing_base_shows_a_french_error(app_env: Base, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_base_shows_a_french_error(
+    app_env: Base, monkeypatch: pytest.MonkeyPatch, coordinator: UserAdded
+) -> None:
     monkeypatch.setenv("CPTS_BASE_ID", "p_does_not_exist")
     app = open_page()
     assert "introuvable" in app.error[0].value

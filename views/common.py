@@ -5,6 +5,7 @@ Pages get their data here and their figures from `domain`; they never call NocoD
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -80,7 +81,7 @@ def _cell(text: str) -> str:
 
 
 def current_user() -> str:
-    """Who is using the app (until sign-in exists: the account running it)."""
+    """The signed-in user's e-mail (set at sign-in by `views.access`)."""
     return str(st.session_state.get("user_email") or "coordinateur")
 
 
@@ -128,3 +129,12 @@ def show_problems(
 def action_status_scale() -> alt.Scale:
     """The colour of each action status, the same on every chart."""
     return alt.Scale(domain=list(ACTION_STATUSES), range=list(STATUS_COLOURS))
+
+
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+def plain(text: str) -> str:
+    """User-entered text (a name, an e-mail, a note) for st.markdown, titles, captions and labels: shown as
+    typed, never rendered as Markdown or HTML ("**Martin**" and "<b>Dupont</b>" stay as they are)."""
+    return _PUNCTUATION.sub(r"\\\1", text)

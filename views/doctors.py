@@ -15,6 +15,7 @@ from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
 from sync.desk_io import save_doctors
 from sync.records import french_reason
+from views.access import require_coordinator
 from views.common import DATA_ERRORS, current_base
 from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 
@@ -124,6 +125,7 @@ def figures(members: list[Member], records: DeskRecords, today: date) -> None:
 
 
 def main() -> None:
+    require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
     header(TITLE, "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez")
     show_flash()

@@ -28,6 +28,7 @@ from schema.models import (
 )
 from sync import records
 from sync.communes import proximity
+from views.access import require_coordinator
 from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access
 from views.pathway_data import (
     active_pathways,
@@ -243,6 +244,7 @@ def enrol(
 
 
 def main() -> None:
+    require_coordinator()  # patient-level data: coordinators only, even reached by URL
     header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
     flash()
     state = pathway_state(extra=(PATHWAY_MEMBERS, MEMBERS))

@@ -24,6 +24,7 @@ from domain.desk import (
 )
 from schema.models import PATIENT_FOUND
 from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
+from views.access import require_coordinator
 from views.common import DATA_ERRORS, current_base, log_patient_access
 from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
 
@@ -115,7 +116,7 @@ def plan_block() -> None:
 
 def review(planned: Plan, data: DeskData) -> None:
     frame = plan_frame(planned, data)
-    log_patient_access(TITLE, [item.code for item in planned.patients])
+    SHOWN.extend(item.code for item in planned.patients)
     edited = st.data_editor(
         frame,
         key=PLAN_EDITOR,
@@ -160,7 +161,7 @@ def unmatched_block(planned: Plan, data: DeskData) -> None:
         st.dataframe(
             pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch"
         )
-        log_patient_access(TITLE, [item.code for item in planned.unmatched])
+        SHOWN.extend(item.code for item in planned.unmatched)
         rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
@@ -205,7 +206,7 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
         f"{len(frame)} proposition(s) en attente de réponse. Indiquez « Acceptée » (le patient a trouvé son médecin "
         "traitant) ou « Refusée » avec le motif (ce médecin ne lui sera plus proposé), puis enregistrez."
     )
-    log_patient_access(TITLE, sorted(set(frame["Patient"])))
+    SHOWN.extend(frame["Patient"])
     edited = st.data_editor(
         frame,
         key=ANSWERS_EDITOR,
@@ -245,16 +246,24 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
     flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
 
 
+SHOWN: list[str] = []  # codes of the patients this run displays (the script runs anew at every rerun)
+
+
 def main() -> None:
+    require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
     header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients")
     show_flash()
     data = read_desk()
     figures_block(data.records, today)
-    st.divider()
-    plan_block()
-    st.divider()
-    follow_up_block(data.records, today)
+    try:
+        st.divider()
+        plan_block()
+        st.divider()
+        follow_up_block(data.records, today)
+    finally:  # one journal row per display, whatever the blocks showed
+        if SHOWN:
+            log_patient_access(TITLE, sorted(set(SHOWN)))
 
 
 main()

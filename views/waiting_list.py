@@ -14,6 +14,7 @@ from domain.patient_request import RequestForm
 from domain.priority import age_on, waiting_days
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
 from sync.desk_io import DeskData, allowed_communes, register_request
+from views.access import require_coordinator
 from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, log_patient_access
 from views.desk_common import flash, forget_data, header, read_desk, show_flash, stop_on_error, write_error
 
@@ -197,6 +198,7 @@ def request_form(today: date) -> None:
 
 
 def main() -> None:
+    require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
     header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire")
     show_flash()

@@ -1,0 +1,38 @@
+"""Right to object: a patient who objected to data sharing is never put in a proposal to a doctor nor in a
+pathway. Checked at the one place such rows are written (`sync.records.insert`), whatever page or command
+writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from schema.fields import Record, TableSpec
+from schema.models import ENROLMENTS, PATIENTS, PROPOSALS
+from sync.base import Base
+from sync.client import clause
+
+SHARING_TABLES = (PROPOSALS.key, ENROLMENTS.key)  # their rows pass a patient on to professionals
+
+
+class ObjectionRefused(ValueError):
+    """Rows naming a patient who objected to data sharing; nothing was written."""
+
+
+def refuse_objecting_patients(base: Base, spec: TableSpec, rows: Sequence[Record]) -> None:
+    """Raise ObjectionRefused (in French, with the patient codes) if a row of a sharing table names a
+    patient who objected."""
+    if spec.key not in SHARING_TABLES:
+        return
+    named = {getattr(row, "patient", None) for row in rows} - {None}
+    if not named:
+        return
+    objection = PATIENTS.field("objection").title
+    objecting = base.client.records(
+        base.id, base.handle(PATIENTS).id, where=clause(objection, "checked"), fields=["Id", "Code"]
+    )
+    refused = sorted(str(row.get("Code") or f"Id {row['Id']}") for row in objecting if row["Id"] in named)
+    if refused:
+        raise ObjectionRefused(
+            f"{spec.title} : rien n'a été enregistré. Opposition au partage des données (champ « {objection} ») : "
+            f"{', '.join(refused)} ne peut figurer ni dans une proposition à un médecin, ni dans un parcours."
+        )

@@ -1,0 +1,96 @@
+"""`./cpts purge`: anonymise in NocoDB the patients whose request closed longer ago than the retention
+period (see `domain.retention`), and trace the run in Journal d'accès."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from domain.access import int_setting
+from domain.retention import (
+    DEFAULT_RETENTION_MONTHS,
+    IDENTIFYING,
+    RETENTION_KEY,
+    RETENTION_LIMITS,
+    PurgePlan,
+    plan_purge,
+)
+from schema.models import ENROLMENT_STATUSES, ENROLMENTS, PATIENTS, SETTINGS, Enrolment, Patient
+from sync import records
+from sync.base import Base
+from sync.client import chunks
+from sync.journal import record_access
+
+ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
+COMMAND = "./cpts purge"
+
+Progress = Callable[[int, int], None]  # (patients written, patients to write)
+
+
+@dataclass(frozen=True)
+class Retention:
+    months: int
+    source: str  # where the period comes from, in French
+
+
+def retention(base: Base, older_than: int | None) -> Retention:
+    """The period asked on the command line, else Paramètres « Durée de conservation (mois) », else 24.
+    Raises ValueError (in French) when Paramètres holds something else than a number of months."""
+    if older_than is not None:
+        return Retention(older_than, "option --older-than")
+    values = {s.key: s.value for s in records.load(base, SETTINGS).records if s.key}  # type: ignore[attr-defined]
+    months = int_setting(values, RETENTION_KEY, DEFAULT_RETENTION_MONTHS, RETENTION_LIMITS)
+    raw = (values.get(RETENTION_KEY) or "").strip()
+    if raw == str(months):
+        return Retention(months, f"Paramètres « {RETENTION_KEY} »")
+    if raw:  # never purge with a period the coordinator did not mean
+        low, high = RETENTION_LIMITS
+        raise ValueError(
+            f"Paramètres, ligne « {RETENTION_KEY} », champ « {SETTINGS.field('value').title} » : « {raw} » n'est pas "
+            f"un nombre de mois entre {low} et {high}. Corrigez-le dans NocoDB ou précisez --older-than."
+        )
+    return Retention(months, f"valeur par défaut, à régler dans Paramètres « {RETENTION_KEY} »")
+
+
+@dataclass(frozen=True)
+class Purge:
+    plan: PurgePlan
+    enrolments: list[Enrolment]
+
+
+def plan(base: Base, months: int, today: date) -> Purge:
+    """What a purge would do today (reads only; nothing is traced yet)."""
+    patients: list[Patient] = records.load(base, PATIENTS).records  # type: ignore[assignment]
+    enrolments: list[Enrolment] = records.load(base, ENROLMENTS).records  # type: ignore[assignment]
+    active = {e.patient for e in enrolments if e.status == ENROLMENT_ACTIVE and e.patient is not None}
+    return Purge(plan_purge(patients, active, today, months), enrolments)
+
+
+def run(base: Base, purge: Purge, user: str, *, dry_run: bool, progress: Progress | None = None) -> None:
+    """Write the plan (unless `dry_run`), then one journal row listing its patients.
+
+    Patients are written by chunks; a run that stops half-way can be run again (anonymised patients are
+    left out of the next plan)."""
+    if not dry_run:
+        _write(base, purge.plan, purge.enrolments, progress)
+    what = f"{COMMAND} --dry-run" if dry_run else COMMAND
+    record_access(base, user, what, [item.code for item in purge.plan.items])
+
+
+def _write(base: Base, plan: PurgePlan, enrolments: list[Enrolment], progress: Progress | None) -> None:
+    handle = base.handle(PATIENTS)
+    titles = [PATIENTS.field(attr).title for attr in (*IDENTIFYING, "age_band")]
+    rows = [{"Id": item.record.id, **dict.fromkeys(titles[:-1]), titles[-1]: item.age_band} for item in plan.items]
+    written = 0
+    for chunk in chunks(rows, base.client.write_chunk):
+        base.client.update(handle.id, list(chunk))
+        written += len(chunk)
+        if progress:
+            progress(written, len(rows))
+    # The notes of their enrolments go too: free text that may name them.
+    purged = {item.record.id for item in plan.items}
+    notes = ENROLMENTS.field("notes").title
+    emptied = [{"Id": e.id, notes: None} for e in enrolments if e.patient in purged and e.notes]
+    if emptied:
+        base.client.update(base.handle(ENROLMENTS).id, emptied)

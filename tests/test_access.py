@@ -1,0 +1,71 @@
+"""Roles, sign-in throttle and idle time-out (pure logic)."""
+
+from __future__ import annotations
+
+from domain.access import (
+    BOARD,
+    COORDINATOR,
+    DEFAULT_IDLE_MINUTES,
+    IDLE_KEY,
+    IDLE_LIMITS,
+    MAX_DELAY_SECONDS,
+    SignInThrottle,
+    idle_expired,
+    int_setting,
+    role_of,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_role_of_base_role() -> None:
+    for base_role in ("owner", "creator", "editor", "owner,editor"):
+        assert role_of(base_role) == COORDINATOR
+    for base_role in (None, "", "no-access", "viewer", "commenter"):
+        assert role_of(base_role) == BOARD
+
+
+def test_delay_doubles_per_address_and_is_capped() -> None:
+    clock = Clock()
+    throttle = SignInThrottle(clock=clock)
+    delays = []
+    for _ in range(8):
+        delays.append(throttle.delay("Coord@cpts.fr"))
+        throttle.failed("coord@cpts.fr")
+    assert delays == [0, 1, 2, 4, 8, 16, MAX_DELAY_SECONDS, MAX_DELAY_SECONDS]
+    assert throttle.delay("autre@cpts.fr") == 0  # 8 failures overall: under the overall step
+    throttle.succeeded("COORD@cpts.fr")
+    assert throttle.delay("coord@cpts.fr") == 0
+
+
+def test_failures_are_forgotten_after_a_while() -> None:
+    clock = Clock()
+    throttle = SignInThrottle(clock=clock)
+    throttle.failed("coord@cpts.fr")
+    throttle.failed("coord@cpts.fr")
+    assert throttle.delay("coord@cpts.fr") == 2
+    clock.now += 15 * 60 + 1
+    assert throttle.delay("coord@cpts.fr") == 0
+
+
+def test_failures_spread_over_addresses_slow_everyone() -> None:
+    clock = Clock()
+    throttle = SignInThrottle(clock=clock)
+    for n in range(20):
+        throttle.failed(f"devine{n}@cpts.fr")
+    assert throttle.delay("nouvelle@cpts.fr") == 2  # 20 recent failures overall: two steps
+    assert throttle.delay("devine3@cpts.fr") == 2
+
+
+def test_idle_setting_and_expiry() -> None:
+    assert int_setting({IDLE_KEY: "45"}, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS) == 45
+    for raw in (None, "", "trente", "-5", "2", "100000"):
+        assert int_setting({IDLE_KEY: raw}, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS) == DEFAULT_IDLE_MINUTES
+    assert not idle_expired(last_seen=0, now=30 * 60, idle_minutes=30)
+    assert idle_expired(last_seen=0, now=30 * 60 + 1, idle_minutes=30)

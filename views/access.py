@@ -1,0 +1,232 @@
+"""Sign-in, roles and sign-out in the app.
+
+    app.py:                      navigation(BOARD_PAGES, COORDINATOR_PAGES).run()
+    each patient-level page:     require_coordinator()   (its first line)
+
+Nobody sees a page before signing in with their NocoDB account. The role is read again from NocoDB every
+minute (a coordinator demoted in NocoDB loses the patient pages within a minute), and the session ends
+after the idle time of Paramètres (default 30 minutes), the screen cleared by a watcher that runs every
+minute. Failed sign-ins slow down the next attempts (per address and overall, for the whole process).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+import pandas as pd
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+from domain.access import (
+    COORDINATOR,
+    DEFAULT_IDLE_MINUTES,
+    IDLE_KEY,
+    IDLE_LIMITS,
+    SignInThrottle,
+    idle_expired,
+    int_setting,
+    role_of,
+)
+from domain.validation import email_problem
+from schema.models import SETTINGS
+from sync.users import BadCredentials, base_roles, check_password
+from views.common import DATA_ERRORS, current_base, error_message, load_frame, plain
+
+SESSION_EMAIL = "user_email"  # read by views.common.current_user
+SESSION_ROLE = "user_role"
+SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
+FLASH = "access_flash"
+ROLE_CHECK_SECONDS = 60
+IDLE_CHECK_SECONDS = 60
+WRONG_CREDENTIALS = (
+    "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
+    "nouvel essai est retardé. Mot de passe oublié : demandez à un coordinateur de lancer "
+    "`./cpts user add VOTRE-EMAIL --role … --reset-password`."
+)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    email: str
+    role: str
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == COORDINATOR
+
+
+@st.cache_resource(show_spinner=False)
+def throttle() -> SignInThrottle:
+    """Failed sign-ins of this app process, shared by every session."""
+    return SignInThrottle()
+
+
+@st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
+def known_roles() -> dict[str, str | None]:
+    """E-mail -> role on the CPTS base, for every NocoDB user."""
+    return base_roles(current_base())
+
+
+def idle_minutes() -> int:
+    """Paramètres « Déconnexion après inactivité (minutes) », else 30."""
+    try:
+        frame, _ = load_frame(SETTINGS.key)
+    except DATA_ERRORS:
+        return DEFAULT_IDLE_MINUTES
+    values = {str(k): (None if pd.isna(v) else str(v)) for k, v in zip(frame["key"], frame["value"], strict=True)}
+    return int_setting(values, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS)
+
+
+# -- in app.py -------------------------------------------------------------------------------------
+
+
+def navigation(board_pages: Sequence[StreamlitPage], coordinator_pages: Sequence[StreamlitPage]) -> StreamlitPage:
+    """The pages of the signed-in user's role, or the sign-in form when nobody is signed in.
+
+    Every page URL stays known: signed out, it shows the sign-in form (then the page asked for); for a
+    bureau user, a coordinator page's URL shows that the page is reserved, never the page."""
+    user = signed_in_user()
+    if user is None:
+        sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
+        return st.navigation([sign_in, *stand_ins(sign_in_page, [*board_pages, *coordinator_pages])], position="hidden")
+    account_sidebar(user)
+    if user.is_coordinator:
+        sections = {"Tableau de bord": list(board_pages), "Coordination": list(coordinator_pages)}
+    else:
+        home = board_pages[0]
+        sections = {"Tableau de bord": [*board_pages, *stand_ins(lambda: refusal(home), coordinator_pages)]}
+    return st.navigation({name: pages for name, pages in sections.items() if pages})
+
+
+def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[StreamlitPage]:
+    """Hidden pages at the URLs of `pages` that run `show` instead of them."""
+    return [st.Page(show, title=p.title, url_path=p.url_path, visibility="hidden") for p in pages if p.url_path]
+
+
+def signed_in_user() -> SignedIn | None:
+    """The user of this session, role read again from NocoDB; None once signed out or idle too long."""
+    email = st.session_state.get(SESSION_EMAIL)
+    if not email:
+        return None
+    now, minutes = time.monotonic(), idle_minutes()
+    if idle_expired(float(st.session_state.get(SESSION_SEEN, 0.0)), now, minutes):
+        sign_out(f"Session fermée après {minutes} minutes d'inactivité : reconnectez-vous.")
+        return None
+    try:
+        roles = known_roles()
+    except DATA_ERRORS as error:
+        stop_with(error)
+    if email not in roles:
+        sign_out("Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur.")
+        return None
+    role = role_of(roles[email])
+    st.session_state[SESSION_ROLE] = role
+    st.session_state[SESSION_SEEN] = now
+    return SignedIn(email, role)
+
+
+def sign_out(message: str) -> None:
+    """Forget everything this session held; `message` is shown above the sign-in form."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state[FLASH] = message
+
+
+def stop_with(error: Exception) -> NoReturn:
+    st.error(error_message(error), icon=":material/cloud_off:")
+    st.stop()
+
+
+# -- in each patient-level page --------------------------------------------------------------------
+
+
+def require_coordinator() -> SignedIn:
+    """The first line of every page showing patient-level data: the page stops here unless a coordinator
+    is signed in (a bureau user never reaches it through the navigation; this guards it anyway)."""
+    email, role = st.session_state.get(SESSION_EMAIL), st.session_state.get(SESSION_ROLE)
+    if not email or role != COORDINATOR:
+        refusal()
+        st.stop()
+    return SignedIn(str(email), str(role))
+
+
+def refusal(home: StreamlitPage | None = None) -> None:
+    st.error(
+        "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
+        "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
+        icon=":material/lock:",
+    )
+    if home is not None:
+        st.page_link(home, label="Retour à l'accueil", icon=":material/arrow_back:")
+
+
+# -- the pages of this module ------------------------------------------------------------------------
+
+
+def account_sidebar(user: SignedIn) -> None:
+    with st.sidebar:
+        st.caption(f"Connecté : {plain(user.email)} · {user.role}")
+        if st.button("Se déconnecter", icon=":material/logout:"):
+            sign_out("Vous êtes déconnecté.")
+            st.rerun()
+        idle_watch()
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def idle_watch() -> None:
+    """Every minute, without counting as activity: once the session is idle too long, run the whole app
+    again, which signs out and clears the screen."""
+    seen = st.session_state.get(SESSION_SEEN)
+    if seen is not None and idle_expired(float(seen), time.monotonic(), idle_minutes()):
+        st.rerun()
+
+
+def sign_in_page() -> None:
+    st.title("Connexion", anchor=False)
+    st.caption("Back office de la CPTS · compte NocoDB (le même e-mail et le même mot de passe)")
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.info(message, icon=":material/info:")
+    with st.form("sign_in", enter_to_submit=True):
+        email = st.text_input("Adresse e-mail", autocomplete="username")
+        password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Se connecter", type="primary", icon=":material/login:")
+    if submitted:
+        attempt_sign_in(email.strip().lower(), password)
+
+
+def attempt_sign_in(email: str, password: str) -> None:
+    """Check the password with NocoDB (after the throttle's delay); on success, start the session."""
+    if not email or not password:
+        st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
+        return
+    problem = email_problem(email)
+    if problem:
+        st.error(f"Champ « Adresse e-mail » : {plain(problem)}.", icon=":material/error:")
+        return
+    delay = throttle().delay(email)
+    waiting = f"Plusieurs essais ont échoué : vérification dans {delay:.0f} s…" if delay else "Vérification…"
+    try:
+        with st.spinner(waiting, show_time=bool(delay)):
+            time.sleep(delay)
+            check_password(current_base().client.url, email, password)
+    except BadCredentials:
+        throttle().failed(email)
+        st.error(WRONG_CREDENTIALS, icon=":material/error:")
+        return
+    except DATA_ERRORS as error:
+        st.error(error_message(error), icon=":material/cloud_off:")
+        return
+    throttle().succeeded(email)
+    known_roles.clear()  # a user created a minute ago is known at once
+    try:
+        role = role_of(known_roles().get(email))
+    except DATA_ERRORS as error:
+        stop_with(error)
+    st.session_state[SESSION_EMAIL] = email
+    st.session_state[SESSION_ROLE] = role
+    st.session_state[SESSION_SEEN] = time.monotonic()
+    st.rerun()

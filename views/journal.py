@@ -1,0 +1,133 @@
+"""Journal d'accès: who saw or exported which patients, when, from which page or command. Coordinators
+only, read-only (no widget here writes anything).
+
+Reading the journal is not itself traced: it shows who accessed which patient codes, never a patient's
+name, phone or health data, and a row per reading would bury the accesses it is there to show.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, utc_since
+from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
+from sync import records
+from sync.client import clause
+from sync.records import Problem
+from views.access import require_coordinator
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, plain, problems_markdown
+
+TITLE = "Journal d'accès"
+DEFAULT_DAYS = 30
+ALL_USERS = "Tous les utilisateurs"
+COLUMNS = {
+    "local": "Date",
+    "user": "Utilisateur",
+    "what": "Page ou commande",
+    "patient_count": "Nombre de patients",
+    "patient_codes": "Codes patients",
+}
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture du journal dans NocoDB…")
+def journal_since(start: date) -> tuple[pd.DataFrame, list[Problem]]:
+    """The journal rows from `start` on (read with a day of margin: the journal is stored in UTC)."""
+    where = clause(ACCESS_LOG.field("at").title, "gte", "exactDate", utc_since(start).isoformat())
+    loaded = records.load(current_base(), ACCESS_LOG, where=where)
+    return loaded.frame, list(loaded.problems)
+
+
+def read_journal(start: date) -> pd.DataFrame:
+    """The journal from `start` on; a French error and the page stops if NocoDB cannot be read."""
+    try:
+        journal, problems = journal_since(start)
+    except DATA_ERRORS as error:
+        st.error(error_message(error), icon=":material/cloud_off:")
+        st.stop()
+    if problems:
+        st.warning(f"**Lignes du journal mal formées**\n\n{problems_markdown(problems)}", icon=":material/warning:")
+    return journal
+
+
+def choose_rows() -> tuple[pd.DataFrame, JournalFilter] | None:
+    """The filters above the table and the rows they keep; None (and a French error) for a malformed code."""
+    today = date.today()
+    period, who, patient = st.columns([2, 2, 1])
+    chosen = period.date_input(
+        "Période", value=(today - timedelta(days=DEFAULT_DAYS), today), max_value=today, format="DD/MM/YYYY"
+    )
+    start, end = (chosen[0], chosen[-1]) if isinstance(chosen, tuple) and chosen else (today, today)
+    journal = read_journal(start)
+    users = sorted(journal["user"].dropna().astype(str).unique())
+    user = who.selectbox("Utilisateur", [ALL_USERS, *users])
+    code = patient.text_input("Code patient", placeholder="P-000123", help="Qui a vu ce patient, et quand").strip()
+    if code and not re.fullmatch(PATIENT_CODE_PATTERN, code.upper()):
+        st.error(f"Champ « Code patient » : « {plain(code)} » n'est pas un code patient (ex. P-000123).")
+        return None
+    choice = JournalFilter(start, end, None if user == ALL_USERS else user, code.upper() or None)
+    return filter_journal(journal, choice), choice
+
+
+def figures_block(rows: pd.DataFrame) -> None:
+    figures = journal_figures(rows)
+    columns = st.columns(4)
+    columns[0].metric("Accès", figures.accesses, help="Affichages ou exports de données patients")
+    columns[1].metric("Utilisateurs", figures.users)
+    columns[2].metric("Patients distincts", figures.patients)
+    columns[3].metric("Par commande", figures.commands, help="Exports et purges lancés avec ./cpts")
+
+
+def day_chart(rows: pd.DataFrame) -> alt.Chart:
+    by_day = accesses_by_day(rows)
+    return (
+        alt.Chart(by_day)
+        .mark_bar(color="#1c7ed6")
+        .encode(
+            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m")),
+            y=alt.Y("count:Q", title="Accès", axis=alt.Axis(tickMinStep=1, format="d")),
+            tooltip=[alt.Tooltip("day:T", title="Jour", format="%d/%m/%Y"), alt.Tooltip("count:Q", title="Accès")],
+        )
+        .properties(height=160)
+    )
+
+
+def table(rows: pd.DataFrame) -> None:
+    st.dataframe(
+        rows[list(COLUMNS)].rename(columns=COLUMNS),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Date": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
+            "Codes patients": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+def main() -> None:
+    require_coordinator()
+    st.title(TITLE, anchor=False)
+    st.caption(
+        "Chaque affichage ou export de données patients, dans l'application ou en ligne de commande · "
+        "lecture seule · heure de Paris"
+    )
+    chosen = choose_rows()
+    if chosen is None:
+        return
+    rows, choice = chosen
+    subject = f"de {plain(choice.user)}" if choice.user else "de tous les utilisateurs"
+    about = f" concernant {choice.patient_code}" if choice.patient_code else ""
+    st.subheader(f"Accès {subject}{about}", anchor=False)
+    figures_block(rows)
+    if rows.empty:
+        st.info("Aucun accès pour ces critères.", icon=":material/info:")
+        return
+    st.altair_chart(day_chart(rows), width="stretch")
+    table(rows)
+
+
+main()
