@@ -29,14 +29,13 @@ from schema.models import (
 from sync import records
 from sync.communes import proximity
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access
+from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access, show_error
 from views.pathway_data import (
     active_pathways,
     commune_name,
     french_date,
     header,
     pathway_state,
-    show_error,
     show_problems,
 )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +14,7 @@ from schema.fields import TableSpec
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
 from sync.communes import commune
 from sync.records import Problem
-from views.common import DATA_ERRORS, error_message, load_frame, problems_markdown, refresh_button
+from views.common import load_tables, problems_markdown, refresh_button
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
 
@@ -28,24 +27,6 @@ def header(title: str, caption: str) -> None:
     with left:
         st.title(title, anchor=False)
         st.caption(f"{caption} · {date.today():%d/%m/%Y}")
-
-
-def show_error(error: Exception) -> NoReturn:
-    st.error(error_message(error), icon=":material/cloud_off:")
-    st.stop()
-
-
-def load_tables(specs: tuple[TableSpec, ...]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The frames of these tables (by key) and every refused value in them; stops the page if NocoDB fails."""
-    frames: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
-    try:
-        for spec in specs:
-            frames[spec.key], found = load_frame(spec.key)
-            problems.extend(found)
-    except DATA_ERRORS as error:
-        show_error(error)
-    return frames, problems
 
 
 def show_problems(problems: list[Problem]) -> None:
