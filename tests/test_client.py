@@ -30,7 +30,7 @@ def test_reads_every_page_and_writes_in_chunks(base: Base) -> None:
 def test_filter_values_are_quoted(base: Base) -> None:
     table = members_table(base)
     tricky = ["Dr, (A)", 'Say "hello"', "zz)~or(Id,gt,0", "O'Brien", "plain"]
-    ids = base.client.insert(table, [{"Nom": name} for name in tricky])
+    ids = base.client.insert(table, [{"Nom": name, "Actif": name == "plain"} for name in tricky])
     for name in tricky:
         found = base.client.records(base.id, table, where=clause("Nom", "eq", name))
         assert [r["Nom"] for r in found] == [name]
