@@ -23,32 +23,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
+from bench.harness import throwaway_base, timed
 from domain.access_log import utc_since
 from domain.retention import IDENTIFYING, PurgePlan
 from domain.validation import validate_rows
 from schema.models import ACCESS_LOG, PATIENTS, TABLES, AccessEntry
 from sync import purge, records
 from sync.base import Base
-from sync.bootstrap import bootstrap, ensure_secrets
 from sync.client import clause
 from sync.demo import generate
 from sync.seed import seed
-from sync.server import start_nocodb, stop, throwaway_settings
 
 RETENTION_MONTHS = 6
-
-
-def timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
 
 
 def main() -> None:
@@ -56,16 +47,8 @@ def main() -> None:
     parser.add_argument("--journal-rows", type=int, default=50_000)
     parser.add_argument("--naive-purge-rows", type=int, default=300)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder:
-        settings = throwaway_settings(Path(folder))
-        secrets, first = ensure_secrets(settings)
-        service = start_nocodb(settings, secrets)
-        try:
-            setup = bootstrap(settings, secrets, first)
-            print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
-            figures = run(setup.base, args.journal_rows, args.naive_purge_rows)
-        finally:
-            stop(service.process.pid)
+    with throwaway_base() as base:
+        figures = run(base, args.journal_rows, args.naive_purge_rows)
     print(json.dumps(figures))
 
 

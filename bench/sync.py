@@ -15,41 +15,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/ (whose sync.py would shadow sync/)
 
+from bench.harness import throwaway_base, timed
 from schema.models import PATIENTS, TABLES
 from sync import records
 from sync.base import Base
-from sync.bootstrap import bootstrap, ensure_secrets
 from sync.demo import generate
 from sync.seed import seed
-from sync.server import start_nocodb, stop, throwaway_settings
-
-
-def timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--naive-insert-rows", type=int, default=500)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder:
-        settings = throwaway_settings(Path(folder))
-        secrets, first = ensure_secrets(settings)
-        service = start_nocodb(settings, secrets)
-        try:
-            setup = bootstrap(settings, secrets, first)
-            print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
-            figures = run(setup.base, args.naive_insert_rows)
-        finally:
-            stop(service.process.pid)
+    with throwaway_base() as base:
+        figures = run(base, args.naive_insert_rows)
     print(json.dumps(figures))
 
 

@@ -1,0 +1,38 @@
+"""What the benchmarks share: a timer and a throw-away NocoDB with a bootstrapped CPTS base."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from sync.base import Base
+from sync.bootstrap import bootstrap, ensure_secrets
+from sync.server import start_nocodb, stop, throwaway_settings
+
+T = TypeVar("T")
+
+
+def timed(action: Callable[[], T]) -> tuple[T, float]:
+    """The action's result and its wall time in seconds."""
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+@contextmanager
+def throwaway_base() -> Iterator[Base]:
+    """A NocoDB started in a temporary folder on free ports, bootstrapped (migrated base), stopped after."""
+    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder:
+        settings = throwaway_settings(Path(folder))
+        secrets, first = ensure_secrets(settings)
+        service = start_nocodb(settings, secrets)
+        try:
+            setup = bootstrap(settings, secrets, first)
+            print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
+            yield setup.base
+        finally:
+            stop(service.process.pid)
