@@ -1,6 +1,7 @@
 // Starts the pinned NocoDB on HOST:PORT (127.0.0.1:8080 unless told otherwise).
 // Everything else comes from the environment the Python side sets: NC_TOOL_DIR (where noco.db
 // lives), NC_AUTH_JWT_SECRET, NC_ADMIN_EMAIL / NC_ADMIN_PASSWORD, and NC_DB for an external database.
+require('./default_date_format');
 const http = require('http');
 const nocodbEntry = require.resolve('nocodb');
 const express = require(require.resolve('express', { paths: [nocodbEntry] }));

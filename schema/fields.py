@@ -102,8 +102,9 @@ class Record(BaseModel):
         return {spec.attr: spec.options for spec in cls.fields() if spec.options}
 
     @classmethod
-    def fields(cls) -> list[FieldSpec]:
-        """The NocoDB fields of this record, in declaration order."""
+    @cache
+    def fields(cls) -> tuple[FieldSpec, ...]:
+        """The NocoDB fields of this record, in declaration order (computed once per model: read per row)."""
         specs = []
         for attr, info in cls.model_fields.items():
             extra = info.json_schema_extra
@@ -121,7 +122,7 @@ class Record(BaseModel):
                     description=meta["description"],
                 )
             )
-        return specs
+        return tuple(specs)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ class TableSpec:
     description: str = ""
 
     @property
-    def fields(self) -> list[FieldSpec]:
+    def fields(self) -> tuple[FieldSpec, ...]:
         return self.model.fields()
 
     def field(self, attr: str) -> FieldSpec:

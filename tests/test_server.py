@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import stat
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 
 from settings import Settings, read_secrets
 from sync.bootstrap import ensure_secrets
-from sync.server import ServerError, free_port, log_tail, start_nocodb, throwaway_settings
+from sync.server import NODE_DIR, ServerError, free_port, log_tail, node_binary, start_nocodb, throwaway_settings
 from tests.conftest import Server
 
 
@@ -75,3 +77,32 @@ def test_port_settings_are_validated() -> None:
     with pytest.raises(ValueError, match="CPTS_APP_PORT"):
         Settings.from_env({"CPTS_APP_PORT": "huit"})
     assert Settings.from_env({"CPTS_NOCODB_PORT": str(free_port())}).nocodb_url.startswith("http://127.0.0.1:")
+
+
+def test_default_date_format_is_built_once_and_others_as_before() -> None:
+    """nocodb/default_date_format.js (loaded by launch.js) shares the argument-less formatter only."""
+    script = """
+    require('./default_date_format');
+    const shared = Intl.DateTimeFormat();
+    const paris = new Intl.DateTimeFormat('fr-FR', {timeZone: 'Europe/Paris', hour: 'numeric'});
+    console.log(JSON.stringify({
+      same: shared === new Intl.DateTimeFormat() && shared === Intl.DateTimeFormat(),
+      isFormat: shared instanceof Intl.DateTimeFormat && paris instanceof Intl.DateTimeFormat,
+      zone: shared.resolvedOptions().timeZone,
+      paris: paris.resolvedOptions().timeZone,
+      fresh: paris !== new Intl.DateTimeFormat('fr-FR', {timeZone: 'Europe/Paris', hour: 'numeric'}),
+      locales: Intl.DateTimeFormat.supportedLocalesOf(['fr-FR']),
+    }));
+    """
+    env = {"PATH": "/usr/bin:/bin", "TZ": "America/Cayenne"}
+    done = subprocess.run(
+        [str(node_binary()), "-e", script], cwd=NODE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == {
+        "same": True,
+        "isFormat": True,
+        "zone": "America/Cayenne",
+        "paris": "Europe/Paris",
+        "fresh": True,
+        "locales": ["fr-FR"],
+    }
