@@ -34,8 +34,8 @@ from domain.desk import DeskRecords, doctors, plan, seekers
 from domain.matching import Assignment, Doctor, Objective, Seeker, level, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, PATIENT_WAITING, Member, Patient
+from sync.communes import places_of
 from sync.demo import generate
-from sync.desk_io import places_of
 
 TARGET_SECONDS = 5.0
 
