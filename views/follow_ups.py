@@ -30,12 +30,11 @@ from schema.models import (
 from sync import records
 from sync.communes import proximity
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access, show_error, show_problems
+from views.common import DATA_ERRORS, current_base, header, load_frame, log_patient_access, show_error, show_problems
 from views.pathway_data import (
     LEFT_ASIDE,
     active_pathways,
     commune_name,
-    header,
     pathway_state,
 )
 

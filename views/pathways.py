@@ -12,8 +12,8 @@ from domain.pathway_figures import board_table, pathway_summary, protected_total
 from domain.pathways import VOCABULARY, ConditionError, parse_condition
 from domain.privacy import MASK_BELOW
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
-from views.common import show_problems
-from views.pathway_data import LEFT_ASIDE, active_pathways, header, pathway_state
+from views.common import header, show_problems
+from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
 STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03131"}
 

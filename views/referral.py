@@ -10,8 +10,8 @@ import streamlit as st
 from domain.referral import PROXIMITY_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
 from sync.communes import load_communes, proximity
-from views.common import load_tables, show_problems
-from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name, header
+from views.common import header, load_tables, show_problems
+from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
 
 ALL_LEVELS = "Tous les niveaux"
 
