@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
+from bench.harness import best_of
 from domain.board import board_figures, live_data
 from domain.indicators import CALCULATED, indicator_board
 from domain.priority import is_aci_fragile
@@ -28,15 +27,6 @@ from reports.dialogue import dialogue_bytes
 from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, table
 from sync.demo import generate
 from sync.records import to_frame
-
-
-def best_of(repeat: int, action: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def naive_indicators(tables: dict, year: int) -> list[int]:
@@ -85,11 +75,11 @@ def main() -> None:
     tables = generate("large", today=today)
     frames = {key: to_frame(table(key), rows) for key, rows in tables.items()}
     figures = board_figures(frames, today.year, today)
-    board_s = best_of(args.repeat, lambda: board_figures(frames, today.year, today))
-    workbook_s = best_of(args.repeat, lambda: dialogue_bytes(figures, "CPTS démo"))
-    naive_s = best_of(args.repeat, lambda: naive_indicators(tables, today.year))
+    _, board_s = best_of(args.repeat, lambda: board_figures(frames, today.year, today))
+    _, workbook_s = best_of(args.repeat, lambda: dialogue_bytes(figures, "CPTS démo"))
+    _, naive_s = best_of(args.repeat, lambda: naive_indicators(tables, today.year))
     data = live_data(frames)
-    indicators_s = best_of(
+    _, indicators_s = best_of(
         args.repeat, lambda: indicator_board(frames["indicators"], frames["actions"], data, today.year, today)
     )
     calculated = int((figures.indicators["source"] == CALCULATED).sum())

@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
+from bench.harness import best_of
 from domain.ag import DECK_TABLES, AgInputs, deck_data
 from domain.board import board_figures
 from domain.desk import DeskRecords
@@ -29,17 +27,7 @@ from reports.pdf import pdf_from_pptx
 from sync.demo import generate
 from sync.records import to_frame
 
-T = TypeVar("T")
 TARGET_S = 15.0
-
-
-def best_of(repeat: int, action: Callable[[], T]) -> tuple[float, T]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return min(times), result  # type: ignore[return-value]
 
 
 def main() -> None:
@@ -51,10 +39,10 @@ def main() -> None:
     tables = generate("large", today=today)
     frames = {spec.key: to_frame(spec, tables[spec.key]) for spec in DECK_TABLES}
     inputs = AgInputs(frames, DeskRecords(tables["patients"], tables["members"], []))  # type: ignore[arg-type]
-    board_s, _ = best_of(args.repeat, lambda: board_figures(frames, today.year, today))
-    data_s, deck = best_of(args.repeat, lambda: deck_data(inputs, today.year, today, "CPTS démo"))
-    pptx_s, pptx = best_of(args.repeat, lambda: deck_bytes(deck))
-    pdf_s, pdf = best_of(args.repeat, lambda: pdf_from_pptx(pptx))
+    _, board_s = best_of(args.repeat, lambda: board_figures(frames, today.year, today))
+    deck, data_s = best_of(args.repeat, lambda: deck_data(inputs, today.year, today, "CPTS démo"))
+    pptx, pptx_s = best_of(args.repeat, lambda: deck_bytes(deck))
+    pdf, pdf_s = best_of(args.repeat, lambda: pdf_from_pptx(pptx))
     total_s = data_s + pptx_s + pdf_s
     print(
         f"Patients : {len(tables['patients'])}, membres : {len(tables['members'])}, diapositives : {len(deck.slides) + 1}"

@@ -23,6 +23,12 @@ def timed(action: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
+def best_of(repeat: int, action: Callable[[], T]) -> tuple[T, float]:
+    """The action run `repeat` times: its last result and its shortest wall time in seconds."""
+    runs = [timed(action) for _ in range(repeat)]
+    return runs[-1][0], min(seconds for _, seconds in runs)
+
+
 @contextmanager
 def throwaway_base() -> Iterator[Base]:
     """A NocoDB started in a temporary folder on free ports, bootstrapped (migrated base), stopped after."""

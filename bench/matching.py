@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -30,20 +29,15 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 
 import numpy as np
 
+from bench.harness import timed
 from domain.desk import DeskRecords, doctors, plan, seekers
 from domain.matching import Assignment, Doctor, Objective, Seeker, level, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, PATIENT_WAITING, Member, Patient
+from sync.communes import places_of
 from sync.demo import generate
-from sync.desk_io import places_of
 
 TARGET_SECONDS = 5.0
-
-
-def timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
 
 
 def instance(doctor_count: int, today: date) -> DeskRecords:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +21,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 
 import pandas as pd
 
+from bench.harness import timed
 from domain.pathway_figures import pathway_summary
 from domain.pathways import ACTIVE, EnrolmentFacts, Person, schedule, schedules, steps_from_frame
 from domain.referral import teams
@@ -33,12 +33,6 @@ from sync.records import to_frame
 
 TODAY = date(2026, 5, 10)
 TARGET_SECONDS = 1.0
-
-
-def timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
 
 
 def naive_schedules(steps, enrolments: pd.DataFrame, patients: pd.DataFrame, done: pd.DataFrame) -> int:  # type: ignore[no-untyped-def]

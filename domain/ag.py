@@ -432,16 +432,19 @@ def pathways_slide(summary: pd.DataFrame, data: LiveData, hidden: _Hidden) -> Sl
     )
 
 
+def _action_cells(row: Any) -> tuple[str, str, str, str]:
+    """An action's number, title, ACI mission and pilot, as the project tables of the deck show them."""
+    numbered = "" if integer(row.number) is None else str(int(row.number))
+    return numbered, str(row.title), str(row.mission), str(row.pilot)
+
+
 def project_slides(board: BoardFigures) -> list[Slide]:
     project = board.project
     if project.empty:
         return [Slide("Le projet de santé", message="Aucune action dans la table Actions de NocoDB.")]
     rows = [
         (
-            "" if integer(row.number) is None else str(int(row.number)),
-            str(row.title),
-            str(row.mission),
-            str(row.pilot),
+            *_action_cells(row),
             (str(row.status) or NO_FIGURE) + (", en retard" if row.late else ""),
             percent(real(row.progress)),
             day(row.due),
@@ -583,10 +586,7 @@ def priorities_slide(board: BoardFigures) -> Slide:
         return Slide(title, figures=figures, message=message)
     rows = [
         (
-            "" if integer(row.number) is None else str(int(row.number)),
-            str(row.title),
-            str(row.mission),
-            str(row.pilot),
+            *_action_cells(row),
             "En retard" if row.late else str(row.status),
             day(row.due),
         )

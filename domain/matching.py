@@ -26,6 +26,7 @@ from domain.priority import EVERYONE
 from schema.models import POPULATIONS
 
 COMMUNE, INTERCOMMUNALITY, DEPARTMENT = LEVELS = (0, 1, 2)
+FARTHER = 3  # beyond the département: never proposed here, listed last by `domain.referral.nearest_first`
 ALTERNATIVES = 2
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from domain import matching
+from domain.matching import FARTHER, Place
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "nocodb/node_modules/@etalab/decoupage-administratif/data"
 CURRENT_COMMUNE = "commune-actuelle"
@@ -78,26 +82,30 @@ def intercommunality(insee_code: str) -> tuple[str, str] | None:
     return _data(DEFAULT_DATA_DIR).group_names.get(info.insee_code)
 
 
-SAME_COMMUNE, SAME_GROUP, SAME_DEPARTMENT, FARTHER = range(4)
+@lru_cache(maxsize=4096)
+def place(insee_code: str) -> Place | None:
+    """The commune with its EPT/EPCI and département, or None if the code is unknown."""
+    try:
+        info = commune(insee_code)
+    except KeyError:
+        return None
+    group = intercommunality(info.insee_code)
+    return Place(info.insee_code, info.name, group[0] if group else None, group[1] if group else None, info.department)
+
+
+def places_of(codes: Iterable[str | None]) -> dict[str, Place]:
+    """The place of every known code among `codes` (empty and unknown codes left out)."""
+    found = {code: place(code) for code in {c for c in codes if c}}
+    return {code: value for code, value in found.items() if value is not None}
 
 
 def proximity(origin: str, other: str | None) -> int:
-    """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings:
-    SAME_COMMUNE (0), SAME_GROUP (1: the same `intercommunality`), SAME_DEPARTMENT (2), FARTHER (3, also for
-    an empty or unknown code). Symmetric: Paris (Métropole du Grand Paris) and Issy (EPT GPSO) are not grouped."""
-    if not other:
-        return FARTHER
-    origin, other = origin.strip().upper(), other.strip().upper()
-    if origin == other:
-        return SAME_COMMUNE
-    data = _data(DEFAULT_DATA_DIR)
-    group = data.group_names.get(origin)
-    if group is not None and group == data.group_names.get(other):
-        return SAME_GROUP
-    first, second = data.communes.get(origin), data.communes.get(other)
-    if first and second and first.department == second.department:
-        return SAME_DEPARTMENT
-    return FARTHER
+    """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings: the
+    level of `domain.matching.proximity` (COMMUNE, INTERCOMMUNALITY, DEPARTMENT), else FARTHER (also for an
+    empty or unknown code). Symmetric: Paris (Métropole du Grand Paris) and Issy (EPT GPSO) are not grouped."""
+    first, second = place(origin), place(other) if other else None
+    level = matching.proximity(first, second) if first and second else None
+    return FARTHER if level is None else level
 
 
 def _resolve(data_dir: Path | None) -> Path:

@@ -54,6 +54,7 @@ from schema.models import (
     StepDone,
 )
 from sync.communes import CommuneInfo, commune, neighbours
+from sync.territory import territory_row
 
 T = TypeVar("T")
 Size = Literal["small", "large"]
@@ -1689,17 +1690,7 @@ def _snapshots(
 
 
 def _territory(world: _World) -> list[Commune]:
-    home = world.home
-    return [
-        Commune(
-            id=1,
-            name=home.name,
-            insee_code=home.insee_code,
-            population=home.population,
-            department=home.department,
-            epci=home.epci_name,
-        )
-    ]
+    return [territory_row(world.home, row_id=1)]
 
 
 def _settings(world: _World) -> list[Setting]:

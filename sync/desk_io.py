@@ -4,11 +4,10 @@ changes back. Shared by the pages (Patients en attente, Médecins disponibles, O
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from domain.desk import Answer, Changes, Confirmation, DeskRecords, Plan, answer, confirm, plan
 from domain.matching import Place
@@ -18,7 +17,7 @@ from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
 from sync import records
 from sync.base import Base
-from sync.communes import commune, intercommunality, neighbours
+from sync.communes import neighbours, place, places_of
 
 PATIENT_CHANGES = ("status", "gp", "found_date")
 PROPOSAL_CHANGES = ("status", "refusal_reason")
@@ -30,22 +29,6 @@ class DeskData:
     weights: Weights
     places: dict[str, Place]
     problems: list[str]  # values refused in NocoDB, in French
-
-
-@lru_cache(maxsize=4096)
-def place(insee_code: str) -> Place | None:
-    """The commune with its EPT/EPCI and département, or None if the code is unknown."""
-    try:
-        info = commune(insee_code)
-    except KeyError:
-        return None
-    group = intercommunality(info.insee_code)
-    return Place(info.insee_code, info.name, group[0] if group else None, group[1] if group else None, info.department)
-
-
-def places_of(codes: Iterable[str | None]) -> dict[str, Place]:
-    found = {code: place(code) for code in {c for c in codes if c}}
-    return {code: value for code, value in found.items() if value is not None}
 
 
 def load_weights(base: Base) -> tuple[Weights, list[str]]:

@@ -18,12 +18,18 @@ def add_commune(base: Base, info: CommuneInfo) -> Commune:
     already there."""
     if base.count(TERRITORY, clause("Code INSEE", "eq", info.insee_code)):
         raise AlreadyInTerritory(f"{info.name} ({info.insee_code}) fait déjà partie du territoire.")
-    commune = Commune(
+    commune = territory_row(info)
+    [new_id] = records.insert(base, TERRITORY, [commune])
+    return commune.model_copy(update={"id": new_id})
+
+
+def territory_row(info: CommuneInfo, row_id: int | None = None) -> Commune:
+    """The Territoire row of this commune: name, INSEE code, population, département, EPCI."""
+    return Commune(
+        id=row_id,
         name=info.name,
         insee_code=info.insee_code,
         population=info.population,
         department=info.department,
         epci=info.epci_name,
     )
-    [new_id] = records.insert(base, TERRITORY, [commune])
-    return commune.model_copy(update={"id": new_id})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from domain.access import COORDINATOR
 from settings import ROOT
+from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 APP = ROOT / "app.py"
 RUN_TIMEOUT = 90
@@ -50,3 +53,16 @@ def open_page(path: str | None = None, state: dict[str, Any] | None = None) -> A
 def click(app: AppTest, label: str) -> AppTest:
     next(b for b in app.button if b.label == label).click()
     return rerun(app)
+
+
+def signed_in_state(email: str, role: str = COORDINATOR) -> dict[str, Any]:
+    """The session state the sign-in form leaves. A page file run on its own only checks the role
+    (`require_coordinator`); app.py also checks the account in NocoDB (use the `coordinator` fixture)."""
+    return {SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()}
+
+
+def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
+    """The AppTest session starts signed in."""
+    for key, value in signed_in_state(email, role).items():
+        app.session_state[key] = value
+    return app

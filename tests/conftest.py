@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import apptest
 import pytest
 import streamlit as st
-from apptest import point_app_at
-from streamlit.testing.v1 import AppTest
+from apptest import point_app_at, signed_in_state
 
 from domain.access import COORDINATOR
 from schema.migrate import migrate
@@ -22,7 +19,6 @@ from sync.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from sync.client import NocoClient
 from sync.server import Service, start_nocodb, stop, throwaway_settings
 from sync.users import UserAdded, add_user, admin_client
-from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 _base_numbers = itertools.count(1)
 
@@ -91,16 +87,3 @@ def coordinator(nocodb: Server, base: Base, request: pytest.FixtureRequest) -> U
     name = request.module.__name__.rsplit(".", 1)[-1].replace("_", "-")
     with admin_client(nocodb.settings) as admin:
         return add_user(admin, base.id, f"coordinateur.{name}@cpts.fr", COORDINATOR)
-
-
-def signed_in_state(email: str, role: str = COORDINATOR) -> dict[str, Any]:
-    """The session state the sign-in form leaves. A page file run on its own only checks the role
-    (`require_coordinator`); app.py also checks the account in NocoDB (use the `coordinator` fixture)."""
-    return {SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()}
-
-
-def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
-    """The AppTest session starts signed in."""
-    for key, value in signed_in_state(email, role).items():
-        app.session_state[key] = value
-    return app

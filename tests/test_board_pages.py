@@ -17,7 +17,7 @@ import apptest
 import openpyxl
 import pandas as pd
 import pytest
-from apptest import open_page, point_app_at, rerun
+from apptest import open_page, point_app_at, rerun, signed_in_state
 from streamlit.testing.v1 import AppTest
 
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
@@ -33,7 +33,6 @@ from sync.client import clause
 from sync.demo import generate
 from sync.seed import seed
 from sync.users import UserAdded
-from tests.conftest import signed_in_state
 
 TODAY = date.today()
 LATE_ACTION = "Dépistage du cancer colorectal"  # the demo's late action (mission 3. Prévention)

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.matching import COMMUNE, DEPARTMENT, FARTHER, INTERCOMMUNALITY
 from sync.communes import (
-    FARTHER,
-    SAME_COMMUNE,
-    SAME_DEPARTMENT,
-    SAME_GROUP,
     CommuneInfo,
     commune,
     intercommunality,
@@ -97,10 +94,10 @@ def test_intercommunality_is_the_ept_in_grand_paris_else_the_epci() -> None:
 
 
 def test_proximity_commune_then_ept_then_department() -> None:
-    assert proximity("92040", "92040") == SAME_COMMUNE
-    assert proximity("92040", "92075") == SAME_GROUP  # Vanves, same EPT (Grand Paris Seine Ouest)
-    assert proximity("92040", "92012") == SAME_GROUP  # Boulogne-Billancourt
-    assert proximity("92040", "92050") == SAME_DEPARTMENT  # Nanterre: same EPCI (Métropole) but another EPT
+    assert proximity("92040", "92040") == COMMUNE
+    assert proximity("92040", "92075") == INTERCOMMUNALITY  # Vanves, same EPT (Grand Paris Seine Ouest)
+    assert proximity("92040", "92012") == INTERCOMMUNALITY  # Boulogne-Billancourt
+    assert proximity("92040", "92050") == DEPARTMENT  # Nanterre: same EPCI (Métropole) but another EPT
     assert proximity("92040", "75056") == proximity("75056", "92040") == FARTHER  # Paris: no EPT, Issy: GPSO
-    assert proximity("86066", "86194") == SAME_DEPARTMENT  # Châtellerault, Poitiers
+    assert proximity("86066", "86194") == DEPARTMENT  # Châtellerault, Poitiers
     assert proximity("92040", None) == proximity("92040", "") == proximity("92040", "99999") == FARTHER

@@ -9,6 +9,7 @@ import ast
 from collections.abc import Iterator
 
 import pytest
+from apptest import signed_in
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
@@ -20,7 +21,7 @@ from sync.base import Base
 from sync.demo import generate
 from sync.seed import seed
 from sync.users import UserAdded, add_user, admin_client
-from tests.conftest import Server, signed_in
+from tests.conftest import Server
 
 APP = ROOT / "app.py"
 RUN_TIMEOUT = 120

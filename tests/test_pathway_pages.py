@@ -9,6 +9,20 @@ from typing import Any
 
 import pytest
 from apptest import click, open_page, rerun
+from pathway_fixture import (
+    BOULOGNE,
+    BREAST_SCREENING,
+    CONSULTATION,
+    ENDOMETRIOSIS,
+    ISSY,
+    MAMMOGRAPHY,
+    NANTERRE,
+    PARIS,
+    breast_screening,
+    consultation,
+    endometriosis,
+    mammography,
+)
 from streamlit.testing.v1 import AppTest
 
 from domain.pathways import add_months
@@ -21,9 +35,7 @@ from schema.models import (
     STEPS_DONE,
     Enrolment,
     Member,
-    Pathway,
     PathwayMember,
-    PathwayStep,
     Patient,
     StepDone,
 )
@@ -32,8 +44,6 @@ from sync.base import Base
 from sync.seed import seed
 
 TODAY = date.today()
-ISSY, BOULOGNE, NANTERRE, PARIS = "92040", "92012", "92050", "75056"
-MAMMOGRAPHY, CONSULTATION = "Mammographie", "Consultation de premier recours"
 
 
 def months_ago(months: int) -> date:
@@ -89,32 +99,8 @@ def demo_rows() -> dict[str, list[Any]]:
             insee_code=ISSY,
         )
     )
-    pathways = [
-        Pathway(
-            id=1,
-            name="Dépistage du cancer du sein",
-            category="Dépistage organisé",
-            sex="Femmes",
-            min_age=50,
-            max_age=74,
-        ),
-        Pathway(id=2, name="Endométriose", category="Santé des femmes", sex="Femmes", min_age=15, max_age=50),
-    ]
-    steps = [
-        PathwayStep(
-            id=1,
-            title=MAMMOGRAPHY,
-            pathway=1,
-            order=1,
-            profession="Médecin",
-            specialty="Radiologie",
-            interval_months=24,
-            min_age=50,
-            max_age=74,
-            sex="Femmes",
-        ),
-        PathwayStep(id=2, title=CONSULTATION, pathway=2, order=1, level=1, min_age=15, max_age=50, sex="Femmes"),
-    ]
+    pathways = [breast_screening(1), endometriosis(2)]
+    steps = [mammography(1, pathway=1), consultation(2, pathway=2, min_age=15, max_age=50)]
     team = [
         PathwayMember(id=1, role="Radiologue agréé", member=2, pathway=1),
         PathwayMember(id=2, role="Radiologue agréé", member=3, pathway=1),
@@ -215,7 +201,7 @@ def test_parcours_shows_masked_aggregates_only(app_env: Base) -> None:
 def test_orienter_lists_the_team_nearest_first(app_env: Base) -> None:
     app = open_page("views/referral.py")
     pathway, level, commune = app.selectbox[0], app.selectbox[1], app.selectbox[2]
-    assert pathway.value == pathway_id(app_env, "Dépistage du cancer du sein")  # the first by name
+    assert pathway.value == pathway_id(app_env, BREAST_SCREENING)  # the first by name
     assert level.disabled and commune.value == ISSY  # no level in this pathway; no territory: first member's commune
     table = app.dataframe[0].value
     assert table[["Proximité", "Nom", "Commune"]].values.tolist() == [
@@ -223,7 +209,7 @@ def test_orienter_lists_the_team_nearest_first(app_env: Base) -> None:
         ["Même intercommunalité", "Paul Abel", "Boulogne-Billancourt"],
         ["Même département", "Léa Dupont", "Nanterre"],
     ]
-    pathway.set_value(pathway_id(app_env, "Endométriose"))
+    pathway.set_value(pathway_id(app_env, ENDOMETRIOSIS))
     rerun(app)
     app.selectbox[1].set_value(1)
     app.selectbox[2].set_value(PARIS)
@@ -305,7 +291,7 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
     app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
     app.text_input[0].set_value("P-000009")  # a woman of 45
-    app.selectbox[0].set_value(pathway_id(app_env, "Dépistage du cancer du sein"))
+    app.selectbox[0].set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
     warning = next(w.value for w in app.warning if "P-000009" in w.value)
     assert f"45 ans le {TODAY:%d/%m/%Y} ; le parcours « Dépistage du cancer du sein » concerne les 50–74 ans" in warning
@@ -346,7 +332,7 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
 def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
     app.text_input[0].set_value("P-000010")  # a woman of 55
-    app.selectbox[0].set_value(pathway_id(app_env, "Dépistage du cancer du sein"))
+    app.selectbox[0].set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
     assert not [w for w in app.warning if "P-000010" in w.value]
     enrolled = [e for e in records.load(app_env, ENROLMENTS).records if e.patient == patient_id(app_env, "P-000010")]

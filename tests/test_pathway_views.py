@@ -5,6 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from pathway_fixture import (
+    BOULOGNE,
+    ISSY,
+    NANTERRE,
+    PARIS,
+    VANVES,
+    breast_screening,
+    consultation,
+    endometriosis,
+    mammography,
+)
 
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathways import OVERDUE, schedules, steps_from_frame
@@ -30,7 +41,6 @@ from sync.communes import proximity
 from sync.records import to_frame
 
 TODAY = date(2026, 5, 10)
-ISSY, VANVES, BOULOGNE, NANTERRE, PARIS = "92040", "92075", "92012", "92050", "75056"
 
 MEMBER_ROWS = (
     # id, last name, first name, profession, specialty, commune, active
@@ -112,33 +122,11 @@ def test_preferred_member_first_and_no_origin() -> None:
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    pathways = [
-        Pathway(id=ENDO, name="Endométriose", category="Santé des femmes", sex="Femmes", min_age=15, max_age=50),
-        Pathway(
-            id=BREAST,
-            name="Dépistage du cancer du sein",
-            category="Dépistage organisé",
-            sex="Femmes",
-            min_age=50,
-            max_age=74,
-        ),
-        Pathway(id=3, name="Ancien parcours", active=False),
-    ]
+    pathways = [endometriosis(ENDO), breast_screening(BREAST), Pathway(id=3, name="Ancien parcours", active=False)]
     steps = [
-        PathwayStep(id=1, title="Consultation de premier recours", pathway=ENDO, order=1, level=1, sex="Femmes"),
+        consultation(1, pathway=ENDO),
         PathwayStep(id=2, title="IRM pelvienne", pathway=ENDO, order=2, level=2, profession="Médecin", sex="Femmes"),
-        PathwayStep(
-            id=3,
-            title="Mammographie",
-            pathway=BREAST,
-            order=1,
-            profession="Médecin",
-            specialty="Radiologie",
-            interval_months=24,
-            min_age=50,
-            max_age=74,
-            sex="Femmes",
-        ),
+        mammography(3, pathway=BREAST),
         PathwayStep(id=4, title="Étape morte", pathway=3, order=1, interval_months=12),
     ]
     patients = [

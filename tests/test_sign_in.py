@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import streamlit as st
+from apptest import signed_in
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR, IDLE_KEY
@@ -16,7 +17,7 @@ from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.users import UserAdded, add_user, admin_client
-from tests.conftest import Server, signed_in
+from tests.conftest import Server
 from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 APP = str(ROOT / "app.py")

@@ -6,7 +6,8 @@ Pages get their data here and their figures from `domain`; they never call NocoD
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import NoReturn
 
 import altair as alt
@@ -43,11 +44,24 @@ def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     return loaded.frame, list(loaded.problems)
 
 
-def refresh_button() -> None:
-    """A "Rafraîchir" button that drops the cached data, so what follows reads NocoDB again."""
+def refresh_button(forget: Callable[[], None] | None = None) -> None:
+    """A "Rafraîchir" button that drops the cached data (and calls `forget`, which drops a page's own cache),
+    so what follows reads NocoDB again."""
     if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
         load_frame.clear()
         current_base.clear()  # not closed: another session may still be using it
+        if forget is not None:
+            forget()
+
+
+def header(title: str, caption: str, forget: Callable[[], None] | None = None) -> None:
+    """The page title with the refresh button on its right (see `refresh_button`), and a caption dated today."""
+    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    with right:
+        refresh_button(forget)
+    with left:
+        st.title(title, anchor=False)
+        st.caption(f"{caption} · {date.today():%d/%m/%Y}")
 
 
 def error_message(error: Exception) -> str:

@@ -1,15 +1,14 @@
 """What the desk pages (Patients en attente, Médecins disponibles, Orientation) share: the desk data read
-from NocoDB (cached briefly), the page header with its refresh button, French messages."""
+from NocoDB (cached briefly) and forgotten after a write or on "Rafraîchir", French messages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import NoReturn
 
 import streamlit as st
 
 from sync.desk_io import DeskData, load_desk
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, load_frame
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, load_frame, show_error
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
@@ -24,23 +23,12 @@ def forget_data() -> None:
     load_frame.clear()
 
 
-def header(title: str, caption: str) -> None:
-    """The page title, a caption, and the refresh button."""
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
-    with left:
-        st.title(title, anchor=False)
-        st.caption(f"{caption} · {date.today():%d/%m/%Y}")
-    with right:
-        if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
-            forget_data()
-
-
 def read_desk() -> DeskData:
     """The desk data, or a French error and the page stops."""
     try:
         data = desk_data()
     except DATA_ERRORS as error:
-        stop_on_error(error)
+        show_error(error)
     if data.problems:
         shown = "\n".join(f"- {problem}" for problem in data.problems[:20])
         more = f"\n- … et {len(data.problems) - 20} autre(s)." if len(data.problems) > 20 else ""
@@ -50,11 +38,6 @@ def read_desk() -> DeskData:
             icon=":material/warning:",
         )
     return data
-
-
-def stop_on_error(error: Exception) -> NoReturn:
-    st.error(error_message(error), icon=":material/cloud_off:")
-    st.stop()
 
 
 def write_error(error: Exception) -> None:

@@ -16,8 +16,8 @@ from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
 from sync.desk_io import save_doctors
 from sync.records import french_reason
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base
-from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
+from views.common import DATA_ERRORS, current_base, header
+from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Médecins disponibles"
 EDITOR_KEY = "doctors_editor"
@@ -127,7 +127,11 @@ def figures(members: list[Member], records: DeskRecords, today: date) -> None:
 def main() -> None:
     require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
-    header(TITLE, "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez")
+    header(
+        TITLE,
+        "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez",
+        forget_data,
+    )
     show_flash()
     data = read_desk()
     everyone = st.toggle(

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
 from domain.worklist import overdue_worklist
@@ -29,14 +30,12 @@ from schema.models import (
 from sync import records
 from sync.communes import proximity
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, load_frame, log_patient_access, show_error
+from views.common import DATA_ERRORS, current_base, header, load_frame, log_patient_access, show_error, show_problems
 from views.pathway_data import (
+    LEFT_ASIDE,
     active_pathways,
     commune_name,
-    french_date,
-    header,
     pathway_state,
-    show_problems,
 )
 
 PAGE = "À relancer"
@@ -65,7 +64,7 @@ def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
             "Patient": [_name(first, last) for first, last in names],
             "Téléphone": worklist["phone"],
             "Étape": worklist["step_title"],
-            "En retard depuis le": worklist["due_on"].map(french_date),
+            "En retard depuis le": worklist["due_on"].map(day),
             "Jours": worklist["days_overdue"],
             "Professionnel à solliciter": [_professional(row) for _, row in worklist.iterrows()],
             "Son téléphone": worklist["referral_phone"],
@@ -97,7 +96,7 @@ def _professional(row: pd.Series) -> str:
 
 def item_label(row: pd.Series) -> str:
     name = _name(row["first_name"], row["last_name"])
-    return f"{row['code']} {name} — {row['step_title']} ({row['pathway_name']}), depuis le {french_date(row['due_on'])}"
+    return f"{row['code']} {name} — {row['step_title']} ({row['pathway_name']}), depuis le {day(row['due_on'])}"
 
 
 def mark_done_form(shown: pd.DataFrame) -> None:
@@ -247,7 +246,7 @@ def main() -> None:
     header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
     flash()
     state = pathway_state(extra=(PATHWAY_MEMBERS, MEMBERS))
-    show_problems(state.problems)
+    show_problems(state.problems, LEFT_ASIDE)
     frames = state.frames
     worklist = overdue_worklist(
         state.schedule,

@@ -25,8 +25,8 @@ from domain.desk import (
 from schema.models import PATIENT_FOUND
 from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, log_patient_access
-from views.desk_common import flash, forget_data, header, read_desk, show_flash, write_error
+from views.common import DATA_ERRORS, current_base, header, log_patient_access
+from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
@@ -252,7 +252,7 @@ SHOWN: list[str] = []  # codes of the patients this run displays (the script run
 def main() -> None:
     require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
-    header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients")
+    header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients", forget_data)
     show_flash()
     data = read_desk()
     figures_block(data.records, today)

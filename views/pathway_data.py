@@ -1,4 +1,4 @@
-"""What the pathway pages (Parcours, Orienter, À relancer) share: page header, the tables read live
+"""What the pathway pages (Parcours, Orienter, À relancer) share: the tables read live
 from NocoDB with their refused values, and each step's state for every active enrolment."""
 
 from __future__ import annotations
@@ -7,41 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import streamlit as st
 
 from domain.pathways import Step, schedules, steps_from_frame
 from schema.fields import TableSpec
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
 from sync.communes import commune
 from sync.records import Problem
-from views.common import load_tables, problems_markdown, refresh_button
+from views.common import load_tables
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
-
-
-def header(title: str, caption: str) -> None:
-    """The page title with the refresh button on its right, and a caption dated today."""
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
-    with right:
-        refresh_button()
-    with left:
-        st.title(title, anchor=False)
-        st.caption(f"{caption} · {date.today():%d/%m/%Y}")
-
-
-def show_problems(problems: list[Problem]) -> None:
-    """The values typed in NocoDB that the pages leave aside, in one warning naming table, row and field."""
-    if not problems:
-        return
-    tables = ", ".join(sorted({p.table for p in problems}))
-    count = len(problems)
-    values = (
-        "1 valeur saisie dans NocoDB n'est pas" if count == 1 else f"{count} valeurs saisies dans NocoDB ne sont pas"
-    )
-    intro = (
-        f"**{values} comprises** (table {tables}). Elles sont laissées de côté ci-dessous : corrigez-les dans NocoDB."
-    )
-    st.warning(f"{intro}\n\n{problems_markdown(problems)}", icon=":material/warning:")
+LEFT_ASIDE = "Elles sont laissées de côté ci-dessous"  # what the pathway pages do with values NocoDB refused
 
 
 def active_pathways(pathways: pd.DataFrame) -> pd.DataFrame:
@@ -79,7 +54,3 @@ def commune_name(insee_code: str | None) -> str:
         return commune(insee_code).name
     except KeyError:
         return insee_code
-
-
-def french_date(day: date | None) -> str:
-    return "" if day is None else f"{day:%d/%m/%Y}"

@@ -12,7 +12,8 @@ from domain.pathway_figures import board_table, pathway_summary, protected_total
 from domain.pathways import VOCABULARY, ConditionError, parse_condition
 from domain.privacy import MASK_BELOW
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
-from views.pathway_data import active_pathways, header, pathway_state, show_problems
+from views.common import header, show_problems
+from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
 STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03131"}
 
@@ -149,7 +150,7 @@ def condition_help() -> str:
 def main() -> None:
     header("Parcours", "Patients inscrits et étapes, agrégés par parcours · effectifs inférieurs à 5 masqués")
     state = pathway_state(extra=(PATHWAY_MEMBERS,))
-    show_problems(state.problems)
+    show_problems(state.problems, LEFT_ASIDE)
     summary = pathway_summary(state.frames[PATHWAYS.key], state.frames[ENROLMENTS.key], state.schedule)
     if summary.empty:
         st.info("Aucun parcours actif : ajoutez-les dans la table Parcours de NocoDB.")

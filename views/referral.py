@@ -10,7 +10,8 @@ import streamlit as st
 from domain.referral import PROXIMITY_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
 from sync.communes import load_communes, proximity
-from views.pathway_data import active_pathways, commune_name, header, load_tables, show_problems
+from views.common import header, load_tables, show_problems
+from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
 
 ALL_LEVELS = "Tous les niveaux"
 
@@ -86,7 +87,7 @@ def referral_table(ranked: list[tuple[int, TeamMember]]) -> pd.DataFrame:
 def main() -> None:
     header("Orienter", "Les intervenants d'un parcours, du plus proche au plus éloigné du patient")
     frames, problems = load_tables((PATHWAYS, PATHWAY_MEMBERS, MEMBERS, TERRITORY))
-    show_problems(problems)
+    show_problems(problems, LEFT_ASIDE)
     if active_pathways(frames[PATHWAYS.key]).empty:
         st.info("Aucun parcours actif : ajoutez-les dans la table Parcours de NocoDB.")
         return

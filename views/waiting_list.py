@@ -15,8 +15,8 @@ from domain.priority import age_on, waiting_days
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
 from sync.desk_io import DeskData, allowed_communes, register_request
 from views.access import require_coordinator
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, log_patient_access
-from views.desk_common import flash, forget_data, header, read_desk, show_flash, stop_on_error, write_error
+from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, header, log_patient_access, show_error
+from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Patients en attente"
 FORM = "request_"  # prefix of the form's widget keys
@@ -129,7 +129,7 @@ def request_form(today: date) -> None:
     try:
         options = commune_options()
     except DATA_ERRORS as error:
-        stop_on_error(error)
+        show_error(error)
     with st.form("new_request", clear_on_submit=False, border=True):
         st.subheader("Nouvelle demande", anchor=False)
         left, right = st.columns(2)
@@ -200,7 +200,7 @@ def request_form(today: date) -> None:
 def main() -> None:
     require_coordinator()  # patient-level data: coordinators only, even reached by URL
     today = date.today()
-    header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire")
+    header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire", forget_data)
     show_flash()
     data = read_desk()
     waiting_table(data, today)
