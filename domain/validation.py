@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.ages import years_between
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 from sync.communes import commune, load_communes
 
@@ -199,7 +200,7 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     if attr in PAST_ONLY and day > today:
         return f"{shown} est dans le futur"
     if attr == "birth_date":
-        if _years_between(day, today) > OLDEST_AGE:
+        if years_between(day, today) > OLDEST_AGE:
             return f"{shown} donnerait plus de {OLDEST_AGE} ans"
         return None
     if day < EARLIEST_EVENT:
@@ -208,10 +209,6 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     if day > latest:
         return f"{shown} est à plus de {LATEST_YEARS_AHEAD} ans"
     return None
-
-
-def _years_between(start: date, end: date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
 def _order_problems(spec: TableSpec, clean: Mapping[str, Any]) -> list[FieldError]:
