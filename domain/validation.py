@@ -136,13 +136,22 @@ def _validate_row(
     try:
         record = spec.model.model_validate(clean)
     except ValidationError as error:
-        titles = {f.attr: f.title for f in fields}
+        by_attr = {f.attr: f for f in fields}
         for item in error.errors():
-            title = titles.get(str(item["loc"][0]) if item["loc"] else "", "?")
+            field = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
+            title = field.title if field else "?"
             if title not in bad:
-                errors.append(FieldError(title, french_reason(item)))
+                errors.append(FieldError(title, _reason(item, field)))
         return None, errors
     return (None, errors) if errors else (record, [])
+
+
+def _reason(error: Any, field: FieldSpec | None) -> str:
+    """A pydantic error in French; a format refused also says the expected one (the field's description)."""
+    reason = french_reason(error)
+    if error["type"] == "string_pattern_mismatch" and field and field.description:
+        return f"{reason} ({field.description})"
+    return reason
 
 
 def _blank_to_none(value: Any) -> Any:
