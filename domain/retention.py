@@ -4,7 +4,9 @@ A request is closed when its status is "MT trouvé" (closed on « Date MT trouv�
 (closed on « Date de clôture »): the desk has nothing left to do for the patient. Anonymising removes
 what identifies the person — names, phone, exact birth date, notes — and keeps what the figures use:
 code, age band (age on the request date, in 5-year bands that match the screening ages 25, 30, 50, 65,
-70, 75), sex, commune, fragilities, status, dates, links. Every count, rate and indicator is unchanged.
+70, 75), sex, commune, fragilities, status, dates, links. Every count, rate and indicator is unchanged,
+except that an age is then the youngest of its band (`domain.ages.age_on`): a patient of 69 on the request
+date who turned 70 before finding a médecin traitant no longer counts as "70 ans et plus".
 
 A patient still followed in a pathway (an active enrolment) is kept: the pathway needs their age and
 their phone. A closed status without its date is reported, never guessed.
