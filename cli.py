@@ -245,7 +245,7 @@ def match_command(
 
     from domain.desk import plan_as_dict
     from sync.desk_io import make_plan, write_confirmation
-    from sync.journal import record_access
+    from sync.journal import command_user, record_access
 
     today = date.today()
     try:
@@ -255,7 +255,7 @@ def match_command(
             typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
         codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
         if codes:
-            record_access(base, "cli", "./cpts match" + (" --dry-run" if dry_run else ""), codes)
+            record_access(base, command_user(), "./cpts match" + (" --dry-run" if dry_run else ""), codes)
         if as_json:
             typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
         else:

@@ -45,7 +45,7 @@ def naive_indicators(tables: dict, year: int) -> list[int]:
                     if p.status == PATIENT_FOUND
                     and p.found_date
                     and p.found_date.year == year
-                    and (not fragile_only or is_aci_fragile(p.fragilities, p.birth_date, p.found_date))
+                    and (not fragile_only or is_aci_fragile(p.fragilities, p.birth_date, p.age_band, p.found_date))
                 )
             )
         elif key == "ald_en_attente":

@@ -163,7 +163,7 @@ def seekers(
                 priority=score.score,
                 waited_days=waiting_days(patient.request_date, today),
                 place=places[patient.insee_code or ""],
-                groups=patient_groups(patient.fragilities, patient.birth_date, today),
+                groups=patient_groups(patient.fragilities, patient.birth_date, patient.age_band, today),
                 reduced_mobility=patient.reduced_mobility,
                 refused=frozenset(refused[patient.id]),
             )
@@ -186,7 +186,7 @@ def _exclusion(patient: Patient, has_pending: bool, places: Mapping[str, Place])
 
 
 def patient_priority(patient: Patient, weights: Weights, today: date) -> Priority:
-    return priority(patient.fragilities, patient.birth_date, patient.request_date, today, weights)
+    return priority(patient.fragilities, patient.birth_date, patient.age_band, patient.request_date, today, weights)
 
 
 # --- the plan ----------------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ class DeskFigures:
 
 def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
     def fragile(patient: Patient) -> bool:  # when they found their MT, else today
-        return is_aci_fragile(patient.fragilities, patient.birth_date, patient.found_date or today)
+        return is_aci_fragile(patient.fragilities, patient.birth_date, patient.age_band, patient.found_date or today)
 
     waiting = [p for p in records.patients if p.status == PATIENT_WAITING]
     found = [

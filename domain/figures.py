@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from domain.cells import day, text
 from domain.priority import is_aci_fragile
 from schema.models import ACTION_STATUSES, PATIENT_PROPOSED, PATIENT_WAITING
 
@@ -39,8 +40,8 @@ def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
     status = patients["status"].astype("string")
     waiting = patients[(status == PATIENT_WAITING).fillna(False)]
     proposed = int((status == PATIENT_PROPOSED).fillna(False).sum())
-    rows = zip(waiting["fragilities"], waiting["birth_date"], strict=True)
-    fragile = sum(is_aci_fragile(found, None if pd.isna(born) else born.date(), today) for found, born in rows)
+    rows = zip(waiting["fragilities"], waiting["birth_date"], waiting["age_band"], strict=True)
+    fragile = sum(is_aci_fragile(found, day(born), text(band), today) for found, born, band in rows)
     return WaitingFigures(len(waiting), fragile, proposed, median_wait_days(waiting["request_date"], today))
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from domain.cells import integer, real, text
+from domain.cells import day, integer, real, text
 from domain.french import number
 from domain.issues import RowIssue
 from domain.priority import is_aci_fragile
@@ -62,12 +62,8 @@ def patients_found_in_year(data: LiveData, year: int) -> int:
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
     found = data.patients[found_in_year(data.patients, year)]
-    rows = zip(found["fragilities"], found["birth_date"], found["found_date"], strict=True)
-    return sum(is_aci_fragile(fragilities, _day(born), _day(on)) for fragilities, born, on in rows)
-
-
-def _day(value: Any) -> date | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date()
+    rows = zip(found["fragilities"], found["birth_date"], found["age_band"], found["found_date"], strict=True)
+    return sum(is_aci_fragile(fragile, day(born), text(band), day(on)) for fragile, born, band, on in rows)  # type: ignore[arg-type]
 
 
 def ald_patients_waiting(data: LiveData) -> int:

@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain.ages import age_on
 from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, SEXES
 
 ACTIVE = ENROLMENT_STATUSES[0]
@@ -139,11 +140,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, (next_month - timedelta(days=1)).day))
 
 
-def age_on(birth: date, on: date) -> int:
-    """Age in whole years on a date."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
 def birthday(birth: date, age: int) -> date:
     """The day someone born on `birth` turns `age` (28 February for a 29 February birth)."""
     return add_months(birth, 12 * age)
@@ -179,6 +175,10 @@ class Step:
 class Person:
     birth_date: date | None
     sex: str | None  # Femme, Homme
+    age_band: str | None = None  # « Tranche d'âge », what a purge keeps of the birth date
+
+    def age(self, on: date) -> int | None:
+        return age_on(self.birth_date, self.age_band, on)
 
 
 @dataclass(frozen=True)
@@ -294,18 +294,19 @@ def _one_off(
 
 def _dated(step: Step, person: Person, due: date, last: date | None, today: date) -> StepState:
     """The state of a step due on `due`, once the age range is applied."""
-    if person.birth_date is not None:
-        if step.min_age is not None and age_on(person.birth_date, due) < step.min_age:
-            due = birthday(person.birth_date, step.min_age)
-        if _too_old(step, person, max(due, today)):
-            return StepState(step, ENDED, None, last)
+    age = person.age(due)
+    if age is not None and step.min_age is not None and age < step.min_age and person.birth_date is not None:
+        due = birthday(person.birth_date, step.min_age)  # with a band only, the birthday is unknown
+    if _too_old(step, person, max(due, today)):
+        return StepState(step, ENDED, None, last)
     if due < today:
         return StepState(step, OVERDUE, due, last)
     return StepState(step, UP_TO_DATE if last else UPCOMING, due, last)
 
 
 def _too_old(step: Step, person: Person, on: date) -> bool:
-    return person.birth_date is not None and step.max_age is not None and age_on(person.birth_date, on) > step.max_age
+    age = person.age(on)
+    return age is not None and step.max_age is not None and age > step.max_age
 
 
 # --- enrolment checks ----------------------------------------------------------------------------
@@ -325,15 +326,16 @@ def eligibility_warnings(pathway: PathwayFacts, person: Person, on: date) -> lis
     wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or EVERYONE)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         warnings.append(f"le parcours « {pathway.name} » concerne les {(pathway.sex or '').lower()}")
-    if person.birth_date is None:
+    age = person.age(on)
+    if age is None:
         if pathway.min_age is not None or pathway.max_age is not None:
             warnings.append("date de naissance manquante : l'âge ne peut pas être vérifié")
         return warnings
-    age = age_on(person.birth_date, on)
     too_young = pathway.min_age is not None and age < pathway.min_age
     too_old = pathway.max_age is not None and age > pathway.max_age
     if too_young or too_old:
-        warnings.append(f"{age} ans le {on:%d/%m/%Y} ; le parcours « {pathway.name} » concerne {_ages(pathway)}")
+        shown = f"{age} ans le {on:%d/%m/%Y}" if person.birth_date else f"tranche d'âge {person.age_band}"
+        warnings.append(f"{shown} ; le parcours « {pathway.name} » concerne {_ages(pathway)}")
     return warnings
 
 
@@ -435,7 +437,8 @@ def schedules(
         by_pathway.setdefault(step.pathway, []).append(step)
     enrolled = patients[patients["id"].isin(enrolments["patient"].dropna())]
     people = {
-        row["id"]: Person(row["birth_date"], row["sex"]) for row in rows_of(enrolled[["id", "birth_date", "sex"]])
+        row["id"]: Person(row["birth_date"], row["sex"], row["age_band"])
+        for row in rows_of(enrolled[["id", "birth_date", "sex", "age_band"]])
     }
     done = _done_by_enrolment(steps_done)
     rows: list[tuple[Any, ...]] = []

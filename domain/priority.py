@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from domain.ages import age_on
 from schema.models import FRAGILITIES, POPULATIONS
 
 EVERYONE, CHILDREN = POPULATIONS[0], POPULATIONS[3]  # "Tous", "Enfants"
@@ -63,20 +64,16 @@ def weights_from_settings(settings: Mapping[str, str | None]) -> tuple[Weights, 
     return Weights(fragility, read(PER_MONTH_KEY, DEFAULT_POINTS_PER_MONTH)), problems
 
 
-def age_on(birth_date: date | None, day: date) -> int | None:
-    if birth_date is None:
-        return None
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 ACI_FRAGILE = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the fragile patients of the ACI
 
 
-def patient_groups(fragilities: list[str], birth_date: date | None, today: date) -> frozenset[str]:
+def patient_groups(
+    fragilities: list[str], birth_date: date | None, age_band: str | None, today: date
+) -> frozenset[str]:
     """The populations a patient belongs to, as GPs accept them: the fragilities ticked, plus
-    "70 ans et plus" and "Enfants" from the birth date."""
+    "70 ans et plus" and "Enfants" from the age (birth date, else the band kept by a purge)."""
     groups = set(fragilities)
-    age = age_on(birth_date, today)
+    age = age_on(birth_date, age_band, today)
     if age is not None and age >= ELDERLY_AGE:
         groups.add(ELDERLY)
     if age is not None and age < ADULT_AGE:
@@ -84,10 +81,11 @@ def patient_groups(fragilities: list[str], birth_date: date | None, today: date)
     return frozenset(groups)
 
 
-def is_aci_fragile(fragilities: list[str] | None, birth_date: date | None, on: date) -> bool:
-    """A fragile patient in the ACI's sense: ALD, 70 ans et plus (ticked, or from the birth date on `on`),
-    or C2S/AME. The one definition used by every figure and indicator of fragile patients."""
-    return bool(patient_groups(list(fragilities or ()), birth_date, on) & ACI_FRAGILE)
+def is_aci_fragile(fragilities: list[str] | None, birth_date: date | None, age_band: str | None, on: date) -> bool:
+    """A fragile patient in the ACI's sense: ALD, 70 ans et plus (ticked, or from the age on `on`: birth date,
+    else the band of a purged patient), or C2S/AME. The one definition used by every figure and indicator
+    of fragile patients; unknown age (neither birth date nor band) is not 70 ans et plus."""
+    return bool(patient_groups(list(fragilities or ()), birth_date, age_band, on) & ACI_FRAGILE)
 
 
 def waiting_days(request_date: date | None, today: date) -> int:
@@ -108,10 +106,15 @@ class Priority:
 
 
 def priority(
-    fragilities: list[str], birth_date: date | None, request_date: date | None, today: date, weights: Weights
+    fragilities: list[str],
+    birth_date: date | None,
+    age_band: str | None,
+    request_date: date | None,
+    today: date,
+    weights: Weights,
 ) -> Priority:
     """Fragility points (in FRAGILITIES order, 70+ also from the age) plus points per full month of waiting."""
-    groups = patient_groups(fragilities, birth_date, today)
+    groups = patient_groups(fragilities, birth_date, age_band, today)
     parts = [(name, weights.points(name)) for name in FRAGILITIES if name in groups and weights.points(name)]
     if request_date is not None:
         days = waiting_days(request_date, today)

@@ -4,7 +4,9 @@ A request is closed when its status is "MT trouvé" (closed on « Date MT trouv�
 (closed on « Date de clôture »): the desk has nothing left to do for the patient. Anonymising removes
 what identifies the person — names, phone, exact birth date, notes — and keeps what the figures use:
 code, age band (age on the request date, in 5-year bands that match the screening ages 25, 30, 50, 65,
-70, 75), sex, commune, fragilities, status, dates, links. Every count, rate and indicator is unchanged.
+70, 75), sex, commune, fragilities, status, dates, links. Every count, rate and indicator is unchanged,
+except that an age is then the youngest of its band (`domain.ages.age_on`): a patient of 69 on the request
+date who turned 70 before finding a médecin traitant no longer counts as "70 ans et plus".
 
 A patient still followed in a pathway (an active enrolment) is kept: the pathway needs their age and
 their phone. A closed status without its date is reported, never guessed.
@@ -18,13 +20,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.ages import age_band
 from schema.models import PATIENT_CLOSED, PATIENT_DROPPED, PATIENT_FOUND, PATIENTS, Patient
 
 RETENTION_KEY = "Durée de conservation (mois)"
 DEFAULT_RETENTION_MONTHS = 24
 RETENTION_LIMITS = (1, 240)
-BAND_YEARS = 5
-OLDEST_BAND = 95  # "95 ans et plus"
 # What anonymising empties (the identifying fields), in the Patient model.
 IDENTIFYING = ("last_name", "first_name", "phone", "birth_date", "notes")
 CLOSING_DATE = {PATIENT_FOUND: "found_date", PATIENT_DROPPED: "closed_date", PATIENT_CLOSED: "closed_date"}
@@ -67,21 +68,6 @@ def months_before(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     last_day = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last_day))
-
-
-def age_band(birth: date | None, on: date | None) -> str | None:
-    """ "70–74 ans" for someone aged 72 on `on`; "95 ans et plus"; None without both dates."""
-    if birth is None or on is None:
-        return None
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    start = min(max(age, 0) // BAND_YEARS * BAND_YEARS, OLDEST_BAND)
-    return f"{OLDEST_BAND} ans et plus" if start >= OLDEST_BAND else f"{start}–{start + BAND_YEARS - 1} ans"
-
-
-def band_start(band: str | None) -> int | None:
-    """The youngest age of a band ("70–74 ans" -> 70): what figures use once the birth date is gone."""
-    match = re.match(r"(\d+)", band or "")
-    return int(match[1]) if match else None
 
 
 def closed_on(patient: Patient) -> date | None:

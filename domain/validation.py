@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.ages import years_between
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 from sync.communes import commune, load_communes
 
@@ -135,13 +136,22 @@ def _validate_row(
     try:
         record = spec.model.model_validate(clean)
     except ValidationError as error:
-        titles = {f.attr: f.title for f in fields}
+        by_attr = {f.attr: f for f in fields}
         for item in error.errors():
-            title = titles.get(str(item["loc"][0]) if item["loc"] else "", "?")
+            field = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
+            title = field.title if field else "?"
             if title not in bad:
-                errors.append(FieldError(title, french_reason(item)))
+                errors.append(FieldError(title, _reason(item, field)))
         return None, errors
     return (None, errors) if errors else (record, [])
+
+
+def _reason(error: Any, field: FieldSpec | None) -> str:
+    """A pydantic error in French; a format refused also says the expected one (the field's description)."""
+    reason = french_reason(error)
+    if error["type"] == "string_pattern_mismatch" and field and field.description:
+        return f"{reason} ({field.description})"
+    return reason
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -199,7 +209,7 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     if attr in PAST_ONLY and day > today:
         return f"{shown} est dans le futur"
     if attr == "birth_date":
-        if _years_between(day, today) > OLDEST_AGE:
+        if years_between(day, today) > OLDEST_AGE:
             return f"{shown} donnerait plus de {OLDEST_AGE} ans"
         return None
     if day < EARLIEST_EVENT:
@@ -208,10 +218,6 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     if day > latest:
         return f"{shown} est à plus de {LATEST_YEARS_AHEAD} ans"
     return None
-
-
-def _years_between(start: date, end: date) -> int:
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
 def _order_problems(spec: TableSpec, clean: Mapping[str, Any]) -> list[FieldError]:

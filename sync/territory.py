@@ -1,26 +1,56 @@
-"""The CPTS territory in NocoDB: add a commune to Territoire with its population from the public data."""
+"""The CPTS territory in NocoDB: find the commune a coordinator means (by INSEE code or name) and add it to
+Territoire with its population from the public data. A code typed is checked by the shared input rules
+(`domain.validation`): a postcode is refused with the INSEE codes of its communes."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from domain.validation import validate_form
 from schema.models import TERRITORY, Commune
 from sync import records
 from sync.base import Base
 from sync.client import clause
-from sync.communes import CommuneInfo
+from sync.communes import CommuneInfo, commune, find_communes
 
 
-class AlreadyInTerritory(ValueError):
+class TerritoryError(ValueError):
+    """A commune refused; the message, in French, says why."""
+
+
+class AlreadyInTerritory(TerritoryError):
     pass
 
 
-def add_commune(base: Base, info: CommuneInfo) -> Commune:
-    """Add this commune (name, INSEE code, population, département, EPCI) to Territoire; refuses a commune
-    already there."""
+def communes_matching(query: str, today: date) -> list[CommuneInfo]:
+    """The communes meant by `query`: the one of an INSEE code (any text with a digit is taken as a code),
+    else those whose name is or starts with it. Raises TerritoryError when there is none."""
+    text = query.strip()
+    if any(char.isdigit() for char in text):
+        checked_code(text, today)
+    matches = find_communes(text)
+    if not matches:
+        raise TerritoryError(f"Aucune commune ne correspond à « {text} » (code INSEE à 5 caractères, ou début du nom).")
+    return matches
+
+
+def checked_code(insee_code: str, today: date) -> str:
+    """The INSEE code of a current commune as typed (upper case), or TerritoryError with the shared message."""
+    record, errors = validate_form(TERRITORY, {"insee_code": insee_code}, today, required=("insee_code",))
+    if record is None:
+        raise TerritoryError("\n".join(map(str, errors)))
+    return str(record.insee_code)  # type: ignore[attr-defined]
+
+
+def add_commune(base: Base, insee_code: str, today: date) -> Commune:
+    """Add the commune of this INSEE code (name, population, département, EPCI) to Territoire; refuses a code
+    that is not a current commune's and a commune already there."""
+    info = commune(checked_code(insee_code, today))
     if base.count(TERRITORY, clause("Code INSEE", "eq", info.insee_code)):
         raise AlreadyInTerritory(f"{info.name} ({info.insee_code}) fait déjà partie du territoire.")
-    commune = territory_row(info)
-    [new_id] = records.insert(base, TERRITORY, [commune])
-    return commune.model_copy(update={"id": new_id})
+    added = territory_row(info)
+    [new_id] = records.insert(base, TERRITORY, [added])
+    return added.model_copy(update={"id": new_id})
 
 
 def territory_row(info: CommuneInfo, row_id: int | None = None) -> Commune:

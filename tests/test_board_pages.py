@@ -218,6 +218,16 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
         app_env.client.delete(territory_id, added)
 
 
+def test_a_postcode_typed_for_a_commune_is_refused_with_its_insee_code(app_env: Base) -> None:
+    app = open_page("views/funding.py")
+    app.text_input[0].set_value("92130")
+    rerun(app)
+    assert app.error[0].value == (
+        "Champ « Code INSEE » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)"
+    )
+    assert not [b for b in app.button if b.label == "Ajouter au territoire"]  # nothing to add
+
+
 def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path: Path) -> None:
     out = tmp_path / "dialogue.xlsx"
     journal_before = app_env.count(ACCESS_LOG)

@@ -23,8 +23,9 @@ from domain.desk import (
     seekers,
 )
 from domain.matching import Place
-from domain.patient_request import RequestForm, next_code, normalise_phone, validate_request
+from domain.patient_request import RequestForm, next_code, validate_request
 from domain.priority import Weights
+from domain.validation import PHONE_EXAMPLE
 from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Member, Patient, Proposal
 
 TODAY = date(2026, 11, 23)
@@ -272,19 +273,34 @@ def test_valid_request_gets_the_next_code() -> None:
 
 
 def test_request_errors_in_french() -> None:
+    tomorrow = TODAY + timedelta(days=1)
     created, errors = validate_request(
-        form(last_name=" ", birth_date=TODAY + timedelta(days=1), insee_code="92130", phone="12345"),
+        form(last_name=" ", birth_date=tomorrow, insee_code="92130", phone="12345", request_date=tomorrow),
         COMMUNES,
         [],
         TODAY,
     )
     assert created is None
+    assert errors == [  # the shared input rules of domain.validation, in the fields' order
+        "Champ « Nom » : obligatoire",
+        f"Champ « Date de naissance » : {tomorrow:%d/%m/%Y} est dans le futur",
+        "Champ « Commune (INSEE) » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)",
+        f"Champ « Téléphone » : « 12345 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})",
+        f"Champ « Date de la demande » : {tomorrow:%d/%m/%Y} est dans le futur",
+    ]
+
+
+def test_request_outside_the_territory_or_both_consent_and_objection() -> None:
+    _, errors = validate_request(form(insee_code="75056", consent=True, objection=True), COMMUNES, [], TODAY)
     assert errors == [
-        "Champ « Nom » : obligatoire.",
-        f"Champ « Date de naissance » : la date doit être passée ({TODAY + timedelta(days=1):%d/%m/%Y}).",
-        "Champ « Commune (INSEE) » : « 92130 » n'est ni une commune du territoire ni une commune voisine "
-        "(code INSEE de 5 caractères, pas le code postal).",
-        "Champ « Téléphone » : « 12345 » n'est pas un numéro français à 10 chiffres (ex. 06 12 34 56 78).",
+        "Champ « Consent à être orienté » : incompatible avec « Opposition au partage » coché",
+        "Champ « Commune (INSEE) » : Paris (75056) n'est ni une commune du territoire ni une commune voisine",
+    ]
+    _, errors = validate_request(form(insee_code="99999", birth_date=None), COMMUNES, [], TODAY)
+    assert errors == [
+        "Champ « Date de naissance » : obligatoire",
+        "Champ « Commune (INSEE) » : « 99999 » n'est le code INSEE d'aucune commune (5 caractères, ex. 92040 ; "
+        "pas le code postal)",
     ]
 
 
@@ -296,8 +312,6 @@ def test_duplicate_request_refused() -> None:
     assert errors == ["Une demande est déjà en cours pour cette personne : P-000003 (En attente)."]
 
 
-def test_codes_and_phones() -> None:
+def test_next_code() -> None:
     assert next_code([None, "P-000041", "bad", "P-000009"]) == "P-000042"
     assert next_code([]) == "P-000001"
-    assert normalise_phone("01.46.42.00.00") == "01 46 42 00 00"
-    assert normalise_phone("0046 12") is None

@@ -16,6 +16,7 @@ import pytest
 from domain.desk import ACCEPTED, PENDING, REFUSED, Answer, DeskError, places_this_month
 from domain.patient_request import RequestForm
 from domain.priority import weight_key
+from domain.validation import PHONE_EXAMPLE
 from schema.models import (
     ACCESS_LOG,
     MEMBERS,
@@ -35,6 +36,7 @@ from settings import ROOT
 from sync import records
 from sync.base import Base
 from sync.desk_io import load_desk, make_plan, register_request, write_answers, write_confirmation
+from sync.journal import command_user
 
 TODAY = date.today()
 RPPS = {"A": "10000000001", "B": "10000000002", "C": "10000000003"}
@@ -181,7 +183,40 @@ def test_06_new_request_gets_the_next_code(base: Base, ids: dict[str, int]) -> N
     assert patient_row(base, created.id).insee_code == "92012"  # Boulogne: a neighbour in the same EPT
     count = base.count(PATIENTS)
     _, errors = register_request(base, RequestForm("X", "Y", date(1990, 1, 1), "75056", phone="01"), TODAY)
-    assert len(errors) == 2 and "commune voisine" in errors[0] and "numéro" in errors[1]
+    assert errors == [
+        f"Champ « Téléphone » : « 01 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})",
+        "Champ « Commune (INSEE) » : Paris (75056) n'est ni une commune du territoire ni une commune voisine",
+    ]
+    assert base.count(PATIENTS) == count
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            {"phone": "12"},
+            f"Champ « Téléphone » : « 12 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})",
+        ),
+        (
+            {"birth_date": TODAY + timedelta(days=1)},
+            f"Champ « Date de naissance » : {TODAY + timedelta(days=1):%d/%m/%Y} est dans le futur",
+        ),
+        (
+            {"insee_code": "99999"},
+            "Champ « Commune (INSEE) » : « 99999 » n'est le code INSEE d'aucune commune (5 caractères, ex. 92040 ; "
+            "pas le code postal)",
+        ),
+        (
+            {"insee_code": "92130"},
+            "Champ « Commune (INSEE) » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)",
+        ),
+    ],
+)
+def test_06_a_bad_request_writes_nothing(base: Base, ids: dict[str, int], typed: dict, message: str) -> None:
+    count = base.count(PATIENTS)
+    values = {"last_name": "Faux", "first_name": "Élie", "birth_date": date(1990, 1, 1), "insee_code": "92040"}
+    created, errors = register_request(base, RequestForm(**{**values, **typed}), TODAY)
+    assert (created, errors) == (None, [message])
     assert base.count(PATIENTS) == count
 
 
@@ -223,7 +258,8 @@ def test_07_cli_match(nocodb: Any, base: Base, ids: dict[str, int]) -> None:
     assert written.returncode == 0, written.stderr
     assert "P-000006" in written.stdout and "1 proposition(s) écrite(s) pour 1 patient(s)" in written.stdout
     assert base.count(PROPOSALS) == count + 1
-    journal = [e for e in records.load(base, ACCESS_LOG).records if e.user == "cli"]
+    journal = [e for e in records.load(base, ACCESS_LOG).records if (e.what or "").startswith("./cpts match")]
+    assert {e.user for e in journal} == {command_user()}  # the system account and machine, as other commands
     assert [e.what for e in journal] == ["./cpts match --dry-run", "./cpts match"]
     assert "P-000006" in journal[0].patient_codes
     assert cli(nocodb, base, "--dry-run").stdout.startswith("Orientation du")

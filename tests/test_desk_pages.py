@@ -10,6 +10,7 @@ from apptest import click, open_page
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
+from domain.validation import PHONE_EXAMPLE
 from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS
 from sync import records
 from sync.base import Base
@@ -36,20 +37,25 @@ def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], 
     assert journal(app_env, "Patients en attente")[-1].split(", ") == list(table["Code"])
 
 
-def fill_request(app: AppTest, birth_date: date | None) -> AppTest:
+def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678") -> AppTest:
     app.text_input(key="request_last_name").input("Martin")
     app.text_input(key="request_first_name").input("Léa")
     if birth_date:
         app.date_input(key="request_birth_date").set_value(birth_date)
     app.selectbox(key="request_commune").select("Vanves (92075)")
-    app.text_input(key="request_phone").input("0612345678")
+    app.text_input(key="request_phone").input(phone)
     app.checkbox(key="request_consent").check()
     return click(app, "Enregistrer la demande")
 
 
 def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
     app = fill_request(open_page("views/waiting_list.py"), birth_date=None)
-    assert "Champ « Date de naissance » : obligatoire." in app.error[0].value
+    assert "Champ « Date de naissance » : obligatoire" in app.error[0].value
+    assert app_env.count(PATIENTS) == 5
+    app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1), phone="12")
+    assert f"Champ « Téléphone » : « 12 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})" in (
+        app.error[0].value
+    )
     assert app_env.count(PATIENTS) == 5
     app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1))
     assert not app.error
@@ -74,6 +80,15 @@ def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], a
     assert "Dr Bob Bravo (Id" in app.error[0].value and "« Capacité mensuelle » : « -2 » doit être au moins 0" in (
         app.error[0].value
     )
+    members_before = records.load(app_env, MEMBERS).records
+    bad_insee = edit({1: {"Commune (INSEE)": "92130", "Capacité mensuelle": 2}})
+    app = click(open_page("views/doctors.py", bad_insee), "Enregistrer les modifications")
+    assert (
+        "Dr Bob Bravo (Id " in app.error[0].value
+        and "champ « Commune (INSEE) » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)"
+        in app.error[0].value
+    )
+    assert records.load(app_env, MEMBERS).records == members_before  # nothing written
     changes = edit({1: {"Capacité mensuelle": 3, "Visites à domicile": True}})
     app = click(open_page("views/doctors.py", changes), "Enregistrer les modifications")
     assert "1 médecin(s) mis à jour" in app.success[0].value

@@ -310,7 +310,8 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
 @pytest.mark.parametrize(
     ("code", "pathway", "message"),
     [
-        ("123", "Endométriose", "Code patient « 123 » : format attendu P- suivi de 6 chiffres (ex. P-000123)."),
+        ("123", "Endométriose", "Champ « Code patient » : « 123 » n'a pas le format attendu (ex. P-000123)"),
+        ("", "Endométriose", "Champ « Code patient » : obligatoire"),
         ("P-999999", "Endométriose", "Aucun patient n'a le code « P-999999 » dans la table Patients."),
         (
             "p-000001",
@@ -325,7 +326,20 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
     app.text_input[0].set_value(code)
     app.selectbox[0].set_value(pathway_id(app_env, pathway))
     click(app, "Inscrire")
-    assert app.error[0].value.startswith(message)
+    assert message in app.error[0].value
+    assert len(records.load(app_env, ENROLMENTS).records) == before
+
+
+def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
+    app = open_page("views/follow_ups.py")
+    before = len(records.load(app_env, ENROLMENTS).records)
+    app.text_input[0].set_value("P-000010")
+    app.selectbox[0].set_value(pathway_id(app_env, "Endométriose"))
+    tomorrow = TODAY + timedelta(days=1)
+    next(d for d in app.date_input if d.label == "Date d'inscription").set_value(tomorrow)
+    click(app, "Inscrire")
+    assert f"- Champ « Date d'inscription » : {tomorrow:%d/%m/%Y} est dans le futur" in app.error[0].value
+    assert "Rien n'a été enregistré" in app.error[0].value
     assert len(records.load(app_env, ENROLMENTS).records) == before
 
 

@@ -24,27 +24,27 @@ def test_constants_name_the_schema_options() -> None:
 
 
 def test_score_and_explanation() -> None:
-    score = priority(["ALD"], date(1950, 1, 1), TODAY - timedelta(days=214), TODAY, Weights())
+    score = priority(["ALD"], date(1950, 1, 1), None, TODAY - timedelta(days=214), TODAY, Weights())
     assert score.score == 81
     assert score.explanation == "ALD +40, 70 ans et plus +20, attend depuis 214 jours +21"
 
 
 def test_fragilities_in_canonical_order_and_waiting_time_alone() -> None:
-    score = priority(["Isolement", "C2S/AME"], date(1990, 5, 5), TODAY - timedelta(days=1), TODAY, Weights())
+    score = priority(["Isolement", "C2S/AME"], date(1990, 5, 5), None, TODAY - timedelta(days=1), TODAY, Weights())
     assert score.explanation == "C2S/AME +15, Isolement +10, attend depuis 1 jour +0"
-    assert priority([], None, None, TODAY, Weights()).explanation == "aucun critère de priorité"
+    assert priority([], None, None, None, TODAY, Weights()).explanation == "aucun critère de priorité"
 
 
 def test_nobody_waits_forever() -> None:
-    fresh_ald = priority(["ALD"], date(1980, 1, 1), TODAY, TODAY, Weights()).score
-    long_wait = priority([], date(1980, 1, 1), TODAY - timedelta(days=420), TODAY, Weights()).score
+    fresh_ald = priority(["ALD"], date(1980, 1, 1), None, TODAY, TODAY, Weights()).score
+    long_wait = priority([], date(1980, 1, 1), None, TODAY - timedelta(days=420), TODAY, Weights()).score
     assert long_wait > fresh_ald
 
 
 def test_groups_from_birth_date() -> None:
-    assert patient_groups([], date(2015, 1, 1), TODAY) == {CHILDREN}
-    assert patient_groups(["ALD"], date(1950, 1, 1), TODAY) == {"ALD", ELDERLY}
-    assert patient_groups([], date(1956, 11, 24), TODAY) == set()  # 70 tomorrow
+    assert patient_groups([], date(2015, 1, 1), None, TODAY) == {CHILDREN}
+    assert patient_groups(["ALD"], date(1950, 1, 1), None, TODAY) == {"ALD", ELDERLY}
+    assert patient_groups([], date(1956, 11, 24), None, TODAY) == set()  # 70 tomorrow
 
 
 def test_weights_from_settings_with_defaults_and_french_problems() -> None:

@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from domain.ages import age_band, band_start
 from domain.figures import actions_by_status, members_by_profession, waiting_patients
-from domain.retention import IDENTIFYING, RETENTION_KEY, age_band, band_start
+from domain.retention import IDENTIFYING, RETENTION_KEY
 from schema.models import (
     ACCESS_LOG,
     ACTIONS,

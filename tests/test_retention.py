@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
+from domain.ages import age_band, band_start
 from domain.retention import (
     IDENTIFYING,
-    age_band,
-    band_start,
     months_before,
     parse_months,
     plan_purge,

@@ -3,15 +3,19 @@ with its population, never twice; the missing funding settings are added with th
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from domain.funding import OPERATING, default_settings, read_funding, tier_key
 from schema.models import SETTINGS, TERRITORY, Setting
 from sync import records
 from sync.base import Base
-from sync.communes import commune, find_communes
+from sync.communes import find_communes
 from sync.funding_settings import add_missing_funding_settings
-from sync.territory import AlreadyInTerritory, add_commune
+from sync.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
+
+TODAY = date(2026, 5, 10)
 
 
 def test_find_communes_by_code_or_name() -> None:
@@ -25,14 +29,47 @@ def test_find_communes_by_code_or_name() -> None:
     assert find_communes("zzzz") == [] and find_communes("  ") == []
 
 
+def test_a_typed_code_is_checked_by_the_shared_rules() -> None:
+    assert [c.insee_code for c in communes_matching(" 2a004 ", TODAY)] == ["2A004"]
+    assert [c.insee_code for c in communes_matching("Issy-les-Moulineaux", TODAY)] == ["92040"]
+    with pytest.raises(TerritoryError) as postcode:
+        communes_matching("92130", TODAY)
+    assert str(postcode.value) == (
+        "Champ « Code INSEE » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)"
+    )
+    with pytest.raises(TerritoryError, match=r"« 99999 » n'est le code INSEE d'aucune commune \(5 caractères"):
+        communes_matching("99999", TODAY)
+    with pytest.raises(TerritoryError, match="Aucune commune ne correspond à « zzzz »"):
+        communes_matching("zzzz", TODAY)
+
+
 def test_add_commune_with_its_population_once(base: Base) -> None:
-    added = add_commune(base, commune("94081"))
+    added = add_commune(base, "94081", TODAY)
     assert added.id is not None
     [row] = records.load(base, TERRITORY).records
     assert (row.name, row.insee_code, row.population, row.department) == ("Vitry-sur-Seine", "94081", 93963, "94")
     with pytest.raises(AlreadyInTerritory, match="fait déjà partie du territoire"):
-        add_commune(base, commune("94081"))
+        add_commune(base, "94081", TODAY)
     assert base.count(TERRITORY) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("99999", "Champ « Code INSEE » : « 99999 » n'est le code INSEE d'aucune commune"),
+        (
+            "92130",
+            "Champ « Code INSEE » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)",
+        ),
+        (" ", "Champ « Code INSEE » : obligatoire"),
+    ],
+)
+def test_a_bad_code_adds_nothing(base: Base, code: str, message: str) -> None:
+    count = base.count(TERRITORY)
+    with pytest.raises(TerritoryError) as refused:
+        add_commune(base, code, TODAY)
+    assert str(refused.value).startswith(message)
+    assert base.count(TERRITORY) == count
 
 
 def test_missing_funding_settings_are_added_with_their_defaults(base: Base) -> None:

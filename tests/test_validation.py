@@ -109,6 +109,12 @@ def test_required_fields_are_named() -> None:
     assert errors == [FieldError("Nom", "obligatoire")]
 
 
+def test_a_format_refused_says_the_expected_one() -> None:
+    record, errors = validate_form(PATIENTS, {"code": "P-12"}, TODAY)
+    assert record is None
+    assert [str(e) for e in errors] == ["Champ « Code » : « P-12 » n'a pas le format attendu (ex. P-000123)"]
+
+
 def test_an_import_is_refused_whole_with_each_row_named() -> None:
     rows = [
         {"name": "Issy-les-Moulineaux", "insee_code": "92040", "population": 67669},

@@ -9,12 +9,11 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pydantic import ValidationError
 
 from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
+from domain.validation import validate_form
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
 from sync.desk_io import save_doctors
-from sync.records import french_reason
 from views.access import require_coordinator
 from views.common import DATA_ERRORS, current_base, header
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
@@ -85,9 +84,10 @@ def _plain(value: Any) -> Any:
 
 
 def changes(
-    before: pd.DataFrame, after: pd.DataFrame, members: dict[int, Member]
+    before: pd.DataFrame, after: pd.DataFrame, members: dict[int, Member], today: date
 ) -> tuple[list[Member], list[str], list[str]]:
-    """The members edited (validated), the attributes edited, and the French errors (row and field)."""
+    """The members edited (the cells edited checked by the shared input rules), the attributes edited, and
+    the French errors naming the doctor and the field."""
     edited, attrs, errors = [], set(), []
     for member_id, row in after.iterrows():
         member = members[int(member_id)]  # type: ignore[arg-type]
@@ -95,17 +95,14 @@ def changes(
         for attr in EDITABLE:
             old, new = _plain(before.at[member_id, title(attr)]), _plain(row[title(attr)])
             if (old or None) != (new or None):
-                update[attr] = new if new is not None or attr != "populations_accepted" else []
+                update[attr] = new
         if not update:
             continue
-        try:
-            edited.append(Member.model_validate({**member.model_dump(), **update}))
-        except ValidationError as error:
-            for item in error.errors():
-                field = title(str(item["loc"][0]))
-                errors.append(f"{doctor_name(member)} (Id {member.id}), champ « {field} » : {french_reason(item)}.")
-            continue
-        attrs.update(update)
+        checked, found = validate_form(MEMBERS, update, today)
+        errors += [f"{doctor_name(member)} (Id {member.id}), champ « {e.field} » : {e.message}" for e in found]
+        if checked is not None:
+            edited.append(member.model_copy(update={attr: getattr(checked, attr) for attr in update}))
+            attrs.update(update)
     return edited, sorted(attrs), errors
 
 
@@ -177,7 +174,7 @@ def main() -> None:
     )
     if not st.button("Enregistrer les modifications", type="primary", icon=":material/save:"):
         return
-    edited, attrs, errors = changes(before, after, {m.id: m for m in members if m.id is not None})
+    edited, attrs, errors = changes(before, after, {m.id: m for m in members if m.id is not None}, today)
     if errors:
         st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
         return

@@ -6,7 +6,7 @@ Patient-level data: every display is traced in Journal d'accès."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -15,16 +15,16 @@ import streamlit as st
 from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
+from domain.validation import FieldError, validate_form
 from domain.worklist import overdue_worklist
+from schema.fields import Record
 from schema.models import (
     ENROLMENTS,
     MEMBERS,
     PATHWAY_MEMBERS,
     PATHWAYS,
-    PATIENT_CODE_PATTERN,
     PATIENTS,
     STEPS_DONE,
-    Enrolment,
     StepDone,
 )
 from sync import records
@@ -39,6 +39,7 @@ from views.pathway_data import (
 )
 
 PAGE = "À relancer"
+CODE_LABEL = "Code patient"
 FLASH = "follow_ups_flash"
 
 
@@ -147,7 +148,7 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
             continue
         facts = PathwayFacts(pathway["name"], pathway["sex"], pathway["min_age"], pathway["max_age"])
         on = enrolment["enrolled_on"] or date.today()
-        for warning in eligibility_warnings(facts, Person(person["birth_date"], person["sex"]), on):
+        for warning in eligibility_warnings(facts, Person(person["birth_date"], person["sex"], person["age_band"]), on):
             found.append((person["code"] or f"Id {person['id']}", f"inscription Id {enrolment['id']} : {warning}"))
     return found
 
@@ -171,7 +172,7 @@ def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
         st.form("enrol", border=False),
     ):
         first, second, third = st.columns([2, 3, 2])
-        code = first.text_input("Code patient", placeholder="P-000123").strip().upper()
+        code = first.text_input(CODE_LABEL, placeholder="P-000123").strip().upper()
         pathway = second.selectbox("Parcours", list(names), format_func=names.__getitem__)
         enrolled_on = third.date_input("Date d'inscription", value=date.today(), format="DD/MM/YYYY")
         fourth, fifth, sixth = st.columns([2, 3, 2])
@@ -185,6 +186,26 @@ def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
     enrol(frames, code, int(pathway), enrolled_on, grade, low_risk, confirmed, names)
 
 
+def enrolment_values(
+    code: str, pathway: int, enrolled_on: date, grade: int | None, low_risk: bool, names: dict[int, str]
+) -> tuple[Record | None, list[FieldError]]:
+    """The enrolment typed (its patient still to find by code), checked by the shared input rules with the
+    patient code (a Patients code: P- and 6 digits): the record, or None and every error in French."""
+    today = date.today()
+    _, code_errors = validate_form(PATIENTS, {"code": code}, today, required=("code",))
+    values = {
+        "reference": f"{code} – {names[pathway]}",
+        "pathway": pathway,
+        "enrolled_on": enrolled_on,
+        "status": ACTIVE,
+        "foot_grade": grade,
+        "low_risk": low_risk,
+    }
+    checked, errors = validate_form(ENROLMENTS, values, today, required=("enrolled_on",))
+    errors = [replace(e, field=CODE_LABEL) for e in code_errors] + errors
+    return (None if errors else checked), errors
+
+
 def enrol(
     frames: dict[str, pd.DataFrame],
     code: str,
@@ -195,8 +216,9 @@ def enrol(
     confirmed: bool,
     names: dict[int, str],
 ) -> None:
-    if not re.fullmatch(PATIENT_CODE_PATTERN, code):
-        st.error(f"Code patient « {code} » : format attendu P- suivi de 6 chiffres (ex. P-000123).")
+    checked, errors = enrolment_values(code, pathway, enrolled_on, grade, low_risk, names)
+    if checked is None:
+        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
         return
     patients = frames[PATIENTS.key]
     match = rows_of(patients[patients["code"] == code])
@@ -216,7 +238,9 @@ def enrol(
         return
     row = rows_of(frames[PATHWAYS.key][frames[PATHWAYS.key]["id"] == pathway])[0]
     facts = PathwayFacts(row["name"], row["sex"], row["min_age"], row["max_age"])
-    warnings = eligibility_warnings(facts, Person(patient["birth_date"], patient["sex"]), enrolled_on)
+    warnings = eligibility_warnings(
+        facts, Person(patient["birth_date"], patient["sex"], patient["age_band"]), enrolled_on
+    )
     if warnings and not confirmed:
         listed = "\n".join(f"- {w}" for w in warnings)
         st.warning(
@@ -225,15 +249,7 @@ def enrol(
             icon=":material/person_alert:",
         )
         return
-    enrolment = Enrolment(
-        reference=f"{code} – {names[pathway]}",
-        patient=patient["id"],
-        pathway=pathway,
-        enrolled_on=enrolled_on,
-        status=ACTIVE,
-        foot_grade=grade,
-        low_risk=low_risk,
-    )
+    enrolment = checked.model_copy(update={"patient": patient["id"]})
     try:
         records.insert(current_base(), ENROLMENTS, [enrolment])
     except DATA_ERRORS as error:

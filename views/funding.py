@@ -14,9 +14,9 @@ from domain.french import euros, number
 from domain.funding import FIXED, MAXIMUM, OPERATING, VARIABLE, FundingEstimate, mission_key, tier_key, tier_text
 from reports.dialogue import dialogue_bytes
 from schema.models import TERRITORY
-from sync.communes import CommuneInfo, find_communes
+from sync.communes import CommuneInfo
 from sync.funding_settings import add_missing_funding_settings
-from sync.territory import AlreadyInTerritory, add_commune
+from sync.territory import TerritoryError, add_commune, communes_matching
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import DATA_ERRORS, current_base, error_message, load_frame
 
@@ -50,17 +50,16 @@ def add_commune_form() -> None:
         query = st.text_input("Code INSEE ou nom de la commune", placeholder="ex. 92040 ou Issy-les-Moulineaux")
         if not query.strip():
             return
-        matches = find_communes(query)
-        if not matches:
-            st.error(
-                f"Aucune commune ne correspond à « {query.strip()} » (code INSEE à 5 caractères, ou début du nom)."
-            )
+        try:
+            matches = communes_matching(query, date.today())
+        except TerritoryError as error:
+            st.error(str(error))
             return
         chosen = st.selectbox("Commune", matches, format_func=commune_label, key="commune_choice")
         if st.button("Ajouter au territoire", icon=":material/add_location:"):
             try:
-                add_commune(current_base(), chosen)
-            except AlreadyInTerritory as error:
+                add_commune(current_base(), chosen.insee_code, date.today())
+            except TerritoryError as error:
                 st.error(str(error))
                 return
             except DATA_ERRORS as error:

@@ -9,9 +9,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.ages import age_on
 from domain.desk import patient_priority
 from domain.patient_request import RequestForm
-from domain.priority import age_on, waiting_days
+from domain.priority import waiting_days
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
 from sync.desk_io import DeskData, allowed_communes, register_request
 from views.access import require_coordinator
@@ -38,7 +39,7 @@ def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
                 "Code": patient.code,
                 "Nom": patient.last_name,
                 "Prénom": patient.first_name,
-                "Âge": age_on(patient.birth_date, today),
+                "Âge": age_on(patient.birth_date, patient.age_band, today),
                 "Commune": place.commune_name if place else patient.insee_code,
                 "Fragilités": ", ".join(patient.fragilities),
                 "Mobilité réduite": patient.reduced_mobility,
