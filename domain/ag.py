@@ -21,7 +21,7 @@ from domain.cells import integer, real, text
 from domain.desk import DeskRecords, desk_figures
 from domain.figures import actions_by_status, members_by_profession
 from domain.french import CELL_EUROS, CELL_INTEGER, CELL_PERCENT, SHORT_MONTHS, day, euros, long_day, number, percent
-from domain.funding import tier_text
+from domain.funding import MASKED_NOTE, tier_text
 from domain.indicators import (
     LiveData,
     enrolled_patients,
@@ -55,6 +55,7 @@ ENROLLED = "inscrits_parcours"
 ACTIONS_PER_SLIDE, INDICATORS_PER_SLIDE, PRIORITIES_PER_SLIDE = 14, 11, 9  # longer tables continue on the next slide
 MAX_COMMUNES = 10
 NO_FIGURE = "—"
+RANGE_SERIES = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
 MASKING_NOTE = (
     "Effectifs inférieurs à 5 affichés « < 5 » ; « masqué » : effectif d'au moins 5 caché pour qu'aucun effectif "
     "inférieur à 5 ne se déduise d'un total."
@@ -531,32 +532,44 @@ def _indicator_row(row: Any, hidden: _Hidden) -> tuple[str, ...]:
 
 
 def funding_slide(board: BoardFigures) -> Slide:
+    """The estimate; a mission with a masked indicator value shows its variable part as a range (its lowest as
+    the bar, the rest of the range stacked on it), and so does the total: a shared document, never exact."""
     funding = board.funding
     figures = (
         KeyFigure("Dotation de fonctionnement", euros(funding.operating), f"taille {funding.tier}"),
         KeyFigure(
             f"Financement estimé {board.year}",
-            euros(funding.total),
-            "plafonné au maximum annuel" if funding.capped else "dotation + parts des missions",
+            funding.total_text,
+            "plafonné au maximum annuel" if funding.may_be_capped else "dotation + parts des missions",
         ),
         KeyFigure("Maximum annuel", euros(funding.maximum), f"taille {funding.tier}"),
     )
+    series = [
+        Series("Part fixe (mission démarrée)", tuple(m.fixed_due for m in funding.missions)),
+        Series("Part variable (× atteinte des indicateurs)", tuple(m.variable_span[0] for m in funding.missions)),
+    ]
+    masked = [m for m in funding.missions if m.masked]
+    if masked:
+        rest = tuple(m.variable_span[1] - m.variable_span[0] if m.masked else None for m in funding.missions)
+        series.append(Series(RANGE_SERIES, rest))
+    note = "; ".join(f"{m.mission} : part variable {m.variable_text}" for m in masked)
     chart = Chart(
         "Parts retenues par mission (€)",
         tuple(m.mission for m in funding.missions),
-        (
-            Series("Part fixe (mission démarrée)", tuple(m.fixed_due for m in funding.missions)),
-            Series("Part variable (× atteinte des indicateurs)", tuple(m.variable_due for m in funding.missions)),
-        ),
+        tuple(series),
+        stacked=bool(masked),
         number_format=CELL_EUROS,
+        note=f"{note}." if note else "",
     )
     to_check = funding.operating_to_check or any(m.to_check for m in funding.missions)
     footnote = "Estimation à partir de la table Paramètres" + (
         " : montants du contrat ACI à vérifier." if to_check else "."
     )
+    if masked:
+        footnote += " " + MASKED_NOTE
     notes = (
-        f"Financement ACI estimé pour {board.year} : {euros(funding.total)}, dont {euros(funding.operating)} de "
-        f"dotation de fonctionnement et {euros(funding.missions_total)} au titre des missions."
+        f"Financement ACI estimé pour {board.year} : {funding.total_text}, dont {euros(funding.operating)} de "
+        f"dotation de fonctionnement et {funding.missions_text} au titre des missions."
     )
     return Slide(
         "Le financement ACI",
