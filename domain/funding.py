@@ -18,7 +18,7 @@ from domain.cells import flag, integer, real, text
 from domain.french import euros_between, number, percent
 from domain.indicators import achievement
 from domain.issues import RowIssue
-from domain.privacy import MASK_BELOW, MASKED
+from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
 from schema.models import ACI_MISSIONS, ACTION_NOT_STARTED
 
 TIERS = (1, 2, 3, 4)
@@ -442,20 +442,22 @@ def estimate(
     )
 
 
-def board_achievements(board: pd.DataFrame) -> dict[str, list[Measure]]:
+def board_achievements(board: pd.DataFrame, hidden: Mapping[int, Span] | None = None) -> dict[str, list[Measure]]:
     """The measured indicators of an indicator board (`domain.indicators`), by mission. A masked one (a patient
-    count below 5, column `masked`) could be anything from 0 to 4: its achievement from that of 0 to that of 4."""
+    count below 5, column `masked`) could be anything from 0 to 4: its achievement from that of 0 to that of 4.
+    `hidden`: indicator id -> the lowest and highest value a reader could suppose, for a document that hides more
+    values than the board pages (the AG deck)."""
     measures: dict[str, list[Measure]] = {}
     for row in board.itertuples():
         if row.achievement is not None and not pd.isna(row.achievement) and text(row.mission):
             weight = None if row.weight is None or pd.isna(row.weight) else float(row.weight)
-            measures.setdefault(str(row.mission), []).append(
-                Measure(float(row.achievement), weight, masked_span(real(row.target)) if flag(row.masked) else None)
-            )
+            values = (hidden or {}).get(int(row.id), SMALL_BOUNDS if flag(row.masked) else None)
+            span = None if values is None else masked_span(real(row.target), values)
+            measures.setdefault(str(row.mission), []).append(Measure(float(row.achievement), weight, span))
     return measures
 
 
-def masked_span(target: float | None) -> Span:
-    """The achievements of a masked count against `target`: from that of 0 to that of 4 (capped at 100 %)."""
-    low, high = achievement(0, target), achievement(MASK_BELOW - 1, target)
+def masked_span(target: float | None, values: Span = SMALL_BOUNDS) -> Span:
+    """The achievements against `target` of a masked value between `values` (0 to 4 unless given), capped at 100 %."""
+    low, high = achievement(values[0], target), achievement(values[1], target)
     return (low or 0.0, high or 0.0)

@@ -187,11 +187,11 @@ def test_estimate_is_capped_at_the_maximum() -> None:
 def test_board_achievements_groups_measured_indicators_by_mission() -> None:
     board = pd.DataFrame(
         [
-            {"mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
-            {"mission": ACCESS, "achievement": None, "weight": 2.0, "target": None, "masked": False},
-            {"mission": None, "achievement": 1.0, "weight": None, "target": 1.0, "masked": False},
-            {"mission": PREVENTION, "achievement": 1.0, "weight": 2.0, "target": 3.0, "masked": False},
-            {"mission": PREVENTION, "achievement": 0.3, "weight": None, "target": 10.0, "masked": True},
+            {"id": 1, "mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
+            {"id": 2, "mission": ACCESS, "achievement": None, "weight": 2.0, "target": None, "masked": False},
+            {"id": 3, "mission": None, "achievement": 1.0, "weight": None, "target": 1.0, "masked": False},
+            {"id": 4, "mission": PREVENTION, "achievement": 1.0, "weight": 2.0, "target": 3.0, "masked": False},
+            {"id": 5, "mission": PREVENTION, "achievement": 0.3, "weight": None, "target": 10.0, "masked": True},
         ]
     )
     assert board_achievements(board) == {

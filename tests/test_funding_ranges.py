@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -38,6 +39,7 @@ from domain.funding import (
     parse_amount,
     tier_key,
 )
+from domain.privacy import HIDDEN_BOUNDS
 from reports.deck import deck_bytes
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes
 from schema.models import ACI_MISSIONS, table
@@ -117,8 +119,8 @@ def test_a_masked_value_with_no_weight_changes_nothing() -> None:
 def board_frame(target: float | None, achievement: float | None) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
-            {"mission": ACCESS, "achievement": achievement, "weight": None, "target": target, "masked": True},
+            {"id": 1, "mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
+            {"id": 2, "mission": ACCESS, "achievement": achievement, "weight": None, "target": target, "masked": True},
         ]
     )
 
@@ -293,3 +295,46 @@ def test_deck_without_a_masked_value_is_unchanged(demo: dict[str, list]) -> None
     assert variable == {m.mission: pytest.approx(m.variable_due) for m in figures.funding.missions}
     text = "\n".join(v for v in deck_values(content) if isinstance(v, str))
     assert figures.funding.total_text == euros(figures.funding.total) and euros(figures.funding.total) in text
+
+
+def test_a_value_hidden_by_a_document_only_becomes_a_range_too() -> None:
+    board = pd.DataFrame(
+        [{"id": 7, "mission": ACCESS, "achievement": 0.8, "weight": None, "target": 10.0, "masked": False}]
+    )
+    assert board_achievements(board) == {ACCESS: [Measure(0.8)]}
+    assert board_achievements(board, {7: HIDDEN_BOUNDS}) == {ACCESS: [Measure(0.8, None, (0.5, 1.0))]}  # 5 or more
+
+
+def test_deck_ranges_the_member_counts_it_masks(demo: dict[str, list]) -> None:
+    """ "Autre" has 3 members: the deck shows "< 5" and hides the smallest other profession ("masqué"); two
+    indicators of mission 1a counting them make its variable part a range in the deck, never the exact figure."""
+    counts = pd.Series([m.profession for m in demo["members"] if m.active]).value_counts()
+    members = [m for m in demo["members"] if counts.get(m.profession, 0) >= 5]
+    members += [members[0].model_copy(update={"profession": "Autre", "rpps": None, "id": 90_000 + i}) for i in range(3)]
+    smallest = counts[counts >= 5].idxmin()
+    first = next(i for i in demo["indicators"] if i.period == str(TODAY.year) and i.action is not None)
+    counting = [
+        first.model_copy(
+            update={
+                "id": 9_000 + n,
+                "title": f"Membres {profession}",
+                "source": "Calculé",
+                "target": Decimal(20),
+                "weight": Decimal(1),
+                "computation": f"membres_par_profession:{profession}",
+            }
+        )
+        for n, profession in enumerate(("Autre", smallest))
+    ]
+    tables = {**demo, "members": members, "indicators": [*demo["indicators"], *counting]}
+    figures = figures_of(tables)
+    mission = next(m for m in figures.funding.missions if m.mission == first_mission(figures, first.id))
+    assert not mission.masked  # member counts are shown on the board pages
+    values = deck_values(deck_of(tables))
+    assert_nowhere(values, exact_forms(mission.variable_due), [mission.variable_due])
+    assert any(name == RANGE_SERIES for name in funding_chart(deck_of(tables)))
+
+
+def first_mission(figures: BoardFigures, indicator_id: int) -> str:
+    board = figures.indicators
+    return str(board.loc[board["id"] == indicator_id, "mission"].iloc[0])

@@ -1,5 +1,10 @@
 """Financement ACI: the territory and its size tier, the amounts of the contract (settings in NocoDB),
-the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only."""
+the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only.
+
+A masked indicator value (patient count below 5) would follow from the mission's variable part: the bureau sees
+that part, the mission's achievement and the total as ranges (`domain.funding.FundingEstimate.total_span`...).
+Coordinators, who may see patient-level data anyway, see the exact figures here; the workbook, shared outside,
+always has the ranges."""
 
 from __future__ import annotations
 
