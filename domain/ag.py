@@ -80,6 +80,7 @@ class KeyFigure:
 class Series:
     name: str
     values: tuple[float | None, ...]  # None: masked, left blank in the chart data
+    labelled: bool = True  # its values written on the bars
 
 
 @dataclass(frozen=True)
@@ -576,7 +577,7 @@ def funding_slide(board: BoardFigures, hidden: _Hidden) -> Slide:
     masked = [m for m in funding.missions if m.masked]
     if masked:
         rest = tuple(m.variable_span[1] - m.variable_span[0] if m.masked else None for m in funding.missions)
-        series.append(Series(RANGE_SERIES, rest))
+        series.append(Series(RANGE_SERIES, rest, labelled=False))  # its width is no amount of its own
     note = "; ".join(f"{m.mission} : part variable {m.variable_text}" for m in masked)
     chart = Chart(
         "Parts retenues par mission (€)",
