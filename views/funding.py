@@ -41,6 +41,16 @@ from views.common import DATA_ERRORS, current_base, error_message, load_frame
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
 RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
+# Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
+RANGE_WIDTHS = {
+    "mission": 240,
+    "started": 70,
+    "fixed_due": 100,
+    "achievement": 140,
+    "variable_due": 150,
+    "total": 160,
+    "measured": 80,
+}
 FRENCH_THOUSANDS = "replace(format(datum.value, ',.0f'), /,/g, '\u202f')"  # 10 000, not 10,000
 TERRITORY_COLUMNS = {
     "name": st.column_config.TextColumn("Commune"),
@@ -151,7 +161,8 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
     masked indicator value leaves the bureau a range."""
     shown = funding.exact() if exact else funding
     st.subheader(f"Financement estimé {funding.year}", anchor=False)
-    columns = st.columns(3)
+    # A range is too long for a third of the page: one figure per line then.
+    columns = [st.container() for _ in range(3)] if shown.masked else st.columns(3)
     columns[0].metric(f"Financement estimé {funding.year}", shown.total_text)
     columns[1].metric("Dont missions", shown.missions_text)
     columns[2].metric("Dont dotation de fonctionnement", euros(funding.operating))
@@ -209,6 +220,7 @@ def estimate_table(funding: FundingEstimate) -> tuple[pd.DataFrame, dict[str, An
             "variable_due": st.column_config.TextColumn("Part variable retenue"),
             "total": st.column_config.TextColumn("Total"),
         }
+        config |= {key: {**config[key], "width": width} for key, width in RANGE_WIDTHS.items()}
     return pd.DataFrame(rows), config
 
 
@@ -243,7 +255,7 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
                 "part:N",
                 scale=alt.Scale(domain=names, range=colours),
                 sort=names,
-                legend=alt.Legend(orient="top", title=None),
+                legend=alt.Legend(orient="top", title=None, labelLimit=320),
             ),
             order=alt.Order("rank:Q"),
             tooltip=[
