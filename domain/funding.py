@@ -284,8 +284,8 @@ class MissionFunding:
     to_check: bool
     # What a reader who sees masked values knows of `achievement`: the lowest and highest it could be (both equal to
     # it when no value of the mission is masked); None if none measured.
-    low: float | None = None
-    high: float | None = None
+    low: float | None
+    high: float | None
 
     @property
     def masked(self) -> bool:
