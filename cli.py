@@ -311,7 +311,6 @@ def export_dialogue(
     from datetime import date
 
     from domain.board import BOARD_TABLES, board_figures
-    from domain.french import euros
     from reports.dialogue import save_dialogue
     from sync import records
 
@@ -342,7 +341,7 @@ def export_dialogue(
                 fg=typer.colors.YELLOW,
                 err=True,
             )
-    typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {euros(figures.funding.total)}).")
+    typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {figures.funding.total_text}).")
 
 
 @app.command(name="deck")

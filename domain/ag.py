@@ -16,12 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from domain.board import BOARD_TABLES, BoardFigures, board_figures, live_data
+from domain.board import BOARD_TABLES, BoardFigures, board_figures, funding_hiding, live_data
 from domain.cells import integer, real, text
 from domain.desk import DeskRecords, desk_figures
 from domain.figures import actions_by_status, members_by_profession
 from domain.french import CELL_EUROS, CELL_INTEGER, CELL_PERCENT, SHORT_MONTHS, day, euros, long_day, number, percent
-from domain.funding import tier_text
+from domain.funding import Span, tier_text
 from domain.indicators import (
     LiveData,
     enrolled_patients,
@@ -32,7 +32,7 @@ from domain.indicators import (
 )
 from domain.pathway_figures import pathway_summary, share_text
 from domain.pathways import schedules, steps_from_frame
-from domain.privacy import HIDDEN, MASKED, is_small, mask_small, protect_counts
+from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small, mask_small, protect_counts
 from domain.project import progress_by_mission
 from schema.models import (
     ACTION_NOT_STARTED,
@@ -55,6 +55,11 @@ ENROLLED = "inscrits_parcours"
 ACTIONS_PER_SLIDE, INDICATORS_PER_SLIDE, PRIORITIES_PER_SLIDE = 14, 11, 9  # longer tables continue on the next slide
 MAX_COMMUNES = 10
 NO_FIGURE = "—"
+RANGE_SERIES = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
+RANGE_NOTE = (
+    "Fourchette : une valeur d'indicateur de la mission est masquée ; sa part variable est donnée pour toutes les "
+    "valeurs que l'indicateur peut avoir."
+)
 MASKING_NOTE = (
     "Effectifs inférieurs à 5 affichés « < 5 » ; « masqué » : effectif d'au moins 5 caché pour qu'aucun effectif "
     "inférieur à 5 ne se déduise d'un total."
@@ -75,6 +80,7 @@ class KeyFigure:
 class Series:
     name: str
     values: tuple[float | None, ...]  # None: masked, left blank in the chart data
+    labelled: bool = True  # its values written on the bars
 
 
 @dataclass(frozen=True)
@@ -200,7 +206,7 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
         pathways_slide(summary, data, hidden),
         *project_slides(board),
         *indicator_slides(board, hidden),
-        funding_slide(board),
+        funding_slide(board, hidden),
         priorities_slide(board),
     ]
     warnings = [*inputs.warnings, *date_warnings, *_issue_lines(board), *step_warnings]
@@ -517,9 +523,8 @@ def _indicator_row(row: Any, hidden: _Hidden) -> tuple[str, ...]:
     """One indicator as the deck shows it: masked as on the board, and also when it counts fewer than 5 members
     or repeats a figure another slide masked."""
     value, previous = real(row.value), real(row.previous)
-    key = text(row.computation) or ""
-    people = key.split(":")[0] in MEMBER_COUNTS
-    masked = bool(row.masked) or key in hidden.keys or (people and is_small(value))
+    people = _counts_members(row)
+    masked = _masked_in_deck(row, hidden)
     shown_value = HIDDEN if masked and not is_small(value) else (MASKED if masked else str(row.shown_value))
     target = real(row.target)
     return (
@@ -533,33 +538,67 @@ def _indicator_row(row: Any, hidden: _Hidden) -> tuple[str, ...]:
     )
 
 
-def funding_slide(board: BoardFigures) -> Slide:
-    funding = board.funding
+def _counts_members(row: Any) -> bool:
+    return (text(row.computation) or "").split(":")[0] in MEMBER_COUNTS
+
+
+def _masked_in_deck(row: Any, hidden: _Hidden) -> bool:
+    """True for an indicator whose value the deck masks: as on the board, a count of fewer than 5 members, or a
+    figure another slide masked."""
+    key = text(row.computation) or ""
+    return bool(row.masked) or key in hidden.keys or (_counts_members(row) and is_small(real(row.value)))
+
+
+def hidden_values(board: BoardFigures, hidden: _Hidden) -> dict[int, Span]:
+    """Indicator id -> what a reader of the deck knows of each value it masks: 0 to 4 when shown "< 5", 5 or more
+    when shown "masqué"."""
+    return {
+        int(row.id): SMALL_BOUNDS if is_small(real(row.value)) else HIDDEN_BOUNDS
+        for row in board.indicators.itertuples()
+        if _masked_in_deck(row, hidden)
+    }
+
+
+def funding_slide(board: BoardFigures, hidden: _Hidden) -> Slide:
+    """The estimate; a mission with an indicator value the deck masks shows its variable part as a range (its
+    lowest as the bar, the rest of the range stacked on it), and so does the total: a shared document, never
+    exact."""
+    funding = funding_hiding(board, hidden_values(board, hidden))
     figures = (
         KeyFigure("Dotation de fonctionnement", euros(funding.operating), f"taille {funding.tier}"),
         KeyFigure(
             f"Financement estimé {board.year}",
-            euros(funding.total),
-            "plafonné au maximum annuel" if funding.capped else "dotation + parts des missions",
+            funding.total_text,
+            "plafonné au maximum annuel" if funding.may_be_capped else "dotation + parts des missions",
         ),
         KeyFigure("Maximum annuel", euros(funding.maximum), f"taille {funding.tier}"),
     )
+    series = [
+        Series("Part fixe (mission démarrée)", tuple(m.fixed_due for m in funding.missions)),
+        Series("Part variable (× atteinte des indicateurs)", tuple(m.variable_span[0] for m in funding.missions)),
+    ]
+    masked = [m for m in funding.missions if m.masked]
+    if masked:
+        rest = tuple(m.variable_span[1] - m.variable_span[0] if m.masked else None for m in funding.missions)
+        series.append(Series(RANGE_SERIES, rest, labelled=False))  # its width is no amount of its own
+    note = "; ".join(f"{m.mission} : part variable {m.variable_text}" for m in masked)
     chart = Chart(
         "Parts retenues par mission (€)",
         tuple(m.mission for m in funding.missions),
-        (
-            Series("Part fixe (mission démarrée)", tuple(m.fixed_due for m in funding.missions)),
-            Series("Part variable (× atteinte des indicateurs)", tuple(m.variable_due for m in funding.missions)),
-        ),
+        tuple(series),
+        stacked=bool(masked),
         number_format=CELL_EUROS,
+        note=f"{note}." if note else "",
     )
     to_check = funding.operating_to_check or any(m.to_check for m in funding.missions)
     footnote = "Estimation à partir de la table Paramètres" + (
         " : montants du contrat ACI à vérifier." if to_check else "."
     )
+    if masked:
+        footnote += " " + RANGE_NOTE
     notes = (
-        f"Financement ACI estimé pour {board.year} : {euros(funding.total)}, dont {euros(funding.operating)} de "
-        f"dotation de fonctionnement et {euros(funding.missions_total)} au titre des missions."
+        f"Financement ACI estimé pour {board.year} : {funding.total_text}, dont {euros(funding.operating)} de "
+        f"dotation de fonctionnement et {funding.missions_text} au titre des missions."
     )
     return Slide(
         "Le financement ACI",

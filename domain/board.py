@@ -13,6 +13,7 @@ from domain.cells import integer
 from domain.funding import (
     FundingEstimate,
     FundingSettings,
+    Span,
     board_achievements,
     estimate,
     read_funding,
@@ -62,6 +63,14 @@ def territory_population(territory: pd.DataFrame) -> tuple[int, list[RowIssue]]:
         if integer(row.population) is None
     ]
     return int(territory["population"].fillna(0).sum()), issues
+
+
+def funding_hiding(board: BoardFigures, hidden: Mapping[int, Span]) -> FundingEstimate:
+    """The funding estimate of `board` for a document that hides more indicator values than the board pages:
+    `hidden`, indicator id -> the lowest and highest value a reader could suppose (`funding.board_achievements`)."""
+    started = {mission.mission for mission in board.funding.missions if mission.started}
+    achievements = board_achievements(board.indicators, hidden)
+    return estimate(board.year, board.funding.population, board.settings, started, achievements)
 
 
 def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) -> BoardFigures:

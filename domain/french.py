@@ -20,6 +20,13 @@ def euros(value: float) -> str:
     return f"{number(value)}{NARROW_SPACE}€"
 
 
+def euros_between(low: float, high: float) -> str:
+    """(12300, 13100) -> "entre 12 300 € et 13 100 €"; one amount ("12 300 €") when both ends round to it."""
+    if euros(low) == euros(high):
+        return euros(low)
+    return f"entre {euros(low)} et {euros(high)}"
+
+
 def percent(share: float | None) -> str:
     """0.725 -> "73 %"; None -> "—"."""
     if share is None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from domain.cells import flag, integer, text
-from domain.french import number
+from domain.cells import flag, integer, real, text
+from domain.french import euros_between, number, percent
+from domain.indicators import achievement
 from domain.issues import RowIssue
+from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
 from schema.models import ACI_MISSIONS, ACTION_NOT_STARTED
 
 TIERS = (1, 2, 3, 4)
@@ -233,11 +235,42 @@ def started_missions(actions: pd.DataFrame) -> set[str]:
     return {str(mission) for mission in started["mission"].dropna()}
 
 
-def mission_achievement(pairs: Iterable[tuple[float, float | None]]) -> float | None:
-    """Weighted mean of indicator achievements (achievement, weight; weight 1 when None); None if none."""
+Span = tuple[float, float]  # (lowest, highest) of an achievement or an amount; both equal when known exactly
+MASKED_ACHIEVEMENT = f"masqué ({MASKED} patients)"
+MASKED_NOTE = (
+    f"Fourchette : un indicateur de la mission compte moins de {MASK_BELOW} patients, sa valeur est masquée ; "
+    f"la part variable est donnée pour une valeur de 0 à {MASK_BELOW - 1}."
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measured indicator of a mission: its achievement and weight (1 when None). `masked`: the lowest and
+    highest achievement a reader who sees its value masked could suppose, None when its value is shown."""
+
+    achievement: float
+    weight: float | None = None
+    masked: Span | None = None
+
+    @property
+    def low(self) -> float:
+        return self.achievement if self.masked is None else self.masked[0]
+
+    @property
+    def high(self) -> float:
+        return self.achievement if self.masked is None else self.masked[1]
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float | None]]) -> float | None:
+    """Mean of (value, weight) pairs, weight 1 when None; None without a positive total weight."""
     weighted = [(value, 1.0 if weight is None else weight) for value, weight in pairs]
     total = sum(weight for _, weight in weighted)
     return sum(value * weight for value, weight in weighted) / total if total > 0 else None
+
+
+def mission_achievement(measures: Iterable[Measure]) -> float | None:
+    """Weighted mean of the achievements of a mission's indicators; None if none."""
+    return weighted_mean((measure.achievement, measure.weight) for measure in measures)
 
 
 @dataclass(frozen=True)
@@ -249,6 +282,15 @@ class MissionFunding:
     achievement: float | None  # weighted achievement of the mission's indicators, None if none measured
     measured: int  # indicators with a value and a target
     to_check: bool
+    # What a reader who sees masked values knows of `achievement`: the lowest and highest it could be (both equal to
+    # it when no value of the mission is masked); None if none measured.
+    low: float | None
+    high: float | None
+
+    @property
+    def masked(self) -> bool:
+        """True when a masked value leaves the achievement, hence the variable part, a range."""
+        return self.low != self.high
 
     @property
     def fixed_due(self) -> float:
@@ -261,6 +303,32 @@ class MissionFunding:
     @property
     def total(self) -> float:
         return self.fixed_due + self.variable_due
+
+    @property
+    def variable_span(self) -> Span:
+        return (self.variable * (self.low or 0.0), self.variable * (self.high or 0.0))
+
+    @property
+    def total_span(self) -> Span:
+        low, high = self.variable_span
+        return (self.fixed_due + low, self.fixed_due + high)
+
+    def exact(self) -> MissionFunding:
+        """The same mission as a reader allowed to see masked values knows it."""
+        return replace(self, low=self.achievement, high=self.achievement)
+
+    @property
+    def achievement_text(self) -> str:
+        """ "73 %", "—" if nothing measured, "masqué (< 5 patients)" if only known as a range."""
+        return MASKED_ACHIEVEMENT if self.masked else percent(self.achievement)
+
+    @property
+    def variable_text(self) -> str:
+        return euros_between(*self.variable_span)
+
+    @property
+    def total_text(self) -> str:
+        return euros_between(*self.total_span)
 
 
 @dataclass(frozen=True)
@@ -289,20 +357,66 @@ class FundingEstimate:
     def total(self) -> float:
         return min(self.uncapped, self.maximum)
 
+    @property
+    def masked(self) -> bool:
+        """True when some mission's variable part is a range (a masked value among its indicators)."""
+        return any(mission.masked for mission in self.missions)
+
+    @property
+    def missions_span(self) -> Span:
+        spans = [mission.total_span for mission in self.missions]
+        return (sum(low for low, _ in spans), sum(high for _, high in spans))
+
+    @property
+    def uncapped_span(self) -> Span:
+        low, high = self.missions_span
+        return (self.operating + low, self.operating + high)
+
+    @property
+    def total_span(self) -> Span:
+        """The estimate as a reader who sees masked values knows it: each end capped at the maximum."""
+        low, high = self.uncapped_span
+        return (min(low, self.maximum), min(high, self.maximum))
+
+    @property
+    def may_be_capped(self) -> bool:
+        return self.uncapped_span[1] > self.maximum
+
+    @property
+    def total_text(self) -> str:
+        """ "254 189 €", or "entre 250 000 € et 256 000 €" when a masked value leaves it a range."""
+        return euros_between(*self.total_span)
+
+    @property
+    def missions_text(self) -> str:
+        return euros_between(*self.missions_span)
+
+    @property
+    def uncapped_text(self) -> str:
+        return euros_between(*self.uncapped_span)
+
+    def exact(self) -> FundingEstimate:
+        """The estimate as a reader allowed to see masked values knows it (a coordinator): single figures."""
+        return replace(self, missions=tuple(mission.exact() for mission in self.missions))
+
 
 def estimate(
     year: int,
     population: int,
     settings: FundingSettings,
     started: set[str],
-    achievements: Mapping[str, Sequence[tuple[float, float | None]]],
+    achievements: Mapping[str, Sequence[Measure]],
 ) -> FundingEstimate:
     """The funding of `year`: operating grant, plus for each mission its fixed part if it has started and
-    its variable part times the weighted achievement of its indicators; capped at the tier's maximum."""
+    its variable part times the weighted achievement of its indicators; capped at the tier's maximum.
+
+    A masked indicator value makes the achievement a range (`Measure.masked`): the mission's `low` and `high`
+    achievements, from which the variable parts and the total are ranges (`*_span`), so that no figure shown
+    from them gives the masked value away."""
     tier = tier_for(population, settings.thresholds)
     missions = []
     for mission in ACI_MISSIONS:
-        pairs = achievements.get(mission, ())
+        measures = achievements.get(mission, ())
         keys = (mission_key(FIXED, mission, tier), mission_key(VARIABLE, mission, tier))
         missions.append(
             MissionFunding(
@@ -310,9 +424,11 @@ def estimate(
                 started=mission in started,
                 fixed=settings.mission(FIXED, mission, tier),
                 variable=settings.mission(VARIABLE, mission, tier),
-                achievement=mission_achievement(pairs),
-                measured=len(pairs),
+                achievement=mission_achievement(measures),
+                measured=len(measures),
                 to_check=not settings.checked(*keys),
+                low=weighted_mean((m.low, m.weight) for m in measures),
+                high=weighted_mean((m.high, m.weight) for m in measures),
             )
         )
     return FundingEstimate(
@@ -326,11 +442,22 @@ def estimate(
     )
 
 
-def board_achievements(board: pd.DataFrame) -> dict[str, list[tuple[float, float | None]]]:
-    """(achievement, weight) of the measured indicators of an indicator board (`domain.indicators`), by mission."""
-    pairs: dict[str, list[tuple[float, float | None]]] = {}
+def board_achievements(board: pd.DataFrame, hidden: Mapping[int, Span] | None = None) -> dict[str, list[Measure]]:
+    """The measured indicators of an indicator board (`domain.indicators`), by mission. A masked one (a patient
+    count below 5, column `masked`) could be anything from 0 to 4: its achievement from that of 0 to that of 4.
+    `hidden`: indicator id -> the lowest and highest value a reader could suppose, for a document that hides more
+    values than the board pages (the AG deck)."""
+    measures: dict[str, list[Measure]] = {}
     for row in board.itertuples():
         if row.achievement is not None and not pd.isna(row.achievement) and text(row.mission):
             weight = None if row.weight is None or pd.isna(row.weight) else float(row.weight)
-            pairs.setdefault(str(row.mission), []).append((float(row.achievement), weight))
-    return pairs
+            values = (hidden or {}).get(int(row.id), SMALL_BOUNDS if flag(row.masked) else None)
+            span = None if values is None else masked_span(real(row.target), values)
+            measures.setdefault(str(row.mission), []).append(Measure(float(row.achievement), weight, span))
+    return measures
+
+
+def masked_span(target: float | None, values: Span = SMALL_BOUNDS) -> Span:
+    """The achievements against `target` of a masked value between `values` (0 to 4 unless given), capped at 100 %."""
+    low, high = achievement(values[0], target), achievement(values[1], target)
+    return (low or 0.0, high or 0.0)

@@ -27,8 +27,8 @@ def mask_small(count: float | None) -> str:
 # -- secondary masking: a total must not give a masked count away ---------------------------------------
 
 HIDDEN = "masqué"  # a count of 5 or more hidden so that no count below 5 can be worked out by difference
-_SMALL_BOUNDS = (0.0, float(MASK_BELOW - 1))  # what a reader knows of a count shown "< 5"
-_HIDDEN_BOUNDS = (float(MASK_BELOW), float("inf"))  # ... and of a count shown "masqué"
+SMALL_BOUNDS = (0.0, float(MASK_BELOW - 1))  # what a reader knows of a count shown "< 5"
+HIDDEN_BOUNDS = (float(MASK_BELOW), float("inf"))  # ... and of a count shown "masqué"
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def protect_counts(counts: Sequence[int], total: int | None = None) -> Protected
 def _gives_away(counts: Sequence[int], small: Sequence[bool], hidden: Sequence[bool]) -> bool:
     """True if the masked counts add up to less than 5, or if one of them follows from their sum (known from the
     total) and what a reader knows of each: 0 to 4 for "< 5", 5 or more for "masqué"."""
-    masked = [(counts[i], _SMALL_BOUNDS if small[i] else _HIDDEN_BOUNDS) for i, flag in enumerate(hidden) if flag]
+    masked = [(counts[i], SMALL_BOUNDS if small[i] else HIDDEN_BOUNDS) for i, flag in enumerate(hidden) if flag]
     residue = sum(count for count, _ in masked)
     if residue < MASK_BELOW:
         return True

@@ -242,8 +242,9 @@ def chart(slide: PptxSlide, content: Chart, box: Box) -> None:
     data = CategoryChartData(number_format=content.number_format)
     # Bar charts draw from the bottom up: reversed, the first category and series read on top.
     flip = (lambda items: list(reversed(items))) if content.horizontal else list
+    in_order = list if content.stacked else flip  # stacked, the first series lies against the axis
     data.categories = flip(content.categories)
-    for series in flip(content.series):
+    for series in in_order(content.series):
         data.add_series(series.name, flip(series.values))
     kind = {
         (True, False): XL_CHART_TYPE.BAR_CLUSTERED,
@@ -268,9 +269,11 @@ def chart(slide: PptxSlide, content: Chart, box: Box) -> None:
     labels.number_format, labels.number_format_is_linked = content.number_format, False
     labels.font.size = Pt(11)
     labels.position = XL_LABEL_POSITION.CENTER if content.stacked else XL_LABEL_POSITION.OUTSIDE_END
-    for index, series in enumerate(flip(plot.series)):
+    for index, (series, given) in enumerate(zip(in_order(plot.series), content.series, strict=True)):
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        if not given.labelled:
+            series.data_labels.show_value = False
     values = graph.value_axis
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xE3, 0xEA)

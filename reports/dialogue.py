@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.board import BoardFigures
 from domain.cells import day, integer, real, text
 from domain.french import day as french_day
-from domain.french import euros
-from domain.funding import mission_code, tier_text
+from domain.french import euros, euros_between
+from domain.funding import MASKED_NOTE, MissionFunding, Span, mission_code, tier_text
 from domain.privacy import is_small
 from domain.project import NO_MISSION
 from schema.models import ACI_MISSIONS
@@ -127,36 +127,50 @@ def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> No
     sheet.append([])
     header(sheet, FUNDING_HEADERS)
     for mission in funding.missions:
-        sheet.append(
-            [
-                mission.mission,
-                "oui" if mission.started else "non",
-                mission.fixed,
-                mission.variable,
-                mission.achievement,
-                mission.measured,
-                mission.fixed_due,
-                mission.variable_due,
-                mission.total,
-                "oui" if mission.to_check else "",
-            ]
-        )
+        sheet.append(mission_cells(mission))
         formats(sheet, {3: EUROS, 4: EUROS, 5: PERCENT, 7: EUROS, 8: EUROS, 9: EUROS})
     totals = [
-        ("Total des missions (€)", funding.missions_total),
-        ("Dotation de fonctionnement (€)", funding.operating),
-        ("Financement estimé de l'année (€)", funding.total),
+        ("Total des missions (€)", funding.missions_span),
+        ("Dotation de fonctionnement (€)", (funding.operating, funding.operating)),
+        ("Financement estimé de l'année (€)", funding.total_span),
     ]
-    for label, amount in totals:
-        sheet.append([label, *([None] * 7), amount])
+    for label, span in totals:
+        sheet.append([label, *([None] * 7), amount_cell(span)])
         sheet.cell(sheet.max_row, 1).font = BOLD
         sheet.cell(sheet.max_row, 9).font = BOLD
         sheet.cell(sheet.max_row, 9).number_format = EUROS
-    if funding.capped:
+    if funding.may_be_capped:
+        capped = "Plafonné" if funding.uncapped_span[0] > funding.maximum else "Peut être plafonné"
         sheet.append(
-            [f"Plafonné au maximum annuel de la taille {funding.tier} (avant plafond : {euros(funding.uncapped)})."]
+            [f"{capped} au maximum annuel de la taille {funding.tier} (avant plafond : {funding.uncapped_text})."]
         )
+    if funding.masked:
+        masked = ", ".join(f"« {m.mission} »" for m in funding.missions if m.masked)
+        sheet.append([f"{MASKED_NOTE} Missions concernées : {masked}."])
     widths(sheet, [40, 12, 14, 16, 14, 12, 16, 18, 14, 12])
+
+
+def mission_cells(mission: MissionFunding) -> list[Any]:
+    """One mission of the estimate; where a masked indicator value leaves it a range, its achievement is written
+    "masqué (< 5 patients)" and its variable part and total "entre … € et … €", never a figure."""
+    return [
+        mission.mission,
+        "oui" if mission.started else "non",
+        mission.fixed,
+        mission.variable,
+        mission.achievement_text if mission.masked else mission.achievement,
+        mission.measured,
+        mission.fixed_due,
+        amount_cell(mission.variable_span),
+        amount_cell(mission.total_span),
+        "oui" if mission.to_check else "",
+    ]
+
+
+def amount_cell(span: Span) -> float | str:
+    """An amount as a number, or its French range when it is not one figure."""
+    text = euros_between(*span)
+    return span[0] if text == euros(span[0]) else text
 
 
 # -- one mission ---------------------------------------------------------------------------------------

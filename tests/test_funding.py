@@ -13,6 +13,7 @@ from domain.funding import (
     THRESHOLDS,
     VARIABLE,
     FundingSettings,
+    Measure,
     board_achievements,
     default_settings,
     estimate,
@@ -77,10 +78,10 @@ def test_achievement_is_capped_at_100_percent(
 
 
 def test_mission_achievement_is_the_weighted_mean() -> None:
-    assert mission_achievement([(1.0, None), (0.5, None)]) == 0.75
-    assert mission_achievement([(1.0, 3.0), (0.0, 1.0)]) == 0.75
+    assert mission_achievement([Measure(1.0), Measure(0.5)]) == 0.75
+    assert mission_achievement([Measure(1.0, 3.0), Measure(0.0, 1.0)]) == 0.75
     assert mission_achievement([]) is None
-    assert mission_achievement([(1.0, 0.0)]) is None
+    assert mission_achievement([Measure(1.0, 0.0)]) is None
 
 
 def test_parse_amount_reads_french_numbers() -> None:
@@ -157,9 +158,9 @@ def test_estimate_on_a_hand_computed_case() -> None:
     values[tier_key(MAXIMUM, 2)] = 300_000
     settings = FundingSettings(values)
     achievements = {
-        ACCESS: [(1.0, None), (0.5, None)],  # mean 0.75
-        PATHWAYS: [(0.25, None)],  # not started: variable part only
-        PREVENTION: [(1.0, 1.0), (0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
+        ACCESS: [Measure(1.0), Measure(0.5)],  # mean 0.75
+        PATHWAYS: [Measure(0.25)],  # not started: variable part only
+        PREVENTION: [Measure(1.0, 1.0), Measure(0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
     }
     result = estimate(2026, 67_669, settings, {ACCESS, PREVENTION, CRISIS}, achievements)
     assert result.tier == 2
@@ -186,10 +187,14 @@ def test_estimate_is_capped_at_the_maximum() -> None:
 def test_board_achievements_groups_measured_indicators_by_mission() -> None:
     board = pd.DataFrame(
         [
-            {"mission": ACCESS, "achievement": 0.5, "weight": None},
-            {"mission": ACCESS, "achievement": None, "weight": 2.0},
-            {"mission": None, "achievement": 1.0, "weight": None},
-            {"mission": PREVENTION, "achievement": 1.0, "weight": 2.0},
+            {"id": 1, "mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
+            {"id": 2, "mission": ACCESS, "achievement": None, "weight": 2.0, "target": None, "masked": False},
+            {"id": 3, "mission": None, "achievement": 1.0, "weight": None, "target": 1.0, "masked": False},
+            {"id": 4, "mission": PREVENTION, "achievement": 1.0, "weight": 2.0, "target": 3.0, "masked": False},
+            {"id": 5, "mission": PREVENTION, "achievement": 0.3, "weight": None, "target": 10.0, "masked": True},
         ]
     )
-    assert board_achievements(board) == {ACCESS: [(0.5, None)], PREVENTION: [(1.0, 2.0)]}
+    assert board_achievements(board) == {
+        ACCESS: [Measure(0.5)],
+        PREVENTION: [Measure(1.0, 2.0), Measure(0.3, None, (0.0, 0.4))],  # a masked 3 of 10: from 0 to 4 of 10
+    }

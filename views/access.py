@@ -153,6 +153,11 @@ def require_coordinator() -> SignedIn:
     return SignedIn(str(email), str(role))
 
 
+def sees_patient_data() -> bool:
+    """True when a coordinator is signed in: a board page may then show figures it masks for the bureau."""
+    return st.session_state.get(SESSION_ROLE) == COORDINATOR and bool(st.session_state.get(SESSION_EMAIL))
+
+
 def refusal(home: StreamlitPage | None = None) -> None:
     st.error(
         "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "

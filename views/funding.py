@@ -1,9 +1,15 @@
 """Financement ACI: the territory and its size tier, the amounts of the contract (settings in NocoDB),
-the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only."""
+the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only.
+
+A masked indicator value (patient count below 5) would follow from the mission's variable part: the bureau sees
+that part, the mission's achievement and the total as ranges (`domain.funding.FundingEstimate.total_span`...).
+Coordinators, who may see patient-level data anyway, see the exact figures here; the workbook, shared outside,
+always has the ranges."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -11,16 +17,40 @@ import streamlit as st
 
 from domain.board import BoardFigures
 from domain.french import euros, number
-from domain.funding import FIXED, MAXIMUM, OPERATING, VARIABLE, FundingEstimate, mission_key, tier_key, tier_text
+from domain.funding import (
+    FIXED,
+    MASKED_NOTE,
+    MAXIMUM,
+    OPERATING,
+    VARIABLE,
+    FundingEstimate,
+    mission_key,
+    tier_key,
+    tier_text,
+)
+from domain.privacy import MASK_BELOW
 from reports.dialogue import dialogue_bytes
 from schema.models import TERRITORY
 from sync.communes import CommuneInfo
 from sync.funding_settings import add_missing_funding_settings
 from sync.territory import TerritoryError, add_commune, communes_matching
+from views.access import sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import DATA_ERRORS, current_base, error_message, load_frame
 
-FIXED_COLOUR, VARIABLE_COLOUR = "#1c7ed6", "#74c0fc"
+FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
+FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
+RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
+# Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
+RANGE_WIDTHS = {
+    "mission": 240,
+    "started": 70,
+    "fixed_due": 100,
+    "achievement": 140,
+    "variable_due": 150,
+    "total": 160,
+    "measured": 80,
+}
 FRENCH_THOUSANDS = "replace(format(datum.value, ',.0f'), /,/g, '\u202f')"  # 10 000, not 10,000
 TERRITORY_COLUMNS = {
     "name": st.column_config.TextColumn("Commune"),
@@ -125,45 +155,33 @@ def amounts_section(figures: BoardFigures) -> None:
             st.rerun()
 
 
-def estimate_section(funding: FundingEstimate) -> None:
+def estimate_section(funding: FundingEstimate, exact: bool) -> None:
+    """The estimate; `exact` (a coordinator, who may see patient-level data): single figures even where a
+    masked indicator value leaves the bureau a range."""
+    shown = funding.exact() if exact else funding
     st.subheader(f"Financement estimé {funding.year}", anchor=False)
-    columns = st.columns(3)
-    columns[0].metric(f"Financement estimé {funding.year}", euros(funding.total))
-    columns[1].metric("Dont missions", euros(funding.missions_total))
+    # A range is too long for a third of the page: one figure per line then.
+    columns = [st.container() for _ in range(3)] if shown.masked else st.columns(3)
+    columns[0].metric(f"Financement estimé {funding.year}", shown.total_text)
+    columns[1].metric("Dont missions", shown.missions_text)
     columns[2].metric("Dont dotation de fonctionnement", euros(funding.operating))
-    if funding.capped:
+    if shown.may_be_capped:
+        capped = "Plafonné" if shown.uncapped_span[0] > funding.maximum else "Peut être plafonné"
         st.info(
-            f"Plafonné au maximum annuel de la taille {funding.tier} ({euros(funding.maximum)}) ; avant plafond : {euros(funding.uncapped)}."
+            f"{capped} au maximum annuel de la taille {funding.tier} ({euros(funding.maximum)}) ; avant plafond : "
+            f"{shown.uncapped_text}."
         )
-    rows = [
-        {
-            "mission": m.mission,
-            "started": "Oui" if m.started else "Non",
-            "fixed_due": round(m.fixed_due),
-            "achievement": None if m.achievement is None else round(m.achievement * 100),
-            "variable_due": round(m.variable_due),
-            "total": round(m.total),
-            "measured": m.measured,
-        }
-        for m in funding.missions
-    ]
-    st.dataframe(
-        pd.DataFrame(rows),
-        column_config={
-            "mission": st.column_config.TextColumn("Mission", width="large"),
-            "started": st.column_config.TextColumn(
-                "Démarrée", help="Au moins une action en cours, terminée ou suspendue"
-            ),
-            "fixed_due": st.column_config.NumberColumn("Part fixe retenue (€)", format="localized"),
-            "achievement": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
-            "variable_due": st.column_config.NumberColumn("Part variable retenue (€)", format="localized"),
-            "total": st.column_config.NumberColumn("Total (€)", format="localized"),
-            "measured": st.column_config.NumberColumn("Indicateurs mesurés", help="Avec une valeur et une cible"),
-        },
-        hide_index=True,
-        width="stretch",
-    )
-    st.altair_chart(funding_chart(funding), width="stretch")
+    if shown.masked:
+        masked = ", ".join(f"« {m.mission} »" for m in shown.missions if m.masked)
+        st.info(f"{MASKED_NOTE} Missions concernées : {masked}.", icon=":material/visibility_off:")
+    elif funding.masked:
+        st.caption(
+            "Vue coordinateur : chiffres exacts. Le bureau voit ici, et le classeur « dialogue de gestion » donne "
+            f"toujours, une fourchette pour les missions dont un indicateur compte moins de {MASK_BELOW} patients."
+        )
+    frame, columns_config = estimate_table(shown)
+    st.dataframe(frame, column_config=columns_config, hide_index=True, width="stretch")
+    st.altair_chart(funding_chart(shown), width="stretch")
     st.caption(
         "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
         "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "
@@ -171,20 +189,74 @@ def estimate_section(funding: FundingEstimate) -> None:
     )
 
 
-def funding_chart(funding: FundingEstimate) -> alt.Chart:
-    parts = [
-        {"mission": m.mission, "part": part, "amount": amount, "text": euros(amount)}
+def estimate_table(funding: FundingEstimate) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One row per mission: numbers, or French texts ("entre … € et … €") when some mission is a range."""
+    ranged = funding.masked
+    rows = [
+        {
+            "mission": m.mission,
+            "started": "Oui" if m.started else "Non",
+            "fixed_due": round(m.fixed_due),
+            "achievement": m.achievement_text if ranged else _percent(m.achievement),
+            "variable_due": m.variable_text if ranged else round(m.variable_due),
+            "total": m.total_text if ranged else round(m.total),
+            "measured": m.measured,
+        }
         for m in funding.missions
-        for part, amount in (("Part fixe retenue", m.fixed_due), ("Part variable retenue", m.variable_due))
     ]
-    colours = alt.Scale(domain=["Part fixe retenue", "Part variable retenue"], range=[FIXED_COLOUR, VARIABLE_COLOUR])
+    config: dict[str, Any] = {
+        "mission": st.column_config.TextColumn("Mission", width="large"),
+        "started": st.column_config.TextColumn("Démarrée", help="Au moins une action en cours, terminée ou suspendue"),
+        "fixed_due": st.column_config.NumberColumn("Part fixe retenue (€)", format="localized"),
+        "achievement": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
+        "variable_due": st.column_config.NumberColumn("Part variable retenue (€)", format="localized"),
+        "total": st.column_config.NumberColumn("Total (€)", format="localized"),
+        "measured": st.column_config.NumberColumn("Indicateurs mesurés", help="Avec une valeur et une cible"),
+    }
+    if ranged:
+        config |= {
+            "achievement": st.column_config.TextColumn("Atteinte"),
+            "variable_due": st.column_config.TextColumn("Part variable retenue"),
+            "total": st.column_config.TextColumn("Total"),
+        }
+        config |= {key: {**config[key], "width": width} for key, width in RANGE_WIDTHS.items()}
+    return pd.DataFrame(rows), config
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(share * 100)
+
+
+def funding_chart(funding: FundingEstimate) -> alt.Chart:
+    """Stacked bars per mission: fixed part, variable part (its lowest where it is a range), then the rest of
+    the range."""
+    parts = []
+    for m in funding.missions:
+        low, high = m.variable_span
+        parts += [
+            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": m.fixed_due, "text": euros(m.fixed_due)},
+            {"mission": m.mission, "part": VARIABLE_PART, "rank": 1, "amount": low, "text": m.variable_text},
+        ]
+        if m.masked:
+            parts.append(
+                {"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": high - low, "text": m.variable_text}
+            )
+    names, colours = [FIXED_PART, VARIABLE_PART], [FIXED_COLOUR, VARIABLE_COLOUR]
+    if funding.masked:
+        names, colours = [*names, RANGE_PART], [*colours, RANGE_COLOUR]
     return (
         alt.Chart(pd.DataFrame(parts))
         .mark_bar()
         .encode(
             y=alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13)),
             x=alt.X("sum(amount):Q", title="Euros", axis=alt.Axis(labelExpr=FRENCH_THOUSANDS)),
-            color=alt.Color("part:N", scale=colours, legend=alt.Legend(orient="top", title=None)),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=names, range=colours),
+                sort=names,
+                legend=alt.Legend(orient="top", title=None, labelLimit=320),
+            ),
+            order=alt.Order("rank:Q"),
             tooltip=[
                 alt.Tooltip("mission:N", title="Mission"),
                 alt.Tooltip("part:N", title="Part"),
@@ -217,7 +289,7 @@ def main() -> None:
     figures, frames = load_figures(year)
     territory_section(frames[TERRITORY.key], figures)
     amounts_section(figures)
-    estimate_section(figures.funding)
+    estimate_section(figures.funding, exact=sees_patient_data())
     export_section(figures, name)
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 

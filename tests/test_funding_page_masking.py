@@ -1,0 +1,168 @@
+"""The Financement ACI page on the demo CPTS in the real NocoDB, with the Endometriosis pathway brought down to
+3 active patients (its indicator, mission 2, shows "< 5"): a bureau user sees the mission's achievement, variable
+part and the total as ranges, and the exact figures nowhere on the page (metrics, tables, alerts, chart data); a
+coordinator sees the exact figures; with nothing masked a bureau user sees the same figures as before."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pytest
+from apptest import open_page
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from domain.access import BOARD
+from domain.board import BOARD_TABLES, BoardFigures, board_figures
+from domain.french import euros, number, percent
+from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
+from schema.models import ACI_MISSIONS, ENROLMENTS, PATHWAYS
+from sync import records
+from sync.base import Base
+from sync.client import clause
+from sync.demo import generate
+from sync.seed import seed
+from sync.users import UserAdded, add_user, admin_client
+from tests.conftest import Server, signed_in_state
+
+TODAY = date.today()
+PAGE = "views/funding.py"
+MISSION = ACI_MISSIONS[2]  # 2. Parcours pluriprofessionnels
+TOTAL = f"Financement estimé {TODAY.year}"
+
+
+@pytest.fixture(scope="module")
+def demo(base: Base) -> Base:
+    seed(base, generate("small"))
+    return base
+
+
+@pytest.fixture
+def app_env(app_env: Base, demo: Base) -> Base:
+    return demo
+
+
+@pytest.fixture(scope="module")
+def bureau(nocodb: Server, base: Base) -> UserAdded:
+    with admin_client(nocodb.settings) as admin:
+        return add_user(admin, base.id, "bureau.financement@cpts.fr", BOARD)
+
+
+@pytest.fixture
+def masked(app_env: Base) -> Iterator[Base]:
+    """3 active patients left in the Endometriosis pathway, put back afterwards."""
+    [pathway] = records.load(app_env, PATHWAYS, where=clause("Nom", "eq", "Endométriose")).records
+    active = [
+        e
+        for e in records.load(app_env, ENROLMENTS, where=clause("Statut", "eq", "Active")).records
+        if e.pathway == pathway.id
+    ]
+    kept = {e.patient for e in active[:3]}
+    exits = [e.id for e in active if e.patient not in kept]
+    assert len(exits) >= 5
+    handle = app_env.handle(ENROLMENTS).id
+    app_env.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
+    try:
+        yield app_env
+    finally:
+        app_env.client.update(handle, [{"Id": i, "Statut": "Active"} for i in exits])
+
+
+def figures_now(base: Base) -> BoardFigures:
+    frames = {spec.key: records.load(base, spec).frame for spec in BOARD_TABLES}
+    return board_figures(frames, TODAY.year, TODAY)
+
+
+def mission_of(figures: BoardFigures) -> MissionFunding:
+    return next(m for m in figures.funding.missions if m.mission == MISSION)
+
+
+def page_text(app: AppTest) -> str:
+    """Every text of the page: alerts, captions, metrics, the cells of its tables and the data of its charts."""
+    parts: list[str] = []
+    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    parts += [f"{m.label} {m.value}" for m in app.metric]
+    parts += [frame.value.to_csv(index=False) for frame in app.dataframe]
+    parts += [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in charts(app)]
+    parts += [frame.to_csv(index=False) for frame in chart_data(app)]
+    return "\n".join(parts)
+
+
+def charts(app: AppTest) -> list[Any]:
+    return list(app.get("vega_lite_chart"))
+
+
+def chart_data(app: AppTest) -> list[pd.DataFrame]:
+    """The data of the page's charts, as the browser receives it."""
+    return [
+        convert_arrow_bytes_to_pandas_df(dataset.data.data) for chart in charts(app) for dataset in chart.proto.datasets
+    ]
+
+
+def chart_amounts(app: AppTest) -> list[float]:
+    """The amounts of the funding chart."""
+    amounts = [float(a) for frame in chart_data(app) if "amount" in frame.columns for a in frame["amount"]]
+    assert amounts, "pas de graphique du financement"
+    return amounts
+
+
+def exact_forms(figures: BoardFigures) -> set[str]:
+    """The exact achievement, variable part and total of mission 2 and the exact estimate, as a page writes them."""
+    mission, funding = mission_of(figures), figures.funding
+    amounts = (mission.variable_due, mission.total, funding.missions_total, funding.total)
+    forms = {form for amount in amounts for form in (euros(amount), number(amount), str(round(amount)))}
+    return forms | {percent(mission.achievement)}
+
+
+def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserAdded) -> None:
+    app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD))
+    figures = figures_now(masked)
+    mission = mission_of(figures)
+    assert mission.masked and [m.mission for m in figures.funding.missions if m.masked] == [MISSION]
+    shown = page_text(app)
+    assert not [form for form in exact_forms(figures) if form in shown]
+    low, high = mission.variable_span
+    amounts = chart_amounts(app)
+    assert all(abs(amount - mission.variable_due) > 1e-6 for amount in amounts)
+    assert low in amounts and high - low in amounts  # the variable bar at its lowest, then the rest of the range
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[TOTAL] == figures.funding.total_text and metrics[TOTAL].startswith("entre ")
+    assert metrics["Dont missions"] == figures.funding.missions_text
+    table = app.dataframe[2].value.set_index("mission")
+    assert table.loc[MISSION, "achievement"] == MASKED_ACHIEVEMENT
+    assert table.loc[MISSION, "variable_due"] == mission.variable_text
+    assert table.loc[MISSION, "total"] == mission.total_text
+    assert any(MISSION in info.value and info.value.startswith("Fourchette") for info in app.info)
+
+
+def test_coordinator_sees_the_exact_figures(masked: Base) -> None:
+    app = open_page(PAGE)  # the module's coordinator
+    figures = figures_now(masked)
+    mission = mission_of(figures)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[TOTAL] == euros(figures.funding.total)
+    table = app.dataframe[2].value.set_index("mission")
+    assert table.loc[MISSION, "variable_due"] == round(mission.variable_due)
+    assert table.loc[MISSION, "achievement"] == round(mission.achievement * 100)
+    assert any("Vue coordinateur : chiffres exacts" in caption.value for caption in app.caption)
+    assert mission.variable_due in chart_amounts(app)
+
+
+def test_bureau_without_a_masked_value_sees_the_figures_as_before(app_env: Base, bureau: UserAdded) -> None:
+    app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD))
+    figures = figures_now(app_env)
+    assert not figures.funding.masked
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[TOTAL] == euros(figures.funding.total) and metrics["Dont missions"] == euros(
+        figures.funding.missions_total
+    )
+    table = app.dataframe[2].value.set_index("mission")
+    for mission in figures.funding.missions:
+        assert table.loc[mission.mission, "variable_due"] == round(mission.variable_due)
+        assert table.loc[mission.mission, "total"] == round(mission.total)
+    assert not any("Fourchette" in info.value for info in app.info)
