@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 SECRETS_FILE = "secrets.env"
 ADMIN_EMAIL = "admin@cpts.local"
-# Records per bulk write. The NocoDB we start takes 250 (NC_DATA_PAYLOAD_LIMIT; SQLite refuses much
-# larger multi-row inserts); an existing NocoDB is assumed to keep its default of 100.
-LOCAL_WRITE_CHUNK = 250
+# Records per bulk write. The NocoDB we start takes 500 (NC_DATA_PAYLOAD_LIMIT): ~15 % faster than 250,
+# while 1000 fails on SQLite (NocoDB answers 400 "Expression"). An existing NocoDB is assumed to keep
+# its default of 100.
+LOCAL_WRITE_CHUNK = 500
 DEFAULT_WRITE_CHUNK = 100
 
 

@@ -101,12 +101,14 @@ def test_update_writes_back(base: Base) -> None:
 
 def test_links_shared_by_many_rows_are_written_per_linked_record(base: Base, doctor: int) -> None:
     other = records.insert(base, MEMBERS, [Member(last_name="Petit", profession="Médecin")])[0]
-    patients = [Patient(code=f"P-1000{i:02d}", gp=doctor if i < 8 else other) for i in range(10)]
+    many = records.LINK_REQUEST_MIN
+    patients = [Patient(code=f"P-1000{i:02d}", gp=doctor if i < many else other) for i in range(many + 2)]
     patients.append(Patient(code="P-100099"))
-    assert records._shared_link(PATIENTS, "Médecin traitant", patients)
+    later = records._linked_later(base.handle(PATIENTS), patients)
+    assert {f.title: parents for f, parents in later.items()} == {"Médecin traitant": {doctor: list(range(many))}}
     ids = records.insert(base, PATIENTS, patients)
     by_id = {p.id: p for p in records.load(base, PATIENTS).records}
-    assert [by_id[i].gp for i in ids] == [doctor] * 8 + [other] * 2 + [None]
+    assert [by_id[i].gp for i in ids] == [doctor] * many + [other] * 2 + [None]
     assert [by_id[i].code for i in ids] == [p.code for p in patients]
 
 
