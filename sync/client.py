@@ -1,6 +1,7 @@
 """A thin typed client for NocoDB's REST API, over httpx.
 
-Reads go through the v3 data API (pages of 1000 rows, a filter syntax that quotes values);
+Reads go through the data API in pages of 1000 rows: v3 when filtered (its filter syntax quotes values),
+v2 for a whole table (faster per row);
 bulk writes through the v2 data API (100 records a request, where v3 takes only 10);
 the schema through the v2 meta API (v3 meta lacks routes in the community edition).
 """
@@ -8,7 +9,7 @@ the schema through the v2 meta API (v3 meta lacks routes in the community editio
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -231,27 +232,53 @@ class NocoClient:
         fields: Iterable[str] | None = None,
         page_size: int = PAGE_SIZE,
     ) -> Iterator[list[dict[str, Any]]]:
-        """The records matching `where`, page by page; the next page is fetched while the caller
-        works on the current one (NocoDB's time per page is then the only wait)."""
-        params: dict[str, Any] = {"pageSize": page_size}
-        if where:
-            params["where"] = where
+        """The records matching `where`, page by page, each as {"Id": ..., title: value, ...}; the next page
+        is fetched while the caller works on the current one (NocoDB's time per page is then the only wait).
+
+        A filtered read goes through the v3 data API, whose filter syntax quotes values (v2's cannot: a
+        value with a comma or a parenthesis changes the filter). A whole table is read through v2: NocoDB
+        0.301.3 spends ~40 % less time per row there (no v3 reshaping of each record; measured)."""
+        fetch = (
+            self._v3_page(base_id, table_id, where, fields, page_size)
+            if where
+            else self._v2_page(table_id, fields, page_size)
+        )
+        with ThreadPoolExecutor(max_workers=1) as prefetcher:
+            page, (rows, more) = 1, fetch(1)
+            while True:
+                upcoming = prefetcher.submit(fetch, page + 1) if more else None
+                yield rows
+                if upcoming is None:
+                    return
+                page, (rows, more) = page + 1, upcoming.result()
+
+    def _v3_page(
+        self, base_id: str, table_id: str, where: str, fields: Iterable[str] | None, page_size: int
+    ) -> Callable[[int], tuple[list[dict[str, Any]], bool]]:
+        params: dict[str, Any] = {"pageSize": page_size, "where": where}
         if fields is not None:
             params["fields"] = ",".join(fields)
         path = f"/api/v3/data/{base_id}/{table_id}/records"
 
-        def fetch(page: int) -> dict[str, Any]:
-            return dict(self.request("GET", path, params={**params, "page": page}))
+        def fetch(page: int) -> tuple[list[dict[str, Any]], bool]:
+            body = self.request("GET", path, params={**params, "page": page})
+            return [{"Id": record["id"], **record["fields"]} for record in body["records"]], bool(body.get("next"))
 
-        with ThreadPoolExecutor(max_workers=1) as prefetcher:
-            page, body = 1, fetch(1)
-            while True:
-                more = bool(body.get("next"))
-                upcoming = prefetcher.submit(fetch, page + 1) if more else None
-                yield [{"Id": record["id"], **record["fields"]} for record in body["records"]]
-                if upcoming is None:
-                    return
-                page, body = page + 1, upcoming.result()
+        return fetch
+
+    def _v2_page(
+        self, table_id: str, fields: Iterable[str] | None, page_size: int
+    ) -> Callable[[int], tuple[list[dict[str, Any]], bool]]:
+        params: dict[str, Any] = {"limit": page_size}
+        if fields is not None:
+            params["fields"] = ",".join(["Id", *fields])
+        path = f"/api/v2/tables/{table_id}/records"
+
+        def fetch(page: int) -> tuple[list[dict[str, Any]], bool]:
+            body = self.request("GET", path, params={**params, "offset": (page - 1) * page_size})
+            return list(body["list"]), not body["pageInfo"]["isLastPage"]
+
+        return fetch
 
     def count(self, base_id: str, table_id: str, *, where: str | None = None) -> int:
         params = {"where": where} if where else None
