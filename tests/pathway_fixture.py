@@ -4,9 +4,14 @@ communes of Hauts-de-Seine and Paris they place members and patients in."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from schema.models import Pathway, PathwayStep
+from schema.models import ENROLMENTS, PATHWAYS, Pathway, PathwayStep
+from sync import records
+from sync.base import Base
+from sync.client import clause
 
 ISSY, VANVES, BOULOGNE, NANTERRE, PARIS = "92040", "92075", "92012", "92050", "75056"
 BREAST_SCREENING, ENDOMETRIOSIS = "Dépistage du cancer du sein", "Endométriose"
@@ -42,3 +47,24 @@ def mammography(step_id: int, pathway: int) -> PathwayStep:
 def consultation(step_id: int, pathway: int, **fields: Any) -> PathwayStep:
     """The endometriosis first step, at level 1, for women; `fields` adds to it (e.g. the ages)."""
     return PathwayStep(id=step_id, title=CONSULTATION, pathway=pathway, order=1, level=1, sex="Femmes", **fields)
+
+
+@contextmanager
+def three_endometriosis_patients(base: Base) -> Iterator[Base]:
+    """The demo's Endometriosis pathway brought down to 3 active patients in NocoDB (a count the board
+    pages mask), put back as it was afterwards."""
+    [pathway] = records.load(base, PATHWAYS, where=clause("Nom", "eq", ENDOMETRIOSIS)).records
+    active = [
+        e
+        for e in records.load(base, ENROLMENTS, where=clause("Statut", "eq", "Active")).records
+        if e.pathway == pathway.id
+    ]
+    kept = {e.patient for e in active[:3]}
+    exits = [e.id for e in active if e.patient not in kept]
+    assert len(exits) >= 5
+    handle = base.handle(ENROLMENTS).id
+    base.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
+    try:
+        yield base
+    finally:
+        base.client.update(handle, [{"Id": i, "Statut": "Active"} for i in exits])

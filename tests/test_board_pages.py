@@ -18,6 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from apptest import open_page, point_app_at, rerun, signed_in_state
+from pathway_fixture import three_endometriosis_patients
 from streamlit.testing.v1 import AppTest
 
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
@@ -25,11 +26,10 @@ from domain.french import euros
 from domain.funding import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.migrate import migrate
-from schema.models import ACCESS_LOG, ACI_MISSIONS, ENROLMENTS, PATHWAYS, PATIENTS, SETTINGS, TERRITORY
+from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
 from settings import ROOT
 from sync import records
 from sync.base import Base
-from sync.client import clause
 from sync.demo import generate
 from sync.seed import seed
 from sync.users import UserAdded
@@ -130,24 +130,11 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
 
 def test_small_patient_counts_are_masked(app_env: Base) -> None:
     """Endometriosis pathway brought down to 3 active patients in NocoDB: the page shows "< 5", no achievement."""
-    [pathway] = records.load(app_env, PATHWAYS, where=clause("Nom", "eq", "Endométriose")).records
-    active = [
-        e
-        for e in records.load(app_env, ENROLMENTS, where=clause("Statut", "eq", "Active")).records
-        if e.pathway == pathway.id
-    ]
-    kept = {e.patient for e in active[:3]}
-    exits = [e.id for e in active if e.patient not in kept]
-    assert len(exits) >= 5
-    handle = app_env.handle(ENROLMENTS).id
-    app_env.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
-    try:
+    with three_endometriosis_patients(app_env):
         rows = shown_indicators(open_page("views/indicators.py"))
-        masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
-        assert masked["shown_value"] == "< 5"
-        assert masked.isna()["achievement_percent"]
-    finally:
-        app_env.client.update(handle, [{"Id": i, "Statut": "Active"} for i in exits])
+    masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
+    assert masked["shown_value"] == "< 5"
+    assert masked.isna()["achievement_percent"]
 
 
 @pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from apptest import open_page
+from apptest import open_page, signed_in_state
+from pathway_fixture import three_endometriosis_patients
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -20,14 +21,13 @@ from domain.access import BOARD
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros, number, percent
 from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
-from schema.models import ACI_MISSIONS, ENROLMENTS, PATHWAYS
+from schema.models import ACI_MISSIONS
 from sync import records
 from sync.base import Base
-from sync.client import clause
 from sync.demo import generate
 from sync.seed import seed
 from sync.users import UserAdded, add_user, admin_client
-from tests.conftest import Server, signed_in_state
+from tests.conftest import Server
 
 TODAY = date.today()
 PAGE = "views/funding.py"
@@ -55,21 +55,8 @@ def bureau(nocodb: Server, base: Base) -> UserAdded:
 @pytest.fixture
 def masked(app_env: Base) -> Iterator[Base]:
     """3 active patients left in the Endometriosis pathway, put back afterwards."""
-    [pathway] = records.load(app_env, PATHWAYS, where=clause("Nom", "eq", "Endométriose")).records
-    active = [
-        e
-        for e in records.load(app_env, ENROLMENTS, where=clause("Statut", "eq", "Active")).records
-        if e.pathway == pathway.id
-    ]
-    kept = {e.patient for e in active[:3]}
-    exits = [e.id for e in active if e.patient not in kept]
-    assert len(exits) >= 5
-    handle = app_env.handle(ENROLMENTS).id
-    app_env.client.update(handle, [{"Id": i, "Statut": "Sortie"} for i in exits])
-    try:
+    with three_endometriosis_patients(app_env):
         yield app_env
-    finally:
-        app_env.client.update(handle, [{"Id": i, "Statut": "Active"} for i in exits])
 
 
 def figures_now(base: Base) -> BoardFigures:
