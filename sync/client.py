@@ -2,7 +2,8 @@
 
 Reads go through the data API in pages of 1000 rows: v3 when filtered (its filter syntax quotes values),
 v2 for a whole table (faster per row);
-bulk writes through the v2 data API (100 records a request, where v3 takes only 10);
+bulk writes through the v2 data API (100 records a request by default, 500 to the NocoDB we start;
+v3 takes only 10);
 the schema through the v2 meta API (v3 meta lacks routes in the community edition).
 """
 
@@ -271,7 +272,7 @@ class NocoClient:
     ) -> Callable[[int], tuple[list[dict[str, Any]], bool]]:
         params: dict[str, Any] = {"limit": page_size}
         if fields is not None:
-            params["fields"] = ",".join(["Id", *fields])
+            params["fields"] = ",".join(["Id", *(f for f in fields if f != "Id")])
         path = f"/api/v2/tables/{table_id}/records"
 
         def fetch(page: int) -> tuple[list[dict[str, Any]], bool]:
