@@ -9,7 +9,7 @@ import ast
 from collections.abc import Iterator
 
 import pytest
-from apptest import signed_in
+from apptest import point_app_at, rerun, signed_in
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
@@ -86,24 +86,14 @@ def bureau(nocodb: Server, base: Base) -> UserAdded:
 @pytest.fixture
 def env(nocodb: Server, demo: Base, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
     """The app pointed at the demo base."""
-    for name in ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
-    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
-    monkeypatch.setenv("CPTS_BASE_ID", demo.id)
+    point_app_at(monkeypatch, nocodb, demo.id)
     yield demo
-
-
-def run(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def through_app(path: str, email: str, role: str) -> AppTest:
     """The page opened from app.py's navigation by a signed-in user."""
-    app = run(signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT), email, role))
-    return run(app.switch_page(path))
+    app = rerun(signed_in(AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT), email, role))
+    return rerun(app.switch_page(path))
 
 
 @pytest.mark.parametrize(("path", "title"), PAGES["COORDINATOR_PAGES"])
@@ -113,7 +103,7 @@ def test_patient_page_refuses_anyone_but_a_coordinator(env: Base, path: str, tit
     if session == "bureau":
         signed_in(page, "bureau.pages@cpts.fr", BOARD)
     rows = env.count(ACCESS_LOG)
-    run(page)
+    rerun(page)
     assert "Page réservée aux coordinateurs" in page.error[0].value
     assert not page.dataframe and not page.data_editor and not page.metric
     assert env.count(ACCESS_LOG) == rows

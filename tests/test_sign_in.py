@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import streamlit as st
-from apptest import signed_in
+from apptest import point_app_at, rerun, signed_in
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR, IDLE_KEY
@@ -23,16 +22,6 @@ from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 APP = str(ROOT / "app.py")
 JOURNAL_PAGE = "views/journal.py"
 RUN_TIMEOUT = 60
-CLEARED_ENV = ("CPTS_NOCODB_URL", "CPTS_NOCODB_TOKEN", "CPTS_BASE_ID", "CPTS_NOCODB_PORT", "CPTS_DATA_DIR")
-
-
-@pytest.fixture(autouse=True)
-def fresh_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
@@ -43,31 +32,22 @@ def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
 
 @pytest.fixture
 def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
-    for name in CLEARED_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CPTS_DATA_DIR", str(nocodb.settings.data_dir))
-    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
-    monkeypatch.setenv("CPTS_BASE_ID", base.id)
+    """The app pointed at this module's base, nobody signed in (unlike conftest's app_env)."""
+    point_app_at(monkeypatch, nocodb, base.id)
     return base
 
 
-def run(app: AppTest) -> AppTest:
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def sign_in(email: str, password: str) -> AppTest:
-    app = run(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
+    app = rerun(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     app.text_input[0].input(email)
     app.text_input[1].input(password)
     app.button[0].click()
-    return run(app)
+    return rerun(app)
 
 
 def signed_in_as(email: str, role: str) -> AppTest:
     """An app whose session is already signed in (as after the sign-in form)."""
-    return run(signed_in(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT), email, role))
+    return rerun(signed_in(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT), email, role))
 
 
 def shows_sign_in(app: AppTest) -> bool:
@@ -75,7 +55,7 @@ def shows_sign_in(app: AppTest) -> bool:
 
 
 def test_no_page_without_sign_in(app_env: Base) -> None:
-    app = run(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
+    app = rerun(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     assert shows_sign_in(app)
     assert app.title[0].value == "Connexion"
     for page in ("views/home.py", JOURNAL_PAGE):
@@ -92,7 +72,7 @@ def test_coordinator_signs_in_and_sees_every_page(app_env: Base, accounts: dict[
     assert f"Connecté : {account.email.replace('.', chr(92) + '.').replace('@', chr(92) + '@')}" in (
         app.sidebar.caption[0].value
     )
-    run(app.switch_page(JOURNAL_PAGE))
+    rerun(app.switch_page(JOURNAL_PAGE))
     assert app.title[0].value == "Journal d'accès"
 
 
@@ -110,7 +90,7 @@ def test_patient_page_run_directly_refuses_a_bureau_user(app_env: Base, accounts
         page = AppTest.from_file(str(ROOT / JOURNAL_PAGE), default_timeout=RUN_TIMEOUT)
         for key, value in session.items():
             page.session_state[key] = value
-        run(page)
+        rerun(page)
         assert "Page réservée aux coordinateurs" in page.error[0].value
         assert not page.dataframe and not page.title
 
@@ -118,13 +98,13 @@ def test_patient_page_run_directly_refuses_a_bureau_user(app_env: Base, accounts
 def test_wrong_password_french_message_and_growing_delay(app_env: Base, accounts: dict[str, UserAdded]) -> None:
     email = accounts[BOARD].email
     durations = []
-    app = run(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
+    app = rerun(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     for _ in range(3):
         app.text_input[0].input(email)
         app.text_input[1].input("Pas-le-bon#2026")
         started = time.monotonic()
         app.button[0].click()
-        run(app)
+        rerun(app)
         durations.append(time.monotonic() - started)
         assert "Adresse e-mail ou mot de passe incorrect" in app.error[0].value
         assert shows_sign_in(app)
@@ -134,7 +114,7 @@ def test_wrong_password_french_message_and_growing_delay(app_env: Base, accounts
     app.text_input[1].input(str(accounts[BOARD].password))
     started = time.monotonic()
     app.button[0].click()
-    run(app)
+    rerun(app)
     assert time.monotonic() - started >= 4  # the right password waits too: the delay comes before the check
     assert app.session_state[SESSION_EMAIL] == email
 
@@ -157,7 +137,7 @@ def test_sign_in_form_checks_its_fields(app_env: Base, email: str, password: str
 def test_sign_out(app_env: Base, accounts: dict[str, UserAdded]) -> None:
     app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)
     app.sidebar.button[0].click()
-    run(app)
+    rerun(app)
     assert shows_sign_in(app)
     assert app.info[0].value == "Vous êtes déconnecté."
     assert SESSION_EMAIL not in app.session_state
@@ -166,16 +146,16 @@ def test_sign_out(app_env: Base, accounts: dict[str, UserAdded]) -> None:
 def test_idle_session_ends_after_the_time_set_in_parametres(app_env: Base, accounts: dict[str, UserAdded]) -> None:
     app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)
     app.session_state[SESSION_SEEN] = time.monotonic() - 29 * 60
-    assert not shows_sign_in(run(app))  # 29 minutes: still signed in (default 30)
+    assert not shows_sign_in(rerun(app))  # 29 minutes: still signed in (default 30)
     app.session_state[SESSION_SEEN] = time.monotonic() - 31 * 60
-    assert shows_sign_in(run(app))
+    assert shows_sign_in(rerun(app))
     assert "Session fermée après 30 minutes d'inactivité" in app.info[0].value
     [row_id] = records.insert(app_env, SETTINGS, [Setting(key=IDLE_KEY, value="10")])
     try:
         st.cache_data.clear()
         app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)
         app.session_state[SESSION_SEEN] = time.monotonic() - 11 * 60
-        assert "après 10 minutes" in run(app).info[0].value
+        assert "après 10 minutes" in rerun(app).info[0].value
     finally:
         app_env.client.delete(app_env.handle(SETTINGS).id, [row_id])
 
@@ -184,10 +164,10 @@ def test_role_is_read_again_from_nocodb(nocodb: Server, app_env: Base) -> None:
     with admin_client(nocodb.settings) as admin:
         account = add_user(admin, app_env.id, "retrograde@cpts.fr", COORDINATOR)
         app = signed_in_as(account.email, COORDINATOR)
-        run(app.switch_page(JOURNAL_PAGE))
+        rerun(app.switch_page(JOURNAL_PAGE))
         add_user(admin, app_env.id, account.email, BOARD)
     st.cache_data.clear()  # as after ROLE_CHECK_SECONDS
-    run(app)
+    rerun(app)
     assert app.session_state[SESSION_ROLE] == BOARD
     assert not any("Journal" in t.value for t in app.title)
 
@@ -212,21 +192,21 @@ def test_journal_page_reads_filters_and_escapes(app_env: Base, accounts: dict[st
     ids = records.insert(app_env, ACCESS_LOG, entries)
     try:
         app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)
-        run(app.switch_page(JOURNAL_PAGE))
+        rerun(app.switch_page(JOURNAL_PAGE))
         metrics = {m.label: m.value for m in app.metric}
         assert metrics == {"Accès": "2", "Utilisateurs": "2", "Patients distincts": "2", "Par commande": "1"}
         assert not app.data_editor and not app.main.button  # read-only
         app.selectbox[0].select(marked_up)
-        run(app)
+        rerun(app)
         assert app.subheader[0].value == r"Accès de \*\*Martin\*\* \<b\>Dupont\<\/b\>"  # shown as typed
         assert list(app.dataframe[0].value["Page ou commande"]) == ["./cpts purge"]
         app.selectbox[0].select("Tous les utilisateurs")
-        run(app)
+        rerun(app)
         app.text_input[0].input("p-000001")
-        run(app)
+        rerun(app)
         assert list(app.dataframe[0].value["Utilisateur"]) == [accounts[COORDINATOR].email]
         app.text_input[0].input("000001")
-        run(app)
+        rerun(app)
         assert "Champ « Code patient »" in app.error[0].value
         assert app_env.count(ACCESS_LOG) == len(entries)  # reading the journal is not traced
     finally:
