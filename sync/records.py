@@ -176,7 +176,7 @@ def to_payload(handle: TableHandle, record: Record, *, skip_empty: bool = False)
         value = getattr(record, spec.attr)
         if skip_empty and (value is None or value == []):
             continue
-        key = handle.fk_titles[spec.title] if spec.kind is Kind.LINK else spec.title
+        key = handle.links[spec.title].fk_title if spec.kind is Kind.LINK else spec.title
         payload[key] = _to_value(value)
     return payload
 
@@ -210,7 +210,8 @@ def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
     later = _linked_later(handle, records)
     rows = []
     for record in records:
-        row = to_payload(handle, record.model_copy(update={"id": None}), skip_empty=True)
+        row = to_payload(handle, record, skip_empty=True)
+        row.pop("Id", None)  # new records: NocoDB gives the Id
         for field_spec, parents in later.items():
             if getattr(record, field_spec.attr) in parents:
                 del row[handle.links[field_spec.title].fk_title]
