@@ -89,10 +89,18 @@ class Base:
                 continue
             parent_id = options["fk_related_model_id"]
             reverse = next(
-                c["id"]
-                for c in self.client.table(parent_id)["columns"]
-                if (c.get("colOptions") or {}).get("type") == "hm"
-                and c["colOptions"].get("fk_child_column_id") == options["fk_child_column_id"]
+                (
+                    c["id"]
+                    for c in self.client.table(parent_id)["columns"]
+                    if (c.get("colOptions") or {}).get("type") == "hm"
+                    and c["colOptions"].get("fk_child_column_id") == options["fk_child_column_id"]
+                ),
+                None,
             )
+            if reverse is None:  # e.g. read while a migration is creating the link
+                raise BaseNotFound(
+                    f"Le lien « {field.title} » de la table « {spec.title} » est incomplet dans NocoDB "
+                    "(champ inverse introuvable) : lancez ./cpts migrate."
+                )
             links[field.title] = Link(titles[options["fk_child_column_id"]], parent_id, reverse)
         return links

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from schema.models import ACTIONS, MEMBERS, PATIENTS, Action, Member, Patient
 from sync import records
-from sync.base import Base
+from sync.base import Base, BaseNotFound
+from sync.client import NocoClient
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +120,19 @@ def test_patch_writes_only_the_given_fields(base: Base) -> None:
     records.patch(base, MEMBERS, [stale], ["monthly_capacity"])
     [row] = [m for m in records.load(base, MEMBERS).records if m.id == member_id]
     assert (row.last_name, row.monthly_capacity) == ("Modifié dans la grille", 5)
+
+
+def test_a_link_without_its_reverse_field_is_reported_not_crashed(base: Base) -> None:
+    """While a migration creates a link, NocoDB may list the link before the parent's reverse field: the
+    table is then reported as incomplete (an error the CLI and the pages show), not a StopIteration."""
+
+    class HalfMigrated(NocoClient):
+        def table(self, table_id: str) -> dict:
+            meta = super().table(table_id)
+            if table_id == base.handle(MEMBERS).id:
+                meta["columns"] = [c for c in meta["columns"] if (c.get("colOptions") or {}).get("type") != "hm"]
+            return meta
+
+    client = HalfMigrated(base.client.url, token=base.client._http.headers["xc-token"])
+    with client, pytest.raises(BaseNotFound, match="« Médecin traitant » de la table « Patients » est incomplet"):
+        Base(client, base.id).handle(PATIENTS)
