@@ -193,8 +193,8 @@ def _to_value(value: Any) -> Any:
     return value
 
 
-# NocoDB re-reads the linked record for every inserted row that carries a foreign key (~4-5 ms a row),
-# while one request of its links API (~45 ms) links any number of rows to one record: a record that many
+# NocoDB re-reads every inserted row that carries a foreign key with its link (~3 ms a row on 2 cores),
+# while one request of its links API (~27 ms) links any number of rows to one record: a record that many
 # new rows point to gets them through one links request, the others through the foreign key of each row.
 LINK_REQUEST_MIN = 10
 
