@@ -8,7 +8,9 @@ from datetime import date
 import pandas as pd
 
 from domain.cells import day, text
+from domain.french import number
 from domain.priority import is_aci_fragile
+from domain.privacy import is_small, mask_small, protect_counts
 from schema.models import ACTION_STATUSES, PATIENT_PROPOSED, PATIENT_WAITING
 
 NO_PROFESSION = "Non renseignée"  # label of active members whose profession is empty
@@ -43,6 +45,42 @@ def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
     rows = zip(waiting["fragilities"], waiting["birth_date"], waiting["age_band"], strict=True)
     fragile = sum(is_aci_fragile(found, day(born), text(band), today) for found, born, band in rows)
     return WaitingFigures(len(waiting), fragile, proposed, median_wait_days(waiting["request_date"], today))
+
+
+@dataclass(frozen=True)
+class ShownWaiting:
+    """The waiting figures as the home page writes them."""
+
+    waiting: str
+    fragile_waiting: str
+    proposed: str
+    median_wait_days: str  # "—" when there is none or it is masked
+
+
+def shown_waiting(figures: WaitingFigures, exact: bool) -> ShownWaiting:
+    """Exact figures for a coordinator. For the bureau, counts below 5 are masked ("< 5"), the fragile ones so
+    that they cannot be worked out from the waiting total, and the median wait is left out when fewer than 5
+    patients wait (it would describe one or two people)."""
+    median = figures.median_wait_days
+    median_text = "—" if median is None or (not exact and is_small(figures.waiting)) else number(median, 1)
+    if exact:
+        counts = (number(figures.waiting), number(figures.fragile_waiting), number(figures.proposed))
+        return ShownWaiting(*counts, median_text)
+    split = protect_counts([figures.fragile_waiting, figures.waiting - figures.fragile_waiting], total=figures.waiting)
+    return ShownWaiting(split.total, split.cells[0], mask_small(figures.proposed), median_text)
+
+
+def shown_members(by_profession: pd.DataFrame, exact: bool) -> tuple[str, pd.DataFrame]:
+    """The active members' total as the home page writes it, and the breakdown of `members_by_profession` with
+    a `label` column (the count as written) and `count` empty where it is masked. Exact for a coordinator; for
+    the bureau counts below 5 are masked, and others too if the total would give one away (as in the AG deck)."""
+    counts = [int(c) for c in by_profession["count"]]
+    if exact:
+        labels, total = [number(c) for c in counts], number(sum(counts))
+        return total, by_profession.assign(count=pd.array(counts, dtype="Int64"), label=labels)
+    protected = protect_counts(counts)
+    shown = pd.array([protected.value(i, c) for i, c in enumerate(counts)], dtype="Int64")
+    return protected.total, by_profession.assign(count=shown, label=list(protected.cells))
 
 
 def median_wait_days(request_dates: pd.Series, today: date) -> float | None:

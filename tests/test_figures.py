@@ -6,7 +6,16 @@ from datetime import date
 
 import pandas as pd
 
-from domain.figures import NO_PROFESSION, WaitingFigures, actions_by_status, members_by_profession, waiting_patients
+from domain.figures import (
+    NO_PROFESSION,
+    ShownWaiting,
+    WaitingFigures,
+    actions_by_status,
+    members_by_profession,
+    shown_members,
+    shown_waiting,
+    waiting_patients,
+)
 from schema.models import (
     ACTION_DONE,
     ACTION_IN_PROGRESS,
@@ -139,3 +148,34 @@ def test_actions_by_status_in_the_order_of_the_statuses_with_zeros() -> None:
 
 def test_no_actions_lists_every_status_at_zero() -> None:
     assert as_rows(actions_by_status(actions())) == [(s, 0) for s in ACTION_STATUSES]
+
+
+# -- as the home page writes them: exact for a coordinator, small counts masked for the bureau -------------
+
+
+def test_coordinator_sees_every_waiting_figure() -> None:
+    shown = shown_waiting(WaitingFigures(4, 2, 1, 12.5), exact=True)
+    assert shown == ShownWaiting("4", "2", "1", "12,5")
+
+
+def test_bureau_sees_small_waiting_counts_masked_and_no_median_of_fewer_than_5() -> None:
+    assert shown_waiting(WaitingFigures(4, 2, 1, 25.0), exact=False) == ShownWaiting("< 5", "< 5", "< 5", "—")
+    assert shown_waiting(WaitingFigures(1200, 300, 40, 25.0), exact=False) == ShownWaiting(
+        "1\u202f200", "300", "40", "25"
+    )
+
+
+def test_bureau_cannot_work_out_the_non_fragile_ones_from_the_total() -> None:
+    shown = shown_waiting(WaitingFigures(9, 6, 0, 3.0), exact=False)  # 3 not fragile: 9 - 6 would give it away
+    assert (shown.waiting, shown.fragile_waiting, shown.proposed) == ("9", "masqué", "< 5")
+    assert shown.median_wait_days == "3"
+
+
+def test_members_by_profession_as_written() -> None:
+    by_profession = pd.DataFrame({"profession": [DOCTOR, PHARMACIST, NURSE], "count": [40, 12, 3]})
+    total, exact = shown_members(by_profession, exact=True)
+    assert total == "55" and list(exact["label"]) == ["40", "12", "3"] and list(exact["count"]) == [40, 12, 3]
+    total, masked = shown_members(by_profession, exact=False)
+    assert total == "55"
+    assert list(masked["label"]) == ["40", "masqué", "< 5"]  # 12 hidden too, or 55 - 40 - 12 = 3
+    assert list(masked["count"].isna()) == [False, True, True] and masked["count"][0] == 40

@@ -1,4 +1,5 @@
-"""The home page run against the real NocoDB: live key figures, refused values, unreachable server."""
+"""The home page run against the real NocoDB: live key figures (exact for a coordinator, small counts masked
+for the bureau), refused values, unreachable server."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from apptest import open_page
+from apptest import open_page, signed_in_state
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from domain.access import BOARD
 from schema.models import (
     ACTION_DONE,
     ACTION_IN_PROGRESS,
@@ -28,7 +31,8 @@ from schema.models import (
 from sync import records
 from sync.base import Base
 from sync.server import free_port
-from sync.users import UserAdded
+from sync.users import UserAdded, add_user, admin_client
+from tests.conftest import Server
 
 
 def seed_figures(base: Base) -> None:
@@ -77,6 +81,48 @@ def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
     assert metrics(app) == EXPECTED_METRICS
     assert not app.warning
     assert not app.error
+
+
+# The same base seen by the bureau: every count of patients and of members below 5 is masked.
+BUREAU_METRICS = {
+    **EXPECTED_METRICS,
+    "En attente": "< 5",
+    "Dont fragiles": "< 5",
+    "Proposés": "< 5",
+    "Attente médiane (jours)": "—",
+}
+
+
+@pytest.fixture(scope="module")
+def bureau(nocodb: Server, base: Base) -> UserAdded:
+    with admin_client(nocodb.settings) as admin:
+        return add_user(admin, base.id, "bureau.accueil@cpts.fr", BOARD)
+
+
+def profession_chart_data(app: AppTest) -> list[dict[str, object]]:
+    """The rows of the members chart as the browser receives them."""
+    [chart] = [c for c in app.get("vega_lite_chart") if "Membres actifs" in c.proto.spec]
+    frames = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for dataset in chart.proto.datasets]
+    return [row for frame in frames for row in frame.to_dict("records")]
+
+
+def test_bureau_sees_small_counts_masked(seeded: Base, app_env: Base, bureau: UserAdded) -> None:
+    app = open_page(state=signed_in_state(bureau.email, BOARD))
+    assert metrics(app) == BUREAU_METRICS
+    rows = profession_chart_data(app)
+    assert sorted((row["profession"], row["label"]) for row in rows) == [("Médecin", "< 5"), ("Pharmacien", "< 5")]
+    assert all(row["count"] is None or row["count"] != row["count"] for row in rows)  # no bar: null or NaN
+    assert any("inférieurs à 5 masqués" in caption.value for caption in app.caption)
+
+
+def test_coordinator_sees_the_exact_counts(seeded: Base, app_env: Base) -> None:
+    app = open_page()
+    rows = profession_chart_data(app)
+    assert sorted((row["profession"], row["label"], row["count"]) for row in rows) == [
+        ("Médecin", "2", 2),
+        ("Pharmacien", "3", 3),
+    ]
+    assert any("Vue coordinateur : chiffres exacts" in caption.value for caption in app.caption)
 
 
 def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base, coordinator: UserAdded) -> None:

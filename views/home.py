@@ -8,8 +8,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.figures import WaitingFigures, actions_by_status, members_by_profession, waiting_patients
+from domain.figures import (
+    ShownWaiting,
+    actions_by_status,
+    members_by_profession,
+    shown_members,
+    shown_waiting,
+    waiting_patients,
+)
 from schema.models import ACTIONS, MEMBERS, PATIENTS
+from views.access import sees_patient_data
 from views.common import (
     DATA_ERRORS,
     action_status_scale,
@@ -24,7 +32,11 @@ TABLES = (MEMBERS, PATIENTS, ACTIONS)
 BAR_COLOUR = "#1c7ed6"
 
 
-def header() -> None:
+EXACT_NOTE = "Vue coordinateur : chiffres exacts."
+MASKED_NOTE = "Effectifs inférieurs à 5 masqués (« < 5 »), et tout chiffre qui permettrait de les retrouver."
+
+
+def header(exact: bool) -> None:
     """The page title (the CPTS name) and the refresh button; stops the page if the base is out of reach."""
     title, button = st.columns([5, 1], vertical_alignment="bottom")
     with button:
@@ -35,14 +47,15 @@ def header() -> None:
         show_error(error)
     with title:
         st.title(name or "CPTS")
-        st.caption(f"Accueil · chiffres clés lus en direct dans NocoDB · {date.today():%d/%m/%Y}")
+        note = EXACT_NOTE if exact else MASKED_NOTE
+        st.caption(f"Accueil · chiffres clés lus en direct dans NocoDB · {date.today():%d/%m/%Y} · {note}")
 
 
-def members_block(members: pd.DataFrame) -> None:
-    by_profession = members_by_profession(members)
+def members_block(members: pd.DataFrame, exact: bool) -> None:
+    total, by_profession = shown_members(members_by_profession(members), exact)
     with st.container(border=True):
         st.subheader("Membres", anchor=False)
-        st.metric("Membres actifs", int(by_profession["count"].sum()), help="Membres cochés « Actif » dans NocoDB")
+        st.metric("Membres actifs", total, help="Membres cochés « Actif » dans NocoDB")
         if by_profession.empty:
             st.info("Aucun membre actif pour l'instant : ajoutez-les dans la table Membres de NocoDB.")
             return
@@ -50,17 +63,19 @@ def members_block(members: pd.DataFrame) -> None:
 
 
 def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
-    """Horizontal bars, most numerous profession on top, each bar labelled with its count."""
+    """Horizontal bars, most numerous profession on top, each labelled with its count as written ("< 5" at
+    the start of the axis, with no bar, where the count is masked)."""
+    data = by_profession.assign(label_at=by_profession["count"].fillna(0))
     y = alt.Y("profession:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=13))
     x = alt.X("count:Q", title="Membres actifs", axis=alt.Axis(tickMinStep=1, format="d"))
-    tooltip = [alt.Tooltip("profession:N", title="Profession"), alt.Tooltip("count:Q", title="Membres")]
-    base = alt.Chart(by_profession).encode(y=y, x=x, tooltip=tooltip)
-    bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3)
-    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="count:Q")
+    tooltip = [alt.Tooltip("profession:N", title="Profession"), alt.Tooltip("label:N", title="Membres")]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3).encode(x=x)
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(x="label_at:Q", text="label:N")
     return (bars + labels).properties(height=alt.Step(34))
 
 
-def patients_block(figures: WaitingFigures) -> None:
+def patients_block(figures: ShownWaiting) -> None:
     with st.container(border=True):
         st.subheader("Patients sans médecin traitant", anchor=False)
         first, second = st.columns(2)
@@ -70,15 +85,10 @@ def patients_block(figures: WaitingFigures) -> None:
         third.metric("Proposés", figures.proposed, help="Patients au statut « Proposé » (médecin proposé)")
         fourth.metric(
             "Attente médiane (jours)",
-            days_text(figures.median_wait_days),
-            help="Jours depuis la date de la demande, médiane des patients en attente",
+            figures.median_wait_days,
+            help="Jours depuis la date de la demande, médiane des patients en attente (si au moins 5 attendent, "
+            "pour le bureau)",
         )
-
-
-def days_text(days: float | None) -> str:
-    if days is None:
-        return "—"
-    return str(int(days)) if days == int(days) else f"{days:.1f}".replace(".", ",")
 
 
 def actions_block(actions: pd.DataFrame) -> None:
@@ -112,14 +122,15 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
 
 
 def main() -> None:
-    header()
+    exact = sees_patient_data()
+    header(exact)
     frames, problems = load_tables(TABLES)
     show_problems(problems)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        members_block(frames[MEMBERS.key])
+        members_block(frames[MEMBERS.key], exact)
     with right:
-        patients_block(waiting_patients(frames[PATIENTS.key], date.today()))
+        patients_block(shown_waiting(waiting_patients(frames[PATIENTS.key], date.today()), exact))
         actions_block(frames[ACTIONS.key])
 
 
