@@ -22,6 +22,7 @@ from domain.desk import (
     doctor_name,
     patient_label,
 )
+from domain.french import number
 from schema.models import PATIENT_FOUND
 from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
 from views.access import require_coordinator
@@ -33,12 +34,6 @@ PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_ed
 KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
 
 
-def days_text(days: float | None) -> str:
-    if days is None:
-        return "—"
-    return str(int(days)) if days == int(days) else f"{days:.1f}".replace(".", ",")
-
-
 def figures_block(records: DeskRecords, today: date) -> None:
     figures = desk_figures(records, today)
     columns = st.columns(6)
@@ -48,7 +43,7 @@ def figures_block(records: DeskRecords, today: date) -> None:
     columns[3].metric("Dont fragiles ", figures.found_fragile_this_year, help="ALD, 70 ans et plus ou C2S/AME")
     columns[4].metric(
         "Délai médian (jours)",
-        days_text(figures.median_days_to_found),
+        "—" if figures.median_days_to_found is None else number(figures.median_days_to_found, 1),
         help=f"De la demande au médecin traitant trouvé, patients de {today.year}",
     )
     columns[5].metric(
