@@ -27,6 +27,13 @@ def euros_between(low: float, high: float) -> str:
     return f"entre {euros(low)} et {euros(high)}"
 
 
+def percents_between(low: float, high: float) -> str:
+    """(0.4, 0.6) -> "entre 40 % et 60 %"; one share ("40 %") when both ends round to it."""
+    if percent(low) == percent(high):
+        return percent(low)
+    return f"entre {percent(low)} et {percent(high)}"
+
+
 def percent(share: float | None) -> str:
     """0.725 -> "73 %"; None -> "—"."""
     if share is None:

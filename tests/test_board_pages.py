@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from apptest import open_page, point_app_at, rerun, signed_in_state
 from pathway_fixture import three_endometriosis_patients
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
@@ -129,12 +130,32 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
 
 
 def test_small_patient_counts_are_masked(app_env: Base) -> None:
-    """Endometriosis pathway brought down to 3 active patients in NocoDB: the page shows "< 5", no achievement."""
+    """Endometriosis pathway brought down to 3 active patients in NocoDB: the page shows "< 5", no achievement,
+    and its mission's achievement only as the range the funding page gives the bureau."""
     with three_endometriosis_patients(app_env):
-        rows = shown_indicators(open_page("views/indicators.py"))
+        app = open_page("views/indicators.py")
+        funding = figures_now(app_env).funding
+    rows = shown_indicators(app)
     masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
     assert masked["shown_value"] == "< 5"
     assert masked.isna()["achievement_percent"]
+    bars = mission_bars(app)
+    for mission in funding.missions:
+        if mission.achievement is None:
+            assert mission.mission not in bars
+            continue
+        low, high, text = bars[mission.mission]
+        assert (low, high) == pytest.approx((mission.low, mission.high))
+        assert text.startswith("entre ") == mission.masked
+    assert [m.mission for m in funding.missions if m.masked] == [ACI_MISSIONS[2]]
+    assert any("fourchette" in caption.value for caption in app.caption)
+
+
+def mission_bars(app: AppTest) -> dict[str, tuple[float, float, str]]:
+    """The data of the "Atteinte par mission ACI" chart: mission -> (lowest, highest, label)."""
+    [chart] = list(app.get("vega_lite_chart"))
+    [frame] = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for dataset in chart.proto.datasets]
+    return {row.mission: (row.low, row.high, row.text) for row in frame.itertuples()}
 
 
 @pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])

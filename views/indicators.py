@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.french import percent
-from domain.funding import board_achievements, mission_achievement
+from domain.french import percent, percents_between
+from domain.funding import Span, board_achievements, mission_span
 from domain.indicators import CALCULATED, COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
@@ -53,24 +53,29 @@ def key_figures(board: pd.DataFrame) -> None:
     columns[3].metric("Cibles atteintes", f"{int((measured >= 1).sum())} / {len(measured)}")
 
 
-def mission_chart(board: pd.DataFrame) -> alt.LayerChart | None:
-    """Achievement of each ACI mission (weighted mean of its indicators), as in the funding estimate."""
+def mission_spans(board: pd.DataFrame) -> dict[str, Span]:
+    """Achievement of each ACI mission with a measured indicator (weighted mean of its indicators, as in the
+    funding estimate), as the lowest and highest it could be: a range when one of its values is masked."""
+    spans = {mission: mission_span(measures) for mission, measures in board_achievements(board).items()}
+    return {mission: span for mission, span in spans.items() if span is not None}
+
+
+def mission_chart(spans: dict[str, Span]) -> alt.LayerChart:
+    """One bar per mission; a range is a full bar to its lowest value and a light one up to its highest."""
     rows = [
-        {"mission": mission, "achievement": value, "text": percent(value)}
-        for mission, pairs in board_achievements(board.assign(achievement=board["shown_achievement"])).items()
-        if (value := mission_achievement(pairs)) is not None
+        {"mission": mission, "low": low, "high": high, "text": percents_between(low, high)}
+        for mission, (low, high) in spans.items()
     ]
-    if not rows:
-        return None
     frame = pd.DataFrame(rows).sort_values("mission", key=lambda s: s.map(mission_rank))
     y = alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13))
-    x = alt.X("achievement:Q", title="Atteinte", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
-    base = alt.Chart(frame).encode(
-        y=y, x=x, tooltip=[alt.Tooltip("mission:N", title="Mission"), alt.Tooltip("text:N", title="Atteinte")]
-    )
-    bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3)
-    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="text:N")
-    return (bars + labels).properties(height=alt.Step(32))
+    scale = alt.Scale(domain=[0, 1])
+    x = alt.X("low:Q", title="Atteinte", scale=scale, axis=alt.Axis(format="%"))
+    tooltip = [alt.Tooltip("mission:N", title="Mission"), alt.Tooltip("text:N", title="Atteinte")]
+    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3).encode(x=x)
+    ranges = base.mark_bar(color=BAR_COLOUR, opacity=0.3).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
+    labels = base.mark_text(align="left", dx=4, fontSize=13).encode(x=alt.X("high:Q", scale=scale), text="text:N")
+    return (ranges + bars + labels).properties(height=alt.Step(32))
 
 
 def computations_help() -> None:
@@ -93,10 +98,15 @@ def main() -> None:
         computations_help()
         return
     key_figures(board)
-    chart = mission_chart(board)
-    if chart is not None:
+    spans = mission_spans(board)
+    if spans:
         st.subheader("Atteinte par mission ACI", anchor=False)
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(mission_chart(spans), width="stretch")
+        if any(low != high for low, high in spans.values()):
+            st.caption(
+                "Une mission dont un indicateur est masqué (moins de 5 patients) n'est connue que par une "
+                "fourchette : barre pleine jusqu'à sa valeur la plus basse, claire jusqu'à la plus haute."
+            )
     for mission, rows in by_mission(board):
         st.subheader(mission, anchor=False)
         st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
