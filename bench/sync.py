@@ -7,15 +7,15 @@ then measures in the same run:
   25 at a time would take a quarter of an hour);
 - insert: `sync.records.insert` of 5 000 patients against one record per request (on the first 500),
   for rows without a link (new requests: no médecin traitant yet) and for rows as in the demo, half of
-  them linked to their médecin traitant (NocoDB re-reads the linked record for each such row).
+  them linked to their médecin traitant.
 Last line of output: one JSON object with the figures. Targets: read >= 10 000 rows/s, insert >= 1 000 rows/s.
 
-Measured (2 cores, nothing else running, two runs on 2026-11-26): read 19 100 / 18 900 rows/s (pages of 25:
-440 / 460); insert without links 1 510 / 1 470 rows/s (one per request: 100); insert as in the demo, 48 %
-linked, 850 / 840 rows/s (one per request: 80-90); seed of the whole large demo 510 / 520 rows/s. With other
-work sharing the cores the figures drop by up to 40 %. A linked row costs NocoDB about 3 ms more whatever
-the number of distinct linked records (it re-reads each new row with its link); its links API about 27 ms a
-request whatever the number of rows, hence LINK_REQUEST_MIN = 10 in sync/records.py.
+Measured (2 cores, nothing else running, 2026-11-26), with nocodb/batch_row_links.js: read 18 300 rows/s
+(pages of 25: 2 560); insert without links 1 350 rows/s (one per request: 100), as in the demo (48 % linked)
+1 500 rows/s (one per request: 80); seed of the whole large demo 1 630 rows/s (66 s). Before that file, in
+two runs of the same day: read 19 100 / 18 900 (pages of 25: 440 / 460, every link of every row resolved on
+its own), insert without links 1 510 / 1 470, with links 850 / 840, seed 510 / 520 rows/s. With other work
+sharing the cores the figures drop by up to 40 %.
 
 Usage: .venv/bin/python bench/sync.py [--naive-insert-rows 500] [--naive-read-pages 40]
 """

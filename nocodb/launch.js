@@ -4,6 +4,7 @@
 require('./default_date_format');
 const http = require('http');
 const nocodbEntry = require.resolve('nocodb');
+require('./batch_row_links').patchWhenLoaded(nocodbEntry);
 const express = require(require.resolve('express', { paths: [nocodbEntry] }));
 const { Noco } = require('nocodb');
 

@@ -14,30 +14,16 @@ class BaseNotFound(LookupError):
 
 
 @dataclass(frozen=True)
-class Link:
-    """Where a many-to-one link lives: its foreign-key column, and the reverse (has-many) field of the
-    table pointed to, through which many records can be linked to one parent in a single request."""
-
-    fk_title: str
-    parent_table_id: str
-    parent_field_id: str
-
-
-@dataclass(frozen=True)
 class TableHandle:
-    """A spec table as found in NocoDB: its id and, per link field, where the link lives."""
+    """A spec table as found in NocoDB: its id and, per link field, the foreign-key column that holds it."""
 
     spec: TableSpec
     id: str
-    links: dict[str, Link]  # link field title -> Link
+    fk_titles: dict[str, str]  # link field title -> title of its foreign-key column
 
     @property
     def title(self) -> str:
         return self.spec.title
-
-    @property
-    def fk_titles(self) -> dict[str, str]:
-        return {title: link.fk_title for title, link in self.links.items()}
 
 
 class Base:
@@ -68,7 +54,7 @@ class Base:
             if table_id is None:
                 raise BaseNotFound(f"La table « {spec.title} » manque dans la base : lancez ./cpts migrate.")
             columns = self.client.table(table_id)["columns"]
-            self._handles[spec.title] = TableHandle(spec, table_id, self._links(spec, columns))
+            self._handles[spec.title] = TableHandle(spec, table_id, fk_titles(spec, columns))
         return self._handles[spec.title]
 
     def forget(self) -> None:
@@ -79,28 +65,14 @@ class Base:
     def count(self, spec: TableSpec, where: str | None = None) -> int:
         return self.client.count(self.id, self.handle(spec).id, where=where)
 
-    def _links(self, spec: TableSpec, columns: list[dict[str, Any]]) -> dict[str, Link]:
-        titles = {c["id"]: c["title"] for c in columns}
-        links = {}
-        for field in spec.fields:
-            column = next((c for c in columns if c["title"] == field.title), None)
-            options = (column or {}).get("colOptions") or {}
-            if field.kind is not Kind.LINK or options.get("fk_child_column_id") not in titles:
-                continue
-            parent_id = options["fk_related_model_id"]
-            reverse = next(
-                (
-                    c["id"]
-                    for c in self.client.table(parent_id)["columns"]
-                    if (c.get("colOptions") or {}).get("type") == "hm"
-                    and c["colOptions"].get("fk_child_column_id") == options["fk_child_column_id"]
-                ),
-                None,
-            )
-            if reverse is None:  # e.g. read while a migration is creating the link
-                raise BaseNotFound(
-                    f"Le lien « {field.title} » de la table « {spec.title} » est incomplet dans NocoDB "
-                    "(champ inverse introuvable) : lancez ./cpts migrate."
-                )
-            links[field.title] = Link(titles[options["fk_child_column_id"]], parent_id, reverse)
-        return links
+
+def fk_titles(spec: TableSpec, columns: list[dict[str, Any]]) -> dict[str, str]:
+    """Per link field of `spec` found in NocoDB's `columns`, the title of the foreign-key column holding it."""
+    titles = {c["id"]: c["title"] for c in columns}
+    links = {}
+    for field in spec.fields:
+        column = next((c for c in columns if c["title"] == field.title), None)
+        options = (column or {}).get("colOptions") or {}
+        if field.kind is Kind.LINK and options.get("fk_child_column_id") in titles:
+            links[field.title] = titles[options["fk_child_column_id"]]
+    return links

@@ -303,12 +303,6 @@ class NocoClient:
         for chunk in chunks(rows, self.write_chunk):
             self.request("PATCH", f"/api/v2/tables/{table_id}/records", json=list(chunk))
 
-    def link(self, table_id: str, field_id: str, record_id: int, linked_ids: Sequence[int]) -> None:
-        """Link records to one record through its has-many field (e.g. patients to their GP)."""
-        path = f"/api/v2/tables/{table_id}/links/{field_id}/records/{record_id}"
-        for chunk in chunks(list(linked_ids), self.write_chunk):
-            self.request("POST", path, json=[{"Id": i} for i in chunk])
-
     def delete(self, table_id: str, ids: Sequence[int]) -> None:
         for chunk in chunks(list(ids), self.write_chunk):
             self.request("DELETE", f"/api/v2/tables/{table_id}/records", json=[{"Id": i} for i in chunk])

@@ -176,7 +176,7 @@ def to_payload(handle: TableHandle, record: Record, *, skip_empty: bool = False)
         value = getattr(record, spec.attr)
         if skip_empty and (value is None or value == []):
             continue
-        key = handle.links[spec.title].fk_title if spec.kind is Kind.LINK else spec.title
+        key = handle.fk_titles[spec.title] if spec.kind is Kind.LINK else spec.title
         payload[key] = _to_value(value)
     return payload
 
@@ -193,57 +193,16 @@ def _to_value(value: Any) -> Any:
     return value
 
 
-# NocoDB re-reads every inserted row that carries a foreign key with its link (~3 ms a row on 2 cores),
-# while one request of its links API (~27 ms) links any number of rows to one record: a record that many
-# new rows point to gets them through one links request, the others through the foreign key of each row.
-LINK_REQUEST_MIN = 10
-
-
 def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
-    """Insert new records (their `id` is ignored); all or nothing: a failure removes what was written.
-
-    Links to a record shared by at least LINK_REQUEST_MIN new rows are written after the rows, one request
-    per linked record. Proposals and enrolments of a patient who objected to data sharing are refused
+    """Insert new records (their `id` is ignored), links as foreign keys; all or nothing: a failure removes
+    what was written. Proposals and enrolments of a patient who objected to data sharing are refused
     (`sync.objection`)."""
     refuse_objecting_patients(base, spec, records)
     handle = base.handle(spec)
-    later = _linked_later(handle, records)
-    rows = []
-    for record in records:
-        row = to_payload(handle, record, skip_empty=True)
+    rows = [to_payload(handle, record, skip_empty=True) for record in records]
+    for row in rows:
         row.pop("Id", None)  # new records: NocoDB gives the Id
-        for field_spec, parents in later.items():
-            if getattr(record, field_spec.attr) in parents:
-                del row[handle.links[field_spec.title].fk_title]
-        rows.append(row)
-    ids = base.client.insert(handle.id, rows)
-    try:
-        for field_spec, parents in later.items():
-            link = handle.links[field_spec.title]
-            for parent, positions in parents.items():
-                base.client.link(link.parent_table_id, link.parent_field_id, parent, [ids[i] for i in positions])
-    except Exception:
-        base.client.delete(handle.id, ids)
-        raise
-    return ids
-
-
-def _linked_later(handle: TableHandle, records: Sequence[Record]) -> dict[FieldSpec, dict[int, list[int]]]:
-    """Per link field, the linked records that at least LINK_REQUEST_MIN of `records` point to, with the
-    positions of those records."""
-    later = {}
-    for field_spec in handle.spec.fields:
-        if field_spec.title not in handle.links:
-            continue
-        positions: dict[int, list[int]] = {}
-        for position, record in enumerate(records):
-            parent = getattr(record, field_spec.attr)
-            if parent is not None:
-                positions.setdefault(parent, []).append(position)
-        shared = {parent: rows for parent, rows in positions.items() if len(rows) >= LINK_REQUEST_MIN}
-        if shared:
-            later[field_spec] = shared
-    return later
+    return base.client.insert(handle.id, rows)
 
 
 def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:

@@ -106,3 +106,35 @@ def test_default_date_format_is_built_once_and_others_as_before() -> None:
         "fresh": True,
         "locales": ["fr-FR"],
     }
+
+
+def test_nocodb_resolves_the_links_of_many_rows_together() -> None:
+    """nocodb/batch_row_links.js (loaded by launch.js) rewrites the one loop of the pinned NocoDB that resolves
+    rows one by one, and refuses a bundle where that loop is not found exactly once."""
+    script = """
+    const fs = require('fs');
+    const { batchRowLinks } = require('./batch_row_links');
+    const bundle = fs.readFileSync(require.resolve('nocodb'), 'utf8');
+    const patched = batchRowLinks(bundle);
+    let refused = '';
+    try { batchRowLinks('async function other() {}'); } catch (error) { refused = error.message; }
+    console.log(JSON.stringify({
+      changed: patched !== bundle,
+      together: patched.includes('return Promise.all(t.map((o,n)=>(a[n]=a[n]||{},s(e,o,a[n],r))))'),
+      length: patched.length - bundle.length,
+      refused,
+    }));
+    """
+    done = subprocess.run(
+        [str(node_binary()), "-e", script],
+        cwd=NODE_DIR,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["changed"] and result["together"]
+    assert -60 < result["length"] < 0  # only that loop changed
+    assert "found 0 times instead of once" in result["refused"]
+    assert "require('./batch_row_links').patchWhenLoaded(nocodbEntry);" in (NODE_DIR / "launch.js").read_text()
