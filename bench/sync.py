@@ -10,9 +10,10 @@ then measures in the same run:
   them linked to their médecin traitant.
 Last line of output: one JSON object with the figures. Targets: read >= 10 000 rows/s, insert >= 1 000 rows/s.
 
-Measured (2 cores, nothing else running, 2026-11-26), with nocodb/batch_row_links.js: read 18 300 rows/s
-(pages of 25: 2 560); insert without links 1 350 rows/s (one per request: 100), as in the demo (48 % linked)
-1 500 rows/s (one per request: 80); seed of the whole large demo 1 630 rows/s (66 s). Before that file, in
+Measured (2 cores, nothing else running, two runs on 2026-11-26), with nocodb/batch_row_links.js: read
+18 300 / 17 200 rows/s (pages of 25: 2 560 / 2 260); insert without links 1 350 / 1 330 rows/s (one per
+request: 100 / 80), as in the demo (48 % linked) 1 500 / 1 330 rows/s (one per request: 80 / 70); seed of
+the whole large demo 1 630 / 1 550 rows/s (66 / 70 s). Before that file, in
 two runs of the same day: read 19 100 / 18 900 (pages of 25: 440 / 460, every link of every row resolved on
 its own), insert without links 1 510 / 1 470, with links 850 / 840, seed 510 / 520 rows/s. With other work
 sharing the cores the figures drop by up to 40 %.
