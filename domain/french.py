@@ -20,18 +20,19 @@ def euros(value: float) -> str:
     return f"{number(value)}{NARROW_SPACE}€"
 
 
+def between(low: str, high: str) -> str:
+    """Two ends as written: "entre 12 300 € et 13 100 €", or one ("12 300 €") when they are written alike."""
+    return low if low == high else f"entre {low} et {high}"
+
+
 def euros_between(low: float, high: float) -> str:
     """(12300, 13100) -> "entre 12 300 € et 13 100 €"; one amount ("12 300 €") when both ends round to it."""
-    if euros(low) == euros(high):
-        return euros(low)
-    return f"entre {euros(low)} et {euros(high)}"
+    return between(euros(low), euros(high))
 
 
 def percents_between(low: float, high: float) -> str:
     """(0.4, 0.6) -> "entre 40 % et 60 %"; one share ("40 %") when both ends round to it."""
-    if percent(low) == percent(high):
-        return percent(low)
-    return f"entre {percent(low)} et {percent(high)}"
+    return between(percent(low), percent(high))
 
 
 def percent(share: float | None) -> str:

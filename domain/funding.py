@@ -273,14 +273,6 @@ def mission_achievement(measures: Iterable[Measure]) -> float | None:
     return weighted_mean((measure.achievement, measure.weight) for measure in measures)
 
 
-def mission_span(measures: Sequence[Measure]) -> Span | None:
-    """What a reader who does not see masked values knows of a mission's achievement: the lowest and highest it
-    could be (equal when none of its values is masked); None if none measured."""
-    low = weighted_mean((m.low, m.weight) for m in measures)
-    high = weighted_mean((m.high, m.weight) for m in measures)
-    return None if low is None or high is None else (low, high)
-
-
 @dataclass(frozen=True)
 class MissionFunding:
     mission: str
@@ -425,7 +417,6 @@ def estimate(
     missions = []
     for mission in ACI_MISSIONS:
         measures = achievements.get(mission, ())
-        span = mission_span(measures) or (None, None)
         keys = (mission_key(FIXED, mission, tier), mission_key(VARIABLE, mission, tier))
         missions.append(
             MissionFunding(
@@ -436,8 +427,8 @@ def estimate(
                 achievement=mission_achievement(measures),
                 measured=len(measures),
                 to_check=not settings.checked(*keys),
-                low=span[0],
-                high=span[1],
+                low=weighted_mean((m.low, m.weight) for m in measures),
+                high=weighted_mean((m.high, m.weight) for m in measures),
             )
         )
     return FundingEstimate(

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.french import percent, percents_between
-from domain.funding import Span, board_achievements, mission_span
+from domain.funding import MissionFunding
 from domain.indicators import CALCULATED, COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
@@ -53,20 +53,14 @@ def key_figures(board: pd.DataFrame) -> None:
     columns[3].metric("Cibles atteintes", f"{int((measured >= 1).sum())} / {len(measured)}")
 
 
-def mission_spans(board: pd.DataFrame) -> dict[str, Span]:
-    """Achievement of each ACI mission with a measured indicator (weighted mean of its indicators, as in the
-    funding estimate), as the lowest and highest it could be: a range when one of its values is masked."""
-    spans = {mission: mission_span(measures) for mission, measures in board_achievements(board).items()}
-    return {mission: span for mission, span in spans.items() if span is not None}
-
-
-def mission_chart(spans: dict[str, Span]) -> alt.LayerChart:
-    """One bar per mission; a range is a full bar to its lowest value and a light one up to its highest."""
+def mission_chart(missions: list[MissionFunding]) -> alt.LayerChart:
+    """Achievement of each measured ACI mission (weighted mean of its indicators), as the funding estimate
+    knows it: a mission with a masked value is a range, a full bar to its lowest value and a light one up to
+    its highest."""
     rows = [
-        {"mission": mission, "low": low, "high": high, "text": percents_between(low, high)}
-        for mission, (low, high) in spans.items()
+        {"mission": m.mission, "low": m.low, "high": m.high, "text": percents_between(m.low, m.high)} for m in missions
     ]
-    frame = pd.DataFrame(rows).sort_values("mission", key=lambda s: s.map(mission_rank))
+    frame = pd.DataFrame(rows)
     y = alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13))
     scale = alt.Scale(domain=[0, 1])
     x = alt.X("low:Q", title="Atteinte", scale=scale, axis=alt.Axis(format="%"))
@@ -98,11 +92,11 @@ def main() -> None:
         computations_help()
         return
     key_figures(board)
-    spans = mission_spans(board)
-    if spans:
+    measured = [mission for mission in figures.funding.missions if mission.achievement is not None]
+    if measured:
         st.subheader("Atteinte par mission ACI", anchor=False)
-        st.altair_chart(mission_chart(spans), width="stretch")
-        if any(low != high for low, high in spans.values()):
+        st.altair_chart(mission_chart(measured), width="stretch")
+        if any(mission.masked for mission in measured):
             st.caption(
                 "Une mission dont un indicateur est masqué (moins de 5 patients) n'est connue que par une "
                 "fourchette : barre pleine jusqu'à sa valeur la plus basse, claire jusqu'à la plus haute."
