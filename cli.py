@@ -10,18 +10,19 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from domain.retention import PurgePlan
-from schema.migrate import migrate as migrate_base
+from errors import CptsError
+from server.bootstrap import Bootstrap, bootstrap, connect, ensure_secrets
+from server.process import Service, start_app, start_nocodb, stop
+from services.seed import row_counts, seed
 from settings import ROOT, Settings, read_secrets, write_secrets
-from sync.base import Base, BaseNotFound
-from sync.bootstrap import Bootstrap, NotSetUp, bootstrap, connect, ensure_secrets
-from sync.client import NocoClient, NocoError, NocoUnreachable
-from sync.seed import SeedRefused, row_counts, seed
-from sync.server import ServerError, Service, start_app, start_nocodb, stop
+from store.base import Base
+from store.client import NocoClient
+from store.migrate import migrate as migrate_base
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,10 +32,10 @@ if TYPE_CHECKING:
     from schema.models import Member
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
-EXPECTED_ERRORS = (ServerError, NocoError, NocoUnreachable, NotSetUp, BaseNotFound, SeedRefused, ValueError)
+EXPECTED_ERRORS = CptsError  # the one root of the errors a user is told about (errors.py)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
 
@@ -42,7 +43,7 @@ def fail(message: str) -> None:
 def settings() -> Settings:
     try:
         return Settings.from_env()
-    except ValueError as exc:
+    except CptsError as exc:
         fail(str(exc))
         raise
 
@@ -57,7 +58,7 @@ def progress(title: str, done: int, total: int) -> None:
 
 
 def seed_demo(base: Base, size: str, force: bool) -> None:
-    from sync.demo import generate
+    from demo.generate import generate
 
     typer.echo(f"Génération de la CPTS de démonstration ({size})…")
     counts = seed(base, generate(size), force=force, progress=progress)
@@ -244,8 +245,8 @@ def match_command(
     from datetime import date
 
     from domain.desk import plan_as_dict
-    from sync.desk_io import make_plan, write_confirmation
-    from sync.journal import command_user, record_access
+    from services.desk import make_plan, write_confirmation
+    from services.journal import command_user, record_access
 
     today = date.today()
     try:
@@ -312,7 +313,7 @@ def export_dialogue(
 
     from domain.board import BOARD_TABLES, board_figures
     from reports.dialogue import save_dialogue
-    from sync import records
+    from store import records
 
     today = date.today()
     year = year or today.year
@@ -331,7 +332,7 @@ def export_dialogue(
             frames[spec.key] = records.load(base, spec).frame
         figures = board_figures(frames, year, today)
         save_dialogue(figures, base.title, target)
-    except (*EXPECTED_ERRORS, OSError) as exc:
+    except (CptsError, OSError) as exc:
         fail(str(exc))
         return
     for table, issues in figures.issues.items():
@@ -360,8 +361,8 @@ def deck_command(
 
     from domain.ag import deck_data
     from reports.deck import save_deck
-    from reports.pdf import PdfError, pdf_from_pptx, save_pdf
-    from sync.deck_io import load_deck_inputs
+    from reports.pdf import pdf_from_pptx, save_pdf
+    from services.deck import load_deck_inputs
 
     today = date.today()
     year = year or today.year
@@ -387,7 +388,7 @@ def deck_command(
         if pdf:
             step("Conversion en PDF avec LibreOffice (quelques secondes)…")
             save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
-    except (*EXPECTED_ERRORS, OSError, PdfError) as exc:
+    except (CptsError, OSError) as exc:
         fail(str(exc))
         return
     for warning in deck.warnings:
@@ -414,7 +415,7 @@ def user_add(
     ] = False,
 ) -> None:
     """Crée ou met à jour un compte NocoDB avec l'accès à la base de son rôle ; affiche son mot de passe une fois."""
-    from sync.users import add_user, admin_client
+    from server.users import add_user, admin_client
 
     config = settings()
     try:
@@ -435,7 +436,7 @@ def user_add(
 @user_app.command(name="list")
 def user_list() -> None:
     """Liste les comptes NocoDB et leur rôle dans l'application."""
-    from sync.users import list_users
+    from server.users import list_users
 
     try:
         base = connect(settings())
@@ -459,8 +460,8 @@ def purge(
 ) -> None:
     """Anonymise les patients dont la demande est close depuis plus que la durée de conservation."""
     from domain.retention import parse_months
-    from sync import purge as purging
-    from sync.journal import command_user
+    from services import purge as purging
+    from services.journal import command_user
 
     try:
         months = parse_months(older_than) if older_than is not None else None

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from errors import NotSetUp
+
 ROOT = Path(__file__).resolve().parent
 SECRETS_FILE = "secrets.env"
 ADMIN_EMAIL = "admin@cpts.local"
@@ -79,7 +81,7 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise ValueError(f"{name} doit être un numéro de port (1-65535), pas {raw!r}.")
+        raise NotSetUp(f"{name} doit être un numéro de port (1-65535), pas {raw!r}.")
     return int(raw)
 
 

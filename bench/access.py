@@ -3,7 +3,7 @@
 Starts its own NocoDB in a temporary folder, loads the large demo CPTS (50 000 patients), then measures:
 - validation: `domain.validation.validate_rows` over every table of the demo (what an import or the seed
   checks) against pydantic's model validation alone;
-- purge: `sync.purge` (plan, then chunked writes of the anonymised fields) with a 6-month retention,
+- purge: `services.purge` (plan, then chunked writes of the anonymised fields) with a 6-month retention,
   against one update request per patient (on a sample);
 - journal: the Journal d'accès page's read of the last 30 days (filtered by NocoDB) in a journal of
   `--journal-rows` rows over a year, against reading the whole journal.
@@ -29,15 +29,15 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
 from bench.harness import throwaway_base, timed
+from demo.generate import generate
 from domain.access_log import utc_since
 from domain.retention import IDENTIFYING, PurgePlan
 from domain.validation import validate_rows
 from schema.models import ACCESS_LOG, PATIENTS, TABLES, AccessEntry
-from sync import purge, records
-from sync.base import Base
-from sync.client import clause
-from sync.demo import generate
-from sync.seed import seed
+from services import purge, records
+from services.seed import seed
+from store.base import Base
+from store.client import clause
 
 RETENTION_MONTHS = 6
 

@@ -20,13 +20,13 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
 from bench.harness import best_of
+from demo.generate import generate
 from domain.board import board_figures, live_data
 from domain.indicators import CALCULATED, indicator_board
 from domain.priority import is_aci_fragile
 from reports.dialogue import dialogue_bytes
 from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, table
-from sync.demo import generate
-from sync.records import to_frame
+from store.records import to_frame
 
 
 def naive_indicators(tables: dict, year: int) -> list[int]:

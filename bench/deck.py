@@ -19,13 +19,13 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
 from bench.harness import best_of
+from demo.generate import generate
 from domain.ag import DECK_TABLES, AgInputs, deck_data
 from domain.board import board_figures
 from domain.desk import DeskRecords
 from reports.deck import deck_bytes
 from reports.pdf import pdf_from_pptx
-from sync.demo import generate
-from sync.records import to_frame
+from store.records import to_frame
 
 TARGET_S = 15.0
 

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sync.base import Base
-from sync.bootstrap import bootstrap, ensure_secrets
-from sync.server import start_nocodb, stop, throwaway_settings
+from server.bootstrap import bootstrap, ensure_secrets
+from server.process import start_nocodb, stop, throwaway_settings
+from store.base import Base
 
 T = TypeVar("T")
 

@@ -30,12 +30,12 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 import numpy as np
 
 from bench.harness import timed
+from demo.generate import generate
+from domain.communes import places_of
 from domain.desk import DeskRecords, doctors, plan, seekers
 from domain.matching import Assignment, Doctor, Objective, Seeker, level, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, PATIENT_WAITING, Member, Patient
-from sync.communes import places_of
-from sync.demo import generate
 
 TARGET_SECONDS = 5.0
 

@@ -1,6 +1,6 @@
 """What the pathway pages compute on the large demo CPTS (50 000 patients, 2 000 enrolments), in process.
 
-Measures, from the tables' DataFrames (as `sync.records` gives them), the schedule of every active
+Measures, from the tables' DataFrames (as `store.records` gives them), the schedule of every active
 enrolment (`domain.pathways.schedules`), the À relancer worklist with the professional to refer to and
 the Parcours figures, against a naive baseline in the same run: the same rules, with each enrolment's
 patient and steps done looked up by filtering the whole frames. NocoDB's read time is measured by
@@ -22,14 +22,14 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 import pandas as pd
 
 from bench.harness import timed
+from demo.generate import generate
+from domain.communes import proximity
 from domain.pathway_figures import pathway_summary
 from domain.pathways import ACTIVE, EnrolmentFacts, Person, schedule, schedules, steps_from_frame
 from domain.referral import teams
 from domain.worklist import overdue_worklist
 from schema.models import table
-from sync.communes import proximity
-from sync.demo import generate
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
 TARGET_SECONDS = 1.0

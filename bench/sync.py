@@ -2,10 +2,10 @@
 
 Starts its own NocoDB in a temporary folder, loads the large demo (50 000 patients, 2 000 members),
 then measures in the same run:
-- read: `sync.records.load` over every table (pages of 1000, validation, DataFrame) against plain
+- read: `store.records.load` over every table (pages of 1000, validation, DataFrame) against plain
   paging at NocoDB's default page size of 25, timed on the first pages of each table (paging every row
   25 at a time would take a quarter of an hour);
-- insert: `sync.records.insert` of 5 000 patients against one record per request (on the first 500),
+- insert: `store.records.insert` of 5 000 patients against one record per request (on the first 500),
   for rows without a link (new requests: no médecin traitant yet) and for rows as in the demo, half of
   them linked to their médecin traitant.
 Last line of output: one JSON object with the figures. Targets: read >= 10 000 rows/s, insert >= 1 000 rows/s.
@@ -34,12 +34,12 @@ from typing import Any
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/ (whose sync.py would shadow sync/)
 
 from bench.harness import throwaway_base, timed
+from demo.generate import generate
 from schema.fields import Record
 from schema.models import PATIENTS, TABLES
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import seed
+from services.seed import seed
+from store import records
+from store.base import Base
 
 INSERTED = 5000
 

@@ -1,6 +1,6 @@
 """Reading the access journal: rows of a period, of a user, or touching one patient, and their figures.
 
-Input: the DataFrame of Journal d'accès (`sync.records.to_frame`: user, at (UTC), what, patient_count,
+Input: the DataFrame of Journal d'accès (`store.records.to_frame`: user, at (UTC), what, patient_count,
 patient_codes as "P-000001, P-000002"). Times are shown in French local time.
 """
 

@@ -1,4 +1,4 @@
-"""One DataFrame cell (as `sync.records.to_frame` types it) read back as a plain Python value, None if empty."""
+"""One DataFrame cell (as `store.records.to_frame` types it) read back as a plain Python value, None if empty."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from statistics import median
 
 from domain.matching import Doctor, Place, Seeker, match, reasons
 from domain.priority import Priority, Weights, is_aci_fragile, patient_groups, priority, waiting_days
+from errors import Refused
 from schema.models import (
     PATIENT_FOUND,
     PATIENT_PROPOSED,
@@ -30,7 +31,7 @@ PENDING, ACCEPTED, REFUSED, EXPIRED = PROPOSAL_STATUSES
 STALE_DAYS = 15
 
 
-class DeskError(ValueError):
+class DeskError(Refused):
     """A follow-up step that cannot be done, told in French."""
 
 

@@ -1,4 +1,4 @@
-"""Key figures of the home page, computed from the DataFrames of `sync.records.Loaded.frame`."""
+"""Key figures of the home page, computed from the DataFrames of `store.records.Loaded.frame`."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ UP, DOWN, FLAT, NO_TREND = "↗", "↘", "→", "—"
 
 @dataclass(frozen=True)
 class LiveData:
-    """The tables the calculated indicators count from (frames of `sync.records.to_frame`)."""
+    """The tables the calculated indicators count from (frames of `store.records.to_frame`)."""
 
     patients: pd.DataFrame
     members: pd.DataFrame

@@ -347,7 +347,7 @@ def _ages(pathway: PathwayFacts) -> str:
     return f"les moins de {(pathway.max_age or 0) + 1} ans"
 
 
-# --- from the NocoDB tables (DataFrames of sync.records) -----------------------------------------
+# --- from the NocoDB tables (DataFrames of store.records) -----------------------------------------
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from domain.communes import commune
 from domain.validation import FieldError, validate_form
 from schema.models import PATIENT_CODE_PATTERN, PATIENT_PROPOSED, PATIENT_WAITING, PATIENTS, Patient
-from sync.communes import commune
 
 REQUIRED = ("last_name", "first_name", "birth_date", "insee_code")
 

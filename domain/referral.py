@@ -2,7 +2,7 @@
 
 Nearest first: same commune, then same intercommunality (EPT in the Grand Paris, else EPCI), then same
 département, then the others; ties by name. How close two communes are is given by a `proximity`
-function (INSEE code of the origin, INSEE code of the member → 0 to 3), `sync.communes.proximity` in the app.
+function (INSEE code of the origin, INSEE code of the member → 0 to 3), `domain.communes.proximity` in the app.
 """
 
 from __future__ import annotations

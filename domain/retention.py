@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.ages import age_band
+from errors import Refused
 from schema.models import PATIENT_CLOSED, PATIENT_DROPPED, PATIENT_FOUND, PATIENTS, Patient
 
 RETENTION_KEY = "Durée de conservation (mois)"
@@ -52,14 +53,14 @@ class PurgePlan:
 
 
 def parse_months(text: str) -> int:
-    """ "24m" or "24" -> 24 months; "2a" (années) or "2y" -> 24 months. Raises ValueError in French."""
+    """ "24m" or "24" -> 24 months; "2a" (années) or "2y" -> 24 months. Raises Refused in French."""
     match = re.fullmatch(r"\s*(\d+)\s*(m|mois|a|an|ans|y)?\s*", text.lower())
     if not match:
-        raise ValueError(f"Durée « {text} » illisible : écrivez par exemple 24m (mois) ou 2a (années).")
+        raise Refused(f"Durée « {text} » illisible : écrivez par exemple 24m (mois) ou 2a (années).")
     months = int(match[1]) * (12 if match[2] in ("a", "an", "ans", "y") else 1)
     low, high = RETENTION_LIMITS
     if not low <= months <= high:
-        raise ValueError(f"Durée de {months} mois hors limites : entre {low} et {high} mois.")
+        raise Refused(f"Durée de {months} mois hors limites : entre {low} et {high} mois.")
     return months
 
 

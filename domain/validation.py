@@ -23,8 +23,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.ages import years_between
+from domain.communes import commune, load_communes
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
-from sync.communes import commune, load_communes
 
 OLDEST_AGE = 120
 EARLIEST_EVENT = date(2000, 1, 1)  # no CPTS date (request, membership, action…) is older than this

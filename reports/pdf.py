@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from errors import CptsError
+
 SOFFICE_TIMEOUT = 180  # seconds; a first start of LibreOffice takes a few
 PDFTOPPM_TIMEOUT = 120
 INSTALL_HINT = (
@@ -22,7 +24,7 @@ INSTALL_HINT = (
 )
 
 
-class PdfError(RuntimeError):
+class PdfError(CptsError):
     """The PDF could not be made (message in French)."""
 
 

@@ -12,13 +12,13 @@ import streamlit as st
 from apptest import point_app_at, signed_in_state
 
 from domain.access import COORDINATOR
-from schema.migrate import migrate
+from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
+from server.process import Service, start_nocodb, stop, throwaway_settings
+from server.users import UserAdded, add_user, admin_client
 from settings import Settings
-from sync.base import Base
-from sync.bootstrap import Bootstrap, bootstrap, ensure_secrets
-from sync.client import NocoClient
-from sync.server import Service, start_nocodb, stop, throwaway_settings
-from sync.users import UserAdded, add_user, admin_client
+from store.base import Base
+from store.client import NocoClient
+from store.migrate import migrate
 
 _base_numbers = itertools.count(1)
 

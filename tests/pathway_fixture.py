@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from schema.models import ENROLMENTS, PATHWAYS, Pathway, PathwayStep
-from sync import records
-from sync.base import Base
-from sync.client import clause
+from store import records
+from store.base import Base
+from store.client import clause
 
 ISSY, VANVES, BOULOGNE, NANTERRE, PARIS = "92040", "92075", "92012", "92050", "75056"
 BREAST_SCREENING, ENDOMETRIOSIS = "Dépistage du cancer du sein", "Endométriose"

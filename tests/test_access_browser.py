@@ -15,11 +15,11 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
 
 from domain.access import BOARD, COORDINATOR
 from schema.models import ACCESS_LOG, AccessEntry
+from server.process import Service, free_port, log_tail, start_app, stop
+from server.users import UserAdded, add_user, admin_client
 from settings import Settings, read_secrets
-from sync import records
-from sync.base import Base
-from sync.server import Service, free_port, log_tail, start_app, stop
-from sync.users import UserAdded, add_user, admin_client
+from store import records
+from store.base import Base
 from tests.conftest import Server
 
 pytestmark = pytest.mark.browser

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
+from demo.generate import generate
 from domain.ag import (
     AG_DATE_KEY,
     CPTS_NAME_KEY,
@@ -29,9 +30,8 @@ from domain.privacy import HIDDEN, MASKED
 from reports import pdf
 from reports.deck import deck_bytes
 from schema.models import SETTINGS, Setting, table
-from sync.deck_io import read_logo
-from sync.demo import generate
-from sync.records import to_frame
+from services.deck import read_logo
+from store.records import to_frame
 
 TODAY = date(2026, 11, 23)
 

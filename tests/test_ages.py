@@ -15,7 +15,7 @@ from domain.indicators import LiveData, fragile_patients_found_in_year
 from domain.pathways import ENDED, EnrolmentFacts, PathwayFacts, Person, Step, eligibility_warnings, schedule
 from domain.priority import ELDERLY, Weights, is_aci_fragile, patient_groups, priority
 from schema.models import ACTIONS, ENROLMENTS, MEMBERS, PATHWAYS, PATIENT_FOUND, PATIENT_WAITING, PATIENTS, Patient
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
 

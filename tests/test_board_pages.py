@@ -22,18 +22,18 @@ from pathway_fixture import three_endometriosis_patients
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from demo.generate import generate
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
 from domain.funding import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
-from schema.migrate import migrate
 from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
+from server.users import UserAdded
+from services.seed import seed
 from settings import ROOT
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import seed
-from sync.users import UserAdded
+from store import records
+from store.base import Base
+from store.migrate import migrate
 
 TODAY = date.today()
 LATE_ACTION = "Dépistage du cancer colorectal"  # the demo's late action (mission 3. Prévention)

@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 from test_home_page import EXPECTED_METRICS, seed_figures
 
 from schema.models import MEMBERS
-from sync.base import Base
-from sync.server import free_port, start_app, stop
-from sync.users import UserAdded
+from server.process import free_port, start_app, stop
+from server.users import UserAdded
+from store.base import Base
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

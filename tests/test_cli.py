@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from server.process import free_port
 from settings import ROOT, read_secrets
-from sync.server import free_port
 
 CLI = [sys.executable, str(ROOT / "cli.py")]
 

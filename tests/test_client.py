@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from errors import HTTPStatusError, Unreachable
 from schema.models import MEMBERS
-from sync.base import Base
-from sync.client import NocoClient, NocoError, NocoUnreachable, all_of, any_of, clause, quote
-from sync.server import free_port
+from server.process import free_port
+from store.base import Base
+from store.client import NocoClient, all_of, any_of, clause, quote
 
 
 def members_table(base: Base) -> str:
@@ -56,7 +57,7 @@ def test_a_failed_chunk_rolls_back_the_whole_insert(base: Base) -> None:
     before = base.client.count(base.id, table)
     first_chunk = base.client.write_chunk  # written, then removed when the next chunk fails
     rows = [{"Nom": f"Ok {i}"} for i in range(first_chunk + 50)] + [{"Nom": "Mauvais", "Profession": "Sorcier"}]
-    with pytest.raises(NocoError) as error:
+    with pytest.raises(HTTPStatusError) as error:
         base.client.insert(table, rows)
     assert error.value.status == 400
     assert "Sorcier" in error.value.message  # NocoDB's own message is carried
@@ -64,7 +65,7 @@ def test_a_failed_chunk_rolls_back_the_whole_insert(base: Base) -> None:
 
 
 def test_errors_carry_nocodb_message(base: Base) -> None:
-    with pytest.raises(NocoError) as error:
+    with pytest.raises(HTTPStatusError) as error:
         base.client.table("no-such-table")
     assert error.value.status == 404
     assert "not found" in error.value.message
@@ -72,7 +73,7 @@ def test_errors_carry_nocodb_message(base: Base) -> None:
 
 def test_unreachable_server_is_retried_then_reported() -> None:
     client = NocoClient(f"http://127.0.0.1:{free_port()}", retries=2)
-    with pytest.raises(NocoUnreachable, match="ne répond pas"):
+    with pytest.raises(Unreachable, match="ne répond pas"):
         client.bases()
     assert not client.healthy()
 

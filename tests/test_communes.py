@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.matching import COMMUNE, DEPARTMENT, FARTHER, INTERCOMMUNALITY
-from sync.communes import (
+from domain.communes import (
     CommuneInfo,
     commune,
     intercommunality,
@@ -15,6 +14,7 @@ from sync.communes import (
     neighbours,
     proximity,
 )
+from domain.matching import COMMUNE, DEPARTMENT, FARTHER, INTERCOMMUNALITY
 
 
 def test_issy_les_moulineaux() -> None:

@@ -25,6 +25,7 @@ from pptx import Presentation
 from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide
 
+from demo.generate import generate
 from domain.ag import DECK_TABLES, MASKING_NOTE, pathway_figures
 from domain.board import board_figures
 from domain.french import SHORT_MONTHS, day, euros, number, percent
@@ -48,12 +49,11 @@ from schema.models import (
     Member,
     Patient,
 )
+from services.seed import seed
 from settings import ROOT
-from sync import records
-from sync.base import Base
-from sync.client import all_of, any_of, clause
-from sync.demo import generate
-from sync.seed import seed
+from store import records
+from store.base import Base
+from store.client import all_of, any_of, clause
 
 TODAY = date.today()
 YEAR = TODAY.year

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from demo.generate import generate
 from domain.pathways import parse_condition
 from domain.priority import Weights, weights_from_settings
 from schema.fields import Kind, Record
@@ -22,7 +23,6 @@ from schema.models import (
     TABLES,
     table,
 )
-from sync.demo import generate
 
 TODAY = date(2026, 5, 10)
 PATHWAY_NAMES = {

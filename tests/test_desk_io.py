@@ -32,11 +32,11 @@ from schema.models import (
     Patient,
     Setting,
 )
+from services.desk import load_desk, make_plan, register_request, write_answers, write_confirmation
+from services.journal import command_user
 from settings import ROOT
-from sync import records
-from sync.base import Base
-from sync.desk_io import load_desk, make_plan, register_request, write_answers, write_confirmation
-from sync.journal import command_user
+from store import records
+from store.base import Base
 
 TODAY = date.today()
 RPPS = {"A": "10000000001", "B": "10000000002", "C": "10000000003"}

@@ -12,8 +12,8 @@ from test_desk_io import RPPS, seed_desk
 
 from domain.validation import PHONE_EXAMPLE
 from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS
-from sync import records
-from sync.base import Base
+from store import records
+from store.base import Base
 
 
 @pytest.fixture(scope="module")

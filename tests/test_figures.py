@@ -33,7 +33,7 @@ from schema.models import (
     Member,
     Patient,
 )
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2025, 3, 31)
 DOCTOR, PHARMACIST, NURSE = PROFESSIONS[0], PROFESSIONS[1], PROFESSIONS[4]

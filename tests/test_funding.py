@@ -38,7 +38,7 @@ from schema.models import (
     Action,
     Setting,
 )
-from sync.records import to_frame
+from store.records import to_frame
 
 DEFAULT_THRESHOLDS = (40000, 80000, 175000)
 ACCESS, SNP, PATHWAYS, PREVENTION, CRISIS, QUALITY, SUPPORT = ACI_MISSIONS

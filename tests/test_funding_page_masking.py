@@ -17,16 +17,16 @@ from pathway_fixture import three_endometriosis_patients
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from demo.generate import generate
 from domain.access import BOARD
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros, number, percent
 from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
 from schema.models import ACI_MISSIONS
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import seed
-from sync.users import UserAdded, add_user, admin_client
+from server.users import UserAdded, add_user, admin_client
+from services.seed import seed
+from store import records
+from store.base import Base
 from tests.conftest import Server
 
 TODAY = date.today()

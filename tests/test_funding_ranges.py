@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
+from demo.generate import generate
 from domain.ag import RANGE_SERIES, AgInputs, deck_data
 from domain.board import BoardFigures, board_figures
 from domain.desk import DeskRecords
@@ -43,8 +44,7 @@ from domain.privacy import HIDDEN_BOUNDS
 from reports.deck import deck_bytes
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes
 from schema.models import ACI_MISSIONS, table
-from sync.demo import generate
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 11, 23)
 ACCESS, SNP, PATHWAYS, *_ = ACI_MISSIONS

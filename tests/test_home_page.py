@@ -28,10 +28,10 @@ from schema.models import (
     Member,
     Patient,
 )
-from sync import records
-from sync.base import Base
-from sync.server import free_port
-from sync.users import UserAdded, add_user, admin_client
+from server.process import free_port
+from server.users import UserAdded, add_user, admin_client
+from store import records
+from store.base import Base
 from tests.conftest import Server
 
 

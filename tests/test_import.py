@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from demo.generate import generate
 from schema.models import MEMBERS, PATIENTS, TERRITORY
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import SeedRefused, row_counts, seed
+from services.seed import SeedRefused, row_counts, seed
+from store.base import Base
 
 MALFORMED = [
     (MEMBERS.key, 3, "rpps", "1234", "Membres — Ligne 3, champ « RPPS » : « 1234 » n'est pas un numéro RPPS"),

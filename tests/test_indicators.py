@@ -41,10 +41,10 @@ from schema.models import (
     Pathway,
     Patient,
 )
-from sync import records
-from sync.base import Base
-from sync.client import all_of, any_of, clause
-from sync.records import to_frame
+from store import records
+from store.base import Base
+from store.client import all_of, any_of, clause
+from store.records import to_frame
 
 TODAY = date.today()
 YEAR = TODAY.year

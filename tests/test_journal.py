@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from schema.models import ACCESS_LOG
-from sync import records
-from sync.base import Base
-from sync.journal import record_access
+from services.journal import record_access
+from store import records
+from store.base import Base
 
 
 def test_each_access_appends_one_row(base: Base) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from schema.migrate import migrate
 from schema.models import MEMBERS, PATIENTS, TABLES
-from sync.base import Base
+from store.base import Base
+from store.migrate import migrate
 
 
 def columns(base: Base, title: str) -> dict[str, dict]:

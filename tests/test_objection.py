@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from demo.generate import generate
 from schema.models import ENROLMENTS, PATIENTS, PROPOSALS, Enrolment, Patient, Proposal
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.objection import ObjectionRefused
-from sync.seed import row_counts, seed
+from services.objection import ObjectionRefused
+from services.seed import row_counts, seed
+from store import records
+from store.base import Base
 
 
 def test_no_proposal_nor_enrolment_for_a_patient_who_objected(base: Base) -> None:

@@ -12,15 +12,15 @@ import pytest
 from apptest import point_app_at, rerun, signed_in
 from streamlit.testing.v1 import AppTest
 
+from demo.generate import generate
 from domain.access import BOARD, COORDINATOR
 from domain.access_log import codes_of, is_continued
 from schema.models import ACCESS_LOG
+from server.users import UserAdded, add_user, admin_client
+from services.seed import seed
 from settings import ROOT
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import seed
-from sync.users import UserAdded, add_user, admin_client
+from store import records
+from store.base import Base
 from tests.conftest import Server
 
 APP = ROOT / "app.py"

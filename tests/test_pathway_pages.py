@@ -39,9 +39,9 @@ from schema.models import (
     Patient,
     StepDone,
 )
-from sync import records
-from sync.base import Base
-from sync.seed import seed
+from services.seed import seed
+from store import records
+from store.base import Base
 
 TODAY = date.today()
 

@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 
+from demo.generate import generate
+from domain.communes import proximity
 from domain.pathways import (
     DONE,
     ENDED,
@@ -33,9 +35,7 @@ from domain.pathways import (
 from domain.referral import teams
 from domain.worklist import overdue_worklist
 from schema.models import PATHWAY_STEPS, PathwayStep, table
-from sync.communes import proximity
-from sync.demo import generate
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
 ENDO, DIABETES, CERVICAL, COLORECTAL, BREAST = 1, 2, 3, 4, 5

@@ -17,6 +17,7 @@ from pathway_fixture import (
     mammography,
 )
 
+from domain.communes import proximity
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathways import OVERDUE, schedules, steps_from_frame
 from domain.referral import PROXIMITY_LABELS, matching, nearest_first, teams
@@ -37,8 +38,7 @@ from schema.models import (
     Patient,
     StepDone,
 )
-from sync.communes import proximity
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
 

@@ -33,7 +33,7 @@ from schema.models import (
     Member,
     Milestone,
 )
-from sync.records import to_frame
+from store.records import to_frame
 
 TODAY = date(2026, 6, 15)
 YESTERDAY, TOMORROW = TODAY - timedelta(days=1), TODAY + timedelta(days=1)

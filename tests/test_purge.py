@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from demo.generate import generate
 from domain.ages import age_band, band_start
 from domain.figures import actions_by_status, members_by_profession, waiting_patients
 from domain.retention import IDENTIFYING, RETENTION_KEY
@@ -28,12 +29,11 @@ from schema.models import (
     TABLES,
     Setting,
 )
+from services import purge as purging
+from services.seed import seed
 from settings import ROOT, read_secrets
-from sync import purge as purging
-from sync import records
-from sync.base import Base
-from sync.demo import generate
-from sync.seed import seed
+from store import records
+from store.base import Base
 from tests.conftest import Server
 
 MONTHS = 6  # the demo's requests span 18 months: some closed more than 6 months ago

@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from schema.models import ACTIONS, MEMBERS, PATIENTS, Action, Member, Patient
-from sync import records
-from sync.base import Base
+from store import records
+from store.base import Base
 
 
 @pytest.fixture(scope="module")

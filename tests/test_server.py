@@ -12,9 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from errors import ServerError
+from server.bootstrap import ensure_secrets
+from server.process import NODE_DIR, free_port, log_tail, node_binary, start_nocodb, throwaway_settings
 from settings import Settings, read_secrets
-from sync.bootstrap import ensure_secrets
-from sync.server import NODE_DIR, ServerError, free_port, log_tail, node_binary, start_nocodb, throwaway_settings
 from tests.conftest import Server
 
 

@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR, IDLE_KEY
 from schema.models import ACCESS_LOG, SETTINGS, AccessEntry, Setting
+from server.users import UserAdded, add_user, admin_client
 from settings import ROOT
-from sync import records
-from sync.base import Base
-from sync.users import UserAdded, add_user, admin_client
+from store import records
+from store.base import Base
 from tests.conftest import Server
 from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
+from domain.communes import find_communes
 from domain.funding import OPERATING, default_settings, read_funding, tier_key
 from schema.models import SETTINGS, TERRITORY, Setting
-from sync import records
-from sync.base import Base
-from sync.communes import find_communes
-from sync.funding_settings import add_missing_funding_settings
-from sync.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
+from services.funding_settings import add_missing_funding_settings
+from services.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
+from store import records
+from store.base import Base
 
 TODAY = date(2026, 5, 10)
 

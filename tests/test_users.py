@@ -8,11 +8,12 @@ import httpx
 import pytest
 
 from domain.access import BOARD, COORDINATOR, role_of
+from errors import HTTPStatusError
 from schema.models import PATIENTS, Patient
-from sync import records
-from sync.base import Base
-from sync.client import NocoClient, NocoError
-from sync.users import BadCredentials, UserRefused, add_user, admin_client, base_roles, check_password, list_users
+from server.users import BadCredentials, UserRefused, add_user, admin_client, base_roles, check_password, list_users
+from store import records
+from store.base import Base
+from store.client import NocoClient
 from tests.conftest import Server
 
 
@@ -59,7 +60,7 @@ def test_a_bureau_login_cannot_open_the_base(nocodb: Server, admin: NocoClient, 
             lambda: login.request("GET", f"/api/v2/tables/{patients}/records"),
             lambda: login.count(with_patient.id, patients),
         ):
-            with pytest.raises(NocoError) as refused:
+            with pytest.raises(HTTPStatusError) as refused:
                 read()
             assert refused.value.status == 403
 
@@ -73,7 +74,7 @@ def test_changing_role_changes_base_access(nocodb: Server, admin: NocoClient, wi
     with own_login(nocodb, "change@cpts.fr", first.password) as login:
         assert login.count(with_patient.id, patients) == 1
     add_user(admin, with_patient.id, "change@cpts.fr", BOARD)
-    with own_login(nocodb, "change@cpts.fr", first.password) as login, pytest.raises(NocoError) as refused:
+    with own_login(nocodb, "change@cpts.fr", first.password) as login, pytest.raises(HTTPStatusError) as refused:
         login.count(with_patient.id, patients)
     assert refused.value.status == 403
     assert base_roles(with_patient)["change@cpts.fr"] == "no-access"

@@ -31,9 +31,10 @@ from domain.access import (
     role_of,
 )
 from domain.validation import email_problem
+from errors import CptsError
 from schema.models import SETTINGS
-from sync.users import BadCredentials, base_roles, check_password
-from views.common import DATA_ERRORS, current_base, error_message, load_frame, plain
+from server.users import BadCredentials, base_roles, check_password
+from views.common import current_base, error_message, load_frame, plain
 
 SESSION_EMAIL = "user_email"  # read by views.common.current_user
 SESSION_ROLE = "user_role"
@@ -74,7 +75,7 @@ def idle_minutes() -> int:
     """Paramètres « Déconnexion après inactivité (minutes) », else 30."""
     try:
         frame, _ = load_frame(SETTINGS.key)
-    except DATA_ERRORS:
+    except CptsError:
         return DEFAULT_IDLE_MINUTES
     values = {str(k): (None if pd.isna(v) else str(v)) for k, v in zip(frame["key"], frame["value"], strict=True)}
     return int_setting(values, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS)
@@ -117,7 +118,7 @@ def signed_in_user() -> SignedIn | None:
         return None
     try:
         roles = known_roles()
-    except DATA_ERRORS as error:
+    except CptsError as error:
         stop_with(error)
     if email not in roles:
         sign_out("Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur.")
@@ -222,14 +223,14 @@ def attempt_sign_in(email: str, password: str) -> None:
         throttle().failed(email)
         st.error(WRONG_CREDENTIALS, icon=":material/error:")
         return
-    except DATA_ERRORS as error:
+    except CptsError as error:
         st.error(error_message(error), icon=":material/cloud_off:")
         return
     throttle().succeeded(email)
     known_roles.clear()  # a user created a minute ago is known at once
     try:
         role = role_of(known_roles().get(email))
-    except DATA_ERRORS as error:
+    except CptsError as error:
         stop_with(error)
     st.session_state[SESSION_EMAIL] = email
     st.session_state[SESSION_ROLE] = role

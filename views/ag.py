@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from domain.ag import AG_DATE_KEY, LOGO_KEY, AgInputs, DeckData, Slide, deck_data
+from errors import CptsError
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
 from views.board_data import header, year_picker
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, show_error
+from views.common import CACHE_SECONDS, current_base, show_error
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
@@ -24,7 +25,7 @@ DECK_NOTE = (
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
 def deck_inputs() -> AgInputs:
-    from sync.deck_io import load_deck_inputs
+    from services.deck import load_deck_inputs
 
     return load_deck_inputs(current_base())
 
@@ -104,7 +105,7 @@ def main() -> None:
     year = year_picker("Année d'activité présentée")
     try:
         inputs = deck_inputs()
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     deck = deck_data(inputs, year, date.today(), name)
     if deck.warnings:

@@ -11,9 +11,10 @@ import streamlit as st
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.indicators import period_year
 from domain.issues import RowIssue
+from errors import CptsError
 from schema.models import INDICATORS
-from sync.records import Problem
-from views.common import DATA_ERRORS, current_base, load_tables, refresh_button, show_error, show_problems
+from store.records import Problem
+from views.common import current_base, load_tables, refresh_button, show_error, show_problems
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
 
@@ -25,7 +26,7 @@ def header(title: str, caption: str) -> str:
         refresh_button()
     try:
         name = current_base().title
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     with left:
         st.title(title)

@@ -14,21 +14,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import ACTION_STATUSES, table
+from server.bootstrap import connect
+from services.journal import record_access
 from settings import Settings
-from sync import records
-from sync.base import Base, BaseNotFound
-from sync.bootstrap import NotSetUp, connect
-from sync.client import NocoError, NocoUnreachable
-from sync.journal import record_access
-from sync.records import Problem
+from store import records
+from store.base import Base
+from store.records import Problem
 
 CACHE_SECONDS = 15
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
-
-# What a page catches to show a French error instead of a crash.
-DATA_ERRORS = (NocoUnreachable, NotSetUp, BaseNotFound, NocoError)
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,15 +62,17 @@ def header(title: str, caption: str, forget: Callable[[], None] | None = None) -
 
 
 def error_message(error: Exception) -> str:
-    """What went wrong reaching the base, and what to do about it, in French (markdown)."""
-    if isinstance(error, NocoUnreachable):
+    """What went wrong, and what to do about it, in French (markdown)."""
+    if isinstance(error, Refused):
+        return str(error)
+    if isinstance(error, Unreachable):
         advice = (
             "NocoDB ne répond pas. Lancez **./cpts up** (ou vérifiez CPTS_NOCODB_URL), puis cliquez sur Rafraîchir."
         )
-    elif isinstance(error, NotSetUp):
-        advice = "La base CPTS n'est pas encore installée. Lancez **./cpts up** pour la créer."
     elif isinstance(error, BaseNotFound):
         advice = "La base CPTS est introuvable ou incomplète. Lancez **./cpts up** pour la créer ou la mettre à jour."
+    elif isinstance(error, NotSetUp):
+        advice = "La base CPTS n'est pas encore installée. Lancez **./cpts up** pour la créer."
     else:
         advice = "NocoDB a refusé la demande. Vérifiez le jeton d'API (secrets.env ou CPTS_NOCODB_TOKEN)."
     return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {error}"
@@ -118,7 +117,7 @@ def load_tables(specs: Sequence[TableSpec]) -> tuple[dict[str, pd.DataFrame], li
         for spec in specs:
             frames[spec.key], found = load_frame(spec.key)
             problems.extend(found)
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     return frames, problems
 

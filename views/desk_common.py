@@ -7,8 +7,9 @@ from typing import NoReturn
 
 import streamlit as st
 
-from sync.desk_io import DeskData, load_desk
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, load_frame, show_error
+from errors import CptsError
+from services.desk import DeskData, load_desk
+from views.common import CACHE_SECONDS, current_base, load_frame, show_error
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
@@ -27,7 +28,7 @@ def read_desk() -> DeskData:
     """The desk data, or a French error and the page stops."""
     try:
         data = desk_data()
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     if data.problems:
         shown = "\n".join(f"- {problem}" for problem in data.problems[:20])

@@ -12,10 +12,11 @@ import streamlit as st
 
 from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
 from domain.validation import validate_form
+from errors import CptsError
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
-from sync.desk_io import save_doctors
+from services.desk import save_doctors
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, header
+from views.common import current_base, header
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Médecins disponibles"
@@ -183,7 +184,7 @@ def main() -> None:
         return
     try:
         save_doctors(current_base(), edited, attrs)
-    except DATA_ERRORS as error:
+    except CptsError as error:
         write_error(error)
         return
     forget_data()

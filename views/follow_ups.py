@@ -12,11 +12,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.communes import proximity
 from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
 from domain.validation import FieldError, validate_form
 from domain.worklist import overdue_worklist
+from errors import CptsError
 from schema.fields import Record
 from schema.models import (
     ENROLMENTS,
@@ -27,10 +29,9 @@ from schema.models import (
     STEPS_DONE,
     StepDone,
 )
-from sync import records
-from sync.communes import proximity
+from services import writes
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, header, load_frame, log_patient_access, show_error, show_problems
+from views.common import current_base, header, load_frame, log_patient_access, show_error, show_problems
 from views.pathway_data import (
     LEFT_ASIDE,
     active_pathways,
@@ -126,8 +127,8 @@ def mark_done_form(shown: pd.DataFrame) -> None:
         for i in chosen
     ]
     try:
-        records.insert(current_base(), STEPS_DONE, rows)
-    except DATA_ERRORS as error:
+        writes.insert(current_base(), STEPS_DONE, rows)
+    except CptsError as error:
         show_error(error)
     count = len(rows)
     what = "1 étape enregistrée" if count == 1 else f"{count} étapes enregistrées"
@@ -251,8 +252,8 @@ def enrol(
         return
     enrolment = checked.model_copy(update={"patient": patient["id"]})
     try:
-        records.insert(current_base(), ENROLMENTS, [enrolment])
-    except DATA_ERRORS as error:
+        writes.insert(current_base(), ENROLMENTS, [enrolment])
+    except CptsError as error:
         show_error(error)
     written(f"{code} inscrit(e) dans le parcours « {names[pathway]} » le {enrolled_on:%d/%m/%Y}.")
 
@@ -280,7 +281,7 @@ def main() -> None:
     codes = list(dict.fromkeys([*shown["code"].dropna(), *(code for code, _ in found)]))
     try:
         log_patient_access(PAGE, codes)
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     first, second = st.columns(2)
     first.metric("Étapes en retard", len(shown))

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.board import BoardFigures
+from domain.communes import CommuneInfo
 from domain.french import euros, number
 from domain.funding import (
     FIXED,
@@ -29,14 +30,14 @@ from domain.funding import (
     tier_text,
 )
 from domain.privacy import MASK_BELOW
+from errors import CptsError
 from reports.dialogue import dialogue_bytes
 from schema.models import TERRITORY
-from sync.communes import CommuneInfo
-from sync.funding_settings import add_missing_funding_settings
-from sync.territory import TerritoryError, add_commune, communes_matching
+from services.funding_settings import add_missing_funding_settings
+from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
-from views.common import DATA_ERRORS, current_base, error_message, load_frame
+from views.common import current_base, error_message, load_frame
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
@@ -92,7 +93,7 @@ def add_commune_form() -> None:
             except TerritoryError as error:
                 st.error(str(error))
                 return
-            except DATA_ERRORS as error:
+            except CptsError as error:
                 st.error(error_message(error))
                 return
             load_frame.clear()
@@ -147,7 +148,7 @@ def amounts_section(figures: BoardFigures) -> None:
         if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
             try:
                 added = add_missing_funding_settings(current_base())
-            except DATA_ERRORS as error:
+            except CptsError as error:
                 st.error(error_message(error))
                 return
             load_frame.clear()

@@ -19,7 +19,7 @@ from domain.figures import (
 from schema.models import ACTIONS, MEMBERS, PATIENTS
 from views.access import sees_patient_data
 from views.common import (
-    DATA_ERRORS,
+    CptsError,
     action_status_scale,
     current_base,
     load_tables,
@@ -43,7 +43,7 @@ def header(exact: bool) -> None:
         refresh_button()
     try:
         name = current_base().title
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     with title:
         st.title(name or "CPTS")

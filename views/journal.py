@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, utc_since
+from errors import CptsError
 from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
-from sync import records
-from sync.client import clause
-from sync.records import Problem
+from store import records
+from store.client import clause
+from store.records import Problem
 from views.access import require_coordinator
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, error_message, plain, problems_markdown
+from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 
 TITLE = "Journal d'accès"
 DEFAULT_DAYS = 30
@@ -46,7 +47,7 @@ def read_journal(start: date) -> pd.DataFrame:
     """The journal from `start` on; a French error and the page stops if NocoDB cannot be read."""
     try:
         journal, problems = journal_since(start)
-    except DATA_ERRORS as error:
+    except CptsError as error:
         st.error(error_message(error), icon=":material/cloud_off:")
         st.stop()
     if problems:

@@ -23,10 +23,11 @@ from domain.desk import (
     patient_label,
 )
 from domain.french import number
+from errors import CptsError
 from schema.models import PATIENT_FOUND
-from sync.desk_io import DeskData, make_plan, write_answers, write_confirmation
+from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views.access import require_coordinator
-from views.common import DATA_ERRORS, current_base, header, log_patient_access
+from views.common import current_base, header, log_patient_access
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
@@ -85,7 +86,7 @@ def run_button() -> None:
         try:
             with st.spinner("Calcul de la meilleure orientation…"):
                 st.session_state[PLAN_KEY] = make_plan(current_base(), date.today())
-        except DATA_ERRORS as error:
+        except CptsError as error:
             write_error(error)
         st.session_state.pop(PLAN_EDITOR, None)
 
@@ -135,7 +136,7 @@ def review(planned: Plan, data: DeskData) -> None:
     kept = {(int(row["_patient"]), int(row["_member"])) for _, row in edited.iterrows() if row[KEEP]}
     try:
         result = write_confirmation(current_base(), planned, kept, date.today())
-    except DATA_ERRORS as error:
+    except CptsError as error:
         write_error(error)
         return
     forget_data()
@@ -232,7 +233,7 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
     except DeskError as error:
         st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {line}" for line in str(error).splitlines()))
         return
-    except DATA_ERRORS as error:
+    except CptsError as error:
         write_error(error)
         return
     forget_data()

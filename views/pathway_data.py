@@ -8,11 +8,11 @@ from datetime import date
 
 import pandas as pd
 
+from domain.communes import commune
 from domain.pathways import Step, schedules, steps_from_frame
 from schema.fields import TableSpec
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
-from sync.communes import commune
-from sync.records import Problem
+from store.records import Problem
 from views.common import load_tables
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)

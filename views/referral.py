@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from domain.communes import load_communes, proximity
 from domain.referral import PROXIMITY_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
-from sync.communes import load_communes, proximity
 from views.common import header, load_tables, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
 

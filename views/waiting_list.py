@@ -13,10 +13,11 @@ from domain.ages import age_on
 from domain.desk import patient_priority
 from domain.patient_request import RequestForm
 from domain.priority import waiting_days
+from errors import CptsError
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
-from sync.desk_io import DeskData, allowed_communes, register_request
+from services.desk import DeskData, allowed_communes, register_request
 from views.access import require_coordinator
-from views.common import CACHE_SECONDS, DATA_ERRORS, current_base, header, log_patient_access, show_error
+from views.common import CACHE_SECONDS, current_base, header, log_patient_access, show_error
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Patients en attente"
@@ -129,7 +130,7 @@ def request_form(today: date) -> None:
     """The form of a new request, checked as NocoDB would (and more) before anything is written."""
     try:
         options = commune_options()
-    except DATA_ERRORS as error:
+    except CptsError as error:
         show_error(error)
     with st.form("new_request", clear_on_submit=False, border=True):
         st.subheader("Nouvelle demande", anchor=False)
@@ -185,7 +186,7 @@ def request_form(today: date) -> None:
     )
     try:
         created, errors = register_request(current_base(), form, today)
-    except DATA_ERRORS as error:
+    except CptsError as error:
         write_error(error)
         return
     if errors:

@@ -13,8 +13,8 @@ from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, setting
 from domain.desk import DeskRecords
 from schema.models import MEMBERS, PATIENTS, SETTINGS
 from settings import ROOT
-from sync import records
-from sync.base import Base
+from store import records
+from store.base import Base
 
 
 def load_deck_inputs(base: Base, progress: Callable[[str], None] = lambda _: None) -> AgInputs:

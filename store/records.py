@@ -14,8 +14,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
-from sync.base import Base, TableHandle
-from sync.objection import refuse_objecting_patients
+from store.base import Base, TableHandle
 
 DTYPES = {
     Kind.NUMBER: "Int64",
@@ -195,9 +194,7 @@ def _to_value(value: Any) -> Any:
 
 def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
     """Insert new records (their `id` is ignored), links as foreign keys; all or nothing: a failure removes
-    what was written. Proposals and enrolments of a patient who objected to data sharing are refused
-    (`sync.objection`)."""
-    refuse_objecting_patients(base, spec, records)
+    what was written. Use cases go through `services.writes.insert`, which checks the table's rules first."""
     handle = base.handle(spec)
     rows = [to_payload(handle, record, skip_empty=True) for record in records]
     for row in rows:

@@ -16,24 +16,13 @@ from typing import Any
 
 import httpx
 
+from errors import HTTPStatusError, Refused, Unreachable
+
 PAGE_SIZE = 1000  # NocoDB's largest page
 WRITE_CHUNK = 100  # NocoDB's default largest bulk write with an API token on v2 (NC_DATA_PAYLOAD_LIMIT)
 RETRIES = 4
 RETRY_STATUSES = {500, 502, 503, 504}
 IDEMPOTENT = {"GET", "HEAD", "PATCH", "DELETE"}
-
-
-class NocoError(RuntimeError):
-    """NocoDB answered with an error: carries its status and its own message."""
-
-    def __init__(self, status: int, message: str, method: str = "", path: str = "") -> None:
-        self.status = status
-        self.message = message
-        super().__init__(f"NocoDB {status} sur {method} {path} : {message}")
-
-
-class NocoUnreachable(RuntimeError):
-    """NocoDB did not answer at all."""
 
 
 def _message(response: httpx.Response) -> str:
@@ -55,7 +44,7 @@ def quote(value: object) -> str:
         return f'"{text}"'
     if "'" not in text:
         return f"'{text}'"
-    raise ValueError(f"Valeur impossible à filtrer (guillemets simples et doubles) : {text!r}")
+    raise Refused(f"Valeur impossible à filtrer (guillemets simples et doubles) : {text!r}")
 
 
 def clause(field: str, op: str, *args: object) -> str:
@@ -120,12 +109,12 @@ class NocoClient:
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
                 sent = not isinstance(exc, httpx.ConnectError)
                 if last or (sent and method not in IDEMPOTENT):
-                    raise NocoUnreachable(f"NocoDB ne répond pas à {self.url} ({exc}).") from exc
+                    raise Unreachable(f"NocoDB ne répond pas à {self.url} ({exc}).") from exc
             else:
                 retry = response.status_code in RETRY_STATUSES and method in IDEMPOTENT
                 if not retry or last:
                     if response.is_error:
-                        raise NocoError(response.status_code, _message(response), method, path)
+                        raise HTTPStatusError(response.status_code, _message(response), method, path)
                     return response.json() if response.content else None
             time.sleep(0.2 * 2**attempt)
         raise AssertionError("unreachable")
@@ -142,7 +131,7 @@ class NocoClient:
         return str(self.request("GET", "/api/v1/version").get("currentVersion", ""))
 
     def sign_in(self, email: str, password: str) -> str:
-        """A login token for this user (raises NocoError 401 on a wrong password)."""
+        """A login token for this user (raises HTTPStatusError 401 on a wrong password)."""
         body = self.request("POST", "/api/v1/auth/user/signin", json={"email": email, "password": password})
         return str(body["token"])
 
@@ -292,7 +281,7 @@ class NocoClient:
             for chunk in chunks(rows, self.write_chunk):
                 created = self.request("POST", f"/api/v2/tables/{table_id}/records", json=list(chunk))
                 ids.extend(int(item["Id"]) for item in created)
-        except (NocoError, NocoUnreachable):
+        except (HTTPStatusError, Unreachable):
             if ids:
                 self.delete(table_id, ids)
             raise

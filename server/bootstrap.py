@@ -9,16 +9,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from schema.migrate import MigrationReport, migrate
+from errors import NotSetUp
 from settings import ADMIN_EMAIL, Settings, new_password, new_secret, read_secrets, write_secrets
-from sync.base import Base
-from sync.client import NocoClient
+from store.base import Base
+from store.client import NocoClient
+from store.migrate import MigrationReport, migrate
 
 DEFAULT_CPTS_NAME = "CPTS Issy-les-Moulineaux"
-
-
-class NotSetUp(RuntimeError):
-    pass
 
 
 @dataclass

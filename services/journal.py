@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 from domain.access_log import journal_parts
 from schema.models import ACCESS_LOG, AccessEntry
-from sync import records
-from sync.base import Base
+from services import writes
+from store.base import Base
 
 
 def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]) -> None:
@@ -21,7 +21,7 @@ def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]
         AccessEntry(user=user, at=at, what=part, patient_count=len(codes), patient_codes=", ".join(codes))
         for part, codes in journal_parts(what, list(patient_codes))
     ]
-    records.insert(base, ACCESS_LOG, entries)
+    writes.insert(base, ACCESS_LOG, entries)
 
 
 def command_user() -> str:

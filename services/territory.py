@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.communes import CommuneInfo, commune, find_communes
 from domain.validation import validate_form
+from errors import Refused
 from schema.models import TERRITORY, Commune
-from sync import records
-from sync.base import Base
-from sync.client import clause
-from sync.communes import CommuneInfo, commune, find_communes
+from services import writes
+from store.base import Base
+from store.client import clause
 
 
-class TerritoryError(ValueError):
+class TerritoryError(Refused):
     """A commune refused; the message, in French, says why."""
 
 
@@ -49,7 +50,7 @@ def add_commune(base: Base, insee_code: str, today: date) -> Commune:
     if base.count(TERRITORY, clause("Code INSEE", "eq", info.insee_code)):
         raise AlreadyInTerritory(f"{info.name} ({info.insee_code}) fait déjà partie du territoire.")
     added = territory_row(info)
-    [new_id] = records.insert(base, TERRITORY, [added])
+    [new_id] = writes.insert(base, TERRITORY, [added])
     return added.model_copy(update={"id": new_id})
 
 

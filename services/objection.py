@@ -1,20 +1,21 @@
 """Right to object: a patient who objected to data sharing is never put in a proposal to a doctor nor in a
-pathway. Checked at the one place such rows are written (`sync.records.insert`), whatever page or command
+pathway. Registered as a write rule of both tables (`services.writes.BEFORE_INSERT`), whatever page or command
 writes them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from errors import Refused
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PATIENTS, PROPOSALS
-from sync.base import Base
-from sync.client import clause
+from store.base import Base
+from store.client import clause
 
 SHARING_TABLES = (PROPOSALS.key, ENROLMENTS.key)  # their rows pass a patient on to professionals
 
 
-class ObjectionRefused(ValueError):
+class ObjectionRefused(Refused):
     """Rows naming a patient who objected to data sharing; nothing was written."""
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar
 from faker import Faker
 
 from domain.access import DEFAULT_IDLE_MINUTES, IDLE_KEY
+from domain.communes import CommuneInfo, commune, neighbours
 from domain.funding import SettingDefault, default_settings
 from domain.pathways import parse_condition
 from domain.priority import PER_MONTH_KEY, Weights, weight_key
@@ -53,8 +54,7 @@ from schema.models import (
     Setting,
     StepDone,
 )
-from sync.communes import CommuneInfo, commune, neighbours
-from sync.territory import territory_row
+from services.territory import territory_row
 
 T = TypeVar("T")
 Size = Literal["small", "large"]

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 
 from domain.access import BASE_ROLE_OF, READING_BASE_ROLES, ROLES, role_of
 from domain.validation import email_problem
+from errors import HTTPStatusError, Refused
 from settings import Settings, new_password, read_secrets
-from sync.base import Base
-from sync.client import NocoClient, NocoError
+from store.base import Base
+from store.client import NocoClient
 
 OWNER = "owner"
 
 
-class BadCredentials(Exception):
+class BadCredentials(Refused):
     """Unknown e-mail, wrong password, or an invitation never accepted: NocoDB refused the sign-in."""
 
 
-class UserRefused(ValueError):
+class UserRefused(Refused):
     """`user add` cannot do what was asked (the message says why, in French)."""
 
 
@@ -112,7 +113,7 @@ def check_password(url: str, email: str, password: str) -> None:
     with NocoClient(url, retries=1) as anonymous:
         try:
             anonymous.sign_in(email.strip().lower(), password)
-        except NocoError as error:
+        except HTTPStatusError as error:
             if 400 <= error.status < 500:
                 raise BadCredentials(email) from None
             raise

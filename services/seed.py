@@ -10,15 +10,16 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from domain.validation import validate_rows
+from errors import Refused
 from schema.fields import Kind, Record, TableSpec
 from schema.models import TABLES
-from sync import records
-from sync.base import Base
+from services import writes
+from store.base import Base
 
 Progress = Callable[[str, int, int], None]  # (table title, tables done, tables in all)
 
 
-class SeedRefused(RuntimeError):
+class SeedRefused(Refused):
     pass
 
 
@@ -58,7 +59,7 @@ def seed(
             if progress:
                 progress(spec.title, done, len(TABLES))
             rows = [_remap_links(spec, record, id_maps) for record in data.get(spec.key, [])]
-            ids = records.insert(base, spec, rows)
+            ids = writes.insert(base, spec, rows)
             written.append((spec, ids))
             id_maps[spec.key] = {int(r.id or i + 1): real for i, (r, real) in enumerate(zip(rows, ids, strict=True))}
     except Exception:

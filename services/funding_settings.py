@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from domain.funding import missing_defaults
 from schema.models import SETTINGS, Setting
-from sync import records
-from sync.base import Base
+from services import writes
+from store import records
+from store.base import Base
 
 
 def add_missing_funding_settings(base: Base) -> list[str]:
@@ -17,5 +18,5 @@ def add_missing_funding_settings(base: Base) -> list[str]:
         for d in missing_defaults(existing)
     ]
     if rows:
-        records.insert(base, SETTINGS, rows)
+        writes.insert(base, SETTINGS, rows)
     return [row.key for row in rows if row.key]

@@ -9,15 +9,16 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
+from domain.communes import neighbours, place, places_of
 from domain.desk import Answer, Changes, Confirmation, DeskRecords, Plan, answer, confirm, plan
 from domain.matching import Place
 from domain.patient_request import RequestForm, validate_request
 from domain.priority import Weights, weights_from_settings
 from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
-from sync import records
-from sync.base import Base
-from sync.communes import neighbours, place, places_of
+from services import writes
+from store import records
+from store.base import Base
 
 PATIENT_CHANGES = ("status", "gp", "found_date")
 PROPOSAL_CHANGES = ("status", "refusal_reason")
@@ -60,7 +61,7 @@ def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], to
     result = confirm(planned, kept, fresh, today)
     if not result.proposals:
         return result
-    ids = records.insert(base, PROPOSALS, result.proposals)
+    ids = writes.insert(base, PROPOSALS, result.proposals)
     try:
         records.patch(base, PATIENTS, result.patients, ["status"])
     except Exception:
@@ -116,7 +117,7 @@ def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patien
     patient, errors = validate_request(form, communes, existing, today)
     if patient is None:
         return None, errors
-    [patient_id] = records.insert(base, PATIENTS, [patient])
+    [patient_id] = writes.insert(base, PATIENTS, [patient])
     return patient.model_copy(update={"id": patient_id}), []
 
 

@@ -16,11 +16,12 @@ from domain.retention import (
     PurgePlan,
     plan_purge,
 )
+from errors import Refused
 from schema.models import ENROLMENT_STATUSES, ENROLMENTS, PATIENTS, SETTINGS, Enrolment, Patient
-from sync import records
-from sync.base import Base
-from sync.client import chunks
-from sync.journal import record_access
+from services.journal import record_access
+from store import records
+from store.base import Base
+from store.client import chunks
 
 ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
 COMMAND = "./cpts purge"
@@ -46,7 +47,7 @@ def retention(base: Base, older_than: int | None) -> Retention:
         return Retention(months, f"Paramètres « {RETENTION_KEY} »")
     if raw:  # never purge with a period the coordinator did not mean
         low, high = RETENTION_LIMITS
-        raise ValueError(
+        raise Refused(
             f"Paramètres, ligne « {RETENTION_KEY} », champ « {SETTINGS.field('value').title} » : « {raw} » n'est pas "
             f"un nombre de mois entre {low} et {high}. Corrigez-le dans NocoDB ou précisez --older-than."
         )

@@ -1,0 +1,1 @@
+"""The demonstration CPTS: a generator and its data files."""

@@ -1,0 +1,30 @@
+"""The one way use cases add rows: the write rules of the table run first, then `store.records.insert`.
+
+A rule looks at the new rows and raises `errors.Refused` (in French, naming the rows) to refuse them all;
+nothing is written then. Rules are declared per table in `BEFORE_INSERT`, so no page or command can forget
+one. Pages and commands never call `store.records.insert` themselves (a test walks the code for it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from schema.fields import Record, TableSpec
+from schema.models import ENROLMENTS, PROPOSALS
+from services.objection import refuse_objecting_patients
+from store import records
+from store.base import Base
+
+Rule = Callable[[Base, TableSpec, Sequence[Record]], None]
+
+BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
+    PROPOSALS.key: (refuse_objecting_patients,),
+    ENROLMENTS.key: (refuse_objecting_patients,),
+}
+
+
+def insert(base: Base, spec: TableSpec, rows: Sequence[Record]) -> list[int]:
+    """Check the table's write rules, then insert every row (all or nothing); returns the new Ids."""
+    for rule in BEFORE_INSERT.get(spec.key, ()):
+        rule(base, spec, rows)
+    return records.insert(base, spec, rows)
