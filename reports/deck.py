@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any, cast
 
 from pptx import Presentation
 from pptx.chart.chart import Chart as PptxChart
@@ -18,10 +19,11 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.presentation import Presentation as PptxPresentation
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import _Run
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Emu, Inches, Length, Pt
 
 from domain.ag import Chart, DeckData, KeyFigure, Slide, Table
 from domain.french import day
@@ -48,6 +50,10 @@ class Box:
     width: int
     height: int
 
+    def emus(self) -> tuple[Length, Length, Length, Length]:
+        """left, top, width, height as python-pptx takes them."""
+        return Emu(self.left), Emu(self.top), Emu(self.width), Emu(self.height)
+
 
 def deck_bytes(deck: DeckData) -> bytes:
     buffer = BytesIO()
@@ -62,7 +68,7 @@ def save_deck(deck: DeckData, path: Path) -> None:
     temporary.replace(path)
 
 
-def presentation(deck: DeckData) -> Presentation:
+def presentation(deck: DeckData) -> PptxPresentation:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     prs.core_properties.title = f"{deck.cpts_name} · {deck.title}"
@@ -78,11 +84,11 @@ def presentation(deck: DeckData) -> Presentation:
 # -- slides ------------------------------------------------------------------------------------------------
 
 
-def blank(prs: Presentation) -> PptxSlide:
+def blank(prs: PptxPresentation) -> PptxSlide:
     return prs.slides.add_slide(prs.slide_layouts[6])
 
 
-def title_slide(prs: Presentation, deck: DeckData) -> None:
+def title_slide(prs: PptxPresentation, deck: DeckData) -> None:
     slide = blank(prs)
     band = rectangle(slide, Box(0, 0, WIDTH, Inches(4.9)), NAVY)
     band.shadow.inherit = False
@@ -96,7 +102,7 @@ def title_slide(prs: Presentation, deck: DeckData) -> None:
     notes(slide, f"{deck.cpts_name} : {deck.title}, activité {deck.year}. {source}")
 
 
-def content_slide(prs: Presentation, deck: DeckData, content: Slide, number: int, total: int) -> None:
+def content_slide(prs: PptxPresentation, deck: DeckData, content: Slide, number: int, total: int) -> None:
     slide = blank(prs)
     rectangle(slide, Box(0, 0, WIDTH, Inches(0.12)), NAVY)
     text_box(slide, Box(MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.7)), content.title, 26, NAVY, bold=True)
@@ -150,9 +156,7 @@ def body(slide: PptxSlide, content: Slide) -> None:
 
 
 def rectangle(slide: PptxSlide, box: Box, colour: RGBColor, rounded: bool = False) -> Shape:
-    shape = slide.shapes.add_shape(
-        MSO_SHAPE.ROUNDED_RECTANGLE if rounded else MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height
-    )
+    shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if rounded else MSO_SHAPE.RECTANGLE, *box.emus())
     shape.fill.solid()
     shape.fill.fore_color.rgb = colour
     shape.line.fill.background()
@@ -171,7 +175,7 @@ def text_box(
     bold: bool = False,
     italic: bool = False,
 ) -> Shape:
-    shape = slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
+    shape = slide.shapes.add_textbox(*box.emus())
     frame = shape.text_frame
     frame.word_wrap = True
     frame.margin_left = frame.margin_right = 0
@@ -218,7 +222,7 @@ def table(slide: PptxSlide, content: Table, box: Box) -> None:
     rows, columns = len(content.rows) + 1, len(content.headers)
     dense = rows > 11
     row_height, size = (Inches(0.3), 10) if dense else (Inches(0.38), 11)
-    shape = slide.shapes.add_table(rows, columns, box.left, box.top, box.width, row_height * rows)
+    shape = slide.shapes.add_table(rows, columns, Emu(box.left), Emu(box.top), Emu(box.width), Emu(row_height * rows))
     grid = shape.table
     total = sum(content.widths)
     for index, width in enumerate(content.widths):
@@ -253,7 +257,8 @@ def chart(slide: PptxSlide, content: Chart, box: Box) -> None:
         (False, True): XL_CHART_TYPE.COLUMN_STACKED,
     }[(content.horizontal, content.stacked)]
     height = box.height - (Inches(0.35) if content.note else 0)
-    frame = slide.shapes.add_chart(kind, box.left, box.top, box.width, height, data)
+    chart_box = Box(box.left, box.top, box.width, height)
+    frame: Any = slide.shapes.add_chart(kind, *chart_box.emus(), cast(Any, data))  # a graphic frame holding it
     graph = frame.chart
     graph.font.name, graph.font.size, graph.font.color.rgb = FONT, Pt(12), NAVY
     graph.has_title = True
@@ -310,11 +315,14 @@ def message(slide: PptxSlide, value: str, box: Box) -> None:
 
 def logo(slide: PptxSlide, image: bytes, box: Box) -> None:
     """The logo fitted in `box` (aspect ratio kept), right-aligned."""
-    picture = slide.shapes.add_picture(BytesIO(image), box.left, box.top)
+    picture = slide.shapes.add_picture(BytesIO(image), Emu(box.left), Emu(box.top))
     scale = min(box.width / picture.width, box.height / picture.height)
     picture.width, picture.height = Emu(int(picture.width * scale)), Emu(int(picture.height * scale))
-    picture.left = box.left + box.width - picture.width
+    picture.left = Emu(box.left + box.width - picture.width)
 
 
 def notes(slide: PptxSlide, value: str) -> None:
-    slide.notes_slide.notes_text_frame.text = value
+    frame = slide.notes_slide.notes_text_frame
+    if frame is None:  # python-pptx's default template always has a notes placeholder
+        raise AssertionError("the notes slide has no text frame")
+    frame.text = value

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.config import JsonDict
 
 
 class Kind(StrEnum):
@@ -61,7 +62,7 @@ def column(
     Links (`Kind.LINK`) point to one record of `target` (a many-to-one link, picked in the grid).
     Extra keyword arguments are pydantic constraints (`pattern`, `ge`, `max_length`, ...).
     """
-    extra = {
+    extra: JsonDict = {
         "nocodb": {
             "title": title,
             "kind": kind.value,
@@ -110,7 +111,7 @@ class Record(BaseModel):
             extra = info.json_schema_extra
             if not isinstance(extra, dict) or "nocodb" not in extra:
                 continue
-            meta = extra["nocodb"]
+            meta = cast(dict[str, Any], extra["nocodb"])
             specs.append(
                 FieldSpec(
                     attr=attr,
@@ -125,13 +126,16 @@ class Record(BaseModel):
         return tuple(specs)
 
 
+R = TypeVar("R", bound=Record)
+
+
 @dataclass(frozen=True)
-class TableSpec:
-    """One NocoDB table: its French title, its English key and the record model of its rows."""
+class TableSpec(Generic[R]):
+    """One NocoDB table: its French title, its English key and the record model `R` of its rows."""
 
     key: str
     title: str
-    model: type[Record]
+    model: type[R]
     description: str = ""
 
     @property
