@@ -10,11 +10,14 @@ import tomllib
 from dataclasses import MISSING, fields
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 DATA_DIR = Path(__file__).with_name("data")
 
-T = TypeVar("T")
+D = TypeVar("D", bound="DataclassInstance")
 
 
 @cache
@@ -24,15 +27,11 @@ def load(name: str) -> dict[str, Any]:
         return tomllib.load(file)
 
 
-def entries(cls: type[T], rows: list[dict[str, Any]], where: str, nested: tuple[str, ...] = ()) -> tuple[T, ...]:
+def entries(cls: type[D], rows: list[dict[str, Any]], where: str, nested: tuple[str, ...] = ()) -> tuple[D, ...]:
     """The entries `rows` of a data file (`where`: file and section) as `cls` dataclasses, leaving out the
     `nested` keys (sub-entries read apart)."""
-    known = {field.name for field in fields(cls)}  # type: ignore[arg-type]  # cls is a dataclass
-    required = {
-        field.name
-        for field in fields(cls)  # type: ignore[arg-type]
-        if field.default is MISSING and field.default_factory is MISSING
-    }
+    known = {field.name for field in fields(cls)}
+    required = {field.name for field in fields(cls) if field.default is MISSING and field.default_factory is MISSING}
     built = []
     for number, row in enumerate(rows, start=1):
         values = {key: value for key, value in row.items() if key not in nested}

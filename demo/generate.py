@@ -13,6 +13,7 @@ parameters); what they draw from (professions mix, pathways, actions, indicators
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -57,7 +58,7 @@ def generate(
     steps = pathways.pathway_steps(pathway_rows)
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
-    tables: dict[str, list[Record]] = {
+    tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
         "proposals": proposal_rows,
@@ -73,4 +74,4 @@ def generate(
         "settings": parameters.settings(f"CPTS {world.home.name}"),
         "access_log": [],
     }
-    return {spec.key: tables[spec.key] for spec in TABLES}
+    return {spec.key: list(tables[spec.key]) for spec in TABLES}

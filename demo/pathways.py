@@ -6,7 +6,7 @@ The pathways, their steps and roles, and the enrolment mix are in demo/data/parc
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,10 +16,20 @@ from demo.world import World, age, between, pick, years_before
 from domain.pathways import parse_condition
 from schema.models import Enrolment, Member, Pathway, PathwayMember, PathwayStep, Patient, StepDone
 
-DIABETES = "Diabète de type 2"
+DIABETES = "Diabète de type 2"  # its name in parcours.toml: enrolled with a foot grade, ALD patients first
 _DATA = load("parcours")
 _WHERE = "demo/data/parcours.toml"
 _ENROLMENT: dict[str, Any] = _DATA["enrolment"]
+
+
+@dataclass(frozen=True)
+class PathwayPlan:
+    name: str
+    category: str
+    sex: str
+    description: str
+    min_age: int | None = None
+    max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,16 +55,19 @@ class Role:
     level: int | None = None
 
 
-_NESTED = ("step", "role")
-_STEPS = {row["name"]: entries(StepPlan, row["step"], f"{_WHERE} [[pathway.step]]") for row in _DATA["pathway"]}
-_ROLES = {row["name"]: entries(Role, row["role"], f"{_WHERE} [[pathway.role]]") for row in _DATA["pathway"]}
+_PATHWAYS = entries(PathwayPlan, _DATA["pathway"], f"{_WHERE} [[pathway]]", nested=("step", "role"))
+_STEPS = {
+    row["name"]: entries(StepPlan, row["step"], f"{_WHERE} [[pathway.step]] de « {row['name']} »")
+    for row in _DATA["pathway"]
+}
+_ROLES = {
+    row["name"]: entries(Role, row["role"], f"{_WHERE} [[pathway.role]] de « {row['name']} »")
+    for row in _DATA["pathway"]
+}
 
 
 def pathways() -> list[Pathway]:
-    return [
-        Pathway(id=position, **{key: value for key, value in row.items() if key not in _NESTED})
-        for position, row in enumerate(_DATA["pathway"], start=1)
-    ]
+    return [Pathway(id=position, **asdict(plan)) for position, plan in enumerate(_PATHWAYS, start=1)]
 
 
 def pathway_steps(pathways: list[Pathway]) -> list[PathwayStep]:

@@ -29,7 +29,7 @@ _STATUS_BY_WAIT = tuple(
     (row.get("until_days", _WINDOW_DAYS), tuple(row["statuses"].items())) for row in DATA["status_by_wait"]
 )
 _GROUPS: dict[str, dict[str, Any]] = DATA["groups"]
-_SOURCES = tuple(DATA["sources"].items())
+_SOURCES: tuple[tuple[str, float], ...] = tuple(DATA["sources"].items())
 ELDERLY = "elderly"
 _SEVENTY = "70 ans et plus"
 
