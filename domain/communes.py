@@ -17,6 +17,7 @@ from typing import Any
 
 from domain import matching
 from domain.matching import FARTHER, Place
+from schema.models import Commune
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "nocodb/node_modules/@etalab/decoupage-administratif/data"
 CURRENT_COMMUNE = "commune-actuelle"
@@ -198,3 +199,15 @@ def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(letters.replace("-", " ").replace("'", " ").replace("’", " ").split())
+
+
+def territory_row(info: CommuneInfo, row_id: int | None = None) -> Commune:
+    """The Territoire row of this commune: name, INSEE code, population, département, EPCI."""
+    return Commune(
+        id=row_id,
+        name=info.name,
+        insee_code=info.insee_code,
+        population=info.population,
+        department=info.department,
+        epci=info.epci_name,
+    )

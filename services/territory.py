@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.communes import CommuneInfo, commune, find_communes
+from domain.communes import CommuneInfo, commune, find_communes, territory_row
 from domain.validation import validate_form
 from errors import Refused
 from schema.models import TERRITORY, Commune
@@ -52,15 +52,3 @@ def add_commune(base: Base, insee_code: str, today: date) -> Commune:
     added = territory_row(info)
     [new_id] = writes.insert(base, TERRITORY, [added])
     return added.model_copy(update={"id": new_id})
-
-
-def territory_row(info: CommuneInfo, row_id: int | None = None) -> Commune:
-    """The Territoire row of this commune: name, INSEE code, population, département, EPCI."""
-    return Commune(
-        id=row_id,
-        name=info.name,
-        insee_code=info.insee_code,
-        population=info.population,
-        department=info.department,
-        epci=info.epci_name,
-    )

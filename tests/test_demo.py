@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import time
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from demo.data_files import DATA_DIR, entries, load
 from demo.generate import generate
+from demo.project import IndicatorPlan
 from domain.pathways import parse_condition
 from domain.priority import Weights, weights_from_settings
 from schema.fields import Kind, Record
@@ -24,6 +28,7 @@ from schema.models import (
     table,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 5, 10)
 PATHWAY_NAMES = {
     "Endométriose",
@@ -354,8 +359,6 @@ def test_settings(demo: Tables) -> None:
     settings = {s.key: s for s in demo["settings"]}
     assert len(settings) == len(demo["settings"])
     assert settings["Nom de la CPTS"].value == "CPTS Issy-les-Moulineaux"
-    signed = date.fromisoformat(settings["Date de signature ACI"].value)
-    assert TODAY - timedelta(days=800) <= signed <= TODAY - timedelta(days=700)
     assert [settings[f"Aide pré-contrat T{n}"].value for n in range(1, 5)] == ["15000", "17500", "25000", "30000"]
     assert settings["Dotation fonctionnement T1"].to_check
     assert settings["Maximum T4"].value == "580000"
@@ -397,3 +400,41 @@ def test_priority_weights_in_settings(demo: Tables) -> None:
     weights, problems = weights_from_settings(settings)
     assert problems == [] and weights == Weights()
     assert settings["Poids ALD"] == "40" and settings["Poids par mois d'attente"] == "3"
+
+
+def test_no_aci_signature_setting(demo: Tables) -> None:
+    # Written once by the demo and read by nothing: gone.
+    assert "Date de signature ACI" not in {s.key for s in demo["settings"]}
+
+
+def test_a_bad_data_file_entry_is_refused_naming_the_entry_and_the_key() -> None:
+    rows = [{"title": "Réunion", "unit": "réunions", "kind": "Action", "action": 1}, {"titel": "Faute", "action": 2}]
+    with pytest.raises(ValueError) as refused:
+        entries(IndicatorPlan, rows, "demo/data/projet_de_sante.toml [[action.indicator]]")
+    message = str(refused.value)
+    assert message.startswith("demo/data/projet_de_sante.toml [[action.indicator]], entrée n° 2 : ")
+    assert "clé inconnue « titel »" in message and "clé « title » manquante" in message
+
+
+def test_every_data_file_is_read_and_says_what_it_is() -> None:
+    files = sorted(DATA_DIR.glob("*.toml"))
+    assert len(files) == 5
+    for path in files:
+        assert path.read_text(encoding="utf-8").startswith("# "), path.name  # a French header comment
+        assert load(path.stem), path.name
+
+
+def test_demo_imports_only_domain_schema_and_errors() -> None:
+    project = {path.stem for path in ROOT.iterdir() if path.is_dir() or path.suffix == ".py"}
+    allowed = {"demo", "domain", "schema", "errors"}
+    for path in (ROOT / "demo").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in project or top in allowed, (path.name, name)
