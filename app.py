@@ -1,48 +1,60 @@
-"""The CPTS back office: Streamlit entry point (run with ./cpts up, or streamlit run app.py)."""
+"""The CPTS back office: Streamlit entry point (run with ./cpts up, or streamlit run app.py).
+
+Every page is declared here, once: what it needs (`domain.permissions.Action`, checked with `can` for the
+signed-in user's role) and whether it shows patient-level data (`shows_patients=True`: coordinators only,
+each display traced in Journal d'accès by `views.access.journal`). A page left out cannot be reached."""
 
 import streamlit as st
 
-from views.access import navigation
+from domain.permissions import Action
+from views.access import Page, navigation
 
-st.set_page_config(page_title="CPTS", layout="wide")
+SEE_PATIENTS = Action.SEE_PATIENTS
 
-# Aggregates only: every signed-in user (bureau included) may see these.
-BOARD_PAGES = [
-    st.Page("views/home.py", title="Accueil", icon=":material/home:", default=True),
-    st.Page("views/project.py", title="Projet de santé", icon=":material/flag:", url_path="projet-de-sante"),
-    st.Page("views/indicators.py", title="Indicateurs", icon=":material/monitoring:", url_path="indicateurs"),
-    st.Page("views/funding.py", title="Financement ACI", icon=":material/euro:", url_path="financement-aci"),
-    st.Page("views/pathways.py", title="Parcours", icon=":material/route:"),
-    st.Page("views/referral.py", title="Orienter", icon=":material/near_me:"),
-]
-# The AG presentation.
-BOARD_PAGES += [
-    st.Page("views/ag.py", title="Présentation AG", icon=":material/co_present:", url_path="presentation-ag"),
-]
-# Patient-level data: coordinators only.
-COORDINATOR_PAGES: list = []
-# The médecin-traitant desk.
-COORDINATOR_PAGES += [
-    st.Page(
-        "views/waiting_list.py",
-        title="Patients en attente",
-        icon=":material/person_search:",
-        url_path="patients-en-attente",
-    ),
-    st.Page(
-        "views/doctors.py", title="Médecins disponibles", icon=":material/stethoscope:", url_path="medecins-disponibles"
-    ),
-    st.Page("views/orientation.py", title="Orientation", icon=":material/alt_route:"),
-]
-# Care pathways.
-COORDINATOR_PAGES += [
-    st.Page("views/follow_ups.py", title="À relancer", icon=":material/notifications_active:"),
-]
+SECTIONS: dict[str, list[Page]] = {
+    # Aggregates only: every signed-in user (bureau included) may see these.
+    "Tableau de bord": [
+        Page("views/home.py", "Accueil", ":material/home:", default=True),
+        Page("views/project.py", "Projet de santé", ":material/flag:", "projet-de-sante"),
+        Page("views/indicators.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
+        Page("views/funding.py", "Financement ACI", ":material/euro:", "financement-aci"),
+        Page("views/pathways.py", "Parcours", ":material/route:"),
+        Page("views/referral.py", "Orienter", ":material/near_me:"),
+        # The AG presentation.
+        Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
+    ],
+    "Coordination": [
+        # The médecin-traitant desk.
+        Page(
+            "views/waiting_list.py",
+            "Patients en attente",
+            ":material/person_search:",
+            "patients-en-attente",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
+        Page(
+            "views/doctors.py",
+            "Médecins disponibles",
+            ":material/stethoscope:",
+            "medecins-disponibles",
+            needs=Action.WRITE_DESK,  # GPs (members), no patient
+        ),
+        Page("views/orientation.py", "Orientation", ":material/alt_route:", needs=SEE_PATIENTS, shows_patients=True),
+        # Care pathways.
+        Page(
+            "views/follow_ups.py",
+            "À relancer",
+            ":material/notifications_active:",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
+        # Traceability (read-only): user e-mails and patient codes, no patient data; reading it is not traced.
+        Page("views/journal.py", "Journal d'accès", ":material/history:", "journal-d-acces", needs=Action.SEE_JOURNAL),
+    ],
+}
 
-# Traceability (coordinators only, read-only).
-COORDINATOR_PAGES.append(
-    st.Page("views/journal.py", title="Journal d'accès", icon=":material/history:", url_path="journal-d-acces")
-)
-
-# Sign-in first; then the navigation of the user's role (a page left out cannot be reached, not even by URL).
-navigation(BOARD_PAGES, COORDINATOR_PAGES).run()
+if __name__ == "__main__":  # as Streamlit runs it; the tests import SECTIONS
+    st.set_page_config(page_title="CPTS", layout="wide")
+    # Sign-in first; then the pages the user's role may open (the others' URLs show a refusal).
+    navigation(SECTIONS).run()

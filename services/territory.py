@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.access import COORDINATOR
 from domain.communes import CommuneInfo, commune, find_communes, territory_row
+from domain.permissions import Action, require
 from domain.validation import validate_form
 from errors import Refused
 from schema.models import TERRITORY, Commune
@@ -43,9 +45,10 @@ def checked_code(insee_code: str, today: date) -> str:
     return str(record.insee_code)  # type: ignore[attr-defined]
 
 
-def add_commune(base: Base, insee_code: str, today: date) -> Commune:
+def add_commune(base: Base, insee_code: str, today: date, role: str | None = COORDINATOR) -> Commune:
     """Add the commune of this INSEE code (name, population, département, EPCI) to Territoire; refuses a code
     that is not a current commune's and a commune already there."""
+    require(role, Action.EDIT_TERRITORY)  # NotAllowed for the bureau
     info = commune(checked_code(insee_code, today))
     if base.count(TERRITORY, clause("Code INSEE", "eq", info.insee_code)):
         raise AlreadyInTerritory(f"{info.name} ({info.insee_code}) fait déjà partie du territoire.")

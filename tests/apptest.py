@@ -56,8 +56,9 @@ def click(app: AppTest, label: str) -> AppTest:
 
 
 def signed_in_state(email: str, role: str = COORDINATOR) -> dict[str, Any]:
-    """The session state the sign-in form leaves. A page file run on its own only checks the role
-    (`require_coordinator`); app.py also checks the account in NocoDB (use the `coordinator` fixture)."""
+    """The session state the sign-in form leaves. app.py also checks the account in NocoDB (use the
+    `coordinator` fixture); a page needing more than the board, run on its own, refuses any role
+    (`views.access.require_page`)."""
     return {SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()}
 
 

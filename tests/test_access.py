@@ -1,6 +1,8 @@
-"""Roles, sign-in throttle and idle time-out (pure logic)."""
+"""Roles and their permissions, sign-in throttle and idle time-out (pure logic)."""
 
 from __future__ import annotations
+
+import pytest
 
 from domain.access import (
     BOARD,
@@ -14,6 +16,8 @@ from domain.access import (
     int_setting,
     role_of,
 )
+from domain.permissions import PERMISSIONS, Action, NotAllowed, can, require
+from errors import Refused
 
 
 class Clock:
@@ -69,3 +73,18 @@ def test_idle_setting_and_expiry() -> None:
         assert int_setting({IDLE_KEY: raw}, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS) == DEFAULT_IDLE_MINUTES
     assert not idle_expired(last_seen=0, now=30 * 60, idle_minutes=30)
     assert idle_expired(last_seen=0, now=30 * 60 + 1, idle_minutes=30)
+
+
+def test_permissions_per_role() -> None:
+    assert set(PERMISSIONS) == {COORDINATOR, BOARD}
+    assert all(can(COORDINATOR, action) for action in Action)
+    assert [action for action in Action if can(BOARD, action)] == [Action.SEE_BOARD]  # read-only: aggregates
+    assert not any(can(role, Action.SEE_BOARD) for role in (None, "", "editor"))  # signed out, or not an app role
+
+
+def test_require_refuses_in_french() -> None:
+    require(COORDINATOR, Action.EDIT_TERRITORY)
+    with pytest.raises(NotAllowed, match=r"^Votre rôle « bureau » ne vous autorise pas à ajouter des paramètres"):
+        require(BOARD, Action.EDIT_PARAMETERS)
+    with pytest.raises(Refused, match=r"^Sans connexion, vous n'êtes pas autorisé à voir le tableau de bord"):
+        require(None, Action.SEE_BOARD)

@@ -23,12 +23,13 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from demo.generate import generate
+from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
 from domain.funding import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
-from server.users import UserAdded
+from server.users import UserAdded, add_user, admin_client
 from services.seed import seed
 from settings import ROOT
 from store import records
@@ -266,11 +267,13 @@ def test_cli_exports_the_dialogue_workbook(app_env: Base, nocodb: Any, tmp_path:
 
 @pytest.fixture
 def empty_env(nocodb: Any, coordinator: UserAdded, monkeypatch: pytest.MonkeyPatch) -> Iterator[Base]:
-    """A fresh migrated base with no row at all, as a CPTS starts; the app signed in (board pages only:
-    the account has no role on this base, so it is a bureau user there)."""
+    """A fresh migrated base with no row at all, as a CPTS starts; the app signed in as a coordinator of it
+    (who may add the missing funding settings)."""
     client = nocodb.client()
     created = client.create_base("Test CPTS vide")
     migrate(client, created["id"])
+    with admin_client(nocodb.settings) as admin:
+        add_user(admin, created["id"], coordinator.email, COORDINATOR)
     point_app_at(monkeypatch, nocodb, created["id"])
     monkeypatch.setattr(apptest, "SIGNED_IN", signed_in_state(coordinator.email))
     yield Base(client, created["id"], created["title"])

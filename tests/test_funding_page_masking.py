@@ -1,7 +1,10 @@
 """The Financement ACI page on the demo CPTS in the real NocoDB, with the Endometriosis pathway brought down to
 3 active patients (its indicator, mission 2, shows "< 5"): a bureau user sees the mission's achievement, variable
 part and the total as ranges, and the exact figures nowhere on the page (metrics, tables, alerts, chart data); a
-coordinator sees the exact figures; with nothing masked a bureau user sees the same figures as before."""
+coordinator sees the exact figures; with nothing masked a bureau user sees the same figures as before.
+
+The bureau, read-only in NocoDB, gets no control to add a commune or the missing funding settings, and the
+use cases refuse it (`domain.permissions`)."""
 
 from __future__ import annotations
 
@@ -21,18 +24,25 @@ from demo.generate import generate
 from domain.access import BOARD
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros, number, percent
-from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
-from schema.models import ACI_MISSIONS
+from domain.funding import MASKED_ACHIEVEMENT, MissionFunding, missing_defaults
+from domain.permissions import NotAllowed
+from schema.models import ACI_MISSIONS, SETTINGS, TERRITORY
 from server.users import UserAdded, add_user, admin_client
+from services.funding_settings import add_missing_funding_settings
 from services.seed import seed
+from services.territory import add_commune
 from store import records
 from store.base import Base
+from store.client import clause
 from tests.conftest import Server
 
 TODAY = date.today()
 PAGE = "views/funding.py"
 MISSION = ACI_MISSIONS[2]  # 2. Parcours pluriprofessionnels
 TOTAL = f"Financement estimé {TODAY.year}"
+ADD_COMMUNE = "Ajouter une commune au territoire"
+ADD_SETTINGS = "Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"
+NEW_COMMUNE = "94081"  # Vitry-sur-Seine, not in the demo territory
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +163,40 @@ def test_bureau_without_a_masked_value_sees_the_figures_as_before(app_env: Base,
         assert table.loc[mission.mission, "variable_due"] == round(mission.variable_due)
         assert table.loc[mission.mission, "total"] == round(mission.total)
     assert not any("Fourchette" in info.value for info in app.info)
+
+
+@pytest.fixture
+def setting_missing(app_env: Base) -> Iterator[Base]:
+    """One funding setting deleted from Paramètres (the page then offers to add it), put back afterwards."""
+    key = missing_defaults([])[0].key
+    [row] = records.load(app_env, SETTINGS, where=clause(SETTINGS.field("key").title, "eq", key)).records
+    app_env.client.delete(app_env.handle(SETTINGS).id, [int(row.id or 0)])
+    try:
+        yield app_env
+    finally:
+        add_missing_funding_settings(app_env)
+
+
+def controls(app: AppTest) -> set[str]:
+    """The labels of the page's add-a-commune expander and add-the-settings button, those shown."""
+    labels = {e.label for e in app.expander} | {b.label for b in app.button}
+    return labels & {ADD_COMMUNE, ADD_SETTINGS}
+
+
+def test_bureau_gets_no_control_to_add_a_commune_or_settings(setting_missing: Base, bureau: UserAdded) -> None:
+    assert controls(open_page(PAGE)) == {ADD_COMMUNE, ADD_SETTINGS}  # the module's coordinator
+    app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD))
+    assert any("paramètre(s) de financement absent(s)" in w.value for w in app.warning)  # the settings are missing
+    assert controls(app) == set()
+    assert any("Un coordinateur peut les ajouter" in c.value for c in app.caption)
+
+
+def test_the_use_cases_refuse_the_bureau(setting_missing: Base) -> None:
+    communes, settings = setting_missing.count(TERRITORY), setting_missing.count(SETTINGS)
+    with pytest.raises(NotAllowed, match="rôle « bureau » ne vous autorise pas à ajouter une commune"):
+        add_commune(setting_missing, NEW_COMMUNE, TODAY, BOARD)
+    with pytest.raises(NotAllowed, match="rôle « bureau » ne vous autorise pas à ajouter des paramètres"):
+        add_missing_funding_settings(setting_missing, BOARD)
+    with pytest.raises(NotAllowed):
+        add_missing_funding_settings(setting_missing, None)  # nobody signed in
+    assert (setting_missing.count(TERRITORY), setting_missing.count(SETTINGS)) == (communes, settings)

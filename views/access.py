@@ -1,7 +1,9 @@
-"""Sign-in, roles and sign-out in the app.
+"""Sign-in, roles and sign-out in the app; the navigation of app.py's declared pages.
 
-    app.py:                      navigation(BOARD_PAGES, COORDINATOR_PAGES).run()
-    each patient-level page:     require_coordinator()   (its first line)
+    app.py:                                   navigation(SECTIONS).run()   (SECTIONS: the `Page` declarations)
+    a page needing more than the board:       require_page()               (its first line)
+    a page declared shows_patients=True:      journal(codes)               (the codes it displays)
+    a control the role may not use:           if allowed(Action.…): …      (`domain.permissions`)
 
 Nobody sees a page before signing in with their NocoDB account. The role is read again from NocoDB every
 minute (a coordinator demoted in NocoDB loses the patient pages within a minute), and the session ends
@@ -12,7 +14,7 @@ minute. Failed sign-ins slow down the next attempts (per address and overall, fo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -21,7 +23,6 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from domain.access import (
-    COORDINATOR,
     DEFAULT_IDLE_MINUTES,
     IDLE_KEY,
     IDLE_LIMITS,
@@ -30,14 +31,17 @@ from domain.access import (
     int_setting,
     role_of,
 )
+from domain.permissions import Action, can
 from domain.validation import email_problem
 from errors import CptsError
 from schema.models import SETTINGS
 from server.users import BadCredentials, base_roles, check_password
-from views.common import current_base, error_message, load_frame, plain
+from services.journal import record_access
+from views.common import current_base, error_message, load_frame, plain, show_error
 
-SESSION_EMAIL = "user_email"  # read by views.common.current_user
+SESSION_EMAIL = "user_email"
 SESSION_ROLE = "user_role"
+CURRENT_PAGE = "current_page"  # the `Page` declaration app.py's navigation runs in this session
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
@@ -53,10 +57,6 @@ WRONG_CREDENTIALS = (
 class SignedIn:
     email: str
     role: str
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == COORDINATOR
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,22 +84,50 @@ def idle_minutes() -> int:
 # -- in app.py -------------------------------------------------------------------------------------
 
 
-def navigation(board_pages: Sequence[StreamlitPage], coordinator_pages: Sequence[StreamlitPage]) -> StreamlitPage:
-    """The pages of the signed-in user's role, or the sign-in form when nobody is signed in.
+@dataclass(frozen=True)
+class Page:
+    """One page of app.py's navigation: its file, title, icon and URL, the action it needs (`can`), and
+    whether it shows patient-level data, which it then traces with `journal` (rows named after its title).
+    A page showing patients needs Action.SEE_PATIENTS."""
+
+    path: str  # the page's file, e.g. "views/home.py"
+    title: str
+    icon: str
+    url_path: str | None = None
+    needs: Action = Action.SEE_BOARD
+    shows_patients: bool = False
+    default: bool = False
+
+    def __post_init__(self) -> None:
+        if self.shows_patients and self.needs is not Action.SEE_PATIENTS:
+            raise ValueError(f"{self.path} montre des patients : il lui faut needs=Action.SEE_PATIENTS.")
+
+    def streamlit_page(self) -> StreamlitPage:
+        return st.Page(self.path, title=self.title, icon=self.icon, url_path=self.url_path, default=self.default)
+
+
+def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
+    """The pages the signed-in user's role may open (`can(role, page.needs)`), by section, or the sign-in
+    form when nobody is signed in. The page chosen is remembered for `require_page` and `journal`.
 
     Every page URL stays known: signed out, it shows the sign-in form (then the page asked for); for a
-    bureau user, a coordinator page's URL shows that the page is reserved, never the page."""
+    user whose role may not open a page, its URL shows that the page is reserved, never the page."""
+    st.session_state.pop(CURRENT_PAGE, None)
+    declared = {page: page.streamlit_page() for section in sections.values() for page in section}
     user = signed_in_user()
     if user is None:
         sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
-        return st.navigation([sign_in, *stand_ins(sign_in_page, [*board_pages, *coordinator_pages])], position="hidden")
+        return st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
     account_sidebar(user)
-    if user.is_coordinator:
-        sections = {"Tableau de bord": list(board_pages), "Coordination": list(coordinator_pages)}
-    else:
-        home = board_pages[0]
-        sections = {"Tableau de bord": [*board_pages, *stand_ins(lambda: refusal(home), coordinator_pages)]}
-    return st.navigation({name: pages for name, pages in sections.items() if pages})
+    shown = {name: [declared[p] for p in pages if can(user.role, p.needs)] for name, pages in sections.items()}
+    shown = {name: pages for name, pages in shown.items() if pages}
+    first = next(iter(shown))
+    home = shown[first][0]
+    reserved = [declared[p] for p in declared if not can(user.role, p.needs)]
+    shown[first] = [*shown[first], *stand_ins(lambda: refusal(home), reserved)]
+    selected = st.navigation(shown)
+    st.session_state[CURRENT_PAGE] = next((page for page, made in declared.items() if made is selected), None)
+    return selected
 
 
 def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[StreamlitPage]:
@@ -141,22 +169,54 @@ def stop_with(error: Exception) -> NoReturn:
     st.stop()
 
 
-# -- in each patient-level page --------------------------------------------------------------------
+# -- in the pages ---------------------------------------------------------------------------------
 
 
-def require_coordinator() -> SignedIn:
-    """The first line of every page showing patient-level data: the page stops here unless a coordinator
-    is signed in (a bureau user never reaches it through the navigation; this guards it anyway)."""
-    email, role = st.session_state.get(SESSION_EMAIL), st.session_state.get(SESSION_ROLE)
-    if not email or role != COORDINATOR:
+def require_page() -> Page:
+    """The first line of every page that needs more than the board (its `needs` in app.py): the page's
+    declaration, or the refusal and the page stops — when the page runs outside app.py's navigation (a
+    user never can: there is no `pages/` folder) or for a role that may not open it."""
+    page = st.session_state.get(CURRENT_PAGE)
+    if not isinstance(page, Page) or not allowed(page.needs):
         refusal()
         st.stop()
-    return SignedIn(str(email), str(role))
+    return page
+
+
+def allowed(action: Action) -> bool:
+    """True when the signed-in user's role may do `action` (a page hides the controls it may not use)."""
+    return bool(st.session_state.get(SESSION_EMAIL)) and can(current_role(), action)
+
+
+def current_role() -> str | None:
+    """The signed-in user's role (read again from NocoDB at every run by `navigation`), None if signed out."""
+    role = st.session_state.get(SESSION_ROLE)
+    return str(role) if role else None
+
+
+def current_user() -> str:
+    """The signed-in user's e-mail."""
+    return str(st.session_state.get(SESSION_EMAIL) or "")
 
 
 def sees_patient_data() -> bool:
     """True when a coordinator is signed in: a board page may then show figures it masks for the bureau."""
-    return st.session_state.get(SESSION_ROLE) == COORDINATOR and bool(st.session_state.get(SESSION_EMAIL))
+    return allowed(Action.SEE_PATIENTS)
+
+
+def journal(patient_codes: Sequence[str], detail: str = "") -> None:
+    """Trace in Journal d'accès that the signed-in user is shown these patients: the one way a page journals,
+    each row named after the page's title in app.py (then " · detail", e.g. "À relancer · inscription").
+    Only a page declared `shows_patients` may call it. If the journal cannot be written, the page stops
+    with the reason: nothing is shown untraced."""
+    page = st.session_state.get(CURRENT_PAGE)
+    if not isinstance(page, Page) or not page.shows_patients:
+        raise RuntimeError("journal() : seule une page déclarée shows_patients=True dans app.py peut l'appeler.")
+    what = f"{page.title} · {detail}" if detail else page.title
+    try:
+        record_access(current_base(), current_user(), what, list(patient_codes))
+    except CptsError as error:
+        show_error(error)
 
 
 def refusal(home: StreamlitPage | None = None) -> None:

@@ -18,7 +18,6 @@ from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import ACTION_STATUSES, table
 from server.bootstrap import connect
-from services.journal import record_access
 from settings import Settings
 from store import records
 from store.base import Base
@@ -91,16 +90,6 @@ def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def current_user() -> str:
-    """The signed-in user's e-mail (set at sign-in by `views.access`)."""
-    return str(st.session_state.get("user_email") or "coordinateur")
-
-
-def log_patient_access(what: str, patient_codes: list[str]) -> None:
-    """Trace one display of patient-level data in Journal d'accès (page name, patient codes)."""
-    record_access(current_base(), current_user(), what, patient_codes)
 
 
 def show_error(error: Exception) -> NoReturn:

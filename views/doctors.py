@@ -15,7 +15,7 @@ from domain.validation import validate_form
 from errors import CptsError
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
 from services.desk import save_doctors
-from views.access import require_coordinator
+from views.access import require_page
 from views.common import current_base, header
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
@@ -123,7 +123,7 @@ def figures(members: list[Member], records: DeskRecords, today: date) -> None:
 
 
 def main() -> None:
-    require_coordinator()  # patient-level data: coordinators only, even reached by URL
+    require_page()  # what app.py declares this page needs
     today = date.today()
     header(
         TITLE,

@@ -30,8 +30,8 @@ from schema.models import (
     StepDone,
 )
 from services import writes
-from views.access import require_coordinator
-from views.common import current_base, header, load_frame, log_patient_access, show_error, show_problems
+from views.access import journal, require_page
+from views.common import current_base, header, load_frame, show_error, show_problems
 from views.pathway_data import (
     LEFT_ASIDE,
     active_pathways,
@@ -227,7 +227,7 @@ def enrol(
         st.error(f"Aucun patient n'a le code « {code} » dans la table Patients.")
         return
     patient = match[0]
-    log_patient_access(f"{PAGE} · inscription", [code])
+    journal([code], "inscription")
     enrolments = frames[ENROLMENTS.key]
     twice = enrolments[
         (enrolments["patient"] == patient["id"]) & (enrolments["pathway"] == pathway) & (enrolments["status"] == ACTIVE)
@@ -259,7 +259,7 @@ def enrol(
 
 
 def main() -> None:
-    require_coordinator()  # patient-level data: coordinators only, even reached by URL
+    require_page()  # what app.py declares this page needs
     header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
     flash()
     state = pathway_state(extra=(PATHWAY_MEMBERS, MEMBERS))
@@ -279,10 +279,7 @@ def main() -> None:
     shown = worklist[worklist["pathway_name"].isin(chosen)] if chosen else worklist
     found = outside_public(frames)
     codes = list(dict.fromkeys([*shown["code"].dropna(), *(code for code, _ in found)]))
-    try:
-        log_patient_access(PAGE, codes)
-    except CptsError as error:
-        show_error(error)
+    journal(codes)
     first, second = st.columns(2)
     first.metric("Étapes en retard", len(shown))
     second.metric("Patients à relancer", shown["patient"].nunique())

@@ -29,13 +29,14 @@ from domain.funding import (
     tier_key,
     tier_text,
 )
+from domain.permissions import Action
 from domain.privacy import MASK_BELOW
 from errors import CptsError
 from reports.dialogue import dialogue_bytes
 from schema.models import TERRITORY
 from services.funding_settings import add_missing_funding_settings
 from services.territory import TerritoryError, add_commune, communes_matching
-from views.access import sees_patient_data
+from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import current_base, error_message, load_frame
 
@@ -68,12 +69,15 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
     left, right = st.columns(2)
     left.metric("Population couverte", number(funding.population), help="Somme des populations de la table Territoire")
     right.metric("Taille ACI", f"Taille {funding.tier}", help=tier_text(funding.tier, figures.settings.thresholds))
+    editable = allowed(Action.EDIT_TERRITORY)
     if territory.empty:
-        st.info("Aucune commune dans le territoire : ajoutez-en ci-dessous.")
+        where = "ajoutez-en ci-dessous" if editable else "un coordinateur peut en ajouter"
+        st.info(f"Aucune commune dans le territoire : {where}.")
     else:
         shown = territory.sort_values("population", ascending=False)[list(TERRITORY_COLUMNS)]
         st.dataframe(shown, column_config=TERRITORY_COLUMNS, hide_index=True, width="stretch")
-    add_commune_form()
+    if editable:
+        add_commune_form()
 
 
 def add_commune_form() -> None:
@@ -89,7 +93,7 @@ def add_commune_form() -> None:
         chosen = st.selectbox("Commune", matches, format_func=commune_label, key="commune_choice")
         if st.button("Ajouter au territoire", icon=":material/add_location:"):
             try:
-                add_commune(current_base(), chosen.insee_code, date.today())
+                add_commune(current_base(), chosen.insee_code, date.today(), current_role())
             except TerritoryError as error:
                 st.error(str(error))
                 return
@@ -145,15 +149,23 @@ def amounts_section(figures: BoardFigures) -> None:
             "défaut sont utilisées.",
             icon=":material/tune:",
         )
-        if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
-            try:
-                added = add_missing_funding_settings(current_base())
-            except CptsError as error:
-                st.error(error_message(error))
-                return
-            load_frame.clear()
-            st.success(f"{len(added)} paramètre(s) ajouté(s) dans Paramètres.")
-            st.rerun()
+        add_settings_button()
+
+
+def add_settings_button() -> None:
+    """Add the missing funding settings to Paramètres (roles that may edit the parameters only)."""
+    if not allowed(Action.EDIT_PARAMETERS):
+        st.caption("Un coordinateur peut les ajouter depuis cette page.")
+        return
+    if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
+        try:
+            added = add_missing_funding_settings(current_base(), current_role())
+        except CptsError as error:
+            st.error(error_message(error))
+            return
+        load_frame.clear()
+        st.success(f"{len(added)} paramètre(s) ajouté(s) dans Paramètres.")
+        st.rerun()
 
 
 def estimate_section(funding: FundingEstimate, exact: bool) -> None:

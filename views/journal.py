@@ -20,7 +20,7 @@ from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
 from store import records
 from store.client import clause
 from store.records import Problem
-from views.access import require_coordinator
+from views.access import require_page
 from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 
 TITLE = "Journal d'accès"
@@ -110,7 +110,7 @@ def table(rows: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    require_coordinator()
+    require_page()  # what app.py declares this page needs
     st.title(TITLE, anchor=False)
     st.caption(
         "Chaque affichage ou export de données patients, dans l'application ou en ligne de commande · "

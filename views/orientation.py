@@ -26,8 +26,8 @@ from domain.french import number
 from errors import CptsError
 from schema.models import PATIENT_FOUND
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
-from views.access import require_coordinator
-from views.common import current_base, header, log_patient_access
+from views.access import journal, require_page
+from views.common import current_base, header
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
@@ -91,7 +91,8 @@ def run_button() -> None:
         st.session_state.pop(PLAN_EDITOR, None)
 
 
-def plan_block() -> None:
+def plan_block(shown: list[str]) -> None:
+    """The plan, its codes added to `shown` (the codes this run displays)."""
     st.subheader("Proposer des médecins", anchor=False)
     st.caption(
         "L'orientation propose à chaque patient en attente jusqu'à 3 médecins (le premier lui réserve une place), "
@@ -106,13 +107,13 @@ def plan_block() -> None:
         st.warning(problem, icon=":material/warning:")
     st.markdown(f"**{len(planned.patients)} patient(s) à proposer**, {len(planned.unmatched)} sans proposition.")
     if planned.patients:
-        review(planned, data)
-    unmatched_block(planned, data)
+        review(planned, data, shown)
+    unmatched_block(planned, data, shown)
 
 
-def review(planned: Plan, data: DeskData) -> None:
+def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
     frame = plan_frame(planned, data)
-    SHOWN.extend(item.code for item in planned.patients)
+    shown.extend(item.code for item in planned.patients)
     edited = st.data_editor(
         frame,
         key=PLAN_EDITOR,
@@ -148,7 +149,7 @@ def review(planned: Plan, data: DeskData) -> None:
     flash(message)
 
 
-def unmatched_block(planned: Plan, data: DeskData) -> None:
+def unmatched_block(planned: Plan, data: DeskData, shown: list[str]) -> None:
     if not planned.unmatched:
         return
     patients, _ = names(data.records)
@@ -157,7 +158,7 @@ def unmatched_block(planned: Plan, data: DeskData) -> None:
         st.dataframe(
             pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch"
         )
-        SHOWN.extend(item.code for item in planned.unmatched)
+        shown.extend(item.code for item in planned.unmatched)
         rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
@@ -192,7 +193,7 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
     return frame.sort_values(["Depuis (jours)", "Patient", "Rang"], ascending=[False, True, True], kind="stable")
 
 
-def follow_up_block(records: DeskRecords, today: date) -> None:
+def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None:
     st.subheader("Suivi des propositions", anchor=False)
     frame = pending_frame(records, today)
     if frame.empty:
@@ -202,7 +203,7 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
         f"{len(frame)} proposition(s) en attente de réponse. Indiquez « Acceptée » (le patient a trouvé son médecin "
         "traitant) ou « Refusée » avec le motif (ce médecin ne lui sera plus proposé), puis enregistrez."
     )
-    SHOWN.extend(frame["Patient"])
+    shown.extend(frame["Patient"])
     edited = st.data_editor(
         frame,
         key=ANSWERS_EDITOR,
@@ -242,24 +243,22 @@ def follow_up_block(records: DeskRecords, today: date) -> None:
     flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
 
 
-SHOWN: list[str] = []  # codes of the patients this run displays (the script runs anew at every rerun)
-
-
 def main() -> None:
-    require_coordinator()  # patient-level data: coordinators only, even reached by URL
+    require_page()  # what app.py declares this page needs
     today = date.today()
     header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients", forget_data)
     show_flash()
     data = read_desk()
     figures_block(data.records, today)
+    shown: list[str] = []  # the codes of the patients this run displays
     try:
         st.divider()
-        plan_block()
+        plan_block(shown)
         st.divider()
-        follow_up_block(data.records, today)
+        follow_up_block(data.records, today, shown)
     finally:  # one journal row per display, whatever the blocks showed
-        if SHOWN:
-            log_patient_access(TITLE, sorted(set(SHOWN)))
+        if shown:
+            journal(sorted(set(shown)))
 
 
 main()

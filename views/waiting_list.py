@@ -16,8 +16,8 @@ from domain.priority import waiting_days
 from errors import CptsError
 from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
 from services.desk import DeskData, allowed_communes, register_request
-from views.access import require_coordinator
-from views.common import CACHE_SECONDS, current_base, header, log_patient_access, show_error
+from views.access import journal, require_page
+from views.common import CACHE_SECONDS, current_base, header, show_error
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Patients en attente"
@@ -97,7 +97,7 @@ def waiting_table(data: DeskData, today: date) -> None:
     if shown.empty:
         st.info("Aucun patient ne correspond à ces filtres.")
         return
-    log_patient_access(TITLE, [str(code) for code in shown["Code"]])
+    journal([str(code) for code in shown["Code"]])
     st.dataframe(
         shown[columns],
         hide_index=True,
@@ -200,7 +200,7 @@ def request_form(today: date) -> None:
 
 
 def main() -> None:
-    require_coordinator()  # patient-level data: coordinators only, even reached by URL
+    require_page()  # what app.py declares this page needs
     today = date.today()
     header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire", forget_data)
     show_flash()

@@ -1,0 +1,48 @@
+"""What each role may do: the one table of permissions of the app, read by every page and use case.
+
+    can(role, Action.SEE_PATIENTS)      -> bool   (a page hides what the role may not do)
+    require(role, Action.EDIT_TERRITORY)          (a use case refuses it: NotAllowed, nothing written)
+
+The roles come from `domain.access` (coordinateur: editor of the CPTS base in NocoDB; bureau: anything
+else). A new action goes in `Action` and in the rows of the roles that may do it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.access import BOARD, COORDINATOR
+from errors import Refused
+
+
+class Action(StrEnum):
+    """What a user may be allowed to do; the value completes « Votre rôle … ne vous autorise pas à … »."""
+
+    SEE_BOARD = "voir le tableau de bord"  # aggregate pages (no patient-level data)
+    SEE_PATIENTS = "voir les données des patients"  # patient-level pages; exact figures where the bureau has ranges
+    WRITE_DESK = "modifier les médecins disponibles"  # the GPs' availability and capacity
+    SEE_JOURNAL = "lire le journal d'accès"
+    EDIT_TERRITORY = "ajouter une commune au territoire"
+    EDIT_PARAMETERS = "ajouter des paramètres"
+
+
+PERMISSIONS: dict[str, frozenset[Action]] = {
+    COORDINATOR: frozenset(Action),
+    BOARD: frozenset({Action.SEE_BOARD}),  # read-only in NocoDB: aggregates, no patient, no write
+}
+
+
+class NotAllowed(Refused):
+    """The user's role does not allow this action: nothing was done."""
+
+
+def can(role: str | None, action: Action) -> bool:
+    """True when `role` (None: nobody signed in) may do `action`."""
+    return action in PERMISSIONS.get(role or "", frozenset())
+
+
+def require(role: str | None, action: Action) -> None:
+    """Raise NotAllowed (French) unless `role` may do `action`."""
+    if not can(role, action):
+        refusal = f"Votre rôle « {role} » ne vous autorise pas" if role else "Sans connexion, vous n'êtes pas autorisé"
+        raise NotAllowed(f"{refusal} à {action} : voyez avec un coordinateur.")
