@@ -34,6 +34,7 @@ from domain.pathway_figures import pathway_summary, share_text
 from domain.pathways import schedules, steps_from_frame
 from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small, mask_small, protect_counts
 from domain.project import progress_by_mission
+from schema.fields import TableSpec
 from schema.models import (
     ACTION_NOT_STARTED,
     ENROLMENTS,
@@ -45,7 +46,7 @@ from schema.models import (
     TERRITORY,
 )
 
-DECK_TABLES = (*BOARD_TABLES, PATHWAY_STEPS, STEPS_DONE)
+DECK_TABLES: tuple[TableSpec[Any], ...] = (*BOARD_TABLES, PATHWAY_STEPS, STEPS_DONE)
 CPTS_NAME_KEY = "Nom de la CPTS"
 AG_DATE_KEY = "Date de l'AG"
 LOGO_KEY = "Logo (chemin du fichier)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from domain.funding import (
 from domain.indicators import LiveData, indicator_board
 from domain.issues import RowIssue
 from domain.project import project_table
+from schema.fields import TableSpec
 from schema.models import (
     ACTIONS,
     ENROLMENTS,
@@ -34,7 +36,17 @@ from schema.models import (
     TERRITORY,
 )
 
-BOARD_TABLES = (ACTIONS, MILESTONES, MEMBERS, INDICATORS, PATIENTS, ENROLMENTS, PATHWAYS, TERRITORY, SETTINGS)
+BOARD_TABLES: tuple[TableSpec[Any], ...] = (
+    ACTIONS,
+    MILESTONES,
+    MEMBERS,
+    INDICATORS,
+    PATIENTS,
+    ENROLMENTS,
+    PATHWAYS,
+    TERRITORY,
+    SETTINGS,
+)
 POPULATION_FIELD = "Population"
 
 

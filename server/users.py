@@ -8,6 +8,7 @@ password needs nothing but the user's own e-mail and password; roles are read wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain.access import BASE_ROLE_OF, READING_BASE_ROLES, ROLES, role_of
 from domain.validation import email_problem
@@ -119,5 +120,5 @@ def check_password(url: str, email: str, password: str) -> None:
             raise
 
 
-def _find(admin: NocoClient, base_id: str, email: str) -> dict | None:
+def _find(admin: NocoClient, base_id: str, email: str) -> dict[str, Any] | None:
     return next((user for user in admin.base_users(base_id) if user["email"].lower() == email), None)

@@ -14,7 +14,7 @@ from store.client import NocoClient
 class TableHandle:
     """A spec table as found in NocoDB: its id and, per link field, the foreign-key column that holds it."""
 
-    spec: TableSpec
+    spec: TableSpec[Any]
     id: str
     fk_titles: dict[str, str]  # link field title -> title of its foreign-key column
 
@@ -45,7 +45,7 @@ class Base:
             self._table_ids = {t["title"]: t["id"] for t in self.client.tables(self.id)}
         return self._table_ids
 
-    def handle(self, spec: TableSpec) -> TableHandle:
+    def handle(self, spec: TableSpec[Any]) -> TableHandle:
         if spec.title not in self._handles:
             table_id = self.table_ids().get(spec.title)
             if table_id is None:
@@ -59,11 +59,11 @@ class Base:
         self._handles.clear()
         self._table_ids = None
 
-    def count(self, spec: TableSpec, where: str | None = None) -> int:
+    def count(self, spec: TableSpec[Any], where: str | None = None) -> int:
         return self.client.count(self.id, self.handle(spec).id, where=where)
 
 
-def fk_titles(spec: TableSpec, columns: list[dict[str, Any]]) -> dict[str, str]:
+def fk_titles(spec: TableSpec[Any], columns: list[dict[str, Any]]) -> dict[str, str]:
     """Per link field of `spec` found in NocoDB's `columns`, the title of the foreign-key column holding it."""
     titles = {c["id"]: c["title"] for c in columns}
     links = {}

@@ -74,7 +74,7 @@ def link_body(spec: FieldSpec, table_id: str, target_id: str) -> dict[str, Any]:
 
 
 def migrate(
-    client: NocoClient, base_id: str, tables: Sequence[TableSpec] = TABLES, *, apply: bool = True
+    client: NocoClient, base_id: str, tables: Sequence[TableSpec[Any]] = TABLES, *, apply: bool = True
 ) -> MigrationReport:
     """Bring the base up to the spec and report what changed and what drifts.
 
@@ -101,9 +101,9 @@ def migrate(
 
 def _migrate_fields(
     client: NocoClient,
-    spec: TableSpec,
+    spec: TableSpec[Any],
     ids: dict[str, str],
-    tables: Sequence[TableSpec],
+    tables: Sequence[TableSpec[Any]],
     report: MigrationReport,
     apply: bool,
 ) -> None:
@@ -126,7 +126,7 @@ def _migrate_fields(
             added = _add_missing_options(client, wanted, existing, apply)
             if added:
                 report.added_options.append(f"{name} ({', '.join(added)})")
-    expected_reverse = {ids.get(t.title) for t in tables for f in t.fields if f.target == spec.title} - {None}
+    expected_reverse = {ids[t.title] for t in tables for f in t.fields if f.target == spec.title and t.title in ids}
     for title, column in columns.items():
         if title in {f.title for f in spec.fields} or _is_system(column, expected_reverse):
             continue

@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic
 
 import pandas as pd
 from pydantic import ValidationError
 
-from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
+from schema.fields import FieldSpec, Kind, R, Record, TableSpec, french_reason
 from store.base import Base, TableHandle
 
 DTYPES = {
@@ -42,9 +42,11 @@ class Problem:
 
 
 @dataclass
-class Loaded:
-    spec: TableSpec
-    records: list[Record]
+class Loaded(Generic[R]):
+    """A table read from NocoDB: its records (of the spec's model) and the problems found in them."""
+
+    spec: TableSpec[R]
+    records: list[R]
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -92,7 +94,7 @@ def _from_value(spec: FieldSpec, raw: Any) -> Any:
     return raw
 
 
-def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[Problem]]:
+def validate_row(spec: TableSpec[R], values: dict[str, Any]) -> tuple[R, list[Problem]]:
     """Validate one row; fields that fail are emptied and reported, the row itself is kept."""
     try:
         return spec.model.model_validate(values), []
@@ -111,7 +113,7 @@ def validate_row(spec: TableSpec, values: dict[str, Any]) -> tuple[Record, list[
         return spec.model.model_validate(cleaned), problems
 
 
-def duplicates(spec: TableSpec, records: Sequence[Record]) -> list[Problem]:
+def duplicates(spec: TableSpec[R], records: Sequence[R]) -> list[Problem]:
     """Values of unique fields found on more than one row."""
     problems = []
     for unique in (f for f in spec.fields if f.unique):
@@ -134,11 +136,12 @@ def read_fields(handle: TableHandle) -> list[str]:
     return [handle.fk_titles.get(f.title, f.title) for f in handle.spec.fields]
 
 
-def load(base: Base, spec: TableSpec, where: str | None = None) -> Loaded:
+def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
     """Read a table (every page) into validated records; problems are collected, not raised."""
     handle = base.handle(spec)
     read = row_reader(handle)
-    records, problems = [], []
+    records: list[R] = []
+    problems: list[Problem] = []
     for page in base.client.pages(base.id, handle.id, where=where, fields=read_fields(handle)):
         for row in page:
             record, row_problems = validate_row(spec, read(row))
@@ -148,7 +151,7 @@ def load(base: Base, spec: TableSpec, where: str | None = None) -> Loaded:
     return Loaded(spec, records, problems)
 
 
-def to_frame(spec: TableSpec, records: Sequence[Record]) -> pd.DataFrame:
+def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
     """Records as a DataFrame with one column per attribute and proper dtypes."""
     columns = ["id", *(f.attr for f in spec.fields)]
     frame = pd.DataFrame([r.model_dump() for r in records], columns=columns)
@@ -192,7 +195,7 @@ def _to_value(value: Any) -> Any:
     return value
 
 
-def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
+def insert(base: Base, spec: TableSpec[R], records: Sequence[R]) -> list[int]:
     """Insert new records (their `id` is ignored), links as foreign keys; all or nothing: a failure removes
     what was written. Use cases go through `services.writes.insert`, which checks the table's rules first."""
     handle = base.handle(spec)
@@ -202,7 +205,7 @@ def insert(base: Base, spec: TableSpec, records: Sequence[Record]) -> list[int]:
     return base.client.insert(handle.id, rows)
 
 
-def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:
+def update(base: Base, spec: TableSpec[R], records: Sequence[R]) -> None:
     """Write every field of existing records (each with its `id`)."""
     handle = base.handle(spec)
     missing = [r for r in records if r.id is None]
@@ -211,7 +214,7 @@ def update(base: Base, spec: TableSpec, records: Sequence[Record]) -> None:
     base.client.update(handle.id, [to_payload(handle, r) for r in records])
 
 
-def patch(base: Base, spec: TableSpec, records: Sequence[Record], attrs: Sequence[str]) -> None:
+def patch(base: Base, spec: TableSpec[R], records: Sequence[R], attrs: Sequence[str]) -> None:
     """Write only these attributes of existing records (each with its `id`): the other fields, which a
     coordinator may be editing in the grid at the same time, are left as they are in NocoDB."""
     handle = base.handle(spec)
