@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from domain import communes
+from settings import communes_dir
 from views.access import navigation
 
 st.set_page_config(page_title="CPTS", layout="wide")
+communes.use_data_dir(communes_dir())
 
 # Aggregates only: every signed-in user (bureau included) may see these.
 BOARD_PAGES = [
