@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from errors import HTTPStatusError, Unreachable
+from errors import HTTPStatusError, Refused, Unreachable
 from schema.models import MEMBERS
 from server.process import free_port
 from store.base import Base
@@ -48,7 +48,7 @@ def test_filter_values_are_quoted(base: Base) -> None:
 def test_quote_refuses_what_it_cannot_express() -> None:
     assert quote("a,b") == '"a,b"'
     assert quote('a"b') == "'a\"b'"
-    with pytest.raises(ValueError, match="guillemets"):
+    with pytest.raises(Refused, match="guillemets"):
         quote("""a"b'c""")
 
 

@@ -13,6 +13,7 @@ from domain.retention import (
     parse_months,
     plan_purge,
 )
+from errors import Refused
 from schema.models import PATIENT_CLOSED, PATIENT_DROPPED, PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Patient
 
 TODAY = date(2026, 3, 15)
@@ -36,7 +37,7 @@ def test_parse_months(text: str, months: int) -> None:
     ],
 )
 def test_parse_months_refuses(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(Refused, match=message):
         parse_months(text)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from errors import ServerError
+from errors import NotSetUp, ServerError
 from server.bootstrap import ensure_secrets
 from server.process import NODE_DIR, free_port, log_tail, node_binary, start_nocodb, throwaway_settings
 from settings import Settings, read_secrets
@@ -76,7 +76,7 @@ def test_bootstrapped_server_is_locked_down(nocodb: Server) -> None:
 
 
 def test_port_settings_are_validated() -> None:
-    with pytest.raises(ValueError, match="CPTS_APP_PORT"):
+    with pytest.raises(NotSetUp, match="CPTS_APP_PORT"):
         Settings.from_env({"CPTS_APP_PORT": "huit"})
     assert Settings.from_env({"CPTS_NOCODB_PORT": str(free_port())}).nocodb_url.startswith("http://127.0.0.1:")
 
