@@ -202,7 +202,8 @@ def _group_names(intercommunalities: list[dict[str, Any]], kind: str) -> dict[st
 
 def _read(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        rows: list[dict[str, Any]] = json.load(handle)
+    return rows
 
 
 def _read_optional(path: Path) -> list[dict[str, Any]]:

@@ -58,7 +58,8 @@ def _group(group: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return rows
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
