@@ -6,7 +6,9 @@ each display traced in Journal d'accès by `views.access.journal`). A page left 
 
 import streamlit as st
 
+from domain import communes
 from domain.permissions import Action
+from settings import communes_dir
 from views.access import Page, navigation
 
 SEE_PATIENTS = Action.SEE_PATIENTS
@@ -56,5 +58,6 @@ SECTIONS: dict[str, list[Page]] = {
 
 if __name__ == "__main__":  # as Streamlit runs it; the tests import SECTIONS
     st.set_page_config(page_title="CPTS", layout="wide")
+    communes.use_data_dir(communes_dir())
     # Sign-in first; then the pages the user's role may open (the others' URLs show a refusal).
     navigation(SECTIONS).run()

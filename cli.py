@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from domain import communes
 from domain.retention import PurgePlan
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, connect, ensure_secrets
 from server.process import Service, start_app, start_nocodb, stop
 from services.seed import row_counts, seed
-from settings import ROOT, Settings, read_secrets, write_secrets
+from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
 from store.base import Base
 from store.client import NocoClient
 from store.migrate import migrate as migrate_base
@@ -511,6 +512,7 @@ def test(ctx: typer.Context) -> None:
 
 
 def main() -> None:
+    communes.use_data_dir(communes_dir())
     try:
         app()
     except KeyboardInterrupt:

@@ -8,6 +8,8 @@ Environment (all optional):
     CPTS_NOCODB_URL     use this existing NocoDB instead of starting one
     CPTS_NOCODB_TOKEN   API token for that existing NocoDB (else the one in secrets.env)
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
+    CPTS_COMMUNES_DIR   folder of the communes reference data (communes.json, epci.json, ept.json of
+                        @etalab/decoupage-administratif); default: the copy the Node side installs
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ ADMIN_EMAIL = "admin@cpts.local"
 # its default of 100.
 LOCAL_WRITE_CHUNK = 500
 DEFAULT_WRITE_CHUNK = 100
+COMMUNES_DIR_ENV = "CPTS_COMMUNES_DIR"
+NODE_COMMUNES_DIR = ROOT / "nocodb/node_modules/@etalab/decoupage-administratif/data"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,12 @@ class Settings:
     @property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
+
+
+def communes_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The folder domain.communes reads, given to it by the entry points (app.py, cli.py)."""
+    env = os.environ if env is None else env
+    return Path(env.get(COMMUNES_DIR_ENV) or NODE_COMMUNES_DIR).resolve()
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

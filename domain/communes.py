@@ -1,8 +1,10 @@
 """French communes from the public data of the npm package `@etalab/decoupage-administratif`.
 
-The package is installed with the Node side (`nocodb/node_modules`); its JSON files give every
-commune with its INSEE code, name, population, département, postcodes, and the intercommunalities
-(EPCI, and in the Métropole du Grand Paris the EPT) it belongs to. Read offline, once per process.
+Its JSON files (communes.json, epci.json, ept.json) give every commune with its INSEE code, name,
+population, département, postcodes, and the intercommunalities (EPCI, and in the Métropole du Grand
+Paris the EPT) it belongs to. Read offline, once per process, from the folder given by `use_data_dir`:
+the entry points (app.py, cli.py, bench/) give `settings.communes_dir()` (the copy the Node side
+installs, or $CPTS_COMMUNES_DIR); the tests give the small extract in tests/data/communes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from domain import matching
 from domain.matching import FARTHER, Place
 from schema.models import Commune
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "nocodb/node_modules/@etalab/decoupage-administratif/data"
 CURRENT_COMMUNE = "commune-actuelle"
+_data_dir: Path | None = None  # set by use_data_dir
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,35 @@ class _Data:
     communes: dict[str, CommuneInfo]
     groups: dict[str, tuple[str, ...]]  # commune → INSEE codes of its EPT, else of its EPCI
     group_names: dict[str, tuple[str, str]]  # commune → (code, label) of its EPT, else of its EPCI
+    by_postcode: dict[str, tuple[str, ...]]  # postcode → INSEE codes of the communes it serves
+
+
+def use_data_dir(folder: Path) -> None:
+    """Read the communes from `folder` from now on (a folder holding etalab's communes.json, epci.json,
+    ept.json). Called by each entry point before any other function of this module."""
+    global _data_dir
+    resolved = Path(folder).resolve()
+    if resolved != _data_dir:
+        _data_dir = resolved
+        place.cache_clear()
+
+
+def current_data_dir() -> Path:
+    """The folder given to `use_data_dir`."""
+    if _data_dir is None:
+        raise RuntimeError("domain.communes.use_data_dir() was not called: the entry point must give the folder")
+    return _data_dir
 
 
 def load_communes(data_dir: Path | None = None) -> dict[str, CommuneInfo]:
-    """Every current commune (no delegated/associated ones, no Paris/Lyon/Marseille districts), by INSEE code."""
+    """Every current commune (no delegated/associated ones, no Paris/Lyon/Marseille districts), by INSEE code,
+    from `data_dir` (default: the folder given to `use_data_dir`)."""
     return dict(_data(_resolve(data_dir)).communes)
 
 
 def commune(insee_code: str) -> CommuneInfo:
     """The commune with this INSEE code (e.g. "92040", "2A004")."""
-    info = _data(DEFAULT_DATA_DIR).communes.get(insee_code.strip().upper())
+    info = _data(current_data_dir()).communes.get(insee_code.strip().upper())
     if info is None:
         raise KeyError(f"Commune inconnue : code INSEE {insee_code!r}")
     return info
@@ -60,7 +81,7 @@ def neighbours(insee_code: str, limit: int) -> list[CommuneInfo]:
     Close means: in the same EPT (Grand Paris) if the commune belongs to one, else in the same EPCI,
     else (no intercommunality, e.g. some islands) in the same département.
     """
-    data = _data(DEFAULT_DATA_DIR)
+    data = _data(current_data_dir())
     info = commune(insee_code)
     if limit <= 0:
         return []
@@ -80,7 +101,13 @@ def intercommunality(insee_code: str) -> tuple[str, str] | None:
     """(code, label) of the commune's nearest intercommunality: its EPT in the Métropole du Grand Paris
     ("EPT Grand Paris Seine Ouest"), else its EPCI ("EPCI CC Faucigny - Glières"); None if it has neither."""
     info = commune(insee_code)
-    return _data(DEFAULT_DATA_DIR).group_names.get(info.insee_code)
+    return _data(current_data_dir()).group_names.get(info.insee_code)
+
+
+def communes_of_postcode(postcode: str) -> list[CommuneInfo]:
+    """The communes a postcode serves ("92130" -> [Issy-les-Moulineaux]), in INSEE code order."""
+    data = _data(current_data_dir())
+    return [data.communes[code] for code in data.by_postcode.get(postcode.strip(), ())]
 
 
 @lru_cache(maxsize=4096)
@@ -109,19 +136,19 @@ def proximity(origin: str, other: str | None) -> int:
     return FARTHER if level is None else level
 
 
-def _resolve(data_dir: Path | None) -> Path:
-    return DEFAULT_DATA_DIR if data_dir is None else Path(data_dir).resolve()
+def _resolve(folder: Path | None) -> Path:
+    return current_data_dir() if folder is None else Path(folder).resolve()
 
 
 @lru_cache(maxsize=4)
-def _data(data_dir: Path) -> _Data:
-    communes_file = data_dir / "communes.json"
+def _data(folder: Path) -> _Data:
+    communes_file = folder / "communes.json"
     if not communes_file.is_file():
         raise FileNotFoundError(
             f"Données des communes introuvables ({communes_file}) : lancez ./cpts pour installer la partie Node."
         )
-    epcis = _read_optional(data_dir / "epci.json")
-    epts = _read_optional(data_dir / "ept.json")
+    epcis = _read_optional(folder / "epci.json")
+    epts = _read_optional(folder / "ept.json")
     epci_of = {member["code"]: epci for epci in epcis for member in epci.get("membres", [])}
     communes = {
         raw["code"]: _commune_info(raw, epci_of.get(raw["code"]))
@@ -132,6 +159,7 @@ def _data(data_dir: Path) -> _Data:
         communes=communes,
         groups={**_groups(epcis), **_groups(epts)},
         group_names={**_group_names(epcis, "EPCI"), **_group_names(epts, "EPT")},
+        by_postcode=_by_postcode(communes.values()),
     )
 
 
@@ -145,6 +173,14 @@ def _commune_info(raw: dict[str, Any], epci: dict[str, Any] | None) -> CommuneIn
         epci_name=epci["nom"] if epci else None,
         postcodes=tuple(raw.get("codesPostaux", ())),
     )
+
+
+def _by_postcode(communes: Iterable[CommuneInfo]) -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for info in communes:
+        for postcode in info.postcodes:
+            index.setdefault(postcode, []).append(info.insee_code)
+    return {postcode: tuple(codes) for postcode, codes in index.items()}
 
 
 def _groups(intercommunalities: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
@@ -167,7 +203,8 @@ def _group_names(intercommunalities: list[dict[str, Any]], kind: str) -> dict[st
 
 def _read(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        rows: list[dict[str, Any]] = json.load(handle)
+    return rows
 
 
 def _read_optional(path: Path) -> list[dict[str, Any]]:
@@ -178,14 +215,14 @@ def find_communes(query: str, limit: int = 20) -> list[CommuneInfo]:
     """Communes matching an INSEE code or a name (accents, case and hyphens ignored): exact names first,
     then names starting with the text, most populated first."""
     text = query.strip()
-    communes = _data(DEFAULT_DATA_DIR).communes
+    communes = _data(current_data_dir()).communes
     if text.upper() in communes:
         return [communes[text.upper()]]
-    wanted = _plain(text)
+    wanted = plain_name(text)
     if not wanted:
         return []
-    exact = [info for info in communes.values() if _plain(info.name) == wanted]
-    starting = [info for info in communes.values() if _plain(info.name).startswith(wanted) and info not in exact]
+    exact = [info for info in communes.values() if plain_name(info.name) == wanted]
+    starting = [info for info in communes.values() if plain_name(info.name).startswith(wanted) and info not in exact]
     ranked = sorted(exact, key=_by_population) + sorted(starting, key=_by_population)
     return ranked[:limit]
 
@@ -194,7 +231,7 @@ def _by_population(info: CommuneInfo) -> tuple[int, str]:
     return -info.population, info.insee_code
 
 
-def _plain(text: str) -> str:
+def plain_name(text: str) -> str:
     """Lower case, no accents, hyphens and apostrophes as spaces: "Issy-les-Moulineaux" -> "issy les moulineaux"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -17,13 +17,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
 
 from domain.ages import years_between
-from domain.communes import commune, load_communes
+from domain.communes import commune, communes_of_postcode
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 
 OLDEST_AGE = 120
@@ -96,9 +95,9 @@ def insee_problem(code: str) -> str | None:
     """Why this is not the INSEE code of a current commune (None if it is one)."""
     if _is_commune(code):
         return None
-    named = _communes_of_postcode().get(code)
+    named = communes_of_postcode(code)
     if named:
-        hint = ", ".join(f"{name} : {insee}" for insee, name in named[:3])
+        hint = ", ".join(f"{info.name} : {info.insee_code}" for info in named[:3])
         return f"« {code} » est un code postal, pas un code INSEE ({hint})"
     return f"« {code} » n'est le code INSEE d'aucune commune (5 caractères, ex. 92040 ; pas le code postal)"
 
@@ -241,13 +240,3 @@ def _is_commune(code: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-@cache
-def _communes_of_postcode() -> dict[str, list[tuple[str, str]]]:
-    """Postcode -> (INSEE code, name) of the communes it serves."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for info in load_communes().values():
-        for postcode in info.postcodes:
-            index.setdefault(postcode, []).append((info.insee_code, info.name))
-    return index

@@ -1,16 +1,24 @@
-"""Shared fixtures: one real NocoDB for the whole test session, one fresh base per test module."""
+"""Shared fixtures: one real NocoDB for the whole test session, one fresh base per test module.
+
+Every test that needs the Node side (the `nocodb` fixture, directly or through `base`, `app_env`,
+`coordinator`…; browser tests) is marked `nocodb`: `./cpts test -m "not nocodb"` runs the others, which
+need neither NocoDB nor nocodb/node_modules. The test process reads the communes from the small extract
+in tests/data/communes; the app and CLI that tests start as subprocesses read the full data.
+"""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import apptest
 import pytest
 import streamlit as st
 from apptest import point_app_at, signed_in_state
 
+from domain import communes
 from domain.access import COORDINATOR
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import Service, start_nocodb, stop, throwaway_settings
@@ -21,6 +29,21 @@ from store.client import NocoClient
 from store.migrate import migrate
 
 _base_numbers = itertools.count(1)
+COMMUNES_EXTRACT = Path(__file__).resolve().parent / "data/communes"  # written by its make.py
+communes.use_data_dir(COMMUNES_EXTRACT)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The `nocodb` mark on every test that uses the `nocodb` fixture or runs the app in a browser."""
+    for item in items:
+        if "nocodb" in getattr(item, "fixturenames", ()) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.nocodb)
+
+
+@pytest.fixture(autouse=True)
+def communes_extract() -> None:
+    """Each test starts on the communes extract (a page test runs app.py, which gives the full data)."""
+    communes.use_data_dir(COMMUNES_EXTRACT)
 
 
 @dataclass

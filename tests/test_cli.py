@@ -18,6 +18,7 @@ from server.process import free_port
 from settings import ROOT, read_secrets
 
 CLI = [sys.executable, str(ROOT / "cli.py")]
+pytestmark = pytest.mark.nocodb  # ./cpts up starts NocoDB and the app
 
 
 def run(env: dict[str, str], *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:

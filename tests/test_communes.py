@@ -1,20 +1,27 @@
-"""French communes read offline from @etalab/decoupage-administratif."""
+"""French communes read offline from @etalab/decoupage-administratif: here from the extract in
+tests/data/communes (tests/conftest.py), which the last tests compare with the full data."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from conftest import COMMUNES_EXTRACT
 
 from domain.communes import (
     CommuneInfo,
     commune,
+    communes_of_postcode,
+    current_data_dir,
+    find_communes,
     intercommunality,
     load_communes,
     neighbours,
     proximity,
+    use_data_dir,
 )
 from domain.matching import COMMUNE, DEPARTMENT, FARTHER, INTERCOMMUNALITY
+from settings import communes_dir
 
 
 def test_issy_les_moulineaux() -> None:
@@ -44,11 +51,15 @@ def test_unknown_code_raises_a_french_key_error() -> None:
 
 
 def test_only_current_communes() -> None:
-    communes = load_communes()
-    assert "75056" in communes  # Paris
-    assert "75101" not in communes  # an arrondissement municipal
-    assert len(communes) > 34_000
-    assert all(code == info.insee_code for code, info in communes.items())
+    found = load_communes()
+    assert "75056" in found  # Paris
+    assert "75101" not in found  # an arrondissement municipal
+    assert all(code == info.insee_code for code, info in found.items())
+
+
+def test_a_postcode_names_its_communes() -> None:
+    assert [c.name for c in communes_of_postcode("92130")] == ["Issy-les-Moulineaux"]
+    assert communes_of_postcode("99999") == []
 
 
 def test_missing_data_says_how_to_install_it(tmp_path: Path) -> None:
@@ -101,3 +112,45 @@ def test_proximity_commune_then_ept_then_department() -> None:
     assert proximity("92040", "75056") == proximity("75056", "92040") == FARTHER  # Paris: no EPT, Issy: GPSO
     assert proximity("86066", "86194") == DEPARTMENT  # Châtellerault, Poitiers
     assert proximity("92040", None) == proximity("92040", "") == proximity("92040", "99999") == FARTHER
+
+
+def test_the_folder_is_the_one_given(tmp_path: Path) -> None:
+    assert current_data_dir() == COMMUNES_EXTRACT
+    use_data_dir(tmp_path)
+    try:
+        with pytest.raises(FileNotFoundError, match=r"\./cpts"):
+            commune("92040")
+    finally:
+        use_data_dir(COMMUNES_EXTRACT)
+    assert commune("92040").name == "Issy-les-Moulineaux"
+
+
+def test_the_folder_comes_from_the_environment_else_the_node_side(tmp_path: Path) -> None:
+    assert communes_dir({"CPTS_COMMUNES_DIR": str(tmp_path)}) == tmp_path.resolve()
+    assert communes_dir({}).parts[-4:] == ("node_modules", "@etalab", "decoupage-administratif", "data")
+
+
+@pytest.mark.nocodb  # the full data comes with the Node side
+def test_the_full_data_has_every_current_commune() -> None:
+    full = load_communes(communes_dir({}))
+    assert len(full) > 34_000
+    assert "75101" not in full
+
+
+@pytest.mark.nocodb
+def test_the_extract_answers_as_the_full_data() -> None:
+    """tests/data/communes/make.py keeps whole intercommunalities: on every commune of the extract,
+    neighbours, intercommunality and proximity give what the full data gives; so do the searches of
+    the tests (a name search elsewhere may miss the homonyms left out)."""
+    codes = list(load_communes())
+    answers = {}
+    for folder in (COMMUNES_EXTRACT, communes_dir({})):
+        use_data_dir(folder)
+        answers[folder] = [
+            *((commune(code), neighbours(code, 8), intercommunality(code)) for code in codes),
+            *(proximity(code, other) for code in codes for other in ("92040", "75056", "2A004", "86066")),
+            *(find_communes(query, limit=4) for query in ("Saint-Denis", "issy les moulineaux", "Chatellerault")),
+            communes_of_postcode("92130"),
+        ]
+    use_data_dir(COMMUNES_EXTRACT)
+    assert answers[COMMUNES_EXTRACT] == answers[communes_dir({})]

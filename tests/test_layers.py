@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"store", "domain", "schema", "reports", "demo", "errors", "settings"},
     "server": {"store", "domain", "schema", "errors", "settings"},
     "views": {"services", "domain", "schema", "reports", "errors", "settings"},
-    "app": {"views"},
+    "app": {"views", "domain", "settings"},
     "cli": {"services", "server", "domain", "schema", "reports", "errors", "settings"},
     "bench": {"services", "store", "server", "domain", "schema", "reports", "demo", "errors", "settings"},
 }

@@ -33,6 +33,7 @@ def test_busy_port_gives_a_clear_message(tmp_path: Path) -> None:
     assert "CPTS_NOCODB_PORT" in message
 
 
+@pytest.mark.nocodb  # runs NocoDB's Node
 def test_nocodb_that_fails_to_start_shows_its_log(tmp_path: Path) -> None:
     settings = replace(throwaway_settings(tmp_path), nocodb_db="pg://127.0.0.1:1?u=cpts&p=cpts&d=cpts")
     secrets, _ = ensure_secrets(settings)
@@ -80,6 +81,7 @@ def test_port_settings_are_validated() -> None:
     assert Settings.from_env({"CPTS_NOCODB_PORT": str(free_port())}).nocodb_url.startswith("http://127.0.0.1:")
 
 
+@pytest.mark.nocodb  # runs NocoDB's Node
 def test_default_date_format_is_built_once_and_others_as_before() -> None:
     """nocodb/default_date_format.js (loaded by launch.js) shares the argument-less formatter only."""
     script = """
@@ -109,6 +111,7 @@ def test_default_date_format_is_built_once_and_others_as_before() -> None:
     }
 
 
+@pytest.mark.nocodb  # runs NocoDB's Node
 def test_nocodb_resolves_the_links_of_many_rows_together() -> None:
     """nocodb/batch_row_links.js (loaded by launch.js) rewrites the one loop of the pinned NocoDB that resolves
     rows one by one, and refuses a bundle where that loop is not found exactly once."""
