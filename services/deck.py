@@ -4,20 +4,44 @@ in Paramètres); shared by the page Présentation AG and `./cpts deck`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, setting
+from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, DeckData, deck_data, setting
 from domain.desk import DeskRecords
+from reports.deck import save_deck
+from reports.pdf import pdf_from_pptx, save_pdf
 from schema.models import MEMBERS, PATIENTS, SETTINGS
+from services.files import writing
 from settings import ROOT
 from store import records
 from store.base import Base
 
+Progress = Callable[[str], None]
 
-def load_deck_inputs(base: Base, progress: Callable[[str], None] = lambda _: None) -> AgInputs:
+
+def deck(
+    base: Base, year: int, today: date, target: Path, *, pdf: bool, progress: Progress = lambda _: None
+) -> DeckData:
+    """The AG presentation of `year`'s activity, read live and written to `target` (PPTX), and next to it the
+    PDF (same name, .pdf) when `pdf`."""
+    inputs = load_deck_inputs(base, progress)
+    progress("Calcul des chiffres…")
+    made = deck_data(inputs, year, today, base.title)
+    progress("Création du PowerPoint…")
+    with writing(target):
+        save_deck(made, target)
+    if pdf:
+        progress("Conversion en PDF avec LibreOffice (quelques secondes)…")
+        with writing(target.with_suffix(".pdf")):
+            save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
+    return made
+
+
+def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInputs:
     """Every table the deck needs, read now, the values NocoDB holds that the spec refuses (as warnings) and the logo."""
     loaded = {}
     for spec in DECK_TABLES:

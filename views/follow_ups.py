@@ -6,7 +6,6 @@ Patient-level data: every display is traced in Journal d'accès."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,10 +15,8 @@ from domain.communes import proximity
 from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
-from domain.validation import FieldError, validate_form
 from domain.worklist import overdue_worklist
-from errors import CptsError
-from schema.fields import Record
+from errors import CptsError, Refused
 from schema.models import (
     ENROLMENTS,
     MEMBERS,
@@ -30,6 +27,7 @@ from schema.models import (
     StepDone,
 )
 from services import writes
+from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from views.access import require_coordinator
 from views.common import current_base, header, load_frame, log_patient_access, show_error, show_problems
 from views.pathway_data import (
@@ -40,7 +38,6 @@ from views.pathway_data import (
 )
 
 PAGE = "À relancer"
-CODE_LABEL = "Code patient"
 FLASH = "follow_ups_flash"
 
 
@@ -184,78 +181,37 @@ def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
         confirmed = sixth.checkbox("Inscrire malgré l'avertissement")
         if not st.form_submit_button("Inscrire", icon=":material/person_add:"):
             return
-    enrol(frames, code, int(pathway), enrolled_on, grade, low_risk, confirmed, names)
+    enrol_patient(EnrolmentForm(code, int(pathway), enrolled_on, grade, low_risk), confirmed)
 
 
-def enrolment_values(
-    code: str, pathway: int, enrolled_on: date, grade: int | None, low_risk: bool, names: dict[int, str]
-) -> tuple[Record | None, list[FieldError]]:
-    """The enrolment typed (its patient still to find by code), checked by the shared input rules with the
-    patient code (a Patients code: P- and 6 digits): the record, or None and every error in French."""
-    today = date.today()
-    _, code_errors = validate_form(PATIENTS, {"code": code}, today, required=("code",))
-    values = {
-        "reference": f"{code} – {names[pathway]}",
-        "pathway": pathway,
-        "enrolled_on": enrolled_on,
-        "status": ACTIVE,
-        "foot_grade": grade,
-        "low_risk": low_risk,
-    }
-    checked, errors = validate_form(ENROLMENTS, values, today, required=("enrolled_on",))
-    errors = [replace(e, field=CODE_LABEL) for e in code_errors] + errors
-    return (None if errors else checked), errors
-
-
-def enrol(
-    frames: dict[str, pd.DataFrame],
-    code: str,
-    pathway: int,
-    enrolled_on: date,
-    grade: int | None,
-    low_risk: bool,
-    confirmed: bool,
-    names: dict[int, str],
-) -> None:
-    checked, errors = enrolment_values(code, pathway, enrolled_on, grade, low_risk, names)
-    if checked is None:
-        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
+def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
+    """Enrol through `services.enrolment`; outside the pathway's public, nothing is written unless `confirmed`.
+    A refusal (input, unknown code, objection, already enrolled) is shown in French."""
+    base = current_base()
+    try:
+        chosen = candidate(base, form, date.today())
+    except Refused as error:
+        st.error(str(error), icon=":material/block:")
         return
-    patients = frames[PATIENTS.key]
-    match = rows_of(patients[patients["code"] == code])
-    if not match:
-        st.error(f"Aucun patient n'a le code « {code} » dans la table Patients.")
-        return
-    patient = match[0]
-    log_patient_access(f"{PAGE} · inscription", [code])
-    enrolments = frames[ENROLMENTS.key]
-    twice = enrolments[
-        (enrolments["patient"] == patient["id"]) & (enrolments["pathway"] == pathway) & (enrolments["status"] == ACTIVE)
-    ]
-    if len(twice):
-        st.error(
-            f"{code} est déjà inscrit(e) dans le parcours « {names[pathway]} » (inscription Id {int(twice['id'].iloc[0])})."
-        )
-        return
-    row = rows_of(frames[PATHWAYS.key][frames[PATHWAYS.key]["id"] == pathway])[0]
-    facts = PathwayFacts(row["name"], row["sex"], row["min_age"], row["max_age"])
-    warnings = eligibility_warnings(
-        facts, Person(patient["birth_date"], patient["sex"], patient["age_band"]), enrolled_on
-    )
-    if warnings and not confirmed:
-        listed = "\n".join(f"- {w}" for w in warnings)
+    except CptsError as error:
+        show_error(error)
+    log_patient_access(f"{PAGE} · inscription", [chosen.code])
+    if chosen.warnings and not confirmed:
+        listed = "\n".join(f"- {w}" for w in chosen.warnings)
         st.warning(
-            f"**{code} est hors du public de ce parcours :**\n\n{listed}\n\n"
+            f"**{chosen.code} est hors du public de ce parcours :**\n\n{listed}\n\n"
             "Rien n'a été enregistré. Cochez « Inscrire malgré l'avertissement » pour l'inscrire quand même.",
             icon=":material/person_alert:",
         )
         return
-    enrolment = checked.model_copy(update={"patient": patient["id"]})
     try:
-        writes.insert(current_base(), ENROLMENTS, [enrolment])
+        enrol(base, chosen)
+    except Refused as error:
+        st.error(str(error), icon=":material/block:")
+        return
     except CptsError as error:
         show_error(error)
-    written(f"{code} inscrit(e) dans le parcours « {names[pathway]} » le {enrolled_on:%d/%m/%Y}.")
+    written(f"{chosen.code} inscrit(e) dans le parcours « {chosen.pathway_name} » le {form.enrolled_on:%d/%m/%Y}.")
 
 
 def main() -> None:
