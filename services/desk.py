@@ -37,7 +37,7 @@ def load_weights(base: Base) -> tuple[Weights, list[str]]:
     return weights_from_settings({s.key: s.value for s in settings if s.key})  # type: ignore[attr-defined]
 
 
-def load_desk(base: Base) -> DeskData:
+def desk_state(base: Base) -> DeskData:
     """Patients, members, proposals and the priority weights, as NocoDB holds them now."""
     loaded = [records.load(base, spec) for spec in (PATIENTS, MEMBERS, PROPOSALS)]
     patients, members, proposals = (list(item.records) for item in loaded)
@@ -50,14 +50,14 @@ def load_desk(base: Base) -> DeskData:
 
 def make_plan(base: Base, today: date) -> tuple[Plan, DeskData]:
     """The matching of today, computed on fresh data (nothing is written)."""
-    data = load_desk(base)
+    data = desk_state(base)
     return plan(data.records, data.weights, data.places, today), data
 
 
 def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], today: date) -> Confirmation:
     """Write the proposals kept and move their patients to "Proposé", checked against fresh data first.
     All or nothing: if a write fails, what this call wrote is undone."""
-    fresh = load_desk(base).records
+    fresh = desk_state(base).records
     result = confirm(planned, kept, fresh, today)
     if not result.proposals:
         return result
@@ -74,7 +74,7 @@ def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], to
 def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes:
     """Record the answers to pending proposals (see `domain.desk.answer`); all checked before anything is
     written, and undone if a write fails."""
-    fresh = load_desk(base).records
+    fresh = desk_state(base).records
     changes = answer(answers, fresh, today)
     records.patch(base, PROPOSALS, changes.proposals, PROPOSAL_CHANGES)
     try:

@@ -32,7 +32,7 @@ from schema.models import (
     Patient,
     Setting,
 )
-from services.desk import load_desk, make_plan, register_request, write_answers, write_confirmation
+from services.desk import desk_state, make_plan, register_request, write_answers, write_confirmation
 from services.journal import command_user
 from settings import ROOT
 from store import records
@@ -133,7 +133,7 @@ def test_02_accept_records_the_gp_and_uses_a_place(base: Base, ids: dict[str, in
     write_answers(base, [Answer(accepted.id, ACCEPTED)], TODAY)
     found = patient_row(base, ids["P2"])
     assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, ids["A"], TODAY)
-    places = places_this_month(load_desk(base).records, TODAY)[ids["A"]]
+    places = places_this_month(desk_state(base).records, TODAY)[ids["A"]]
     assert (places.found, places.pending, places.free) == (1, 1, 0)  # P-000002 found, P-000003 waiting
 
 

@@ -23,11 +23,9 @@ from schema.models import (
     PATHWAY_MEMBERS,
     PATHWAYS,
     PATIENTS,
-    STEPS_DONE,
-    StepDone,
 )
-from services import writes
 from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
+from services.pathways import mark_done
 from views.access import require_coordinator
 from views.common import current_base, header, load_frame, log_patient_access, show_error, show_problems
 from views.pathway_data import (
@@ -114,20 +112,10 @@ def mark_done_form(shown: pd.DataFrame) -> None:
     if not chosen:
         st.warning("Choisissez au moins une étape à marquer comme faite.")
         return
-    rows = [
-        StepDone(
-            reference=f"{shown.loc[i, 'code']} – {shown.loc[i, 'step_title']} – {done_on.isoformat()}",
-            enrolment=int(shown.loc[i, "enrolment"]),
-            step=int(shown.loc[i, "step"]),
-            done_on=done_on,
-        )
-        for i in chosen
-    ]
     try:
-        writes.insert(current_base(), STEPS_DONE, rows)
+        count = mark_done(current_base(), shown.loc[chosen], done_on)
     except CptsError as error:
         show_error(error)
-    count = len(rows)
     what = "1 étape enregistrée" if count == 1 else f"{count} étapes enregistrées"
     written(f"{what} dans NocoDB (Étapes réalisées), faite(s) le {done_on:%d/%m/%Y}.")
 
@@ -190,11 +178,9 @@ def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
     base = current_base()
     try:
         chosen = candidate(base, form, date.today())
-    except Refused as error:
-        st.error(str(error), icon=":material/block:")
-        return
     except CptsError as error:
-        show_error(error)
+        show_refusal(error)
+        return
     log_patient_access(f"{PAGE} · inscription", [chosen.code])
     if chosen.warnings and not confirmed:
         listed = "\n".join(f"- {w}" for w in chosen.warnings)
@@ -206,12 +192,17 @@ def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
         return
     try:
         enrol(base, chosen)
-    except Refused as error:
-        st.error(str(error), icon=":material/block:")
-        return
     except CptsError as error:
-        show_error(error)
+        show_refusal(error)
+        return
     written(f"{chosen.code} inscrit(e) dans le parcours « {chosen.pathway_name} » le {form.enrolled_on:%d/%m/%Y}.")
+
+
+def show_refusal(error: CptsError) -> None:
+    """A refusal (nothing was written) in French; any other error stops the page (`show_error`)."""
+    if not isinstance(error, Refused):
+        show_error(error)
+    st.error(str(error), icon=":material/block:")
 
 
 def main() -> None:
