@@ -377,20 +377,24 @@ def purge(
 ) -> None:
     """Anonymise les patients dont la demande est close depuis plus que la durée de conservation."""
     from domain.retention import parse_months
-    from services import purge as purging
     from services.journal import command_user
+    from services.purge import purge as purge_patients
 
     months = parse_months(older_than) if older_than is not None else None
-    base = connect(settings())
-    period = purging.retention(base, months)
-    typer.echo(f"Conservation : {period.months} mois ({period.source}).")
-    planned = purging.plan(base, period.months, date.today())
-    print_purge_plan(planned.plan)
-    purging.run(base, planned, command_user(), dry_run=dry_run, progress=purge_progress)
+    planned = purge_patients(
+        connect(settings()),
+        months,
+        date.today(),
+        command_user(),
+        dry_run=dry_run,
+        on_period=lambda period: typer.echo(f"Conservation : {period.months} mois ({period.source})."),
+        on_plan=print_purge_plan,
+        progress=purge_progress,
+    )
     if dry_run:
         typer.echo("Simulation (--dry-run) : rien n'a été modifié.")
-    elif planned.plan.items:
-        typer.secho(f"{len(planned.plan.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
+    elif planned.items:
+        typer.secho(f"{len(planned.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
     else:
         typer.echo("Rien à anonymiser.")
 
