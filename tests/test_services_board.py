@@ -3,38 +3,22 @@ refuses are printed (as the board pages show them), and a file that cannot be wr
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run_cli
 
 from schema.models import MEMBERS
 from services.board import board_figures, board_inputs
 from services.tables import reader
-from settings import ROOT
 from store.base import Base
 
 
 def export(nocodb: Any, base: Base, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CPTS_DATA_DIR": str(nocodb.settings.data_dir),
-        "CPTS_NOCODB_PORT": str(nocodb.settings.nocodb_port),
-        "CPTS_BASE_ID": base.id,
-    }
-    env.pop("CPTS_NOCODB_URL", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "export", "dialogue", "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    return run_cli(nocodb, base, "export", "dialogue", "--out", str(out))
 
 
 @pytest.fixture(scope="module")
