@@ -10,7 +10,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
@@ -55,7 +55,7 @@ def progress(title: str, done: int, total: int) -> None:
         typer.echo(f"  [{done + 1}/{total}] {title}…")
 
 
-def seed_demo(base: Base, size: str, force: bool) -> None:
+def seed_demo(base: Base, size: Literal["small", "large"], force: bool) -> None:
     from demo.generate import generate
 
     typer.echo(f"Génération de la CPTS de démonstration ({size})…")
@@ -192,7 +192,7 @@ def seed_command(
         fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
     if size not in ("small", "large"):
         fail("--size doit valoir small ou large.")
-    seed_demo(connect(settings()), size, force)
+    seed_demo(connect(settings()), "large" if size == "large" else "small", force)
 
 
 @app.command(name="match")
@@ -244,8 +244,8 @@ def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
         typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
     if planned.unmatched:
         typer.echo("Sans proposition :")
-    for item in planned.unmatched:
-        typer.echo(f"  {item.code}  {item.reason}")
+    for excluded in planned.unmatched:
+        typer.echo(f"  {excluded.code}  {excluded.reason}")
 
 
 export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
