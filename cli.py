@@ -202,25 +202,23 @@ def match_command(
 ) -> None:
     """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
     from domain.desk import plan_as_dict
-    from services.desk import make_plan, write_confirmation
-    from services.journal import command_user, record_access
+    from services.desk import DeskData, match
+    from services.journal import command_user
 
     today = date.today()
-    base = connect(settings())
-    planned, data = make_plan(base, today)
-    for problem in data.problems + list(planned.problems):
-        typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
-    codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
-    if codes:
-        record_access(base, command_user(), "./cpts match" + (" --dry-run" if dry_run else ""), codes)
-    if as_json:
-        typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
-    else:
-        print_plan(planned, data.records.members, today)
-    if dry_run:
+
+    def show(planned: Plan, data: DeskData) -> None:
+        for problem in data.problems + list(planned.problems):
+            typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+        if as_json:
+            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
+        else:
+            print_plan(planned, data.records.members, today)
+
+    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show)
+    if confirmation is None:
         typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
         return
-    confirmation = write_confirmation(base, planned, planned.pairs(), today)
     for line in confirmation.skipped:
         typer.secho(f"Non proposé : {line}", fg=typer.colors.YELLOW, err=True)
     written = len({p.patient for p in confirmation.proposals})

@@ -4,7 +4,7 @@ changes back. Shared by the pages (Patients en attente, Médecins disponibles, O
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +17,7 @@ from domain.priority import Weights, weights_from_settings
 from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
 from services import writes
+from services.journal import record_access
 from store import records
 from store.base import Base
 
@@ -52,6 +53,21 @@ def make_plan(base: Base, today: date) -> tuple[Plan, DeskData]:
     """The matching of today, computed on fresh data (nothing is written)."""
     data = desk_state(base)
     return plan(data.records, data.weights, data.places, today), data
+
+
+def match(
+    base: Base, today: date, user: str, *, dry_run: bool, on_plan: Callable[[Plan, DeskData], None]
+) -> Confirmation | None:
+    """`./cpts match`: today's plan on fresh data, its patients traced in the journal, told to `on_plan` (before
+    anything is written), then written (see `write_confirmation`) unless `dry_run` (None then)."""
+    planned, data = make_plan(base, today)
+    codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
+    if codes:
+        record_access(base, user, "./cpts match" + (" --dry-run" if dry_run else ""), codes)
+    on_plan(planned, data)
+    if dry_run:
+        return None
+    return write_confirmation(base, planned, planned.pairs(), today)
 
 
 def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], today: date) -> Confirmation:
