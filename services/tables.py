@@ -14,9 +14,9 @@ import pandas as pd
 from schema.fields import TableSpec
 from store import records
 from store.base import Base
-from store.records import Problem
+from store.records import Loaded, Problem
 
-__all__ = ["Problem", "Read", "Tables", "read_table", "read_tables", "reader"]
+__all__ = ["Loaded", "Problem", "Read", "Tables", "load_tables", "read_table", "read_tables", "reader", "tables_of"]
 
 
 class Tables(NamedTuple):
@@ -33,17 +33,30 @@ def read_table(base: Base, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     return loaded.frame, list(loaded.problems)
 
 
-def read_tables(base: Base, specs: Sequence[TableSpec], progress: Callable[[str], None] = lambda _: None) -> Tables:
-    """These tables read now, one after the other (`progress` is told « Lecture de <table>… » before each)."""
-    frames: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
+Progress = Callable[[str], None]
+
+
+def load_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> dict[str, Loaded]:
+    """These tables read now, one after the other, with their records (`progress` is told « Lecture de
+    <table>… » before each)."""
+    loaded: dict[str, Loaded] = {}
     for spec in specs:
         progress(f"Lecture de {spec.title}…")
-        frames[spec.key], found = read_table(base, spec)
-        problems.extend(found)
-    return Tables(frames, problems)
+        loaded[spec.key] = records.load(base, spec)
+    return loaded
 
 
-def reader(base: Base, progress: Callable[[str], None] = lambda _: None) -> Read:
+def read_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> Tables:
+    """These tables read now (see `load_tables`): their frames and every refused value."""
+    return tables_of(load_tables(base, specs, progress))
+
+
+def tables_of(loaded: dict[str, Loaded]) -> Tables:
+    """The frames (by table key) and every refused value of tables read with their records."""
+    frames = {key: item.frame for key, item in loaded.items()}
+    return Tables(frames, [problem for item in loaded.values() for problem in item.problems])
+
+
+def reader(base: Base, progress: Progress = lambda _: None) -> Read:
     """A `Read` going straight to NocoDB (no cache): what the command line uses."""
     return lambda specs: read_tables(base, specs, progress)
