@@ -6,6 +6,7 @@ import pytest
 
 from demo.generate import generate
 from schema.models import ENROLMENTS, PATIENTS, PROPOSALS, Enrolment, Patient, Proposal
+from services import writes
 from services.objection import ObjectionRefused
 from services.seed import row_counts, seed
 from store import records
@@ -22,7 +23,7 @@ def test_no_proposal_nor_enrolment_for_a_patient_who_objected(base: Base) -> Non
         (ENROLMENTS, [Enrolment(patient=objecting)]),
     ):
         with pytest.raises(ObjectionRefused, match="P-000901 ne peut figurer ni dans une proposition"):
-            records.insert(base, spec, rows)
+            writes.insert(base, spec, rows)
     assert {spec.title: base.count(spec) for spec in (PROPOSALS, ENROLMENTS)} == before  # nothing written
     assert records.insert(base, PROPOSALS, [Proposal(patient=consenting)])
     base.client.delete(base.handle(PROPOSALS).id, [r.id for r in records.load(base, PROPOSALS).records if r.id])
