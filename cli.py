@@ -10,43 +10,41 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 
 from domain import communes
 from domain.retention import PurgePlan
 from errors import CptsError
-from server.bootstrap import Bootstrap, bootstrap, connect, ensure_secrets
+from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import Service, start_app, start_nocodb, stop
+from services.connection import connect
 from services.seed import row_counts, seed
 from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
-from store.base import Base
-from store.client import NocoClient
-from store.migrate import migrate as migrate_base
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date
 
     from domain.desk import Plan
     from schema.models import Member
+    from services.connection import Base
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
-EXPECTED_ERRORS = CptsError  # the one root of the errors a user is told about (errors.py)
+
+
+def say_error(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
 
 
 def fail(message: str) -> NoReturn:
-    typer.secho(message, fg=typer.colors.RED, err=True)
+    """Stop the command with this French message, in red, and exit code 1."""
+    say_error(message)
     raise typer.Exit(1)
 
 
 def settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except CptsError as exc:
-        fail(str(exc))
-        raise
+    return Settings.from_env()
 
 
 def pid_file(config: Settings, name: str) -> Path:
@@ -58,7 +56,7 @@ def progress(title: str, done: int, total: int) -> None:
         typer.echo(f"  [{done + 1}/{total}] {title}…")
 
 
-def seed_demo(base: Base, size: str, force: bool) -> None:
+def seed_demo(base: Base, size: Literal["small", "large"], force: bool) -> None:
     from demo.generate import generate
 
     typer.echo(f"Génération de la CPTS de démonstration ({size})…")
@@ -112,11 +110,7 @@ def up(
     for name in ("nocodb", "app"):
         if pid_file(config, name).exists():
             fail(f"Une instance semble déjà lancée ({pid_file(config, name)}) : ./cpts down d'abord.")
-    try:
-        services = start_all(config, demo=not no_demo)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
-        return
+    services = start_all(config, demo=not no_demo)
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
     if detach:
         for service, name in zip(services[::-1], ("app", "nocodb"), strict=False):
@@ -160,8 +154,9 @@ def down() -> None:
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
     """État de NocoDB, de l'application et de la base (nombre de lignes, écarts de schéma)."""
-    config = settings()
-    report = collect_status(config)
+    from services.admin import status as collect_status
+
+    report = collect_status(settings())
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -178,45 +173,12 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")]
         typer.echo(report["error"])
 
 
-def collect_status(config: Settings) -> dict[str, Any]:
-    import httpx
-
-    probe = NocoClient(config.nocodb_url, retries=0)
-    healthy = probe.healthy()
-    try:
-        app_healthy = httpx.get(f"{config.app_url}/_stcore/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        app_healthy = False
-    report: dict[str, Any] = {
-        "nocodb": {"url": config.nocodb_url, "healthy": healthy, "version": probe.version() if healthy else None},
-        "app": {"url": config.app_url, "healthy": app_healthy},
-        "base": None,
-        "tables": {},
-        "drift": [],
-    }
-    probe.close()
-    if not healthy:
-        return report
-    try:
-        base = connect(config)
-        report["base"] = {"id": base.id, "title": base.title}
-        report["drift"] = [str(d) for d in migrate_base(base.client, base.id, apply=False).drift]
-        report["tables"] = row_counts(base)
-    except EXPECTED_ERRORS as exc:
-        report["error"] = str(exc)
-    return report
-
-
 @app.command()
 def migrate() -> None:
     """Met la base en conformité avec le schéma (ajoute ce qui manque, ne supprime rien)."""
-    try:
-        base = connect(settings())
-        report = migrate_base(base.client, base.id)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
-        return
-    for line in report.lines():
+    from services.admin import migrate as migrate_base
+
+    for line in migrate_base(settings()).lines():
         typer.echo(line)
 
 
@@ -231,10 +193,7 @@ def seed_command(
         fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
     if size not in ("small", "large"):
         fail("--size doit valoir small ou large.")
-    try:
-        seed_demo(connect(settings()), size, force)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
+    seed_demo(connect(settings()), "large" if size == "large" else "small", force)
 
 
 @app.command(name="match")
@@ -243,31 +202,23 @@ def match_command(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
-    from datetime import date
-
     from domain.desk import plan_as_dict
-    from services.desk import make_plan, write_confirmation
-    from services.journal import command_user, record_access
+    from services.desk import DeskData, match
+    from services.journal import command_user
 
     today = date.today()
-    try:
-        base = connect(settings())
-        planned, data = make_plan(base, today)
+
+    def show(planned: Plan, data: DeskData) -> None:
         for problem in data.problems + list(planned.problems):
             typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
-        codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
-        if codes:
-            record_access(base, command_user(), "./cpts match" + (" --dry-run" if dry_run else ""), codes)
         if as_json:
             typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
         else:
             print_plan(planned, data.records.members, today)
-        if dry_run:
-            typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
-            return
-        confirmation = write_confirmation(base, planned, planned.pairs(), today)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
+
+    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show)
+    if confirmation is None:
+        typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
         return
     for line in confirmation.skipped:
         typer.secho(f"Non proposé : {line}", fg=typer.colors.YELLOW, err=True)
@@ -292,8 +243,8 @@ def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
         typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
     if planned.unmatched:
         typer.echo("Sans proposition :")
-    for item in planned.unmatched:
-        typer.echo(f"  {item.code}  {item.reason}")
+    for excluded in planned.unmatched:
+        typer.echo(f"  {excluded.code}  {excluded.reason}")
 
 
 export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
@@ -310,40 +261,32 @@ def export_dialogue(
     ] = None,
 ) -> None:
     """Classeur « dialogue de gestion » : synthèse du financement ACI et une feuille par mission."""
-    from datetime import date
-
-    from domain.board import BOARD_TABLES, board_figures
-    from reports.dialogue import save_dialogue
-    from store import records
+    from services.board import dialogue
 
     today = date.today()
     year = year or today.year
+    check_year(year)
+    target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
+    check_target(target, ".xlsx")
+    report = dialogue(connect(settings()), year, today, target, progress=lambda text: typer.echo(f"  {text}"))
+    for problem in report.problems:
+        typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(
+        f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {report.figures.funding.total_text})."
+    )
+
+
+def check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
         fail(f"--year doit être une année (2000 à 2100), pas {year}.")
-    target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
-    if target.suffix.lower() != ".xlsx":
-        fail(f"--out doit être un fichier .xlsx, pas {target}.")
+
+
+def check_target(target: Path, suffix: str) -> None:
+    """Refuse an output file of another kind, or in a folder that does not exist."""
+    if target.suffix.lower() != suffix:
+        fail(f"--out doit être un fichier {suffix}, pas {target}.")
     if not target.parent.is_dir():
         fail(f"Le dossier {target.parent} n'existe pas.")
-    try:
-        base = connect(settings())
-        frames = {}
-        for spec in BOARD_TABLES:
-            typer.echo(f"  Lecture de {spec.title}…")
-            frames[spec.key] = records.load(base, spec).frame
-        figures = board_figures(frames, year, today)
-        save_dialogue(figures, base.title, target)
-    except (CptsError, OSError) as exc:
-        fail(str(exc))
-        return
-    for table, issues in figures.issues.items():
-        for issue in issues:
-            typer.secho(
-                f"Attention : {table}, ligne Id {issue.row_id}, champ « {issue.field} » : {issue.reason}",
-                fg=typer.colors.YELLOW,
-                err=True,
-            )
-    typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {figures.funding.total_text}).")
 
 
 @app.command(name="deck")
@@ -358,43 +301,23 @@ def deck_command(
 ) -> None:
     """Présentation d'AG (PowerPoint aux graphiques modifiables, et PDF) à partir des données en direct."""
     import time
-    from datetime import date
 
-    from domain.ag import deck_data
-    from reports.deck import save_deck
-    from reports.pdf import pdf_from_pptx, save_pdf
-    from services.deck import load_deck_inputs
+    from services.deck import deck
 
     today = date.today()
     year = year or today.year
-    if not 2000 <= year <= 2100:
-        fail(f"--year doit être une année (2000 à 2100), pas {year}.")
+    check_year(year)
     target = out or Path(f"presentation-ag-{year}.pptx")
-    if target.suffix.lower() != ".pptx":
-        fail(f"--out doit être un fichier .pptx, pas {target}.")
-    if not target.parent.is_dir():
-        fail(f"Le dossier {target.parent} n'existe pas.")
+    check_target(target, ".pptx")
     start = time.perf_counter()
 
     def step(text: str) -> None:
         typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
 
-    try:
-        base = connect(settings())
-        inputs = load_deck_inputs(base, progress=step)
-        step("Calcul des chiffres…")
-        deck = deck_data(inputs, year, today, base.title)
-        step("Création du PowerPoint…")
-        save_deck(deck, target)
-        if pdf:
-            step("Conversion en PDF avec LibreOffice (quelques secondes)…")
-            save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
-    except (CptsError, OSError) as exc:
-        fail(str(exc))
-        return
-    for warning in deck.warnings:
+    made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
+    for warning in made.warnings:
         typer.secho(f"Attention : {warning}", fg=typer.colors.YELLOW, err=True)
-    typer.echo(f"Présentation d'AG {year} ({len(deck.slides) + 1} diapositives) écrite dans {target}.")
+    typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")
 
@@ -419,13 +342,9 @@ def user_add(
     from server.users import add_user, admin_client
 
     config = settings()
-    try:
-        base = connect(config)
-        with admin_client(config) as admin:
-            added = add_user(admin, base.id, email, role, reset_password=reset_password)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
-        return
+    base = connect(config)
+    with admin_client(config) as admin:
+        added = add_user(admin, base.id, email, role, reset_password=reset_password)
     verb = "Compte créé" if added.created else "Compte mis à jour"
     typer.echo(f"{verb} : {added.email}, rôle {added.role} ({ROLE_HELP[added.role]}).")
     if added.password:
@@ -439,12 +358,8 @@ def user_list() -> None:
     """Liste les comptes NocoDB et leur rôle dans l'application."""
     from server.users import list_users
 
-    try:
-        base = connect(settings())
-        rows = list_users(base.client, base.id)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
-        return
+    base = connect(settings())
+    rows = list_users(base.client, base.id)
     width = max((len(row.email) for row in rows), default=10)
     typer.echo(f"{'E-mail':<{width}}  {'Rôle':<12}  {'Rôle NocoDB':<12}  Remarque")
     for row in rows:
@@ -461,24 +376,24 @@ def purge(
 ) -> None:
     """Anonymise les patients dont la demande est close depuis plus que la durée de conservation."""
     from domain.retention import parse_months
-    from services import purge as purging
     from services.journal import command_user
+    from services.purge import purge as purge_patients
 
-    try:
-        months = parse_months(older_than) if older_than is not None else None
-        base = connect(settings())
-        period = purging.retention(base, months)
-        typer.echo(f"Conservation : {period.months} mois ({period.source}).")
-        planned = purging.plan(base, period.months, date.today())
-        print_purge_plan(planned.plan)
-        purging.run(base, planned, command_user(), dry_run=dry_run, progress=purge_progress)
-    except EXPECTED_ERRORS as exc:
-        fail(str(exc))
-        return
+    months = parse_months(older_than) if older_than is not None else None
+    planned = purge_patients(
+        connect(settings()),
+        months,
+        date.today(),
+        command_user(),
+        dry_run=dry_run,
+        on_period=lambda period: typer.echo(f"Conservation : {period.months} mois ({period.source})."),
+        on_plan=print_purge_plan,
+        progress=purge_progress,
+    )
     if dry_run:
         typer.echo("Simulation (--dry-run) : rien n'a été modifié.")
-    elif planned.plan.items:
-        typer.secho(f"{len(planned.plan.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
+    elif planned.items:
+        typer.secho(f"{len(planned.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
     else:
         typer.echo("Rien à anonymiser.")
 
@@ -512,9 +427,14 @@ def test(ctx: typer.Context) -> None:
 
 
 def main() -> None:
+    """Run the command; a CptsError (errors.py) is told once, here, in French and in red (exit code 1).
+    Anything else is a bug and shows its traceback."""
     communes.use_data_dir(communes_dir())
     try:
         app()
+    except CptsError as error:
+        say_error(str(error))
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -7,6 +7,7 @@
     │   ├── Unreachable          no answer at all (refused connection, time-out, broken answer)
     │   └── HTTPStatusError      an answer with an error status (status, method, path, NocoDB's message)
     ├── Refused                  what a user asked breaks a rule: nothing was written (objection, input…)
+    ├── CannotWrite              an output file (workbook, presentation) could not be written
     └── ServerError              a server of ours could not be started
 
 Anything else that escapes is a programming error and is shown as one (traceback), never as a one-line
@@ -50,6 +51,10 @@ class HTTPStatusError(NocoDBError):
 class Refused(CptsError):
     """What a user asked breaks a rule of the CPTS (objection, invalid input, already done…): nothing was
     written. The message says which row and field, in French."""
+
+
+class CannotWrite(CptsError):
+    """An output file (workbook, presentation, PDF) could not be written: the path and the system's reason."""
 
 
 class ServerError(CptsError):

@@ -31,7 +31,7 @@ from domain.indicators import (
     patients_found_in_year,
 )
 from domain.pathway_figures import pathway_summary, share_text
-from domain.pathways import schedules, steps_from_frame
+from domain.pathway_schedule import pathway_schedule
 from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small, mask_small, protect_counts
 from domain.project import progress_by_mission
 from schema.fields import TableSpec
@@ -40,7 +40,6 @@ from schema.models import (
     ENROLMENTS,
     PATHWAY_STEPS,
     PATHWAYS,
-    PATIENTS,
     SETTINGS,
     STEPS_DONE,
     TERRITORY,
@@ -381,18 +380,9 @@ def by_month(dates: pd.Series, year: int, months: int) -> list[int]:
 
 def pathway_figures(frames: Mapping[str, pd.DataFrame], today: date) -> tuple[pd.DataFrame, list[str]]:
     """`domain.pathway_figures.pathway_summary` of the active pathways, and the step conditions left aside."""
-    pathways = frames[PATHWAYS.key]
-    steps, problems = steps_from_frame(frames[PATHWAY_STEPS.key])
-    active = set(pathways.loc[pathways["active"].fillna(True).astype(bool), "id"])
-    schedule = schedules(
-        [s for s in steps if s.pathway in active],
-        frames[ENROLMENTS.key],
-        frames[PATIENTS.key],
-        frames[STEPS_DONE.key],
-        today,
-    )
-    lines = [f"{PATHWAY_STEPS.title}, ligne Id {p.step_id}, champ « {p.field} » : {p.reason}" for p in problems]
-    return pathway_summary(pathways, frames[ENROLMENTS.key], schedule), lines
+    found = pathway_schedule(frames, today)
+    lines = [f"{PATHWAY_STEPS.title}, ligne Id {p.step_id}, champ « {p.field} » : {p.reason}" for p in found.problems]
+    return pathway_summary(frames[PATHWAYS.key], frames[ENROLMENTS.key], found.schedule), lines
 
 
 def pathways_slide(summary: pd.DataFrame, data: LiveData, hidden: _Hidden) -> Slide:

@@ -1,6 +1,6 @@
 """First run and every run after: secrets, admin, API token, invite-only sign-up, the base, its schema.
 
-`connect()` is what the app and the commands use to reach the CPTS base once it is set up.
+Once it is set up, the app and the commands reach the CPTS base with `services.connection.connect()`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from errors import NotSetUp
 from settings import ADMIN_EMAIL, Settings, new_password, new_secret, read_secrets, write_secrets
 from store.base import Base
 from store.client import NocoClient
@@ -75,17 +74,3 @@ def bootstrap(settings: Settings, secrets: dict[str, str], first_run: bool) -> B
     base = Base(client, str(base_id), known.get(str(base_id), {}).get("title") or cpts_name())
     report = migrate(client, base.id)
     return Bootstrap(base, first_run, secrets["CPTS_ADMIN_EMAIL"], secrets["CPTS_ADMIN_PASSWORD"], report)
-
-
-def connect(settings: Settings) -> Base:
-    """The CPTS base, reached with the API token (CPTS_NOCODB_TOKEN, else secrets.env)."""
-    secrets = read_secrets(settings.secrets_path)
-    token = settings.external_token or secrets.get("CPTS_API_TOKEN")
-    base_id = os.environ.get("CPTS_BASE_ID") or secrets.get("CPTS_BASE_ID")
-    if not token or not base_id:
-        raise NotSetUp(
-            f"Aucune base CPTS configurée dans {settings.secrets_path} : lancez d'abord ./cpts up "
-            "(ou indiquez CPTS_NOCODB_TOKEN et CPTS_BASE_ID pour un NocoDB existant)."
-        )
-    client = NocoClient(settings.nocodb_url, token=token, write_chunk=settings.write_chunk)
-    return Base.find(client, base_id=base_id)

@@ -3,31 +3,48 @@ in Paramètres); shared by the page Présentation AG and `./cpts deck`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, setting
+from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, DeckData, deck_data, setting
 from domain.desk import DeskRecords
+from reports.deck import save_deck
+from reports.pdf import pdf_from_pptx, save_pdf
 from schema.models import MEMBERS, PATIENTS, SETTINGS
+from services.files import writing
+from services.tables import Progress, load_tables, tables_of
 from settings import ROOT
-from store import records
 from store.base import Base
 
 
-def load_deck_inputs(base: Base, progress: Callable[[str], None] = lambda _: None) -> AgInputs:
+def deck(
+    base: Base, year: int, today: date, target: Path, *, pdf: bool, progress: Progress = lambda _: None
+) -> DeckData:
+    """The AG presentation of `year`'s activity, read live and written to `target` (PPTX), and next to it the
+    PDF (same name, .pdf) when `pdf`."""
+    inputs = load_deck_inputs(base, progress)
+    progress("Calcul des chiffres…")
+    made = deck_data(inputs, year, today, base.title)
+    progress("Création du PowerPoint…")
+    with writing(target):
+        save_deck(made, target)
+    if pdf:
+        progress("Conversion en PDF avec LibreOffice (quelques secondes)…")
+        with writing(target.with_suffix(".pdf")):
+            save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
+    return made
+
+
+def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInputs:
     """Every table the deck needs, read now, the values NocoDB holds that the spec refuses (as warnings) and the logo."""
-    loaded = {}
-    for spec in DECK_TABLES:
-        progress(f"Lecture de {spec.title}…")
-        loaded[spec.key] = records.load(base, spec)
-    frames = {key: item.frame for key, item in loaded.items()}
-    problems = [str(problem) for item in loaded.values() for problem in item.problems]
+    loaded = load_tables(base, DECK_TABLES, progress)
+    frames, problems = tables_of(loaded)
     desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])  # type: ignore[arg-type]
     logo, logo_problems = read_logo(setting(frames[SETTINGS.key], LOGO_KEY))
-    return AgInputs(frames, desk, logo, tuple(problems + logo_problems))
+    return AgInputs(frames, desk, logo, tuple(str(problem) for problem in problems) + tuple(logo_problems))
 
 
 def read_logo(path_text: str | None) -> tuple[bytes | None, list[str]]:

@@ -4,7 +4,7 @@ changes back. Shared by the pages (Patients en attente, Médecins disponibles, O
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +17,7 @@ from domain.priority import Weights, weights_from_settings
 from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
 from services import writes
+from services.journal import record_access
 from store import records
 from store.base import Base
 
@@ -37,7 +38,7 @@ def load_weights(base: Base) -> tuple[Weights, list[str]]:
     return weights_from_settings({s.key: s.value for s in settings if s.key})  # type: ignore[attr-defined]
 
 
-def load_desk(base: Base) -> DeskData:
+def desk_state(base: Base) -> DeskData:
     """Patients, members, proposals and the priority weights, as NocoDB holds them now."""
     loaded = [records.load(base, spec) for spec in (PATIENTS, MEMBERS, PROPOSALS)]
     patients, members, proposals = (list(item.records) for item in loaded)
@@ -50,14 +51,29 @@ def load_desk(base: Base) -> DeskData:
 
 def make_plan(base: Base, today: date) -> tuple[Plan, DeskData]:
     """The matching of today, computed on fresh data (nothing is written)."""
-    data = load_desk(base)
+    data = desk_state(base)
     return plan(data.records, data.weights, data.places, today), data
+
+
+def match(
+    base: Base, today: date, user: str, *, dry_run: bool, on_plan: Callable[[Plan, DeskData], None]
+) -> Confirmation | None:
+    """`./cpts match`: today's plan on fresh data, its patients traced in the journal, told to `on_plan` (before
+    anything is written), then written (see `write_confirmation`) unless `dry_run` (None then)."""
+    planned, data = make_plan(base, today)
+    codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
+    if codes:
+        record_access(base, user, "./cpts match" + (" --dry-run" if dry_run else ""), codes)
+    on_plan(planned, data)
+    if dry_run:
+        return None
+    return write_confirmation(base, planned, planned.pairs(), today)
 
 
 def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], today: date) -> Confirmation:
     """Write the proposals kept and move their patients to "Proposé", checked against fresh data first.
     All or nothing: if a write fails, what this call wrote is undone."""
-    fresh = load_desk(base).records
+    fresh = desk_state(base).records
     result = confirm(planned, kept, fresh, today)
     if not result.proposals:
         return result
@@ -74,7 +90,7 @@ def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], to
 def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes:
     """Record the answers to pending proposals (see `domain.desk.answer`); all checked before anything is
     written, and undone if a write fails."""
-    fresh = load_desk(base).records
+    fresh = desk_state(base).records
     changes = answer(answers, fresh, today)
     records.patch(base, PROPOSALS, changes.proposals, PROPOSAL_CHANGES)
     try:

@@ -6,12 +6,17 @@ from __future__ import annotations
 import getpass
 import socket
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from domain.access_log import journal_parts
+import pandas as pd
+
+from domain.access_log import journal_parts, utc_since
 from schema.models import ACCESS_LOG, AccessEntry
 from services import writes
+from store import records
 from store.base import Base
+from store.client import clause
+from store.records import Problem
 
 
 def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]) -> None:
@@ -27,3 +32,11 @@ def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]
 def command_user() -> str:
     """Who runs a ./cpts command, as the journal names them: the system account and the machine."""
     return f"{getpass.getuser()}@{socket.gethostname()} (ligne de commande)"
+
+
+def journal_since(base: Base, start: date) -> tuple[pd.DataFrame, list[Problem]]:
+    """The journal rows from `start` on (read with a day of margin: the journal is stored in UTC), and the
+    values the spec refuses. Only those rows are read from NocoDB."""
+    where = clause(ACCESS_LOG.field("at").title, "gte", "exactDate", utc_since(start).isoformat())
+    loaded = records.load(base, ACCESS_LOG, where=where)
+    return loaded.frame, list(loaded.problems)

@@ -79,6 +79,27 @@ def run(base: Base, purge: Purge, user: str, *, dry_run: bool, progress: Progres
     record_access(base, user, what, [item.code for item in purge.plan.items])
 
 
+def purge(
+    base: Base,
+    older_than: int | None,
+    today: date,
+    user: str,
+    *,
+    dry_run: bool,
+    on_period: Callable[[Retention], None] = lambda _: None,
+    on_plan: Callable[[PurgePlan], None] = lambda _: None,
+    progress: Progress | None = None,
+) -> PurgePlan:
+    """The whole `./cpts purge`: the retention period (`older_than` months, else Paramètres), the plan (told to
+    `on_plan` before anything is written), the writes unless `dry_run`, the journal row."""
+    period = retention(base, older_than)
+    on_period(period)
+    planned = plan(base, period.months, today)
+    on_plan(planned.plan)
+    run(base, planned, user, dry_run=dry_run, progress=progress)
+    return planned.plan
+
+
 def _write(base: Base, plan: PurgePlan, enrolments: list[Enrolment], progress: Progress | None) -> None:
     handle = base.handle(PATIENTS)
     titles = [PATIENTS.field(attr).title for attr in (*IDENTIFYING, "age_band")]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PROPOSALS
+from services.enrolled_twice import refuse_enrolled_twice
 from services.objection import refuse_objecting_patients
 from store import records
 from store.base import Base
@@ -19,7 +20,7 @@ Rule = Callable[[Base, TableSpec, Sequence[Record]], None]
 
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
     PROPOSALS.key: (refuse_objecting_patients,),
-    ENROLMENTS.key: (refuse_objecting_patients,),
+    ENROLMENTS.key: (refuse_objecting_patients, refuse_enrolled_twice),
 }
 
 

@@ -5,13 +5,12 @@ new requests, and `./cpts match`."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from cli_run import run_cli
 
 from domain.desk import ACCEPTED, PENDING, REFUSED, Answer, DeskError, places_this_month
 from domain.patient_request import RequestForm
@@ -32,9 +31,8 @@ from schema.models import (
     Patient,
     Setting,
 )
-from services.desk import load_desk, make_plan, register_request, write_answers, write_confirmation
+from services.desk import desk_state, make_plan, register_request, write_answers, write_confirmation
 from services.journal import command_user
-from settings import ROOT
 from store import records
 from store.base import Base
 
@@ -133,7 +131,7 @@ def test_02_accept_records_the_gp_and_uses_a_place(base: Base, ids: dict[str, in
     write_answers(base, [Answer(accepted.id, ACCEPTED)], TODAY)
     found = patient_row(base, ids["P2"])
     assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, ids["A"], TODAY)
-    places = places_this_month(load_desk(base).records, TODAY)[ids["A"]]
+    places = places_this_month(desk_state(base).records, TODAY)[ids["A"]]
     assert (places.found, places.pending, places.free) == (1, 1, 0)  # P-000002 found, P-000003 waiting
 
 
@@ -221,16 +219,7 @@ def test_06_a_bad_request_writes_nothing(base: Base, ids: dict[str, int], typed:
 
 
 def cli(nocodb: Any, base: Base, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "CPTS_DATA_DIR": str(nocodb.settings.data_dir),
-        "CPTS_NOCODB_PORT": str(nocodb.settings.nocodb_port),
-        "CPTS_BASE_ID": base.id,
-    }
-    env.pop("CPTS_NOCODB_URL", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cli.py"), "match", *args], env=env, capture_output=True, text=True, cwd=ROOT
-    )
+    return run_cli(nocodb, base, "match", *args)
 
 
 def test_07_cli_match(nocodb: Any, base: Base, ids: dict[str, int]) -> None:

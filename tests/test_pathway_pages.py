@@ -355,6 +355,26 @@ def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
     assert "P-000010" not in [code for code, _, _ in worklist(app)]  # first mammography due today: not late yet
 
 
+def test_enrolling_a_patient_who_objected_is_refused_in_french(app_env: Base) -> None:
+    objection = PATIENTS.field("objection").title
+    handle = app_env.handle(PATIENTS).id
+    patient = patient_id(app_env, "P-000009")  # a woman of 45: inside the endometriosis pathway's public
+    app_env.client.update(handle, [{"Id": patient, objection: True}])
+    try:
+        before = len(records.load(app_env, ENROLMENTS).records)
+        app = open_page("views/follow_ups.py")
+        app.text_input[0].set_value("P-000009")
+        app.selectbox[0].set_value(pathway_id(app_env, ENDOMETRIOSIS))
+        click(app, "Inscrire")  # no exception on the page (click checks it)
+        [refusal] = [e.value for e in app.error]
+        assert refusal.startswith("Inscriptions : rien n'a été enregistré. Opposition au partage des données")
+        assert "P-000009 ne peut figurer ni dans une proposition à un médecin, ni dans un parcours" in refusal
+        assert not app.success
+        assert len(records.load(app_env, ENROLMENTS).records) == before
+    finally:
+        app_env.client.update(handle, [{"Id": patient, objection: False}])
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 

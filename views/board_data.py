@@ -1,5 +1,5 @@
-"""What the board pages share: the figures of a year read live from NocoDB, the year picker, the header,
-and the values left aside (refused by the spec, or by the board's own checks)."""
+"""What the board pages share: the figures of a year read live from NocoDB (`services.board`), the year
+picker, the header, and the values left aside (refused by the spec, or by the board's own checks)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.board import BOARD_TABLES, BoardFigures, board_figures
+from domain.board import BoardFigures
 from domain.indicators import period_year
-from domain.issues import RowIssue
 from errors import CptsError
 from schema.models import INDICATORS
-from store.records import Problem
+from services.board import board_figures, board_inputs
 from views.common import current_base, load_tables, refresh_button, show_error, show_problems
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
@@ -36,21 +35,14 @@ def header(title: str, caption: str) -> str:
 
 def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
     """The board's figures for `year`, read live; shows one warning listing every value left aside."""
-    frames, problems = load_tables(BOARD_TABLES)
-    figures = board_figures(frames, year, date.today())
-    show_problems(problems + board_problems(figures.issues))
-    return figures, frames
-
-
-def board_problems(issues: dict[str, list[RowIssue]]) -> list[Problem]:
-    return [
-        Problem(table, issue.row_id, issue.field, issue.reason) for table, found in issues.items() for issue in found
-    ]
+    report = board_figures(board_inputs(load_tables), year, date.today())
+    show_problems(report.problems)
+    return report.figures, report.tables.frames
 
 
 def year_picker(label: str = "Année") -> int:
     """A select box of the years that have indicators (and the current one), latest first."""
     this_year = date.today().year
-    indicators = load_tables([INDICATORS])[0][INDICATORS.key]
+    indicators = load_tables([INDICATORS]).frames[INDICATORS.key]
     years = {period_year(None if pd.isna(p) else str(p), this_year) for p in indicators["period"]} | {this_year}
     return int(st.selectbox(label, sorted(years, reverse=True), key="board_year"))

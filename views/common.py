@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import altair as alt
 import pandas as pd
@@ -17,11 +17,11 @@ import streamlit as st
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import ACTION_STATUSES, table
-from server.bootstrap import connect
-from settings import Settings
-from store import records
-from store.base import Base
-from store.records import Problem
+from services.connection import connect_from_env
+from services.tables import Problem, Tables, read_table
+
+if TYPE_CHECKING:
+    from services.connection import Base
 
 CACHE_SECONDS = 15
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
@@ -30,14 +30,13 @@ STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_
 @st.cache_resource(show_spinner=False)
 def current_base() -> Base:
     """The CPTS base of this app process, found with the settings and secrets of the environment."""
-    return connect(Settings.from_env())
+    return connect_from_env()
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One table read live from NocoDB: its typed DataFrame and the values the spec refuses."""
-    loaded = records.load(current_base(), table(table_key))
-    return loaded.frame, list(loaded.problems)
+    return read_table(current_base(), table(table_key))
 
 
 def refresh_button(forget: Callable[[], None] | None = None) -> None:
@@ -98,8 +97,9 @@ def show_error(error: Exception) -> NoReturn:
     st.stop()
 
 
-def load_tables(specs: Sequence[TableSpec]) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The frames of these tables (by key) and every refused value found in them; stops on a read error."""
+def load_tables(specs: Sequence[TableSpec]) -> Tables:
+    """The frames of these tables (by key) and every refused value found in them, each table cached briefly;
+    stops on a read error. The `services.tables.Read` of the pages."""
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     try:
@@ -108,7 +108,7 @@ def load_tables(specs: Sequence[TableSpec]) -> tuple[dict[str, pd.DataFrame], li
             problems.extend(found)
     except CptsError as error:
         show_error(error)
-    return frames, problems
+    return Tables(frames, problems)
 
 
 def show_problems(

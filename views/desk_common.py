@@ -8,14 +8,14 @@ from typing import NoReturn
 import streamlit as st
 
 from errors import CptsError
-from services.desk import DeskData, load_desk
+from services.desk import DeskData, desk_state
 from views.common import CACHE_SECONDS, current_base, load_frame, show_error
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
 def desk_data() -> DeskData:
     """Patients, members, proposals and priority weights as NocoDB holds them."""
-    return load_desk(current_base())
+    return desk_state(current_base())
 
 
 def forget_data() -> None:

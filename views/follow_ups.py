@@ -6,7 +6,6 @@ Patient-level data: every display is traced in Journal d'accès."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,20 +15,17 @@ from domain.communes import proximity
 from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
 from domain.referral import teams
-from domain.validation import FieldError, validate_form
 from domain.worklist import overdue_worklist
-from errors import CptsError
-from schema.fields import Record
+from errors import CptsError, Refused
 from schema.models import (
     ENROLMENTS,
     MEMBERS,
     PATHWAY_MEMBERS,
     PATHWAYS,
     PATIENTS,
-    STEPS_DONE,
-    StepDone,
 )
-from services import writes
+from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
+from services.pathways import mark_done
 from views.access import journal, require_page
 from views.common import current_base, header, load_frame, show_error, show_problems
 from views.pathway_data import (
@@ -40,7 +36,6 @@ from views.pathway_data import (
 )
 
 PAGE = "À relancer"
-CODE_LABEL = "Code patient"
 FLASH = "follow_ups_flash"
 
 
@@ -117,20 +112,10 @@ def mark_done_form(shown: pd.DataFrame) -> None:
     if not chosen:
         st.warning("Choisissez au moins une étape à marquer comme faite.")
         return
-    rows = [
-        StepDone(
-            reference=f"{shown.loc[i, 'code']} – {shown.loc[i, 'step_title']} – {done_on.isoformat()}",
-            enrolment=int(shown.loc[i, "enrolment"]),
-            step=int(shown.loc[i, "step"]),
-            done_on=done_on,
-        )
-        for i in chosen
-    ]
     try:
-        writes.insert(current_base(), STEPS_DONE, rows)
+        count = mark_done(current_base(), shown.loc[chosen], done_on)
     except CptsError as error:
         show_error(error)
-    count = len(rows)
     what = "1 étape enregistrée" if count == 1 else f"{count} étapes enregistrées"
     written(f"{what} dans NocoDB (Étapes réalisées), faite(s) le {done_on:%d/%m/%Y}.")
 
@@ -184,78 +169,40 @@ def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
         confirmed = sixth.checkbox("Inscrire malgré l'avertissement")
         if not st.form_submit_button("Inscrire", icon=":material/person_add:"):
             return
-    enrol(frames, code, int(pathway), enrolled_on, grade, low_risk, confirmed, names)
+    enrol_patient(EnrolmentForm(code, int(pathway), enrolled_on, grade, low_risk), confirmed)
 
 
-def enrolment_values(
-    code: str, pathway: int, enrolled_on: date, grade: int | None, low_risk: bool, names: dict[int, str]
-) -> tuple[Record | None, list[FieldError]]:
-    """The enrolment typed (its patient still to find by code), checked by the shared input rules with the
-    patient code (a Patients code: P- and 6 digits): the record, or None and every error in French."""
-    today = date.today()
-    _, code_errors = validate_form(PATIENTS, {"code": code}, today, required=("code",))
-    values = {
-        "reference": f"{code} – {names[pathway]}",
-        "pathway": pathway,
-        "enrolled_on": enrolled_on,
-        "status": ACTIVE,
-        "foot_grade": grade,
-        "low_risk": low_risk,
-    }
-    checked, errors = validate_form(ENROLMENTS, values, today, required=("enrolled_on",))
-    errors = [replace(e, field=CODE_LABEL) for e in code_errors] + errors
-    return (None if errors else checked), errors
-
-
-def enrol(
-    frames: dict[str, pd.DataFrame],
-    code: str,
-    pathway: int,
-    enrolled_on: date,
-    grade: int | None,
-    low_risk: bool,
-    confirmed: bool,
-    names: dict[int, str],
-) -> None:
-    checked, errors = enrolment_values(code, pathway, enrolled_on, grade, low_risk, names)
-    if checked is None:
-        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
+def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
+    """Enrol through `services.enrolment`; outside the pathway's public, nothing is written unless `confirmed`.
+    A refusal (input, unknown code, objection, already enrolled) is shown in French."""
+    base = current_base()
+    try:
+        chosen = candidate(base, form, date.today())
+    except CptsError as error:
+        show_refusal(error)
         return
-    patients = frames[PATIENTS.key]
-    match = rows_of(patients[patients["code"] == code])
-    if not match:
-        st.error(f"Aucun patient n'a le code « {code} » dans la table Patients.")
-        return
-    patient = match[0]
-    journal([code], "inscription")
-    enrolments = frames[ENROLMENTS.key]
-    twice = enrolments[
-        (enrolments["patient"] == patient["id"]) & (enrolments["pathway"] == pathway) & (enrolments["status"] == ACTIVE)
-    ]
-    if len(twice):
-        st.error(
-            f"{code} est déjà inscrit(e) dans le parcours « {names[pathway]} » (inscription Id {int(twice['id'].iloc[0])})."
-        )
-        return
-    row = rows_of(frames[PATHWAYS.key][frames[PATHWAYS.key]["id"] == pathway])[0]
-    facts = PathwayFacts(row["name"], row["sex"], row["min_age"], row["max_age"])
-    warnings = eligibility_warnings(
-        facts, Person(patient["birth_date"], patient["sex"], patient["age_band"]), enrolled_on
-    )
-    if warnings and not confirmed:
-        listed = "\n".join(f"- {w}" for w in warnings)
+    journal([chosen.code], "inscription")
+    if chosen.warnings and not confirmed:
+        listed = "\n".join(f"- {w}" for w in chosen.warnings)
         st.warning(
-            f"**{code} est hors du public de ce parcours :**\n\n{listed}\n\n"
+            f"**{chosen.code} est hors du public de ce parcours :**\n\n{listed}\n\n"
             "Rien n'a été enregistré. Cochez « Inscrire malgré l'avertissement » pour l'inscrire quand même.",
             icon=":material/person_alert:",
         )
         return
-    enrolment = checked.model_copy(update={"patient": patient["id"]})
     try:
-        writes.insert(current_base(), ENROLMENTS, [enrolment])
+        enrol(base, chosen)
     except CptsError as error:
+        show_refusal(error)
+        return
+    written(f"{chosen.code} inscrit(e) dans le parcours « {chosen.pathway_name} » le {form.enrolled_on:%d/%m/%Y}.")
+
+
+def show_refusal(error: CptsError) -> None:
+    """A refusal (nothing was written) in French; any other error stops the page (`show_error`)."""
+    if not isinstance(error, Refused):
         show_error(error)
-    written(f"{code} inscrit(e) dans le parcours « {names[pathway]} » le {enrolled_on:%d/%m/%Y}.")
+    st.error(str(error), icon=":material/block:")
 
 
 def main() -> None:

@@ -14,12 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, utc_since
+from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures
 from errors import CptsError
-from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
-from store import records
-from store.client import clause
-from store.records import Problem
+from schema.models import PATIENT_CODE_PATTERN
+from services import journal
+from services.tables import Problem
 from views.access import require_page
 from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 
@@ -37,10 +36,8 @@ COLUMNS = {
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture du journal dans NocoDB…")
 def journal_since(start: date) -> tuple[pd.DataFrame, list[Problem]]:
-    """The journal rows from `start` on (read with a day of margin: the journal is stored in UTC)."""
-    where = clause(ACCESS_LOG.field("at").title, "gte", "exactDate", utc_since(start).isoformat())
-    loaded = records.load(current_base(), ACCESS_LOG, where=where)
-    return loaded.frame, list(loaded.problems)
+    """`services.journal.journal_since`, cached briefly."""
+    return journal.journal_since(current_base(), start)
 
 
 def read_journal(start: date) -> pd.DataFrame:

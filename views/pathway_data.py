@@ -1,49 +1,25 @@
-"""What the pathway pages (Parcours, Orienter, À relancer) share: the tables read live
-from NocoDB with their refused values, and each step's state for every active enrolment."""
+"""What the pathway pages (Parcours, Orienter, À relancer) share: the pathway state read through the pages'
+cache (`services.pathways.pathway_state`), the active pathways, commune names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-
 from domain.communes import commune
-from domain.pathways import Step, schedules, steps_from_frame
+from domain.pathway_schedule import active_pathways
 from schema.fields import TableSpec
-from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
-from store.records import Problem
+from services import pathways
+from services.pathways import PathwayState
 from views.common import load_tables
 
-SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
+__all__ = ["LEFT_ASIDE", "PathwayState", "active_pathways", "commune_name", "pathway_state"]
+
 LEFT_ASIDE = "Elles sont laissées de côté ci-dessous"  # what the pathway pages do with values NocoDB refused
 
 
-def active_pathways(pathways: pd.DataFrame) -> pd.DataFrame:
-    """The pathways marked « Actif », by name."""
-    active = pathways[pathways["active"].fillna(True).astype(bool) & pathways["name"].notna()]
-    return active.sort_values("name", key=lambda names: names.str.lower()).reset_index(drop=True)
-
-
-@dataclass
-class PathwayState:
-    frames: dict[str, pd.DataFrame]
-    problems: list[Problem]
-    steps: list[Step]  # of the active pathways
-    schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
-
-
 def pathway_state(extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
-    """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
-    frames, problems = load_tables(SCHEDULE_TABLES + extra)
-    all_steps, step_problems = steps_from_frame(frames[PATHWAY_STEPS.key])
-    problems += [Problem(PATHWAY_STEPS.title, p.step_id, p.field, p.reason) for p in step_problems]
-    active = set(active_pathways(frames[PATHWAYS.key])["id"])
-    steps = [step for step in all_steps if step.pathway in active]
-    schedule = schedules(
-        steps, frames[ENROLMENTS.key], frames[PATIENTS.key], frames[STEPS_DONE.key], today or date.today()
-    )
-    return PathwayState(frames, problems, steps, schedule)
+    """`services.pathways.pathway_state`, its tables read through the pages' cache."""
+    return pathways.pathway_state(load_tables, extra, today)
 
 
 def commune_name(insee_code: str | None) -> str:

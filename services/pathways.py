@@ -1,0 +1,49 @@
+"""The care pathways against NocoDB: the state the pathway pages show (Parcours, Orienter, À relancer), and the
+steps marked done on À relancer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from domain.pathway_schedule import SCHEDULE_TABLES, pathway_schedule
+from domain.pathways import Step
+from schema.fields import TableSpec
+from schema.models import PATHWAY_STEPS, STEPS_DONE, StepDone
+from services import writes
+from services.tables import Problem, Read
+from store.base import Base
+
+
+@dataclass
+class PathwayState:
+    frames: dict[str, pd.DataFrame]
+    problems: list[Problem]  # values refused in NocoDB, step conditions not understood included
+    steps: list[Step]  # of the active pathways
+    schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
+
+
+def pathway_state(read: Read, extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
+    """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
+    frames, problems = read(SCHEDULE_TABLES + extra)
+    found = pathway_schedule(frames, today or date.today())
+    problems = problems + [Problem(PATHWAY_STEPS.title, p.step_id, p.field, p.reason) for p in found.problems]
+    return PathwayState(frames, problems, found.steps, found.schedule)
+
+
+def mark_done(base: Base, overdue: pd.DataFrame, done_on: date) -> int:
+    """Write to Étapes réalisées that these steps (rows of `domain.worklist.overdue_worklist`) were done on
+    `done_on`, all or nothing; returns how many were written."""
+    rows = [
+        StepDone(
+            reference=f"{row.code} – {row.step_title} – {done_on.isoformat()}",
+            enrolment=int(row.enrolment),
+            step=int(row.step),
+            done_on=done_on,
+        )
+        for row in overdue.itertuples()
+    ]
+    writes.insert(base, STEPS_DONE, rows)
+    return len(rows)

@@ -1,0 +1,62 @@
+"""Tables read whole from NocoDB for a use case: their typed frames and the values the spec refuses.
+
+A use case names the tables it needs and takes a `Read` to get them: the command line reads NocoDB
+directly (`reader(base)`), the pages pass their own cached reader (`views.common.load_tables`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import pandas as pd
+
+from schema.fields import TableSpec
+from store import records
+from store.base import Base
+from store.records import Loaded, Problem
+
+__all__ = ["Loaded", "Problem", "Read", "Tables", "load_tables", "read_table", "read_tables", "reader", "tables_of"]
+
+
+class Tables(NamedTuple):
+    frames: dict[str, pd.DataFrame]  # by table key
+    problems: list[Problem]  # values NocoDB holds that the spec refuses (their field is left empty)
+
+
+Read = Callable[[Sequence[TableSpec]], Tables]
+
+
+def read_table(base: Base, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """One table read now: its typed DataFrame and the values the spec refuses."""
+    loaded = records.load(base, spec)
+    return loaded.frame, list(loaded.problems)
+
+
+Progress = Callable[[str], None]
+
+
+def load_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> dict[str, Loaded]:
+    """These tables read now, one after the other, with their records (`progress` is told « Lecture de
+    <table>… » before each)."""
+    loaded: dict[str, Loaded] = {}
+    for spec in specs:
+        progress(f"Lecture de {spec.title}…")
+        loaded[spec.key] = records.load(base, spec)
+    return loaded
+
+
+def read_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> Tables:
+    """These tables read now (see `load_tables`): their frames and every refused value."""
+    return tables_of(load_tables(base, specs, progress))
+
+
+def tables_of(loaded: dict[str, Loaded]) -> Tables:
+    """The frames (by table key) and every refused value of tables read with their records."""
+    frames = {key: item.frame for key, item in loaded.items()}
+    return Tables(frames, [problem for item in loaded.values() for problem in item.problems])
+
+
+def reader(base: Base, progress: Progress = lambda _: None) -> Read:
+    """A `Read` going straight to NocoDB (no cache): what the command line uses."""
+    return lambda specs: read_tables(base, specs, progress)
