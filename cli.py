@@ -19,8 +19,9 @@ from domain.retention import PurgePlan
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import Service, start_app, start_nocodb, stop
+from services import seed as seeding
 from services.connection import connect
-from services.seed import row_counts, seed
+from services.seed import row_counts
 from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
 
 if TYPE_CHECKING:
@@ -57,10 +58,8 @@ def progress(title: str, done: int, total: int) -> None:
 
 
 def seed_demo(base: Base, size: Literal["small", "large"], force: bool) -> None:
-    from demo.generate import generate
-
     typer.echo(f"Génération de la CPTS de démonstration ({size})…")
-    counts = seed(base, generate(size), force=force, progress=progress)
+    counts = seeding.seed_demo(base, size, force=force, progress=progress)
     typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
 
 

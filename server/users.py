@@ -1,5 +1,5 @@
 """The app's users are NocoDB's users: create or update one with the base access of their role, list
-them, check a password, read roles.
+them (for ./cpts user). Signing in and reading roles, which the app does, are in `services.accounts`.
 
 Managing accounts needs the NocoDB super admin's login (NocoDB refuses it with an API token); checking a
 password needs nothing but the user's own e-mail and password; roles are read with the app's API token.
@@ -12,16 +12,11 @@ from typing import Any
 
 from domain.access import BASE_ROLE_OF, READING_BASE_ROLES, ROLES, role_of
 from domain.validation import email_problem
-from errors import HTTPStatusError, Refused
+from errors import Refused
 from settings import Settings, new_password, read_secrets
-from store.base import Base
 from store.client import NocoClient
 
 OWNER = "owner"
-
-
-class BadCredentials(Refused):
-    """Unknown e-mail, wrong password, or an invitation never accepted: NocoDB refused the sign-in."""
 
 
 class UserRefused(Refused):
@@ -101,23 +96,6 @@ def list_users(client: NocoClient, base_id: str) -> list[UserRow]:
         for user in client.base_users(base_id)
     ]
     return sorted(rows, key=lambda row: (ROLES.index(row.role), row.email))
-
-
-def base_roles(base: Base) -> dict[str, str | None]:
-    """E-mail -> NocoDB role on the base, for every user (read with the app's API token)."""
-    return {user["email"].lower(): user.get("roles") for user in base.client.base_users(base.id)}
-
-
-def check_password(url: str, email: str, password: str) -> None:
-    """Raise BadCredentials unless NocoDB signs this user in. The login token is dropped at once: the
-    app reads with its own API token; the user's login only proves who they are."""
-    with NocoClient(url, retries=1) as anonymous:
-        try:
-            anonymous.sign_in(email.strip().lower(), password)
-        except HTTPStatusError as error:
-            if 400 <= error.status < 500:
-                raise BadCredentials(email) from None
-            raise
 
 
 def _find(admin: NocoClient, base_id: str, email: str) -> dict[str, Any] | None:

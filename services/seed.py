@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Literal
 
+from demo.generate import generate
 from domain.validation import validate_rows
 from errors import Refused
 from schema.fields import Kind, Record, TableSpec
@@ -69,6 +71,13 @@ def seed(
     if progress:
         progress("", len(TABLES), len(TABLES))
     return {spec.title: len(ids) for spec, ids in written}
+
+
+def seed_demo(
+    base: Base, size: Literal["small", "large"], *, force: bool = False, progress: Progress | None = None
+) -> dict[str, int]:
+    """Fill the base with the demonstration CPTS (`demo/`) of this size; rows written per table title."""
+    return seed(base, generate(size), force=force, progress=progress)
 
 
 def _remap_links(spec: TableSpec, record: Record, id_maps: Mapping[str, Mapping[int, int]]) -> Record:

@@ -10,7 +10,8 @@ import pytest
 from domain.access import BOARD, COORDINATOR, role_of
 from errors import HTTPStatusError
 from schema.models import PATIENTS, Patient
-from server.users import BadCredentials, UserRefused, add_user, admin_client, base_roles, check_password, list_users
+from server.users import UserRefused, add_user, admin_client, list_users
+from services.accounts import BadCredentials, base_roles, check_password
 from store import records
 from store.base import Base
 from store.client import NocoClient

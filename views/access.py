@@ -35,7 +35,7 @@ from domain.permissions import Action, can
 from domain.validation import email_problem
 from errors import CptsError
 from schema.models import SETTINGS
-from server.users import BadCredentials, base_roles, check_password
+from services.accounts import BadCredentials, base_roles, check_password
 from services.journal import record_access
 from views.common import current_base, error_message, load_frame, plain, show_error
 
