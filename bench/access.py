@@ -34,8 +34,9 @@ from domain.access_log import utc_since
 from domain.retention import IDENTIFYING, PurgePlan
 from domain.validation import validate_rows
 from schema.models import ACCESS_LOG, PATIENTS, TABLES, AccessEntry
-from services import purge, records
+from services import purge
 from services.seed import seed
+from store import records
 from store.base import Base
 from store.client import clause
 
