@@ -100,7 +100,7 @@ def changes(
         if not update:
             continue
         checked, found = validate_form(MEMBERS, update, today)
-        errors += [f"{doctor_name(member)} (Id {member.id}), champ « {e.field} » : {e.message}" for e in found]
+        errors += [f"{doctor_name(member)} (Id {member.id}), champ « {e.field} » : {e.reason}" for e in found]
         if checked is not None:
             edited.append(member.model_copy(update={attr: getattr(checked, attr) for attr in update}))
             attrs.update(update)

@@ -15,8 +15,9 @@ import streamlit as st
 from domain.communes import proximity
 from domain.french import day
 from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
+from domain.problems import Problem
 from domain.referral import teams
-from domain.validation import FieldError, validate_form
+from domain.validation import validate_form
 from domain.worklist import overdue_worklist
 from errors import CptsError
 from schema.fields import Record
@@ -189,7 +190,7 @@ def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
 
 def enrolment_values(
     code: str, pathway: int, enrolled_on: date, grade: int | None, low_risk: bool, names: dict[int, str]
-) -> tuple[Record | None, list[FieldError]]:
+) -> tuple[Record | None, list[Problem]]:
     """The enrolment typed (its patient still to find by code), checked by the shared input rules with the
     patient code (a Patients code: P- and 6 digits): the record, or None and every error in French."""
     today = date.today()

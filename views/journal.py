@@ -15,11 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, utc_since
+from domain.problems import Problem
 from errors import CptsError
 from schema.models import ACCESS_LOG, PATIENT_CODE_PATTERN
 from store import records
 from store.client import clause
-from store.records import Problem
 from views.access import require_coordinator
 from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 
