@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from domain.problems import warning_line
 from domain.retention import PurgePlan
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, connect, ensure_secrets
@@ -253,7 +254,7 @@ def match_command(
         base = connect(settings())
         planned, data = make_plan(base, today)
         for problem in data.problems + list(planned.problems):
-            typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+            typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
         codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
         if codes:
             record_access(base, command_user(), "./cpts match" + (" --dry-run" if dry_run else ""), codes)
@@ -312,7 +313,9 @@ def export_dialogue(
     from datetime import date
 
     from domain.board import BOARD_TABLES, board_figures
+    from domain.parameters import cpts_name
     from reports.dialogue import save_dialogue
+    from schema.models import SETTINGS
     from store import records
 
     today = date.today()
@@ -331,17 +334,12 @@ def export_dialogue(
             typer.echo(f"  Lecture de {spec.title}…")
             frames[spec.key] = records.load(base, spec).frame
         figures = board_figures(frames, year, today)
-        save_dialogue(figures, base.title, target)
+        save_dialogue(figures, cpts_name(frames[SETTINGS.key], base.title), target)
     except (CptsError, OSError) as exc:
         fail(str(exc))
         return
-    for table, issues in figures.issues.items():
-        for issue in issues:
-            typer.secho(
-                f"Attention : {table}, ligne Id {issue.row_id}, champ « {issue.field} » : {issue.reason}",
-                fg=typer.colors.YELLOW,
-                err=True,
-            )
+    for problem in figures.problems:
+        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
     typer.echo(f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {figures.funding.total_text}).")
 
 
@@ -391,8 +389,8 @@ def deck_command(
     except (CptsError, OSError) as exc:
         fail(str(exc))
         return
-    for warning in deck.warnings:
-        typer.secho(f"Attention : {warning}", fg=typer.colors.YELLOW, err=True)
+    for problem in deck.problems:
+        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
     typer.echo(f"Présentation d'AG {year} ({len(deck.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")

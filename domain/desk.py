@@ -16,8 +16,10 @@ from statistics import median
 
 from domain.matching import Doctor, Place, Seeker, match, reasons
 from domain.priority import Priority, Weights, is_aci_fragile, patient_groups, priority, waiting_days
+from domain.problems import Problem
 from errors import Refused
 from schema.models import (
+    MEMBERS,
     PATIENT_FOUND,
     PATIENT_PROPOSED,
     PATIENT_WAITING,
@@ -121,17 +123,19 @@ class Excluded:
     reason: str
 
 
-def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> tuple[list[Doctor], list[str]]:
+def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> tuple[list[Doctor], list[Problem]]:
     """The GPs taking new patients (those not available yet have no free place), and the GPs left out."""
     free = places_this_month(records, today)
-    found, problems = [], []
+    found: list[Doctor] = []
+    problems: list[Problem] = []
     for member in records.members:
         if member.id is None or not (member.active and member.accepts_new_patients):
             continue
         place = places.get(member.insee_code or "")
         if place is None:
             commune = f"commune « {member.insee_code} » inconnue" if member.insee_code else "commune non renseignée"
-            problems.append(f"Membres, {doctor_name(member)} (Id {member.id}) : {commune}, jamais proposé.")
+            reason = f"{commune} : {doctor_name(member)} n'est jamais proposé"
+            problems.append(Problem(MEMBERS.title, member.id, MEMBERS.field("insee_code").title, reason))
             continue
         places_left = free[member.id].free if is_open(member, today) else 0
         found.append(Doctor(member.id, place, frozenset(member.populations_accepted), member.home_visits, places_left))
@@ -215,7 +219,7 @@ class PatientPlan:
 class Plan:
     patients: tuple[PatientPlan, ...]  # most urgent first
     unmatched: tuple[Excluded, ...]
-    problems: tuple[str, ...]  # GPs left out for bad data
+    problems: tuple[Problem, ...]  # GPs left out for bad data
 
     def pairs(self) -> set[tuple[int, int]]:
         """Every (patient Id, member Id) proposed."""

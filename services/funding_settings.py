@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.funding import missing_defaults
+from domain.funding_parameters import missing_defaults
 from schema.models import SETTINGS, Setting
 from services import writes
 from store import records

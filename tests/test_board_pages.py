@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from demo.generate import generate
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
-from domain.funding import default_settings
+from domain.funding_parameters import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
 from server.users import UserAdded

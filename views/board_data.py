@@ -10,10 +10,8 @@ import streamlit as st
 
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.indicators import period_year
-from domain.issues import RowIssue
 from errors import CptsError
 from schema.models import INDICATORS
-from store.records import Problem
 from views.common import current_base, load_tables, refresh_button, show_error, show_problems
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
@@ -38,14 +36,8 @@ def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
     """The board's figures for `year`, read live; shows one warning listing every value left aside."""
     frames, problems = load_tables(BOARD_TABLES)
     figures = board_figures(frames, year, date.today())
-    show_problems(problems + board_problems(figures.issues))
+    show_problems(problems + figures.problems)
     return figures, frames
-
-
-def board_problems(issues: dict[str, list[RowIssue]]) -> list[Problem]:
-    return [
-        Problem(table, issue.row_id, issue.field, issue.reason) for table, found in issues.items() for issue in found
-    ]
 
 
 def year_picker(label: str = "Année") -> int:

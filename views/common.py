@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from domain.problems import Problem
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import ACTION_STATUSES, table
@@ -22,7 +23,6 @@ from services.journal import record_access
 from settings import Settings
 from store import records
 from store.base import Base
-from store.records import Problem
 
 CACHE_SECONDS = 15
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
@@ -79,10 +79,11 @@ def error_message(error: Exception) -> str:
 
 
 def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
-    """The refused values as a French markdown table (Table, Id, Champ, Raison)."""
+    """The refused values as a French markdown table (Table, Id, Champ, Raison): the page renderer of
+    `domain.problems.Problem`, used by every page through `show_problems`."""
     lines = ["| Table | Id | Champ | Raison |", "|---|---|---|---|"]
     for problem in problems[:limit]:
-        cells = (problem.table, "" if problem.id is None else str(problem.id), problem.field, problem.reason)
+        cells = (problem.table or "", "" if problem.id is None else str(problem.id), problem.field, problem.reason)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if len(problems) > limit:
         lines.append(f"\n… et {len(problems) - limit} autre(s).")
@@ -128,7 +129,7 @@ def show_problems(
     """A warning listing the values typed in NocoDB that the figures had to leave aside."""
     if not problems:
         return
-    tables = ", ".join(sorted({p.table for p in problems}))
+    tables = ", ".join(sorted({p.table for p in problems if p.table}))
     count = len(problems)
     values = (
         "1 valeur saisie dans NocoDB ne respecte"

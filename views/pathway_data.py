@@ -10,9 +10,9 @@ import pandas as pd
 
 from domain.communes import commune
 from domain.pathways import Step, schedules, steps_from_frame
+from domain.problems import Problem
 from schema.fields import TableSpec
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
-from store.records import Problem
 from views.common import load_tables
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)
@@ -37,7 +37,7 @@ def pathway_state(extra: tuple[TableSpec, ...] = (), today: date | None = None) 
     """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
     frames, problems = load_tables(SCHEDULE_TABLES + extra)
     all_steps, step_problems = steps_from_frame(frames[PATHWAY_STEPS.key])
-    problems += [Problem(PATHWAY_STEPS.title, p.step_id, p.field, p.reason) for p in step_problems]
+    problems += step_problems
     active = set(active_pathways(frames[PATHWAYS.key])["id"])
     steps = [step for step in all_steps if step.pathway in active]
     schedule = schedules(
