@@ -66,7 +66,7 @@ class Parameters:
     defaulted: frozenset[str] = frozenset()  # keys whose value is the default (absent, empty or unreadable)
 
     def get(self, parameter: Parameter[T]) -> T | None:
-        return self.values.get(parameter.key)  # type: ignore[no-any-return]  # values[key] was parsed by it
+        return self.values.get(parameter.key)  # values[key] was parsed by `parameter`: a T
 
     def value(self, parameter: Parameter[T]) -> T:
         """The value of a parameter that has a default (LookupError when it was not read)."""

@@ -39,7 +39,7 @@ from domain.problems import Problem
 from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, PATHWAY_STEPS, SEXES
 
 ACTIVE = ENROLMENT_STATUSES[0]
-EVERYONE = PATHWAY_SEXES[0]
+BOTH_SEXES = PATHWAY_SEXES[0]  # "Tous": a step or pathway for women and men
 SEX_OF_PUBLIC = dict(zip(PATHWAY_SEXES[1:], SEXES, strict=True))  # "Femmes" -> "Femme", "Hommes" -> "Homme"
 
 UP_TO_DATE = "À jour"
@@ -225,7 +225,7 @@ def schedule(
 
 
 def _concerns(step: Step, person: Person, enrolment: EnrolmentFacts) -> bool:
-    wanted_sex = SEX_OF_PUBLIC.get(step.sex or EVERYONE)
+    wanted_sex = SEX_OF_PUBLIC.get(step.sex or BOTH_SEXES)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         return False
     return step.rule.foot_grade is None or step.rule.foot_grade == enrolment.foot_grade
@@ -324,7 +324,7 @@ class PathwayFacts:
 def eligibility_warnings(pathway: PathwayFacts, person: Person, on: date) -> list[str]:
     """Why this patient is outside the pathway's public on `on` (empty when they are inside), in French."""
     warnings = []
-    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or EVERYONE)
+    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or BOTH_SEXES)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         warnings.append(f"le parcours « {pathway.name} » concerne les {(pathway.sex or '').lower()}")
     age = person.age(on)

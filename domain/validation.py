@@ -126,10 +126,10 @@ def _validate_row(
     except ValidationError as error:
         by_attr = {f.attr: f for f in fields}
         for item in error.errors():
-            field = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
-            title = field.title if field else "?"
+            refused = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
+            title = refused.title if refused else "?"
             if title not in bad:
-                errors.append(_refused(title, _reason(item, field)))
+                errors.append(_refused(title, _reason(item, refused)))
         return None, errors
     return (None, errors) if errors else (record, [])
 
