@@ -88,30 +88,45 @@ def read_parameters(
     rows: pd.DataFrame | Iterable[Any], parameters: Sequence[Parameter[Any]]
 ) -> tuple[Parameters, list[Problem]]:
     """The values of `parameters` found in the Paramètres rows (a frame or records), and the problems.
-    A key on several rows: the last one (highest Id, the latest added) counts, the others are reported."""
+    A key on several rows: the last one (highest Id, the latest added) counts, the others are reported
+    (a `stop` parameter on several rows stops too)."""
     wanted = {parameter.key: parameter for parameter in parameters}
-    latest: dict[str, tuple[int | None, str, bool]] = {}
+    latest, twice = _latest_rows(rows, wanted)
     problems: list[Problem] = []
+    values: dict[str, Any] = {key: p.default_value for key, p in wanted.items()}
+    read: set[str] = set()
+    for key, (row_id, raw, _) in latest.items():
+        if not raw:
+            continue  # empty: as absent
+        try:
+            values[key] = wanted[key].parse(raw)
+            read.add(key)
+        except ValueError:
+            problems.append(_unreadable(wanted[key], row_id, raw))
+    for key, problem in twice:
+        if wanted[key].stop:  # which of its rows the coordinator meant is not known
+            raise Refused(f"{problem}. {wanted[key].fallback}.")
+    row_ids = {key: row_id for key, (row_id, _, _) in latest.items()}
+    checked_off = frozenset(key for key, (_, _, ticked) in latest.items() if ticked)
+    parameters_read = Parameters(values, row_ids, checked_off, frozenset(wanted) - read)
+    return parameters_read, problems + [problem for _, problem in twice]
+
+
+def _latest_rows(
+    rows: pd.DataFrame | Iterable[Any], wanted: Mapping[str, Parameter[Any]]
+) -> tuple[dict[str, tuple[int | None, str, bool]], list[tuple[str, Problem]]]:
+    """key -> (Id, value stripped, « À vérifier ») of the last row of each wanted key, and the earlier rows of
+    a key given twice (key, Problem)."""
+    latest: dict[str, tuple[int | None, str, bool]] = {}
+    twice: list[tuple[str, Problem]] = []
     for row_id, key, raw, ticked in _rows(rows):
         if key not in wanted:
             continue
         if key in latest:
             reason = f"paramètre « {key} » donné à nouveau ligne Id {row_id} : cette ligne-ci est ignorée"
-            problems.append(Problem(SETTINGS.title, latest[key][0], VALUE_FIELD, reason))
-        latest[key] = (row_id, raw, ticked)
-    values: dict[str, Any] = {key: p.default_value for key, p in wanted.items()}
-    read: set[str] = set()
-    for key, (row_id, raw, _) in latest.items():
-        if not raw.strip():
-            continue
-        try:
-            values[key] = wanted[key].parse(raw.strip())
-            read.add(key)
-        except ValueError:
-            problems.append(_unreadable(wanted[key], row_id, raw))
-    row_ids = {key: row_id for key, (row_id, _, _) in latest.items()}
-    checked_off = frozenset(key for key, (_, _, ticked) in latest.items() if ticked)
-    return Parameters(values, row_ids, checked_off, frozenset(wanted) - read), problems
+            twice.append((key, Problem(SETTINGS.title, latest[key][0], VALUE_FIELD, reason)))
+        latest[key] = (row_id, raw.strip(), ticked)
+    return latest, twice
 
 
 def refused(parameter: Parameter[Any], row_id: int | None, reason: str) -> Problem:
@@ -121,7 +136,7 @@ def refused(parameter: Parameter[Any], row_id: int | None, reason: str) -> Probl
 
 
 def _unreadable(parameter: Parameter[Any], row_id: int | None, raw: str) -> Problem:
-    problem = refused(parameter, row_id, f"« {raw.strip()} » n'est pas {parameter.expected}")
+    problem = refused(parameter, row_id, f"« {raw} » n'est pas {parameter.expected}")
     if parameter.stop:
         raise Refused(f"{problem}. {parameter.fallback}.")
     return problem

@@ -95,3 +95,10 @@ def test_the_cpts_name_is_the_parameter_else_the_base_title() -> None:
     assert cpts_name([row(1, "Nom de la CPTS", "CPTS du Val")], "Base") == "CPTS du Val"
     assert cpts_name([row(1, "Nom de la CPTS", " ")], "Base") == "Base"
     assert cpts_name([], "") == "CPTS"
+
+
+def test_a_retention_given_twice_stops_too() -> None:
+    with pytest.raises(
+        Refused, match=r"ligne Id 2, champ « Valeur » : paramètre « Durée de conservation \(mois\) » donné"
+    ):
+        read_parameters([row(2, RETENTION.key, "24"), row(8, RETENTION.key, "36")], (RETENTION,))
