@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 import typer
 
 from domain import communes
+from domain.problems import warning_line
 from domain.retention import PurgePlan
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
@@ -209,7 +210,7 @@ def match_command(
 
     def show(planned: Plan, data: DeskData) -> None:
         for problem in data.problems + list(planned.problems):
-            typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+            typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
         if as_json:
             typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
         else:
@@ -314,8 +315,8 @@ def deck_command(
         typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
 
     made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
-    for warning in made.warnings:
-        typer.secho(f"Attention : {warning}", fg=typer.colors.YELLOW, err=True)
+    for problem in made.problems:
+        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
     typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from domain.parameters import IDLE
 
 COORDINATOR, BOARD = ROLES = ("coordinateur", "bureau")
 # The NocoDB base role each app role is given by `./cpts user add`.
@@ -20,9 +22,8 @@ COORDINATOR_BASE_ROLES = ("owner", "creator", "editor")
 # Base roles that can read the base in NocoDB although the app treats them as bureau.
 READING_BASE_ROLES = ("commenter", "viewer")
 
-IDLE_KEY = "Déconnexion après inactivité (minutes)"
-DEFAULT_IDLE_MINUTES = 30
-IDLE_LIMITS = (5, 24 * 60)
+IDLE_KEY = IDLE.key  # Paramètres « Déconnexion après inactivité (minutes) », declared in domain.parameters
+DEFAULT_IDLE_MINUTES = int(IDLE.default)
 
 FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 30.0
@@ -34,15 +35,6 @@ def role_of(base_role: str | None) -> str:
     """The app role of a NocoDB base role (None: the user has no role on the base)."""
     roles = {part.strip() for part in (base_role or "").split(",")}
     return COORDINATOR if roles & set(COORDINATOR_BASE_ROLES) else BOARD
-
-
-def int_setting(values: Mapping[str, str | None], key: str, default: int, limits: tuple[int, int]) -> int:
-    """A whole-number setting of Paramètres (key -> value), the default when missing or out of `limits`."""
-    raw = (values.get(key) or "").strip()
-    if not raw.isdigit():
-        return default
-    low, high = limits
-    return int(raw) if low <= int(raw) <= high else default
 
 
 def idle_expired(last_seen: float, now: float, idle_minutes: int) -> bool:

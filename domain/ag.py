@@ -8,7 +8,6 @@ A calculated indicator repeating a figure masked on another slide is masked too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,9 +29,11 @@ from domain.indicators import (
     new_members_in_year,
     patients_found_in_year,
 )
+from domain.parameters import AG_DATE, Parameters, cpts_name, read_parameters
 from domain.pathway_figures import pathway_summary, share_text
 from domain.pathway_schedule import pathway_schedule
 from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small, mask_small, protect_counts
+from domain.problems import Problem
 from domain.project import progress_by_mission
 from schema.fields import TableSpec
 from schema.models import (
@@ -46,9 +47,6 @@ from schema.models import (
 )
 
 DECK_TABLES: tuple[TableSpec[Any], ...] = (*BOARD_TABLES, PATHWAY_STEPS, STEPS_DONE)
-CPTS_NAME_KEY = "Nom de la CPTS"
-AG_DATE_KEY = "Date de l'AG"
-LOGO_KEY = "Logo (chemin du fichier)"
 MEMBER_COUNTS = ("membres_par_profession", "membres_nouveaux_annee")  # calculated indicators counting people
 FOUND, FRAGILE_FOUND = "patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles"
 ENROLLED = "inscrits_parcours"
@@ -123,7 +121,7 @@ class DeckData:
     today: date
     logo: bytes | None
     slides: tuple[Slide, ...]  # after the title slide
-    warnings: tuple[str, ...] = ()  # in French: values left aside, settings not understood
+    problems: tuple[Problem, ...] = ()  # values left aside, parameters not understood
 
     @property
     def title(self) -> str:
@@ -138,7 +136,7 @@ class AgInputs:
     frames: Mapping[str, pd.DataFrame]
     desk: DeskRecords
     logo: bytes | None = None
-    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # found while reading them (refused values, logo not found)
 
 
 @dataclass
@@ -152,40 +150,12 @@ class _Hidden:
             self.keys.add(key)
 
 
-# -- settings --------------------------------------------------------------------------------------------
+# -- parameters ----------------------------------------------------------------------------------------
 
 
-def setting(settings: pd.DataFrame, key: str) -> str | None:
-    """The value of a row of Paramètres, None if absent or empty."""
-    for row in settings.sort_values("id").itertuples():
-        if text(row.key) == key:
-            return text(row.value)
-    return None
-
-
-def parse_day(raw: str) -> date:
-    """ "2026-11-23" or "23/11/2026" -> a date; ValueError otherwise."""
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw.strip())
-    french = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw.strip())
-    if iso:
-        return date(int(iso[1]), int(iso[2]), int(iso[3]))
-    if french:
-        return date(int(french[3]), int(french[2]), int(french[1]))
-    raise ValueError(raw)
-
-
-def ag_date(settings: pd.DataFrame, today: date) -> tuple[date, list[str]]:
-    """The AG date from Paramètres (« Date de l'AG »), today if absent or not a date (with a warning)."""
-    raw = setting(settings, AG_DATE_KEY)
-    if raw is None:
-        return today, []
-    try:
-        return parse_day(raw), []
-    except ValueError:
-        return today, [
-            f"Paramètres, « {AG_DATE_KEY} » : « {raw} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA) ; "
-            "date du jour utilisée."
-        ]
+def ag_date(parameters: Parameters, today: date) -> date:
+    """Paramètres « Date de l'AG », today if absent or unreadable (reported by `read_parameters`)."""
+    return parameters.get(AG_DATE) or today
 
 
 # -- the slides --------------------------------------------------------------------------------------------
@@ -197,8 +167,8 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
     board = board_figures(frames, year, today)
     data = live_data(frames)
     hidden = _Hidden()
-    when, date_warnings = ag_date(frames[SETTINGS.key], today)
-    summary, step_warnings = pathway_figures(frames, today)
+    parameters, parameter_problems = read_parameters(frames[SETTINGS.key], (AG_DATE,))
+    summary, step_problems = pathway_figures(frames, today)
     slides = [
         territory_slide(frames[TERRITORY.key], board),
         members_slide(data, year, hidden),
@@ -209,17 +179,9 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
         funding_slide(board, hidden),
         priorities_slide(board),
     ]
-    warnings = [*inputs.warnings, *date_warnings, *_issue_lines(board), *step_warnings]
-    name = setting(frames[SETTINGS.key], CPTS_NAME_KEY) or base_title or "CPTS"
-    return DeckData(name, when, year, today, inputs.logo, tuple(slides), tuple(warnings))
-
-
-def _issue_lines(board: BoardFigures) -> list[str]:
-    return [
-        f"{table}, ligne Id {issue.row_id}, champ « {issue.field} » : {issue.reason}"
-        for table, issues in board.issues.items()
-        for issue in issues
-    ]
+    problems = [*inputs.problems, *parameter_problems, *board.problems, *step_problems]
+    name = cpts_name(frames[SETTINGS.key], base_title)
+    return DeckData(name, ag_date(parameters, today), year, today, inputs.logo, tuple(slides), tuple(problems))
 
 
 def territory_slide(territory: pd.DataFrame, board: BoardFigures) -> Slide:
@@ -378,11 +340,10 @@ def by_month(dates: pd.Series, year: int, months: int) -> list[int]:
     return [int(counts.get(month, 0)) for month in range(1, months + 1)]
 
 
-def pathway_figures(frames: Mapping[str, pd.DataFrame], today: date) -> tuple[pd.DataFrame, list[str]]:
+def pathway_figures(frames: Mapping[str, pd.DataFrame], today: date) -> tuple[pd.DataFrame, list[Problem]]:
     """`domain.pathway_figures.pathway_summary` of the active pathways, and the step conditions left aside."""
     found = pathway_schedule(frames, today)
-    lines = [f"{PATHWAY_STEPS.title}, ligne Id {p.step_id}, champ « {p.field} » : {p.reason}" for p in found.problems]
-    return pathway_summary(frames[PATHWAYS.key], frames[ENROLMENTS.key], found.schedule), lines
+    return pathway_summary(frames[PATHWAYS.key], frames[ENROLMENTS.key], found.schedule), found.problems
 
 
 def pathways_slide(summary: pd.DataFrame, data: LiveData, hidden: _Hidden) -> Slide:

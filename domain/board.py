@@ -21,7 +21,7 @@ from domain.funding import (
     started_missions,
 )
 from domain.indicators import LiveData, indicator_board
-from domain.issues import RowIssue
+from domain.problems import Problem
 from domain.project import project_table
 from schema.fields import TableSpec
 from schema.models import (
@@ -47,7 +47,7 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     TERRITORY,
     SETTINGS,
 )
-POPULATION_FIELD = "Population"
+POPULATION_FIELD = TERRITORY.field("population").title
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class BoardFigures:
     indicators: pd.DataFrame  # domain.indicators.indicator_board, for `year`
     settings: FundingSettings
     funding: FundingEstimate
-    issues: dict[str, list[RowIssue]] = field(default_factory=dict)  # table title -> values left aside
+    problems: list[Problem] = field(default_factory=list)  # values left aside by the figures
 
 
 def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
@@ -67,14 +67,15 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
     )
 
 
-def territory_population(territory: pd.DataFrame) -> tuple[int, list[RowIssue]]:
+def territory_population(territory: pd.DataFrame) -> tuple[int, list[Problem]]:
     """Population covered (sum over the communes of Territoire) and the communes without a population."""
-    issues = [
-        RowIssue(int(row.id), POPULATION_FIELD, "population manquante : la commune ne compte pas dans la taille ACI")
+    reason = "population manquante : la commune ne compte pas dans la taille ACI"
+    problems = [
+        Problem(TERRITORY.title, int(row.id), POPULATION_FIELD, reason)
         for row in territory.itertuples()
         if integer(row.population) is None
     ]
-    return int(territory["population"].fillna(0).sum()), issues
+    return int(territory["population"].fillna(0).sum()), problems
 
 
 def funding_hiding(board: BoardFigures, hidden: Mapping[int, Span]) -> FundingEstimate:
@@ -89,13 +90,9 @@ def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) ->
     """Every figure of the board for `year` (frames keyed like BOARD_TABLES' keys)."""
     actions = frames[ACTIONS.key]
     project = project_table(actions, frames[MILESTONES.key], frames[MEMBERS.key], today)
-    indicators, indicator_issues = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
-    settings, setting_issues = read_funding(frames[SETTINGS.key])
-    population, territory_issues = territory_population(frames[TERRITORY.key])
+    indicators, indicator_problems = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
+    settings, setting_problems = read_funding(frames[SETTINGS.key])
+    population, territory_problems = territory_population(frames[TERRITORY.key])
     funding = estimate(year, population, settings, started_missions(actions), board_achievements(indicators))
-    issues = {
-        INDICATORS.title: indicator_issues,
-        SETTINGS.title: setting_issues,
-        TERRITORY.title: territory_issues,
-    }
-    return BoardFigures(year, today, project, indicators, settings, funding, {k: v for k, v in issues.items() if v})
+    problems = indicator_problems + setting_problems + territory_problems
+    return BoardFigures(year, today, project, indicators, settings, funding, problems)

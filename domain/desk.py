@@ -1,9 +1,10 @@
 """The médecin-traitant desk: from the records of Patients, Membres and Propositions to a matching plan,
 and the record changes of each step (proposals confirmed, accepted, refused). Pure: records in, records out.
 
-Places this month: a GP's monthly capacity, minus the patients who found that GP as médecin traitant this
-month, minus the patients waiting for an answer whose first pending proposal is that GP (each patient
-waiting for an answer holds one place, at the first GP proposed to them that has not answered yet).
+Slots this month (a GP's "places" in French; a `Place` is a location, see domain.matching): a GP's monthly
+capacity, minus the patients who found that GP as médecin traitant this month, minus the patients waiting for
+an answer whose first pending proposal is that GP (each patient waiting for an answer holds one place, at the
+first GP proposed to them that has not answered yet).
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
 from domain.matching import Doctor, Place, Seeker, match, reasons
 from domain.priority import Priority, Weights, is_aci_fragile, patient_groups, priority, waiting_days
+from domain.problems import Problem
 from errors import Refused
 from schema.models import (
+    MEMBERS,
     PATIENT_FOUND,
     PATIENT_PROPOSED,
     PATIENT_WAITING,
@@ -57,7 +61,7 @@ def doctor_name(member: Member) -> str:
     return f"Dr {' '.join(part for part in (member.first_name, member.last_name) if part) or f'Id {member.id}'}"
 
 
-# --- places ------------------------------------------------------------------------------------------
+# --- slots -------------------------------------------------------------------------------------------
 
 
 def _first_pending(proposals: Iterable[Proposal]) -> Proposal | None:
@@ -70,7 +74,7 @@ def _same_month(day: date | None, today: date) -> bool:
 
 
 @dataclass(frozen=True)
-class Places:
+class Slots:
     """A GP's places this month."""
 
     capacity: int
@@ -86,8 +90,8 @@ class Places:
         return max(self.capacity - self.used, 0)
 
 
-def places_this_month(records: DeskRecords, today: date) -> dict[int, Places]:
-    """Places of every member this month (capacity 0 for those who gave none)."""
+def slots_this_month(records: DeskRecords, today: date) -> dict[int, Slots]:
+    """Slots of every member this month (capacity 0 for those who gave none)."""
     found: dict[int, int] = defaultdict(int)
     for patient in records.patients:
         if patient.status == PATIENT_FOUND and patient.gp is not None and _same_month(patient.found_date, today):
@@ -101,7 +105,7 @@ def places_this_month(records: DeskRecords, today: date) -> dict[int, Places]:
         if first is not None and first.gp is not None:
             pending[first.gp] += 1
     return {
-        m.id: Places(m.monthly_capacity or 0, found[m.id], pending[m.id]) for m in records.members if m.id is not None
+        m.id: Slots(m.monthly_capacity or 0, found[m.id], pending[m.id]) for m in records.members if m.id is not None
     }
 
 
@@ -121,17 +125,19 @@ class Excluded:
     reason: str
 
 
-def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> tuple[list[Doctor], list[str]]:
+def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> tuple[list[Doctor], list[Problem]]:
     """The GPs taking new patients (those not available yet have no free place), and the GPs left out."""
-    free = places_this_month(records, today)
-    found, problems = [], []
+    free = slots_this_month(records, today)
+    found: list[Doctor] = []
+    problems: list[Problem] = []
     for member in records.members:
         if member.id is None or not (member.active and member.accepts_new_patients):
             continue
         place = places.get(member.insee_code or "")
         if place is None:
             commune = f"commune « {member.insee_code} » inconnue" if member.insee_code else "commune non renseignée"
-            problems.append(f"Membres, {doctor_name(member)} (Id {member.id}) : {commune}, jamais proposé.")
+            reason = f"{commune} : {doctor_name(member)} n'est jamais proposé"
+            problems.append(Problem(MEMBERS.title, member.id, MEMBERS.field("insee_code").title, reason))
             continue
         places_left = free[member.id].free if is_open(member, today) else 0
         found.append(Doctor(member.id, place, frozenset(member.populations_accepted), member.home_visits, places_left))
@@ -215,7 +221,7 @@ class PatientPlan:
 class Plan:
     patients: tuple[PatientPlan, ...]  # most urgent first
     unmatched: tuple[Excluded, ...]
-    problems: tuple[str, ...]  # GPs left out for bad data
+    problems: tuple[Problem, ...]  # GPs left out for bad data
 
     def pairs(self) -> set[tuple[int, int]]:
         """Every (patient Id, member Id) proposed."""
@@ -260,7 +266,7 @@ def confirm(planned: Plan, kept: set[tuple[int, int]], records: DeskRecords, tod
     no longer waiting, or already proposed, is left out (running twice proposes nothing twice); so is a GP
     who closed, or whose places went meanwhile, as the patient's first choice."""
     members = {m.id: m for m in records.members}
-    free = {key: places.free for key, places in places_this_month(records, today).items()}
+    free = {key: slots.free for key, slots in slots_this_month(records, today).items()}
     pending = {p.patient for p in records.proposals if p.status == PENDING}
     refused = {(p.patient, p.gp) for p in records.proposals if p.status == REFUSED}
     proposals, patients, skipped = [], [], []
@@ -378,7 +384,7 @@ def _check_answers(
     return errors
 
 
-def _changed(before: Sequence[Patient] | Sequence[Proposal], after: Mapping) -> list:
+def _changed(before: Sequence[Patient] | Sequence[Proposal], after: Mapping[int | None, Any]) -> list[Any]:
     return [after[record.id] for record in before if after[record.id] != record]
 
 

@@ -1,142 +1,32 @@
-"""ACI funding: the settings it reads (one naming scheme, with their defaults), the size tier of the
-territory, and the estimated funding of a year.
-
-Every amount is a row of the Paramètres table, editable in NocoDB. Defaults come from DOMAIN.md; the
-per-mission fixed/variable split is in each CPTS's own contract, not in public sources: its defaults are
-placeholders flagged "À vérifier".
-"""
+"""ACI funding: the settings it reads (rows of Paramètres, declared in `domain.funding_parameters`), the size
+tier of the territory, and the estimated funding of a year."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from domain.cells import flag, integer, real, text
+from domain.cells import flag, real, text
 from domain.french import euros_between, number, percent
+from domain.funding_parameters import (
+    FIXED,
+    FUNDING_PARAMETERS,
+    MAXIMUM,
+    OPERATING,
+    THRESHOLDS,
+    VARIABLE,
+    mission_key,
+    tier_key,
+)
+from domain.funding_parameters import SettingDefault as SettingDefault  # for demo/generate.py, until it imports
+from domain.funding_parameters import default_settings as default_settings  # them from domain.funding_parameters
 from domain.indicators import achievement
-from domain.issues import RowIssue
+from domain.parameters import read_parameters
 from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
+from domain.problems import Problem
 from schema.models import ACI_MISSIONS, ACTION_NOT_STARTED
-
-TIERS = (1, 2, 3, 4)
-OPERATING, PRE_CONTRACT, MAXIMUM = "Dotation fonctionnement", "Aide pré-contrat", "Maximum"
-FIXED, VARIABLE = "Part fixe", "Part variable"
-THRESHOLDS = ("Seuil taille 2", "Seuil taille 3", "Seuil taille 4")
-ADVANCE, FIXED_AT_START = "Avance annuelle (%)", "Part fixe au démarrage (%)"
-CRISIS_MISSION = ACI_MISSIONS[4]
-VALUE_FIELD = "Valeur"
-
-
-@dataclass(frozen=True)
-class SettingDefault:
-    key: str
-    value: str
-    description: str
-    to_check: bool
-
-
-def tier_key(name: str, tier: int) -> str:
-    """ "Dotation fonctionnement T2": an amount that depends on the size tier."""
-    return f"{name} T{tier}"
-
-
-def mission_code(mission: str) -> str:
-    """ "2. Parcours pluriprofessionnels" -> "2"; "1a. Accès à un médecin traitant" -> "1a"."""
-    return mission.split(".", 1)[0].strip()
-
-
-def mission_key(part: str, mission: str, tier: int) -> str:
-    """ "Part fixe mission 2 T3": the fixed (or variable) part of a mission for a tier."""
-    return tier_key(f"{part} mission {mission_code(mission)}", tier)
-
-
-# -- defaults (DOMAIN.md) ----------------------------------------------------------------------------
-
-_BY_TIER: tuple[tuple[str, tuple[int, ...], str, bool], ...] = (
-    (
-        OPERATING,
-        (87500, 105000, 131250, 157500),
-        "Dotation annuelle de fonctionnement : ACI 2019 50 000 / 60 000 / 75 000 / 90 000 €, revalorisée de 75 % "
-        "par l'avenant 2 (à confirmer : CPTS concernées par la revalorisation).",
-        True,
-    ),
-    (
-        PRE_CONTRACT,
-        (15000, 17500, 25000, 30000),
-        "Aide au démarrage versée une fois la lettre d'intention validée.",
-        False,
-    ),
-    (
-        MAXIMUM,
-        (220000, 287000, 370000, 580000),
-        "Financement annuel maximal, toutes missions comprises (ACI 2019 ; maximum T4 porté à 580 000 € par "
-        "l'avenant 2, à confirmer pour les autres tailles).",
-        True,
-    ),
-)
-_CRISIS = (50000, 65000, 80000, 100000)  # 50 000 to 100 000 € by size: a negotiation figure, to confirm
-_OTHER_MISSION_HALF = (6500, 9500, 13000, 26500)  # (maximum - operating - crisis) / 6 missions / 2, to 500 below
-_PLACEHOLDER = (
-    "Montant du contrat ACI de la CPTS : à saisir (la répartition par mission n'est pas publique). "
-    "Valeur provisoire : {rule}"
-)
-
-
-def default_settings() -> list[SettingDefault]:
-    """The funding settings with their default values, in the order they are added to Paramètres."""
-    rows = [
-        SettingDefault(
-            tier_key(name, tier),
-            str(value),
-            f"{description} Montant annuel en euros, taille {tier}.",
-            to_check and not (name == MAXIMUM and tier == 4),
-        )
-        for name, values, description, to_check in _BY_TIER
-        for tier, value in zip(TIERS, values, strict=True)
-    ]
-    for mission in ACI_MISSIONS:
-        for part in (FIXED, VARIABLE):
-            for tier in TIERS:
-                rows.append(_mission_default(part, mission, tier))
-    rows += [
-        SettingDefault(
-            THRESHOLDS[0], "40000", "Population couverte à partir de laquelle la CPTS est de taille 2.", False
-        ),
-        SettingDefault(
-            THRESHOLDS[1], "80000", "Population couverte à partir de laquelle la CPTS est de taille 3.", False
-        ),
-        SettingDefault(
-            THRESHOLDS[2], "175000", "Population couverte au-delà de laquelle la CPTS est de taille 4.", False
-        ),
-        SettingDefault(
-            ADVANCE, "75", "Part de la dotation de fonctionnement versée en avance à chaque anniversaire.", False
-        ),
-        SettingDefault(
-            FIXED_AT_START, "75", "Part fixe d'une mission versée à son démarrage, solde à l'anniversaire.", False
-        ),
-    ]
-    return rows
-
-
-def _mission_default(part: str, mission: str, tier: int) -> SettingDefault:
-    if mission == CRISIS_MISSION:
-        value = _CRISIS[tier - 1] // 2
-        rule = "moitié de la fourchette de négociation de la mission crise (50 000 à 100 000 € selon la taille)."
-    else:
-        value = _OTHER_MISSION_HALF[tier - 1]
-        rule = (
-            "(maximum − dotation de fonctionnement − mission crise) réparti également entre les 6 autres "
-            "missions, moitié fixe, moitié variable."
-        )
-    what = "fixe (versée quand la mission démarre)" if part == FIXED else "variable (selon l'atteinte des indicateurs)"
-    description = f"Part {what} de la mission « {mission} », taille {tier}, en euros par an. " + _PLACEHOLDER.format(
-        rule=rule
-    )
-    return SettingDefault(mission_key(part, mission, tier), str(value), description, True)
-
 
 # -- reading the settings ------------------------------------------------------------------------------
 
@@ -163,44 +53,13 @@ class FundingSettings:
         return not self.to_check.intersection(keys)
 
 
-def parse_amount(raw: str) -> float:
-    """ "87 500", "87500 €", "87 500,50", "75 %" -> a number; ValueError otherwise."""
-    cleaned = re.sub(r"[\s\u202f\u00a0€%]", "", raw).replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
-        raise ValueError(raw)
-    return float(cleaned)
-
-
-def read_funding(settings: pd.DataFrame) -> tuple[FundingSettings, list[RowIssue]]:
-    """The funding settings found in the Paramètres frame; a value that is not a number is reported
-    (row, field Valeur) and its default used instead, as for an absent setting."""
-    rows = {text(row.key): row for row in settings.sort_values("id").itertuples() if text(row.key)}
-    values, to_check, missing, issues = {}, set(), [], []
-    for default in default_settings():
-        row = rows.get(default.key)
-        if row is None:
-            values[default.key] = parse_amount(default.value)
-            missing.append(default.key)
-            to_check.add(default.key)
-            continue
-        raw = text(row.value) or ""
-        try:
-            values[default.key] = parse_amount(raw)
-        except ValueError:
-            shown = f"« {raw} »" if raw else "vide"
-            reason = f"{shown} n'est pas un nombre (paramètre « {default.key} ») : valeur par défaut {default.value} utilisée"
-            issues.append(RowIssue(integer(row.id), VALUE_FIELD, reason))
-            values[default.key] = parse_amount(default.value)
-            to_check.add(default.key)
-        if flag(row.to_check):
-            to_check.add(default.key)
-    return FundingSettings(values, frozenset(to_check), tuple(missing)), issues
-
-
-def missing_defaults(existing_keys: Iterable[str]) -> list[SettingDefault]:
-    """The default settings whose key is not among `existing_keys` (to add them to Paramètres)."""
-    existing = set(existing_keys)
-    return [default for default in default_settings() if default.key not in existing]
+def read_funding(settings: pd.DataFrame) -> tuple[FundingSettings, list[Problem]]:
+    """The funding parameters found in the Paramètres frame (`domain.parameters.read_parameters`: an unreadable
+    value is reported and its default used, as for an absent one, and flagged to check)."""
+    read, problems = read_parameters(settings, FUNDING_PARAMETERS)
+    values = {parameter.key: read.value(parameter) for parameter in FUNDING_PARAMETERS}
+    missing = read.missing(parameter.key for parameter in FUNDING_PARAMETERS)
+    return FundingSettings(values, read.checked_off | read.defaulted, missing), problems
 
 
 # -- tier and estimate ---------------------------------------------------------------------------------

@@ -14,14 +14,15 @@ import pandas as pd
 
 from domain.cells import day, integer, real, text
 from domain.french import number
-from domain.issues import RowIssue
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
+from domain.problems import Problem
 from schema.models import (
     ACTION_DONE,
     ENROLMENT_STATUSES,
     FRAGILITIES,
     INDICATOR_SOURCES,
+    INDICATORS,
     PATIENT_FOUND,
     PATIENT_PROPOSED,
     PATIENT_WAITING,
@@ -32,7 +33,7 @@ MANUAL, CALCULATED = INDICATOR_SOURCES
 ALD = FRAGILITIES[0]
 ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
 STILL_WAITING = (PATIENT_WAITING, PATIENT_PROPOSED)  # no médecin traitant yet
-COMPUTATION_FIELD = "Calcul"
+COMPUTATION_FIELD = INDICATORS.field("computation").title
 UP, DOWN, FLAT, NO_TREND = "↗", "↘", "→", "—"
 
 
@@ -259,13 +260,13 @@ BOARD_COLUMNS = [
 
 def indicator_board(
     indicators: pd.DataFrame, actions: pd.DataFrame, data: LiveData, year: int, today: date
-) -> tuple[pd.DataFrame, list[RowIssue]]:
+) -> tuple[pd.DataFrame, list[Problem]]:
     """The indicators of `year` (one row each, columns BOARD_COLUMNS), with their live or typed value,
     the previous year's value of the same title and action, achievement and trend; and the rows whose calculation
     failed. Patient counts below 5 are masked in `shown_value` / `shown_previous` and get no
     `shown_achievement` (`achievement` itself, for the funding estimate, is never shown)."""
     years = indicators["period"].map(lambda period: period_year(text(period), today.year))
-    issues: list[RowIssue] = []
+    issues: list[Problem] = []
     previous_rows = {_same(row): row for row in indicators[years == year - 1].sort_values("id").itertuples()}
     action_of = {int(a.id): a for a in actions.itertuples()}
     rows = []
@@ -317,7 +318,7 @@ def _same(row: Any) -> tuple[str | None, int | None]:
     return text(row.title), integer(row.action)
 
 
-def _value(row: Any, data: LiveData, year: int, today: date, issues: list[RowIssue]) -> tuple[float | None, bool]:
+def _value(row: Any, data: LiveData, year: int, today: date, issues: list[Problem]) -> tuple[float | None, bool]:
     """(value, counts patients) of one indicator row: counted for a calculated one, else as typed.
 
     A non-yearly calculation (e.g. members today) can only be counted for the current year; for a past
@@ -327,7 +328,9 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[RowIss
     if text(row.source) != CALCULATED:
         return stored, False
     if key is None:
-        issues.append(RowIssue(int(row.id), COMPUTATION_FIELD, "source « Calculé » sans clé de calcul"))
+        issues.append(
+            Problem(INDICATORS.title, int(row.id), COMPUTATION_FIELD, "source « Calculé » sans clé de calcul")
+        )
         return None, False
     try:
         computation, _ = parse_key(key)
@@ -335,5 +338,5 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[RowIss
             return stored, computation.patients
         return float(compute(key, data, year)), computation.patients
     except ComputationError as error:
-        issues.append(RowIssue(int(row.id), COMPUTATION_FIELD, str(error)))
+        issues.append(Problem(INDICATORS.title, int(row.id), COMPUTATION_FIELD, str(error)))
         return None, False

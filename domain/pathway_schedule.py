@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from domain.pathways import Step, StepProblem, schedules, steps_from_frame
+from domain.pathways import Step, schedules, steps_from_frame
+from domain.problems import Problem
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
 
 SCHEDULE_TABLES = (PATHWAYS, PATHWAY_STEPS, ENROLMENTS, STEPS_DONE, PATIENTS)  # what `pathway_schedule` reads
@@ -25,7 +26,7 @@ def active_pathways(pathways: pd.DataFrame) -> pd.DataFrame:
 class PathwaySchedule:
     steps: list[Step]  # of the active pathways
     schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
-    problems: list[StepProblem]  # step conditions the rules do not understand (those clauses ignored)
+    problems: list[Problem]  # step conditions the rules do not understand (those clauses ignored)
 
 
 def pathway_schedule(frames: Mapping[str, pd.DataFrame], today: date) -> PathwaySchedule:

@@ -35,10 +35,11 @@ from typing import Any
 import pandas as pd
 
 from domain.ages import age_on
-from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, SEXES
+from domain.problems import Problem
+from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, PATHWAY_STEPS, SEXES
 
 ACTIVE = ENROLMENT_STATUSES[0]
-EVERYONE = PATHWAY_SEXES[0]
+BOTH_SEXES = PATHWAY_SEXES[0]  # "Tous": a step or pathway for women and men
 SEX_OF_PUBLIC = dict(zip(PATHWAY_SEXES[1:], SEXES, strict=True))  # "Femmes" -> "Femme", "Hommes" -> "Homme"
 
 UP_TO_DATE = "À jour"
@@ -224,7 +225,7 @@ def schedule(
 
 
 def _concerns(step: Step, person: Person, enrolment: EnrolmentFacts) -> bool:
-    wanted_sex = SEX_OF_PUBLIC.get(step.sex or EVERYONE)
+    wanted_sex = SEX_OF_PUBLIC.get(step.sex or BOTH_SEXES)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         return False
     return step.rule.foot_grade is None or step.rule.foot_grade == enrolment.foot_grade
@@ -323,7 +324,7 @@ class PathwayFacts:
 def eligibility_warnings(pathway: PathwayFacts, person: Person, on: date) -> list[str]:
     """Why this patient is outside the pathway's public on `on` (empty when they are inside), in French."""
     warnings = []
-    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or EVERYONE)
+    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or BOTH_SEXES)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         warnings.append(f"le parcours « {pathway.name} » concerne les {(pathway.sex or '').lower()}")
     age = person.age(on)
@@ -350,29 +351,20 @@ def _ages(pathway: PathwayFacts) -> str:
 # --- from the NocoDB tables (DataFrames of store.records) -----------------------------------------
 
 
-@dataclass(frozen=True)
-class StepProblem:
-    """A step row the rules cannot use as typed: its Id, the field, why (French)."""
-
-    step_id: int | None
-    field: str
-    reason: str
+CONDITION_FIELD = PATHWAY_STEPS.field("condition").title
 
 
-CONDITION_FIELD = "Condition"
-
-
-def steps_from_frame(frame: pd.DataFrame) -> tuple[list[Step], list[StepProblem]]:
+def steps_from_frame(frame: pd.DataFrame) -> tuple[list[Step], list[Problem]]:
     """The steps of every pathway, and the conditions the rules do not understand (those clauses ignored)."""
     steps: list[Step] = []
-    problems: list[StepProblem] = []
+    problems: list[Problem] = []
     for row in rows_of(frame):
         if row["pathway"] is None:
             continue
         try:
             rule = parse_condition(row["condition"])
         except ConditionError as error:
-            problems.append(StepProblem(row["id"], CONDITION_FIELD, str(error)))
+            problems.append(Problem(PATHWAY_STEPS.title, row["id"], CONDITION_FIELD, str(error)))
             rule = Rule()
         steps.append(
             Step(
@@ -393,7 +385,7 @@ def steps_from_frame(frame: pd.DataFrame) -> tuple[list[Step], list[StepProblem]
     return _resolve_after(steps, problems)
 
 
-def _resolve_after(steps: list[Step], problems: list[StepProblem]) -> tuple[list[Step], list[StepProblem]]:
+def _resolve_after(steps: list[Step], problems: list[Problem]) -> tuple[list[Step], list[Problem]]:
     resolved = []
     for step in steps:
         wanted = step.rule.after_title
@@ -406,7 +398,7 @@ def _resolve_after(steps: list[Step], problems: list[StepProblem]) -> tuple[list
         )
         if match is None:
             reason = f"« après {wanted} » : aucune étape de ce titre dans le même parcours"
-            problems.append(StepProblem(step.id, CONDITION_FIELD, reason))
+            problems.append(Problem(PATHWAY_STEPS.title, step.id, CONDITION_FIELD, reason))
         resolved.append(replace(step, after_step=match.id if match else None))
     return resolved, problems
 

@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from domain.communes import commune
-from domain.validation import FieldError, validate_form
+from domain.problems import Problem
+from domain.validation import validate_form
 from schema.models import PATIENT_CODE_PATTERN, PATIENT_PROPOSED, PATIENT_WAITING, PATIENTS, Patient
 
 REQUIRED = ("last_name", "first_name", "birth_date", "insee_code")
@@ -49,7 +50,7 @@ def validate_request(
     title, code = PATIENTS.field("insee_code").title, form.insee_code.strip().upper()
     if code and title not in {e.field for e in errors} and code not in communes:
         where = f"{commune(code).name} ({code})"
-        errors.append(FieldError(title, f"{where} n'est ni une commune du territoire ni une commune voisine"))
+        errors.append(Problem(None, None, title, f"{where} n'est ni une commune du territoire ni une commune voisine"))
     messages = [str(error) for error in errors]
     duplicate = _duplicate(form, existing)
     if duplicate:

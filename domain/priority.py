@@ -1,16 +1,17 @@
 """Priority of a patient looking for a médecin traitant: fragility points plus waiting-time points.
 
-The weights are CPTS settings (table Paramètres, one row per weight); a missing row takes its default,
-a row that is not a whole number ≥ 0 takes its default too and is reported in French.
+The weights are CPTS parameters (table Paramètres, one row per weight, declared in `domain.parameters`):
+read with `read_parameters(rows, PRIORITY_WEIGHTS)`, then `weights_from(parameters)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from domain.ages import age_on
+from domain.parameters import DEFAULT_FRAGILITY_POINTS, FRAGILITY_WEIGHTS, PER_MONTH, Parameters
+from domain.parameters import weight_key as weight_key  # the key of a fragility's weight, e.g. "Poids ALD"
 from schema.models import FRAGILITIES, POPULATIONS
 
 EVERYONE, CHILDREN = POPULATIONS[0], POPULATIONS[3]  # "Tous", "Enfants"
@@ -18,15 +19,8 @@ ELDERLY = FRAGILITIES[1]  # "70 ans et plus"
 ELDERLY_AGE, ADULT_AGE = 70, 18
 DAYS_PER_MONTH = 30
 
-# Default points per fragility, in FRAGILITIES order: ALD first, then 70+, C2S/AME, hospital, disability, isolation.
-DEFAULT_FRAGILITY_POINTS = dict(zip(FRAGILITIES, (40, 20, 15, 15, 10, 10), strict=True))
-DEFAULT_POINTS_PER_MONTH = 3
-PER_MONTH_KEY = "Poids par mois d'attente"
-
-
-def weight_key(fragility: str) -> str:
-    """The Paramètres key of a fragility's weight, e.g. "Poids ALD"."""
-    return f"Poids {fragility}"
+DEFAULT_POINTS_PER_MONTH = int(PER_MONTH.default)
+PER_MONTH_KEY = PER_MONTH.key
 
 
 @dataclass(frozen=True)
@@ -44,24 +38,11 @@ class Weights:
         return {**{weight_key(name): points for name, points in self.fragility}, PER_MONTH_KEY: self.per_month}
 
 
-def weights_from_settings(settings: Mapping[str, str | None]) -> tuple[Weights, list[str]]:
-    """The weights found in the settings (key → value), defaults for the missing ones, and what was refused."""
-    problems: list[str] = []
-
-    def read(key: str, default: int) -> int:
-        raw = (settings.get(key) or "").strip()
-        if not raw:
-            return default
-        if not raw.isdigit():
-            problems.append(
-                f"Paramètres, « {key} » : « {raw} » n'est pas un nombre entier positif ou nul "
-                f"(valeur par défaut {default} utilisée)."
-            )
-            return default
-        return int(raw)
-
-    fragility = tuple((name, read(weight_key(name), points)) for name, points in DEFAULT_FRAGILITY_POINTS.items())
-    return Weights(fragility, read(PER_MONTH_KEY, DEFAULT_POINTS_PER_MONTH)), problems
+def weights_from(parameters: Parameters) -> Weights:
+    """The weights read from Paramètres (`read_parameters(rows, PRIORITY_WEIGHTS)`)."""
+    pairs = zip(DEFAULT_FRAGILITY_POINTS, FRAGILITY_WEIGHTS, strict=True)
+    fragility = tuple((name, parameters.value(weight)) for name, weight in pairs)
+    return Weights(fragility, parameters.value(PER_MONTH))
 
 
 ACI_FRAGILE = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the fragile patients of the ACI

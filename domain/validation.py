@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from domain.ages import years_between
 from domain.communes import commune, communes_of_postcode
+from domain.problems import Problem
 from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
 
 OLDEST_AGE = 120
@@ -39,22 +40,9 @@ _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One refused value: the field's French title, why (in French), and the row of an import (from 1)."""
-
-    field: str
-    message: str
-    row: int | None = None
-
-    def __str__(self) -> str:
-        where = f"Ligne {self.row}, champ" if self.row is not None else "Champ"
-        return f"{where} « {self.field} » : {self.message}"
-
-
 def validate_form(
     spec: TableSpec, values: Mapping[str, Any], today: date, required: Sequence[str] = ()
-) -> tuple[Record | None, list[FieldError]]:
+) -> tuple[Record | None, list[Problem]]:
     """One form submission (attribute -> value): the record to write, or None and every error found."""
     records, errors = validate_rows(spec, [values], today, required, numbered=False)
     return (records[0] if records else None), errors
@@ -67,14 +55,14 @@ def validate_rows(
     required: Sequence[str] = (),
     *,
     numbered: bool = True,
-) -> tuple[list[Record], list[FieldError]]:
+) -> tuple[list[Record], list[Problem]]:
     """Every row of an import checked: all the records, or none of them and every error found."""
     records: list[Record] = []
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     fields = spec.fields  # built from the model at each call: once per import
     for position, row in enumerate(rows, start=1):
         record, found = _validate_row(spec, fields, row, today, required)
-        errors += [FieldError(e.field, e.message, position if numbered else None) for e in found]
+        errors += [replace(e, table=spec.title, line=position) for e in found] if numbered else found
         if record is not None:
             records.append(record)
     return ([] if errors else records), errors
@@ -114,20 +102,20 @@ def email_problem(email: str) -> str | None:
 
 def _validate_row(
     spec: TableSpec, fields: Sequence[FieldSpec], row: Mapping[str, Any], today: date, required: Sequence[str]
-) -> tuple[Record | None, list[FieldError]]:
+) -> tuple[Record | None, list[Problem]]:
     clean: dict[str, Any] = {"id": row.get("id")}
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     for field in fields:
         value = _blank_to_none(row.get(field.attr))
         if value is None:
             if field.attr in required:
-                errors.append(FieldError(field.title, "obligatoire"))
+                errors.append(_refused(field.title, "obligatoire"))
             elif field.attr in row:
                 clean[field.attr] = [] if field.kind is Kind.MULTI_SELECT else None
             continue
         checked, problem = _check(field, value, today)
         if problem:
-            errors.append(FieldError(field.title, problem))
+            errors.append(_refused(field.title, problem))
         else:
             clean[field.attr] = checked
     errors += _order_problems(spec, clean)
@@ -137,10 +125,10 @@ def _validate_row(
     except ValidationError as error:
         by_attr = {f.attr: f for f in fields}
         for item in error.errors():
-            field = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
-            title = field.title if field else "?"
+            refused = by_attr.get(str(item["loc"][0]) if item["loc"] else "")
+            title = refused.title if refused else "?"
             if title not in bad:
-                errors.append(FieldError(title, _reason(item, field)))
+                errors.append(_refused(title, _reason(item, refused)))
         return None, errors
     return (None, errors) if errors else (record, [])
 
@@ -219,19 +207,24 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     return None
 
 
-def _order_problems(spec: TableSpec, clean: Mapping[str, Any]) -> list[FieldError]:
+def _order_problems(spec: TableSpec, clean: Mapping[str, Any]) -> list[Problem]:
     """Dates that must follow another one (a found or closing date after the request), and consent vs objection."""
     errors = []
     start = clean.get("request_date")
     for attr in ("found_date", "closed_date"):
         end = clean.get(attr)
         if isinstance(start, date) and isinstance(end, date) and end < start:
-            errors.append(FieldError(spec.field(attr).title, f"{end:%d/%m/%Y} précède la date de la demande"))
+            errors.append(_refused(spec.field(attr).title, f"{end:%d/%m/%Y} précède la date de la demande"))
     if clean.get("consent") and clean.get("objection"):
         errors.append(
-            FieldError(spec.field("consent").title, f"incompatible avec « {spec.field('objection').title} » coché")
+            _refused(spec.field("consent").title, f"incompatible avec « {spec.field('objection').title} » coché")
         )
     return errors
+
+
+def _refused(field: str, reason: str) -> Problem:
+    """A value of a form (or of an import row, placed by `validate_rows`) refused: no table, no Id yet."""
+    return Problem(None, None, field, reason)
 
 
 def _is_commune(code: str) -> bool:

@@ -16,7 +16,8 @@ from domain.board import BoardFigures
 from domain.cells import day, integer, real, text
 from domain.french import day as french_day
 from domain.french import euros, euros_between
-from domain.funding import MASKED_NOTE, MissionFunding, Span, mission_code, tier_text
+from domain.funding import MASKED_NOTE, MissionFunding, Span, tier_text
+from domain.funding_parameters import mission_code
 from domain.privacy import is_small
 from domain.project import NO_MISSION
 from schema.models import ACI_MISSIONS

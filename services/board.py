@@ -31,12 +31,7 @@ def board_inputs(read: Read) -> Tables:
 def board_figures(tables: Tables, year: int, today: date) -> BoardReport:
     """The board's figures for `year`, and every value they had to leave aside."""
     figures = board.board_figures(tables.frames, year, today)
-    issues = [
-        Problem(table, issue.row_id, issue.field, issue.reason)
-        for table, found in figures.issues.items()
-        for issue in found
-    ]
-    return BoardReport(figures, tables, tables.problems + issues)
+    return BoardReport(figures, tables, tables.problems + figures.problems)
 
 
 def dialogue(

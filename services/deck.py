@@ -9,8 +9,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from domain.ag import DECK_TABLES, LOGO_KEY, AgInputs, DeckData, deck_data, setting
+from domain.ag import DECK_TABLES, AgInputs, DeckData, deck_data
 from domain.desk import DeskRecords
+from domain.parameters import LOGO, Parameters, read_parameters
+from domain.problems import Problem
 from reports.deck import save_deck
 from reports.pdf import pdf_from_pptx, save_pdf
 from schema.models import MEMBERS, PATIENTS, SETTINGS
@@ -43,19 +45,21 @@ def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInput
     loaded = load_tables(base, DECK_TABLES, progress)
     frames, problems = tables_of(loaded)
     desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])  # type: ignore[arg-type]
-    logo, logo_problems = read_logo(setting(frames[SETTINGS.key], LOGO_KEY))
-    return AgInputs(frames, desk, logo, tuple(str(problem) for problem in problems) + tuple(logo_problems))
+    parameters, parameter_problems = read_parameters(frames[SETTINGS.key], (LOGO,))
+    logo, logo_problems = read_logo(parameters)
+    return AgInputs(frames, desk, logo, tuple(problems + parameter_problems + logo_problems))
 
 
-def read_logo(path_text: str | None) -> tuple[bytes | None, list[str]]:
-    """The image at `path_text` (absolute, or relative to the project folder), or None and why, in French."""
+def read_logo(parameters: Parameters) -> tuple[bytes | None, list[Problem]]:
+    """The image named by Paramètres « Logo (chemin du fichier) » (absolute, or relative to the project folder),
+    or None and why (a Problem on its row)."""
+    path_text = parameters.get(LOGO)
     if path_text is None:
         return None, []
     path = Path(path_text).expanduser()
     path = path if path.is_absolute() else ROOT / path
-    where = f"Paramètres, « {LOGO_KEY} »"
     if not path.is_file():
-        return None, [f"{where} : fichier introuvable ({path}) ; présentation sans logo."]
+        return None, [parameters.problem(LOGO, f"fichier introuvable ({path})")]
     image = path.read_bytes()
     try:
         with Image.open(BytesIO(image)) as opened:
@@ -64,5 +68,5 @@ def read_logo(path_text: str | None) -> tuple[bytes | None, list[str]]:
     except (UnidentifiedImageError, OSError, SyntaxError):
         kind = None
     if kind not in ("PNG", "JPEG", "GIF", "BMP"):
-        return None, [f"{where} : {path.name} n'est pas une image PNG, JPEG, GIF ou BMP ; présentation sans logo."]
+        return None, [parameters.problem(LOGO, f"{path.name} n'est pas une image PNG, JPEG, GIF ou BMP")]
     return image, []

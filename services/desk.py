@@ -12,8 +12,10 @@ from datetime import date
 from domain.communes import neighbours, place, places_of
 from domain.desk import Answer, Changes, Confirmation, DeskRecords, Plan, answer, confirm, plan
 from domain.matching import Place
+from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.patient_request import RequestForm, validate_request
-from domain.priority import Weights, weights_from_settings
+from domain.priority import Weights, weights_from
+from domain.problems import Problem
 from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
 from services import writes
@@ -30,12 +32,13 @@ class DeskData:
     records: DeskRecords
     weights: Weights
     places: dict[str, Place]
-    problems: list[str]  # values refused in NocoDB, in French
+    problems: list[Problem]  # values refused in NocoDB
 
 
-def load_weights(base: Base) -> tuple[Weights, list[str]]:
-    settings = records.load(base, SETTINGS).records
-    return weights_from_settings({s.key: s.value for s in settings if s.key})  # type: ignore[attr-defined]
+def load_weights(base: Base) -> tuple[Weights, list[Problem]]:
+    """The priority weights of Paramètres, and the values that could not be read (their default used)."""
+    parameters, problems = read_parameters(records.load(base, SETTINGS).records, PRIORITY_WEIGHTS)
+    return weights_from(parameters), problems
 
 
 def desk_state(base: Base) -> DeskData:
@@ -45,7 +48,7 @@ def desk_state(base: Base) -> DeskData:
     weights, weight_problems = load_weights(base)
     desk = DeskRecords(patients, members, proposals)  # type: ignore[arg-type]
     codes = [p.insee_code for p in desk.patients] + [m.insee_code for m in desk.members]
-    problems = [str(problem) for item in loaded for problem in item.problems] + weight_problems
+    problems = [problem for item in loaded for problem in item.problems] + weight_problems
     return DeskData(desk, weights, places_of(codes), problems)
 
 

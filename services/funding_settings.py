@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.access import COORDINATOR
-from domain.funding import missing_defaults
+from domain.funding_parameters import missing_defaults
 from domain.permissions import Action, require
 from schema.models import SETTINGS, Setting
 from services import writes

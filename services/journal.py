@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from domain.access_log import journal_parts, utc_since
+from domain.problems import Problem
 from schema.models import ACCESS_LOG, AccessEntry
 from services import writes
 from store import records
 from store.base import Base
 from store.client import clause
-from store.records import Problem
 
 
 def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 from domain.pathway_schedule import SCHEDULE_TABLES, pathway_schedule
 from domain.pathways import Step
 from schema.fields import TableSpec
-from schema.models import PATHWAY_STEPS, STEPS_DONE, StepDone
+from schema.models import STEPS_DONE, StepDone
 from services import writes
 from services.tables import Problem, Read
 from store.base import Base
@@ -29,7 +29,7 @@ def pathway_state(read: Read, extra: tuple[TableSpec, ...] = (), today: date | N
     """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
     frames, problems = read(SCHEDULE_TABLES + extra)
     found = pathway_schedule(frames, today or date.today())
-    problems = problems + [Problem(PATHWAY_STEPS.title, p.step_id, p.field, p.reason) for p in found.problems]
+    problems = problems + found.problems
     return PathwayState(frames, problems, found.steps, found.schedule)
 
 

@@ -7,16 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from domain.access import int_setting
-from domain.retention import (
-    DEFAULT_RETENTION_MONTHS,
-    IDENTIFYING,
-    RETENTION_KEY,
-    RETENTION_LIMITS,
-    PurgePlan,
-    plan_purge,
-)
-from errors import Refused
+from domain.parameters import RETENTION, read_parameters
+from domain.retention import IDENTIFYING, PurgePlan, plan_purge
 from schema.models import ENROLMENT_STATUSES, ENROLMENTS, PATIENTS, SETTINGS, Enrolment, Patient
 from services.journal import record_access
 from store import records
@@ -37,21 +29,15 @@ class Retention:
 
 def retention(base: Base, older_than: int | None) -> Retention:
     """The period asked on the command line, else Paramètres « Durée de conservation (mois) », else 24.
-    Raises ValueError (in French) when Paramètres holds something else than a number of months."""
+    Raises Refused (in French, naming the row) when Paramètres holds something else than a number of months:
+    never purge with a period the coordinator did not mean."""
     if older_than is not None:
         return Retention(older_than, "option --older-than")
-    values = {s.key: s.value for s in records.load(base, SETTINGS).records if s.key}  # type: ignore[attr-defined]
-    months = int_setting(values, RETENTION_KEY, DEFAULT_RETENTION_MONTHS, RETENTION_LIMITS)
-    raw = (values.get(RETENTION_KEY) or "").strip()
-    if raw == str(months):
-        return Retention(months, f"Paramètres « {RETENTION_KEY} »")
-    if raw:  # never purge with a period the coordinator did not mean
-        low, high = RETENTION_LIMITS
-        raise Refused(
-            f"Paramètres, ligne « {RETENTION_KEY} », champ « {SETTINGS.field('value').title} » : « {raw} » n'est pas "
-            f"un nombre de mois entre {low} et {high}. Corrigez-le dans NocoDB ou précisez --older-than."
-        )
-    return Retention(months, f"valeur par défaut, à régler dans Paramètres « {RETENTION_KEY} »")
+    parameters, _ = read_parameters(records.load(base, SETTINGS).records, (RETENTION,))  # refused: raised
+    months = parameters.value(RETENTION)
+    if RETENTION.key in parameters.defaulted:
+        return Retention(months, f"valeur par défaut, à régler dans Paramètres « {RETENTION.key} »")
+    return Retention(months, f"Paramètres « {RETENTION.key} »")
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ def checked(data: Mapping[str, Sequence[Record]], shown: int = 10) -> dict[str, 
     for spec in TABLES:
         rows = [record.model_dump(warnings=False) for record in data.get(spec.key, [])]  # checked just below
         result[spec.key], found = validate_rows(spec, rows, today)
-        errors += [f"{spec.title} — {error}" for error in found]
+        errors += [str(error) for error in found]  # "Membres — Ligne 3, champ « RPPS » : …"
     if errors:
         more = f"\n… et {len(errors) - shown} autre(s)." if len(errors) > shown else ""
         raise SeedRefused("Import refusé, rien n'a été écrit :\n" + "\n".join(errors[:shown]) + more)

@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from domain.problems import Problem
 from schema.fields import TableSpec
 from store import records
 from store.base import Base
-from store.records import Loaded, Problem
+from store.records import Loaded
 
 __all__ = ["Loaded", "Problem", "Read", "Tables", "load_tables", "read_table", "read_tables", "reader", "tables_of"]
 

@@ -13,6 +13,7 @@ from typing import Any, Generic
 import pandas as pd
 from pydantic import ValidationError
 
+from domain.problems import Problem
 from schema.fields import FieldSpec, Kind, R, Record, TableSpec, french_reason
 from store.base import Base, TableHandle
 
@@ -26,19 +27,6 @@ DTYPES = {
     Kind.DATETIME: "datetime64[ns, UTC]",
     Kind.MULTI_SELECT: "object",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A value in NocoDB that the spec refuses; the row is kept with that field emptied."""
-
-    table: str
-    id: int | None
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.table}, ligne Id {self.id}, champ « {self.field} » : {self.reason}"
 
 
 @dataclass

@@ -9,15 +9,15 @@ from domain.access import (
     COORDINATOR,
     DEFAULT_IDLE_MINUTES,
     IDLE_KEY,
-    IDLE_LIMITS,
     MAX_DELAY_SECONDS,
     SignInThrottle,
     idle_expired,
-    int_setting,
     role_of,
 )
+from domain.parameters import IDLE, read_parameters
 from domain.permissions import PERMISSIONS, Action, NotAllowed, can, require
 from errors import Refused
+from schema.models import Setting
 
 
 class Clock:
@@ -68,9 +68,11 @@ def test_failures_spread_over_addresses_slow_everyone() -> None:
 
 
 def test_idle_setting_and_expiry() -> None:
-    assert int_setting({IDLE_KEY: "45"}, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS) == 45
+    assert read_parameters([Setting(id=1, key=IDLE_KEY, value="45")], (IDLE,))[0].value(IDLE) == 45
     for raw in (None, "", "trente", "-5", "2", "100000"):
-        assert int_setting({IDLE_KEY: raw}, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS) == DEFAULT_IDLE_MINUTES
+        parameters, problems = read_parameters([Setting(id=1, key=IDLE_KEY, value=raw)], (IDLE,))
+        assert parameters.value(IDLE) == DEFAULT_IDLE_MINUTES
+        assert len(problems) == (1 if raw and raw.strip() else 0)
     assert not idle_expired(last_seen=0, now=30 * 60, idle_minutes=30)
     assert idle_expired(last_seen=0, now=30 * 60 + 1, idle_minutes=30)
 

@@ -14,22 +14,13 @@ from PIL import Image
 from pptx import Presentation
 
 from demo.generate import generate
-from domain.ag import (
-    AG_DATE_KEY,
-    CPTS_NAME_KEY,
-    LOGO_KEY,
-    AgInputs,
-    DeckData,
-    Slide,
-    ag_date,
-    deck_data,
-    parse_day,
-)
+from domain.ag import AgInputs, DeckData, Slide, deck_data
 from domain.desk import DeskRecords
+from domain.parameters import AG_DATE, CPTS_NAME, LOGO, Parameters, parse_day, read_parameters
 from domain.privacy import HIDDEN, MASKED
 from reports import pdf
 from reports.deck import deck_bytes
-from schema.models import SETTINGS, Setting, table
+from schema.models import Setting, table
 from services.deck import read_logo
 from store.records import to_frame
 
@@ -45,6 +36,11 @@ def inputs_of(tables: dict[str, list], **changes: object) -> AgInputs:
     frames = {key: to_frame(table(key), rows) for key, rows in tables.items()}
     inputs = AgInputs(frames, DeskRecords(tables["patients"], tables["members"], []))
     return replace(inputs, **changes) if changes else inputs
+
+
+def logo_at(path: str | None) -> Parameters:
+    """Paramètres with the logo at `path` on row 9 (none when None)."""
+    return read_parameters([] if path is None else [Setting(id=9, key=LOGO.key, value=path)], (LOGO,))[0]
 
 
 def page(deck: DeckData, title: str) -> Slide:
@@ -96,7 +92,7 @@ def test_every_patient_count_below_five_is_masked_in_the_deck(demo: dict[str, li
 def test_settings_name_date_and_warnings(demo: dict[str, list]) -> None:
     settings = [
         *demo["settings"],
-        Setting(id=500, key=AG_DATE_KEY, value="12/06/2027"),
+        Setting(id=500, key=AG_DATE.key, value="12/06/2027"),
     ]
     deck = deck_data(inputs_of({**demo, "settings": settings}), 2026, TODAY, base_title="Base")
     assert deck.cpts_name == "CPTS Issy-les-Moulineaux"  # « Nom de la CPTS » rather than the base title
@@ -104,10 +100,14 @@ def test_settings_name_date_and_warnings(demo: dict[str, list]) -> None:
     assert parse_day("2026-11-23") == TODAY
     with pytest.raises(ValueError):
         parse_day("le 23 novembre")
-    frame = to_frame(SETTINGS, [Setting(id=1, key=AG_DATE_KEY, value="bientôt")])
-    when, warnings = ag_date(frame, TODAY)
-    assert when == TODAY and "« bientôt » n'est pas une date" in warnings[0]
-    unnamed = [s for s in demo["settings"] if s.key != CPTS_NAME_KEY]
+    soon = [*demo["settings"], Setting(id=501, key=AG_DATE.key, value="bientôt")]
+    deck = deck_data(inputs_of({**demo, "settings": soon}), 2026, TODAY)
+    assert deck.ag_date == TODAY
+    assert [str(p) for p in deck.problems] == [
+        "Paramètres, ligne Id 501, champ « Valeur » : « bientôt » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA) "
+        "(paramètre « Date de l'AG ») : date du jour utilisée"
+    ]
+    unnamed = [s for s in demo["settings"] if s.key != CPTS_NAME.key]
     assert deck_data(inputs_of({**demo, "settings": unnamed}), 2026, TODAY, "Base CPTS").cpts_name == "Base CPTS"
 
 
@@ -123,15 +123,16 @@ def test_an_empty_cpts_says_what_to_enter(demo: dict[str, list]) -> None:
 
 
 def test_the_logo_is_read_or_refused_in_french(tmp_path: Path, demo: dict[str, list]) -> None:
-    assert read_logo(None) == (None, [])
-    missing, why = read_logo(str(tmp_path / "absent.png"))
-    assert missing is None and "fichier introuvable" in why[0] and LOGO_KEY in why[0]
+    assert read_logo(logo_at(None)) == (None, [])
+    missing, why = read_logo(logo_at(str(tmp_path / "absent.png")))
+    assert missing is None and [(p.table, p.id, p.field) for p in why] == [("Paramètres", 9, "Valeur")]
+    assert "fichier introuvable" in why[0].reason and LOGO.key in why[0].reason
     (tmp_path / "notes.txt").write_text("pas une image")
-    assert "n'est pas une image" in read_logo(str(tmp_path / "notes.txt"))[1][0]
+    assert "n'est pas une image" in read_logo(logo_at(str(tmp_path / "notes.txt")))[1][0].reason
     buffer = BytesIO()
     Image.new("RGB", (300, 120), "#1c7ed6").save(buffer, "PNG")
     (tmp_path / "logo.png").write_bytes(buffer.getvalue())
-    logo, problems = read_logo(str(tmp_path / "logo.png"))
+    logo, problems = read_logo(logo_at(str(tmp_path / "logo.png")))
     assert logo == buffer.getvalue() and not problems
     deck = deck_data(inputs_of(demo, logo=logo), 2026, TODAY)
     title = Presentation(BytesIO(deck_bytes(deck))).slides[0]

@@ -26,7 +26,7 @@ from demo.generate import generate
 from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
-from domain.funding import default_settings
+from domain.funding_parameters import default_settings
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
 from server.users import UserAdded, add_user, admin_client

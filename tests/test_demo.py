@@ -13,8 +13,9 @@ import pytest
 from demo.data_files import DATA_DIR, entries, load
 from demo.generate import generate
 from demo.project import IndicatorPlan
+from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.pathways import parse_condition
-from domain.priority import Weights, weights_from_settings
+from domain.priority import Weights, weights_from
 from schema.fields import Kind, Record
 from schema.models import (
     ACTION_DONE,
@@ -397,8 +398,8 @@ def test_large() -> None:
 
 def test_priority_weights_in_settings(demo: Tables) -> None:
     settings = {s.key: s.value for s in demo["settings"]}
-    weights, problems = weights_from_settings(settings)
-    assert problems == [] and weights == Weights()
+    parameters, problems = read_parameters(demo["settings"], PRIORITY_WEIGHTS)
+    assert problems == [] and weights_from(parameters) == Weights()
     assert settings["Poids ALD"] == "40" and settings["Poids par mois d'attente"] == "3"
 
 

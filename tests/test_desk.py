@@ -18,9 +18,9 @@ from domain.desk import (
     answer,
     confirm,
     desk_figures,
-    places_this_month,
     plan,
     seekers,
+    slots_this_month,
 )
 from domain.matching import Place
 from domain.patient_request import RequestForm, next_code, validate_request
@@ -77,7 +77,7 @@ def proposal(proposal_id: int, patient_id: int, member_id: int, status: str = PE
     )
 
 
-def test_places_this_month_count_found_and_first_pending_only() -> None:
+def test_slots_this_month_count_found_and_first_pending_only() -> None:
     records = DeskRecords(
         patients=[
             patient(1, status=PATIENT_FOUND, gp=10, found_date=TODAY.replace(day=2)),
@@ -87,7 +87,7 @@ def test_places_this_month_count_found_and_first_pending_only() -> None:
         members=[gp(10, capacity=5), gp(11)],
         proposals=[proposal(1, 3, 10, rank=1), proposal(2, 3, 11, rank=2)],
     )
-    places = places_this_month(records, TODAY)
+    places = slots_this_month(records, TODAY)
     assert (places[10].found, places[10].pending, places[10].free) == (1, 1, 3)
     assert (places[11].used, places[11].free) == (0, 2)
 
@@ -191,7 +191,7 @@ def test_accept_records_the_gp_and_expires_the_other_proposals() -> None:
     assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, 11, TODAY)
     assert {(p.id, p.status) for p in changes.proposals} == {(1, EXPIRED), (2, ACCEPTED)}
     after = apply(records, changes.patients, changes.proposals)
-    places = places_this_month(after, TODAY)
+    places = slots_this_month(after, TODAY)
     assert (places[11].found, places[11].pending, places[10].pending) == (1, 0, 0)
 
 

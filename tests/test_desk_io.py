@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cli_run import run_cli
 
-from domain.desk import ACCEPTED, PENDING, REFUSED, Answer, DeskError, places_this_month
+from domain.desk import ACCEPTED, PENDING, REFUSED, Answer, DeskError, slots_this_month
 from domain.patient_request import RequestForm
 from domain.priority import weight_key
 from domain.validation import PHONE_EXAMPLE
@@ -131,7 +131,7 @@ def test_02_accept_records_the_gp_and_uses_a_place(base: Base, ids: dict[str, in
     write_answers(base, [Answer(accepted.id, ACCEPTED)], TODAY)
     found = patient_row(base, ids["P2"])
     assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, ids["A"], TODAY)
-    places = places_this_month(desk_state(base).records, TODAY)[ids["A"]]
+    places = slots_this_month(desk_state(base).records, TODAY)[ids["A"]]
     assert (places.found, places.pending, places.free) == (1, 1, 0)  # P-000002 found, P-000003 waiting
 
 

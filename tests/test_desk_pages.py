@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import streamlit as st
 from apptest import click, open_page
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
+from domain.priority import weight_key
 from domain.validation import PHONE_EXAMPLE
-from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS
+from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS, SETTINGS, Setting
+from services import writes
 from store import records
 from store.base import Base
 
@@ -35,6 +38,22 @@ def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], 
     detail = app.dataframe[0].value.set_index("Code").at["P-000001", "Détail de la priorité"]
     assert detail == "ALD +40, attend depuis 200 jours +18"
     assert journal(app_env, "Patients en attente")[-1].split(", ") == list(table["Code"])
+
+
+def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default_used(
+    ids: dict[str, int], app_env: Base
+) -> None:
+    [row_id] = writes.insert(app_env, SETTINGS, [Setting(key=weight_key("ALD"), value="quarante")])
+    try:
+        st.cache_data.clear()
+        app = open_page("views/waiting_list.py")
+        table = app.dataframe[0].value
+        assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # the default 40 for ALD
+        [warning] = [w.value for w in app.warning if "Paramètres" in w.value]
+        assert f"| Paramètres | {row_id} | Valeur | « quarante » n'est pas un nombre entier positif ou nul" in warning
+    finally:
+        app_env.client.delete(app_env.handle(SETTINGS).id, [row_id])
+        st.cache_data.clear()
 
 
 def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678") -> AppTest:

@@ -7,27 +7,29 @@ import pandas as pd
 import pytest
 
 from domain.funding import (
+    FundingSettings,
+    Measure,
+    board_achievements,
+    estimate,
+    mission_achievement,
+    read_funding,
+    started_missions,
+    tier_for,
+    tier_text,
+)
+from domain.funding_parameters import (
     FIXED,
     MAXIMUM,
     OPERATING,
     THRESHOLDS,
     VARIABLE,
-    FundingSettings,
-    Measure,
-    board_achievements,
     default_settings,
-    estimate,
     missing_defaults,
-    mission_achievement,
     mission_key,
-    parse_amount,
-    read_funding,
-    started_missions,
-    tier_for,
     tier_key,
-    tier_text,
 )
 from domain.indicators import achievement
+from domain.parameters import parse_amount
 from schema.models import (
     ACI_MISSIONS,
     ACTION_DONE,
@@ -105,7 +107,7 @@ def test_read_funding_uses_the_rows_and_reports_bad_values() -> None:
     assert settings.by_tier(OPERATING, 2) == 100_000
     assert settings.mission(FIXED, ACCESS, 2) == float(defaults[mission_key(FIXED, ACCESS, 2)])
     [issue] = issues
-    assert issue.row_id == list(typed).index(mission_key(FIXED, ACCESS, 2)) + 1
+    assert issue.id == list(typed).index(mission_key(FIXED, ACCESS, 2)) + 1
     assert issue.field == "Valeur"
     assert "« douze » n'est pas un nombre" in issue.reason and "Part fixe mission 1a T2" in issue.reason
     assert settings.missing == ()

@@ -25,21 +25,15 @@ from domain.board import BoardFigures, board_figures
 from domain.desk import DeskRecords
 from domain.french import euros, euros_between, number, percent
 from domain.funding import (
-    FIXED,
     MASKED_ACHIEVEMENT,
-    MAXIMUM,
-    OPERATING,
-    VARIABLE,
     FundingSettings,
     Measure,
     board_achievements,
-    default_settings,
     estimate,
     masked_span,
-    mission_key,
-    parse_amount,
-    tier_key,
 )
+from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, default_settings, mission_key, tier_key
+from domain.parameters import parse_amount
 from domain.privacy import HIDDEN_BOUNDS
 from reports.deck import deck_bytes
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes

@@ -220,7 +220,10 @@ def test_the_board_counts_calculated_rows_and_reports_bad_keys(seeded: Base) -> 
         assert ald["value"] == 3 and ald["masked"] and ald["shown_value"] == "< 5"
         assert ald["achievement"] == 0.3 and pd.isna(ald["shown_achievement"])
         assert by_title.loc["Saisi", "trend"] == FLAT and by_title.loc["Saisi", "shown_value"] == "4"
-        assert [(i.row_id, i.field) for i in issues] == [(ids[3], "Calcul"), (ids[4], "Calcul")]
+        assert [(i.table, i.id, i.field) for i in issues] == [
+            ("Indicateurs", ids[3], "Calcul"),
+            ("Indicateurs", ids[4], "Calcul"),
+        ]
         assert "« patients_partis » n'est pas un calcul connu" in issues[0].reason
     finally:
         seeded.client.delete(seeded.handle(INDICATORS).id, ids)

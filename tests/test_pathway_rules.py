@@ -483,7 +483,10 @@ def test_bad_conditions_are_reported_with_the_step_id_and_ignored() -> None:
     rows[17] = rows[17].model_copy(update={"condition": "36 mois après Frottis"})  # Test HPV-HR, Id 18
     rows[7] = rows[7].model_copy(update={"condition": "quand il faut"})  # Dosage de l'HbA1c, Id 8
     steps, problems = steps_from_frame(to_frame(PATHWAY_STEPS, rows))
-    assert [(p.step_id, p.field) for p in problems] == [(8, "Condition"), (18, "Condition")]
+    assert [(p.table, p.id, p.field) for p in problems] == [
+        (PATHWAY_STEPS.title, 8, "Condition"),
+        (PATHWAY_STEPS.title, 18, "Condition"),
+    ]
     assert problems[0].reason.startswith("« quand il faut » n'est pas compris")
     assert problems[1].reason == "« après frottis » : aucune étape de ce titre dans le même parcours"
     hpv = next(s for s in steps if s.id == 18)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.priority import (
     CHILDREN,
     ELDERLY,
@@ -13,8 +14,9 @@ from domain.priority import (
     patient_groups,
     priority,
     weight_key,
-    weights_from_settings,
+    weights_from,
 )
+from schema.models import Setting
 
 TODAY = date(2026, 11, 23)
 
@@ -48,11 +50,13 @@ def test_groups_from_birth_date() -> None:
 
 
 def test_weights_from_settings_with_defaults_and_french_problems() -> None:
-    weights, problems = weights_from_settings({weight_key("ALD"): "50", PER_MONTH_KEY: "deux", "Autre": "x"})
+    rows = [Setting(id=1, key=weight_key("ALD"), value="50"), Setting(id=2, key=PER_MONTH_KEY, value="deux")]
+    parameters, problems = read_parameters([*rows, Setting(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
+    weights = weights_from(parameters)
     assert weights.points("ALD") == 50 and weights.points("Handicap") == 10
     assert weights.per_month == 3
-    assert problems == [
-        "Paramètres, « Poids par mois d'attente » : « deux » n'est pas un nombre entier positif ou nul "
-        "(valeur par défaut 3 utilisée)."
+    assert [str(p) for p in problems] == [
+        "Paramètres, ligne Id 2, champ « Valeur » : « deux » n'est pas un nombre entier positif ou nul "
+        "(paramètre « Poids par mois d'attente ») : valeur par défaut 3 utilisée"
     ]
     assert Weights().as_settings()["Poids ALD"] == 40

@@ -168,7 +168,10 @@ def test_purge_command_dry_run_and_refusals(nocodb: Server, demo: Base) -> None:
     try:
         refused = run_cli(nocodb, demo, "purge")
         assert refused.returncode == 1
-        assert f"Paramètres, ligne « {RETENTION_KEY} », champ « Valeur » : « 36 mois »" in refused.stderr
+        assert (
+            f"Paramètres, ligne Id {setting}, champ « Valeur » : « 36 mois » n'est pas un nombre de mois entre 1 et "
+            f"240 (paramètre « {RETENTION_KEY} »). Corrigez-le dans NocoDB ou précisez --older-than."
+        ) in refused.stderr
     finally:
         demo.client.delete(demo.handle(SETTINGS).id, [setting])
     assert len(journal(demo)) == rows_before + 1  # refused runs are not traced: they showed nothing

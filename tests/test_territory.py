@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from domain.communes import find_communes
-from domain.funding import OPERATING, default_settings, read_funding, tier_key
+from domain.funding import read_funding
+from domain.funding_parameters import OPERATING, default_settings, tier_key
 from schema.models import SETTINGS, TERRITORY, Setting
 from services.funding_settings import add_missing_funding_settings
 from services.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from domain.validation import FieldError, normalise_phone, validate_form, validate_rows
+from domain.problems import Problem
+from domain.validation import normalise_phone, validate_form, validate_rows
 from schema.models import MEMBERS, PATIENTS, TERRITORY, Member, Patient
 
 TODAY = date(2026, 3, 15)
@@ -74,7 +75,7 @@ def test_a_malformed_patient_field_refuses_the_form(attr: str, value: Any, title
     record, errors = validate_form(PATIENTS, values, TODAY)
     assert record is None
     assert [e.field for e in errors] == [title]
-    assert message in errors[0].message
+    assert message in errors[0].reason
     assert str(errors[0]).startswith(f"Champ « {title} » : ")
 
 
@@ -82,7 +83,7 @@ def test_a_malformed_patient_field_refuses_the_form(attr: str, value: Any, title
 def test_a_malformed_member_field_refuses_the_form(attr: str, value: Any, title: str, message: str) -> None:
     record, errors = validate_form(MEMBERS, {**GOOD_MEMBER, attr: value}, TODAY)
     assert record is None
-    assert [(e.field, message in e.message) for e in errors] == [(title, True)]
+    assert [(e.field, message in e.reason) for e in errors] == [(title, True)]
 
 
 def test_good_values_are_accepted_and_normalised() -> None:
@@ -106,7 +107,7 @@ def test_names_that_look_like_markup_are_kept_as_typed() -> None:
 def test_required_fields_are_named() -> None:
     record, errors = validate_form(PATIENTS, {**GOOD_PATIENT, "last_name": "  "}, TODAY, required=("last_name",))
     assert record is None
-    assert errors == [FieldError("Nom", "obligatoire")]
+    assert errors == [Problem(None, None, "Nom", "obligatoire")]
 
 
 def test_a_format_refused_says_the_expected_one() -> None:
@@ -124,9 +125,9 @@ def test_an_import_is_refused_whole_with_each_row_named() -> None:
     records, errors = validate_rows(TERRITORY, rows, TODAY)
     assert records == []
     assert [str(e) for e in errors] == [
-        "Ligne 2, champ « Code INSEE » : « 00000 » n'est le code INSEE d'aucune commune "
+        "Territoire — Ligne 2, champ « Code INSEE » : « 00000 » n'est le code INSEE d'aucune commune "
         "(5 caractères, ex. 92040 ; pas le code postal)",
-        "Ligne 3, champ « Population » : « -3 » doit être au moins 0",
+        "Territoire — Ligne 3, champ « Population » : « -3 » doit être au moins 0",
     ]
     records, errors = validate_rows(TERRITORY, rows[:1], TODAY)
     assert errors == [] and len(records) == 1

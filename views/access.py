@@ -18,19 +18,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from domain.access import (
     DEFAULT_IDLE_MINUTES,
-    IDLE_KEY,
-    IDLE_LIMITS,
     SignInThrottle,
     idle_expired,
-    int_setting,
     role_of,
 )
+from domain.parameters import IDLE, read_parameters
 from domain.permissions import Action, can
 from domain.validation import email_problem
 from errors import CptsError
@@ -72,13 +69,14 @@ def known_roles() -> dict[str, str | None]:
 
 
 def idle_minutes() -> int:
-    """Paramètres « Déconnexion après inactivité (minutes) », else 30."""
+    """Paramètres « Déconnexion après inactivité (minutes) », else 30 (also when unreadable: this runs before
+    any page, which has no place to show the problem)."""
     try:
         frame, _ = load_frame(SETTINGS.key)
     except CptsError:
         return DEFAULT_IDLE_MINUTES
-    values = {str(k): (None if pd.isna(v) else str(v)) for k, v in zip(frame["key"], frame["value"], strict=True)}
-    return int_setting(values, IDLE_KEY, DEFAULT_IDLE_MINUTES, IDLE_LIMITS)
+    parameters, _ = read_parameters(frame, (IDLE,))
+    return parameters.value(IDLE)
 
 
 # -- in app.py -------------------------------------------------------------------------------------

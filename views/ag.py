@@ -8,12 +8,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ag import AG_DATE_KEY, LOGO_KEY, AgInputs, DeckData, Slide, deck_data
+from domain.ag import AgInputs, DeckData, Slide, deck_data
+from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
 from views.board_data import header, year_picker
-from views.common import CACHE_SECONDS, current_base, show_error
+from views.common import CACHE_SECONDS, current_base, show_error, show_problems
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
@@ -108,12 +109,10 @@ def main() -> None:
     except CptsError as error:
         show_error(error)
     deck = deck_data(inputs, year, date.today(), name)
-    if deck.warnings:
-        lines = "\n".join(f"- {warning}" for warning in deck.warnings)
-        st.warning(f"**Valeurs laissées de côté ou réglages non compris :**\n\n{lines}", icon=":material/warning:")
+    show_problems(list(deck.problems), "Ces valeurs sont laissées de côté dans la présentation")
     st.markdown(
         f"**{deck.cpts_name}** · {deck.title} · activité {deck.year} · {len(deck.slides) + 1} diapositives. "
-        f"Date et logo : lignes « {AG_DATE_KEY} » (AAAA-MM-JJ) et « {LOGO_KEY} » de la table Paramètres."
+        f"Date et logo : lignes « {AG_DATE.key} » (AAAA-MM-JJ) et « {LOGO.key} » de la table Paramètres."
     )
     pptx = deck_bytes(deck)
     made = downloads(deck, pptx)

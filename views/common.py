@@ -14,11 +14,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from domain.problems import Problem
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import ACTION_STATUSES, table
 from services.connection import connect_from_env
-from services.tables import Problem, Tables, read_table
+from services.tables import Tables, read_table
 
 if TYPE_CHECKING:
     from services.connection import Base
@@ -77,10 +78,11 @@ def error_message(error: Exception) -> str:
 
 
 def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
-    """The refused values as a French markdown table (Table, Id, Champ, Raison)."""
+    """The refused values as a French markdown table (Table, Id, Champ, Raison): the page renderer of
+    `domain.problems.Problem`, used by every page through `show_problems`."""
     lines = ["| Table | Id | Champ | Raison |", "|---|---|---|---|"]
     for problem in problems[:limit]:
-        cells = (problem.table, "" if problem.id is None else str(problem.id), problem.field, problem.reason)
+        cells = (problem.table or "", "" if problem.id is None else str(problem.id), problem.field, problem.reason)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if len(problems) > limit:
         lines.append(f"\n… et {len(problems) - limit} autre(s).")
@@ -117,7 +119,7 @@ def show_problems(
     """A warning listing the values typed in NocoDB that the figures had to leave aside."""
     if not problems:
         return
-    tables = ", ".join(sorted({p.table for p in problems}))
+    tables = ", ".join(sorted({p.table for p in problems if p.table}))
     count = len(problems)
     values = (
         "1 valeur saisie dans NocoDB ne respecte"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from errors import CptsError
 from services.desk import DeskData, desk_state
-from views.common import CACHE_SECONDS, current_base, load_frame, show_error
+from views.common import CACHE_SECONDS, current_base, load_frame, show_error, show_problems
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
@@ -30,14 +30,7 @@ def read_desk() -> DeskData:
         data = desk_data()
     except CptsError as error:
         show_error(error)
-    if data.problems:
-        shown = "\n".join(f"- {problem}" for problem in data.problems[:20])
-        more = f"\n- … et {len(data.problems) - 20} autre(s)." if len(data.problems) > 20 else ""
-        st.warning(
-            "**Des valeurs saisies dans NocoDB ne respectent pas le format attendu** : elles sont laissées de côté. "
-            f"Corrigez-les dans NocoDB.\n\n{shown}{more}",
-            icon=":material/warning:",
-        )
+    show_problems(data.problems, "Elles sont laissées de côté")
     return data
 
 

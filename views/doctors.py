@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from domain.desk import DeskRecords, doctor_name, is_open, places_this_month
+from domain.desk import DeskRecords, doctor_name, is_open, slots_this_month
 from domain.validation import validate_form
 from errors import CptsError
 from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
@@ -48,7 +48,7 @@ def shown_members(records: DeskRecords, everyone: bool) -> list[Member]:
 
 def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str, str], today: date) -> pd.DataFrame:
     """One row per GP: name, places this month, then the editable fields (under their NocoDB titles)."""
-    places = places_this_month(records, today)
+    places = slots_this_month(records, today)
     rows = []
     for member in members:
         used = places[member.id]  # type: ignore[index]
@@ -100,7 +100,7 @@ def changes(
         if not update:
             continue
         checked, found = validate_form(MEMBERS, update, today)
-        errors += [f"{doctor_name(member)} (Id {member.id}), champ « {e.field} » : {e.message}" for e in found]
+        errors += [f"{doctor_name(member)} (Id {member.id}), champ « {e.field} » : {e.reason}" for e in found]
         if checked is not None:
             edited.append(member.model_copy(update={attr: getattr(checked, attr) for attr in update}))
             attrs.update(update)
@@ -108,7 +108,7 @@ def changes(
 
 
 def figures(members: list[Member], records: DeskRecords, today: date) -> None:
-    places = places_this_month(records, today)
+    places = slots_this_month(records, today)
     open_now = [m for m in members if is_open(m, today)]
     capacity = sum(places[m.id].capacity for m in open_now)  # type: ignore[index]
     used = sum(places[m.id].used for m in open_now)  # type: ignore[index]

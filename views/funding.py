@@ -18,22 +18,14 @@ import streamlit as st
 from domain.board import BoardFigures
 from domain.communes import CommuneInfo
 from domain.french import euros, number
-from domain.funding import (
-    FIXED,
-    MASKED_NOTE,
-    MAXIMUM,
-    OPERATING,
-    VARIABLE,
-    FundingEstimate,
-    mission_key,
-    tier_key,
-    tier_text,
-)
+from domain.funding import MASKED_NOTE, FundingEstimate, tier_text
+from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, mission_key, tier_key
+from domain.parameters import cpts_name
 from domain.permissions import Action
 from domain.privacy import MASK_BELOW
 from errors import CptsError
 from reports.dialogue import dialogue_bytes
-from schema.models import TERRITORY
+from schema.models import SETTINGS, TERRITORY
 from services.funding_settings import add_missing_funding_settings
 from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
@@ -303,7 +295,7 @@ def main() -> None:
     territory_section(frames[TERRITORY.key], figures)
     amounts_section(figures)
     estimate_section(figures.funding, exact=sees_patient_data())
-    export_section(figures, name)
+    export_section(figures, cpts_name(frames[SETTINGS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 
 

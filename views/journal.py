@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures
+from domain.problems import Problem
 from errors import CptsError
 from schema.models import PATIENT_CODE_PATTERN
 from services import journal
-from services.tables import Problem
 from views.access import require_page
 from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 

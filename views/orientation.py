@@ -27,7 +27,7 @@ from errors import CptsError
 from schema.models import PATIENT_FOUND
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views.access import journal, require_page
-from views.common import current_base, header
+from views.common import current_base, header, show_problems
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
@@ -103,8 +103,7 @@ def plan_block(shown: list[str]) -> None:
     if PLAN_KEY not in st.session_state:
         return
     planned, data = st.session_state[PLAN_KEY]
-    for problem in planned.problems:
-        st.warning(problem, icon=":material/warning:")
+    show_problems(list(planned.problems), "Ces médecins ne sont pas proposés")
     st.markdown(f"**{len(planned.patients)} patient(s) à proposer**, {len(planned.unmatched)} sans proposition.")
     if planned.patients:
         review(planned, data, shown)
