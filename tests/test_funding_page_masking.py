@@ -24,7 +24,8 @@ from demo.generate import generate
 from domain.access import BOARD
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros, number, percent
-from domain.funding import MASKED_ACHIEVEMENT, MissionFunding, missing_defaults
+from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
+from domain.funding_parameters import missing_defaults
 from domain.permissions import NotAllowed
 from schema.models import ACI_MISSIONS, SETTINGS, TERRITORY
 from server.users import UserAdded, add_user, admin_client
