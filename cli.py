@@ -28,7 +28,7 @@ from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from domain.desk import Plan
+    from domain.desk_plan import Plan
     from schema.models import Member
     from services.connection import Base
 
@@ -202,7 +202,7 @@ def match_command(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
 ) -> None:
     """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
-    from domain.desk import plan_as_dict
+    from domain.desk_plan import plan_as_dict
     from services.desk import DeskData, match
     from services.journal import command_user
 
