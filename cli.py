@@ -8,15 +8,17 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from commands.console import fail, say_error, settings
+from commands.documents import deck_command, export_app
+from commands.match import match_command
+from commands.purge import purge
+from commands.users import user_app
 from domain import communes
-from domain.problems import warning_line
-from domain.retention import PurgePlan
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import Service, start_app, start_nocodb, stop
@@ -26,27 +28,9 @@ from services.seed import row_counts
 from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from domain.desk import Plan
-    from schema.models import Member
     from services.connection import Base
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
-
-
-def say_error(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-
-
-def fail(message: str) -> NoReturn:
-    """Stop the command with this French message, in red, and exit code 1."""
-    say_error(message)
-    raise typer.Exit(1)
-
-
-def settings() -> Settings:
-    return Settings.from_env()
 
 
 def pid_file(config: Settings, name: str) -> Path:
@@ -196,226 +180,11 @@ def seed_command(
     seed_demo(connect(settings()), "large" if size == "large" else "small", force)
 
 
-@app.command(name="match")
-def match_command(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Calculer sans rien écrire dans NocoDB.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
-) -> None:
-    """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
-    from domain.desk import plan_as_dict
-    from services.desk import DeskData, match
-    from services.journal import command_user
-
-    today = date.today()
-
-    def show(planned: Plan, data: DeskData) -> None:
-        for problem in data.problems + list(planned.problems):
-            typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
-        if as_json:
-            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
-        else:
-            print_plan(planned, data.records.members, today)
-
-    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show)
-    if confirmation is None:
-        typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
-        return
-    for line in confirmation.skipped:
-        typer.secho(f"Non proposé : {line}", fg=typer.colors.YELLOW, err=True)
-    written = len({p.patient for p in confirmation.proposals})
-    typer.echo(
-        f"{len(confirmation.proposals)} proposition(s) écrite(s) pour {written} patient(s), passés au statut « Proposé ».",
-        err=as_json,
-    )
-
-
-def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
-    """The plan as text: one line per patient proposed (code, priority, GPs), then the others with the reason."""
-    from domain.desk import doctor_name
-
-    names = {m.id: doctor_name(m) for m in members}
-    typer.echo(
-        f"Orientation du {today:%d/%m/%Y} : {len(planned.patients)} patient(s) à proposer, "
-        f"{len(planned.unmatched)} sans proposition."
-    )
-    for item in planned.patients:
-        doctors = " ; ".join(f"{c.rank}. {names.get(c.member_id)}" for c in item.choices)
-        typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
-    if planned.unmatched:
-        typer.echo("Sans proposition :")
-    for excluded in planned.unmatched:
-        typer.echo(f"  {excluded.code}  {excluded.reason}")
-
-
-export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
+app.command(name="match")(match_command)
 app.add_typer(export_app, name="export")
-
-
-@export_app.command(name="dialogue")
-def export_dialogue(
-    year: Annotated[
-        int | None, typer.Option("--year", help="Année du dialogue de gestion (défaut : l'année en cours).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Fichier XLSX à écrire (défaut : dialogue-de-gestion-ANNÉE.xlsx).")
-    ] = None,
-) -> None:
-    """Classeur « dialogue de gestion » : synthèse du financement ACI et une feuille par mission."""
-    from services.board import dialogue
-
-    today = date.today()
-    year = year or today.year
-    check_year(year)
-    target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
-    check_target(target, ".xlsx")
-    report = dialogue(connect(settings()), year, today, target, progress=lambda text: typer.echo(f"  {text}"))
-    for problem in report.problems:
-        typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
-    typer.echo(
-        f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {report.figures.funding.total_text})."
-    )
-
-
-def check_year(year: int) -> None:
-    if not 2000 <= year <= 2100:
-        fail(f"--year doit être une année (2000 à 2100), pas {year}.")
-
-
-def check_target(target: Path, suffix: str) -> None:
-    """Refuse an output file of another kind, or in a folder that does not exist."""
-    if target.suffix.lower() != suffix:
-        fail(f"--out doit être un fichier {suffix}, pas {target}.")
-    if not target.parent.is_dir():
-        fail(f"Le dossier {target.parent} n'existe pas.")
-
-
-@app.command(name="deck")
-def deck_command(
-    year: Annotated[
-        int | None, typer.Option("--year", help="Année d'activité présentée (défaut : l'année en cours).")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Fichier PPTX à écrire (défaut : presentation-ag-ANNÉE.pptx).")
-    ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="Écrire aussi le PDF (même nom, .pdf), avec LibreOffice.")] = False,
-) -> None:
-    """Présentation d'AG (PowerPoint aux graphiques modifiables, et PDF) à partir des données en direct."""
-    import time
-
-    from services.deck import deck
-
-    today = date.today()
-    year = year or today.year
-    check_year(year)
-    target = out or Path(f"presentation-ag-{year}.pptx")
-    check_target(target, ".pptx")
-    start = time.perf_counter()
-
-    def step(text: str) -> None:
-        typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
-
-    made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
-    for problem in made.problems:
-        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
-    typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
-    if pdf:
-        typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")
-
-
-user_app = typer.Typer(no_args_is_help=True, help="Comptes de l'application (ceux de NocoDB) et leur rôle.")
+app.command(name="deck")(deck_command)
 app.add_typer(user_app, name="user")
-ROLE_HELP = {
-    "coordinateur": "modifie la base CPTS dans NocoDB et voit les pages patients",
-    "bureau": "aucun accès à la base dans NocoDB ; voit les pages de chiffres agrégés",
-}
-
-
-@user_app.command(name="add")
-def user_add(
-    email: Annotated[str, typer.Argument(help="Adresse e-mail du compte.")],
-    role: Annotated[str, typer.Option("--role", help="coordinateur ou bureau.")],
-    reset_password: Annotated[
-        bool, typer.Option("--reset-password", help="Donner un nouveau mot de passe (oubli).")
-    ] = False,
-) -> None:
-    """Crée ou met à jour un compte NocoDB avec l'accès à la base de son rôle ; affiche son mot de passe une fois."""
-    from server.users import add_user, admin_client
-
-    config = settings()
-    base = connect(config)
-    with admin_client(config) as admin:
-        added = add_user(admin, base.id, email, role, reset_password=reset_password)
-    verb = "Compte créé" if added.created else "Compte mis à jour"
-    typer.echo(f"{verb} : {added.email}, rôle {added.role} ({ROLE_HELP[added.role]}).")
-    if added.password:
-        typer.secho("Mot de passe (affiché une seule fois, à transmettre à la personne) :", bold=True)
-        typer.echo(f"  {added.password}")
-        typer.echo(f"Connexion : {config.app_url} (et NocoDB : {config.nocodb_url}).")
-
-
-@user_app.command(name="list")
-def user_list() -> None:
-    """Liste les comptes NocoDB et leur rôle dans l'application."""
-    from server.users import list_users
-
-    base = connect(settings())
-    rows = list_users(base.client, base.id)
-    width = max((len(row.email) for row in rows), default=10)
-    typer.echo(f"{'E-mail':<{width}}  {'Rôle':<12}  {'Rôle NocoDB':<12}  Remarque")
-    for row in rows:
-        typer.echo(f"{row.email:<{width}}  {row.role:<12}  {row.base_role or 'aucun':<12}  {row.note}")
-
-
-@app.command()
-def purge(
-    older_than: Annotated[
-        str | None,
-        typer.Option("--older-than", help="Durée de conservation, ex. 24m (mois) ou 2a ; défaut : Paramètres."),
-    ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait, sans rien modifier.")] = False,
-) -> None:
-    """Anonymise les patients dont la demande est close depuis plus que la durée de conservation."""
-    from domain.retention import parse_months
-    from services.journal import command_user
-    from services.purge import purge as purge_patients
-
-    months = parse_months(older_than) if older_than is not None else None
-    planned = purge_patients(
-        connect(settings()),
-        months,
-        date.today(),
-        command_user(),
-        dry_run=dry_run,
-        on_period=lambda period: typer.echo(f"Conservation : {period.months} mois ({period.source})."),
-        on_plan=print_purge_plan,
-        progress=purge_progress,
-    )
-    if dry_run:
-        typer.echo("Simulation (--dry-run) : rien n'a été modifié.")
-    elif planned.items:
-        typer.secho(f"{len(planned.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
-    else:
-        typer.echo("Rien à anonymiser.")
-
-
-def print_purge_plan(plan: PurgePlan) -> None:
-    typer.echo(f"Demandes closes avant le {plan.cutoff:%d/%m/%Y} :")
-    if plan.items:
-        typer.echo(f"{len(plan.items)} patient(s) à anonymiser :")
-        for item in plan.items:
-            band = item.age_band or "âge inconnu"
-            emptied = ", ".join(item.emptied)
-            typer.echo(
-                f"  {item.code}  {item.status:<10}  clos le {item.closed_on:%d/%m/%Y}  {band:<14}  effacés : {emptied}"
-            )
-    if plan.kept_in_pathway:
-        typer.echo(f"Gardés, suivis dans un parcours actif : {', '.join(plan.kept_in_pathway)}")
-    if plan.missing_date:
-        typer.echo(f"Statut clos sans date de clôture (à compléter dans NocoDB) : {', '.join(plan.missing_date)}")
-
-
-def purge_progress(done: int, total: int) -> None:
-    typer.echo(f"  {done}/{total} patients anonymisés…")
+app.command()(purge)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

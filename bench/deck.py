@@ -20,7 +20,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 
 from bench.harness import best_of
 from demo.generate import generate
-from domain.ag import DECK_TABLES, AgInputs, deck_data
+from domain.ag.deck import DECK_TABLES, AgInputs, deck_data
 from domain.board import board_figures
 from domain.desk import DeskRecords
 from reports.deck import deck_bytes

@@ -6,7 +6,7 @@ patients, all set back to waiting with no proposal; its 467 GPs plus the first G
 who take new patients (capacity 2 to 10 a month, populations accepted, home visits).
 
 Measured in the same run, on the same instance:
-- ours: `domain.desk.plan` (records → priorities → optimal matching → alternatives and reasons), and
+- ours: `domain.desk_plan.plan` (records → priorities → optimal matching → alternatives and reasons), and
   `domain.matching.match` alone;
 - greedy: first come, first served: patients by request date, each to the closest GP with a free place;
 - OR-tools: `SimpleMinCostFlow` on the uncompressed network (one node per patient and per GP, one arc per
@@ -32,7 +32,8 @@ import numpy as np
 from bench.harness import timed
 from demo.generate import generate
 from domain.communes import places_of
-from domain.desk import DeskRecords, doctors, plan, seekers
+from domain.desk import DeskRecords
+from domain.desk_plan import doctors, plan, seekers
 from domain.matching import Assignment, Doctor, Objective, Seeker, level, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, PATIENT_WAITING, Member, Patient

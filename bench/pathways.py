@@ -1,7 +1,7 @@
 """What the pathway pages compute on the large demo CPTS (50 000 patients, 2 000 enrolments), in process.
 
 Measures, from the tables' DataFrames (as `store.records` gives them), the schedule of every active
-enrolment (`domain.pathways.schedules`), the À relancer worklist with the professional to refer to and
+enrolment (`domain.pathway_tables.schedules`), the À relancer worklist with the professional to refer to and
 the Parcours figures, against a naive baseline in the same run: the same rules, with each enrolment's
 patient and steps done looked up by filtering the whole frames. NocoDB's read time is measured by
 bench/sync.py and is not repeated here. Target: schedule + worklist + figures under 1 s.
@@ -25,7 +25,8 @@ from bench.harness import timed
 from demo.generate import generate
 from domain.communes import proximity
 from domain.pathway_figures import pathway_summary
-from domain.pathways import ACTIVE, EnrolmentFacts, Person, schedule, schedules, steps_from_frame
+from domain.pathway_tables import schedules, steps_from_frame
+from domain.pathways import ACTIVE, EnrolmentFacts, Person, schedule
 from domain.referral import teams
 from domain.worklist import overdue_worklist
 from schema.models import table

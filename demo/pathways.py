@@ -13,7 +13,7 @@ from typing import Any
 from demo.data_files import entries, load
 from demo.members import practising
 from demo.world import World, age, between, pick, years_before
-from domain.pathways import parse_condition
+from domain.step_conditions import parse_condition
 from schema.models import Enrolment, Member, Pathway, PathwayMember, PathwayStep, Patient, StepDone
 
 DIABETES = "Diabète de type 2"  # its name in parcours.toml: enrolled with a foot grade, ALD patients first
@@ -39,7 +39,7 @@ class StepPlan:
     interval: int | None = None  # months between two occurrences; None for a one-off step
     level: int | None = None  # endometriosis: 1 primary care, 2 referral centre, 3 expert centre
     ages: tuple[int, int] | None = None  # when narrower than the pathway's
-    condition: str | None = None  # in the vocabulary of domain.pathways
+    condition: str | None = None  # in the vocabulary of domain.step_conditions
     note: str = ""
     specialty: str | None = None
 

@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from domain.pathways import Step, schedules, steps_from_frame
+from domain.pathway_tables import schedules, steps_from_frame
+from domain.pathways import Step
 from domain.problems import Problem
 from schema.models import ENROLMENTS, PATHWAY_STEPS, PATHWAYS, PATIENTS, STEPS_DONE
 
@@ -25,7 +26,7 @@ def active_pathways(pathways: pd.DataFrame) -> pd.DataFrame:
 @dataclass(frozen=True)
 class PathwaySchedule:
     steps: list[Step]  # of the active pathways
-    schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
+    schedule: pd.DataFrame  # domain.pathway_tables.SCHEDULE_COLUMNS
     problems: list[Problem]  # step conditions the rules do not understand (those clauses ignored)
 
 

@@ -8,35 +8,18 @@ is next due one interval after it was last done; a step never done is due at enr
 patient reaches the minimum age. A one-off step (no interval) is due when the one-off step before it
 (by « Ordre ») was done, the first one at enrolment. Past the maximum age a step is over (end of screening).
 
-What the columns cannot say goes in « Condition »: clauses separated by « ; », case ignored.
-
-    grade podologique N        only for enrolments of foot grade N (0 to 3)
-    N par an                   N times a year: the next one 12/N months after the last (replaces the interval)
-    N premiers à M mois        the first N are M months apart, then the interval applies
-    M mois si risque faible    the interval for enrolments marked « Risque faible »
-    M mois après <étape>       first due M months after the last <étape> (a step title of the same pathway);
-                               a one-off step also waits for <étape>. « après <étape> » alone: 0 months
-    sur indication[ : texte]   decided by a clinician (e.g. colonoscopy after a positive test): never due by
-                               itself; a one-off step after it waits until it is done
-
-Examples: cervical cytology « 2 premiers à 12 mois » (interval 36); HPV test « 36 mois après Examen
-cytologique » (interval 60); podiatry « grade podologique 3 ; 8 par an »; eye fundus « 24 mois si risque
-faible » (interval 12).
+What the columns cannot say goes in « Condition », parsed by `domain.step_conditions`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-import pandas as pd
 
 from domain.ages import age_on
-from domain.problems import Problem
-from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, PATHWAY_STEPS, SEXES
+from domain.step_conditions import Rule
+from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, SEXES
 
 ACTIVE = ENROLMENT_STATUSES[0]
 BOTH_SEXES = PATHWAY_SEXES[0]  # "Tous": a step or pathway for women and men
@@ -49,85 +32,6 @@ DONE = "Faite"
 WAITING = "En attente de l'étape précédente"
 ON_INDICATION = "Sur indication"
 ENDED = "Hors tranche d'âge"
-
-# The forms of « Condition » and what each does, in French (shown to coordinators).
-VOCABULARY: tuple[tuple[str, str], ...] = (
-    ("grade podologique N", "étape réservée aux inscriptions de grade podologique N (0 à 3)"),
-    ("N par an", "N fois par an : la suivante 12/N mois après la dernière (remplace l'intervalle)"),
-    ("N premiers à M mois", "les N premiers à M mois d'intervalle, puis l'intervalle de l'étape"),
-    ("M mois si risque faible", "intervalle des inscriptions cochées « Risque faible »"),
-    (
-        "M mois après <étape>",
-        "la première due M mois après la dernière <étape> (titre d'une étape du même parcours) ; "
-        "une étape unique attend aussi <étape>",
-    ),
-    ("sur indication : texte", "décidée par un clinicien : jamais due d'office, la date se saisit une fois faite"),
-)
-_CLAUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("foot_grade", re.compile(r"grade podologique ([0-3])")),
-    ("per_year", re.compile(r"(\d+) (?:fois |séances? )?par an")),
-    ("first", re.compile(r"(\d+) premi(?:er|ère)s? à (\d+) mois")),
-    ("low_risk", re.compile(r"(\d+) mois si risque faible")),
-    ("after", re.compile(r"(?:(\d+) mois )?après (.+)")),
-    ("on_indication", re.compile(r"sur indication\b.*")),
-)
-
-
-class ConditionError(ValueError):
-    """A « Condition » the rules do not understand (message in French)."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What a step's « Condition » says, parsed."""
-
-    foot_grade: int | None = None
-    per_year: int | None = None
-    first_count: int = 0
-    first_months: int = 0
-    low_risk_months: int | None = None
-    after_title: str | None = None
-    after_months: int = 0
-    on_indication: bool = False
-
-
-def parse_condition(text: str | None) -> Rule:
-    """The rule written in a step's « Condition » (see the module docstring); raises ConditionError."""
-    rule = Rule()
-    for clause in (part for part in _normalise(text or "").split(";") if part.strip()):
-        rule = _with_clause(rule, clause.strip())
-    return rule
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.replace("’", "'").split()).lower()
-
-
-def _with_clause(rule: Rule, clause: str) -> Rule:
-    for name, pattern in _CLAUSES:
-        match = pattern.fullmatch(clause)
-        if match is None:
-            continue
-        if name == "foot_grade":
-            return replace(rule, foot_grade=int(match[1]))
-        if name == "per_year":
-            return replace(rule, per_year=_positive(match[1], clause))
-        if name == "first":
-            return replace(rule, first_count=_positive(match[1], clause), first_months=_positive(match[2], clause))
-        if name == "low_risk":
-            return replace(rule, low_risk_months=_positive(match[1], clause))
-        if name == "after":
-            return replace(rule, after_title=match[2].strip(" «»\"'"), after_months=int(match[1] or 0))
-        return replace(rule, on_indication=True)
-    raise ConditionError(
-        f"« {clause} » n'est pas compris (formes possibles : {' ; '.join(form for form, _ in VOCABULARY)})"
-    )
-
-
-def _positive(digits: str, clause: str) -> int:
-    if int(digits) == 0:
-        raise ConditionError(f"« {clause} » : le nombre doit être au moins 1")
-    return int(digits)
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -164,7 +68,7 @@ class Step:
     min_age: int | None = None
     max_age: int | None = None
     sex: str | None = None  # « Public »: Tous, Femmes, Hommes
-    rule: Rule = Rule()
+    rule: Rule = Rule()  # noqa: RUF009 (Rule is a frozen dataclass, its default shared safely)
     after_step: int | None = None  # id of the step named by « après <étape> »
 
     @property
@@ -346,137 +250,3 @@ def _ages(pathway: PathwayFacts) -> str:
     if pathway.min_age is not None:
         return f"les {pathway.min_age} ans et plus"
     return f"les moins de {(pathway.max_age or 0) + 1} ans"
-
-
-# --- from the NocoDB tables (DataFrames of store.records) -----------------------------------------
-
-
-CONDITION_FIELD = PATHWAY_STEPS.field("condition").title
-
-
-def steps_from_frame(frame: pd.DataFrame) -> tuple[list[Step], list[Problem]]:
-    """The steps of every pathway, and the conditions the rules do not understand (those clauses ignored)."""
-    steps: list[Step] = []
-    problems: list[Problem] = []
-    for row in rows_of(frame):
-        if row["pathway"] is None:
-            continue
-        try:
-            rule = parse_condition(row["condition"])
-        except ConditionError as error:
-            problems.append(Problem(PATHWAY_STEPS.title, row["id"], CONDITION_FIELD, str(error)))
-            rule = Rule()
-        steps.append(
-            Step(
-                id=row["id"],
-                pathway=row["pathway"],
-                title=row["title"] or f"Étape {row['id']}",
-                order=row["order"] or 0,
-                level=row["level"],
-                profession=row["profession"],
-                specialty=row["specialty"],
-                interval_months=row["interval_months"],
-                min_age=row["min_age"],
-                max_age=row["max_age"],
-                sex=row["sex"],
-                rule=rule,
-            )
-        )
-    return _resolve_after(steps, problems)
-
-
-def _resolve_after(steps: list[Step], problems: list[Problem]) -> tuple[list[Step], list[Problem]]:
-    resolved = []
-    for step in steps:
-        wanted = step.rule.after_title
-        if wanted is None:
-            resolved.append(step)
-            continue
-        match = next(
-            (s for s in steps if s.pathway == step.pathway and s.id != step.id and _normalise(s.title) == wanted),
-            None,
-        )
-        if match is None:
-            reason = f"« après {wanted} » : aucune étape de ce titre dans le même parcours"
-            problems.append(Problem(PATHWAY_STEPS.title, step.id, CONDITION_FIELD, reason))
-        resolved.append(replace(step, after_step=match.id if match else None))
-    return resolved, problems
-
-
-SCHEDULE_COLUMNS = (
-    "enrolment",
-    "patient",
-    "pathway",
-    "step",
-    "step_title",
-    "order",
-    "status",
-    "due_on",
-    "last_done",
-)
-
-
-def schedules(
-    steps: Sequence[Step],
-    enrolments: pd.DataFrame,
-    patients: pd.DataFrame,
-    steps_done: pd.DataFrame,
-    today: date,
-) -> pd.DataFrame:
-    """One row per active enrolment and step that concerns it (SCHEDULE_COLUMNS), from the tables' frames."""
-    by_pathway: dict[int, list[Step]] = {}
-    for step in steps:
-        by_pathway.setdefault(step.pathway, []).append(step)
-    enrolled = patients[patients["id"].isin(enrolments["patient"].dropna())]
-    people = {
-        row["id"]: Person(row["birth_date"], row["sex"], row["age_band"])
-        for row in rows_of(enrolled[["id", "birth_date", "sex", "age_band"]])
-    }
-    done = _done_by_enrolment(steps_done)
-    rows: list[tuple[Any, ...]] = []
-    for enrolment in rows_of(enrolments):
-        if enrolment["status"] != ACTIVE or enrolment["pathway"] not in by_pathway:
-            continue
-        person = people.get(enrolment["patient"], Person(None, None))
-        facts = EnrolmentFacts(enrolment["enrolled_on"], enrolment["foot_grade"], bool(enrolment["low_risk"]))
-        for state in schedule(by_pathway[enrolment["pathway"]], person, facts, done.get(enrolment["id"], {}), today):
-            rows.append(
-                (
-                    enrolment["id"],
-                    enrolment["patient"],
-                    enrolment["pathway"],
-                    state.step.id,
-                    state.step.title,
-                    state.step.order,
-                    state.status,
-                    state.due_on,
-                    state.last_done,
-                )
-            )
-    return pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
-
-
-def _done_by_enrolment(steps_done: pd.DataFrame) -> dict[int, dict[int, list[date]]]:
-    done: dict[int, dict[int, list[date]]] = {}
-    for row in rows_of(steps_done):
-        if row["enrolment"] is None or row["step"] is None or row["done_on"] is None:
-            continue
-        done.setdefault(row["enrolment"], {}).setdefault(row["step"], []).append(row["done_on"])
-    return done
-
-
-def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame as plain Python values: None for empty cells, dates for timestamps, ints."""
-    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        return value
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from domain.pathways import rows_of
+from domain.pathway_tables import rows_of
 
 Proximity = Callable[[str, str | None], int]
 PROXIMITY_LABELS = ("Même commune", "Même intercommunalité", "Même département", "Plus loin")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from domain.pathways import OVERDUE, Step, rows_of
+from domain.pathway_tables import rows_of
+from domain.pathways import OVERDUE, Step
 from domain.referral import PROXIMITY_LABELS, Proximity, TeamMember, matching, nearest_first
 
 WORKLIST_COLUMNS = (

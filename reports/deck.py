@@ -1,4 +1,4 @@
-"""The AG presentation as a PowerPoint file (python-pptx), from the plain `domain.ag.DeckData`.
+"""The AG presentation as a PowerPoint file (python-pptx), from the plain `domain.ag.slides.DeckData`.
 
 Charts are native PowerPoint charts (their data is in the file, editable), not pictures. One layout for every
 slide: title and subtitle, key figures as cards, then a table or a chart, a footnote, and the CPTS and AG date
@@ -25,7 +25,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.text.text import _Run
 from pptx.util import Emu, Inches, Length, Pt
 
-from domain.ag import Chart, DeckData, KeyFigure, Slide, Table
+from domain.ag.slides import Chart, DeckData, KeyFigure, Slide, Table
 from domain.french import day
 
 FONT = "Arial"  # Liberation Sans (same metrics) where Arial is absent, e.g. LibreOffice on Debian

@@ -1,4 +1,4 @@
-"""What the AG presentation reads from NocoDB (the tables of `domain.ag.DECK_TABLES`) and from disk (the logo named
+"""What the AG presentation reads from NocoDB (the tables of `domain.ag.deck.DECK_TABLES`) and from disk (the logo named
 in Paramètres); shared by the page Présentation AG and `./cpts deck`."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from domain.ag import DECK_TABLES, AgInputs, DeckData, deck_data
+from domain.ag.deck import DECK_TABLES, AgInputs, deck_data
+from domain.ag.slides import DeckData
 from domain.desk import DeskRecords
 from domain.parameters import LOGO, Parameters, read_parameters
 from domain.problems import Problem

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.communes import neighbours, place, places_of
-from domain.desk import Answer, Changes, Confirmation, DeskRecords, Plan, answer, confirm, plan
+from domain.desk import DeskRecords
+from domain.desk_plan import Plan, plan
 from domain.matching import Place
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.patient_request import RequestForm, validate_request
 from domain.priority import Weights, weights_from
 from domain.problems import Problem
+from domain.proposals import Answer, Changes, Confirmation, answer, confirm
 from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
 from services import writes
@@ -91,7 +93,7 @@ def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], to
 
 
 def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes:
-    """Record the answers to pending proposals (see `domain.desk.answer`); all checked before anything is
+    """Record the answers to pending proposals (see `domain.proposals.answer`); all checked before anything is
     written, and undone if a write fails."""
     fresh = desk_state(base).records
     changes = answer(answers, fresh, today)

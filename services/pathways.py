@@ -22,7 +22,7 @@ class PathwayState:
     frames: dict[str, pd.DataFrame]
     problems: list[Problem]  # values refused in NocoDB, step conditions not understood included
     steps: list[Step]  # of the active pathways
-    schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
+    schedule: pd.DataFrame  # domain.pathway_tables.SCHEDULE_COLUMNS
 
 
 def pathway_state(read: Read, extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:

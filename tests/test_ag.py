@@ -14,7 +14,8 @@ from PIL import Image
 from pptx import Presentation
 
 from demo.generate import generate
-from domain.ag import AgInputs, DeckData, Slide, deck_data
+from domain.ag.deck import AgInputs, deck_data
+from domain.ag.slides import DeckData, Slide
 from domain.desk import DeskRecords
 from domain.parameters import AG_DATE, CPTS_NAME, LOGO, Parameters, parse_day, read_parameters
 from domain.privacy import HIDDEN, MASKED

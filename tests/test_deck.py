@@ -26,7 +26,9 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide
 
 from demo.generate import generate
-from domain.ag import DECK_TABLES, MASKING_NOTE, pathway_figures
+from domain.ag.deck import DECK_TABLES
+from domain.ag.pathways import pathway_figures
+from domain.ag.slides import MASKING_NOTE
 from domain.board import board_figures
 from domain.french import SHORT_MONTHS, day, euros, number, percent
 from domain.project import progress_by_mission

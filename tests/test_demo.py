@@ -14,8 +14,8 @@ from demo.data_files import DATA_DIR, entries, load
 from demo.generate import generate
 from demo.project import IndicatorPlan
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
-from domain.pathways import parse_condition
 from domain.priority import Weights, weights_from
+from domain.step_conditions import parse_condition
 from schema.fields import Kind, Record
 from schema.models import (
     ACTION_DONE,

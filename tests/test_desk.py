@@ -12,19 +12,16 @@ from domain.desk import (
     EXPIRED,
     PENDING,
     REFUSED,
-    Answer,
     DeskError,
     DeskRecords,
-    answer,
-    confirm,
     desk_figures,
-    plan,
-    seekers,
     slots_this_month,
 )
+from domain.desk_plan import plan, seekers
 from domain.matching import Place
 from domain.patient_request import RequestForm, next_code, validate_request
 from domain.priority import Weights
+from domain.proposals import Answer, answer, confirm
 from domain.validation import PHONE_EXAMPLE
 from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Member, Patient, Proposal
 

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from cli_run import run_cli
 
-from domain.desk import ACCEPTED, PENDING, REFUSED, Answer, DeskError, slots_this_month
+from domain.desk import ACCEPTED, PENDING, REFUSED, DeskError, slots_this_month
 from domain.patient_request import RequestForm
 from domain.priority import weight_key
+from domain.proposals import Answer
 from domain.validation import PHONE_EXAMPLE
 from schema.models import (
     ACCESS_LOG,

@@ -20,7 +20,8 @@ import pytest
 from pptx import Presentation
 
 from demo.generate import generate
-from domain.ag import RANGE_SERIES, AgInputs, deck_data
+from domain.ag.deck import AgInputs, deck_data
+from domain.ag.indicators import RANGE_SERIES
 from domain.board import BoardFigures, board_figures
 from domain.desk import DeskRecords
 from domain.french import euros, euros_between, number, percent

@@ -11,6 +11,7 @@ import pytest
 
 from demo.generate import generate
 from domain.communes import proximity
+from domain.pathway_tables import schedules, steps_from_frame
 from domain.pathways import (
     DONE,
     ENDED,
@@ -19,20 +20,16 @@ from domain.pathways import (
     UP_TO_DATE,
     UPCOMING,
     WAITING,
-    ConditionError,
     EnrolmentFacts,
     PathwayFacts,
     Person,
-    Rule,
     add_months,
     birthday,
     eligibility_warnings,
-    parse_condition,
     schedule,
-    schedules,
-    steps_from_frame,
 )
 from domain.referral import teams
+from domain.step_conditions import ConditionError, Rule, parse_condition
 from domain.worklist import overdue_worklist
 from schema.models import PATHWAY_STEPS, PathwayStep, table
 from store.records import to_frame

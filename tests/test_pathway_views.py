@@ -19,7 +19,8 @@ from pathway_fixture import (
 
 from domain.communes import proximity
 from domain.pathway_figures import board_table, pathway_summary, share_text
-from domain.pathways import OVERDUE, schedules, steps_from_frame
+from domain.pathway_tables import schedules, steps_from_frame
+from domain.pathways import OVERDUE
 from domain.referral import PROXIMITY_LABELS, matching, nearest_first, teams
 from domain.worklist import overdue_worklist
 from schema.models import (

@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ag import AgInputs, DeckData, Slide, deck_data
+from domain.ag.deck import AgInputs, deck_data
+from domain.ag.slides import DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes

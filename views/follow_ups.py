@@ -13,7 +13,8 @@ import streamlit as st
 
 from domain.communes import proximity
 from domain.french import day
-from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings, rows_of
+from domain.pathway_tables import rows_of
+from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings
 from domain.referral import teams
 from domain.worklist import overdue_worklist
 from errors import CptsError, Refused

@@ -14,15 +14,15 @@ from domain.desk import (
     PENDING,
     REFUSED,
     STALE_DAYS,
-    Answer,
     DeskError,
     DeskRecords,
-    Plan,
     desk_figures,
     doctor_name,
     patient_label,
 )
+from domain.desk_plan import Plan
 from domain.french import number
+from domain.proposals import Answer
 from errors import CptsError
 from schema.models import PATIENT_FOUND
 from services.desk import DeskData, make_plan, write_answers, write_confirmation

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from domain.pathway_figures import board_table, pathway_summary, protected_totals, share_text
-from domain.pathways import VOCABULARY, ConditionError, parse_condition
 from domain.privacy import MASK_BELOW
+from domain.step_conditions import VOCABULARY, ConditionError, parse_condition
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
 from views.common import header, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
@@ -131,7 +131,7 @@ def definitions(frames: dict[str, pd.DataFrame]) -> None:
 
 
 def condition_help() -> str:
-    """The condition vocabulary of domain.pathways, in French markdown."""
+    """The condition vocabulary of domain.step_conditions, in French markdown."""
     lines = [
         "Plusieurs conditions se séparent par « ; » (majuscules indifférentes).",
         "",

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.ages import age_on
-from domain.desk import patient_priority
+from domain.desk_plan import patient_priority
 from domain.patient_request import RequestForm
 from domain.priority import waiting_days
 from errors import CptsError

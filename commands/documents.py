@@ -1,0 +1,72 @@
+"""`./cpts export dialogue` and `./cpts deck`: the documents of aggregated figures, no patient data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commands.console import check_target, check_year, settings
+from domain.problems import warning_line
+from services.connection import connect
+
+export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
+
+
+@export_app.command(name="dialogue")
+def export_dialogue(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Année du dialogue de gestion (défaut : l'année en cours).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier XLSX à écrire (défaut : dialogue-de-gestion-ANNÉE.xlsx).")
+    ] = None,
+) -> None:
+    """Classeur « dialogue de gestion » : synthèse du financement ACI et une feuille par mission."""
+    from services.board import dialogue
+
+    today = date.today()
+    year = year or today.year
+    check_year(year)
+    target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
+    check_target(target, ".xlsx")
+    report = dialogue(connect(settings()), year, today, target, progress=lambda text: typer.echo(f"  {text}"))
+    for problem in report.problems:
+        typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+    typer.echo(
+        f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {report.figures.funding.total_text})."
+    )
+
+
+def deck_command(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Année d'activité présentée (défaut : l'année en cours).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Fichier PPTX à écrire (défaut : presentation-ag-ANNÉE.pptx).")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Écrire aussi le PDF (même nom, .pdf), avec LibreOffice.")] = False,
+) -> None:
+    """Présentation d'AG (PowerPoint aux graphiques modifiables, et PDF) à partir des données en direct."""
+    import time
+
+    from services.deck import deck
+
+    today = date.today()
+    year = year or today.year
+    check_year(year)
+    target = out or Path(f"presentation-ag-{year}.pptx")
+    check_target(target, ".pptx")
+    start = time.perf_counter()
+
+    def step(text: str) -> None:
+        typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
+
+    made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
+    for problem in made.problems:
+        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
+    if pdf:
+        typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")

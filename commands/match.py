@@ -1,0 +1,69 @@
+"""`./cpts match`: orient the waiting patients to the GPs available, and print the plan."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from commands.console import settings
+from domain.problems import warning_line
+from services.connection import connect
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from domain.desk_plan import Plan
+    from schema.models import Member
+
+
+def match_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Calculer sans rien écrire dans NocoDB.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+) -> None:
+    """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
+    from domain.desk_plan import plan_as_dict
+    from services.desk import DeskData, match
+    from services.journal import command_user
+
+    today = date.today()
+
+    def show(planned: Plan, data: DeskData) -> None:
+        for problem in data.problems + list(planned.problems):
+            typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
+        if as_json:
+            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
+        else:
+            print_plan(planned, data.records.members, today)
+
+    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show)
+    if confirmation is None:
+        typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
+        return
+    for line in confirmation.skipped:
+        typer.secho(f"Non proposé : {line}", fg=typer.colors.YELLOW, err=True)
+    written = len({p.patient for p in confirmation.proposals})
+    typer.echo(
+        f"{len(confirmation.proposals)} proposition(s) écrite(s) pour {written} patient(s), passés au statut « Proposé ».",
+        err=as_json,
+    )
+
+
+def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
+    """The plan as text: one line per patient proposed (code, priority, GPs), then the others with the reason."""
+    from domain.desk import doctor_name
+
+    names = {m.id: doctor_name(m) for m in members}
+    typer.echo(
+        f"Orientation du {today:%d/%m/%Y} : {len(planned.patients)} patient(s) à proposer, "
+        f"{len(planned.unmatched)} sans proposition."
+    )
+    for item in planned.patients:
+        doctors = " ; ".join(f"{c.rank}. {names.get(c.member_id)}" for c in item.choices)
+        typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
+    if planned.unmatched:
+        typer.echo("Sans proposition :")
+    for excluded in planned.unmatched:
+        typer.echo(f"  {excluded.code}  {excluded.reason}")
