@@ -5,6 +5,7 @@ command writes it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from domain.pathways import ACTIVE
 from errors import Refused
@@ -19,7 +20,7 @@ class EnrolledTwice(Refused):
     """An active enrolment of the same patient in the same pathway exists already; nothing was written."""
 
 
-def refuse_enrolled_twice(base: Base, spec: TableSpec, rows: Sequence[Record]) -> None:
+def refuse_enrolled_twice(base: Base, spec: TableSpec[Any], rows: Sequence[Record]) -> None:
     """Raise EnrolledTwice (in French: the patient code, the pathway and the enrolment Id already there) if an
     active enrolment among `rows` names a patient already actively enrolled in that pathway, in NocoDB or in
     `rows` themselves."""
@@ -47,8 +48,8 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec, rows: Sequence[Record]) -
 def _twice_lines(base: Base, twice: Sequence[tuple[int, int, int | None]]) -> list[str]:
     patient_ids = sorted({patient for patient, _, _ in twice})
     patients = records.load(base, PATIENTS, where=any_of(*(clause("Id", "eq", i) for i in patient_ids))).records
-    codes = {p.id: p.code or f"Id {p.id}" for p in patients}  # type: ignore[attr-defined]
-    names = {p.id: p.name for p in records.load(base, PATHWAYS).records}  # type: ignore[attr-defined]
+    codes = {p.id: p.code or f"Id {p.id}" for p in patients}
+    names = {p.id: p.name for p in records.load(base, PATHWAYS).records}
     lines = []
     for patient, pathway, enrolment_id in twice:
         code, name = codes.get(patient, f"Id {patient}"), names.get(pathway, f"Id {pathway}")

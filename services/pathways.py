@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ class PathwayState:
     schedule: pd.DataFrame  # domain.pathways.SCHEDULE_COLUMNS
 
 
-def pathway_state(read: Read, extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
+def pathway_state(read: Read, extra: tuple[TableSpec[Any], ...] = (), today: date | None = None) -> PathwayState:
     """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
     frames, problems = read(SCHEDULE_TABLES + extra)
     found = pathway_schedule(frames, today or date.today())
