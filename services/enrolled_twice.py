@@ -33,8 +33,9 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec[Any], rows: Sequence[Recor
         return
     status = ENROLMENTS.field("status").title
     existing: dict[tuple[int, int], int | None] = {
-        (e.patient, e.pathway): e.id  # type: ignore[attr-defined]
+        (e.patient, e.pathway): e.id
         for e in records.load(base, ENROLMENTS, where=clause(status, "eq", ACTIVE)).records
+        if e.patient is not None and e.pathway is not None
     }
     twice: list[tuple[int, int, int | None]] = []
     for key in wanted:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain.cells import identifier
 from domain.pathway_schedule import SCHEDULE_TABLES, pathway_schedule
 from domain.pathways import Step
 from schema.fields import TableSpec
@@ -40,8 +41,8 @@ def mark_done(base: Base, overdue: pd.DataFrame, done_on: date) -> int:
     rows = [
         StepDone(
             reference=f"{row.code} – {row.step_title} – {done_on.isoformat()}",
-            enrolment=int(row.enrolment),
-            step=int(row.step),
+            enrolment=identifier(row.enrolment),
+            step=identifier(row.step),
             done_on=done_on,
         )
         for row in overdue.itertuples()
