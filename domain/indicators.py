@@ -64,7 +64,11 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
     found = data.patients[found_in_year(data.patients, year)]
     rows = zip(found["fragilities"], found["birth_date"], found["age_band"], found["found_date"], strict=True)
-    return sum(is_aci_fragile(fragile, day(born), text(band), day(on)) for fragile, born, band, on in rows)  # type: ignore[arg-type]
+    return sum(
+        is_aci_fragile(fragile, day(born), text(band), found_on)
+        for fragile, born, band, on in rows
+        if (found_on := day(on)) is not None  # never empty: found during `year`
+    )
 
 
 def ald_patients_waiting(data: LiveData) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from domain.pathways import ACTIVE
 from errors import Refused
 from schema.fields import Record, TableSpec
-from schema.models import ENROLMENTS, PATHWAYS, PATIENTS
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment
 from store import records
 from store.base import Base
 from store.client import any_of, clause
@@ -25,9 +25,9 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec[Any], rows: Sequence[Recor
     active enrolment among `rows` names a patient already actively enrolled in that pathway, in NocoDB or in
     `rows` themselves."""
     wanted = [
-        (row.patient, row.pathway)  # type: ignore[attr-defined]
+        (row.patient, row.pathway)
         for row in rows
-        if getattr(row, "status", None) == ACTIVE and getattr(row, "patient", None) and getattr(row, "pathway", None)
+        if isinstance(row, Enrolment) and row.status == ACTIVE and row.patient and row.pathway
     ]
     if not wanted:
         return
