@@ -45,7 +45,7 @@ def doubling_delay(steps: int) -> float:
     """0 s before any failure, then 1 s, 2 s, 4 s… capped at MAX_DELAY_SECONDS."""
     if steps <= 0:
         return 0.0
-    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (steps - 1))
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2.0 ** (steps - 1))
 
 
 @dataclass

@@ -68,7 +68,8 @@ def filter_journal(journal: pd.DataFrame, chosen: JournalFilter) -> pd.DataFrame
         keep &= shown["user"].astype("string") == chosen.user
     if chosen.patient_code:
         keep &= shown["patient_codes"].map(lambda cell: chosen.patient_code in codes_of(cell))
-    return shown[keep.fillna(False).astype(bool)].sort_values("local", ascending=False, kind="stable")
+    kept: pd.DataFrame = shown[keep.fillna(False).astype(bool)]  # pandas-stubs type a boolean mask's rows as Any
+    return kept.sort_values("local", ascending=False, kind="stable")
 
 
 def journal_figures(rows: pd.DataFrame) -> JournalFigures:

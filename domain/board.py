@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from domain.cells import integer
+from domain.cells import identifier, integer
 from domain.funding import (
     FundingEstimate,
     FundingSettings,
@@ -71,7 +71,7 @@ def territory_population(territory: pd.DataFrame) -> tuple[int, list[Problem]]:
     """Population covered (sum over the communes of Territoire) and the communes without a population."""
     reason = "population manquante : la commune ne compte pas dans la taille ACI"
     problems = [
-        Problem(TERRITORY.title, int(row.id), POPULATION_FIELD, reason)
+        Problem(TERRITORY.title, identifier(row.id), POPULATION_FIELD, reason)
         for row in territory.itertuples()
         if integer(row.population) is None
     ]

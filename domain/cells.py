@@ -3,29 +3,42 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
+# A cell: whatever a frame holds (int, numpy number, str, Timestamp, NA, a list...). Any, not object: int(),
+# float() and pd.Timestamp() take only some of these, and a cell of another kind is a bug they raise on.
+Cell = Any
 
-def text(value: object) -> str | None:
+
+def text(value: Cell) -> str | None:
     return None if _empty(value) else str(value)
 
 
-def integer(value: object) -> int | None:
-    return None if _empty(value) else int(value)  # type: ignore[call-overload]
+def integer(value: Cell) -> int | None:
+    return None if _empty(value) else int(value)
 
 
-def real(value: object) -> float | None:
-    return None if _empty(value) else float(value)  # type: ignore[arg-type]
+def identifier(value: Cell) -> int:
+    """A cell that is never empty (an Id, a link already checked): its int; ValueError if it is empty."""
+    number = integer(value)
+    if number is None:
+        raise ValueError(f"empty cell where an Id is expected: {value!r}")
+    return number
 
 
-def day(value: object) -> date | None:
-    return None if _empty(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
+def real(value: Cell) -> float | None:
+    return None if _empty(value) else float(value)
 
 
-def flag(value: object) -> bool:
+def day(value: Cell) -> date | None:
+    return None if _empty(value) else pd.Timestamp(value).date()
+
+
+def flag(value: Cell) -> bool:
     return False if _empty(value) else bool(value)
 
 
-def _empty(value: object) -> bool:
+def _empty(value: Cell) -> bool:
     return value is None or (not isinstance(value, list | tuple) and bool(pd.isna(value)))

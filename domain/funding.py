@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from domain.cells import flag, real, text
+from domain.cells import flag, identifier, real, text
 from domain.french import euros_between, number, percent
 from domain.funding_parameters import (
     FIXED,
@@ -308,11 +308,11 @@ def board_achievements(board: pd.DataFrame, hidden: Mapping[int, Span] | None = 
     values than the board pages (the AG deck)."""
     measures: dict[str, list[Measure]] = {}
     for row in board.itertuples():
-        if row.achievement is not None and not pd.isna(row.achievement) and text(row.mission):
-            weight = None if row.weight is None or pd.isna(row.weight) else float(row.weight)
-            values = (hidden or {}).get(int(row.id), SMALL_BOUNDS if flag(row.masked) else None)
+        achievement = real(row.achievement)
+        if achievement is not None and text(row.mission):
+            values = (hidden or {}).get(identifier(row.id), SMALL_BOUNDS if flag(row.masked) else None)
             span = None if values is None else masked_span(real(row.target), values)
-            measures.setdefault(str(row.mission), []).append(Measure(float(row.achievement), weight, span))
+            measures.setdefault(str(row.mission), []).append(Measure(achievement, real(row.weight), span))
     return measures
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from domain.cells import day, integer, real, text
+from domain.cells import day, identifier, integer, real, text
 from domain.french import number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
@@ -64,7 +64,11 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
     found = data.patients[found_in_year(data.patients, year)]
     rows = zip(found["fragilities"], found["birth_date"], found["age_band"], found["found_date"], strict=True)
-    return sum(is_aci_fragile(fragile, day(born), text(band), day(on)) for fragile, born, band, on in rows)  # type: ignore[arg-type]
+    return sum(
+        is_aci_fragile(fragile, day(born), text(band), found_on)
+        for fragile, born, band, on in rows
+        if (found_on := day(on)) is not None  # never empty: found during `year`
+    )
 
 
 def ald_patients_waiting(data: LiveData) -> int:
@@ -180,12 +184,12 @@ COMPUTATIONS: dict[str, Computation] = {
 
 def parse_key(key: str) -> tuple[Computation, str | None]:
     """The computation named by "key" or "key:argument", and its argument; ComputationError if unknown."""
-    name, _, argument = key.partition(":")
+    name, _, after = key.partition(":")
     computation = COMPUTATIONS.get(name.strip())
     if computation is None:
         known = ", ".join(COMPUTATIONS)
         raise ComputationError(f"« {key} » n'est pas un calcul connu (calculs possibles : {known})")
-    argument = argument.strip() or None
+    argument = after.strip() or None
     if argument is not None and computation.argument is None:
         raise ComputationError(f"le calcul « {computation.key} » ne prend pas de précision après « : »")
     return computation, argument
@@ -268,7 +272,7 @@ def indicator_board(
     years = indicators["period"].map(lambda period: period_year(text(period), today.year))
     issues: list[Problem] = []
     previous_rows = {_same(row): row for row in indicators[years == year - 1].sort_values("id").itertuples()}
-    action_of = {int(a.id): a for a in actions.itertuples()}
+    action_of = {identifier(a.id): a for a in actions.itertuples()}
     rows = []
     for row in indicators[years == year].sort_values("id").itertuples():
         value, patients = _value(row, data, year, today, issues)
@@ -278,9 +282,9 @@ def indicator_board(
         action = action_of.get(integer(row.action) or -1)
         rows.append(
             {
-                "id": int(row.id),
+                "id": identifier(row.id),
                 "title": text(row.title) or f"Indicateur Id {row.id}",
-                "action_id": None if action is None else int(action.id),
+                "action_id": None if action is None else identifier(action.id),
                 "action_number": None if action is None else integer(action.number),
                 "action_title": None if action is None else text(action.title),
                 "mission": None if action is None else text(action.mission),
@@ -329,7 +333,7 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[Proble
         return stored, False
     if key is None:
         issues.append(
-            Problem(INDICATORS.title, int(row.id), COMPUTATION_FIELD, "source « Calculé » sans clé de calcul")
+            Problem(INDICATORS.title, identifier(row.id), COMPUTATION_FIELD, "source « Calculé » sans clé de calcul")
         )
         return None, False
     try:
@@ -338,5 +342,5 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[Proble
             return stored, computation.patients
         return float(compute(key, data, year)), computation.patients
     except ComputationError as error:
-        issues.append(Problem(INDICATORS.title, int(row.id), COMPUTATION_FIELD, str(error)))
+        issues.append(Problem(INDICATORS.title, identifier(row.id), COMPUTATION_FIELD, str(error)))
         return None, False

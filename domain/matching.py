@@ -146,14 +146,18 @@ def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> Matching:
 
 # --- the compressed network ---------------------------------------------------------------------------
 
+DoctorProfile = tuple[Place, tuple[str, ...], bool, int]  # place, populations, home visits, own key or -1
+SeekerProfile = tuple[Place, tuple[str, ...], bool, tuple[int, ...]]  # place, groups, mobility, GPs refused
+Explained = tuple[Place, frozenset[str], bool, frozenset[int]]  # what why_unmatched depends on
 
-def _doctor_profile(doctor: Doctor, singled_out: set[int]) -> tuple:
+
+def _doctor_profile(doctor: Doctor, singled_out: set[int]) -> DoctorProfile:
     """What makes GPs interchangeable; a GP some patient refused stays on its own."""
     alone = doctor.key if doctor.key in singled_out else -1
     return (doctor.place, tuple(sorted(doctor.populations)), doctor.home_visits, alone)
 
 
-def _seeker_profile(seeker: Seeker, singled_out: set[int]) -> tuple:
+def _seeker_profile(seeker: Seeker, singled_out: set[int]) -> SeekerProfile:
     return (
         seeker.place,
         tuple(sorted(seeker.groups)),
@@ -172,16 +176,16 @@ class _Network:
     costs: np.ndarray
     urgency: dict[str, tuple[int, int, str]]
     free_after: dict[int, int] = field(default_factory=dict)  # places left per GP once the flow is spread
-    explained: dict[tuple, str] = field(default_factory=dict)  # why_unmatched, per patient profile
+    explained: dict[Explained, str] = field(default_factory=dict)  # why_unmatched, per patient profile
 
     @classmethod
     def build(cls, seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> _Network:
         singled_out = {key for s in seekers for key in s.refused}
-        by_profile: dict[tuple, list[Doctor]] = defaultdict(list)
+        by_profile: dict[DoctorProfile, list[Doctor]] = defaultdict(list)
         for doctor in doctors:
             by_profile[_doctor_profile(doctor, singled_out)].append(doctor)
         doctor_classes = [by_profile[profile] for profile in sorted(by_profile)]
-        arcs_of_profile: dict[tuple, tuple[tuple[int, int], ...]] = {}
+        arcs_of_profile: dict[SeekerProfile, tuple[tuple[int, int], ...]] = {}
         by_arcs: dict[tuple[tuple[int, int], ...], list[Seeker]] = defaultdict(list)
         for seeker in seekers:
             profile = _seeker_profile(seeker, singled_out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.cells import identifier
 from domain.pathways import ACTIVE, DONE, OVERDUE, UP_TO_DATE, UPCOMING
 from domain.privacy import MASK_BELOW, Protected, mask_small, protect_counts
 
@@ -44,14 +45,14 @@ def pathway_summary(pathways: pd.DataFrame, enrolments: pd.DataFrame, schedule: 
     counts = steps.groupby("pathway")[["up_to_date", "upcoming", "overdue"]].sum()
     rows = []
     for pathway in active.itertuples():
-        step_counts = counts.loc[pathway.id] if pathway.id in counts.index else None
+        pathway_id = identifier(pathway.id)
         rows.append(
             (
-                int(pathway.id),
+                pathway_id,
                 pathway.name,
                 pathway.category,
                 int(enrolled.get(pathway.id, 0)),
-                *(int(step_counts[c]) if step_counts is not None else 0 for c in ("up_to_date", "upcoming", "overdue")),
+                *(int(counts[c].get(pathway_id, 0)) for c in ("up_to_date", "upcoming", "overdue")),
                 int(concerned.get(pathway.id, 0)),
                 int(covered.get(pathway.id, 0)),
             )

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from domain.cells import day, flag, integer, text
+from domain.cells import day, flag, identifier, integer, text
 from schema.models import ACI_MISSIONS, ACTION_DONE
 
 NO_MISSION = "Sans mission ACI"
@@ -61,7 +61,7 @@ def member_names(members: pd.DataFrame) -> dict[int, str]:
     for row in members.itertuples():
         name = " ".join(part for part in (text(row.first_name), text(row.last_name)) if part)
         profession = f" ({row.profession})" if text(row.profession) else ""
-        names[int(row.id)] = (name or f"Membre {row.id}") + profession
+        names[identifier(row.id)] = (name or f"Membre {row.id}") + profession
     return names
 
 
@@ -71,7 +71,7 @@ def project_table(actions: pd.DataFrame, milestones: pd.DataFrame, members: pd.D
     names = member_names(members)
     rows = []
     for action in actions.itertuples():
-        done, total = counts.get(int(action.id), (0, 0))
+        done, total = counts.get(identifier(action.id), (0, 0))
         status = text(action.status)
         due = day(action.due_date)
         progress, source = action_progress(status, integer(action.progress), done, total)
@@ -79,7 +79,7 @@ def project_table(actions: pd.DataFrame, milestones: pd.DataFrame, members: pd.D
         late, no_pilot = is_late(status, due, today), pilot is None
         rows.append(
             {
-                "id": int(action.id),
+                "id": identifier(action.id),
                 "number": integer(action.number),
                 "title": text(action.title) or f"Action Id {action.id}",
                 "mission": text(action.mission) or NO_MISSION,
@@ -153,8 +153,8 @@ def _milestone_counts(milestones: pd.DataFrame) -> dict[int, tuple[int, int]]:
     for row in milestones.itertuples():
         if integer(row.action) is None:
             continue
-        done, total = counts.get(int(row.action), (0, 0))
-        counts[int(row.action)] = (done + flag(row.done), total + 1)
+        done, total = counts.get(identifier(row.action), (0, 0))
+        counts[identifier(row.action)] = (done + flag(row.done), total + 1)
     return counts
 
 

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from domain.ages import years_between
 from domain.communes import commune, communes_of_postcode
 from domain.problems import Problem
-from schema.fields import FieldSpec, Kind, Record, TableSpec, french_reason
+from schema.fields import FieldSpec, Kind, R, TableSpec, french_reason
 
 OLDEST_AGE = 120
 EARLIEST_EVENT = date(2000, 1, 1)  # no CPTS date (request, membership, action…) is older than this
@@ -41,23 +41,23 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def validate_form(
-    spec: TableSpec, values: Mapping[str, Any], today: date, required: Sequence[str] = ()
-) -> tuple[Record | None, list[Problem]]:
+    spec: TableSpec[R], values: Mapping[str, Any], today: date, required: Sequence[str] = ()
+) -> tuple[R | None, list[Problem]]:
     """One form submission (attribute -> value): the record to write, or None and every error found."""
     records, errors = validate_rows(spec, [values], today, required, numbered=False)
     return (records[0] if records else None), errors
 
 
 def validate_rows(
-    spec: TableSpec,
+    spec: TableSpec[R],
     rows: Sequence[Mapping[str, Any]],
     today: date,
     required: Sequence[str] = (),
     *,
     numbered: bool = True,
-) -> tuple[list[Record], list[Problem]]:
+) -> tuple[list[R], list[Problem]]:
     """Every row of an import checked: all the records, or none of them and every error found."""
-    records: list[Record] = []
+    records: list[R] = []
     errors: list[Problem] = []
     fields = spec.fields  # built from the model at each call: once per import
     for position, row in enumerate(rows, start=1):
@@ -101,8 +101,8 @@ def email_problem(email: str) -> str | None:
 
 
 def _validate_row(
-    spec: TableSpec, fields: Sequence[FieldSpec], row: Mapping[str, Any], today: date, required: Sequence[str]
-) -> tuple[Record | None, list[Problem]]:
+    spec: TableSpec[R], fields: Sequence[FieldSpec], row: Mapping[str, Any], today: date, required: Sequence[str]
+) -> tuple[R | None, list[Problem]]:
     clean: dict[str, Any] = {"id": row.get("id")}
     errors: list[Problem] = []
     for field in fields:
@@ -207,7 +207,7 @@ def _implausible(attr: str, day: date, today: date) -> str | None:
     return None
 
 
-def _order_problems(spec: TableSpec, clean: Mapping[str, Any]) -> list[Problem]:
+def _order_problems(spec: TableSpec[Any], clean: Mapping[str, Any]) -> list[Problem]:
     """Dates that must follow another one (a found or closing date after the request), and consent vs objection."""
     errors = []
     start = clean.get("request_date")

@@ -10,6 +10,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.board import BoardFigures
@@ -256,4 +257,4 @@ def formats(sheet: Worksheet, by_column: dict[int, str]) -> None:
 
 def widths(sheet: Worksheet, columns: list[int]) -> None:
     for index, width in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width

@@ -45,7 +45,7 @@ def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInput
     """Every table the deck needs, read now, the values NocoDB holds that the spec refuses (as warnings) and the logo."""
     loaded = load_tables(base, DECK_TABLES, progress)
     frames, problems = tables_of(loaded)
-    desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])  # type: ignore[arg-type]
+    desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])
     parameters, parameter_problems = read_parameters(frames[SETTINGS.key], (LOGO,))
     logo, logo_problems = read_logo(parameters)
     return AgInputs(frames, desk, logo, tuple(problems + parameter_problems + logo_problems))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.communes import neighbours, place, places_of
 from domain.desk import DeskRecords
@@ -48,7 +49,7 @@ def desk_state(base: Base) -> DeskData:
     loaded = [records.load(base, spec) for spec in (PATIENTS, MEMBERS, PROPOSALS)]
     patients, members, proposals = (list(item.records) for item in loaded)
     weights, weight_problems = load_weights(base)
-    desk = DeskRecords(patients, members, proposals)  # type: ignore[arg-type]
+    desk = DeskRecords(patients, members, proposals)
     codes = [p.insee_code for p in desk.patients] + [m.insee_code for m in desk.members]
     problems = [problem for item in loaded for problem in item.problems] + weight_problems
     return DeskData(desk, weights, places_of(codes), problems)
@@ -108,7 +109,7 @@ def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes
 
 
 def _restore(
-    base: Base, spec: TableSpec, before: Sequence[Record], changed: Sequence[Record], attrs: Sequence[str]
+    base: Base, spec: TableSpec[Any], before: Sequence[Record], changed: Sequence[Record], attrs: Sequence[str]
 ) -> None:
     """Best effort: put back the values the records had before a failed write."""
     ids = {r.id for r in changed}
@@ -118,7 +119,7 @@ def _restore(
 
 def allowed_communes(base: Base) -> dict[str, str]:
     """INSEE code → name of the communes of the territory (table Territoire) and of their EPT/EPCI."""
-    territory = [c.insee_code for c in records.load(base, TERRITORY).records if c.insee_code]  # type: ignore[attr-defined]
+    territory = [c.insee_code for c in records.load(base, TERRITORY).records if c.insee_code]
     allowed = {}
     for code in territory:
         found = place(code)
@@ -131,7 +132,7 @@ def allowed_communes(base: Base) -> dict[str, str]:
 
 def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patient | None, list[str]]:
     """Write a new request to Patients, or return the French errors (nothing written)."""
-    existing: list[Patient] = list(records.load(base, PATIENTS).records)  # type: ignore[arg-type]
+    existing: list[Patient] = list(records.load(base, PATIENTS).records)
     communes = allowed_communes(base)
     if not communes:
         return None, ["La table Territoire est vide : ajoutez-y les communes de la CPTS dans NocoDB."]

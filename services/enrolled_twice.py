@@ -5,11 +5,12 @@ command writes it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from domain.pathways import ACTIVE
 from errors import Refused
 from schema.fields import Record, TableSpec
-from schema.models import ENROLMENTS, PATHWAYS, PATIENTS
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment
 from store import records
 from store.base import Base
 from store.client import any_of, clause
@@ -19,21 +20,22 @@ class EnrolledTwice(Refused):
     """An active enrolment of the same patient in the same pathway exists already; nothing was written."""
 
 
-def refuse_enrolled_twice(base: Base, spec: TableSpec, rows: Sequence[Record]) -> None:
+def refuse_enrolled_twice(base: Base, spec: TableSpec[Any], rows: Sequence[Record]) -> None:
     """Raise EnrolledTwice (in French: the patient code, the pathway and the enrolment Id already there) if an
     active enrolment among `rows` names a patient already actively enrolled in that pathway, in NocoDB or in
     `rows` themselves."""
     wanted = [
-        (row.patient, row.pathway)  # type: ignore[attr-defined]
+        (row.patient, row.pathway)
         for row in rows
-        if getattr(row, "status", None) == ACTIVE and getattr(row, "patient", None) and getattr(row, "pathway", None)
+        if isinstance(row, Enrolment) and row.status == ACTIVE and row.patient and row.pathway
     ]
     if not wanted:
         return
     status = ENROLMENTS.field("status").title
     existing: dict[tuple[int, int], int | None] = {
-        (e.patient, e.pathway): e.id  # type: ignore[attr-defined]
+        (e.patient, e.pathway): e.id
         for e in records.load(base, ENROLMENTS, where=clause(status, "eq", ACTIVE)).records
+        if e.patient is not None and e.pathway is not None
     }
     twice: list[tuple[int, int, int | None]] = []
     for key in wanted:
@@ -47,8 +49,8 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec, rows: Sequence[Record]) -
 def _twice_lines(base: Base, twice: Sequence[tuple[int, int, int | None]]) -> list[str]:
     patient_ids = sorted({patient for patient, _, _ in twice})
     patients = records.load(base, PATIENTS, where=any_of(*(clause("Id", "eq", i) for i in patient_ids))).records
-    codes = {p.id: p.code or f"Id {p.id}" for p in patients}  # type: ignore[attr-defined]
-    names = {p.id: p.name for p in records.load(base, PATHWAYS).records}  # type: ignore[attr-defined]
+    codes = {p.id: p.code or f"Id {p.id}" for p in patients}
+    names = {p.id: p.name for p in records.load(base, PATHWAYS).records}
     lines = []
     for patient, pathway, enrolment_id in twice:
         code, name = codes.get(patient, f"Id {patient}"), names.get(pathway, f"Id {pathway}")

@@ -58,10 +58,10 @@ def candidate(base: Base, form: EnrolmentForm, today: date) -> Candidate:
     found = records.load(base, PATIENTS, where=clause(PATIENTS.field("code").title, "eq", form.code)).records
     if not found:
         raise Refused(f"Aucun patient n'a le code « {form.code} » dans la table Patients.")
-    patient: Patient = found[0]  # type: ignore[assignment]
+    patient: Patient = found[0]
     facts = PathwayFacts(pathway.name or "", pathway.sex, pathway.min_age, pathway.max_age)
     person = Person(patient.birth_date, patient.sex, patient.age_band)
-    enrolment: Enrolment = checked.model_copy(update={"patient": patient.id})  # type: ignore[assignment]
+    enrolment: Enrolment = checked.model_copy(update={"patient": patient.id})
     return Candidate(enrolment, form.code, pathway.name or "", eligibility_warnings(facts, person, form.enrolled_on))
 
 
@@ -75,4 +75,4 @@ def _pathway(base: Base, pathway_id: int) -> Pathway:
     found = records.load(base, PATHWAYS, where=clause("Id", "eq", pathway_id)).records
     if not found:
         raise Refused(f"Aucun parcours n'a l'Id {pathway_id} dans la table Parcours.")
-    return found[0]  # type: ignore[return-value]
+    return found[0]

@@ -5,6 +5,7 @@ writes them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from errors import Refused
 from schema.fields import Record, TableSpec
@@ -19,7 +20,7 @@ class ObjectionRefused(Refused):
     """Rows naming a patient who objected to data sharing; nothing was written."""
 
 
-def refuse_objecting_patients(base: Base, spec: TableSpec, rows: Sequence[Record]) -> None:
+def refuse_objecting_patients(base: Base, spec: TableSpec[Any], rows: Sequence[Record]) -> None:
     """Raise ObjectionRefused (in French, with the patient codes) if a row of a sharing table names a
     patient who objected."""
     if spec.key not in SHARING_TABLES:

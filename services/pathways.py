@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
+from domain.cells import identifier
 from domain.pathway_schedule import SCHEDULE_TABLES, pathway_schedule
 from domain.pathways import Step
 from schema.fields import TableSpec
@@ -25,7 +27,7 @@ class PathwayState:
     schedule: pd.DataFrame  # domain.pathway_tables.SCHEDULE_COLUMNS
 
 
-def pathway_state(read: Read, extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
+def pathway_state(read: Read, extra: tuple[TableSpec[Any], ...] = (), today: date | None = None) -> PathwayState:
     """The tables the schedule needs (and `extra` ones), the steps of the active pathways and the schedule."""
     frames, problems = read(SCHEDULE_TABLES + extra)
     found = pathway_schedule(frames, today or date.today())
@@ -39,8 +41,8 @@ def mark_done(base: Base, overdue: pd.DataFrame, done_on: date) -> int:
     rows = [
         StepDone(
             reference=f"{row.code} – {row.step_title} – {done_on.isoformat()}",
-            enrolment=int(row.enrolment),
-            step=int(row.step),
+            enrolment=identifier(row.enrolment),
+            step=identifier(row.step),
             done_on=done_on,
         )
         for row in overdue.itertuples()

@@ -48,8 +48,8 @@ class Purge:
 
 def plan(base: Base, months: int, today: date) -> Purge:
     """What a purge would do today (reads only; nothing is traced yet)."""
-    patients: list[Patient] = records.load(base, PATIENTS).records  # type: ignore[assignment]
-    enrolments: list[Enrolment] = records.load(base, ENROLMENTS).records  # type: ignore[assignment]
+    patients: list[Patient] = records.load(base, PATIENTS).records
+    enrolments: list[Enrolment] = records.load(base, ENROLMENTS).records
     active = {e.patient for e in enrolments if e.status == ENROLMENT_ACTIVE and e.patient is not None}
     return Purge(plan_purge(patients, active, today, months), enrolments)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from demo.generate import generate
 from domain.validation import validate_rows
@@ -25,11 +25,11 @@ class SeedRefused(Refused):
     pass
 
 
-def row_counts(base: Base, tables: Sequence[TableSpec] = TABLES) -> dict[str, int]:
+def row_counts(base: Base, tables: Sequence[TableSpec[Any]] = TABLES) -> dict[str, int]:
     return {spec.title: base.count(spec) for spec in tables}
 
 
-def clear(base: Base, tables: Sequence[TableSpec] = TABLES) -> None:
+def clear(base: Base, tables: Sequence[TableSpec[Any]] = TABLES) -> None:
     """Delete every row of the spec tables (children first)."""
     for spec in reversed(tables):
         handle = base.handle(spec)
@@ -55,7 +55,7 @@ def seed(
             raise SeedRefused(f"La base n'est pas vide : {filled}. Ajoutez --force pour la vider et la remplir.")
         clear(base)
     id_maps: dict[str, dict[int, int]] = {}
-    written: list[tuple[TableSpec, list[int]]] = []
+    written: list[tuple[TableSpec[Any], list[int]]] = []
     try:
         for done, spec in enumerate(TABLES):
             if progress:
@@ -80,7 +80,7 @@ def seed_demo(
     return seed(base, generate(size), force=force, progress=progress)
 
 
-def _remap_links(spec: TableSpec, record: Record, id_maps: Mapping[str, Mapping[int, int]]) -> Record:
+def _remap_links(spec: TableSpec[Any], record: Record, id_maps: Mapping[str, Mapping[int, int]]) -> Record:
     changes = {}
     for field in spec.fields:
         local = getattr(record, field.attr)

@@ -7,7 +7,7 @@ directly (`reader(base)`), the pages pass their own cached reader (`views.common
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -25,10 +25,10 @@ class Tables(NamedTuple):
     problems: list[Problem]  # values NocoDB holds that the spec refuses (their field is left empty)
 
 
-Read = Callable[[Sequence[TableSpec]], Tables]
+Read = Callable[[Sequence[TableSpec[Any]]], Tables]
 
 
-def read_table(base: Base, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def read_table(base: Base, spec: TableSpec[Any]) -> tuple[pd.DataFrame, list[Problem]]:
     """One table read now: its typed DataFrame and the values the spec refuses."""
     loaded = records.load(base, spec)
     return loaded.frame, list(loaded.problems)
@@ -37,22 +37,24 @@ def read_table(base: Base, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
 Progress = Callable[[str], None]
 
 
-def load_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> dict[str, Loaded]:
+def load_tables(
+    base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None
+) -> dict[str, Loaded[Any]]:
     """These tables read now, one after the other, with their records (`progress` is told « Lecture de
     <table>… » before each)."""
-    loaded: dict[str, Loaded] = {}
+    loaded: dict[str, Loaded[Any]] = {}
     for spec in specs:
         progress(f"Lecture de {spec.title}…")
         loaded[spec.key] = records.load(base, spec)
     return loaded
 
 
-def read_tables(base: Base, specs: Sequence[TableSpec], progress: Progress = lambda _: None) -> Tables:
+def read_tables(base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None) -> Tables:
     """These tables read now (see `load_tables`): their frames and every refused value."""
     return tables_of(load_tables(base, specs, progress))
 
 
-def tables_of(loaded: dict[str, Loaded]) -> Tables:
+def tables_of(loaded: dict[str, Loaded[Any]]) -> Tables:
     """The frames (by table key) and every refused value of tables read with their records."""
     frames = {key: item.frame for key, item in loaded.items()}
     return Tables(frames, [problem for item in loaded.values() for problem in item.problems])

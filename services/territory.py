@@ -42,7 +42,7 @@ def checked_code(insee_code: str, today: date) -> str:
     record, errors = validate_form(TERRITORY, {"insee_code": insee_code}, today, required=("insee_code",))
     if record is None:
         raise TerritoryError("\n".join(map(str, errors)))
-    return str(record.insee_code)  # type: ignore[attr-defined]
+    return str(record.insee_code)
 
 
 def add_commune(base: Base, insee_code: str, today: date, role: str | None = COORDINATOR) -> Commune:

@@ -8,6 +8,7 @@ one. Pages and commands never call `store.records.insert` themselves (a test wal
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PROPOSALS
@@ -16,7 +17,7 @@ from services.objection import refuse_objecting_patients
 from store import records
 from store.base import Base
 
-Rule = Callable[[Base, TableSpec, Sequence[Record]], None]
+Rule = Callable[[Base, TableSpec[Any], Sequence[Record]], None]
 
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
     PROPOSALS.key: (refuse_objecting_patients,),
@@ -24,7 +25,7 @@ BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def insert(base: Base, spec: TableSpec, rows: Sequence[Record]) -> list[int]:
+def insert(base: Base, spec: TableSpec[Any], rows: Sequence[Record]) -> list[int]:
     """Check the table's write rules, then insert every row (all or nothing); returns the new Ids."""
     for rule in BEFORE_INSERT.get(spec.key, ()):
         rule(base, spec, rows)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Generic
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 from pydantic import ValidationError
 
 from domain.problems import Problem
@@ -148,9 +149,9 @@ def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
         dtype = DTYPES.get(f.kind, "string")
         if dtype.startswith("datetime64"):
             utc = "UTC" in dtype
-            frame[f.attr] = pd.to_datetime(frame[f.attr], utc=utc).astype(dtype)
+            frame[f.attr] = pd.to_datetime(frame[f.attr], utc=utc).astype(pandas_dtype(dtype))
         elif dtype != "object":
-            frame[f.attr] = frame[f.attr].astype(dtype)
+            frame[f.attr] = frame[f.attr].astype(pandas_dtype(dtype))
     return frame
 
 

@@ -1,4 +1,4 @@
-"""The code base stays clean: ruff's checks and formatting, as configured in pyproject.toml."""
+"""The code base stays clean: ruff's checks and formatting, and mypy's type checks, as configured in pyproject.toml."""
 
 from __future__ import annotations
 
@@ -20,3 +20,16 @@ def test_ruff_check() -> None:
 def test_ruff_format() -> None:
     result = ruff("format", "--check", ".")
     assert result.returncode == 0, result.stdout
+
+
+# Split in progress: these files are being cut in smaller ones; the lead removes this list after merging.
+SPLIT_IN_PROGRESS = ("domain/ag.py", "domain/pathways.py", "domain/desk.py", "cli.py")
+
+
+def test_mypy() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode in (0, 1), result.stdout + result.stderr  # 2: mypy itself failed
+    errors = [
+        line for line in result.stdout.splitlines() if ": error:" in line and not line.startswith(SPLIT_IN_PROGRESS)
+    ]
+    assert not errors, result.stdout

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from domain.cells import identifier
 from domain.desk import DeskRecords, doctor_name, is_open, slots_this_month
 from domain.validation import validate_form
 from errors import CptsError
@@ -51,7 +52,7 @@ def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str
     places = slots_this_month(records, today)
     rows = []
     for member in members:
-        used = places[member.id]  # type: ignore[index]
+        used = places[member.id]  # type: ignore[index]  # members read from NocoDB all have an Id
         rows.append(
             {
                 "Id": member.id,
@@ -89,9 +90,11 @@ def changes(
 ) -> tuple[list[Member], list[str], list[str]]:
     """The members edited (the cells edited checked by the shared input rules), the attributes edited, and
     the French errors naming the doctor and the field."""
-    edited, attrs, errors = [], set(), []
+    edited: list[Member] = []
+    attrs: set[str] = set()
+    errors: list[str] = []
     for member_id, row in after.iterrows():
-        member = members[int(member_id)]  # type: ignore[arg-type]
+        member = members[identifier(member_id)]
         update = {}
         for attr in EDITABLE:
             old, new = _plain(before.at[member_id, title(attr)]), _plain(row[title(attr)])
@@ -110,9 +113,10 @@ def changes(
 def figures(members: list[Member], records: DeskRecords, today: date) -> None:
     places = slots_this_month(records, today)
     open_now = [m for m in members if is_open(m, today)]
-    capacity = sum(places[m.id].capacity for m in open_now)  # type: ignore[index]
-    used = sum(places[m.id].used for m in open_now)  # type: ignore[index]
-    free = sum(places[m.id].free for m in open_now)  # type: ignore[index]
+    slots = [places[m.id] for m in open_now if m.id is not None]  # members read from NocoDB all have an Id
+    capacity = sum(s.capacity for s in slots)
+    used = sum(s.used for s in slots)
+    free = sum(s.free for s in slots)
     columns = st.columns(4)
     columns[0].metric(
         "Prennent de nouveaux patients", len(open_now), help="Cochés « accepte », disponibles dès ce jour"

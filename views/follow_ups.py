@@ -101,10 +101,11 @@ def mark_done_form(shown: pd.DataFrame) -> None:
     """Choose overdue steps and the date they were done; written to Étapes réalisées in one go."""
     with st.form("mark_done", clear_on_submit=True, border=True):
         st.subheader("Marquer des étapes comme faites", anchor=False)
+        labels = {i: item_label(row) for i, row in shown.iterrows()}
         chosen = st.multiselect(
             "Étapes faites",
-            list(shown.index),
-            format_func=lambda i: item_label(shown.loc[i]),
+            list(labels),
+            format_func=labels.__getitem__,
             placeholder="Choisissez une ou plusieurs étapes de la liste",
         )
         done_on = st.date_input("Date de réalisation", value=date.today(), max_value=date.today(), format="DD/MM/YYYY")

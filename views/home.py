@@ -95,8 +95,9 @@ def actions_block(actions: pd.DataFrame) -> None:
     by_status = actions_by_status(actions)
     with st.container(border=True):
         st.subheader("Actions du projet de santé", anchor=False)
-        for column, row in zip(st.columns(len(by_status)), by_status.itertuples(), strict=True):
-            column.metric(str(row.status), int(row.count))
+        counts = zip(by_status["status"], by_status["count"], strict=True)
+        for column, (status, count) in zip(st.columns(len(by_status)), counts, strict=True):
+            column.metric(str(status), int(count))
         if by_status["count"].sum():
             st.altair_chart(status_chart(by_status), width="stretch", height=80)
         else:

@@ -58,7 +58,9 @@ def mission_chart(missions: list[MissionFunding]) -> alt.LayerChart:
     knows it: a mission with a masked value is a range, a full bar to its lowest value and a light one up to
     its highest."""
     rows = [
-        {"mission": m.mission, "low": m.low, "high": m.high, "text": percents_between(m.low, m.high)} for m in missions
+        {"mission": m.mission, "low": m.low, "high": m.high, "text": percents_between(m.low, m.high)}
+        for m in missions
+        if m.low is not None and m.high is not None  # measured missions only
     ]
     frame = pd.DataFrame(rows)
     y = alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13))

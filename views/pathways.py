@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from domain.cells import integer
 from domain.pathway_figures import board_table, pathway_summary, protected_totals, share_text
 from domain.privacy import MASK_BELOW
 from domain.step_conditions import VOCABULARY, ConditionError, parse_condition
@@ -97,8 +98,9 @@ def steps_table(steps: pd.DataFrame) -> pd.DataFrame:
 
 def _interval(months: object, condition: object) -> str:
     """« tous les 12 mois », « 5 par an » or « une fois »."""
-    if not pd.isna(months) and int(months):  # type: ignore[call-overload]
-        return f"tous les {int(months)} mois"  # type: ignore[call-overload]
+    every = integer(months)
+    if every:
+        return f"tous les {every} mois"
     try:
         per_year = parse_condition(condition if isinstance(condition, str) else None).per_year
     except ConditionError:
@@ -107,7 +109,7 @@ def _interval(months: object, condition: object) -> str:
 
 
 def _ages(low: object, high: object) -> str:
-    low, high = (None if pd.isna(v) else int(v) for v in (low, high))  # type: ignore[arg-type]
+    low, high = integer(low), integer(high)
     if low is None and high is None:
         return "Tous âges"
     if high is None:
@@ -167,11 +169,11 @@ def main() -> None:
             st.altair_chart(chart, width="stretch")
     with right, st.container(border=True):
         st.subheader("État des étapes", anchor=False)
-        chart = states_chart(summary)
-        if chart is None:
+        states = states_chart(summary)
+        if states is None:
             st.info("Moins de 5 patients inscrits par parcours : répartition masquée.")
         else:
-            st.altair_chart(chart, width="stretch")
+            st.altair_chart(states, width="stretch")
     definitions(state.frames)
 
 

@@ -4,6 +4,7 @@ pilot), a timeline, and for a clicked action its milestones and indicators. Aggr
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -50,9 +51,7 @@ def key_figures(project: pd.DataFrame) -> None:
 def alerts(project: pd.DataFrame) -> None:
     late = project[project["late"]]
     if not late.empty:
-        lines = [
-            f"- **{label(row)}** : échéance {day(row.due)}, {row.status or 'sans statut'}" for row in late.itertuples()
-        ]
+        lines = [late_line(row) for row in late.itertuples()]
         st.error(f"**{len(late)} action(s) en retard**\n\n" + "\n".join(lines), icon=":material/schedule:")
     orphan = project[project["no_pilot"]]
     if not orphan.empty:
@@ -63,7 +62,11 @@ def alerts(project: pd.DataFrame) -> None:
         )
 
 
-def label(row: object) -> str:
+def late_line(row: Any) -> str:  # a row of DataFrame.itertuples(): its columns as attributes
+    return f"- **{label(row)}** : échéance {day(row.due)}, {row.status or 'sans statut'}"
+
+
+def label(row: Any) -> str:  # a row of DataFrame.itertuples()
     number = row.number
     return f"{int(number)}. {row.title}" if pd.notna(number) else str(row.title)
 

@@ -63,7 +63,7 @@ def choose(
     )
     professions = sorted({m.profession for m in team if m.profession})
     chosen = st.multiselect("Professions", professions, placeholder="Toutes les professions")
-    return pathway, None if level == ALL_LEVELS else int(level), origin, chosen
+    return pathway, level if isinstance(level, int) else None, origin, chosen
 
 
 def referral_table(ranked: list[tuple[int, TeamMember]]) -> pd.DataFrame:
