@@ -131,7 +131,7 @@ def _done_by_enrolment(steps_done: pd.DataFrame) -> dict[int, dict[int, list[dat
 
 def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a frame as plain Python values: None for empty cells, dates for timestamps, ints."""
-    return [{key: _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+    return [{str(key): _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
 
 
 def _plain(value: Any) -> Any:

@@ -17,7 +17,7 @@ from domain.ag.slides import (
     table_pages,
 )
 from domain.board import BoardFigures, funding_hiding
-from domain.cells import real, text
+from domain.cells import identifier, real, text
 from domain.french import CELL_EUROS, day, euros, number, percent
 from domain.funding import Span
 from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small
@@ -89,7 +89,7 @@ def hidden_values(board: BoardFigures, hidden: Hidden) -> dict[int, Span]:
     """Indicator id -> what a reader of the deck knows of each value it masks: 0 to 4 when shown "< 5", 5 or more
     when shown "masqué"."""
     return {
-        int(row.id): SMALL_BOUNDS if is_small(real(row.value)) else HIDDEN_BOUNDS
+        identifier(row.id): SMALL_BOUNDS if is_small(real(row.value)) else HIDDEN_BOUNDS
         for row in board.indicators.itertuples()
         if _masked_in_deck(row, hidden)
     }

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from domain.ag.slides import Hidden, KeyFigure, Slide, Table, masking
+from domain.cells import integer
 from domain.french import number
 from domain.indicators import LiveData, enrolled_patients
 from domain.pathway_figures import pathway_summary, share_text
@@ -43,9 +44,9 @@ def pathways_slide(summary: pd.DataFrame, data: LiveData, hidden: Hidden) -> Sli
         (
             str(row.name),
             protected.cells[index],
-            mask_small(row.up_to_date),
-            mask_small(row.overdue),
-            share_text(row.covered, row.concerned),
+            mask_small(integer(row.up_to_date)),
+            mask_small(integer(row.overdue)),
+            share_text(integer(row.covered) or 0, integer(row.concerned) or 0),
         )
         for index, row in enumerate(summary.itertuples())
     )

@@ -44,7 +44,7 @@ def territory_slide(territory: pd.DataFrame, board: BoardFigures) -> Slide:
             text(row.insee_code) or "",
             text(row.department) or "",
             text(row.epci) or "",
-            NO_FIGURE if integer(row.population) is None else number(int(row.population)),
+            NO_FIGURE if (population := integer(row.population)) is None else number(population),
         )
         for row in ordered.head(MAX_COMMUNES).itertuples()
     ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from domain.ag.slides import NO_FIGURE, Chart, KeyFigure, Series, Slide, Table, page_mark, table_pages
 from domain.board import BoardFigures
+from domain.cells import day as cell_date
 from domain.cells import integer, real
 from domain.figures import actions_by_status
 from domain.french import CELL_PERCENT, day, number, percent
@@ -30,7 +31,7 @@ def project_slides(board: BoardFigures) -> list[Slide]:
             *_action_cells(row),
             (str(row.status) or NO_FIGURE) + (", en retard" if row.late else ""),
             percent(real(row.progress)),
-            day(row.due),
+            day(cell_date(row.due)),
         )
         for row in project.itertuples()
     ]
@@ -49,7 +50,10 @@ def project_slides(board: BoardFigures) -> list[Slide]:
     by_status = actions_by_status(project)
     late = int(project["late"].sum())
     figures = (
-        *(KeyFigure(str(row.status), number(int(row.count)), "actions") for row in by_status.itertuples()),
+        *(
+            KeyFigure(str(status), number(int(count)), "actions")
+            for status, count in zip(by_status["status"], by_status["count"], strict=True)
+        ),
         KeyFigure("En retard", number(late), "échéance dépassée"),
     )
     missions = progress_by_mission(project)
@@ -89,7 +93,7 @@ def priorities_slide(board: BoardFigures) -> Slide:
         (
             *_action_cells(row),
             "En retard" if row.late else str(row.status),
-            day(row.due),
+            day(cell_date(row.due)),
         )
         for row in chosen.itertuples()
     ]
