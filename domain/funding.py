@@ -20,19 +20,19 @@ from domain.funding_parameters import (
     mission_key,
     tier_key,
 )
-from domain.funding_parameters import SettingDefault as SettingDefault  # for demo/generate.py, until it imports
-from domain.funding_parameters import default_settings as default_settings  # them from domain.funding_parameters
+from domain.funding_parameters import ParameterDefault as ParameterDefault
+from domain.funding_parameters import default_parameters as default_parameters
 from domain.indicators import achievement
 from domain.parameters import read_parameters
 from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
 from domain.problems import Problem
-from schema.models import ACI_MISSIONS, ACTION_NOT_STARTED
+from schema.models import AciMission, ActionStatus
 
 # -- reading the settings ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FundingSettings:
+class FundingParameters:
     """Every funding amount and threshold by setting key, as read from Paramètres (defaults where absent)."""
 
     values: Mapping[str, float]
@@ -53,13 +53,13 @@ class FundingSettings:
         return not self.to_check.intersection(keys)
 
 
-def read_funding(settings: pd.DataFrame) -> tuple[FundingSettings, list[Problem]]:
+def read_funding(settings: pd.DataFrame) -> tuple[FundingParameters, list[Problem]]:
     """The funding parameters found in the Paramètres frame (`domain.parameters.read_parameters`: an unreadable
     value is reported and its default used, as for an absent one, and flagged to check)."""
     read, problems = read_parameters(settings, FUNDING_PARAMETERS)
     values = {parameter.key: read.value(parameter) for parameter in FUNDING_PARAMETERS}
     missing = read.missing(parameter.key for parameter in FUNDING_PARAMETERS)
-    return FundingSettings(values, read.checked_off | read.defaulted, missing), problems
+    return FundingParameters(values, read.checked_off | read.defaulted, missing), problems
 
 
 # -- tier and estimate ---------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def tier_text(tier: int, thresholds: Sequence[float]) -> str:
 
 def started_missions(actions: pd.DataFrame) -> set[str]:
     """Missions with at least one action that has started (any status but "Non démarrée" or empty)."""
-    started = actions[actions["status"].notna() & (actions["status"] != ACTION_NOT_STARTED)]
+    started = actions[actions["status"].notna() & (actions["status"] != ActionStatus.NOT_STARTED)]
     return {str(mission) for mission in started["mission"].dropna()}
 
 
@@ -262,7 +262,7 @@ class FundingEstimate:
 def estimate(
     year: int,
     population: int,
-    settings: FundingSettings,
+    settings: FundingParameters,
     started: set[str],
     achievements: Mapping[str, Sequence[Measure]],
 ) -> FundingEstimate:
@@ -274,7 +274,7 @@ def estimate(
     from them gives the masked value away."""
     tier = tier_for(population, settings.thresholds)
     missions = []
-    for mission in ACI_MISSIONS:
+    for mission in AciMission:
         measures = achievements.get(mission, ())
         keys = (mission_key(FIXED, mission, tier), mission_key(VARIABLE, mission, tier))
         missions.append(

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.pathways import ACTIVE
 from errors import Refused
 from schema.fields import Record, TableSpec
-from schema.models import ENROLMENTS, PATHWAYS, PATIENTS
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, EnrolmentStatus
 from store import records
 from store.base import Base
 from store.client import any_of, clause
@@ -26,14 +25,16 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec, rows: Sequence[Record]) -
     wanted = [
         (row.patient, row.pathway)  # type: ignore[attr-defined]
         for row in rows
-        if getattr(row, "status", None) == ACTIVE and getattr(row, "patient", None) and getattr(row, "pathway", None)
+        if getattr(row, "status", None) == EnrolmentStatus.ACTIVE
+        and getattr(row, "patient", None)
+        and getattr(row, "pathway", None)
     ]
     if not wanted:
         return
     status = ENROLMENTS.field("status").title
     existing: dict[tuple[int, int], int | None] = {
         (e.patient, e.pathway): e.id  # type: ignore[attr-defined]
-        for e in records.load(base, ENROLMENTS, where=clause(status, "eq", ACTIVE)).records
+        for e in records.load(base, ENROLMENTS, where=clause(status, "eq", EnrolmentStatus.ACTIVE)).records
     }
     twice: list[tuple[int, int, int | None]] = []
     for key in wanted:

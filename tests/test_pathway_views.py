@@ -17,10 +17,10 @@ from pathway_fixture import (
     mammography,
 )
 
-from domain.communes import proximity
+from domain.communes import commune_closeness
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathways import OVERDUE, schedules, steps_from_frame
-from domain.referral import PROXIMITY_LABELS, matching, nearest_first, teams
+from domain.referral import CLOSENESS_LABELS, matching, nearest_first, teams
 from domain.worklist import overdue_worklist
 from schema.models import (
     ENROLMENTS,
@@ -83,7 +83,7 @@ def pathway_members() -> pd.DataFrame:
 def test_nearest_first_then_by_name() -> None:
     team = teams(pathway_members(), members())[ENDO]
     level_1 = matching(team, level=1)
-    ranked = nearest_first(level_1, ISSY, proximity)
+    ranked = nearest_first(level_1, ISSY, commune_closeness)
     assert [(rank, m.last_name) for rank, m in ranked] == [
         (0, "Aubert"),
         (0, "Zola"),
@@ -91,7 +91,7 @@ def test_nearest_first_then_by_name() -> None:
         (2, "Dupont"),  # Nanterre: same département
         (3, "Durand"),  # Paris
     ]
-    assert PROXIMITY_LABELS[ranked[2][0]] == "Même intercommunalité"
+    assert CLOSENESS_LABELS[ranked[2][0]] == "Même intercommunalité"
 
 
 def test_levels_professions_and_roles() -> None:
@@ -108,8 +108,8 @@ def test_levels_professions_and_roles() -> None:
 
 def test_preferred_member_first_and_no_origin() -> None:
     team = matching(teams(pathway_members(), members())[ENDO], level=1)
-    assert nearest_first(team, ISSY, proximity, preferred=2)[0][1].last_name == "Durand"
-    assert [m.last_name for _, m in nearest_first(team, None, proximity)] == [
+    assert nearest_first(team, ISSY, commune_closeness, preferred=2)[0][1].last_name == "Durand"
+    assert [m.last_name for _, m in nearest_first(team, None, commune_closeness)] == [
         "Aubert",
         "Dupont",
         "Durand",
@@ -173,7 +173,13 @@ def computed() -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list]:
 def test_worklist_lists_the_overdue_steps_with_whom_to_refer_to() -> None:
     frames, schedule, steps = computed()
     worklist = overdue_worklist(
-        schedule, steps, frames["patients"], frames["pathways"], teams(pathway_members(), members()), proximity, TODAY
+        schedule,
+        steps,
+        frames["patients"],
+        frames["pathways"],
+        teams(pathway_members(), members()),
+        commune_closeness,
+        TODAY,
     )
     assert list(
         zip(worklist["code"], worklist["step_title"], worklist["due_on"], worklist["days_overdue"], strict=True)

@@ -17,7 +17,7 @@ import streamlit as st
 from domain.problems import Problem
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
-from schema.models import ACTION_STATUSES, table
+from schema.models import ActionStatus, table
 from services.connection import connect_from_env
 from services.tables import Tables, read_table
 
@@ -132,7 +132,7 @@ def show_problems(
 
 def action_status_scale() -> alt.Scale:
     """The colour of each action status, the same on every chart."""
-    return alt.Scale(domain=list(ACTION_STATUSES), range=list(STATUS_COLOURS))
+    return alt.Scale(domain=list(ActionStatus), range=list(STATUS_COLOURS))
 
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character

@@ -25,8 +25,8 @@ from domain.permissions import Action
 from domain.privacy import MASK_BELOW
 from errors import CptsError
 from reports.dialogue import dialogue_bytes
-from schema.models import SETTINGS, TERRITORY
-from services.funding_settings import add_missing_funding_settings
+from schema.models import PARAMETERS, TERRITORY
+from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
@@ -151,7 +151,7 @@ def add_settings_button() -> None:
         return
     if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
         try:
-            added = add_missing_funding_settings(current_base(), current_role())
+            added = add_missing_funding_parameters(current_base(), current_role())
         except CptsError as error:
             st.error(error_message(error))
             return
@@ -295,7 +295,7 @@ def main() -> None:
     territory_section(frames[TERRITORY.key], figures)
     amounts_section(figures)
     estimate_section(figures.funding, exact=sees_patient_data())
-    export_section(figures, cpts_name(frames[SETTINGS.key], name))
+    export_section(figures, cpts_name(frames[PARAMETERS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 
 
