@@ -140,6 +140,6 @@ def default_parameters() -> list[ParameterDefault]:
 
 
 def missing_defaults(existing_keys: Iterable[str]) -> list[ParameterDefault]:
-    """The default settings whose key is not among `existing_keys` (to add them to Paramètres)."""
+    """The default parameters whose key is not among `existing_keys` (to add them to Paramètres)."""
     existing = set(existing_keys)
     return [default for default in default_parameters() if default.key not in existing]

@@ -239,7 +239,7 @@ IDLE = Parameter(
 
 # The priority weights of the desk: one per fragility ("Poids ALD"), and one per month of waiting.
 _PRIORITY = "dans l'orientation vers un médecin traitant (nombre entier)."
-DEFAULT_FRAGILITY_POINTS = dict(zip(tuple(Fragility), (40, 20, 15, 15, 10, 10), strict=True))  # ALD first…
+DEFAULT_FRAGILITY_POINTS = dict(zip(Fragility, (40, 20, 15, 15, 10, 10), strict=True))  # ALD first…
 WHOLE_POINTS = "un nombre entier positif ou nul"
 
 

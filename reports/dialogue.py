@@ -116,7 +116,7 @@ def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> No
     sheet.append([])
     facts: list[tuple[str, Any, str | None]] = [
         ("Population couverte", funding.population, INTEGER),
-        ("Taille ACI", tier_text(funding.tier, figures.settings.thresholds), None),
+        ("Taille ACI", tier_text(funding.tier, figures.funding_parameters.thresholds), None),
         ("Dotation de fonctionnement (€)", funding.operating, EUROS),
         ("Maximum annuel (€)", funding.maximum, EUROS),
     ]

@@ -286,7 +286,7 @@ class Commune(Record):
     epci: str | None = column("EPCI", Kind.TEXT)
 
 
-class Parameter(Record):
+class ParameterRow(Record):
     key: str | None = column("Paramètre", Kind.TEXT, unique=True)
     value: str | None = column("Valeur", Kind.TEXT)
     description: str | None = column("Description", Kind.LONG_TEXT)
@@ -313,7 +313,9 @@ ACTIONS = TableSpec("actions", "Actions", Action, "Actions du projet de santé")
 MILESTONES = TableSpec("milestones", "Jalons", Milestone)
 INDICATORS = TableSpec("indicators", "Indicateurs", Indicator)
 TERRITORY = TableSpec("territory", "Territoire", Commune, "Communes couvertes par la CPTS")
-PARAMETERS = TableSpec("settings", "Paramètres", Parameter)  # key "settings": the NocoDB table name of existing bases
+PARAMETERS = TableSpec(
+    "settings", "Paramètres", ParameterRow
+)  # key "settings": the NocoDB table name of existing bases
 ACCESS_LOG = TableSpec("access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients")
 
 # In creation order: a table comes after the tables its links point to.
@@ -345,7 +347,7 @@ def table(title_or_key: str) -> TableSpec:
 
 # Old names, used by domain/ag.py, domain/desk.py and domain/pathways.py until /work/renames.py runs on them.
 # Delete this block then.
-SETTINGS, Setting = PARAMETERS, Parameter
+SETTINGS, Setting = PARAMETERS, ParameterRow
 SEXES, PATHWAY_SEXES, ENROLMENT_STATUSES = tuple(Sex), tuple(PathwaySex), tuple(EnrolmentStatus)
 PROPOSAL_STATUSES = tuple(ProposalStatus)
 PATIENT_WAITING, PATIENT_PROPOSED, PATIENT_FOUND = PatientStatus.WAITING, PatientStatus.PROPOSED, PatientStatus.FOUND

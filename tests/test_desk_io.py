@@ -25,7 +25,7 @@ from schema.models import (
     TERRITORY,
     Commune,
     Member,
-    Parameter,
+    ParameterRow,
     Patient,
     PatientStatus,
     ProposalStatus,
@@ -75,7 +75,7 @@ def seed_desk(base: Base) -> dict[str, int]:
     ]
     patient_ids = records.insert(base, PATIENTS, patients)
     records.insert(base, TERRITORY, [Commune(name="Issy-les-Moulineaux", insee_code="92040", department="92")])
-    records.insert(base, PARAMETERS, [Parameter(key=weight_key("ALD"), value="40")])
+    records.insert(base, PARAMETERS, [ParameterRow(key=weight_key("ALD"), value="40")])
     names = dict(zip("ABCD", member_ids, strict=True))
     names.update({f"P{i}": pid for i, pid in enumerate(patient_ids, start=1)})
     return names

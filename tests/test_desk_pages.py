@@ -13,7 +13,7 @@ from test_desk_io import RPPS, seed_desk
 
 from domain.priority import weight_key
 from domain.validation import PHONE_EXAMPLE
-from schema.models import ACCESS_LOG, MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, Parameter, PatientStatus
+from schema.models import ACCESS_LOG, MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, ParameterRow, PatientStatus
 from services import writes
 from store import records
 from store.base import Base
@@ -43,7 +43,7 @@ def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], 
 def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default_used(
     ids: dict[str, int], app_env: Base
 ) -> None:
-    [row_id] = writes.insert(app_env, PARAMETERS, [Parameter(key=weight_key("ALD"), value="quarante")])
+    [row_id] = writes.insert(app_env, PARAMETERS, [ParameterRow(key=weight_key("ALD"), value="quarante")])
     try:
         st.cache_data.clear()
         app = open_page("views/waiting_list.py")

@@ -1,4 +1,4 @@
-"""ACI funding: size tiers at their boundaries, achievement capping, settings read from Paramètres,
+"""ACI funding: size tiers at their boundaries, achievement capping, parameters read from Paramètres,
 and the funding estimate on a case computed by hand."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from domain.funding_parameters import (
 )
 from domain.indicators import achievement
 from domain.parameters import parse_amount
-from schema.models import ACTIONS, PARAMETERS, AciMission, Action, ActionStatus, Parameter
+from schema.models import ACTIONS, PARAMETERS, AciMission, Action, ActionStatus, ParameterRow
 from store.records import to_frame
 
 DEFAULT_THRESHOLDS = (40000, 80000, 175000)
@@ -85,34 +85,34 @@ def test_parse_amount_reads_french_numbers() -> None:
             parse_amount(bad)
 
 
-def settings_frame(values: dict[str, str], to_check: set[str] = frozenset()) -> pd.DataFrame:
-    rows = [Parameter(id=i + 1, key=k, value=v, to_check=k in to_check) for i, (k, v) in enumerate(values.items())]
+def parameters_frame(values: dict[str, str], to_check: set[str] = frozenset()) -> pd.DataFrame:
+    rows = [ParameterRow(id=i + 1, key=k, value=v, to_check=k in to_check) for i, (k, v) in enumerate(values.items())]
     return to_frame(PARAMETERS, rows)
 
 
 def test_read_funding_uses_the_rows_and_reports_bad_values() -> None:
     defaults = {d.key: d.value for d in default_parameters()}
     typed = {**defaults, tier_key(OPERATING, 2): "100 000", mission_key(FIXED, AciMission.GP_ACCESS, 2): "douze"}
-    settings, issues = read_funding(settings_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
-    assert settings.by_tier(OPERATING, 2) == 100_000
-    assert settings.mission(FIXED, AciMission.GP_ACCESS, 2) == float(
+    parameters, issues = read_funding(parameters_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
+    assert parameters.by_tier(OPERATING, 2) == 100_000
+    assert parameters.mission(FIXED, AciMission.GP_ACCESS, 2) == float(
         defaults[mission_key(FIXED, AciMission.GP_ACCESS, 2)]
     )
     [issue] = issues
     assert issue.id == list(typed).index(mission_key(FIXED, AciMission.GP_ACCESS, 2)) + 1
     assert issue.field == "Valeur"
     assert "« douze » n'est pas un nombre" in issue.reason and "Part fixe mission 1a T2" in issue.reason
-    assert settings.missing == ()
-    assert not settings.checked(tier_key(MAXIMUM, 2))
-    assert not settings.checked(mission_key(FIXED, AciMission.GP_ACCESS, 2))  # fell back to a default: to check
-    assert settings.checked(tier_key(OPERATING, 2))
+    assert parameters.missing == ()
+    assert not parameters.checked(tier_key(MAXIMUM, 2))
+    assert not parameters.checked(mission_key(FIXED, AciMission.GP_ACCESS, 2))  # fell back to a default: to check
+    assert parameters.checked(tier_key(OPERATING, 2))
 
 
 def test_absent_settings_take_their_default_and_can_be_added() -> None:
-    settings, issues = read_funding(settings_frame({THRESHOLDS[0]: "30000"}))
+    parameters, issues = read_funding(parameters_frame({THRESHOLDS[0]: "30000"}))
     assert issues == []
-    assert settings.thresholds == (30000, 80000, 175000)
-    assert THRESHOLDS[0] not in settings.missing and THRESHOLDS[1] in settings.missing
+    assert parameters.thresholds == (30000, 80000, 175000)
+    assert THRESHOLDS[0] not in parameters.missing and THRESHOLDS[1] in parameters.missing
     missing = missing_defaults([THRESHOLDS[0], "Nom de la CPTS"])
     assert [d.key for d in missing] == [d.key for d in default_parameters() if d.key != THRESHOLDS[0]]
 
@@ -150,14 +150,14 @@ def test_estimate_on_a_hand_computed_case() -> None:
         values[mission_key(VARIABLE, mission, 2)] = 20_000
     values[tier_key(OPERATING, 2)] = 100_000
     values[tier_key(MAXIMUM, 2)] = 300_000
-    settings = FundingParameters(values)
+    parameters = FundingParameters(values)
     achievements = {
         AciMission.GP_ACCESS: [Measure(1.0), Measure(0.5)],  # mean 0.75
         AciMission.PATHWAYS: [Measure(0.25)],  # not started: variable part only
         AciMission.PREVENTION: [Measure(1.0, 1.0), Measure(0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
     }
     result = estimate(
-        2026, 67_669, settings, {AciMission.GP_ACCESS, AciMission.PREVENTION, AciMission.CRISIS}, achievements
+        2026, 67_669, parameters, {AciMission.GP_ACCESS, AciMission.PREVENTION, AciMission.CRISIS}, achievements
     )
     assert result.tier == 2
     by_mission = {m.mission: m for m in result.missions}

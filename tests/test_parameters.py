@@ -16,12 +16,12 @@ from domain.parameters import (
 )
 from domain.problems import Problem, warning_line
 from errors import Refused
-from schema.models import PARAMETERS, AciMission, Parameter
+from schema.models import PARAMETERS, AciMission, ParameterRow
 from store.records import to_frame
 
 
-def row(row_id: int, key: str, value: str | None, to_check: bool = False) -> Parameter:
-    return Parameter(id=row_id, key=key, value=value, to_check=to_check)
+def row(row_id: int, key: str, value: str | None, to_check: bool = False) -> ParameterRow:
+    return ParameterRow(id=row_id, key=key, value=value, to_check=to_check)
 
 
 def test_the_sentence_of_a_problem_says_where_for_each_kind_of_row() -> None:

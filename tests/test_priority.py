@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.priority import PER_MONTH_KEY, Weights, patient_groups, priority, weight_key, weights_from
-from schema.models import Fragility, Parameter, Population
+from schema.models import Fragility, ParameterRow, Population
 
 TODAY = date(2026, 11, 23)
 
@@ -40,8 +40,8 @@ def test_groups_from_birth_date() -> None:
 
 
 def test_weights_from_settings_with_defaults_and_french_problems() -> None:
-    rows = [Parameter(id=1, key=weight_key("ALD"), value="50"), Parameter(id=2, key=PER_MONTH_KEY, value="deux")]
-    parameters, problems = read_parameters([*rows, Parameter(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
+    rows = [ParameterRow(id=1, key=weight_key("ALD"), value="50"), ParameterRow(id=2, key=PER_MONTH_KEY, value="deux")]
+    parameters, problems = read_parameters([*rows, ParameterRow(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
     weights = weights_from(parameters)
     assert weights.points("ALD") == 50 and weights.points("Handicap") == 10
     assert weights.per_month == 3

@@ -27,7 +27,7 @@ from schema.models import (
     PROPOSALS,
     STEPS_DONE,
     TABLES,
-    Parameter,
+    ParameterRow,
 )
 from services import purge as purging
 from services.seed import seed
@@ -164,7 +164,7 @@ def test_purge_command_dry_run_and_refusals(nocodb: Server, demo: Base) -> None:
 
     refused = run_cli(nocodb, demo, "purge", "--older-than", "deux ans")
     assert refused.returncode == 1 and "Durée « deux ans » illisible" in refused.stderr
-    [setting] = records.insert(demo, PARAMETERS, [Parameter(key=RETENTION_KEY, value="36 mois")])
+    [setting] = records.insert(demo, PARAMETERS, [ParameterRow(key=RETENTION_KEY, value="36 mois")])
     try:
         refused = run_cli(nocodb, demo, "purge")
         assert refused.returncode == 1

@@ -10,7 +10,7 @@ import pytest
 from domain.communes import find_communes
 from domain.funding import read_funding
 from domain.funding_parameters import OPERATING, default_parameters, tier_key
-from schema.models import PARAMETERS, TERRITORY, Parameter
+from schema.models import PARAMETERS, TERRITORY, ParameterRow
 from services.funding_parameters import add_missing_funding_parameters
 from services.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
 from store import records
@@ -76,7 +76,7 @@ def test_a_bad_code_adds_nothing(base: Base, code: str, message: str) -> None:
 def test_missing_funding_parameters_are_added_with_their_defaults(base: Base) -> None:
     key = tier_key(OPERATING, 2)
     records.insert(
-        base, PARAMETERS, [Parameter(key=key, value="99 000"), Parameter(key="Nom de la CPTS", value="CPTS X")]
+        base, PARAMETERS, [ParameterRow(key=key, value="99 000"), ParameterRow(key="Nom de la CPTS", value="CPTS X")]
     )
     added = add_missing_funding_parameters(base)
     assert key not in added and len(added) == len(default_parameters()) - 1
