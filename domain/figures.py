@@ -93,7 +93,7 @@ def median_wait_days(request_dates: pd.Series, today: date) -> float | None:
 
 
 def actions_by_status(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions counted by status (columns status, count), every status of ACTION_STATUSES in its order."""
+    """Actions counted by status (columns status, count), every ActionStatus in its order."""
     counts = actions["status"].astype("string").value_counts()
     rows = [{"status": status, "count": int(counts.get(status, 0))} for status in ActionStatus]
     return pd.DataFrame(rows, columns=["status", "count"])

@@ -184,7 +184,7 @@ class _Network:
     doctors: Sequence[Doctor]
     doctor_classes: list[list[Doctor]]
     seeker_classes: list[list[Seeker]]  # each sorted by urgency
-    arcs: list[tuple[tuple[int, int], ...]]  # per seeker class: (doctor class, closeness)
+    arcs: list[tuple[tuple[int, Closeness], ...]]  # per seeker class: (doctor class, closeness)
     costs: np.ndarray
     urgency: dict[str, tuple[int, int, str]]
     free_after: dict[int, int] = field(default_factory=dict)  # places left per GP once the flow is spread
@@ -197,8 +197,8 @@ class _Network:
         for doctor in doctors:
             by_profile[_doctor_profile(doctor, singled_out)].append(doctor)
         doctor_classes = [by_profile[profile] for profile in sorted(by_profile)]
-        arcs_of_profile: dict[tuple, tuple[tuple[int, int], ...]] = {}
-        by_arcs: dict[tuple[tuple[int, int], ...], list[Seeker]] = defaultdict(list)
+        arcs_of_profile: dict[tuple, tuple[tuple[int, Closeness], ...]] = {}
+        by_arcs: dict[tuple[tuple[int, Closeness], ...], list[Seeker]] = defaultdict(list)
         for seeker in seekers:
             profile = _seeker_profile(seeker, singled_out)
             if profile not in arcs_of_profile:
@@ -234,7 +234,7 @@ class _Network:
             tiers.append([(p * per_point + per_patient, n) for p, n in sorted(counts.items(), reverse=True)])
         return tiers
 
-    def spread(self, flow: np.ndarray) -> list[tuple[Seeker, Doctor, int]]:
+    def spread(self, flow: np.ndarray) -> list[tuple[Seeker, Doctor, Closeness]]:
         """The flow back to people: in each class the most urgent patients, closest GP classes first; in a
         GP class, the GP with the most free places left first."""
         free = {d.key: max(d.free, 0) for d in self.doctors}
@@ -256,10 +256,10 @@ class _Network:
         self.free_after = free
         return chosen
 
-    def with_alternatives(self, chosen: list[tuple[Seeker, Doctor, int]]) -> list[Assignment]:
+    def with_alternatives(self, chosen: list[tuple[Seeker, Doctor, Closeness]]) -> list[Assignment]:
         """Each assignment with up to 2 other GPs open to that patient: GPs still with a free place after this
         matching first, then the closest, then the most free places."""
-        ranked: dict[int, list[tuple[int, int]]] = {}
+        ranked: dict[int, list[tuple[int, Closeness]]] = {}
         row_of = {s.key: row for row, members in enumerate(self.seeker_classes) for s in members}
         assignments = []
         for seeker, doctor, near in chosen:
@@ -270,7 +270,7 @@ class _Network:
             assignments.append(Assignment(seeker.key, doctor.key, near, tuple(others)))
         return assignments
 
-    def _ranked_doctors(self, row: int) -> list[tuple[int, int]]:
+    def _ranked_doctors(self, row: int) -> list[tuple[int, Closeness]]:
         options = [
             (self.free_after[d.key] <= 0, near, -self.free_after[d.key], d.key)
             for column, near in self.arcs[row]

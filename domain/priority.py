@@ -92,9 +92,11 @@ def priority(
     today: date,
     weights: Weights,
 ) -> Priority:
-    """Fragility points (in FRAGILITIES order, 70+ also from the age) plus points per full month of waiting."""
+    """Fragility points (in Fragility order, 70+ also from the age) plus points per full month of waiting."""
     groups = patient_groups(fragilities, birth_date, age_band, today)
-    parts = [(name, weights.points(name)) for name in Fragility if name in groups and weights.points(name)]
+    parts: list[tuple[str, int]] = [
+        (name, weights.points(name)) for name in Fragility if name in groups and weights.points(name)
+    ]
     if request_date is not None:
         days = waiting_days(request_date, today)
         parts.append(

@@ -107,7 +107,7 @@ def project_table(actions: pd.DataFrame, milestones: pd.DataFrame, members: pd.D
 
 
 def mission_rank(mission: str) -> int:
-    """Position of a mission in ACI_MISSIONS; actions without a mission come last."""
+    """Position of a mission in AciMission; actions without a mission come last."""
     return tuple(AciMission).index(mission) if mission in tuple(AciMission) else len(AciMission)
 
 

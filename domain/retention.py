@@ -29,7 +29,7 @@ RETENTION_KEY = RETENTION.key
 DEFAULT_RETENTION_MONTHS = int(RETENTION.default)
 # What anonymising empties (the identifying fields), in the Patient model.
 IDENTIFYING = ("last_name", "first_name", "phone", "birth_date", "notes")
-CLOSING_DATE = {
+CLOSING_DATE: dict[str, str] = {
     PatientStatus.FOUND: "found_date",
     PatientStatus.DROPPED: "closed_date",
     PatientStatus.CLOSED: "closed_date",

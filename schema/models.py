@@ -348,7 +348,9 @@ def table(title_or_key: str) -> TableSpec:
 # Old names, used by domain/ag.py, domain/desk.py and domain/pathways.py until /work/renames.py runs on them.
 # Delete this block then.
 SETTINGS, Setting = PARAMETERS, ParameterRow
-SEXES, PATHWAY_SEXES, ENROLMENT_STATUSES = tuple(Sex), tuple(PathwaySex), tuple(EnrolmentStatus)
-PROPOSAL_STATUSES = tuple(ProposalStatus)
+SEXES: tuple[str, ...] = tuple(Sex)
+PATHWAY_SEXES: tuple[str, ...] = tuple(PathwaySex)
+ENROLMENT_STATUSES: tuple[str, ...] = tuple(EnrolmentStatus)
+PROPOSAL_STATUSES: tuple[str, ...] = tuple(ProposalStatus)
 PATIENT_WAITING, PATIENT_PROPOSED, PATIENT_FOUND = PatientStatus.WAITING, PatientStatus.PROPOSED, PatientStatus.FOUND
 ACTION_NOT_STARTED = ActionStatus.NOT_STARTED

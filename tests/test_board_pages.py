@@ -28,7 +28,7 @@ from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
 from domain.funding_parameters import default_parameters
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
-from schema.models import ACCESS_LOG, PARAMETERS, PATIENTS, TERRITORY, AciMission
+from schema.models import ACCESS_LOG, ACTIONS, INDICATORS, PARAMETERS, PATIENTS, TERRITORY, AciMission, Indicator
 from server.users import UserAdded, add_user, admin_client
 from services.seed import seed
 from settings import ROOT
@@ -293,3 +293,16 @@ def test_board_pages_guide_an_empty_cpts(empty_env: Base) -> None:
     rerun(funding)
     assert empty_env.count(PARAMETERS) == len(default_parameters())
     assert not any("absent(s)" in w.value for w in funding.warning)
+
+
+def test_an_indicator_without_source_shows_as_manual(app_env: Base) -> None:
+    """The board fills an empty Source with IndicatorSource.MANUAL, a StrEnum member in a DataFrame column:
+    st.dataframe shows it as its French text."""
+    title = "Indicateur sans source"
+    action = next(r.id for r in records.load(app_env, ACTIONS).records if r.title == LATE_ACTION)
+    [added] = records.insert(app_env, INDICATORS, [Indicator(title=title, action=action, source=None)])
+    try:
+        shown = shown_indicators(open_page("views/indicators.py"))
+        assert list(shown.loc[shown["title"] == title, "source"]) == ["Manuel"]
+    finally:
+        app_env.client.delete(app_env.handle(INDICATORS).id, [added])

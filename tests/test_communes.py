@@ -150,7 +150,7 @@ def test_the_full_data_has_every_current_commune() -> None:
 @pytest.mark.nocodb
 def test_the_extract_answers_as_the_full_data() -> None:
     """tests/data/communes/make.py keeps whole intercommunalities: on every commune of the extract,
-    neighbours, intercommunality and proximity give what the full data gives; so do the searches of
+    neighbours, intercommunality and closeness give what the full data gives; so do the searches of
     the tests (a name search elsewhere may miss the homonyms left out)."""
     codes = list(load_communes())
     answers = {}

@@ -41,7 +41,7 @@ NNBSP = "\u202f"
 # -- the range, by hand ----------------------------------------------------------------------------------------
 
 
-def settings(maximum: float = 300_000) -> FundingParameters:
+def funding_parameters(maximum: float = 300_000) -> FundingParameters:
     values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
     for mission in AciMission:
         values[mission_key(FIXED, mission, 2)] = 10_000
@@ -63,7 +63,7 @@ def test_masked_span_goes_from_a_count_of_0_to_a_count_of_4() -> None:
 
 
 def test_range_on_a_hand_computed_case() -> None:
-    result = estimate(2026, 67_669, settings(), {AciMission.GP_ACCESS}, MASKED_CASE)
+    result = estimate(2026, 67_669, funding_parameters(), {AciMission.GP_ACCESS}, MASKED_CASE)
     access = result.missions[0]
     assert access.achievement == pytest.approx(0.4375)  # (0.5 + 0.375) / 2, what a coordinator may see
     assert (access.low, access.high) == pytest.approx((0.25, 0.5))  # (0.5 + 0) / 2 and (0.5 + 0.5) / 2
@@ -82,9 +82,9 @@ def test_range_on_a_hand_computed_case() -> None:
 
 
 def test_a_range_is_capped_at_each_end_and_shown_as_one_figure_when_it_is_one() -> None:
-    half = estimate(2026, 67_669, settings(maximum=117_000), {AciMission.GP_ACCESS}, MASKED_CASE)
+    half = estimate(2026, 67_669, funding_parameters(maximum=117_000), {AciMission.GP_ACCESS}, MASKED_CASE)
     assert half.total_span == pytest.approx((115_000, 117_000)) and half.may_be_capped
-    capped = estimate(2026, 67_669, settings(maximum=110_000), {AciMission.GP_ACCESS}, MASKED_CASE)
+    capped = estimate(2026, 67_669, funding_parameters(maximum=110_000), {AciMission.GP_ACCESS}, MASKED_CASE)
     assert capped.total_text == euros(110_000)  # both ends capped: one figure
     assert capped.missions[0].variable_text.startswith("entre")  # the mission itself stays a range
     assert euros_between(1_000.2, 1_000.4) == euros(1_000)
@@ -93,7 +93,7 @@ def test_a_range_is_capped_at_each_end_and_shown_as_one_figure_when_it_is_one() 
 def test_a_masked_value_without_a_positive_target_changes_nothing() -> None:
     board = board_frame(target=0.0, achievement=None)
     assert board_achievements(board) == {AciMission.GP_ACCESS: [Measure(0.5)]}  # not measured: no range
-    result = estimate(2026, 67_669, settings(), {AciMission.GP_ACCESS}, board_achievements(board))
+    result = estimate(2026, 67_669, funding_parameters(), {AciMission.GP_ACCESS}, board_achievements(board))
     assert not result.masked and result.total_text == euros(result.total) == euros(120_000)
 
 
@@ -101,7 +101,7 @@ def test_a_masked_value_with_no_weight_changes_nothing() -> None:
     result = estimate(
         2026,
         67_669,
-        settings(),
+        funding_parameters(),
         {AciMission.GP_ACCESS},
         {AciMission.GP_ACCESS: [Measure(0.5), Measure(0.375, 0.0, (0, 0.5))]},
     )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from services.connection import Base
 
 CACHE_SECONDS = 15
-STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
+STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ActionStatus, in order
 
 
 @st.cache_resource(show_spinner=False)

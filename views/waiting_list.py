@@ -160,7 +160,8 @@ def request_form(today: date) -> None:
             title("request_date"), value=today, max_value=today, format="DD/MM/YYYY", key=f"{FORM}request_date"
         )
         source = right.selectbox(title("source"), REQUEST_SOURCES, index=0, key=f"{FORM}source")
-        fragilities = st.multiselect(title("fragilities"), tuple(Fragility), key=f"{FORM}fragilities")
+        fragility_options: tuple[str, ...] = tuple(Fragility)
+        fragilities = st.multiselect(title("fragilities"), fragility_options, key=f"{FORM}fragilities")
         checks = st.columns(3)
         reduced_mobility = checks[0].checkbox(title("reduced_mobility"), key=f"{FORM}reduced_mobility")
         consent = checks[1].checkbox(title("consent"), key=f"{FORM}consent")
