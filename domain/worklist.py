@@ -27,7 +27,7 @@ WORKLIST_COLUMNS = (
     "referral_name",
     "referral_job",
     "referral_insee",
-    "referral_proximity",
+    "referral_closeness",
     "referral_phone",
 )
 

@@ -189,7 +189,7 @@ def test_worklist_lists_the_overdue_steps_with_whom_to_refer_to() -> None:
         ("P-000008", "Consultation de premier recours", date(2026, 3, 1), 70),
     ]
     assert list(worklist["referral_name"]) == ["Paul Abel", "Paul Abel", "Jean Aubert"]  # Aubert: Issy, A < Z
-    assert list(worklist["referral_proximity"]) == ["Même intercommunalité"] * 2 + ["Même commune"]
+    assert list(worklist["referral_closeness"]) == ["Même intercommunalité"] * 2 + ["Même commune"]
     assert list(worklist["referral_job"]) == ["Radiologie", "Radiologie", "Sage-femme"]
     assert (schedule["status"] == OVERDUE).sum() == len(worklist)
 
