@@ -22,10 +22,10 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not ben
 from bench.harness import best_of
 from demo.generate import generate
 from domain.board import board_figures, live_data
-from domain.indicators import CALCULATED, indicator_board
+from domain.indicators import indicator_board
 from domain.priority import is_aci_fragile
 from reports.dialogue import dialogue_bytes
-from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, table
+from schema.models import IndicatorSource, PatientStatus, table
 from store.records import to_frame
 
 
@@ -33,7 +33,7 @@ def naive_indicators(tables: dict, year: int) -> list[int]:
     """Each calculated indicator row counted by its own loop over the records."""
     values = []
     for indicator in tables["indicators"]:
-        if indicator.source != CALCULATED or indicator.period != str(year):
+        if indicator.source != IndicatorSource.CALCULATED or indicator.period != str(year):
             continue
         key, _, argument = (indicator.computation or "").partition(":")
         if key.startswith("patients_mt_trouve_annee"):
@@ -42,7 +42,7 @@ def naive_indicators(tables: dict, year: int) -> list[int]:
                 sum(
                     1
                     for p in tables["patients"]
-                    if p.status == PATIENT_FOUND
+                    if p.status == PatientStatus.FOUND
                     and p.found_date
                     and p.found_date.year == year
                     and (not fragile_only or is_aci_fragile(p.fragilities, p.birth_date, p.age_band, p.found_date))
@@ -53,7 +53,7 @@ def naive_indicators(tables: dict, year: int) -> list[int]:
                 sum(
                     1
                     for p in tables["patients"]
-                    if p.status in (PATIENT_WAITING, PATIENT_PROPOSED) and "ALD" in p.fragilities
+                    if p.status in (PatientStatus.WAITING, PatientStatus.PROPOSED) and "ALD" in p.fragilities
                 )
             )
         elif key == "membres_par_profession":
@@ -82,7 +82,7 @@ def main() -> None:
     _, indicators_s = best_of(
         args.repeat, lambda: indicator_board(frames["indicators"], frames["actions"], data, today.year, today)
     )
-    calculated = int((figures.indicators["source"] == CALCULATED).sum())
+    calculated = int((figures.indicators["source"] == IndicatorSource.CALCULATED).sum())
     print(
         f"Patients : {len(tables['patients'])}, membres : {len(tables['members'])}, indicateurs calculés : {calculated}"
     )

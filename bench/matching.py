@@ -34,9 +34,9 @@ from demo.generate import generate
 from domain.communes import places_of
 from domain.desk import DeskRecords
 from domain.desk_plan import doctors, plan, seekers
-from domain.matching import Assignment, Doctor, Objective, Seeker, level, match, objective
+from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_proposable, match, objective
 from domain.priority import Weights
-from schema.models import GP_SPECIALTY, PATIENT_WAITING, Member, Patient
+from schema.models import GP_SPECIALTY, Member, Patient, PatientStatus
 
 TARGET_SECONDS = 5.0
 
@@ -54,7 +54,7 @@ def instance(doctor_count: int, today: date) -> DeskRecords:
     profiles = [m for m in gps if m.accepts_new_patients]
     members = [_taking_patients(gp, profiles[index % len(profiles)]) for index, gp in enumerate(gps)]
     patients: list[Patient] = [
-        p.model_copy(update={"status": PATIENT_WAITING, "gp": None, "found_date": None, "closed_date": None})
+        p.model_copy(update={"status": PatientStatus.WAITING, "gp": None, "found_date": None, "closed_date": None})
         for p in first["patients"]
     ]
     return DeskRecords(patients, members, [])
@@ -83,7 +83,7 @@ def greedy(candidates: list[Seeker], available: list[Doctor]) -> list[Assignment
     for seeker in sorted(candidates, key=lambda s: (-s.waited_days, s.key)):
         profile = (seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)
         if profile not in by_profile:
-            options = [(lvl, d) for d in available if (lvl := level(seeker, d)) is not None]
+            options = [(lvl, d) for d in available if (lvl := closeness_if_proposable(seeker, d)) is not None]
             by_profile[profile] = sorted(options, key=lambda option: (option[0], option[1].key))
         best = None
         for lvl, doctor in by_profile[profile]:
@@ -111,7 +111,11 @@ def ortools_objective(candidates: list[Seeker], available: list[Doctor]) -> tupl
         groups[(seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)].append(index)
     for indices in groups.values():
         seeker = candidates[indices[0]]
-        options = [(column, lvl) for column, d in enumerate(available) if (lvl := level(seeker, d)) is not None]
+        options = [
+            (column, lvl)
+            for column, d in enumerate(available)
+            if (lvl := closeness_if_proposable(seeker, d)) is not None
+        ]
         if not options:
             continue
         nodes = 3 + np.asarray(indices)

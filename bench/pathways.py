@@ -23,13 +23,13 @@ import pandas as pd
 
 from bench.harness import timed
 from demo.generate import generate
-from domain.communes import proximity
+from domain.communes import commune_closeness
 from domain.pathway_figures import pathway_summary
 from domain.pathway_tables import schedules, steps_from_frame
-from domain.pathways import ACTIVE, EnrolmentFacts, Person, schedule
+from domain.pathways import EnrolmentFacts, Person, schedule
 from domain.referral import teams
 from domain.worklist import overdue_worklist
-from schema.models import table
+from schema.models import EnrolmentStatus, table
 from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
@@ -39,7 +39,7 @@ TARGET_SECONDS = 1.0
 def naive_schedules(steps, enrolments: pd.DataFrame, patients: pd.DataFrame, done: pd.DataFrame) -> int:  # type: ignore[no-untyped-def]
     """The same rules, each enrolment's data found by filtering the whole frames; returns the row count."""
     count = 0
-    for enrolment in enrolments[enrolments["status"] == ACTIVE].itertuples():
+    for enrolment in enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE].itertuples():
         patient = patients[patients["id"] == enrolment.patient].iloc[0]
         mine = done[done["enrolment"] == enrolment.id]
         history: dict[int, list[date]] = {}
@@ -68,7 +68,9 @@ def main() -> None:
     )
     team, team_seconds = timed(lambda: teams(frames["pathway_members"], frames["members"]))
     worklist, worklist_seconds = timed(
-        lambda: overdue_worklist(computed, steps, frames["patients"], frames["pathways"], team, proximity, TODAY)
+        lambda: overdue_worklist(
+            computed, steps, frames["patients"], frames["pathways"], team, commune_closeness, TODAY
+        )
     )
     _, summary_seconds = timed(lambda: pathway_summary(frames["pathways"], frames["enrolments"], computed))
     total = schedule_seconds + team_seconds + worklist_seconds + summary_seconds

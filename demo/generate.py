@@ -71,7 +71,7 @@ def generate(
         "milestones": project.milestones(world, actions),
         "indicators": project.indicators(world, actions, member_rows, patient_rows, enrolments, pathway_rows),
         "territory": [territory_row(world.home, row_id=1)],
-        "settings": parameters.settings(f"CPTS {world.home.name}"),
+        "settings": parameters.parameter_rows(f"CPTS {world.home.name}"),  # Paramètres (its table key)
         "access_log": [],
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -1,59 +1,26 @@
 """The Paramètres rows of the demo CPTS: its name, the funding defaults, the weights of the desk's priority
 score, the retention and the idle time of a session.
 
-Every setting key the demo writes is imported here from domain/, in this one module."""
+Every row is one of the keys declared in domain/parameters.py and domain/funding_parameters.py, at its
+default value (the CPTS name aside)."""
 
 from __future__ import annotations
 
-from domain.access import DEFAULT_IDLE_MINUTES, IDLE_KEY
-from domain.funding import SettingDefault, default_settings
-from domain.priority import PER_MONTH_KEY, Weights, weight_key
-from domain.retention import DEFAULT_RETENTION_MONTHS, RETENTION_KEY
-from schema.models import Setting
+from typing import Any
 
-CPTS_NAME_KEY = "Nom de la CPTS"
+from domain.funding_parameters import FUNDING_PARAMETERS
+from domain.parameters import CPTS_NAME, IDLE, PRIORITY_WEIGHTS, RETENTION, Parameter
+from schema.models import ParameterRow
+
+# In the order of the rows: the name, the funding amounts, the priority weights, then the session rules.
+DEMO_PARAMETERS: tuple[Parameter[Any], ...] = (*FUNDING_PARAMETERS, *PRIORITY_WEIGHTS, RETENTION, IDLE)
 
 
-def settings(cpts_name: str) -> list[Setting]:
-    rows = [
-        SettingDefault(CPTS_NAME_KEY, cpts_name, "Nom affiché dans l'application et les exports.", False),
-        *default_settings(),
-    ]
-    rows += _priority_settings()
-    rows += [
-        SettingDefault(
-            RETENTION_KEY,
-            str(DEFAULT_RETENTION_MONTHS),
-            "Les patients dont la demande est close depuis plus longtemps sont anonymisés par ./cpts purge "
-            "(nom, prénom, téléphone, date de naissance et notes effacés ; les chiffres ne changent pas).",
-            False,
-        ),
-        SettingDefault(
-            IDLE_KEY,
-            str(DEFAULT_IDLE_MINUTES),
-            "Une session de l'application sans activité pendant cette durée est fermée.",
-            False,
-        ),
-    ]
+def parameter_rows(cpts_name: str) -> list[ParameterRow]:
+    """The demo's Paramètres rows, with their Ids (1, 2, …)."""
+    rows = [(CPTS_NAME.key, cpts_name, CPTS_NAME.description, CPTS_NAME.to_check)]
+    rows += [(p.key, p.default, p.description, p.to_check) for p in DEMO_PARAMETERS]
     return [
-        Setting(id=position, key=row.key, value=row.value, description=row.description, to_check=row.to_check)
-        for position, row in enumerate(rows, start=1)
+        ParameterRow(id=position, key=key, value=value, description=description, to_check=to_check)
+        for position, (key, value, description, to_check) in enumerate(rows, start=1)
     ]
-
-
-def _priority_settings() -> list[SettingDefault]:
-    """The weights of the desk's priority score, at their defaults."""
-    weights = Weights()
-    purpose = "dans l'orientation vers un médecin traitant (nombre entier)."
-    rows = [
-        SettingDefault(
-            weight_key(name), str(points), f"Points de priorité pour la fragilité « {name} » {purpose}", False
-        )
-        for name, points in weights.fragility
-    ]
-    rows.append(
-        SettingDefault(
-            PER_MONTH_KEY, str(weights.per_month), f"Points de priorité par mois (30 jours) d'attente {purpose}", False
-        )
-    )
-    return rows

@@ -12,16 +12,7 @@ from typing import Any
 
 from demo.data_files import load
 from demo.world import World, age, between, birth_date, phone, pick
-from schema.models import (
-    FRAGILITIES,
-    PATIENT_CLOSED,
-    PATIENT_DROPPED,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
-    Member,
-    Patient,
-)
+from schema.models import Fragility, Member, Patient, PatientStatus
 
 DATA = load("patients")
 _WINDOW_DAYS: int = DATA["request_window_days"]
@@ -106,7 +97,7 @@ def _fragilities(rng: random.Random, group: str) -> list[str]:
     """Fragilities in the canonical order; "70 ans et plus" exactly for the elderly."""
     found = [_SEVENTY] if group == ELDERLY else []
     found += [name for name, chance in _GROUPS[group]["fragilities"].items() if rng.random() < chance]
-    return sorted(found, key=FRAGILITIES.index)
+    return sorted(found, key=tuple(Fragility).index)
 
 
 def _source(rng: random.Random, fragilities: list[str]) -> str:
@@ -132,17 +123,17 @@ def _outcome(
     notes = rng.choice(DATA["general_notes"]) if rng.random() < 0.2 else None
     if objection or not consent:
         notes = DATA["objection_note"] if objection else DATA["no_consent_note"]
-        if status in (PATIENT_PROPOSED, PATIENT_FOUND):
-            status = PATIENT_CLOSED if objection and waited >= 14 else PATIENT_WAITING
+        if status in (PatientStatus.PROPOSED, PatientStatus.FOUND):
+            status = PatientStatus.CLOSED if objection and waited >= 14 else PatientStatus.WAITING
     outcome: dict[str, Any] = {"status": status, "consent": consent, "objection": objection, "notes": notes}
     requested: date = patient["request_date"]
-    if status == PATIENT_FOUND:
+    if status == PatientStatus.FOUND:
         latest = min(world.today, requested + timedelta(days=120))
         found = between(rng, requested + timedelta(days=7), latest)
         outcome["found_date"] = found
         outcome["gp"] = rng.choice(available(picker.for_patient(patient, world.today), found)).id
-    elif status in (PATIENT_DROPPED, PATIENT_CLOSED):
+    elif status in (PatientStatus.DROPPED, PatientStatus.CLOSED):
         outcome["closed_date"] = between(rng, requested + timedelta(days=14), world.today)
         if not objection:
-            outcome["notes"] = rng.choice(DATA["dropped_notes" if status == PATIENT_DROPPED else "closed_notes"])
+            outcome["notes"] = rng.choice(DATA["dropped_notes" if status == PatientStatus.DROPPED else "closed_notes"])
     return outcome

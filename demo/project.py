@@ -14,18 +14,16 @@ from demo.data_files import entries, load
 from demo.members import practising
 from demo.world import World, add_months
 from schema.models import (
-    ACTION_DONE,
-    ACTION_NOT_STARTED,
     GP_SPECIALTY,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
     Action,
+    ActionStatus,
     Enrolment,
     Indicator,
     Member,
     Milestone,
     Pathway,
     Patient,
+    PatientStatus,
 )
 
 _WHERE = "demo/data/projet_de_sante.toml"
@@ -102,13 +100,13 @@ def actions(world: World, members: list[Member]) -> list[Action]:
 
 
 def _action_dates(today: date, signature: date, plan: ActionPlan) -> tuple[date, date]:
-    if plan.status == ACTION_NOT_STARTED:
+    if plan.status == ActionStatus.NOT_STARTED:
         start = add_months(today, 2)
         return start, add_months(start, plan.due_months)
     start = add_months(signature, plan.start_months)
     if plan.late:
         return start, today - timedelta(days=45)
-    if plan.status == ACTION_DONE:
+    if plan.status == ActionStatus.DONE:
         return start, add_months(start, plan.due_months)
     return start, add_months(today, plan.due_months)
 
@@ -129,7 +127,7 @@ def milestones(world: World, actions: list[Action]) -> list[Milestone]:
         count = len(plan.milestones)
         for index, title in enumerate(plan.milestones, start=1):
             due = action.start_date + timedelta(days=span * index // count)
-            done = action.status == ACTION_DONE or (due <= world.today and not (plan.late and index == count))
+            done = action.status == ActionStatus.DONE or (due <= world.today and not (plan.late and index == count))
             done_on = (
                 min(world.today, max(action.start_date, due + timedelta(days=rng.randint(-15, 10)))) if done else None
             )
@@ -239,7 +237,9 @@ def _snapshots(
     counts = {
         "membres_par_profession": sum(1 for m in members if m.active),
         "ald_en_attente": sum(
-            1 for p in patients if p.status in (PATIENT_WAITING, PATIENT_PROPOSED) and "ALD" in p.fragilities
+            1
+            for p in patients
+            if p.status in (PatientStatus.WAITING, PatientStatus.PROPOSED) and "ALD" in p.fragilities
         ),
     }
     for pathway in pathways:

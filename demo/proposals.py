@@ -9,7 +9,7 @@ from typing import Any
 
 from demo.patients import DATA, GpPicker, available
 from demo.world import World, between
-from schema.models import PATIENT_DROPPED, PATIENT_FOUND, PATIENT_PROPOSED, Member, Patient, Proposal
+from schema.models import Member, Patient, PatientStatus, Proposal
 
 
 def proposals(world: World, patients: list[Patient], members: list[Member]) -> list[Proposal]:
@@ -18,12 +18,12 @@ def proposals(world: World, patients: list[Patient], members: list[Member]) -> l
     names = {member.id: member.last_name for member in members}
     rows: list[dict[str, Any]] = []
     for patient in patients:
-        if patient.status == PATIENT_FOUND:
+        if patient.status == PatientStatus.FOUND:
             rows += _found_proposals(rng, patient, picker.for_patient(patient, world.today))
-        elif patient.status == PATIENT_PROPOSED:
+        elif patient.status == PatientStatus.PROPOSED:
             candidates = available(picker.for_patient(patient, world.today), world.today + timedelta(days=30))
             rows += _open_proposals(world, rng, patient, candidates)
-        elif patient.status == PATIENT_DROPPED and rng.random() < 0.4:
+        elif patient.status == PatientStatus.DROPPED and rng.random() < 0.4:
             expired = _expired_proposal(rng, patient, picker.for_patient(patient, world.today))
             # Never proposed if they objected to data sharing (drawn anyway: every other patient stays the same).
             rows += [] if patient.objection else expired

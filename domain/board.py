@@ -13,7 +13,7 @@ import pandas as pd
 from domain.cells import identifier, integer
 from domain.funding import (
     FundingEstimate,
-    FundingSettings,
+    FundingParameters,
     Span,
     board_achievements,
     estimate,
@@ -30,9 +30,9 @@ from schema.models import (
     INDICATORS,
     MEMBERS,
     MILESTONES,
+    PARAMETERS,
     PATHWAYS,
     PATIENTS,
-    SETTINGS,
     TERRITORY,
 )
 
@@ -45,7 +45,7 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     ENROLMENTS,
     PATHWAYS,
     TERRITORY,
-    SETTINGS,
+    PARAMETERS,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -56,7 +56,7 @@ class BoardFigures:
     today: date
     project: pd.DataFrame  # domain.project.project_table
     indicators: pd.DataFrame  # domain.indicators.indicator_board, for `year`
-    settings: FundingSettings
+    funding_parameters: FundingParameters
     funding: FundingEstimate
     problems: list[Problem] = field(default_factory=list)  # values left aside by the figures
 
@@ -83,7 +83,7 @@ def funding_hiding(board: BoardFigures, hidden: Mapping[int, Span]) -> FundingEs
     `hidden`, indicator id -> the lowest and highest value a reader could suppose (`funding.board_achievements`)."""
     started = {mission.mission for mission in board.funding.missions if mission.started}
     achievements = board_achievements(board.indicators, hidden)
-    return estimate(board.year, board.funding.population, board.settings, started, achievements)
+    return estimate(board.year, board.funding.population, board.funding_parameters, started, achievements)
 
 
 def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) -> BoardFigures:
@@ -91,8 +91,8 @@ def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) ->
     actions = frames[ACTIONS.key]
     project = project_table(actions, frames[MILESTONES.key], frames[MEMBERS.key], today)
     indicators, indicator_problems = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
-    settings, setting_problems = read_funding(frames[SETTINGS.key])
+    parameters, parameter_problems = read_funding(frames[PARAMETERS.key])
     population, territory_problems = territory_population(frames[TERRITORY.key])
-    funding = estimate(year, population, settings, started_missions(actions), board_achievements(indicators))
-    problems = indicator_problems + setting_problems + territory_problems
-    return BoardFigures(year, today, project, indicators, settings, funding, problems)
+    funding = estimate(year, population, parameters, started_missions(actions), board_achievements(indicators))
+    problems = indicator_problems + parameter_problems + territory_problems
+    return BoardFigures(year, today, project, indicators, parameters, funding, problems)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from domain import matching
-from domain.matching import FARTHER, Place
+from domain.matching import Closeness, Place
 from schema.models import Commune
 
 CURRENT_COMMUNE = "commune-actuelle"
@@ -127,13 +127,12 @@ def places_of(codes: Iterable[str | None]) -> dict[str, Place]:
     return {code: value for code, value in found.items() if value is not None}
 
 
-def proximity(origin: str, other: str | None) -> int:
-    """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings: the
-    level of `domain.matching.proximity` (COMMUNE, INTERCOMMUNALITY, DEPARTMENT), else FARTHER (also for an
-    empty or unknown code). Symmetric: Paris (Métropole du Grand Paris) and Issy (EPT GPSO) are not grouped."""
+def commune_closeness(origin: str, other: str | None) -> Closeness:
+    """How close commune `other` is to commune `origin` (INSEE codes), for "nearest first" orderings:
+    `domain.matching.closeness` of their places, FARTHER also for an empty or unknown code. Symmetric: Paris
+    (Métropole du Grand Paris) and Issy (EPT GPSO) are not grouped."""
     first, second = place(origin), place(other) if other else None
-    level = matching.proximity(first, second) if first and second else None
-    return FARTHER if level is None else level
+    return matching.closeness(first, second) if first and second else Closeness.FARTHER
 
 
 def _resolve(folder: Path | None) -> Path:

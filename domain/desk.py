@@ -19,9 +19,8 @@ from statistics import median
 
 from domain.priority import is_aci_fragile
 from errors import Refused
-from schema.models import PATIENT_FOUND, PATIENT_WAITING, PROPOSAL_STATUSES, Member, Patient, Proposal
+from schema.models import Member, Patient, PatientStatus, Proposal, ProposalStatus
 
-PENDING, ACCEPTED, REFUSED, EXPIRED = PROPOSAL_STATUSES
 STALE_DAYS = 15
 
 
@@ -55,7 +54,7 @@ def doctor_name(member: Member) -> str:
 
 
 def _first_pending(proposals: Iterable[Proposal]) -> Proposal | None:
-    pending = [p for p in proposals if p.status == PENDING]
+    pending = [p for p in proposals if p.status == ProposalStatus.PENDING]
     return min(pending, key=lambda p: (p.rank or 99, p.proposed_on or date.max, p.id or 0), default=None)
 
 
@@ -84,7 +83,7 @@ def slots_this_month(records: DeskRecords, today: date) -> dict[int, Slots]:
     """Slots of every member this month (capacity 0 for those who gave none)."""
     found: dict[int, int] = defaultdict(int)
     for patient in records.patients:
-        if patient.status == PATIENT_FOUND and patient.gp is not None and _same_month(patient.found_date, today):
+        if patient.status == PatientStatus.FOUND and patient.gp is not None and _same_month(patient.found_date, today):
             found[patient.gp] += 1
     pending: dict[int, int] = defaultdict(int)
     by_patient: dict[int | None, list[Proposal]] = defaultdict(list)
@@ -122,15 +121,17 @@ def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
     def fragile(patient: Patient) -> bool:  # when they found their MT, else today
         return is_aci_fragile(patient.fragilities, patient.birth_date, patient.age_band, patient.found_date or today)
 
-    waiting = [p for p in records.patients if p.status == PATIENT_WAITING]
+    waiting = [p for p in records.patients if p.status == PatientStatus.WAITING]
     found = [
         p
         for p in records.patients
-        if p.status == PATIENT_FOUND and p.found_date is not None and p.found_date.year == today.year
+        if p.status == PatientStatus.FOUND and p.found_date is not None and p.found_date.year == today.year
     ]
     delays = [(p.found_date - p.request_date).days for p in found if p.found_date and p.request_date]
     limit = today - timedelta(days=STALE_DAYS)
-    stale = [p for p in records.proposals if p.status == PENDING and p.proposed_on and p.proposed_on < limit]
+    stale = [
+        p for p in records.proposals if p.status == ProposalStatus.PENDING and p.proposed_on and p.proposed_on < limit
+    ]
     return DeskFigures(
         waiting=len(waiting),
         waiting_fragile=sum(map(fragile, waiting)),

@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.desk import PENDING, REFUSED, DeskRecords, doctor_name, is_open, patient_label, slots_this_month
+from domain.desk import DeskRecords, doctor_name, is_open, patient_label, slots_this_month
 from domain.matching import Doctor, Place, Seeker, match, reasons
 from domain.priority import Priority, Weights, patient_groups, priority, waiting_days
 from domain.problems import Problem
-from schema.models import MEMBERS, PATIENT_WAITING, Member, Patient
+from schema.models import MEMBERS, Member, Patient, PatientStatus, ProposalStatus
 
 # --- the matching inputs -----------------------------------------------------------------------------
 
@@ -51,13 +51,13 @@ def seekers(
     refused: dict[int | None, set[int]] = defaultdict(set)
     pending: set[int | None] = set()
     for proposal in records.proposals:
-        if proposal.status == REFUSED and proposal.gp is not None:
+        if proposal.status == ProposalStatus.REFUSED and proposal.gp is not None:
             refused[proposal.patient].add(proposal.gp)
-        elif proposal.status == PENDING:
+        elif proposal.status == ProposalStatus.PENDING:
             pending.add(proposal.patient)
     found, excluded = [], []
     for patient in records.patients:
-        if patient.status != PATIENT_WAITING or patient.id is None:
+        if patient.status != PatientStatus.WAITING or patient.id is None:
             continue
         reason = _exclusion(patient, patient.id in pending, places)
         if reason:
@@ -135,12 +135,12 @@ def plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], to
     result = match(candidates, available)
     seeker_of = {s.key: s for s in candidates}
     doctor_of = {d.key: d for d in available}
-    patient_of = {patient_label(p): p for p in records.patients if p.status == PATIENT_WAITING}
+    patient_of = {patient_label(p): p for p in records.patients if p.status == PatientStatus.WAITING}
     planned = []
     for assignment in result.assignments:
         patient = patient_of[assignment.patient]
         seeker = seeker_of[assignment.patient]
-        options = ((assignment.doctor, assignment.level), *assignment.alternatives)
+        options = ((assignment.doctor, assignment.closeness), *assignment.alternatives)
         choices = tuple(
             Choice(key, rank, lvl, tuple(reasons(seeker, doctor_of[key])))
             for rank, (key, lvl) in enumerate(options, start=1)

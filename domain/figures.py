@@ -11,7 +11,7 @@ from domain.cells import day, text
 from domain.french import number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small, protect_counts
-from schema.models import ACTION_STATUSES, PATIENT_PROPOSED, PATIENT_WAITING
+from schema.models import ActionStatus, PatientStatus
 
 NO_PROFESSION = "Non renseignée"  # label of active members whose profession is empty
 
@@ -40,8 +40,8 @@ def members_by_profession(members: pd.DataFrame) -> pd.DataFrame:
 def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
     """How many patients wait for a médecin traitant, how many are fragile, proposed, and for how long."""
     status = patients["status"].astype("string")
-    waiting = patients[(status == PATIENT_WAITING).fillna(False)]
-    proposed = int((status == PATIENT_PROPOSED).fillna(False).sum())
+    waiting = patients[(status == PatientStatus.WAITING).fillna(False)]
+    proposed = int((status == PatientStatus.PROPOSED).fillna(False).sum())
     rows = zip(waiting["fragilities"], waiting["birth_date"], waiting["age_band"], strict=True)
     fragile = sum(is_aci_fragile(found, day(born), text(band), today) for found, born, band in rows)
     return WaitingFigures(len(waiting), fragile, proposed, median_wait_days(waiting["request_date"], today))
@@ -93,7 +93,7 @@ def median_wait_days(request_dates: pd.Series, today: date) -> float | None:
 
 
 def actions_by_status(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions counted by status (columns status, count), every status of ACTION_STATUSES in its order."""
+    """Actions counted by status (columns status, count), every ActionStatus in its order."""
     counts = actions["status"].astype("string").value_counts()
-    rows = [{"status": status, "count": int(counts.get(status, 0))} for status in ACTION_STATUSES]
+    rows = [{"status": status, "count": int(counts.get(status, 0))} for status in ActionStatus]
     return pd.DataFrame(rows, columns=["status", "count"])

@@ -1,4 +1,4 @@
-"""ACI funding: the settings it reads (rows of Paramètres, declared in `domain.funding_parameters`), the size
+"""ACI funding: the parameters it reads (rows of Paramètres, declared in `domain.funding_parameters`), the size
 tier of the territory, and the estimated funding of a year."""
 
 from __future__ import annotations
@@ -20,20 +20,18 @@ from domain.funding_parameters import (
     mission_key,
     tier_key,
 )
-from domain.funding_parameters import SettingDefault as SettingDefault  # for demo/generate.py, until it imports
-from domain.funding_parameters import default_settings as default_settings  # them from domain.funding_parameters
 from domain.indicators import achievement
 from domain.parameters import read_parameters
 from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
 from domain.problems import Problem
-from schema.models import ACI_MISSIONS, ACTION_NOT_STARTED
+from schema.models import AciMission, ActionStatus
 
-# -- reading the settings ------------------------------------------------------------------------------
+# -- reading the parameters ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FundingSettings:
-    """Every funding amount and threshold by setting key, as read from Paramètres (defaults where absent)."""
+class FundingParameters:
+    """Every funding amount and threshold by parameter key, as read from Paramètres (defaults where absent)."""
 
     values: Mapping[str, float]
     to_check: frozenset[str] = frozenset()  # keys flagged "À vérifier" (or absent, so defaulted)
@@ -53,13 +51,13 @@ class FundingSettings:
         return not self.to_check.intersection(keys)
 
 
-def read_funding(settings: pd.DataFrame) -> tuple[FundingSettings, list[Problem]]:
+def read_funding(rows: pd.DataFrame) -> tuple[FundingParameters, list[Problem]]:
     """The funding parameters found in the Paramètres frame (`domain.parameters.read_parameters`: an unreadable
     value is reported and its default used, as for an absent one, and flagged to check)."""
-    read, problems = read_parameters(settings, FUNDING_PARAMETERS)
+    read, problems = read_parameters(rows, FUNDING_PARAMETERS)
     values = {parameter.key: read.value(parameter) for parameter in FUNDING_PARAMETERS}
     missing = read.missing(parameter.key for parameter in FUNDING_PARAMETERS)
-    return FundingSettings(values, read.checked_off | read.defaulted, missing), problems
+    return FundingParameters(values, read.checked_off | read.defaulted, missing), problems
 
 
 # -- tier and estimate ---------------------------------------------------------------------------------
@@ -90,7 +88,7 @@ def tier_text(tier: int, thresholds: Sequence[float]) -> str:
 
 def started_missions(actions: pd.DataFrame) -> set[str]:
     """Missions with at least one action that has started (any status but "Non démarrée" or empty)."""
-    started = actions[actions["status"].notna() & (actions["status"] != ACTION_NOT_STARTED)]
+    started = actions[actions["status"].notna() & (actions["status"] != ActionStatus.NOT_STARTED)]
     return {str(mission) for mission in started["mission"].dropna()}
 
 
@@ -262,7 +260,7 @@ class FundingEstimate:
 def estimate(
     year: int,
     population: int,
-    settings: FundingSettings,
+    parameters: FundingParameters,
     started: set[str],
     achievements: Mapping[str, Sequence[Measure]],
 ) -> FundingEstimate:
@@ -272,20 +270,20 @@ def estimate(
     A masked indicator value makes the achievement a range (`Measure.masked`): the mission's `low` and `high`
     achievements, from which the variable parts and the total are ranges (`*_span`), so that no figure shown
     from them gives the masked value away."""
-    tier = tier_for(population, settings.thresholds)
+    tier = tier_for(population, parameters.thresholds)
     missions = []
-    for mission in ACI_MISSIONS:
+    for mission in AciMission:
         measures = achievements.get(mission, ())
         keys = (mission_key(FIXED, mission, tier), mission_key(VARIABLE, mission, tier))
         missions.append(
             MissionFunding(
                 mission=mission,
                 started=mission in started,
-                fixed=settings.mission(FIXED, mission, tier),
-                variable=settings.mission(VARIABLE, mission, tier),
+                fixed=parameters.mission(FIXED, mission, tier),
+                variable=parameters.mission(VARIABLE, mission, tier),
                 achievement=mission_achievement(measures),
                 measured=len(measures),
-                to_check=not settings.checked(*keys),
+                to_check=not parameters.checked(*keys),
                 low=weighted_mean((m.low, m.weight) for m in measures),
                 high=weighted_mean((m.high, m.weight) for m in measures),
             )
@@ -294,10 +292,10 @@ def estimate(
         year=year,
         population=population,
         tier=tier,
-        operating=settings.by_tier(OPERATING, tier),
-        maximum=settings.by_tier(MAXIMUM, tier),
+        operating=parameters.by_tier(OPERATING, tier),
+        maximum=parameters.by_tier(MAXIMUM, tier),
         missions=tuple(missions),
-        operating_to_check=not settings.checked(tier_key(OPERATING, tier), tier_key(MAXIMUM, tier)),
+        operating_to_check=not parameters.checked(tier_key(OPERATING, tier), tier_key(MAXIMUM, tier)),
     )
 
 

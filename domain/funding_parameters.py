@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.parameters import Parameter, parse_amount
-from schema.models import ACI_MISSIONS
+from schema.models import AciMission
 
 TIERS = (1, 2, 3, 4)
 OPERATING, PRE_CONTRACT, MAXIMUM = "Dotation fonctionnement", "Aide pré-contrat", "Maximum"
 FIXED, VARIABLE = "Part fixe", "Part variable"
 THRESHOLDS = ("Seuil taille 2", "Seuil taille 3", "Seuil taille 4")
 ADVANCE, FIXED_AT_START = "Avance annuelle (%)", "Part fixe au démarrage (%)"
-CRISIS_MISSION = ACI_MISSIONS[4]
 NUMBER = "un nombre"
 
 
@@ -92,7 +91,7 @@ _PLACEHOLDER = (
 
 
 def _mission_part(part: str, mission: str, tier: int) -> Parameter[float]:
-    if mission == CRISIS_MISSION:
+    if mission == AciMission.CRISIS:
         value = _CRISIS[tier - 1] // 2
         rule = "moitié de la fourchette de négociation de la mission crise (50 000 à 100 000 € selon la taille)."
     else:
@@ -120,13 +119,13 @@ _OTHERS = (
 
 FUNDING_PARAMETERS: tuple[Parameter[float], ...] = (
     *_by_tier(),
-    *(_mission_part(part, mission, tier) for mission in ACI_MISSIONS for part in (FIXED, VARIABLE) for tier in TIERS),
+    *(_mission_part(part, mission, tier) for mission in AciMission for part in (FIXED, VARIABLE) for tier in TIERS),
     *(_amount(key, value, description) for key, value, description in _OTHERS),
 )
 
 
 @dataclass(frozen=True)
-class SettingDefault:
+class ParameterDefault:
     """A row of Paramètres at its default value (to add it in NocoDB)."""
 
     key: str
@@ -135,12 +134,12 @@ class SettingDefault:
     to_check: bool
 
 
-def default_settings() -> list[SettingDefault]:
+def default_parameters() -> list[ParameterDefault]:
     """The funding parameters with their default values, in the order they are added to Paramètres."""
-    return [SettingDefault(p.key, p.default, p.description, p.to_check) for p in FUNDING_PARAMETERS]
+    return [ParameterDefault(p.key, p.default, p.description, p.to_check) for p in FUNDING_PARAMETERS]
 
 
-def missing_defaults(existing_keys: Iterable[str]) -> list[SettingDefault]:
-    """The default settings whose key is not among `existing_keys` (to add them to Paramètres)."""
+def missing_defaults(existing_keys: Iterable[str]) -> list[ParameterDefault]:
+    """The default parameters whose key is not among `existing_keys` (to add them to Paramètres)."""
     existing = set(existing_keys)
-    return [default for default in default_settings() if default.key not in existing]
+    return [default for default in default_parameters() if default.key not in existing]

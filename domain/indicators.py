@@ -18,21 +18,16 @@ from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
 from domain.problems import Problem
 from schema.models import (
-    ACTION_DONE,
-    ENROLMENT_STATUSES,
-    FRAGILITIES,
-    INDICATOR_SOURCES,
     INDICATORS,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
     PROFESSIONS,
+    ActionStatus,
+    EnrolmentStatus,
+    Fragility,
+    IndicatorSource,
+    PatientStatus,
 )
 
-MANUAL, CALCULATED = INDICATOR_SOURCES
-ALD = FRAGILITIES[0]
-ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
-STILL_WAITING = (PATIENT_WAITING, PATIENT_PROPOSED)  # no médecin traitant yet
+STILL_WAITING = (PatientStatus.WAITING, PatientStatus.PROPOSED)  # no médecin traitant yet
 COMPUTATION_FIELD = INDICATORS.field("computation").title
 UP, DOWN, FLAT, NO_TREND = "↗", "↘", "→", "—"
 
@@ -74,7 +69,7 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
 def ald_patients_waiting(data: LiveData) -> int:
     """ALD patients still without a médecin traitant (status "En attente" or "Proposé"), today."""
     waiting = data.patients["status"].isin(STILL_WAITING)
-    ald = data.patients["fragilities"].map(lambda found: ALD in (found or ()))
+    ald = data.patients["fragilities"].map(lambda found: Fragility.ALD in (found or ()))
     return int((waiting & ald).sum())
 
 
@@ -93,7 +88,7 @@ def new_members_in_year(data: LiveData, year: int) -> int:
 
 def enrolled_patients(data: LiveData, pathway: str | None = None) -> int:
     """Distinct patients with an active enrolment, in one pathway (by name) or in any, today."""
-    enrolments = data.enrolments[(data.enrolments["status"] == ENROLMENT_ACTIVE).fillna(False)]
+    enrolments = data.enrolments[(data.enrolments["status"] == EnrolmentStatus.ACTIVE).fillna(False)]
     if pathway is not None:
         ids = data.pathways.loc[(data.pathways["name"] == pathway).fillna(False), "id"]
         enrolments = enrolments[enrolments["pathway"].isin(list(ids))]
@@ -102,12 +97,12 @@ def enrolled_patients(data: LiveData, pathway: str | None = None) -> int:
 
 def actions_done(data: LiveData) -> int:
     """Actions of the health project at "Terminée", today."""
-    return int((data.actions["status"] == ACTION_DONE).fillna(False).sum())
+    return int((data.actions["status"] == ActionStatus.DONE).fillna(False).sum())
 
 
 def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
     """Row mask: at "MT trouvé" with a "Date MT trouvé" in `year`."""
-    found = (patients["status"] == PATIENT_FOUND).fillna(False)
+    found = (patients["status"] == PatientStatus.FOUND).fillna(False)
     return found & (pd.to_datetime(patients["found_date"]).dt.year == year).fillna(False)
 
 
@@ -297,7 +292,7 @@ def indicator_board(
                 "trend": trend(value, previous),
                 "achievement": achievement(value, real(row.target)),
                 "shown_achievement": None if masked else achievement(value, real(row.target)),
-                "source": text(row.source) or MANUAL,
+                "source": text(row.source) or IndicatorSource.MANUAL,
                 "computation": text(row.computation),
                 "comment": text(row.comment),
                 "weight": real(row.weight),
@@ -329,7 +324,7 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[Proble
     year the value typed or frozen in the row is kept."""
     stored = real(row.value)
     key = text(row.computation)
-    if text(row.source) != CALCULATED:
+    if text(row.source) != IndicatorSource.CALCULATED:
         return stored, False
     if key is None:
         issues.append(

@@ -1,13 +1,13 @@
 """Optimal matching of patients waiting for a médecin traitant with the GPs taking new patients.
 
 Constraints: a GP takes at most its free places; only the populations it accepts ("Tous", or at least one
-of the patient's groups); a patient with reduced mobility only goes to a GP who does home visits; proximity
-by levels (same commune, same EPT/EPCI, same département, nothing beyond); a GP a patient refused is never
+of the patient's groups); a patient with reduced mobility only goes to a GP who does home visits; closeness
+by steps (same commune, same EPT/EPCI, same département, nothing beyond); a GP a patient refused is never
 proposed again to that patient.
 
 Objective, lexicographic: the largest total priority of the patients matched; then the most patients
 matched; then the closest GPs. Solved exactly (not greedily) as a min-cost flow: patients who can go to
-exactly the same GPs at the same levels form one class, GPs alike in every respect form one class, so the
+exactly the same GPs at the same closeness form one class, GPs alike in every respect form one class, so the
 flow network stays small (`domain.min_cost_flow`); the flow is then spread back over patients (the most
 urgent first) and GPs (the most free places first). Deterministic: same input, same output.
 """
@@ -18,15 +18,23 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 
 from domain.min_cost_flow import transport
-from domain.priority import EVERYONE
-from schema.models import POPULATIONS
+from schema.models import Population
 
-COMMUNE, INTERCOMMUNALITY, DEPARTMENT = LEVELS = (0, 1, 2)
-FARTHER = 3  # beyond the département: never proposed here, listed last by `domain.referral.nearest_first`
+
+class Closeness(IntEnum):
+    """How close two places are, smaller is closer (the matching minimises the sum over its assignments)."""
+
+    COMMUNE = 0
+    INTERCOMMUNALITY = 1  # same EPT in the Grand Paris, else same EPCI
+    DEPARTMENT = 2
+    FARTHER = 3  # beyond the département: never proposed here, listed last by `domain.referral.nearest_first`
+
+
 ALTERNATIVES = 2
 
 
@@ -41,15 +49,15 @@ class Place:
     department: str
 
 
-def proximity(a: Place, b: Place) -> int | None:
-    """COMMUNE, INTERCOMMUNALITY or DEPARTMENT; None beyond the département."""
+def closeness(a: Place, b: Place) -> Closeness:
+    """COMMUNE, INTERCOMMUNALITY, DEPARTMENT, else FARTHER."""
     if a.commune == b.commune:
-        return COMMUNE
+        return Closeness.COMMUNE
     if a.group is not None and a.group == b.group:
-        return INTERCOMMUNALITY
+        return Closeness.INTERCOMMUNALITY
     if a.department == b.department:
-        return DEPARTMENT
-    return None
+        return Closeness.DEPARTMENT
+    return Closeness.FARTHER
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,8 @@ class Doctor:
 class Assignment:
     patient: str
     doctor: int
-    level: int
-    alternatives: tuple[tuple[int, int], ...]  # (doctor, level), best first
+    closeness: Closeness
+    alternatives: tuple[tuple[int, Closeness], ...]  # (doctor, closeness), best first
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ class Matching:
 @dataclass(frozen=True)
 class Objective:
     """What the matching maximises, in this order: total priority, patients matched, then closeness
-    (`distance`: Σ levels, smaller is better)."""
+    (`distance`: Σ closeness, smaller is better)."""
 
     priority: int
     matched: int
@@ -110,23 +118,26 @@ class Objective:
 
 
 def accepts(doctor: Doctor, seeker: Seeker) -> bool:
-    return not doctor.populations or EVERYONE in doctor.populations or bool(doctor.populations & seeker.groups)
+    return (
+        not doctor.populations or Population.EVERYONE in doctor.populations or bool(doctor.populations & seeker.groups)
+    )
 
 
-def level(seeker: Seeker, doctor: Doctor) -> int | None:
-    """The proximity level if this GP may be proposed to this patient (capacity aside), else None."""
+def closeness_if_proposable(seeker: Seeker, doctor: Doctor) -> Closeness | None:
+    """How close this GP is if they may be proposed to this patient (capacity aside), else None."""
     if doctor.key in seeker.refused or not accepts(doctor, seeker):
         return None
     if seeker.reduced_mobility and not doctor.home_visits:
         return None
-    return proximity(seeker.place, doctor.place)
+    near = closeness(seeker.place, doctor.place)
+    return None if near == Closeness.FARTHER else near
 
 
 def objective(assignments: Iterable[Assignment], seekers: Sequence[Seeker]) -> Objective:
     priorities = {seeker.key: seeker.priority for seeker in seekers}
     chosen = list(assignments)
     return Objective(
-        sum(priorities[a.patient] for a in chosen), len(chosen), sum(assignment.level for assignment in chosen)
+        sum(priorities[a.patient] for a in chosen), len(chosen), sum(assignment.closeness for assignment in chosen)
     )
 
 
@@ -172,7 +183,7 @@ class _Network:
     doctors: Sequence[Doctor]
     doctor_classes: list[list[Doctor]]
     seeker_classes: list[list[Seeker]]  # each sorted by urgency
-    arcs: list[tuple[tuple[int, int], ...]]  # per seeker class: (doctor class, level)
+    arcs: list[tuple[tuple[int, Closeness], ...]]  # per seeker class: (doctor class, closeness)
     costs: np.ndarray
     urgency: dict[str, tuple[int, int, str]]
     free_after: dict[int, int] = field(default_factory=dict)  # places left per GP once the flow is spread
@@ -185,21 +196,23 @@ class _Network:
         for doctor in doctors:
             by_profile[_doctor_profile(doctor, singled_out)].append(doctor)
         doctor_classes = [by_profile[profile] for profile in sorted(by_profile)]
-        arcs_of_profile: dict[SeekerProfile, tuple[tuple[int, int], ...]] = {}
-        by_arcs: dict[tuple[tuple[int, int], ...], list[Seeker]] = defaultdict(list)
+        arcs_of_profile: dict[SeekerProfile, tuple[tuple[int, Closeness], ...]] = {}
+        by_arcs: dict[tuple[tuple[int, Closeness], ...], list[Seeker]] = defaultdict(list)
         for seeker in seekers:
             profile = _seeker_profile(seeker, singled_out)
             if profile not in arcs_of_profile:
-                found = ((index, level(seeker, members[0])) for index, members in enumerate(doctor_classes))
-                arcs_of_profile[profile] = tuple((index, lvl) for index, lvl in found if lvl is not None)
+                found = (
+                    (index, closeness_if_proposable(seeker, members[0])) for index, members in enumerate(doctor_classes)
+                )
+                arcs_of_profile[profile] = tuple((index, near) for index, near in found if near is not None)
             by_arcs[arcs_of_profile[profile]].append(seeker)
         urgency = {s.key: (-s.priority, -s.waited_days, s.key) for s in seekers}
         arc_lists = sorted(arc for arc in by_arcs if arc)
         seeker_classes = [sorted(by_arcs[arc], key=lambda s: urgency[s.key]) for arc in arc_lists]
         costs = np.full((len(arc_lists), len(doctor_classes)), -1, dtype=np.int64)
         for row, arc in enumerate(arc_lists):
-            for column, lvl in arc:
-                costs[row, column] = lvl
+            for column, near in arc:
+                costs[row, column] = near
         return cls(seekers, doctors, doctor_classes, seeker_classes, arc_lists, costs, urgency)
 
     def capacity(self) -> list[int]:
@@ -207,11 +220,11 @@ class _Network:
 
     def tiers(self) -> list[list[tuple[int, int]]]:
         """Per seeker class, (gain, patients) by priority, highest first. Gains make the objective
-        lexicographic: one point of priority outweighs any number of extra patients or of levels,
-        one extra patient outweighs any number of levels."""
+        lexicographic: one point of priority outweighs any number of extra patients or of closeness steps,
+        one extra patient outweighs any number of closeness steps."""
         bound = min(len(self.seekers), sum(self.capacity()))
-        per_patient = 2 * bound + 1  # > the largest total of levels
-        per_point = bound * per_patient + 2 * bound + 1  # > the largest total of patients and levels
+        per_patient = 2 * bound + 1  # > the largest total of closeness
+        per_point = bound * per_patient + 2 * bound + 1  # > the largest total of patients and closeness
         tiers = []
         for members in self.seeker_classes:
             counts: dict[int, int] = defaultdict(int)
@@ -220,7 +233,7 @@ class _Network:
             tiers.append([(p * per_point + per_patient, n) for p, n in sorted(counts.items(), reverse=True)])
         return tiers
 
-    def spread(self, flow: np.ndarray) -> list[tuple[Seeker, Doctor, int]]:
+    def spread(self, flow: np.ndarray) -> list[tuple[Seeker, Doctor, Closeness]]:
         """The flow back to people: in each class the most urgent patients, closest GP classes first; in a
         GP class, the GP with the most free places left first."""
         free = {d.key: max(d.free, 0) for d in self.doctors}
@@ -231,39 +244,39 @@ class _Network:
         chosen = []
         for row, members in enumerate(self.seeker_classes):
             queue = iter(members)
-            for column, lvl in sorted(self.arcs[row], key=lambda arc: (arc[1], arc[0])):
+            for column, near in sorted(self.arcs[row], key=lambda arc: (arc[1], arc[0])):
                 for _ in range(int(flow[row, column])):
                     seeker = next(queue)
                     left, key = heapq.heappop(heaps[column])
                     if left < -1:
                         heapq.heappush(heaps[column], (left + 1, key))
                     free[key] -= 1
-                    chosen.append((seeker, doctor_of[key], lvl))
+                    chosen.append((seeker, doctor_of[key], near))
         self.free_after = free
         return chosen
 
-    def with_alternatives(self, chosen: list[tuple[Seeker, Doctor, int]]) -> list[Assignment]:
+    def with_alternatives(self, chosen: list[tuple[Seeker, Doctor, Closeness]]) -> list[Assignment]:
         """Each assignment with up to 2 other GPs open to that patient: GPs still with a free place after this
         matching first, then the closest, then the most free places."""
-        ranked: dict[int, list[tuple[int, int]]] = {}
+        ranked: dict[int, list[tuple[int, Closeness]]] = {}
         row_of = {s.key: row for row, members in enumerate(self.seeker_classes) for s in members}
         assignments = []
-        for seeker, doctor, lvl in chosen:
+        for seeker, doctor, near in chosen:
             row = row_of[seeker.key]
             if row not in ranked:
                 ranked[row] = self._ranked_doctors(row)
             others = [choice for choice in ranked[row] if choice[0] != doctor.key][:ALTERNATIVES]
-            assignments.append(Assignment(seeker.key, doctor.key, lvl, tuple(others)))
+            assignments.append(Assignment(seeker.key, doctor.key, near, tuple(others)))
         return assignments
 
-    def _ranked_doctors(self, row: int) -> list[tuple[int, int]]:
+    def _ranked_doctors(self, row: int) -> list[tuple[int, Closeness]]:
         options = [
-            (self.free_after[d.key] <= 0, lvl, -self.free_after[d.key], d.key)
-            for column, lvl in self.arcs[row]
+            (self.free_after[d.key] <= 0, near, -self.free_after[d.key], d.key)
+            for column, near in self.arcs[row]
             for d in self.doctor_classes[column]
             if d.free > 0
         ]
-        return [(key, lvl) for _, lvl, _, key in sorted(options)[: ALTERNATIVES + 1]]
+        return [(key, near) for _, near, _, key in sorted(options)[: ALTERNATIVES + 1]]
 
     def why_unmatched(self, seeker: Seeker) -> str:
         """Why no GP could be proposed to this patient, in French."""
@@ -274,7 +287,7 @@ class _Network:
 
     def _why(self, seeker: Seeker) -> str:
         department = f"le département {seeker.place.department}"
-        near = [d for d in self.doctors if proximity(seeker.place, d.place) is not None]
+        near = [d for d in self.doctors if closeness(seeker.place, d.place) != Closeness.FARTHER]
         if not near:
             return f"aucun médecin ne prend de nouveaux patients dans {department}"
         accepting = [d for d in near if accepts(d, seeker)]
@@ -290,8 +303,7 @@ class _Network:
         possible = [d for d in accepting if d.key not in seeker.refused]
         if not possible:
             return "le patient a déjà refusé tous les médecins possibles"
-        levels = [proximity(seeker.place, d.place) for d in possible]
-        zone = _zone(seeker.place, max(lvl for lvl in levels if lvl is not None))
+        zone = _zone(seeker.place, max(closeness(seeker.place, d.place) for d in possible))  # all nearer than FARTHER
         free = sum(max(d.free, 0) for d in possible)
         count = f"{len(possible)} médecin{'s' if len(possible) > 1 else ''} possible{'s' if len(possible) > 1 else ''}"
         if free == 0:
@@ -307,27 +319,27 @@ def _groups_text(groups: frozenset[str]) -> str:
     return " ou ".join(sorted(groups))
 
 
-def _zone(place: Place, lvl: int) -> str:
-    if lvl == COMMUNE:
+def _zone(place: Place, near: Closeness) -> str:
+    if near == Closeness.COMMUNE:
         return f"à {place.commune_name}"
-    if lvl == INTERCOMMUNALITY:
+    if near == Closeness.INTERCOMMUNALITY:
         return f"dans l'{place.group_name}"
     return f"dans le département {place.department}"
 
 
 def reasons(seeker: Seeker, doctor: Doctor) -> list[str]:
     """Why this GP fits this patient, in plain French."""
-    lvl = proximity(seeker.place, doctor.place)
+    near = closeness(seeker.place, doctor.place)
     where = {
-        COMMUNE: f"même commune ({doctor.place.commune_name})",
-        INTERCOMMUNALITY: f"même intercommunalité ({doctor.place.group_name}, à {doctor.place.commune_name})",
-        DEPARTMENT: f"même département ({doctor.place.department}, à {doctor.place.commune_name})",
+        Closeness.COMMUNE: f"même commune ({doctor.place.commune_name})",
+        Closeness.INTERCOMMUNALITY: f"même intercommunalité ({doctor.place.group_name}, à {doctor.place.commune_name})",
+        Closeness.DEPARTMENT: f"même département ({doctor.place.department}, à {doctor.place.commune_name})",
     }
-    found = [where[lvl]] if lvl is not None else []
-    if not doctor.populations or EVERYONE in doctor.populations:
+    found = [where[near]] if near in where else []
+    if not doctor.populations or Population.EVERYONE in doctor.populations:
         found.append("accepte tous les patients")
     else:
-        shared = [name for name in POPULATIONS if name in doctor.populations & seeker.groups]
+        shared = [name for name in Population if name in doctor.populations & seeker.groups]
         found.append(f"accepte les patients {' et '.join(shared)}")
     if seeker.reduced_mobility:
         found.append("fait des visites à domicile (mobilité réduite)")

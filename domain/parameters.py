@@ -27,10 +27,10 @@ import pandas as pd
 from domain.cells import flag, integer, text
 from domain.problems import Problem
 from errors import Refused
-from schema.models import FRAGILITIES, SETTINGS
+from schema.models import PARAMETERS, Fragility
 
 T = TypeVar("T")
-VALUE_FIELD = SETTINGS.field("value").title  # "Valeur"
+VALUE_FIELD = PARAMETERS.field("value").title  # "Valeur"
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _latest_rows(
             continue
         if key in latest:
             reason = f"paramètre « {key} » donné à nouveau ligne Id {row_id} : cette ligne-ci est ignorée"
-            twice.append((key, Problem(SETTINGS.title, latest[key][0], VALUE_FIELD, reason)))
+            twice.append((key, Problem(PARAMETERS.title, latest[key][0], VALUE_FIELD, reason)))
         latest[key] = (row_id, raw.strip(), ticked)
     return latest, twice
 
@@ -132,7 +132,9 @@ def _latest_rows(
 def refused(parameter: Parameter[Any], row_id: int | None, reason: str) -> Problem:
     """The one sentence of a refused parameter: "« x » n'est pas … (paramètre « … ») : valeur par défaut … utilisée"."""
     named = f"{reason} (paramètre « {parameter.key} »)"
-    return Problem(SETTINGS.title, row_id, VALUE_FIELD, named if parameter.stop else f"{named} : {parameter.instead()}")
+    return Problem(
+        PARAMETERS.title, row_id, VALUE_FIELD, named if parameter.stop else f"{named} : {parameter.instead()}"
+    )
 
 
 def _unreadable(parameter: Parameter[Any], row_id: int | None, raw: str) -> Problem:
@@ -237,7 +239,7 @@ IDLE = Parameter(
 
 # The priority weights of the desk: one per fragility ("Poids ALD"), and one per month of waiting.
 _PRIORITY = "dans l'orientation vers un médecin traitant (nombre entier)."
-DEFAULT_FRAGILITY_POINTS = dict(zip(FRAGILITIES, (40, 20, 15, 15, 10, 10), strict=True))  # ALD first…
+DEFAULT_FRAGILITY_POINTS = dict(zip(Fragility, (40, 20, 15, 15, 10, 10), strict=True))  # ALD first…
 WHOLE_POINTS = "un nombre entier positif ou nul"
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from domain.cells import identifier
-from domain.pathways import ACTIVE, DONE, OVERDUE, UP_TO_DATE, UPCOMING
+from domain.pathways import DONE, OVERDUE, UP_TO_DATE, UPCOMING
 from domain.privacy import MASK_BELOW, Protected, mask_small, protect_counts
+from schema.models import EnrolmentStatus
 
 SUMMARY_COLUMNS = (
     "pathway",
@@ -27,7 +28,7 @@ def pathway_summary(pathways: pd.DataFrame, enrolments: pd.DataFrame, schedule: 
     upcoming and overdue; enrolments concerned now (a step due or done) and, of those, up to date (none overdue)."""
     active = pathways[pathways["active"].fillna(True).astype(bool)]
     active = active.sort_values("name", key=lambda names: names.str.casefold(), kind="stable")
-    enrolled = enrolments[enrolments["status"] == ACTIVE].groupby("pathway")["patient"].nunique()
+    enrolled = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE].groupby("pathway")["patient"].nunique()
     status = schedule["status"]
     steps = pd.DataFrame(
         {

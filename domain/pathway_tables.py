@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from domain.pathways import ACTIVE, EnrolmentFacts, Person, Step, schedule
+from domain.pathways import EnrolmentFacts, Person, Step, schedule
 from domain.problems import Problem
 from domain.step_conditions import ConditionError, Rule, normalise, parse_condition
-from schema.models import PATHWAY_STEPS
+from schema.models import PATHWAY_STEPS, EnrolmentStatus
 
 CONDITION_FIELD = PATHWAY_STEPS.field("condition").title
 
@@ -99,7 +99,7 @@ def schedules(
     done = _done_by_enrolment(steps_done)
     rows: list[tuple[Any, ...]] = []
     for enrolment in rows_of(enrolments):
-        if enrolment["status"] != ACTIVE or enrolment["pathway"] not in by_pathway:
+        if enrolment["status"] != EnrolmentStatus.ACTIVE or enrolment["pathway"] not in by_pathway:
             continue
         person = people.get(enrolment["patient"], Person(None, None))
         facts = EnrolmentFacts(enrolment["enrolled_on"], enrolment["foot_grade"], bool(enrolment["low_risk"]))

@@ -19,11 +19,11 @@ from datetime import date, timedelta
 
 from domain.ages import age_on
 from domain.step_conditions import Rule
-from schema.models import ENROLMENT_STATUSES, PATHWAY_SEXES, SEXES
+from schema.models import PathwaySex, Sex
 
-ACTIVE = ENROLMENT_STATUSES[0]
-BOTH_SEXES = PATHWAY_SEXES[0]  # "Tous": a step or pathway for women and men
-SEX_OF_PUBLIC = dict(zip(PATHWAY_SEXES[1:], SEXES, strict=True))  # "Femmes" -> "Femme", "Hommes" -> "Homme"
+SEX_OF_PUBLIC: dict[str, str] = dict(
+    zip(tuple(PathwaySex)[1:], tuple(Sex), strict=True)
+)  # "Femmes" -> "Femme", "Hommes" -> "Homme"
 
 UP_TO_DATE = "À jour"
 UPCOMING = "À venir"
@@ -129,7 +129,7 @@ def schedule(
 
 
 def _concerns(step: Step, person: Person, enrolment: EnrolmentFacts) -> bool:
-    wanted_sex = SEX_OF_PUBLIC.get(step.sex or BOTH_SEXES)
+    wanted_sex = SEX_OF_PUBLIC.get(step.sex or PathwaySex.BOTH)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         return False
     return step.rule.foot_grade is None or step.rule.foot_grade == enrolment.foot_grade
@@ -228,7 +228,7 @@ class PathwayFacts:
 def eligibility_warnings(pathway: PathwayFacts, person: Person, on: date) -> list[str]:
     """Why this patient is outside the pathway's public on `on` (empty when they are inside), in French."""
     warnings = []
-    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or BOTH_SEXES)
+    wanted_sex = SEX_OF_PUBLIC.get(pathway.sex or PathwaySex.BOTH)
     if wanted_sex and person.sex and person.sex != wanted_sex:
         warnings.append(f"le parcours « {pathway.name} » concerne les {(pathway.sex or '').lower()}")
     age = person.age(on)

@@ -12,7 +12,7 @@ from datetime import date
 from domain.communes import commune
 from domain.problems import Problem
 from domain.validation import validate_form
-from schema.models import PATIENT_CODE_PATTERN, PATIENT_PROPOSED, PATIENT_WAITING, PATIENTS, Patient
+from schema.models import PATIENT_CODE_PATTERN, PATIENTS, Patient, PatientStatus
 
 REQUIRED = ("last_name", "first_name", "birth_date", "insee_code")
 
@@ -61,7 +61,7 @@ def validate_request(
         update={
             "code": next_code([p.code for p in existing]),
             "request_date": checked.request_date or today,
-            "status": PATIENT_WAITING,
+            "status": PatientStatus.WAITING,
         }
     )
     return patient, []
@@ -75,7 +75,7 @@ def _duplicate(form: RequestForm, existing: Sequence[Patient]) -> Patient | None
         (
             p
             for p in existing
-            if p.status in (PATIENT_WAITING, PATIENT_PROPOSED)
+            if p.status in (PatientStatus.WAITING, PatientStatus.PROPOSED)
             and p.birth_date == form.birth_date
             and same(p.last_name, form.last_name)
             and same(p.first_name, form.first_name)

@@ -12,10 +12,8 @@ from datetime import date
 from domain.ages import age_on
 from domain.parameters import DEFAULT_FRAGILITY_POINTS, FRAGILITY_WEIGHTS, PER_MONTH, Parameters
 from domain.parameters import weight_key as weight_key  # the key of a fragility's weight, e.g. "Poids ALD"
-from schema.models import FRAGILITIES, POPULATIONS
+from schema.models import Fragility, Population
 
-EVERYONE, CHILDREN = POPULATIONS[0], POPULATIONS[3]  # "Tous", "Enfants"
-ELDERLY = FRAGILITIES[1]  # "70 ans et plus"
 ELDERLY_AGE, ADULT_AGE = 70, 18
 DAYS_PER_MONTH = 30
 
@@ -45,7 +43,7 @@ def weights_from(parameters: Parameters) -> Weights:
     return Weights(fragility, parameters.value(PER_MONTH))
 
 
-ACI_FRAGILE = frozenset(FRAGILITIES[:3])  # ALD, 70 ans et plus, C2S/AME: the fragile patients of the ACI
+ACI_FRAGILE = frozenset((Fragility.ALD, Fragility.ELDERLY, Fragility.C2S_AME))  # the fragile patients of the ACI
 
 
 def patient_groups(
@@ -56,9 +54,9 @@ def patient_groups(
     groups = set(fragilities)
     age = age_on(birth_date, age_band, today)
     if age is not None and age >= ELDERLY_AGE:
-        groups.add(ELDERLY)
+        groups.add(Fragility.ELDERLY)
     if age is not None and age < ADULT_AGE:
-        groups.add(CHILDREN)
+        groups.add(Population.CHILDREN)
     return frozenset(groups)
 
 
@@ -94,9 +92,11 @@ def priority(
     today: date,
     weights: Weights,
 ) -> Priority:
-    """Fragility points (in FRAGILITIES order, 70+ also from the age) plus points per full month of waiting."""
+    """Fragility points (in Fragility order, 70+ also from the age) plus points per full month of waiting."""
     groups = patient_groups(fragilities, birth_date, age_band, today)
-    parts = [(name, weights.points(name)) for name in FRAGILITIES if name in groups and weights.points(name)]
+    parts: list[tuple[str, int]] = [
+        (name, weights.points(name)) for name in Fragility if name in groups and weights.points(name)
+    ]
     if request_date is not None:
         days = waiting_days(request_date, today)
         parts.append(

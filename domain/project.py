@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from domain.cells import day, flag, identifier, integer, text
-from schema.models import ACI_MISSIONS, ACTION_DONE
+from schema.models import AciMission, ActionStatus
 
 NO_MISSION = "Sans mission ACI"
 NO_PILOT = "Sans pilote"
@@ -36,13 +36,13 @@ PROJECT_COLUMNS = [
 
 def is_late(status: str | None, due: date | None, today: date) -> bool:
     """Late: the due date has passed and the action is not done."""
-    return due is not None and due < today and status != ACTION_DONE
+    return due is not None and due < today and status != ActionStatus.DONE
 
 
 def action_progress(status: str | None, typed: int | None, done: int, total: int) -> tuple[float | None, str]:
     """Progress between 0 and 1, and where it comes from: 1 for a finished action, else the share of its
     milestones done when it has milestones, else the percentage typed by the coordinator (None if none)."""
-    if status == ACTION_DONE:
+    if status == ActionStatus.DONE:
         return 1.0, PROGRESS_DONE
     if total:
         return done / total, PROGRESS_FROM_MILESTONES
@@ -107,8 +107,8 @@ def project_table(actions: pd.DataFrame, milestones: pd.DataFrame, members: pd.D
 
 
 def mission_rank(mission: str) -> int:
-    """Position of a mission in ACI_MISSIONS; actions without a mission come last."""
-    return ACI_MISSIONS.index(mission) if mission in ACI_MISSIONS else len(ACI_MISSIONS)
+    """Position of a mission in AciMission; actions without a mission come last."""
+    return tuple(AciMission).index(mission) if mission in tuple(AciMission) else len(AciMission)
 
 
 def filter_actions(table: pd.DataFrame, statuses: Sequence[str] = (), pilots: Sequence[str] = ()) -> pd.DataFrame:

@@ -8,19 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.desk import (
-    ACCEPTED,
-    EXPIRED,
-    PENDING,
-    REFUSED,
-    DeskError,
-    DeskRecords,
-    doctor_name,
-    is_open,
-    slots_this_month,
-)
+from domain.desk import DeskError, DeskRecords, doctor_name, is_open, slots_this_month
 from domain.desk_plan import Plan
-from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Patient, Proposal
+from schema.models import Patient, PatientStatus, Proposal, ProposalStatus
 
 # --- confirming the plan -----------------------------------------------------------------------------
 
@@ -38,15 +28,15 @@ def confirm(planned: Plan, kept: set[tuple[int, int]], records: DeskRecords, tod
     who closed, or whose places went meanwhile, as the patient's first choice."""
     members = {m.id: m for m in records.members}
     free = {key: slots.free for key, slots in slots_this_month(records, today).items()}
-    pending = {p.patient for p in records.proposals if p.status == PENDING}
-    refused = {(p.patient, p.gp) for p in records.proposals if p.status == REFUSED}
+    pending = {p.patient for p in records.proposals if p.status == ProposalStatus.PENDING}
+    refused = {(p.patient, p.gp) for p in records.proposals if p.status == ProposalStatus.REFUSED}
     proposals, patients, skipped = [], [], []
     for item in planned.patients:
         chosen = [c for c in item.choices if (item.patient_id, c.member_id) in kept]
         if not chosen:
             continue
         patient = records.patient(item.patient_id)
-        if patient is None or patient.status != PATIENT_WAITING or item.patient_id in pending:
+        if patient is None or patient.status != PatientStatus.WAITING or item.patient_id in pending:
             skipped.append(f"{item.code} : n'est plus en attente (déjà orienté ou modifié entre-temps).")
             continue
         doctors_left = [
@@ -70,10 +60,10 @@ def confirm(planned: Plan, kept: set[tuple[int, int]], records: DeskRecords, tod
                     gp=choice.member_id,
                     rank=rank,
                     proposed_on=today,
-                    status=PENDING,
+                    status=ProposalStatus.PENDING,
                 )
             )
-        patients.append(patient.model_copy(update={"status": PATIENT_PROPOSED}))
+        patients.append(patient.model_copy(update={"status": PatientStatus.PROPOSED}))
     return Confirmation(proposals, patients, skipped)
 
 
@@ -108,24 +98,24 @@ def answer(answers: Sequence[Answer], records: DeskRecords, today: date) -> Chan
         raise DeskError("\n".join(errors))
     for item in answers:
         proposal = proposals[item.proposal_id]
-        if item.status == ACCEPTED:
-            proposals[item.proposal_id] = proposal.model_copy(update={"status": ACCEPTED})
+        if item.status == ProposalStatus.ACCEPTED:
+            proposals[item.proposal_id] = proposal.model_copy(update={"status": ProposalStatus.ACCEPTED})
             patients[proposal.patient] = patients[proposal.patient].model_copy(
-                update={"status": PATIENT_FOUND, "gp": proposal.gp, "found_date": today}
+                update={"status": PatientStatus.FOUND, "gp": proposal.gp, "found_date": today}
             )
             for other in proposals.values():
-                if other.patient == proposal.patient and other.status == PENDING:
-                    proposals[other.id] = other.model_copy(update={"status": EXPIRED})
+                if other.patient == proposal.patient and other.status == ProposalStatus.PENDING:
+                    proposals[other.id] = other.model_copy(update={"status": ProposalStatus.EXPIRED})
         else:
             proposals[item.proposal_id] = proposal.model_copy(
-                update={"status": REFUSED, "refusal_reason": (item.reason or "").strip()}
+                update={"status": ProposalStatus.REFUSED, "refusal_reason": (item.reason or "").strip()}
             )
     for item in answers:
         patient_id = proposals[item.proposal_id].patient
-        still = any(p.patient == patient_id and p.status == PENDING for p in proposals.values())
+        still = any(p.patient == patient_id and p.status == ProposalStatus.PENDING for p in proposals.values())
         patient = patients[patient_id]
-        if item.status == REFUSED and not still and patient.status == PATIENT_PROPOSED:
-            patients[patient_id] = patient.model_copy(update={"status": PATIENT_WAITING})
+        if item.status == ProposalStatus.REFUSED and not still and patient.status == PatientStatus.PROPOSED:
+            patients[patient_id] = patient.model_copy(update={"status": PatientStatus.WAITING})
     return Changes(_changed(records.patients, patients), _changed(records.proposals, proposals))
 
 
@@ -140,17 +130,17 @@ def _check_answers(
             errors.append(f"Proposition Id {item.proposal_id} : introuvable (supprimée entre-temps ?).")
             continue
         name = proposal.reference or f"Id {item.proposal_id}"
-        if proposal.status != PENDING:
+        if proposal.status != ProposalStatus.PENDING:
             errors.append(f"Proposition {name} : déjà « {proposal.status} », plus en attente de réponse.")
         elif proposal.patient not in patients:
             errors.append(f"Proposition {name} : patient introuvable.")
-        elif item.status == REFUSED and not (item.reason or "").strip():
+        elif item.status == ProposalStatus.REFUSED and not (item.reason or "").strip():
             errors.append(f"Proposition {name}, champ « Motif de refus » : indiquez le motif du refus.")
-        elif item.status == ACCEPTED and proposal.patient in accepted:
+        elif item.status == ProposalStatus.ACCEPTED and proposal.patient in accepted:
             errors.append(f"Proposition {name} : une autre proposition de ce patient est déjà acceptée.")
-        elif item.status not in (ACCEPTED, REFUSED):
+        elif item.status not in (ProposalStatus.ACCEPTED, ProposalStatus.REFUSED):
             errors.append(f"Proposition {name} : réponse « {item.status} » inconnue.")
-        if item.status == ACCEPTED:
+        if item.status == ProposalStatus.ACCEPTED:
             accepted[proposal.patient] = item.proposal_id
     return errors
 

@@ -1,8 +1,8 @@
 """Who to refer a patient to in a pathway: the members taking part (Intervenants de parcours), nearest first.
 
 Nearest first: same commune, then same intercommunality (EPT in the Grand Paris, else EPCI), then same
-département, then the others; ties by name. How close two communes are is given by a `proximity`
-function (INSEE code of the origin, INSEE code of the member → 0 to 3), `domain.communes.proximity` in the app.
+département, then the others; ties by name. How close two communes are is given by a `CommuneCloseness`
+function (INSEE code of the origin, INSEE code of the member → a `domain.matching.Closeness`), `domain.communes.commune_closeness` in the app.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from functools import lru_cache
 
 import pandas as pd
 
+from domain.matching import Closeness
 from domain.pathway_tables import rows_of
 
-Proximity = Callable[[str, str | None], int]
-PROXIMITY_LABELS = ("Même commune", "Même intercommunalité", "Même département", "Plus loin")
+CommuneCloseness = Callable[[str, str | None], Closeness]
+CLOSENESS_LABELS = ("Même commune", "Même intercommunalité", "Même département", "Plus loin")
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,13 @@ def matching(
 def nearest_first(
     team: Sequence[TeamMember],
     origin: str | None,
-    proximity: Proximity,
+    closeness: CommuneCloseness,
     preferred: int | None = None,
 ) -> list[tuple[int, TeamMember]]:
-    """(proximity 0–3, member) pairs, nearest first, then by name; the `preferred` member (e.g. the
+    """(closeness 0–3, member) pairs, nearest first, then by name; the `preferred` member (e.g. the
     patient's médecin traitant) first when they are in `team`."""
-    farthest = len(PROXIMITY_LABELS) - 1
-    ranks = {code: proximity(origin, code) if origin else farthest for code in {m.insee_code for m in team}}
+    farthest = len(CLOSENESS_LABELS) - 1
+    ranks = {code: closeness(origin, code) if origin else farthest for code in {m.insee_code for m in team}}
     ranked = [(ranks[m.insee_code], m) for m in team]
     return sorted(
         ranked,

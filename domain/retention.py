@@ -23,13 +23,17 @@ from datetime import date
 from domain.ages import age_band
 from domain.parameters import RETENTION, RETENTION_LIMITS
 from errors import Refused
-from schema.models import PATIENT_CLOSED, PATIENT_DROPPED, PATIENT_FOUND, PATIENTS, Patient
+from schema.models import PATIENTS, Patient, PatientStatus
 
 RETENTION_KEY = RETENTION.key
 DEFAULT_RETENTION_MONTHS = int(RETENTION.default)
 # What anonymising empties (the identifying fields), in the Patient model.
 IDENTIFYING = ("last_name", "first_name", "phone", "birth_date", "notes")
-CLOSING_DATE = {PATIENT_FOUND: "found_date", PATIENT_DROPPED: "closed_date", PATIENT_CLOSED: "closed_date"}
+CLOSING_DATE: dict[str, str] = {
+    PatientStatus.FOUND: "found_date",
+    PatientStatus.DROPPED: "closed_date",
+    PatientStatus.CLOSED: "closed_date",
+}
 
 
 @dataclass(frozen=True)

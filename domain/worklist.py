@@ -10,7 +10,7 @@ import pandas as pd
 
 from domain.pathway_tables import rows_of
 from domain.pathways import OVERDUE, Step
-from domain.referral import PROXIMITY_LABELS, Proximity, TeamMember, matching, nearest_first
+from domain.referral import CLOSENESS_LABELS, CommuneCloseness, TeamMember, matching, nearest_first
 
 WORKLIST_COLUMNS = (
     "enrolment",
@@ -28,7 +28,7 @@ WORKLIST_COLUMNS = (
     "referral_name",
     "referral_job",
     "referral_insee",
-    "referral_proximity",
+    "referral_closeness",
     "referral_phone",
 )
 
@@ -39,7 +39,7 @@ def overdue_worklist(
     patients: pd.DataFrame,
     pathways: pd.DataFrame,
     teams: Mapping[int, Sequence[TeamMember]],
-    proximity: Proximity,
+    closeness: CommuneCloseness,
     today: date,
 ) -> pd.DataFrame:
     """One row per overdue step (WORKLIST_COLUMNS), longest overdue first.
@@ -57,7 +57,7 @@ def overdue_worklist(
         step = step_of[item["step"]]
         key = (step.id, person.get("insee_code"), person.get("gp"))
         if key not in referrals:
-            referrals[key] = _referral(teams.get(step.pathway, ()), step, key[1], key[2], proximity)
+            referrals[key] = _referral(teams.get(step.pathway, ()), step, key[1], key[2], closeness)
         rows.append(
             (
                 item["enrolment"],
@@ -80,12 +80,12 @@ def overdue_worklist(
 
 
 def _referral(
-    team: Sequence[TeamMember], step: Step, origin: str | None, gp: int | None, proximity: Proximity
+    team: Sequence[TeamMember], step: Step, origin: str | None, gp: int | None, closeness: CommuneCloseness
 ) -> tuple[Any, ...]:
-    """(name, profession or specialty, INSEE code, proximity label, phone) of the first member to refer to."""
+    """(name, profession or specialty, INSEE code, closeness label, phone) of the first member to refer to."""
     fitting = matching(team, level=step.level, profession=step.profession, specialty=step.specialty)
-    ranked = nearest_first(fitting, origin, proximity, preferred=gp)
+    ranked = nearest_first(fitting, origin, closeness, preferred=gp)
     if not ranked:
         return (None, None, None, None, None)
     rank, member = ranked[0]
-    return (member.name, member.specialty or member.profession, member.insee_code, PROXIMITY_LABELS[rank], member.phone)
+    return (member.name, member.specialty or member.profession, member.insee_code, CLOSENESS_LABELS[rank], member.phone)

@@ -21,7 +21,7 @@ from domain.funding import MASKED_NOTE, MissionFunding, Span, tier_text
 from domain.funding_parameters import mission_code
 from domain.privacy import is_small
 from domain.project import NO_MISSION
-from schema.models import ACI_MISSIONS
+from schema.models import AciMission
 
 SUMMARY_SHEET = "Synthèse"
 SHEET_NAMES = {  # Excel sheet names: 31 characters at most
@@ -103,7 +103,7 @@ def save_dialogue(figures: BoardFigures, cpts_name: str, path: Path) -> None:
 def sheet_missions(figures: BoardFigures) -> list[str]:
     """Every ACI mission, then "Sans mission ACI" if some action or indicator has no mission."""
     orphans = (figures.project["mission"] == NO_MISSION).any() or figures.indicators["mission"].isna().any()
-    return [*ACI_MISSIONS, *([NO_MISSION] if orphans else [])]
+    return [*AciMission, *([NO_MISSION] if orphans else [])]
 
 
 # -- summary -----------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> No
     sheet.append([])
     facts: list[tuple[str, Any, str | None]] = [
         ("Population couverte", funding.population, INTEGER),
-        ("Taille ACI", tier_text(funding.tier, figures.settings.thresholds), None),
+        ("Taille ACI", tier_text(funding.tier, figures.funding_parameters.thresholds), None),
         ("Dotation de fonctionnement (€)", funding.operating, EUROS),
         ("Maximum annuel (€)", funding.maximum, EUROS),
     ]

@@ -1,13 +1,14 @@
 """The CPTS base: one record model per NocoDB table (French titles, English attributes).
 
-Options of select fields are listed here once; code compares against these constants, never
-against string literals typed elsewhere.
+Options of select fields are listed here once; code compares against these StrEnums, never against
+string literals typed elsewhere.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from schema.fields import Kind, Record, TableSpec, column
 
@@ -35,42 +36,93 @@ PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", 
 GP_SPECIALTY = "Médecine générale"
 PRACTICE_MODES = ("Libéral", "Salarié", "Mixte")
 STRUCTURES = ("Cabinet", "MSP", "Centre de santé", "Hôpital", "Clinique", "Pharmacie", "Autre")
-POPULATIONS = ("Tous", "ALD", "70 ans et plus", "Enfants", "C2S/AME", "Sortie d'hospitalisation")
 LANGUAGES = ("Anglais", "Arabe", "Espagnol", "Portugais", "Italien", "Allemand", "Chinois", "Russe", "Roumain")
 
-SEXES = ("Femme", "Homme")
+
+class Population(StrEnum):
+    """The patients a GP accepts (Membres « Populations acceptées »)."""
+
+    EVERYONE = "Tous"
+    ALD = "ALD"
+    ELDERLY = "70 ans et plus"
+    CHILDREN = "Enfants"
+    C2S_AME = "C2S/AME"
+    HOSPITAL_DISCHARGE = "Sortie d'hospitalisation"
+
+
 REQUEST_SOURCES = ("Téléphone", "Formulaire", "Mairie", "CPAM", "Hôpital", "Partenaire")
-FRAGILITIES = ("ALD", "70 ans et plus", "C2S/AME", "Sortie d'hospitalisation", "Handicap", "Isolement")
-PATIENT_WAITING, PATIENT_PROPOSED, PATIENT_FOUND, PATIENT_DROPPED, PATIENT_CLOSED = PATIENT_STATUSES = (
-    "En attente",
-    "Proposé",
-    "MT trouvé",
-    "Sans suite",
-    "Clos",
-)
-PROPOSAL_STATUSES = ("Proposée", "Acceptée", "Refusée", "Expirée")
-
 PATHWAY_CATEGORIES = ("Dépistage organisé", "Pathologie chronique", "Santé des femmes")
-PATHWAY_SEXES = ("Tous", "Femmes", "Hommes")
-ENROLMENT_STATUSES = ("Active", "Terminée", "Sortie")
+# The option sets above stay plain tuples: no code compares a value against one of their options. The option
+# sets below are StrEnums because code does; a member is its French text (a str), and the declaration order
+# is the order of the options in NocoDB.
 
-ACI_MISSIONS = (
-    "1a. Accès à un médecin traitant",
-    "1b. Soins non programmés",
-    "2. Parcours pluriprofessionnels",
-    "3. Prévention",
-    "4. Crises sanitaires graves",
-    "5. Qualité et pertinence des soins",
-    "6. Accompagnement des professionnels",
-)
-ACTION_NOT_STARTED, ACTION_IN_PROGRESS, ACTION_DONE, ACTION_SUSPENDED = ACTION_STATUSES = (
-    "Non démarrée",
-    "En cours",
-    "Terminée",
-    "Suspendue",
-)
-INDICATOR_KINDS = ("Action", "Résultat")
-INDICATOR_SOURCES = ("Manuel", "Calculé")
+
+class Sex(StrEnum):
+    FEMALE = "Femme"
+    MALE = "Homme"
+
+
+class Fragility(StrEnum):
+    ALD = "ALD"
+    ELDERLY = "70 ans et plus"
+    C2S_AME = "C2S/AME"
+    HOSPITAL_DISCHARGE = "Sortie d'hospitalisation"
+    DISABILITY = "Handicap"
+    ISOLATION = "Isolement"
+
+
+class PatientStatus(StrEnum):
+    WAITING = "En attente"
+    PROPOSED = "Proposé"
+    FOUND = "MT trouvé"
+    DROPPED = "Sans suite"
+    CLOSED = "Clos"
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "Proposée"
+    ACCEPTED = "Acceptée"
+    REFUSED = "Refusée"
+    EXPIRED = "Expirée"
+
+
+class PathwaySex(StrEnum):
+    BOTH = "Tous"  # a pathway or step for women and men
+    WOMEN = "Femmes"
+    MEN = "Hommes"
+
+
+class EnrolmentStatus(StrEnum):
+    ACTIVE = "Active"
+    ENDED = "Terminée"
+    LEFT = "Sortie"
+
+
+class AciMission(StrEnum):
+    GP_ACCESS = "1a. Accès à un médecin traitant"
+    UNSCHEDULED_CARE = "1b. Soins non programmés"
+    PATHWAYS = "2. Parcours pluriprofessionnels"
+    PREVENTION = "3. Prévention"
+    CRISIS = "4. Crises sanitaires graves"
+    QUALITY = "5. Qualité et pertinence des soins"
+    SUPPORT = "6. Accompagnement des professionnels"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "Non démarrée"
+    IN_PROGRESS = "En cours"
+    DONE = "Terminée"
+    SUSPENDED = "Suspendue"
+
+
+class IndicatorKind(StrEnum):
+    ACTION = "Action"
+    RESULT = "Résultat"
+
+
+class IndicatorSource(StrEnum):
+    MANUAL = "Manuel"
+    CALCULATED = "Calculé"
 
 
 class Member(Record):
@@ -92,7 +144,7 @@ class Member(Record):
     accepts_new_patients: bool = column("Accepte de nouveaux patients MT", Kind.CHECKBOX, default=False)
     available_from: date | None = column("Disponible à partir du", Kind.DATE)
     monthly_capacity: int | None = column("Capacité mensuelle", Kind.NUMBER, ge=0)
-    populations_accepted: list[str] = column("Populations acceptées", Kind.MULTI_SELECT, options=POPULATIONS)
+    populations_accepted: list[str] = column("Populations acceptées", Kind.MULTI_SELECT, options=tuple(Population))
     home_visits: bool = column("Visites à domicile", Kind.CHECKBOX, default=False)
     cpts_referrals_only: bool = column("Uniquement patients orientés par la CPTS", Kind.CHECKBOX, default=False)
     languages: list[str] = column("Langues", Kind.MULTI_SELECT, options=LANGUAGES)
@@ -103,14 +155,14 @@ class Patient(Record):
     last_name: str | None = column("Nom", Kind.TEXT)
     first_name: str | None = column("Prénom", Kind.TEXT)
     birth_date: date | None = column("Date de naissance", Kind.DATE)
-    sex: str | None = column("Sexe", Kind.SELECT, options=SEXES)
+    sex: str | None = column("Sexe", Kind.SELECT, options=tuple(Sex))
     insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN, description=INSEE_HELP)
     phone: str | None = column("Téléphone", Kind.PHONE)
     request_date: date | None = column("Date de la demande", Kind.DATE)
     source: str | None = column("Source", Kind.SELECT, options=REQUEST_SOURCES)
-    fragilities: list[str] = column("Fragilités", Kind.MULTI_SELECT, options=FRAGILITIES)
+    fragilities: list[str] = column("Fragilités", Kind.MULTI_SELECT, options=tuple(Fragility))
     reduced_mobility: bool = column("Mobilité réduite", Kind.CHECKBOX, default=False)
-    status: str | None = column("Statut", Kind.SELECT, options=PATIENT_STATUSES)
+    status: str | None = column("Statut", Kind.SELECT, options=tuple(PatientStatus))
     gp: int | None = column("Médecin traitant", Kind.LINK, target="Membres")
     found_date: date | None = column("Date MT trouvé", Kind.DATE)
     closed_date: date | None = column("Date de clôture", Kind.DATE)
@@ -128,14 +180,14 @@ class Proposal(Record):
     gp: int | None = column("Médecin", Kind.LINK, target="Membres")
     rank: int | None = column("Rang", Kind.NUMBER, ge=1)
     proposed_on: date | None = column("Date", Kind.DATE)
-    status: str | None = column("Statut", Kind.SELECT, options=PROPOSAL_STATUSES)
+    status: str | None = column("Statut", Kind.SELECT, options=tuple(ProposalStatus))
     refusal_reason: str | None = column("Motif de refus", Kind.TEXT)
 
 
 class Pathway(Record):
     name: str | None = column("Nom", Kind.TEXT, unique=True)
     category: str | None = column("Catégorie", Kind.SELECT, options=PATHWAY_CATEGORIES)
-    sex: str | None = column("Public", Kind.SELECT, options=PATHWAY_SEXES)
+    sex: str | None = column("Public", Kind.SELECT, options=tuple(PathwaySex))
     min_age: int | None = column("Âge minimum", Kind.NUMBER, ge=0)
     max_age: int | None = column("Âge maximum", Kind.NUMBER, ge=0)
     description: str | None = column("Description", Kind.LONG_TEXT)
@@ -151,7 +203,7 @@ class PathwayStep(Record):
     interval_months: int | None = column("Intervalle (mois)", Kind.NUMBER, ge=0)
     min_age: int | None = column("Âge minimum", Kind.NUMBER, ge=0)
     max_age: int | None = column("Âge maximum", Kind.NUMBER, ge=0)
-    sex: str | None = column("Public", Kind.SELECT, options=PATHWAY_SEXES)
+    sex: str | None = column("Public", Kind.SELECT, options=tuple(PathwaySex))
     condition: str | None = column("Condition", Kind.TEXT)
     description: str | None = column("Description", Kind.LONG_TEXT)
     specialty: str | None = column(
@@ -171,7 +223,7 @@ class Enrolment(Record):
     patient: int | None = column("Patient", Kind.LINK, target="Patients")
     pathway: int | None = column("Parcours", Kind.LINK, target="Parcours")
     enrolled_on: date | None = column("Date d'inscription", Kind.DATE)
-    status: str | None = column("Statut", Kind.SELECT, options=ENROLMENT_STATUSES)
+    status: str | None = column("Statut", Kind.SELECT, options=tuple(EnrolmentStatus))
     foot_grade: int | None = column("Grade podologique", Kind.NUMBER, ge=0, le=3)
     notes: str | None = column("Notes", Kind.LONG_TEXT)
     low_risk: bool = column(
@@ -192,9 +244,9 @@ class StepDone(Record):
 class Action(Record):
     title: str | None = column("Titre", Kind.TEXT)
     number: int | None = column("Numéro", Kind.NUMBER, ge=1)
-    mission: str | None = column("Mission ACI", Kind.SELECT, options=ACI_MISSIONS)
+    mission: str | None = column("Mission ACI", Kind.SELECT, options=tuple(AciMission))
     pilot: int | None = column("Pilote", Kind.LINK, target="Membres")
-    status: str | None = column("Statut", Kind.SELECT, options=ACTION_STATUSES)
+    status: str | None = column("Statut", Kind.SELECT, options=tuple(ActionStatus))
     start_date: date | None = column("Début", Kind.DATE)
     due_date: date | None = column("Échéance", Kind.DATE)
     budget: Decimal | None = column("Budget", Kind.CURRENCY, ge=0)
@@ -213,12 +265,12 @@ class Milestone(Record):
 class Indicator(Record):
     title: str | None = column("Titre", Kind.TEXT)
     action: int | None = column("Action", Kind.LINK, target="Actions")
-    kind: str | None = column("Type", Kind.SELECT, options=INDICATOR_KINDS)
+    kind: str | None = column("Type", Kind.SELECT, options=tuple(IndicatorKind))
     target: Decimal | None = column("Cible", Kind.DECIMAL)
     value: Decimal | None = column("Valeur", Kind.DECIMAL)
     unit: str | None = column("Unité", Kind.TEXT)
     period: str | None = column("Période", Kind.TEXT)
-    source: str | None = column("Source", Kind.SELECT, options=INDICATOR_SOURCES)
+    source: str | None = column("Source", Kind.SELECT, options=tuple(IndicatorSource))
     computation: str | None = column("Calcul", Kind.TEXT, description="Clé du calcul automatique (source Calculé)")
     comment: str | None = column("Commentaire", Kind.LONG_TEXT)
     weight: Decimal | None = column(
@@ -234,7 +286,7 @@ class Commune(Record):
     epci: str | None = column("EPCI", Kind.TEXT)
 
 
-class Setting(Record):
+class ParameterRow(Record):
     key: str | None = column("Paramètre", Kind.TEXT, unique=True)
     value: str | None = column("Valeur", Kind.TEXT)
     description: str | None = column("Description", Kind.LONG_TEXT)
@@ -261,7 +313,9 @@ ACTIONS = TableSpec("actions", "Actions", Action, "Actions du projet de santé")
 MILESTONES = TableSpec("milestones", "Jalons", Milestone)
 INDICATORS = TableSpec("indicators", "Indicateurs", Indicator)
 TERRITORY = TableSpec("territory", "Territoire", Commune, "Communes couvertes par la CPTS")
-SETTINGS = TableSpec("settings", "Paramètres", Setting)
+PARAMETERS = TableSpec(
+    "settings", "Paramètres", ParameterRow
+)  # key "settings": the NocoDB table name of existing bases
 ACCESS_LOG = TableSpec("access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients")
 
 # In creation order: a table comes after the tables its links point to.
@@ -278,7 +332,7 @@ TABLES: tuple[TableSpec, ...] = (
     MILESTONES,
     INDICATORS,
     TERRITORY,
-    SETTINGS,
+    PARAMETERS,
     ACCESS_LOG,
 )
 

@@ -11,7 +11,7 @@ the rules of domain/, write through `services.writes` (the write rules of each t
     journal.record_access, journal_since              the access journal
     purge.purge                                       `./cpts purge`
     admin.status, migrate                             `./cpts status`, `./cpts migrate`
-    territory, funding_settings, seed                 Financement ACI's additions, the demo load
+    territory, funding_parameters, seed               Financement ACI's additions, the demo load
 
 Write rules (`writes.BEFORE_INSERT`): objection (Propositions, Inscriptions), enrolled_twice (Inscriptions).
 """

@@ -16,7 +16,7 @@ from domain.parameters import LOGO, Parameters, read_parameters
 from domain.problems import Problem
 from reports.deck import save_deck
 from reports.pdf import pdf_from_pptx, save_pdf
-from schema.models import MEMBERS, PATIENTS, SETTINGS
+from schema.models import MEMBERS, PARAMETERS, PATIENTS
 from services.files import writing
 from services.tables import Progress, load_tables, tables_of
 from settings import ROOT
@@ -46,7 +46,7 @@ def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInput
     loaded = load_tables(base, DECK_TABLES, progress)
     frames, problems = tables_of(loaded)
     desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])
-    parameters, parameter_problems = read_parameters(frames[SETTINGS.key], (LOGO,))
+    parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (LOGO,))
     logo, logo_problems = read_logo(parameters)
     return AgInputs(frames, desk, logo, tuple(problems + parameter_problems + logo_problems))
 

@@ -20,7 +20,7 @@ from domain.priority import Weights, weights_from
 from domain.problems import Problem
 from domain.proposals import Answer, Changes, Confirmation, answer, confirm
 from schema.fields import Record, TableSpec
-from schema.models import MEMBERS, PATIENTS, PROPOSALS, SETTINGS, TERRITORY, Member, Patient
+from schema.models import MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, TERRITORY, Member, Patient
 from services import writes
 from services.journal import record_access
 from store import records
@@ -40,7 +40,7 @@ class DeskData:
 
 def load_weights(base: Base) -> tuple[Weights, list[Problem]]:
     """The priority weights of Paramètres, and the values that could not be read (their default used)."""
-    parameters, problems = read_parameters(records.load(base, SETTINGS).records, PRIORITY_WEIGHTS)
+    parameters, problems = read_parameters(records.load(base, PARAMETERS).records, PRIORITY_WEIGHTS)
     return weights_from(parameters), problems
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domain.pathways import ACTIVE
 from errors import Refused
 from schema.fields import Record, TableSpec
-from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment, EnrolmentStatus
 from store import records
 from store.base import Base
 from store.client import any_of, clause
@@ -27,14 +26,14 @@ def refuse_enrolled_twice(base: Base, spec: TableSpec[Any], rows: Sequence[Recor
     wanted = [
         (row.patient, row.pathway)
         for row in rows
-        if isinstance(row, Enrolment) and row.status == ACTIVE and row.patient and row.pathway
+        if isinstance(row, Enrolment) and row.status == EnrolmentStatus.ACTIVE and row.patient and row.pathway
     ]
     if not wanted:
         return
     status = ENROLMENTS.field("status").title
     existing: dict[tuple[int, int], int | None] = {
         (e.patient, e.pathway): e.id
-        for e in records.load(base, ENROLMENTS, where=clause(status, "eq", ACTIVE)).records
+        for e in records.load(base, ENROLMENTS, where=clause(status, "eq", EnrolmentStatus.ACTIVE)).records
         if e.patient is not None and e.pathway is not None
     }
     twice: list[tuple[int, int, int | None]] = []

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings
+from domain.pathways import PathwayFacts, Person, eligibility_warnings
 from domain.validation import validate_form
 from errors import Refused
-from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment, Pathway, Patient
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment, EnrolmentStatus, Pathway, Patient
 from services import writes
 from store import records
 from store.base import Base
@@ -47,7 +47,7 @@ def candidate(base: Base, form: EnrolmentForm, today: date) -> Candidate:
         "reference": f"{form.code} – {pathway.name}",
         "pathway": form.pathway,
         "enrolled_on": form.enrolled_on,
-        "status": ACTIVE,
+        "status": EnrolmentStatus.ACTIVE,
         "foot_grade": form.foot_grade,
         "low_risk": form.low_risk,
     }

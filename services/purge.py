@@ -9,13 +9,12 @@ from datetime import date
 
 from domain.parameters import RETENTION, read_parameters
 from domain.retention import IDENTIFYING, PurgePlan, plan_purge
-from schema.models import ENROLMENT_STATUSES, ENROLMENTS, PATIENTS, SETTINGS, Enrolment, Patient
+from schema.models import ENROLMENTS, PARAMETERS, PATIENTS, Enrolment, EnrolmentStatus, Patient
 from services.journal import record_access
 from store import records
 from store.base import Base
 from store.client import chunks
 
-ENROLMENT_ACTIVE = ENROLMENT_STATUSES[0]
 COMMAND = "./cpts purge"
 
 Progress = Callable[[int, int], None]  # (patients written, patients to write)
@@ -33,7 +32,7 @@ def retention(base: Base, older_than: int | None) -> Retention:
     never purge with a period the coordinator did not mean."""
     if older_than is not None:
         return Retention(older_than, "option --older-than")
-    parameters, _ = read_parameters(records.load(base, SETTINGS).records, (RETENTION,))  # refused: raised
+    parameters, _ = read_parameters(records.load(base, PARAMETERS).records, (RETENTION,))  # refused: raised
     months = parameters.value(RETENTION)
     if RETENTION.key in parameters.defaulted:
         return Retention(months, f"valeur par défaut, à régler dans Paramètres « {RETENTION.key} »")
@@ -50,7 +49,7 @@ def plan(base: Base, months: int, today: date) -> Purge:
     """What a purge would do today (reads only; nothing is traced yet)."""
     patients: list[Patient] = records.load(base, PATIENTS).records
     enrolments: list[Enrolment] = records.load(base, ENROLMENTS).records
-    active = {e.patient for e in enrolments if e.status == ENROLMENT_ACTIVE and e.patient is not None}
+    active = {e.patient for e in enrolments if e.status == EnrolmentStatus.ACTIVE and e.patient is not None}
     return Purge(plan_purge(patients, active, today, months), enrolments)
 
 

@@ -17,7 +17,7 @@ from domain.access import (
 from domain.parameters import IDLE, read_parameters
 from domain.permissions import PERMISSIONS, Action, NotAllowed, can, require
 from errors import Refused
-from schema.models import Setting
+from schema.models import ParameterRow
 
 
 class Clock:
@@ -68,9 +68,9 @@ def test_failures_spread_over_addresses_slow_everyone() -> None:
 
 
 def test_idle_setting_and_expiry() -> None:
-    assert read_parameters([Setting(id=1, key=IDLE_KEY, value="45")], (IDLE,))[0].value(IDLE) == 45
+    assert read_parameters([ParameterRow(id=1, key=IDLE_KEY, value="45")], (IDLE,))[0].value(IDLE) == 45
     for raw in (None, "", "trente", "-5", "2", "100000"):
-        parameters, problems = read_parameters([Setting(id=1, key=IDLE_KEY, value=raw)], (IDLE,))
+        parameters, problems = read_parameters([ParameterRow(id=1, key=IDLE_KEY, value=raw)], (IDLE,))
         assert parameters.value(IDLE) == DEFAULT_IDLE_MINUTES
         assert len(problems) == (1 if raw and raw.strip() else 0)
     assert not idle_expired(last_seen=0, now=30 * 60, idle_minutes=30)

@@ -21,7 +21,7 @@ from domain.parameters import AG_DATE, CPTS_NAME, LOGO, Parameters, parse_day, r
 from domain.privacy import HIDDEN, MASKED
 from reports import pdf
 from reports.deck import deck_bytes
-from schema.models import Setting, table
+from schema.models import ParameterRow, table
 from services.deck import read_logo
 from store.records import to_frame
 
@@ -41,7 +41,7 @@ def inputs_of(tables: dict[str, list], **changes: object) -> AgInputs:
 
 def logo_at(path: str | None) -> Parameters:
     """Paramètres with the logo at `path` on row 9 (none when None)."""
-    return read_parameters([] if path is None else [Setting(id=9, key=LOGO.key, value=path)], (LOGO,))[0]
+    return read_parameters([] if path is None else [ParameterRow(id=9, key=LOGO.key, value=path)], (LOGO,))[0]
 
 
 def page(deck: DeckData, title: str) -> Slide:
@@ -93,7 +93,7 @@ def test_every_patient_count_below_five_is_masked_in_the_deck(demo: dict[str, li
 def test_settings_name_date_and_warnings(demo: dict[str, list]) -> None:
     settings = [
         *demo["settings"],
-        Setting(id=500, key=AG_DATE.key, value="12/06/2027"),
+        ParameterRow(id=500, key=AG_DATE.key, value="12/06/2027"),
     ]
     deck = deck_data(inputs_of({**demo, "settings": settings}), 2026, TODAY, base_title="Base")
     assert deck.cpts_name == "CPTS Issy-les-Moulineaux"  # « Nom de la CPTS » rather than the base title
@@ -101,7 +101,7 @@ def test_settings_name_date_and_warnings(demo: dict[str, list]) -> None:
     assert parse_day("2026-11-23") == TODAY
     with pytest.raises(ValueError):
         parse_day("le 23 novembre")
-    soon = [*demo["settings"], Setting(id=501, key=AG_DATE.key, value="bientôt")]
+    soon = [*demo["settings"], ParameterRow(id=501, key=AG_DATE.key, value="bientôt")]
     deck = deck_data(inputs_of({**demo, "settings": soon}), 2026, TODAY)
     assert deck.ag_date == TODAY
     assert [str(p) for p in deck.problems] == [

@@ -13,8 +13,8 @@ from domain.desk import DeskRecords, desk_figures
 from domain.figures import waiting_patients
 from domain.indicators import LiveData, fragile_patients_found_in_year
 from domain.pathways import ENDED, EnrolmentFacts, PathwayFacts, Person, Step, eligibility_warnings, schedule
-from domain.priority import ELDERLY, Weights, is_aci_fragile, patient_groups, priority
-from schema.models import ACTIONS, ENROLMENTS, MEMBERS, PATHWAYS, PATIENT_FOUND, PATIENT_WAITING, PATIENTS, Patient
+from domain.priority import Weights, is_aci_fragile, patient_groups, priority
+from schema.models import ACTIONS, ENROLMENTS, MEMBERS, PATHWAYS, PATIENTS, Fragility, Patient, PatientStatus
 from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
@@ -41,7 +41,7 @@ def test_age_from_the_birth_date_else_from_the_band() -> None:
 )
 def test_a_purged_patient_is_fragile_from_the_band(band: str | None, fragile: bool) -> None:
     assert is_aci_fragile([], None, band, TODAY) is fragile
-    assert (ELDERLY in patient_groups([], None, band, TODAY)) is fragile
+    assert (Fragility.ELDERLY in patient_groups([], None, band, TODAY)) is fragile
 
 
 def test_priority_counts_70_and_over_from_the_band() -> None:
@@ -50,12 +50,12 @@ def test_priority_counts_70_and_over_from_the_band() -> None:
 
 
 def test_desk_figures_count_a_purged_patient_of_70_as_fragile() -> None:
-    found = {"status": PATIENT_FOUND, "found_date": date(2026, 2, 1), "request_date": date(2025, 12, 1)}
+    found = {"status": PatientStatus.FOUND, "found_date": date(2026, 2, 1), "request_date": date(2025, 12, 1)}
     patients = [
         purged("70–74 ans", id=1, **found),
         purged("65–69 ans", id=2, **found),
         purged(None, id=3, **found),
-        Patient(id=4, status=PATIENT_WAITING, birth_date=None, age_band="75–79 ans"),
+        Patient(id=4, status=PatientStatus.WAITING, birth_date=None, age_band="75–79 ans"),
     ]
     figures = desk_figures(DeskRecords(patients, [], []), TODAY)
     assert (figures.found_this_year, figures.found_fragile_this_year) == (3, 1)
@@ -63,13 +63,13 @@ def test_desk_figures_count_a_purged_patient_of_70_as_fragile() -> None:
 
 
 def test_board_and_aci_counts_use_the_band() -> None:
-    found = {"status": PATIENT_FOUND, "found_date": date(2026, 2, 1)}
+    found = {"status": PatientStatus.FOUND, "found_date": date(2026, 2, 1)}
     rows = [
         purged("70–74 ans", id=1, **found),
         purged("65–69 ans", id=2, **found),
         Patient(id=3, birth_date=date(1950, 1, 1), **found),  # not purged: 76 from the birth date
-        Patient(id=4, status=PATIENT_WAITING, age_band="80–84 ans"),
-        Patient(id=5, status=PATIENT_WAITING),  # no age at all: not fragile
+        Patient(id=4, status=PatientStatus.WAITING, age_band="80–84 ans"),
+        Patient(id=5, status=PatientStatus.WAITING),  # no age at all: not fragile
     ]
     patients = to_frame(PATIENTS, rows)
     data = LiveData(patients, *(to_frame(spec, []) for spec in (MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS)))

@@ -26,9 +26,9 @@ from demo.generate import generate
 from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
-from domain.funding_parameters import default_settings
+from domain.funding_parameters import default_parameters
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
-from schema.models import ACCESS_LOG, ACI_MISSIONS, PATIENTS, SETTINGS, TERRITORY
+from schema.models import ACCESS_LOG, ACTIONS, INDICATORS, PARAMETERS, PATIENTS, TERRITORY, AciMission, Indicator
 from server.users import UserAdded, add_user, admin_client
 from services.seed import seed
 from settings import ROOT
@@ -86,12 +86,12 @@ def test_project_page_flags_the_late_action(app_env: Base) -> None:
     row = prevention[prevention["title"] == LATE_ACTION].iloc[0]
     assert row["alert_text"] == "⚠️ En retard"
     assert (prevention[prevention["title"] != LATE_ACTION]["alert_text"] == "").all()
-    assert [s.value for s in app.subheader][1:] == list(ACI_MISSIONS)
+    assert [s.value for s in app.subheader][1:] == list(AciMission)
 
 
 def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -> None:
     app = open_page("views/project.py")
-    mission = ACI_MISSIONS[3]
+    mission = AciMission.PREVENTION
     table = next(f.value for f in app.dataframe if LATE_ACTION in set(f.value["title"]))
     position = list(table["title"]).index(LATE_ACTION)
     app.session_state[f"actions {mission}"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
@@ -120,7 +120,7 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     app = open_page("views/indicators.py")
     figures = figures_now(app_env)
     shown = shown_indicators(app)
-    assert [s.value for s in app.subheader][1:] == list(ACI_MISSIONS)
+    assert [s.value for s in app.subheader][1:] == list(AciMission)
     pairs = sorted(zip(shown["action_number"], shown["title"], shown["shown_value"], strict=True))
     board = figures.indicators
     expected = sorted(zip(board["action_number"], board["title"], board["shown_value"], strict=True))
@@ -148,7 +148,7 @@ def test_small_patient_counts_are_masked(app_env: Base) -> None:
         low, high, text = bars[mission.mission]
         assert (low, high) == pytest.approx((mission.low, mission.high))
         assert text.startswith("entre ") == mission.masked
-    assert [m.mission for m in funding.missions if m.masked] == [ACI_MISSIONS[2]]
+    assert [m.mission for m in funding.missions if m.masked] == [AciMission.PATHWAYS]
     assert any("fourchette" in caption.value for caption in app.caption)
 
 
@@ -178,7 +178,7 @@ def test_funding_page_and_workbook_carry_the_same_figures(app_env: Base) -> None
     check_workbook(workbook, figures, page_total=metrics[f"Financement estimé {TODAY.year}"])
     estimate = app.dataframe[2].value.set_index("mission")
     summary = summary_rows(workbook)
-    for mission in ACI_MISSIONS:
+    for mission in AciMission:
         assert round(summary[mission][8]) == estimate.loc[mission, "total"], mission
 
 
@@ -187,16 +187,16 @@ def summary_rows(workbook: openpyxl.Workbook) -> dict[str, tuple]:
 
 
 def check_workbook(workbook: openpyxl.Workbook, figures: BoardFigures, page_total: str) -> None:
-    assert workbook.sheetnames == [SUMMARY_SHEET, *(sheet_name(m) for m in ACI_MISSIONS)]
+    assert workbook.sheetnames == [SUMMARY_SHEET, *(sheet_name(m) for m in AciMission)]
     summary = summary_rows(workbook)
     assert euros(summary["Financement estimé de l'année (€)"][8]) == page_total
     assert summary["Population couverte"][1] == figures.funding.population
-    prevention = workbook[sheet_name(ACI_MISSIONS[3])]
+    prevention = workbook[sheet_name(AciMission.PREVENTION)]
     cells = list(prevention.iter_rows(values_only=True))
     action = next(row for row in cells if row[1] == LATE_ACTION)
     assert action[7] == "En retard" and prevention.cell(cells.index(action) + 1, 6).number_format == "DD/MM/YYYY"
-    access = list(workbook[sheet_name(ACI_MISSIONS[0])].iter_rows(values_only=True))
-    for row in figures.indicators[figures.indicators["mission"] == ACI_MISSIONS[0]].itertuples():
+    access = list(workbook[sheet_name(AciMission.GP_ACCESS)].iter_rows(values_only=True))
+    for row in figures.indicators[figures.indicators["mission"] == AciMission.GP_ACCESS].itertuples():
         written = next(cells for cells in access if cells[0] == row.title)
         assert written[5] == (row.shown_value if row.masked else row.value), row.title
 
@@ -291,5 +291,18 @@ def test_board_pages_guide_an_empty_cpts(empty_env: Base) -> None:
     assert any("paramètre(s) de financement absent(s)" in w.value for w in funding.warning)
     next(b for b in funding.button if b.label.startswith("Ajouter les paramètres manquants")).click()
     rerun(funding)
-    assert empty_env.count(SETTINGS) == len(default_settings())
+    assert empty_env.count(PARAMETERS) == len(default_parameters())
     assert not any("absent(s)" in w.value for w in funding.warning)
+
+
+def test_an_indicator_without_source_shows_as_manual(app_env: Base) -> None:
+    """The board fills an empty Source with IndicatorSource.MANUAL, a StrEnum member in a DataFrame column:
+    st.dataframe shows it as its French text."""
+    title = "Indicateur sans source"
+    action = next(r.id for r in records.load(app_env, ACTIONS).records if r.title == LATE_ACTION)
+    [added] = records.insert(app_env, INDICATORS, [Indicator(title=title, action=action, source=None)])
+    try:
+        shown = shown_indicators(open_page("views/indicators.py"))
+        assert list(shown.loc[shown["title"] == title, "source"]) == ["Manuel"]
+    finally:
+        app_env.client.delete(app_env.handle(INDICATORS).id, [added])

@@ -11,16 +11,16 @@ from conftest import COMMUNES_EXTRACT
 from domain.communes import (
     CommuneInfo,
     commune,
+    commune_closeness,
     communes_of_postcode,
     current_data_dir,
     find_communes,
     intercommunality,
     load_communes,
     neighbours,
-    proximity,
     use_data_dir,
 )
-from domain.matching import COMMUNE, DEPARTMENT, FARTHER, INTERCOMMUNALITY
+from domain.matching import Closeness
 from settings import communes_dir
 
 
@@ -104,14 +104,24 @@ def test_intercommunality_is_the_ept_in_grand_paris_else_the_epci() -> None:
     assert intercommunality("74042")[1] == "EPCI CC Faucigny - Glières"  # Bonneville
 
 
-def test_proximity_commune_then_ept_then_department() -> None:
-    assert proximity("92040", "92040") == COMMUNE
-    assert proximity("92040", "92075") == INTERCOMMUNALITY  # Vanves, same EPT (Grand Paris Seine Ouest)
-    assert proximity("92040", "92012") == INTERCOMMUNALITY  # Boulogne-Billancourt
-    assert proximity("92040", "92050") == DEPARTMENT  # Nanterre: same EPCI (Métropole) but another EPT
-    assert proximity("92040", "75056") == proximity("75056", "92040") == FARTHER  # Paris: no EPT, Issy: GPSO
-    assert proximity("86066", "86194") == DEPARTMENT  # Châtellerault, Poitiers
-    assert proximity("92040", None) == proximity("92040", "") == proximity("92040", "99999") == FARTHER
+def test_closeness_commune_then_ept_then_department() -> None:
+    assert commune_closeness("92040", "92040") == Closeness.COMMUNE
+    assert (
+        commune_closeness("92040", "92075") == Closeness.INTERCOMMUNALITY
+    )  # Vanves, same EPT (Grand Paris Seine Ouest)
+    assert commune_closeness("92040", "92012") == Closeness.INTERCOMMUNALITY  # Boulogne-Billancourt
+    assert (
+        commune_closeness("92040", "92050") == Closeness.DEPARTMENT
+    )  # Nanterre: same EPCI (Métropole) but another EPT
+    there, back = commune_closeness("92040", "75056"), commune_closeness("75056", "92040")
+    assert there == back == Closeness.FARTHER  # Paris: no EPT, Issy: GPSO
+    assert commune_closeness("86066", "86194") == Closeness.DEPARTMENT  # Châtellerault, Poitiers
+    assert (
+        commune_closeness("92040", None)
+        == commune_closeness("92040", "")
+        == commune_closeness("92040", "99999")
+        == Closeness.FARTHER
+    )
 
 
 def test_the_folder_is_the_one_given(tmp_path: Path) -> None:
@@ -140,7 +150,7 @@ def test_the_full_data_has_every_current_commune() -> None:
 @pytest.mark.nocodb
 def test_the_extract_answers_as_the_full_data() -> None:
     """tests/data/communes/make.py keeps whole intercommunalities: on every commune of the extract,
-    neighbours, intercommunality and proximity give what the full data gives; so do the searches of
+    neighbours, intercommunality and closeness give what the full data gives; so do the searches of
     the tests (a name search elsewhere may miss the homonyms left out)."""
     codes = list(load_communes())
     answers = {}
@@ -148,7 +158,7 @@ def test_the_extract_answers_as_the_full_data() -> None:
         use_data_dir(folder)
         answers[folder] = [
             *((commune(code), neighbours(code, 8), intercommunality(code)) for code in codes),
-            *(proximity(code, other) for code in codes for other in ("92040", "75056", "2A004", "86066")),
+            *(commune_closeness(code, other) for code in codes for other in ("92040", "75056", "2A004", "86066")),
             *(find_communes(query, limit=4) for query in ("Saint-Denis", "issy les moulineaux", "Chatellerault")),
             communes_of_postcode("92130"),
         ]

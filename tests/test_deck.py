@@ -35,21 +35,19 @@ from domain.project import progress_by_mission
 from reports.pdf import png_pages
 from schema.models import (
     ACCESS_LOG,
-    ACTION_DONE,
-    ACTION_NOT_STARTED,
     ACTIONS,
     ENROLMENTS,
     INDICATORS,
     MEMBERS,
     PATHWAYS,
-    PATIENT_FOUND,
-    PATIENT_WAITING,
     PATIENTS,
     PROFESSIONS,
     TERRITORY,
+    ActionStatus,
     Enrolment,
     Member,
     Patient,
+    PatientStatus,
 )
 from services.seed import seed
 from settings import ROOT
@@ -83,7 +81,7 @@ def demo(base: Base) -> Base:
                 phone=phone,
                 birth_date=born,
                 request_date=date(YEAR, 1, 2),
-                status=PATIENT_FOUND,
+                status=PatientStatus.FOUND,
                 found_date=found_on,
                 fragilities=["ALD"],
                 notes=f"Appeler {first} {last} au {phone}",
@@ -184,7 +182,7 @@ def active(profession: str | None = None) -> str:
 
 
 def found_between(start: date, end: date) -> str:
-    return all_of(clause("Statut", "eq", PATIENT_FOUND), between("Date MT trouvé", start, end))
+    return all_of(clause("Statut", "eq", PatientStatus.FOUND), between("Date MT trouvé", start, end))
 
 
 def linked(value: object) -> object:
@@ -246,7 +244,9 @@ def test_access_slide_equals_nocodbs_counts(deck: dict[str, Any], demo: Base) ->
     assert figures["Médecin traitant trouvé"] == number(found)
     assert figures["Dont patients fragiles"] == percent(fragiles / found)
     assert figures["Délai médian"] == f"{number(statistics.median(delays))} jours"
-    assert figures["En attente aujourd'hui"] == number(demo.count(PATIENTS, clause("Statut", "eq", PATIENT_WAITING)))
+    assert figures["En attente aujourd'hui"] == number(
+        demo.count(PATIENTS, clause("Statut", "eq", PatientStatus.WAITING))
+    )
 
 
 def test_pathways_slide_equals_nocodbs_rows(deck: dict[str, Any], demo: Base) -> None:
@@ -278,19 +278,21 @@ def test_project_slides_equal_nocodbs_rows(deck: dict[str, Any], demo: Base) -> 
         assert title == action.title and status.split(",")[0] == action.status and due == day(action.due_date)
     page = slide(prs, "Le projet de santé : avancement")
     figures = cards(page)
-    for status in (ACTION_NOT_STARTED, ACTION_DONE):
+    for status in (ActionStatus.NOT_STARTED, ActionStatus.DONE):
         assert figures[status] == number(demo.count(ACTIONS, clause("Statut", "eq", status)))
-    late = all_of(clause("Échéance", "lt", "exactDate", TODAY.isoformat()), clause("Statut", "neq", ACTION_DONE))
+    late = all_of(clause("Échéance", "lt", "exactDate", TODAY.isoformat()), clause("Statut", "neq", ActionStatus.DONE))
     assert figures["En retard"] == number(demo.count(ACTIONS, late))
     frames = {spec.key: records.load(demo, spec).frame for spec in DECK_TABLES}
     board = board_figures(frames, YEAR, TODAY)
     expected = {mission: progress for mission, progress, _ in progress_by_mission(board.project)}
     assert chart_data(page)["Avancement moyen"] == pytest.approx(expected)
     page = slide(prs, f"Les priorités pour {YEAR + 1}")
-    wanted = demo.count(ACTIONS, any_of(clause("Statut", "eq", ACTION_NOT_STARTED), f"({late})"))
+    wanted = demo.count(ACTIONS, any_of(clause("Statut", "eq", ActionStatus.NOT_STARTED), f"({late})"))
     assert len(table_rows(page)) == wanted and wanted > 0
     figures = cards(page)
-    assert figures["Actions non démarrées"] == number(demo.count(ACTIONS, clause("Statut", "eq", ACTION_NOT_STARTED)))
+    assert figures["Actions non démarrées"] == number(
+        demo.count(ACTIONS, clause("Statut", "eq", ActionStatus.NOT_STARTED))
+    )
     assert figures["Actions en retard"] == number(demo.count(ACTIONS, late))
 
 

@@ -17,17 +17,7 @@ from domain.parameters import PRIORITY_WEIGHTS, read_parameters
 from domain.priority import Weights, weights_from
 from domain.step_conditions import parse_condition
 from schema.fields import Kind, Record
-from schema.models import (
-    ACTION_DONE,
-    GP_SPECIALTY,
-    PATIENT_CLOSED,
-    PATIENT_DROPPED,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    RPPS_PROFESSIONS,
-    TABLES,
-    table,
-)
+from schema.models import GP_SPECIALTY, RPPS_PROFESSIONS, TABLES, ActionStatus, PatientStatus, table
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 5, 10)
@@ -176,17 +166,17 @@ def test_patient_statuses_are_consistent(demo: Tables) -> None:
     statuses = Counter(p.status for p in demo["patients"])
     assert len(statuses) == 5
     for patient in demo["patients"]:
-        if patient.status == PATIENT_FOUND:
+        if patient.status == PatientStatus.FOUND:
             assert patient.gp is not None and members[patient.gp].accepts_new_patients
             assert patient.request_date <= patient.found_date <= TODAY
             assert proposals[(patient.id, "Acceptée")] == 1
         else:
             assert patient.gp is None and patient.found_date is None
-        if patient.status == PATIENT_PROPOSED:
+        if patient.status == PatientStatus.PROPOSED:
             assert 1 <= proposals[(patient.id, "Proposée")] <= 3
-        if patient.status in (PATIENT_DROPPED, PATIENT_CLOSED):
+        if patient.status in (PatientStatus.DROPPED, PatientStatus.CLOSED):
             assert patient.request_date <= patient.closed_date <= TODAY
-        if patient.status in (PATIENT_PROPOSED, PATIENT_FOUND):
+        if patient.status in (PatientStatus.PROPOSED, PatientStatus.FOUND):
             assert patient.consent and not patient.objection
 
 
@@ -308,9 +298,9 @@ def test_actions(demo: Tables) -> None:
     actions = demo["actions"]
     assert len(actions) == 14
     statuses = Counter(a.status for a in actions)
-    assert statuses["En cours"] > statuses[ACTION_DONE] > 0 and statuses["Non démarrée"] > 0
+    assert statuses["En cours"] > statuses[ActionStatus.DONE] > 0 and statuses["Non démarrée"] > 0
     assert sum(a.pilot is None for a in actions) == 1
-    late = [a for a in actions if a.due_date < TODAY and a.status != ACTION_DONE]
+    late = [a for a in actions if a.due_date < TODAY and a.status != ActionStatus.DONE]
     assert len(late) == 1
     titles = " ".join(a.title.lower() for a in actions)
     for word in ("médecin traitant", "endométriose", "diabète", "col de l'utérus", "colorectal", "télémédecine"):

@@ -7,23 +7,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.desk import (
-    ACCEPTED,
-    EXPIRED,
-    PENDING,
-    REFUSED,
-    DeskError,
-    DeskRecords,
-    desk_figures,
-    slots_this_month,
-)
+from domain.desk import DeskError, DeskRecords, desk_figures, slots_this_month
 from domain.desk_plan import plan, seekers
 from domain.matching import Place
 from domain.patient_request import RequestForm, next_code, validate_request
 from domain.priority import Weights
 from domain.proposals import Answer, answer, confirm
 from domain.validation import PHONE_EXAMPLE
-from schema.models import PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Member, Patient, Proposal
+from schema.models import Member, Patient, PatientStatus, Proposal, ProposalStatus
 
 TODAY = date(2026, 11, 23)
 ISSY = Place("92040", "Issy-les-Moulineaux", "T3", "EPT Grand Paris Seine Ouest", "92")
@@ -46,7 +37,7 @@ def gp(member_id: int, capacity: int = 2, insee: str = "92040", **fields: object
 
 def patient(patient_id: int, days: int = 40, **fields: object) -> Patient:
     values = {
-        "status": PATIENT_WAITING,
+        "status": PatientStatus.WAITING,
         "consent": True,
         "insee_code": "92040",
         "birth_date": date(1980, 1, 1),
@@ -62,7 +53,9 @@ def patient(patient_id: int, days: int = 40, **fields: object) -> Patient:
     )
 
 
-def proposal(proposal_id: int, patient_id: int, member_id: int, status: str = PENDING, rank: int = 1) -> Proposal:
+def proposal(
+    proposal_id: int, patient_id: int, member_id: int, status: str = ProposalStatus.PENDING, rank: int = 1
+) -> Proposal:
     return Proposal(
         id=proposal_id,
         reference=f"P-{patient_id:06d} – Dr {member_id}",
@@ -77,9 +70,9 @@ def proposal(proposal_id: int, patient_id: int, member_id: int, status: str = PE
 def test_slots_this_month_count_found_and_first_pending_only() -> None:
     records = DeskRecords(
         patients=[
-            patient(1, status=PATIENT_FOUND, gp=10, found_date=TODAY.replace(day=2)),
-            patient(2, status=PATIENT_FOUND, gp=10, found_date=date(2026, 10, 30)),  # last month
-            patient(3, status=PATIENT_PROPOSED),
+            patient(1, status=PatientStatus.FOUND, gp=10, found_date=TODAY.replace(day=2)),
+            patient(2, status=PatientStatus.FOUND, gp=10, found_date=date(2026, 10, 30)),  # last month
+            patient(3, status=PatientStatus.PROPOSED),
         ],
         members=[gp(10, capacity=5), gp(11)],
         proposals=[proposal(1, 3, 10, rank=1), proposal(2, 3, 11, rank=2)],
@@ -98,10 +91,10 @@ def test_who_may_be_matched() -> None:
             patient(4, insee_code=None),
             patient(5, insee_code="75056"),
             patient(6),
-            patient(7, status=PATIENT_FOUND),
+            patient(7, status=PatientStatus.FOUND),
         ],
         members=[gp(10)],
-        proposals=[proposal(1, 6, 10), proposal(2, 1, 10, status=REFUSED)],
+        proposals=[proposal(1, 6, 10), proposal(2, 1, 10, status=ProposalStatus.REFUSED)],
     )
     found, excluded = seekers(records, Weights(), PLACES, TODAY)
     assert [(s.key, s.refused) for s in found] == [("P-000001", frozenset({10}))]
@@ -152,11 +145,11 @@ def test_confirm_then_running_again_proposes_nothing_twice() -> None:
     kept = planned.pairs() - {(1, 11)}  # the coordinator unticks one alternative
     result = confirm(planned, kept, records, TODAY)
     assert [(p.patient, p.gp, p.rank, p.status) for p in result.proposals] == [
-        (1, 10, 1, PENDING),
-        (2, 11, 1, PENDING),
-        (2, 10, 2, PENDING),
+        (1, 10, 1, ProposalStatus.PENDING),
+        (2, 11, 1, ProposalStatus.PENDING),
+        (2, 10, 2, ProposalStatus.PENDING),
     ]
-    assert [(p.id, p.status) for p in result.patients] == [(1, PATIENT_PROPOSED), (2, PATIENT_PROPOSED)]
+    assert [(p.id, p.status) for p in result.patients] == [(1, PatientStatus.PROPOSED), (2, PatientStatus.PROPOSED)]
     after = apply(records, result.patients, result.proposals)
     assert confirm(planned, planned.pairs(), after, TODAY).proposals == []
     assert plan(after, Weights(), PLACES, TODAY).patients == ()  # pending proposals hold the places
@@ -166,7 +159,7 @@ def test_confirm_skips_a_patient_whose_gp_filled_up_meanwhile() -> None:
     records = desk()
     planned = plan(records, Weights(), PLACES, TODAY)
     meanwhile = DeskRecords(
-        [*records.patients, patient(9, status=PATIENT_FOUND, gp=10, found_date=TODAY)], records.members, []
+        [*records.patients, patient(9, status=PatientStatus.FOUND, gp=10, found_date=TODAY)], records.members, []
     )
     result = confirm(planned, planned.pairs(), meanwhile, TODAY)
     assert [p.patient for p in result.proposals] == [2, 2]
@@ -175,7 +168,7 @@ def test_confirm_skips_a_patient_whose_gp_filled_up_meanwhile() -> None:
 
 def proposed() -> DeskRecords:
     return DeskRecords(
-        patients=[patient(1, status=PATIENT_PROPOSED)],
+        patients=[patient(1, status=PatientStatus.PROPOSED)],
         members=[gp(10), gp(11), gp(12)],
         proposals=[proposal(1, 1, 10, rank=1), proposal(2, 1, 11, rank=2)],
     )
@@ -183,10 +176,10 @@ def proposed() -> DeskRecords:
 
 def test_accept_records_the_gp_and_expires_the_other_proposals() -> None:
     records = proposed()
-    changes = answer([Answer(2, ACCEPTED)], records, TODAY)
+    changes = answer([Answer(2, ProposalStatus.ACCEPTED)], records, TODAY)
     [found] = changes.patients
-    assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, 11, TODAY)
-    assert {(p.id, p.status) for p in changes.proposals} == {(1, EXPIRED), (2, ACCEPTED)}
+    assert (found.status, found.gp, found.found_date) == (PatientStatus.FOUND, 11, TODAY)
+    assert {(p.id, p.status) for p in changes.proposals} == {(1, ProposalStatus.EXPIRED), (2, ProposalStatus.ACCEPTED)}
     after = apply(records, changes.patients, changes.proposals)
     places = slots_this_month(after, TODAY)
     assert (places[11].found, places[11].pending, places[10].pending) == (1, 0, 0)
@@ -195,13 +188,13 @@ def test_accept_records_the_gp_and_expires_the_other_proposals() -> None:
 def test_refuse_needs_a_reason_and_the_gp_is_never_proposed_again() -> None:
     records = proposed()
     with pytest.raises(DeskError, match="indiquez le motif du refus"):
-        answer([Answer(1, REFUSED, " ")], records, TODAY)
-    first = answer([Answer(1, REFUSED, "Patientèle complète")], records, TODAY)
+        answer([Answer(1, ProposalStatus.REFUSED, " ")], records, TODAY)
+    first = answer([Answer(1, ProposalStatus.REFUSED, "Patientèle complète")], records, TODAY)
     assert first.patients == []  # still one proposal pending
-    assert [(p.status, p.refusal_reason) for p in first.proposals] == [(REFUSED, "Patientèle complète")]
+    assert [(p.status, p.refusal_reason) for p in first.proposals] == [(ProposalStatus.REFUSED, "Patientèle complète")]
     records = apply(records, first.patients, first.proposals)
-    second = answer([Answer(2, REFUSED, "Trop loin")], records, TODAY)
-    assert [p.status for p in second.patients] == [PATIENT_WAITING]
+    second = answer([Answer(2, ProposalStatus.REFUSED, "Trop loin")], records, TODAY)
+    assert [p.status for p in second.patients] == [PatientStatus.WAITING]
     records = apply(records, second.patients, second.proposals)
     planned = plan(records, Weights(), PLACES, TODAY)
     assert [c.member_id for c in planned.patients[0].choices] == [12]
@@ -210,14 +203,22 @@ def test_refuse_needs_a_reason_and_the_gp_is_never_proposed_again() -> None:
 def test_answers_are_checked_before_anything_changes() -> None:
     records = proposed()
     with pytest.raises(DeskError) as error:
-        answer([Answer(1, ACCEPTED), Answer(2, ACCEPTED), Answer(99, REFUSED, "x")], records, TODAY)
+        answer(
+            [
+                Answer(1, ProposalStatus.ACCEPTED),
+                Answer(2, ProposalStatus.ACCEPTED),
+                Answer(99, ProposalStatus.REFUSED, "x"),
+            ],
+            records,
+            TODAY,
+        )
     assert str(error.value).splitlines() == [
         "Proposition P-000001 – Dr 11 : une autre proposition de ce patient est déjà acceptée.",
         "Proposition Id 99 : introuvable (supprimée entre-temps ?).",
     ]
-    done = apply(records, *answer([Answer(1, ACCEPTED)], records, TODAY).__dict__.values())
+    done = apply(records, *answer([Answer(1, ProposalStatus.ACCEPTED)], records, TODAY).__dict__.values())
     with pytest.raises(DeskError, match="déjà « Acceptée »"):
-        answer([Answer(1, REFUSED, "x")], done, TODAY)
+        answer([Answer(1, ProposalStatus.REFUSED, "x")], done, TODAY)
 
 
 def test_figures() -> None:
@@ -225,16 +226,16 @@ def test_figures() -> None:
         patients=[
             patient(1, fragilities=["ALD"]),
             patient(2, fragilities=["Isolement"]),
-            patient(3, days=100, status=PATIENT_FOUND, found_date=TODAY - timedelta(days=40), gp=10),
+            patient(3, days=100, status=PatientStatus.FOUND, found_date=TODAY - timedelta(days=40), gp=10),
             patient(
                 4,
                 days=30,
-                status=PATIENT_FOUND,
+                status=PatientStatus.FOUND,
                 found_date=TODAY - timedelta(days=10),
                 gp=10,
                 birth_date=date(1940, 1, 1),
             ),
-            patient(5, days=800, status=PATIENT_FOUND, found_date=date(2025, 3, 1), gp=10),
+            patient(5, days=800, status=PatientStatus.FOUND, found_date=date(2025, 3, 1), gp=10),
         ],
         members=[gp(10)],
         proposals=[
@@ -264,7 +265,7 @@ def test_valid_request_gets_the_next_code() -> None:
     assert (created.code, created.phone, created.status, created.request_date) == (
         "P-000008",
         "06 12 34 56 78",
-        PATIENT_WAITING,
+        PatientStatus.WAITING,
         TODAY,
     )
 

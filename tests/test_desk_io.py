@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cli_run import run_cli
 
-from domain.desk import ACCEPTED, PENDING, REFUSED, DeskError, slots_this_month
+from domain.desk import DeskError, slots_this_month
 from domain.patient_request import RequestForm
 from domain.priority import weight_key
 from domain.proposals import Answer
@@ -20,17 +20,16 @@ from domain.validation import PHONE_EXAMPLE
 from schema.models import (
     ACCESS_LOG,
     MEMBERS,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
+    PARAMETERS,
     PATIENTS,
     PROPOSALS,
-    SETTINGS,
     TERRITORY,
     Commune,
     Member,
+    ParameterRow,
     Patient,
-    Setting,
+    PatientStatus,
+    ProposalStatus,
 )
 from services.desk import desk_state, make_plan, register_request, write_answers, write_confirmation
 from services.journal import command_user
@@ -64,7 +63,7 @@ def seed_desk(base: Base) -> dict[str, int]:
             last_name=f"Nom{number}",
             first_name=f"Prénom{number}",
             request_date=TODAY - timedelta(days=days),
-            status=PATIENT_WAITING,
+            status=PatientStatus.WAITING,
             **values,
         )
 
@@ -77,7 +76,7 @@ def seed_desk(base: Base) -> dict[str, int]:
     ]
     patient_ids = records.insert(base, PATIENTS, patients)
     records.insert(base, TERRITORY, [Commune(name="Issy-les-Moulineaux", insee_code="92040", department="92")])
-    records.insert(base, SETTINGS, [Setting(key=weight_key("ALD"), value="40")])
+    records.insert(base, PARAMETERS, [ParameterRow(key=weight_key("ALD"), value="40")])
     names = dict(zip("ABCD", member_ids, strict=True))
     names.update({f"P{i}": pid for i, pid in enumerate(patient_ids, start=1)})
     return names
@@ -113,13 +112,13 @@ def test_01_confirm_writes_proposals_and_running_again_proposes_nothing_twice(ba
     assert result.skipped == []
     rows = proposals(base)
     assert [(p.patient, p.gp, p.rank, p.status, p.proposed_on) for p in rows] == [
-        (ids["P1"], ids["B"], 1, PENDING, TODAY),
-        (ids["P1"], ids["A"], 2, PENDING, TODAY),
-        (ids["P2"], ids["A"], 1, PENDING, TODAY),
-        (ids["P3"], ids["A"], 1, PENDING, TODAY),
+        (ids["P1"], ids["B"], 1, ProposalStatus.PENDING, TODAY),
+        (ids["P1"], ids["A"], 2, ProposalStatus.PENDING, TODAY),
+        (ids["P2"], ids["A"], 1, ProposalStatus.PENDING, TODAY),
+        (ids["P3"], ids["A"], 1, ProposalStatus.PENDING, TODAY),
     ]
     assert rows[0].reference == "P-000001 – Dr Bob Bravo"
-    assert {patient_row(base, ids[f"P{i}"]).status for i in (1, 2, 3)} == {PATIENT_PROPOSED}
+    assert {patient_row(base, ids[f"P{i}"]).status for i in (1, 2, 3)} == {PatientStatus.PROPOSED}
 
     again, _ = make_plan(base, TODAY)
     assert again.patients == ()
@@ -129,9 +128,9 @@ def test_01_confirm_writes_proposals_and_running_again_proposes_nothing_twice(ba
 
 def test_02_accept_records_the_gp_and_uses_a_place(base: Base, ids: dict[str, int]) -> None:
     accepted = next(p for p in proposals(base) if p.patient == ids["P2"])
-    write_answers(base, [Answer(accepted.id, ACCEPTED)], TODAY)
+    write_answers(base, [Answer(accepted.id, ProposalStatus.ACCEPTED)], TODAY)
     found = patient_row(base, ids["P2"])
-    assert (found.status, found.gp, found.found_date) == (PATIENT_FOUND, ids["A"], TODAY)
+    assert (found.status, found.gp, found.found_date) == (PatientStatus.FOUND, ids["A"], TODAY)
     places = slots_this_month(desk_state(base).records, TODAY)[ids["A"]]
     assert (places.found, places.pending, places.free) == (1, 1, 0)  # P-000002 found, P-000003 waiting
 
@@ -139,13 +138,13 @@ def test_02_accept_records_the_gp_and_uses_a_place(base: Base, ids: dict[str, in
 def test_03_refused_gp_is_never_proposed_again(base: Base, ids: dict[str, int]) -> None:
     first, second = (p for p in proposals(base) if p.patient == ids["P1"])
     with pytest.raises(DeskError, match="motif du refus"):
-        write_answers(base, [Answer(first.id, REFUSED, "")], TODAY)
-    write_answers(base, [Answer(first.id, REFUSED, "Patientèle complète")], TODAY)
-    assert patient_row(base, ids["P1"]).status == PATIENT_PROPOSED  # still waiting for A's answer
-    write_answers(base, [Answer(second.id, REFUSED, "Trop loin du domicile")], TODAY)
-    assert patient_row(base, ids["P1"]).status == PATIENT_WAITING
+        write_answers(base, [Answer(first.id, ProposalStatus.REFUSED, "")], TODAY)
+    write_answers(base, [Answer(first.id, ProposalStatus.REFUSED, "Patientèle complète")], TODAY)
+    assert patient_row(base, ids["P1"]).status == PatientStatus.PROPOSED  # still waiting for A's answer
+    write_answers(base, [Answer(second.id, ProposalStatus.REFUSED, "Trop loin du domicile")], TODAY)
+    assert patient_row(base, ids["P1"]).status == PatientStatus.WAITING
     rows = {p.id: p for p in proposals(base)}
-    assert (rows[first.id].status, rows[first.id].refusal_reason) == (REFUSED, "Patientèle complète")
+    assert (rows[first.id].status, rows[first.id].refusal_reason) == (ProposalStatus.REFUSED, "Patientèle complète")
 
     planned, _ = make_plan(base, TODAY)
     assert all(p.code != "P-000001" for p in planned.patients)
@@ -168,11 +167,11 @@ def test_05_an_answered_proposal_cannot_be_answered_again(base: Base, ids: dict[
     planned, _ = make_plan(base, TODAY)
     write_confirmation(base, planned, planned.pairs(), TODAY)
     [pending] = [p for p in proposals(base) if p.patient == ids["P5"]]
-    write_answers(base, [Answer(pending.id, ACCEPTED)], TODAY)
+    write_answers(base, [Answer(pending.id, ProposalStatus.ACCEPTED)], TODAY)
     with pytest.raises(DeskError, match="déjà « Acceptée »"):
-        write_answers(base, [Answer(pending.id, REFUSED, "x")], TODAY)
+        write_answers(base, [Answer(pending.id, ProposalStatus.REFUSED, "x")], TODAY)
     p3 = next(p for p in proposals(base) if p.patient == ids["P3"])
-    assert p3.status == PENDING  # other patients' proposals are left alone
+    assert p3.status == ProposalStatus.PENDING  # other patients' proposals are left alone
 
 
 def test_06_new_request_gets_the_next_code(base: Base, ids: dict[str, int]) -> None:

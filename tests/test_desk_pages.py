@@ -13,7 +13,7 @@ from test_desk_io import RPPS, seed_desk
 
 from domain.priority import weight_key
 from domain.validation import PHONE_EXAMPLE
-from schema.models import ACCESS_LOG, MEMBERS, PATIENT_FOUND, PATIENTS, PROPOSALS, SETTINGS, Setting
+from schema.models import ACCESS_LOG, MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, ParameterRow, PatientStatus
 from services import writes
 from store import records
 from store.base import Base
@@ -43,7 +43,7 @@ def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], 
 def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default_used(
     ids: dict[str, int], app_env: Base
 ) -> None:
-    [row_id] = writes.insert(app_env, SETTINGS, [Setting(key=weight_key("ALD"), value="quarante")])
+    [row_id] = writes.insert(app_env, PARAMETERS, [ParameterRow(key=weight_key("ALD"), value="quarante")])
     try:
         st.cache_data.clear()
         app = open_page("views/waiting_list.py")
@@ -52,7 +52,7 @@ def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default
         [warning] = [w.value for w in app.warning if "Paramètres" in w.value]
         assert f"| Paramètres | {row_id} | Valeur | « quarante » n'est pas un nombre entier positif ou nul" in warning
     finally:
-        app_env.client.delete(app_env.handle(SETTINGS).id, [row_id])
+        app_env.client.delete(app_env.handle(PARAMETERS).id, [row_id])
         st.cache_data.clear()
 
 
@@ -146,4 +146,4 @@ def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: 
     app = click(open_page("views/orientation.py", answers), "Enregistrer les réponses")
     assert "1 patient(s) ont trouvé leur médecin traitant" in app.success[0].value
     found = next(p for p in records.load(app_env, PATIENTS).records if p.id == ids["P1"])
-    assert (found.status, found.gp) == (PATIENT_FOUND, ids["B"])
+    assert (found.status, found.gp) == (PatientStatus.FOUND, ids["B"])

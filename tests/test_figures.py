@@ -17,21 +17,16 @@ from domain.figures import (
     waiting_patients,
 )
 from schema.models import (
-    ACTION_DONE,
-    ACTION_IN_PROGRESS,
-    ACTION_NOT_STARTED,
-    ACTION_STATUSES,
     ACTIONS,
-    FRAGILITIES,
     MEMBERS,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
     PATIENTS,
     PROFESSIONS,
     Action,
+    ActionStatus,
+    Fragility,
     Member,
     Patient,
+    PatientStatus,
 )
 from store.records import to_frame
 
@@ -94,11 +89,11 @@ def test_no_members_gives_an_empty_table() -> None:
 
 def test_waiting_fragile_and_proposed_patients() -> None:
     frame = patients(
-        Patient(status=PATIENT_WAITING, fragilities=[FRAGILITIES[0]], request_date=date(2025, 3, 21)),
-        Patient(status=PATIENT_WAITING, fragilities=list(FRAGILITIES[:2]), request_date=date(2025, 3, 1)),
-        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 30)),
-        Patient(status=PATIENT_PROPOSED, fragilities=[FRAGILITIES[0]], request_date=date(2024, 1, 1)),
-        Patient(status=PATIENT_FOUND, fragilities=[FRAGILITIES[0]]),
+        Patient(status=PatientStatus.WAITING, fragilities=[Fragility.ALD], request_date=date(2025, 3, 21)),
+        Patient(status=PatientStatus.WAITING, fragilities=list(tuple(Fragility)[:2]), request_date=date(2025, 3, 1)),
+        Patient(status=PatientStatus.WAITING, request_date=date(2025, 3, 30)),
+        Patient(status=PatientStatus.PROPOSED, fragilities=[Fragility.ALD], request_date=date(2024, 1, 1)),
+        Patient(status=PatientStatus.FOUND, fragilities=[Fragility.ALD]),
         Patient(status=None),
     )
     assert waiting_patients(frame, TODAY) == WaitingFigures(
@@ -108,18 +103,20 @@ def test_waiting_fragile_and_proposed_patients() -> None:
 
 def test_fragile_means_ald_70_or_more_or_c2s_as_for_the_aci() -> None:
     frame = patients(
-        Patient(status=PATIENT_WAITING, fragilities=["Isolement", "Handicap"]),  # fragile, but not in the ACI's sense
-        Patient(status=PATIENT_WAITING, birth_date=date(1950, 1, 1)),  # 75: 70 ans et plus from the birth date
-        Patient(status=PATIENT_WAITING, fragilities=["C2S/AME"]),
+        Patient(
+            status=PatientStatus.WAITING, fragilities=["Isolement", "Handicap"]
+        ),  # fragile, but not in the ACI's sense
+        Patient(status=PatientStatus.WAITING, birth_date=date(1950, 1, 1)),  # 75: 70 ans et plus from the birth date
+        Patient(status=PatientStatus.WAITING, fragilities=["C2S/AME"]),
     )
     assert waiting_patients(frame, TODAY).fragile_waiting == 2
 
 
 def test_median_wait_of_an_even_count_and_without_dates() -> None:
     frame = patients(
-        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 30)),  # 1 day
-        Patient(status=PATIENT_WAITING, request_date=date(2025, 3, 29)),  # 2 days
-        Patient(status=PATIENT_WAITING),  # no date: not in the median
+        Patient(status=PatientStatus.WAITING, request_date=date(2025, 3, 30)),  # 1 day
+        Patient(status=PatientStatus.WAITING, request_date=date(2025, 3, 29)),  # 2 days
+        Patient(status=PatientStatus.WAITING),  # no date: not in the median
     )
     figures = waiting_patients(frame, TODAY)
     assert figures.waiting == 3
@@ -127,7 +124,7 @@ def test_median_wait_of_an_even_count_and_without_dates() -> None:
 
 
 def test_median_is_none_when_nobody_waits() -> None:
-    frame = patients(Patient(status=PATIENT_PROPOSED, request_date=date(2025, 1, 1)))
+    frame = patients(Patient(status=PatientStatus.PROPOSED, request_date=date(2025, 1, 1)))
     assert waiting_patients(frame, TODAY) == WaitingFigures(0, 0, 1, None)
 
 
@@ -139,15 +136,22 @@ def test_no_patients() -> None:
 
 
 def test_actions_by_status_in_the_order_of_the_statuses_with_zeros() -> None:
-    frame = actions(ACTION_DONE, ACTION_IN_PROGRESS, ACTION_DONE, None, ACTION_IN_PROGRESS, ACTION_DONE)
+    frame = actions(
+        ActionStatus.DONE,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.DONE,
+        None,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.DONE,
+    )
     result = actions_by_status(frame)
     assert list(result.columns) == ["status", "count"]
-    expected = {ACTION_NOT_STARTED: 0, ACTION_IN_PROGRESS: 2, ACTION_DONE: 3}
-    assert as_rows(result) == [(s, expected.get(s, 0)) for s in ACTION_STATUSES]
+    expected = {ActionStatus.NOT_STARTED: 0, ActionStatus.IN_PROGRESS: 2, ActionStatus.DONE: 3}
+    assert as_rows(result) == [(s, expected.get(s, 0)) for s in ActionStatus]
 
 
 def test_no_actions_lists_every_status_at_zero() -> None:
-    assert as_rows(actions_by_status(actions())) == [(s, 0) for s in ACTION_STATUSES]
+    assert as_rows(actions_by_status(actions())) == [(s, 0) for s in ActionStatus]
 
 
 # -- as the home page writes them: exact for a coordinator, small counts masked for the bureau -------------

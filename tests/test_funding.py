@@ -1,4 +1,4 @@
-"""ACI funding: size tiers at their boundaries, achievement capping, settings read from Paramètres,
+"""ACI funding: size tiers at their boundaries, achievement capping, parameters read from Paramètres,
 and the funding estimate on a case computed by hand."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from domain.funding import (
-    FundingSettings,
+    FundingParameters,
     Measure,
     board_achievements,
     estimate,
@@ -23,27 +23,17 @@ from domain.funding_parameters import (
     OPERATING,
     THRESHOLDS,
     VARIABLE,
-    default_settings,
+    default_parameters,
     missing_defaults,
     mission_key,
     tier_key,
 )
 from domain.indicators import achievement
 from domain.parameters import parse_amount
-from schema.models import (
-    ACI_MISSIONS,
-    ACTION_DONE,
-    ACTION_IN_PROGRESS,
-    ACTION_NOT_STARTED,
-    ACTIONS,
-    SETTINGS,
-    Action,
-    Setting,
-)
+from schema.models import ACTIONS, PARAMETERS, AciMission, Action, ActionStatus, ParameterRow
 from store.records import to_frame
 
 DEFAULT_THRESHOLDS = (40000, 80000, 175000)
-ACCESS, SNP, PATHWAYS, PREVENTION, CRISIS, QUALITY, SUPPORT = ACI_MISSIONS
 
 
 @pytest.mark.parametrize(
@@ -95,93 +85,102 @@ def test_parse_amount_reads_french_numbers() -> None:
             parse_amount(bad)
 
 
-def settings_frame(values: dict[str, str], to_check: set[str] = frozenset()) -> pd.DataFrame:
-    rows = [Setting(id=i + 1, key=k, value=v, to_check=k in to_check) for i, (k, v) in enumerate(values.items())]
-    return to_frame(SETTINGS, rows)
+def parameters_frame(values: dict[str, str], to_check: set[str] = frozenset()) -> pd.DataFrame:
+    rows = [ParameterRow(id=i + 1, key=k, value=v, to_check=k in to_check) for i, (k, v) in enumerate(values.items())]
+    return to_frame(PARAMETERS, rows)
 
 
 def test_read_funding_uses_the_rows_and_reports_bad_values() -> None:
-    defaults = {d.key: d.value for d in default_settings()}
-    typed = {**defaults, tier_key(OPERATING, 2): "100 000", mission_key(FIXED, ACCESS, 2): "douze"}
-    settings, issues = read_funding(settings_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
-    assert settings.by_tier(OPERATING, 2) == 100_000
-    assert settings.mission(FIXED, ACCESS, 2) == float(defaults[mission_key(FIXED, ACCESS, 2)])
+    defaults = {d.key: d.value for d in default_parameters()}
+    typed = {**defaults, tier_key(OPERATING, 2): "100 000", mission_key(FIXED, AciMission.GP_ACCESS, 2): "douze"}
+    parameters, issues = read_funding(parameters_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
+    assert parameters.by_tier(OPERATING, 2) == 100_000
+    assert parameters.mission(FIXED, AciMission.GP_ACCESS, 2) == float(
+        defaults[mission_key(FIXED, AciMission.GP_ACCESS, 2)]
+    )
     [issue] = issues
-    assert issue.id == list(typed).index(mission_key(FIXED, ACCESS, 2)) + 1
+    assert issue.id == list(typed).index(mission_key(FIXED, AciMission.GP_ACCESS, 2)) + 1
     assert issue.field == "Valeur"
     assert "« douze » n'est pas un nombre" in issue.reason and "Part fixe mission 1a T2" in issue.reason
-    assert settings.missing == ()
-    assert not settings.checked(tier_key(MAXIMUM, 2))
-    assert not settings.checked(mission_key(FIXED, ACCESS, 2))  # fell back to a default: to check
-    assert settings.checked(tier_key(OPERATING, 2))
+    assert parameters.missing == ()
+    assert not parameters.checked(tier_key(MAXIMUM, 2))
+    assert not parameters.checked(mission_key(FIXED, AciMission.GP_ACCESS, 2))  # fell back to a default: to check
+    assert parameters.checked(tier_key(OPERATING, 2))
 
 
 def test_absent_settings_take_their_default_and_can_be_added() -> None:
-    settings, issues = read_funding(settings_frame({THRESHOLDS[0]: "30000"}))
+    parameters, issues = read_funding(parameters_frame({THRESHOLDS[0]: "30000"}))
     assert issues == []
-    assert settings.thresholds == (30000, 80000, 175000)
-    assert THRESHOLDS[0] not in settings.missing and THRESHOLDS[1] in settings.missing
+    assert parameters.thresholds == (30000, 80000, 175000)
+    assert THRESHOLDS[0] not in parameters.missing and THRESHOLDS[1] in parameters.missing
     missing = missing_defaults([THRESHOLDS[0], "Nom de la CPTS"])
-    assert [d.key for d in missing] == [d.key for d in default_settings() if d.key != THRESHOLDS[0]]
+    assert [d.key for d in missing] == [d.key for d in default_parameters() if d.key != THRESHOLDS[0]]
 
 
 def test_default_settings_have_one_row_per_mission_part_and_tier() -> None:
-    keys = [d.key for d in default_settings()]
+    keys = [d.key for d in default_parameters()]
     assert len(keys) == len(set(keys))
-    for mission in ACI_MISSIONS:
+    for mission in AciMission:
         for tier in (1, 2, 3, 4):
             for part in (FIXED, VARIABLE):
-                default = next(d for d in default_settings() if d.key == mission_key(part, mission, tier))
+                default = next(d for d in default_parameters() if d.key == mission_key(part, mission, tier))
                 assert default.to_check and "contrat" in default.description
-    assert mission_key(FIXED, PATHWAYS, 3) == "Part fixe mission 2 T3"
-    assert {d.key: d.value for d in default_settings()}[tier_key(MAXIMUM, 4)] == "580000"
+    assert mission_key(FIXED, AciMission.PATHWAYS, 3) == "Part fixe mission 2 T3"
+    assert {d.key: d.value for d in default_parameters()}[tier_key(MAXIMUM, 4)] == "580000"
 
 
 def test_started_missions() -> None:
     actions = to_frame(
         ACTIONS,
         [
-            Action(id=1, mission=ACCESS, status=ACTION_IN_PROGRESS),
-            Action(id=2, mission=PATHWAYS, status=ACTION_NOT_STARTED),
-            Action(id=3, mission=PREVENTION, status=ACTION_DONE),
-            Action(id=4, mission=QUALITY, status=None),
-            Action(id=5, mission=None, status=ACTION_DONE),
+            Action(id=1, mission=AciMission.GP_ACCESS, status=ActionStatus.IN_PROGRESS),
+            Action(id=2, mission=AciMission.PATHWAYS, status=ActionStatus.NOT_STARTED),
+            Action(id=3, mission=AciMission.PREVENTION, status=ActionStatus.DONE),
+            Action(id=4, mission=AciMission.QUALITY, status=None),
+            Action(id=5, mission=None, status=ActionStatus.DONE),
         ],
     )
-    assert started_missions(actions) == {ACCESS, PREVENTION}
+    assert started_missions(actions) == {AciMission.GP_ACCESS, AciMission.PREVENTION}
 
 
 def test_estimate_on_a_hand_computed_case() -> None:
-    values = {d.key: float(parse_amount(d.value)) for d in default_settings()}
-    for mission in ACI_MISSIONS:
+    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
+    for mission in AciMission:
         values[mission_key(FIXED, mission, 2)] = 10_000
         values[mission_key(VARIABLE, mission, 2)] = 20_000
     values[tier_key(OPERATING, 2)] = 100_000
     values[tier_key(MAXIMUM, 2)] = 300_000
-    settings = FundingSettings(values)
+    parameters = FundingParameters(values)
     achievements = {
-        ACCESS: [Measure(1.0), Measure(0.5)],  # mean 0.75
-        PATHWAYS: [Measure(0.25)],  # not started: variable part only
-        PREVENTION: [Measure(1.0, 1.0), Measure(0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
+        AciMission.GP_ACCESS: [Measure(1.0), Measure(0.5)],  # mean 0.75
+        AciMission.PATHWAYS: [Measure(0.25)],  # not started: variable part only
+        AciMission.PREVENTION: [Measure(1.0, 1.0), Measure(0.4, 3.0)],  # weighted: (1 + 1.2) / 4 = 0.55
     }
-    result = estimate(2026, 67_669, settings, {ACCESS, PREVENTION, CRISIS}, achievements)
+    result = estimate(
+        2026, 67_669, parameters, {AciMission.GP_ACCESS, AciMission.PREVENTION, AciMission.CRISIS}, achievements
+    )
     assert result.tier == 2
     by_mission = {m.mission: m for m in result.missions}
-    assert by_mission[ACCESS].total == 10_000 + 20_000 * 0.75
-    assert by_mission[PATHWAYS].total == 20_000 * 0.25
-    assert by_mission[PREVENTION].total == pytest.approx(10_000 + 20_000 * 0.55)
-    assert by_mission[CRISIS].total == 10_000  # started, no indicator measured
-    assert by_mission[CRISIS].achievement is None and by_mission[CRISIS].measured == 0
-    assert by_mission[SNP].total == by_mission[QUALITY].total == by_mission[SUPPORT].total == 0
+    assert by_mission[AciMission.GP_ACCESS].total == 10_000 + 20_000 * 0.75
+    assert by_mission[AciMission.PATHWAYS].total == 20_000 * 0.25
+    assert by_mission[AciMission.PREVENTION].total == pytest.approx(10_000 + 20_000 * 0.55)
+    assert by_mission[AciMission.CRISIS].total == 10_000  # started, no indicator measured
+    assert by_mission[AciMission.CRISIS].achievement is None and by_mission[AciMission.CRISIS].measured == 0
+    assert (
+        by_mission[AciMission.UNSCHEDULED_CARE].total
+        == by_mission[AciMission.QUALITY].total
+        == by_mission[AciMission.SUPPORT].total
+        == 0
+    )
     # 100 000 + 25 000 + 5 000 + 21 000 + 10 000
     assert result.total == pytest.approx(161_000)
     assert not result.capped
 
 
 def test_estimate_is_capped_at_the_maximum() -> None:
-    values = {d.key: float(parse_amount(d.value)) for d in default_settings()}
+    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
     values[tier_key(MAXIMUM, 1)] = 90_000
-    result = estimate(2026, 10_000, FundingSettings(values), set(ACI_MISSIONS), {})
+    result = estimate(2026, 10_000, FundingParameters(values), set(AciMission), {})
     assert result.tier == 1 and result.capped
     assert result.uncapped > 90_000 and result.total == 90_000
 
@@ -189,14 +188,45 @@ def test_estimate_is_capped_at_the_maximum() -> None:
 def test_board_achievements_groups_measured_indicators_by_mission() -> None:
     board = pd.DataFrame(
         [
-            {"id": 1, "mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
-            {"id": 2, "mission": ACCESS, "achievement": None, "weight": 2.0, "target": None, "masked": False},
+            {
+                "id": 1,
+                "mission": AciMission.GP_ACCESS,
+                "achievement": 0.5,
+                "weight": None,
+                "target": 10.0,
+                "masked": False,
+            },
+            {
+                "id": 2,
+                "mission": AciMission.GP_ACCESS,
+                "achievement": None,
+                "weight": 2.0,
+                "target": None,
+                "masked": False,
+            },
             {"id": 3, "mission": None, "achievement": 1.0, "weight": None, "target": 1.0, "masked": False},
-            {"id": 4, "mission": PREVENTION, "achievement": 1.0, "weight": 2.0, "target": 3.0, "masked": False},
-            {"id": 5, "mission": PREVENTION, "achievement": 0.3, "weight": None, "target": 10.0, "masked": True},
+            {
+                "id": 4,
+                "mission": AciMission.PREVENTION,
+                "achievement": 1.0,
+                "weight": 2.0,
+                "target": 3.0,
+                "masked": False,
+            },
+            {
+                "id": 5,
+                "mission": AciMission.PREVENTION,
+                "achievement": 0.3,
+                "weight": None,
+                "target": 10.0,
+                "masked": True,
+            },
         ]
     )
     assert board_achievements(board) == {
-        ACCESS: [Measure(0.5)],
-        PREVENTION: [Measure(1.0, 2.0), Measure(0.3, None, (0.0, 0.4))],  # a masked 3 of 10: from 0 to 4 of 10
+        AciMission.GP_ACCESS: [Measure(0.5)],
+        AciMission.PREVENTION: [
+            Measure(1.0, 2.0),
+            Measure(0.3, None, (0.0, 0.4)),
+        ],  # a masked 3 of 10: from 0 to 4 of 10
     }

@@ -27,9 +27,9 @@ from domain.french import euros, number, percent
 from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
 from domain.funding_parameters import missing_defaults
 from domain.permissions import NotAllowed
-from schema.models import ACI_MISSIONS, SETTINGS, TERRITORY
+from schema.models import PARAMETERS, TERRITORY, AciMission
 from server.users import UserAdded, add_user, admin_client
-from services.funding_settings import add_missing_funding_settings
+from services.funding_parameters import add_missing_funding_parameters
 from services.seed import seed
 from services.territory import add_commune
 from store import records
@@ -39,7 +39,6 @@ from tests.conftest import Server
 
 TODAY = date.today()
 PAGE = "views/funding.py"
-MISSION = ACI_MISSIONS[2]  # 2. Parcours pluriprofessionnels
 TOTAL = f"Financement estimé {TODAY.year}"
 ADD_COMMUNE = "Ajouter une commune au territoire"
 ADD_SETTINGS = "Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"
@@ -76,7 +75,7 @@ def figures_now(base: Base) -> BoardFigures:
 
 
 def mission_of(figures: BoardFigures) -> MissionFunding:
-    return next(m for m in figures.funding.missions if m.mission == MISSION)
+    return next(m for m in figures.funding.missions if m.mission == AciMission.PATHWAYS)
 
 
 def page_text(app: AppTest) -> str:
@@ -121,7 +120,7 @@ def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserA
     app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD))
     figures = figures_now(masked)
     mission = mission_of(figures)
-    assert mission.masked and [m.mission for m in figures.funding.missions if m.masked] == [MISSION]
+    assert mission.masked and [m.mission for m in figures.funding.missions if m.masked] == [AciMission.PATHWAYS]
     shown = page_text(app)
     assert not [form for form in exact_forms(figures) if form in shown]
     low, high = mission.variable_span
@@ -132,10 +131,10 @@ def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserA
     assert metrics[TOTAL] == figures.funding.total_text and metrics[TOTAL].startswith("entre ")
     assert metrics["Dont missions"] == figures.funding.missions_text
     table = app.dataframe[2].value.set_index("mission")
-    assert table.loc[MISSION, "achievement"] == MASKED_ACHIEVEMENT
-    assert table.loc[MISSION, "variable_due"] == mission.variable_text
-    assert table.loc[MISSION, "total"] == mission.total_text
-    assert any(MISSION in info.value and info.value.startswith("Fourchette") for info in app.info)
+    assert table.loc[AciMission.PATHWAYS, "achievement"] == MASKED_ACHIEVEMENT
+    assert table.loc[AciMission.PATHWAYS, "variable_due"] == mission.variable_text
+    assert table.loc[AciMission.PATHWAYS, "total"] == mission.total_text
+    assert any(AciMission.PATHWAYS in info.value and info.value.startswith("Fourchette") for info in app.info)
 
 
 def test_coordinator_sees_the_exact_figures(masked: Base) -> None:
@@ -145,8 +144,8 @@ def test_coordinator_sees_the_exact_figures(masked: Base) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics[TOTAL] == euros(figures.funding.total)
     table = app.dataframe[2].value.set_index("mission")
-    assert table.loc[MISSION, "variable_due"] == round(mission.variable_due)
-    assert table.loc[MISSION, "achievement"] == round(mission.achievement * 100)
+    assert table.loc[AciMission.PATHWAYS, "variable_due"] == round(mission.variable_due)
+    assert table.loc[AciMission.PATHWAYS, "achievement"] == round(mission.achievement * 100)
     assert any("Vue coordinateur : chiffres exacts" in caption.value for caption in app.caption)
     assert mission.variable_due in chart_amounts(app)
 
@@ -170,12 +169,12 @@ def test_bureau_without_a_masked_value_sees_the_figures_as_before(app_env: Base,
 def setting_missing(app_env: Base) -> Iterator[Base]:
     """One funding setting deleted from Paramètres (the page then offers to add it), put back afterwards."""
     key = missing_defaults([])[0].key
-    [row] = records.load(app_env, SETTINGS, where=clause(SETTINGS.field("key").title, "eq", key)).records
-    app_env.client.delete(app_env.handle(SETTINGS).id, [int(row.id or 0)])
+    [row] = records.load(app_env, PARAMETERS, where=clause(PARAMETERS.field("key").title, "eq", key)).records
+    app_env.client.delete(app_env.handle(PARAMETERS).id, [int(row.id or 0)])
     try:
         yield app_env
     finally:
-        add_missing_funding_settings(app_env)
+        add_missing_funding_parameters(app_env)
 
 
 def controls(app: AppTest) -> set[str]:
@@ -193,11 +192,11 @@ def test_bureau_gets_no_control_to_add_a_commune_or_settings(setting_missing: Ba
 
 
 def test_the_use_cases_refuse_the_bureau(setting_missing: Base) -> None:
-    communes, settings = setting_missing.count(TERRITORY), setting_missing.count(SETTINGS)
+    communes, settings = setting_missing.count(TERRITORY), setting_missing.count(PARAMETERS)
     with pytest.raises(NotAllowed, match="rôle « bureau » ne vous autorise pas à ajouter une commune"):
         add_commune(setting_missing, NEW_COMMUNE, TODAY, BOARD)
     with pytest.raises(NotAllowed, match="rôle « bureau » ne vous autorise pas à ajouter des paramètres"):
-        add_missing_funding_settings(setting_missing, BOARD)
+        add_missing_funding_parameters(setting_missing, BOARD)
     with pytest.raises(NotAllowed):
-        add_missing_funding_settings(setting_missing, None)  # nobody signed in
-    assert (setting_missing.count(TERRITORY), setting_missing.count(SETTINGS)) == (communes, settings)
+        add_missing_funding_parameters(setting_missing, None)  # nobody signed in
+    assert (setting_missing.count(TERRITORY), setting_missing.count(PARAMETERS)) == (communes, settings)

@@ -25,24 +25,16 @@ from domain.ag.indicators import RANGE_SERIES
 from domain.board import BoardFigures, board_figures
 from domain.desk import DeskRecords
 from domain.french import euros, euros_between, number, percent
-from domain.funding import (
-    MASKED_ACHIEVEMENT,
-    FundingSettings,
-    Measure,
-    board_achievements,
-    estimate,
-    masked_span,
-)
-from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, default_settings, mission_key, tier_key
+from domain.funding import MASKED_ACHIEVEMENT, FundingParameters, Measure, board_achievements, estimate, masked_span
+from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, default_parameters, mission_key, tier_key
 from domain.parameters import parse_amount
 from domain.privacy import HIDDEN_BOUNDS
 from reports.deck import deck_bytes
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes
-from schema.models import ACI_MISSIONS, table
+from schema.models import AciMission, table
 from store.records import to_frame
 
 TODAY = date(2026, 11, 23)
-ACCESS, SNP, PATHWAYS, *_ = ACI_MISSIONS
 SMALL_PATHWAY = "Endométriose"  # its indicator "Patientes inscrites dans le parcours" (mission 2), target 27
 NNBSP = "\u202f"
 
@@ -50,19 +42,19 @@ NNBSP = "\u202f"
 # -- the range, by hand ----------------------------------------------------------------------------------------
 
 
-def settings(maximum: float = 300_000) -> FundingSettings:
-    values = {d.key: float(parse_amount(d.value)) for d in default_settings()}
-    for mission in ACI_MISSIONS:
+def funding_parameters(maximum: float = 300_000) -> FundingParameters:
+    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
+    for mission in AciMission:
         values[mission_key(FIXED, mission, 2)] = 10_000
         values[mission_key(VARIABLE, mission, 2)] = 20_000
     values[tier_key(OPERATING, 2)] = 100_000
     values[tier_key(MAXIMUM, 2)] = maximum
-    return FundingSettings(values)
+    return FundingParameters(values)
 
 
 # Mission 1a, started: an indicator shown at 50 %, and a masked count of 3 patients against a target of 8
 # (37,5 %, but a reader only knows 0 to 4 of 8: 0 % to 50 %).
-MASKED_CASE = {ACCESS: [Measure(0.5), Measure(3 / 8, None, masked_span(8))]}
+MASKED_CASE = {AciMission.GP_ACCESS: [Measure(0.5), Measure(3 / 8, None, masked_span(8))]}
 
 
 def test_masked_span_goes_from_a_count_of_0_to_a_count_of_4() -> None:
@@ -72,7 +64,7 @@ def test_masked_span_goes_from_a_count_of_0_to_a_count_of_4() -> None:
 
 
 def test_range_on_a_hand_computed_case() -> None:
-    result = estimate(2026, 67_669, settings(), {ACCESS}, MASKED_CASE)
+    result = estimate(2026, 67_669, funding_parameters(), {AciMission.GP_ACCESS}, MASKED_CASE)
     access = result.missions[0]
     assert access.achievement == pytest.approx(0.4375)  # (0.5 + 0.375) / 2, what a coordinator may see
     assert (access.low, access.high) == pytest.approx((0.25, 0.5))  # (0.5 + 0) / 2 and (0.5 + 0.5) / 2
@@ -91,9 +83,9 @@ def test_range_on_a_hand_computed_case() -> None:
 
 
 def test_a_range_is_capped_at_each_end_and_shown_as_one_figure_when_it_is_one() -> None:
-    half = estimate(2026, 67_669, settings(maximum=117_000), {ACCESS}, MASKED_CASE)
+    half = estimate(2026, 67_669, funding_parameters(maximum=117_000), {AciMission.GP_ACCESS}, MASKED_CASE)
     assert half.total_span == pytest.approx((115_000, 117_000)) and half.may_be_capped
-    capped = estimate(2026, 67_669, settings(maximum=110_000), {ACCESS}, MASKED_CASE)
+    capped = estimate(2026, 67_669, funding_parameters(maximum=110_000), {AciMission.GP_ACCESS}, MASKED_CASE)
     assert capped.total_text == euros(110_000)  # both ends capped: one figure
     assert capped.missions[0].variable_text.startswith("entre")  # the mission itself stays a range
     assert euros_between(1_000.2, 1_000.4) == euros(1_000)
@@ -101,21 +93,41 @@ def test_a_range_is_capped_at_each_end_and_shown_as_one_figure_when_it_is_one() 
 
 def test_a_masked_value_without_a_positive_target_changes_nothing() -> None:
     board = board_frame(target=0.0, achievement=None)
-    assert board_achievements(board) == {ACCESS: [Measure(0.5)]}  # not measured: no range
-    result = estimate(2026, 67_669, settings(), {ACCESS}, board_achievements(board))
+    assert board_achievements(board) == {AciMission.GP_ACCESS: [Measure(0.5)]}  # not measured: no range
+    result = estimate(2026, 67_669, funding_parameters(), {AciMission.GP_ACCESS}, board_achievements(board))
     assert not result.masked and result.total_text == euros(result.total) == euros(120_000)
 
 
 def test_a_masked_value_with_no_weight_changes_nothing() -> None:
-    result = estimate(2026, 67_669, settings(), {ACCESS}, {ACCESS: [Measure(0.5), Measure(0.375, 0.0, (0, 0.5))]})
+    result = estimate(
+        2026,
+        67_669,
+        funding_parameters(),
+        {AciMission.GP_ACCESS},
+        {AciMission.GP_ACCESS: [Measure(0.5), Measure(0.375, 0.0, (0, 0.5))]},
+    )
     assert not result.missions[0].masked and result.total_text == euros(120_000)
 
 
 def board_frame(target: float | None, achievement: float | None) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"id": 1, "mission": ACCESS, "achievement": 0.5, "weight": None, "target": 10.0, "masked": False},
-            {"id": 2, "mission": ACCESS, "achievement": achievement, "weight": None, "target": target, "masked": True},
+            {
+                "id": 1,
+                "mission": AciMission.GP_ACCESS,
+                "achievement": 0.5,
+                "weight": None,
+                "target": 10.0,
+                "masked": False,
+            },
+            {
+                "id": 2,
+                "mission": AciMission.GP_ACCESS,
+                "achievement": achievement,
+                "weight": None,
+                "target": target,
+                "masked": True,
+            },
         ]
     )
 
@@ -149,9 +161,9 @@ def figures_of(tables: dict[str, list]) -> BoardFigures:
 def test_the_demo_case_is_masked(masked: dict[str, list], demo: dict[str, list]) -> None:
     board = figures_of(masked).indicators
     [row] = board[board["masked"]].itertuples()
-    assert row.mission == PATHWAYS and row.value == 3 and row.target == 27
+    assert row.mission == AciMission.PATHWAYS and row.value == 3 and row.target == 27
     funding = figures_of(masked).funding
-    assert [m.mission for m in funding.missions if m.masked] == [PATHWAYS]
+    assert [m.mission for m in funding.missions if m.masked] == [AciMission.PATHWAYS]
     assert not figures_of(demo).funding.masked
 
 
@@ -164,7 +176,7 @@ def secrets(figures: BoardFigures) -> tuple[set[str], list[float]]:
     """What must not appear when mission 2 is masked: its exact achievement, variable part and total, and the exact
     estimate (as texts and as numbers)."""
     funding = figures.funding
-    mission = next(m for m in funding.missions if m.mission == PATHWAYS)
+    mission = next(m for m in funding.missions if m.mission == AciMission.PATHWAYS)
     amounts = [mission.variable_due, mission.total, funding.missions_total, funding.total, funding.uncapped]
     texts = {form for amount in amounts for form in exact_forms(amount)} | {percent(mission.achievement)}
     return texts, [*amounts, mission.achievement]
@@ -200,11 +212,11 @@ def test_workbook_shows_ranges_never_the_masked_figures(masked: dict[str, list])
     texts, numbers = secrets(figures)
     assert_nowhere(cells, texts, numbers)
     rows = summary(content)
-    mission = next(m for m in figures.funding.missions if m.mission == PATHWAYS)
-    assert rows[PATHWAYS][4] == MASKED_ACHIEVEMENT
-    assert rows[PATHWAYS][7:9] == (mission.variable_text, mission.total_text)
+    mission = next(m for m in figures.funding.missions if m.mission == AciMission.PATHWAYS)
+    assert rows[AciMission.PATHWAYS][4] == MASKED_ACHIEVEMENT
+    assert rows[AciMission.PATHWAYS][7:9] == (mission.variable_text, mission.total_text)
     assert rows["Financement estimé de l'année (€)"][8] == figures.funding.total_text
-    assert any(isinstance(c, str) and c.startswith("Fourchette") and PATHWAYS in c for c in cells)
+    assert any(isinstance(c, str) and c.startswith("Fourchette") and AciMission.PATHWAYS in c for c in cells)
     exact = figures.funding.exact()  # proof that the check above can fail: the exact workbook has the figures
     leaked = list(workbook_cells(dialogue_bytes(replace(figures, funding=exact), "CPTS test")))
     with pytest.raises(AssertionError):
@@ -271,14 +283,14 @@ def test_deck_shows_ranges_never_the_masked_figures(masked: dict[str, list]) -> 
     texts, numbers = secrets(figures)
     assert_nowhere(values, texts, numbers)
     text = "\n".join(v for v in values if isinstance(v, str))
-    mission = next(m for m in figures.funding.missions if m.mission == PATHWAYS)
+    mission = next(m for m in figures.funding.missions if m.mission == AciMission.PATHWAYS)
     for expected in (mission.variable_text, figures.funding.total_text, figures.funding.missions_text):
         assert expected.startswith("entre ") and expected in text, expected
     chart = funding_chart(content)
     low, high = mission.variable_span
-    assert chart["Part variable (× atteinte des indicateurs)"][PATHWAYS] == pytest.approx(low)
-    assert chart[RANGE_SERIES][PATHWAYS] == pytest.approx(high - low)
-    assert chart[RANGE_SERIES][ACCESS] is None
+    assert chart["Part variable (× atteinte des indicateurs)"][AciMission.PATHWAYS] == pytest.approx(low)
+    assert chart[RANGE_SERIES][AciMission.PATHWAYS] == pytest.approx(high - low)
+    assert chart[RANGE_SERIES][AciMission.GP_ACCESS] is None
 
 
 def test_deck_without_a_masked_value_is_unchanged(demo: dict[str, list]) -> None:
@@ -294,10 +306,21 @@ def test_deck_without_a_masked_value_is_unchanged(demo: dict[str, list]) -> None
 
 def test_a_value_hidden_by_a_document_only_becomes_a_range_too() -> None:
     board = pd.DataFrame(
-        [{"id": 7, "mission": ACCESS, "achievement": 0.8, "weight": None, "target": 10.0, "masked": False}]
+        [
+            {
+                "id": 7,
+                "mission": AciMission.GP_ACCESS,
+                "achievement": 0.8,
+                "weight": None,
+                "target": 10.0,
+                "masked": False,
+            }
+        ]
     )
-    assert board_achievements(board) == {ACCESS: [Measure(0.8)]}
-    assert board_achievements(board, {7: HIDDEN_BOUNDS}) == {ACCESS: [Measure(0.8, None, (0.5, 1.0))]}  # 5 or more
+    assert board_achievements(board) == {AciMission.GP_ACCESS: [Measure(0.8)]}
+    assert board_achievements(board, {7: HIDDEN_BOUNDS}) == {
+        AciMission.GP_ACCESS: [Measure(0.8, None, (0.5, 1.0))]
+    }  # 5 or more
 
 
 def test_deck_ranges_the_member_counts_it_masks(demo: dict[str, list]) -> None:

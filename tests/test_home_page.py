@@ -12,22 +12,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD
-from schema.models import (
-    ACTION_DONE,
-    ACTION_IN_PROGRESS,
-    ACTION_NOT_STARTED,
-    ACTION_SUSPENDED,
-    ACTIONS,
-    FRAGILITIES,
-    MEMBERS,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
-    PATIENTS,
-    Action,
-    Member,
-    Patient,
-)
+from schema.models import ACTIONS, MEMBERS, PATIENTS, Action, ActionStatus, Fragility, Member, Patient, PatientStatus
 from server.process import free_port
 from server.users import UserAdded, add_user, admin_client
 from store import records
@@ -43,12 +28,19 @@ def seed_figures(base: Base) -> None:
     members += [Member(last_name="Ancienne", profession="Infirmier", active=False)]
     records.insert(base, MEMBERS, members)
     waiting = [
-        Patient(status=PATIENT_WAITING, request_date=today - timedelta(days=days), fragilities=fragilities)
-        for days, fragilities in ((10, [FRAGILITIES[0]]), (20, list(FRAGILITIES[1:3])), (30, []), (40, []))
+        Patient(status=PatientStatus.WAITING, request_date=today - timedelta(days=days), fragilities=fragilities)
+        for days, fragilities in ((10, [Fragility.ALD]), (20, list(tuple(Fragility)[1:3])), (30, []), (40, []))
     ]
-    others = [Patient(status=PATIENT_PROPOSED, fragilities=[FRAGILITIES[0]]), Patient(status=PATIENT_FOUND)]
+    others = [Patient(status=PatientStatus.PROPOSED, fragilities=[Fragility.ALD]), Patient(status=PatientStatus.FOUND)]
     records.insert(base, PATIENTS, waiting + others)
-    statuses = [ACTION_NOT_STARTED, ACTION_IN_PROGRESS, ACTION_IN_PROGRESS, ACTION_DONE, ACTION_DONE, ACTION_DONE]
+    statuses = [
+        ActionStatus.NOT_STARTED,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.DONE,
+        ActionStatus.DONE,
+        ActionStatus.DONE,
+    ]
     records.insert(base, ACTIONS, [Action(title=f"Action {i}", status=s) for i, s in enumerate(statuses)])
 
 
@@ -58,10 +50,10 @@ EXPECTED_METRICS = {
     "Dont fragiles": "2",
     "Proposés": "1",
     "Attente médiane (jours)": "25",
-    ACTION_NOT_STARTED: "1",
-    ACTION_IN_PROGRESS: "2",
-    ACTION_DONE: "3",
-    ACTION_SUSPENDED: "0",
+    ActionStatus.NOT_STARTED: "1",
+    ActionStatus.IN_PROGRESS: "2",
+    ActionStatus.DONE: "3",
+    ActionStatus.SUSPENDED: "0",
 }
 
 

@@ -22,24 +22,20 @@ from domain.indicators import (
     trend,
 )
 from schema.models import (
-    ACTION_DONE,
-    ACTION_IN_PROGRESS,
     ACTIONS,
     ENROLMENTS,
     INDICATORS,
     MEMBERS,
     PATHWAYS,
-    PATIENT_DROPPED,
-    PATIENT_FOUND,
-    PATIENT_PROPOSED,
-    PATIENT_WAITING,
     PATIENTS,
     Action,
+    ActionStatus,
     Enrolment,
     Indicator,
     Member,
     Pathway,
     Patient,
+    PatientStatus,
 )
 from store import records
 from store.base import Base
@@ -52,7 +48,7 @@ THIS_YEAR, LAST_YEAR = date(YEAR, 1, 15), date(YEAR - 1, 6, 1)
 
 
 def found(on: date, *fragilities: str) -> Patient:
-    return Patient(status=PATIENT_FOUND, found_date=on, fragilities=list(fragilities))
+    return Patient(status=PatientStatus.FOUND, found_date=on, fragilities=list(fragilities))
 
 
 @pytest.fixture(scope="module")
@@ -81,12 +77,12 @@ def seeded(base: Base) -> Base:
             found(THIS_YEAR, "Handicap"),  # fragile, but not one of the ACI indicator's fragilities
             found(THIS_YEAR),
             found(LAST_YEAR, "ALD"),
-            Patient(status=PATIENT_FOUND, fragilities=["ALD"]),  # no date: not counted in any year
-            Patient(status=PATIENT_WAITING, fragilities=["ALD"]),
-            Patient(status=PATIENT_WAITING, fragilities=["ALD", "70 ans et plus"]),
-            Patient(status=PATIENT_PROPOSED, fragilities=["ALD"]),
-            Patient(status=PATIENT_WAITING, fragilities=["70 ans et plus"]),
-            Patient(status=PATIENT_DROPPED, fragilities=["ALD"], found_date=THIS_YEAR),
+            Patient(status=PatientStatus.FOUND, fragilities=["ALD"]),  # no date: not counted in any year
+            Patient(status=PatientStatus.WAITING, fragilities=["ALD"]),
+            Patient(status=PatientStatus.WAITING, fragilities=["ALD", "70 ans et plus"]),
+            Patient(status=PatientStatus.PROPOSED, fragilities=["ALD"]),
+            Patient(status=PatientStatus.WAITING, fragilities=["70 ans et plus"]),
+            Patient(status=PatientStatus.DROPPED, fragilities=["ALD"], found_date=THIS_YEAR),
         ],
     )
     pathway_ids = records.insert(base, PATHWAYS, [Pathway(name="Diabète"), Pathway(name="Endométriose")])
@@ -104,7 +100,10 @@ def seeded(base: Base) -> Base:
     records.insert(
         base,
         ACTIONS,
-        [Action(title=f"A{i}", status=s) for i, s in enumerate([ACTION_DONE, ACTION_DONE, ACTION_IN_PROGRESS])],
+        [
+            Action(title=f"A{i}", status=s)
+            for i, s in enumerate([ActionStatus.DONE, ActionStatus.DONE, ActionStatus.IN_PROGRESS])
+        ],
     )
     return base
 
@@ -127,8 +126,8 @@ def aci_fragile() -> str:
 
 def direct_counts(base: Base, year: int) -> dict[str, int]:
     """Each calculated indicator counted by NocoDB itself, with its own filters."""
-    found_in_year = all_of(clause("Statut", "eq", PATIENT_FOUND), in_year("Date MT trouvé", year))
-    waiting = any_of(clause("Statut", "eq", PATIENT_WAITING), clause("Statut", "eq", PATIENT_PROPOSED))
+    found_in_year = all_of(clause("Statut", "eq", PatientStatus.FOUND), in_year("Date MT trouvé", year))
+    waiting = any_of(clause("Statut", "eq", PatientStatus.WAITING), clause("Statut", "eq", PatientStatus.PROPOSED))
     active_enrolments = base.client.records(
         base.id, base.handle(ENROLMENTS).id, where=clause("Statut", "eq", "Active"), fields=["Patient"]
     )
@@ -142,7 +141,7 @@ def direct_counts(base: Base, year: int) -> dict[str, int]:
         ),
         "membres_nouveaux_annee": base.count(MEMBERS, in_year("Membre depuis", year)),
         "inscrits_parcours": len({_linked(row["Patient"]) for row in active_enrolments}),
-        "actions_terminees": base.count(ACTIONS, clause("Statut", "eq", ACTION_DONE)),
+        "actions_terminees": base.count(ACTIONS, clause("Statut", "eq", ActionStatus.DONE)),
     }
 
 
@@ -175,10 +174,12 @@ def test_every_calculated_indicator_equals_nocodbs_own_count(seeded: Base) -> No
 
 
 def test_indicators_follow_a_row_changed_in_nocodb(seeded: Base) -> None:
-    waiting = records.load(seeded, PATIENTS, where=clause("Statut", "eq", PATIENT_WAITING)).records
+    waiting = records.load(seeded, PATIENTS, where=clause("Statut", "eq", PatientStatus.WAITING)).records
     patient = next(p for p in waiting if p.fragilities == ["ALD"])
     handle = seeded.handle(PATIENTS)
-    seeded.client.update(handle.id, [{"Id": patient.id, "Statut": PATIENT_FOUND, "Date MT trouvé": TODAY.isoformat()}])
+    seeded.client.update(
+        handle.id, [{"Id": patient.id, "Statut": PatientStatus.FOUND, "Date MT trouvé": TODAY.isoformat()}]
+    )
     try:
         data = live(seeded)
         expected = direct_counts(seeded, YEAR)
@@ -186,7 +187,7 @@ def test_indicators_follow_a_row_changed_in_nocodb(seeded: Base) -> None:
         for key in ("patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles", "ald_en_attente"):
             assert compute(key, data, YEAR) == expected[key], key
     finally:
-        seeded.client.update(handle.id, [{"Id": patient.id, "Statut": PATIENT_WAITING, "Date MT trouvé": None}])
+        seeded.client.update(handle.id, [{"Id": patient.id, "Statut": PatientStatus.WAITING, "Date MT trouvé": None}])
 
 
 def test_the_board_counts_calculated_rows_and_reports_bad_keys(seeded: Base) -> None:

@@ -12,21 +12,19 @@ from hypothesis import strategies as st
 from ortools.graph.python import min_cost_flow
 
 from domain.matching import (
-    COMMUNE,
-    DEPARTMENT,
-    INTERCOMMUNALITY,
     Assignment,
+    Closeness,
     Doctor,
     Objective,
     Place,
     Seeker,
-    level,
+    closeness,
+    closeness_if_proposable,
     match,
     objective,
-    proximity,
     reasons,
 )
-from schema.models import POPULATIONS
+from schema.models import Population
 
 ISSY = Place("92040", "Issy-les-Moulineaux", "T3", "EPT Grand Paris Seine Ouest", "92")
 VANVES = Place("92075", "Vanves", "T3", "EPT Grand Paris Seine Ouest", "92")
@@ -44,7 +42,7 @@ def instances(draw: st.DrawFn, max_seekers: int = 6, max_doctors: int = 3) -> tu
         Doctor(
             key=key,
             place=draw(st.sampled_from(PLACES)),
-            populations=frozenset(draw(st.lists(st.sampled_from(POPULATIONS), max_size=2))),
+            populations=frozenset(draw(st.lists(st.sampled_from(tuple(Population)), max_size=2))),
             home_visits=draw(st.booleans()),
             free=draw(st.integers(0, 3)),
         )
@@ -67,7 +65,10 @@ def instances(draw: st.DrawFn, max_seekers: int = 6, max_doctors: int = 3) -> tu
 
 def brute_force(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> Objective:
     """The best objective over every assignment that respects the constraints."""
-    options = [[None, *((d, lvl) for d in doctors if (lvl := level(s, d)) is not None and d.free > 0)] for s in seekers]
+    options = [
+        [None, *((d, lvl) for d in doctors if (lvl := closeness_if_proposable(s, d)) is not None and d.free > 0)]
+        for s in seekers
+    ]
     best = Objective(0, 0, 0)
     for choice in itertools.product(*options):
         used = Counter(pick[0].key for pick in choice if pick)
@@ -88,12 +89,12 @@ def check_constraints(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> N
     assert all(used[key] <= max(doctor_of[key].free, 0) for key in used)
     for assignment in result.assignments:
         seeker = by_key[assignment.patient]
-        assert level(seeker, doctor_of[assignment.doctor]) == assignment.level
+        assert closeness_if_proposable(seeker, doctor_of[assignment.doctor]) == assignment.closeness
         alternatives = [key for key, _ in assignment.alternatives]
         assert len(alternatives) <= 2 and len(set(alternatives)) == len(alternatives)
         assert assignment.doctor not in alternatives
         for key, lvl in assignment.alternatives:
-            assert level(seeker, doctor_of[key]) == lvl and doctor_of[key].free > 0
+            assert closeness_if_proposable(seeker, doctor_of[key]) == lvl and doctor_of[key].free > 0
     for unmatched in result.unmatched:
         assert unmatched.reason
 
@@ -125,7 +126,7 @@ def ortools_objective(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> O
         flow.add_arc_with_capacity_and_unit_cost(source, 3 + index, 1, 0)
         flow.add_arc_with_capacity_and_unit_cost(3 + index, skip, 1, 0)
         for column, doctor in enumerate(doctors):
-            if (lvl := level(seeker, doctor)) is not None:
+            if (lvl := closeness_if_proposable(seeker, doctor)) is not None:
                 arc = flow.add_arc_with_capacity_and_unit_cost(3 + index, first_doctor + column, 1, lvl - gain)
                 arcs[arc] = (seeker, lvl)
     for column, doctor in enumerate(doctors):
@@ -168,9 +169,9 @@ def test_optimal_where_greedy_is_not() -> None:
 def test_closer_gp_preferred_among_equals_and_never_beyond_the_department() -> None:
     result = match([seeker("P-000001", 10)], [doctor(1, place=ANTONY), doctor(2, place=VANVES), doctor(3, place=PARIS)])
     [assignment] = result.assignments
-    assert (assignment.doctor, assignment.level) == (2, INTERCOMMUNALITY)
-    assert assignment.alternatives == ((1, DEPARTMENT),)
-    assert proximity(ISSY, ISSY) == COMMUNE and proximity(ISSY, PARIS) is None
+    assert (assignment.doctor, assignment.closeness) == (2, Closeness.INTERCOMMUNALITY)
+    assert assignment.alternatives == ((1, Closeness.DEPARTMENT),)
+    assert closeness(ISSY, ISSY) == Closeness.COMMUNE and closeness(ISSY, PARIS) == Closeness.FARTHER
 
 
 def test_deterministic_and_ranked_by_urgency() -> None:

@@ -16,12 +16,12 @@ from domain.parameters import (
 )
 from domain.problems import Problem, warning_line
 from errors import Refused
-from schema.models import ACI_MISSIONS, SETTINGS, Setting
+from schema.models import PARAMETERS, AciMission, ParameterRow
 from store.records import to_frame
 
 
-def row(row_id: int, key: str, value: str | None, to_check: bool = False) -> Setting:
-    return Setting(id=row_id, key=key, value=value, to_check=to_check)
+def row(row_id: int, key: str, value: str | None, to_check: bool = False) -> ParameterRow:
+    return ParameterRow(id=row_id, key=key, value=value, to_check=to_check)
 
 
 def test_the_sentence_of_a_problem_says_where_for_each_kind_of_row() -> None:
@@ -61,7 +61,7 @@ def test_absent_or_empty_values_take_their_default_silently_and_limits_are_kept(
 
 
 def test_a_key_given_twice_counts_once_and_the_other_row_is_reported() -> None:
-    frame = to_frame(SETTINGS, [row(9, IDLE.key, "20"), row(3, IDLE.key, "10")])
+    frame = to_frame(PARAMETERS, [row(9, IDLE.key, "20"), row(3, IDLE.key, "10")])
     parameters, [problem] = read_parameters(frame, (IDLE,))
     assert parameters.value(IDLE) == 20  # the latest row added (highest Id)
     assert (problem.id, problem.reason) == (
@@ -85,8 +85,8 @@ def test_only_the_parameters_asked_for_are_read() -> None:
 
 def test_funding_parameters_are_declared_by_family() -> None:
     keys = [p.key for p in FUNDING_PARAMETERS]
-    assert len(keys) == len(set(keys)) == 3 * 4 + len(ACI_MISSIONS) * 2 * 4 + 5
-    assert mission_key("Part fixe", ACI_MISSIONS[2], 3) == "Part fixe mission 2 T3" and THRESHOLDS[0] in keys
+    assert len(keys) == len(set(keys)) == 3 * 4 + len(AciMission) * 2 * 4 + 5
+    assert mission_key("Part fixe", AciMission.PATHWAYS, 3) == "Part fixe mission 2 T3" and THRESHOLDS[0] in keys
     parameters, _ = read_parameters([row(1, "Part fixe mission 2 T3", "1 000 €", to_check=True)], FUNDING_PARAMETERS)
     assert parameters.values["Part fixe mission 2 T3"] == 1000 and parameters.checked_off == {"Part fixe mission 2 T3"}
 

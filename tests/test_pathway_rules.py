@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from demo.generate import generate
-from domain.communes import proximity
+from domain.communes import commune_closeness
 from domain.pathway_tables import schedules, steps_from_frame
 from domain.pathways import (
     DONE,
@@ -565,6 +565,6 @@ def test_demo_has_enrolments_up_to_date_and_overdue_in_every_pathway() -> None:
     assert {level for member in team[endometriosis] for level in member.levels} == {1, 2, 3}
     cervical = schedule[schedule["step_title"] == "Test HPV-HR"]
     assert (cervical["status"] == UPCOMING).any() or (cervical["status"] == UP_TO_DATE).any()
-    worklist = overdue_worklist(schedule, steps, frames["patients"], frames["pathways"], team, proximity, TODAY)
+    worklist = overdue_worklist(schedule, steps, frames["patients"], frames["pathways"], team, commune_closeness, TODAY)
     assert len(worklist) == (schedule["status"] == OVERDUE).sum()
     assert worklist["referral_name"].notna().all()  # every overdue step has someone to refer to

@@ -17,11 +17,11 @@ from pathway_fixture import (
     mammography,
 )
 
-from domain.communes import proximity
+from domain.communes import commune_closeness
 from domain.pathway_figures import board_table, pathway_summary, share_text
 from domain.pathway_tables import schedules, steps_from_frame
 from domain.pathways import OVERDUE
-from domain.referral import PROXIMITY_LABELS, matching, nearest_first, teams
+from domain.referral import CLOSENESS_LABELS, matching, nearest_first, teams
 from domain.worklist import overdue_worklist
 from schema.models import (
     ENROLMENTS,
@@ -84,7 +84,7 @@ def pathway_members() -> pd.DataFrame:
 def test_nearest_first_then_by_name() -> None:
     team = teams(pathway_members(), members())[ENDO]
     level_1 = matching(team, level=1)
-    ranked = nearest_first(level_1, ISSY, proximity)
+    ranked = nearest_first(level_1, ISSY, commune_closeness)
     assert [(rank, m.last_name) for rank, m in ranked] == [
         (0, "Aubert"),
         (0, "Zola"),
@@ -92,7 +92,7 @@ def test_nearest_first_then_by_name() -> None:
         (2, "Dupont"),  # Nanterre: same département
         (3, "Durand"),  # Paris
     ]
-    assert PROXIMITY_LABELS[ranked[2][0]] == "Même intercommunalité"
+    assert CLOSENESS_LABELS[ranked[2][0]] == "Même intercommunalité"
 
 
 def test_levels_professions_and_roles() -> None:
@@ -109,8 +109,8 @@ def test_levels_professions_and_roles() -> None:
 
 def test_preferred_member_first_and_no_origin() -> None:
     team = matching(teams(pathway_members(), members())[ENDO], level=1)
-    assert nearest_first(team, ISSY, proximity, preferred=2)[0][1].last_name == "Durand"
-    assert [m.last_name for _, m in nearest_first(team, None, proximity)] == [
+    assert nearest_first(team, ISSY, commune_closeness, preferred=2)[0][1].last_name == "Durand"
+    assert [m.last_name for _, m in nearest_first(team, None, commune_closeness)] == [
         "Aubert",
         "Dupont",
         "Durand",
@@ -174,7 +174,13 @@ def computed() -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list]:
 def test_worklist_lists_the_overdue_steps_with_whom_to_refer_to() -> None:
     frames, schedule, steps = computed()
     worklist = overdue_worklist(
-        schedule, steps, frames["patients"], frames["pathways"], teams(pathway_members(), members()), proximity, TODAY
+        schedule,
+        steps,
+        frames["patients"],
+        frames["pathways"],
+        teams(pathway_members(), members()),
+        commune_closeness,
+        TODAY,
     )
     assert list(
         zip(worklist["code"], worklist["step_title"], worklist["due_on"], worklist["days_overdue"], strict=True)
@@ -184,7 +190,7 @@ def test_worklist_lists_the_overdue_steps_with_whom_to_refer_to() -> None:
         ("P-000008", "Consultation de premier recours", date(2026, 3, 1), 70),
     ]
     assert list(worklist["referral_name"]) == ["Paul Abel", "Paul Abel", "Jean Aubert"]  # Aubert: Issy, A < Z
-    assert list(worklist["referral_proximity"]) == ["Même intercommunalité"] * 2 + ["Même commune"]
+    assert list(worklist["referral_closeness"]) == ["Même intercommunalité"] * 2 + ["Même commune"]
     assert list(worklist["referral_job"]) == ["Radiologie", "Radiologie", "Sage-femme"]
     assert (schedule["status"] == OVERDUE).sum() == len(worklist)
 

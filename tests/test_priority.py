@@ -5,24 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
-from domain.priority import (
-    CHILDREN,
-    ELDERLY,
-    EVERYONE,
-    PER_MONTH_KEY,
-    Weights,
-    patient_groups,
-    priority,
-    weight_key,
-    weights_from,
-)
-from schema.models import Setting
+from domain.priority import PER_MONTH_KEY, Weights, patient_groups, priority, weight_key, weights_from
+from schema.models import Fragility, ParameterRow, Population
 
 TODAY = date(2026, 11, 23)
 
 
 def test_constants_name_the_schema_options() -> None:
-    assert (EVERYONE, CHILDREN, ELDERLY) == ("Tous", "Enfants", "70 ans et plus")
+    assert (Population.EVERYONE, Population.CHILDREN, Fragility.ELDERLY) == ("Tous", "Enfants", "70 ans et plus")
 
 
 def test_score_and_explanation() -> None:
@@ -44,14 +34,14 @@ def test_nobody_waits_forever() -> None:
 
 
 def test_groups_from_birth_date() -> None:
-    assert patient_groups([], date(2015, 1, 1), None, TODAY) == {CHILDREN}
-    assert patient_groups(["ALD"], date(1950, 1, 1), None, TODAY) == {"ALD", ELDERLY}
+    assert patient_groups([], date(2015, 1, 1), None, TODAY) == {Population.CHILDREN}
+    assert patient_groups(["ALD"], date(1950, 1, 1), None, TODAY) == {"ALD", Fragility.ELDERLY}
     assert patient_groups([], date(1956, 11, 24), None, TODAY) == set()  # 70 tomorrow
 
 
 def test_weights_from_settings_with_defaults_and_french_problems() -> None:
-    rows = [Setting(id=1, key=weight_key("ALD"), value="50"), Setting(id=2, key=PER_MONTH_KEY, value="deux")]
-    parameters, problems = read_parameters([*rows, Setting(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
+    rows = [ParameterRow(id=1, key=weight_key("ALD"), value="50"), ParameterRow(id=2, key=PER_MONTH_KEY, value="deux")]
+    parameters, problems = read_parameters([*rows, ParameterRow(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
     weights = weights_from(parameters)
     assert weights.points("ALD") == 50 and weights.points("Handicap") == 10
     assert weights.per_month == 3

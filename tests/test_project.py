@@ -20,19 +20,7 @@ from domain.project import (
     is_late,
     project_table,
 )
-from schema.models import (
-    ACI_MISSIONS,
-    ACTION_DONE,
-    ACTION_IN_PROGRESS,
-    ACTION_NOT_STARTED,
-    ACTION_SUSPENDED,
-    ACTIONS,
-    MEMBERS,
-    MILESTONES,
-    Action,
-    Member,
-    Milestone,
-)
+from schema.models import ACTIONS, MEMBERS, MILESTONES, AciMission, Action, ActionStatus, Member, Milestone
 from store.records import to_frame
 
 TODAY = date(2026, 6, 15)
@@ -42,14 +30,14 @@ YESTERDAY, TOMORROW = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
 @pytest.mark.parametrize(
     ("status", "due", "late"),
     [
-        (ACTION_IN_PROGRESS, YESTERDAY, True),
-        (ACTION_SUSPENDED, YESTERDAY, True),
-        (ACTION_NOT_STARTED, YESTERDAY, True),
+        (ActionStatus.IN_PROGRESS, YESTERDAY, True),
+        (ActionStatus.SUSPENDED, YESTERDAY, True),
+        (ActionStatus.NOT_STARTED, YESTERDAY, True),
         (None, YESTERDAY, True),
-        (ACTION_DONE, YESTERDAY, False),
-        (ACTION_IN_PROGRESS, TODAY, False),
-        (ACTION_IN_PROGRESS, TOMORROW, False),
-        (ACTION_IN_PROGRESS, None, False),
+        (ActionStatus.DONE, YESTERDAY, False),
+        (ActionStatus.IN_PROGRESS, TODAY, False),
+        (ActionStatus.IN_PROGRESS, TOMORROW, False),
+        (ActionStatus.IN_PROGRESS, None, False),
     ],
 )
 def test_late_means_due_date_passed_and_not_done(status: str | None, due: date | None, late: bool) -> None:
@@ -57,10 +45,10 @@ def test_late_means_due_date_passed_and_not_done(status: str | None, due: date |
 
 
 def test_progress_sources() -> None:
-    assert action_progress(ACTION_DONE, 40, 1, 4) == (1.0, PROGRESS_DONE)
-    assert action_progress(ACTION_IN_PROGRESS, 90, 1, 4) == (0.25, PROGRESS_FROM_MILESTONES)
-    assert action_progress(ACTION_IN_PROGRESS, 40, 0, 0) == (0.4, PROGRESS_TYPED)
-    assert action_progress(ACTION_IN_PROGRESS, None, 0, 0) == (None, "")
+    assert action_progress(ActionStatus.DONE, 40, 1, 4) == (1.0, PROGRESS_DONE)
+    assert action_progress(ActionStatus.IN_PROGRESS, 90, 1, 4) == (0.25, PROGRESS_FROM_MILESTONES)
+    assert action_progress(ActionStatus.IN_PROGRESS, 40, 0, 0) == (0.4, PROGRESS_TYPED)
+    assert action_progress(ActionStatus.IN_PROGRESS, None, 0, 0) == (None, "")
 
 
 def frames() -> tuple:
@@ -72,23 +60,28 @@ def frames() -> tuple:
                 id=1,
                 number=3,
                 title="Prévenir",
-                mission=ACI_MISSIONS[3],
-                status=ACTION_IN_PROGRESS,
+                mission=AciMission.PREVENTION,
+                status=ActionStatus.IN_PROGRESS,
                 pilot=7,
                 start_date=date(2026, 1, 1),
                 due_date=YESTERDAY,
                 progress=80,
             ),
             Action(
-                id=2, number=1, title="Trouver un MT", mission=ACI_MISSIONS[0], status=ACTION_DONE, due_date=YESTERDAY
+                id=2,
+                number=1,
+                title="Trouver un MT",
+                mission=AciMission.GP_ACCESS,
+                status=ActionStatus.DONE,
+                due_date=YESTERDAY,
             ),
-            Action(id=3, number=2, title="Sans mission", status=ACTION_NOT_STARTED, pilot=7, progress=10),
+            Action(id=3, number=2, title="Sans mission", status=ActionStatus.NOT_STARTED, pilot=7, progress=10),
             Action(
                 id=4,
                 number=4,
                 title="Dépister",
-                mission=ACI_MISSIONS[3],
-                status=ACTION_IN_PROGRESS,
+                mission=AciMission.PREVENTION,
+                status=ActionStatus.IN_PROGRESS,
                 pilot=7,
                 due_date=TOMORROW,
             ),
@@ -118,15 +111,15 @@ def test_project_table() -> None:
     assert rows.loc[1, "pilot"] == NO_PILOT and rows.loc[1, "alert"] == NO_PILOT  # done: not late
     assert rows.loc[2, "mission"] == NO_MISSION and rows.loc[2, "progress"] == 0.1
     assert rows.loc[4, "alert"] == ""
-    assert [mission for mission, _ in by_mission(table)] == [ACI_MISSIONS[0], ACI_MISSIONS[3], NO_MISSION]
+    assert [mission for mission, _ in by_mission(table)] == [AciMission.GP_ACCESS, AciMission.PREVENTION, NO_MISSION]
 
 
 def test_filters() -> None:
     table = project_table(*frames(), TODAY)
     assert list(filter_actions(table)["number"]) == [1, 3, 4, 2]
-    assert list(filter_actions(table, statuses=[ACTION_IN_PROGRESS])["number"]) == [3, 4]
+    assert list(filter_actions(table, statuses=[ActionStatus.IN_PROGRESS])["number"]) == [3, 4]
     assert list(filter_actions(table, pilots=[NO_PILOT])["number"]) == [1]
-    assert filter_actions(table, [ACTION_DONE], ["Anne Durand (Sage-femme)"]).empty
+    assert filter_actions(table, [ActionStatus.DONE], ["Anne Durand (Sage-femme)"]).empty
 
 
 def test_milestones_of_an_action() -> None:

@@ -22,12 +22,12 @@ from schema.models import (
     ENROLMENTS,
     INDICATORS,
     MEMBERS,
+    PARAMETERS,
     PATIENTS,
     PROPOSALS,
-    SETTINGS,
     STEPS_DONE,
     TABLES,
-    Setting,
+    ParameterRow,
 )
 from services import purge as purging
 from services.seed import seed
@@ -164,7 +164,7 @@ def test_purge_command_dry_run_and_refusals(nocodb: Server, demo: Base) -> None:
 
     refused = run_cli(nocodb, demo, "purge", "--older-than", "deux ans")
     assert refused.returncode == 1 and "Durée « deux ans » illisible" in refused.stderr
-    [setting] = records.insert(demo, SETTINGS, [Setting(key=RETENTION_KEY, value="36 mois")])
+    [setting] = records.insert(demo, PARAMETERS, [ParameterRow(key=RETENTION_KEY, value="36 mois")])
     try:
         refused = run_cli(nocodb, demo, "purge")
         assert refused.returncode == 1
@@ -173,7 +173,7 @@ def test_purge_command_dry_run_and_refusals(nocodb: Server, demo: Base) -> None:
             f"240 (paramètre « {RETENTION_KEY} »). Corrigez-le dans NocoDB ou précisez --older-than."
         ) in refused.stderr
     finally:
-        demo.client.delete(demo.handle(SETTINGS).id, [setting])
+        demo.client.delete(demo.handle(PARAMETERS).id, [setting])
     assert len(journal(demo)) == rows_before + 1  # refused runs are not traced: they showed nothing
 
 

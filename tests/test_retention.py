@@ -14,7 +14,7 @@ from domain.retention import (
     plan_purge,
 )
 from errors import Refused
-from schema.models import PATIENT_CLOSED, PATIENT_DROPPED, PATIENT_FOUND, PATIENT_PROPOSED, PATIENT_WAITING, Patient
+from schema.models import Patient, PatientStatus
 
 TODAY = date(2026, 3, 15)
 CUTOFF = date(2024, 3, 15)  # 24 months before TODAY
@@ -78,15 +78,15 @@ def patient(pid: int, status: str, **dates: date | None) -> Patient:
 def test_plan_purge_picks_requests_closed_before_the_cutoff() -> None:
     day_before, on_cutoff = date(2024, 3, 14), CUTOFF
     patients = [
-        patient(1, PATIENT_FOUND, found_date=day_before),
-        patient(2, PATIENT_DROPPED, closed_date=day_before),
-        patient(3, PATIENT_CLOSED, closed_date=day_before),
-        patient(4, PATIENT_CLOSED, closed_date=on_cutoff),  # not yet
-        patient(5, PATIENT_WAITING),
-        patient(6, PATIENT_PROPOSED),
-        patient(7, PATIENT_CLOSED),  # closing date missing
-        patient(8, PATIENT_FOUND, found_date=day_before),  # still in an active pathway
-        patient(9, PATIENT_FOUND, closed_date=day_before),  # "MT trouvé" closes on its found date: missing
+        patient(1, PatientStatus.FOUND, found_date=day_before),
+        patient(2, PatientStatus.DROPPED, closed_date=day_before),
+        patient(3, PatientStatus.CLOSED, closed_date=day_before),
+        patient(4, PatientStatus.CLOSED, closed_date=on_cutoff),  # not yet
+        patient(5, PatientStatus.WAITING),
+        patient(6, PatientStatus.PROPOSED),
+        patient(7, PatientStatus.CLOSED),  # closing date missing
+        patient(8, PatientStatus.FOUND, found_date=day_before),  # still in an active pathway
+        patient(9, PatientStatus.FOUND, closed_date=day_before),  # "MT trouvé" closes on its found date: missing
     ]
     plan = plan_purge(patients, in_active_pathway={8}, today=TODAY, months=24)
     assert plan.cutoff == CUTOFF
@@ -96,7 +96,7 @@ def test_plan_purge_picks_requests_closed_before_the_cutoff() -> None:
 
 
 def test_anonymised_record_keeps_what_figures_use() -> None:
-    before = patient(1, PATIENT_FOUND, found_date=date(2023, 5, 1))
+    before = patient(1, PatientStatus.FOUND, found_date=date(2023, 5, 1))
     [item] = plan_purge([before], set(), TODAY, 24).items
     after = item.record
     assert all(getattr(after, attr) is None for attr in IDENTIFYING)

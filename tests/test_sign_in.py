@@ -11,7 +11,7 @@ from apptest import point_app_at, rerun, signed_in
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR, IDLE_KEY
-from schema.models import ACCESS_LOG, SETTINGS, AccessEntry, Setting
+from schema.models import ACCESS_LOG, PARAMETERS, AccessEntry, ParameterRow
 from server.users import UserAdded, add_user, admin_client
 from settings import ROOT
 from store import records
@@ -150,14 +150,14 @@ def test_idle_session_ends_after_the_time_set_in_parametres(app_env: Base, accou
     app.session_state[SESSION_SEEN] = time.monotonic() - 31 * 60
     assert shows_sign_in(rerun(app))
     assert "Session fermée après 30 minutes d'inactivité" in app.info[0].value
-    [row_id] = records.insert(app_env, SETTINGS, [Setting(key=IDLE_KEY, value="10")])
+    [row_id] = records.insert(app_env, PARAMETERS, [ParameterRow(key=IDLE_KEY, value="10")])
     try:
         st.cache_data.clear()
         app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)
         app.session_state[SESSION_SEEN] = time.monotonic() - 11 * 60
         assert "après 10 minutes" in rerun(app).info[0].value
     finally:
-        app_env.client.delete(app_env.handle(SETTINGS).id, [row_id])
+        app_env.client.delete(app_env.handle(PARAMETERS).id, [row_id])
 
 
 def test_role_is_read_again_from_nocodb(nocodb: Server, app_env: Base) -> None:

@@ -9,9 +9,9 @@ import pytest
 
 from domain.communes import find_communes
 from domain.funding import read_funding
-from domain.funding_parameters import OPERATING, default_settings, tier_key
-from schema.models import SETTINGS, TERRITORY, Setting
-from services.funding_settings import add_missing_funding_settings
+from domain.funding_parameters import OPERATING, default_parameters, tier_key
+from schema.models import PARAMETERS, TERRITORY, ParameterRow
+from services.funding_parameters import add_missing_funding_parameters
 from services.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
 from store import records
 from store.base import Base
@@ -73,15 +73,17 @@ def test_a_bad_code_adds_nothing(base: Base, code: str, message: str) -> None:
     assert base.count(TERRITORY) == count
 
 
-def test_missing_funding_settings_are_added_with_their_defaults(base: Base) -> None:
+def test_missing_funding_parameters_are_added_with_their_defaults(base: Base) -> None:
     key = tier_key(OPERATING, 2)
-    records.insert(base, SETTINGS, [Setting(key=key, value="99 000"), Setting(key="Nom de la CPTS", value="CPTS X")])
-    added = add_missing_funding_settings(base)
-    assert key not in added and len(added) == len(default_settings()) - 1
-    assert add_missing_funding_settings(base) == []  # nothing left to add
-    frame = records.load(base, SETTINGS).frame
+    records.insert(
+        base, PARAMETERS, [ParameterRow(key=key, value="99 000"), ParameterRow(key="Nom de la CPTS", value="CPTS X")]
+    )
+    added = add_missing_funding_parameters(base)
+    assert key not in added and len(added) == len(default_parameters()) - 1
+    assert add_missing_funding_parameters(base) == []  # nothing left to add
+    frame = records.load(base, PARAMETERS).frame
     settings, issues = read_funding(frame)
     assert issues == [] and settings.missing == ()
     assert settings.by_tier(OPERATING, 2) == 99_000  # the typed row is kept
-    rows = {r.key: r for r in records.load(base, SETTINGS).records}
+    rows = {r.key: r for r in records.load(base, PARAMETERS).records}
     assert rows["Part fixe mission 1a T1"].to_check and rows["Part fixe mission 1a T1"].description

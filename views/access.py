@@ -31,7 +31,7 @@ from domain.parameters import IDLE, read_parameters
 from domain.permissions import Action, can
 from domain.validation import email_problem
 from errors import CptsError
-from schema.models import SETTINGS
+from schema.models import PARAMETERS
 from services.accounts import BadCredentials, base_roles, check_password
 from services.journal import record_access
 from views.common import current_base, error_message, load_frame, plain, show_error
@@ -72,7 +72,7 @@ def idle_minutes() -> int:
     """Paramètres « Déconnexion après inactivité (minutes) », else 30 (also when unreadable: this runs before
     any page, which has no place to show the problem)."""
     try:
-        frame, _ = load_frame(SETTINGS.key)
+        frame, _ = load_frame(PARAMETERS.key)
     except CptsError:
         return DEFAULT_IDLE_MINUTES
     parameters, _ = read_parameters(frame, (IDLE,))

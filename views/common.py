@@ -17,7 +17,7 @@ import streamlit as st
 from domain.problems import Problem
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
-from schema.models import ACTION_STATUSES, table
+from schema.models import ActionStatus, table
 from services.connection import connect_from_env
 from services.tables import Tables, read_table
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from services.connection import Base
 
 CACHE_SECONDS = 15
-STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ACTION_STATUSES, in order
+STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ActionStatus, in order
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,7 +132,7 @@ def show_problems(
 
 def action_status_scale() -> alt.Scale:
     """The colour of each action status, the same on every chart."""
-    return alt.Scale(domain=list(ACTION_STATUSES), range=list(STATUS_COLOURS))
+    return alt.Scale(domain=list(ActionStatus), range=list(STATUS_COLOURS))
 
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character

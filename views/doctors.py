@@ -14,7 +14,7 @@ from domain.cells import identifier
 from domain.desk import DeskRecords, doctor_name, is_open, slots_this_month
 from domain.validation import validate_form
 from errors import CptsError
-from schema.models import GP_SPECIALTY, MEMBERS, POPULATIONS, Member
+from schema.models import GP_SPECIALTY, MEMBERS, Member, Population
 from services.desk import save_doctors
 from views.access import require_page
 from views.common import current_base, header
@@ -166,7 +166,7 @@ def main() -> None:
                 "Capacité / mois", help=title("monthly_capacity"), min_value=0, step=1, format="%d"
             ),
             title("populations_accepted"): st.column_config.MultiselectColumn(
-                "Populations", help=title("populations_accepted"), options=list(POPULATIONS), width="medium"
+                "Populations", help=title("populations_accepted"), options=list(Population), width="medium"
             ),
             title("home_visits"): st.column_config.CheckboxColumn("Visites à domicile"),
             title("cpts_referrals_only"): st.column_config.CheckboxColumn(

@@ -11,20 +11,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.communes import proximity
+from domain.communes import commune_closeness
 from domain.french import day
 from domain.pathway_tables import rows_of
-from domain.pathways import ACTIVE, PathwayFacts, Person, eligibility_warnings
+from domain.pathways import PathwayFacts, Person, eligibility_warnings
 from domain.referral import teams
 from domain.worklist import overdue_worklist
 from errors import CptsError, Refused
-from schema.models import (
-    ENROLMENTS,
-    MEMBERS,
-    PATHWAY_MEMBERS,
-    PATHWAYS,
-    PATIENTS,
-)
+from schema.models import ENROLMENTS, MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIENTS, EnrolmentStatus
 from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
 from views.access import journal, require_page
@@ -126,7 +120,7 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """(patient code, French message) for each active enrolment outside its pathway's sex or age range."""
     pathways = {row["id"]: row for row in rows_of(frames[PATHWAYS.key])}
     enrolments = frames[ENROLMENTS.key]
-    active = enrolments[enrolments["status"] == ACTIVE]
+    active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
     patients = frames[PATIENTS.key]
     people = {row["id"]: row for row in rows_of(patients[patients["id"].isin(active["patient"])])}
     found = []
@@ -220,7 +214,7 @@ def main() -> None:
         frames[PATIENTS.key],
         frames[PATHWAYS.key],
         teams(frames[PATHWAY_MEMBERS.key], frames[MEMBERS.key]),
-        proximity,
+        commune_closeness,
         date.today(),
     )
     pathway_names = sorted(worklist["pathway_name"].dropna().unique())

@@ -1,4 +1,4 @@
-"""Financement ACI: the territory and its size tier, the amounts of the contract (settings in NocoDB),
+"""Financement ACI: the territory and its size tier, the amounts of the contract (Paramètres in NocoDB),
 the estimated funding of a year, and the "dialogue de gestion" workbook. Aggregates only.
 
 A masked indicator value (patient count below 5) would follow from the mission's variable part: the bureau sees
@@ -25,8 +25,8 @@ from domain.permissions import Action
 from domain.privacy import MASK_BELOW
 from errors import CptsError
 from reports.dialogue import dialogue_bytes
-from schema.models import SETTINGS, TERRITORY
-from services.funding_settings import add_missing_funding_settings
+from schema.models import PARAMETERS, TERRITORY
+from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
@@ -60,7 +60,9 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
     st.subheader("Territoire", anchor=False)
     left, right = st.columns(2)
     left.metric("Population couverte", number(funding.population), help="Somme des populations de la table Territoire")
-    right.metric("Taille ACI", f"Taille {funding.tier}", help=tier_text(funding.tier, figures.settings.thresholds))
+    right.metric(
+        "Taille ACI", f"Taille {funding.tier}", help=tier_text(funding.tier, figures.funding_parameters.thresholds)
+    )
     editable = allowed(Action.EDIT_TERRITORY)
     if territory.empty:
         where = "ajoutez-en ci-dessous" if editable else "un coordinateur peut en ajouter"
@@ -102,18 +104,18 @@ def commune_label(info: CommuneInfo) -> str:
 
 
 def amounts_section(figures: BoardFigures) -> None:
-    settings, tier = figures.settings, figures.funding.tier
+    parameters, tier = figures.funding_parameters, figures.funding.tier
     st.subheader(f"Montants du contrat ACI (taille {tier})", anchor=False)
     left, right = st.columns(2)
     for column, name, title in ((left, OPERATING, "Dotation de fonctionnement"), (right, MAXIMUM, "Maximum annuel")):
         key = tier_key(name, tier)
-        flagged = "" if settings.checked(key) else " · à vérifier"
-        column.metric(title, euros(settings.values[key]), help=f"Paramètre « {key} »{flagged}")
+        flagged = "" if parameters.checked(key) else " · à vérifier"
+        column.metric(title, euros(parameters.values[key]), help=f"Paramètre « {key} »{flagged}")
     rows = [
         {
             "mission": mission.mission,
-            "fixed": settings.mission(FIXED, mission.mission, tier),
-            "variable": settings.mission(VARIABLE, mission.mission, tier),
+            "fixed": parameters.mission(FIXED, mission.mission, tier),
+            "variable": parameters.mission(VARIABLE, mission.mission, tier),
             "to_check": "⚠️ oui" if mission.to_check else "",
         }
         for mission in figures.funding.missions
@@ -135,23 +137,23 @@ def amounts_section(figures: BoardFigures) -> None:
         f"{example} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
         "mission est propre à chaque contrat : remplacez-la par celle du vôtre puis décochez « À vérifier »."
     )
-    if settings.missing:
+    if parameters.missing:
         st.warning(
-            f"{len(settings.missing)} paramètre(s) de financement absent(s) de la table Paramètres : les valeurs par "
+            f"{len(parameters.missing)} paramètre(s) de financement absent(s) de la table Paramètres : les valeurs par "
             "défaut sont utilisées.",
             icon=":material/tune:",
         )
-        add_settings_button()
+        add_parameters_button()
 
 
-def add_settings_button() -> None:
-    """Add the missing funding settings to Paramètres (roles that may edit the parameters only)."""
+def add_parameters_button() -> None:
+    """Add the missing funding parameters to Paramètres (roles that may edit the parameters only)."""
     if not allowed(Action.EDIT_PARAMETERS):
         st.caption("Un coordinateur peut les ajouter depuis cette page.")
         return
     if st.button("Ajouter les paramètres manquants (valeurs par défaut, à vérifier)"):
         try:
-            added = add_missing_funding_settings(current_base(), current_role())
+            added = add_missing_funding_parameters(current_base(), current_role())
         except CptsError as error:
             st.error(error_message(error))
             return
@@ -295,7 +297,7 @@ def main() -> None:
     territory_section(frames[TERRITORY.key], figures)
     amounts_section(figures)
     estimate_section(figures.funding, exact=sees_patient_data())
-    export_section(figures, cpts_name(frames[SETTINGS.key], name))
+    export_section(figures, cpts_name(frames[PARAMETERS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 
 

@@ -9,8 +9,9 @@ import streamlit as st
 
 from domain.french import percent, percents_between
 from domain.funding import MissionFunding
-from domain.indicators import CALCULATED, COMPUTATIONS
+from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
+from schema.models import IndicatorSource
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 
 BAR_COLOUR = "#1c7ed6"
@@ -44,7 +45,9 @@ def key_figures(board: pd.DataFrame) -> None:
     measured = board["shown_achievement"].dropna()
     columns = st.columns(4)
     columns[0].metric("Indicateurs", len(board))
-    columns[1].metric("Calculés", int((board["source"] == CALCULATED).sum()), help="Comptés en direct, jamais saisis")
+    columns[1].metric(
+        "Calculés", int((board["source"] == IndicatorSource.CALCULATED).sum()), help="Comptés en direct, jamais saisis"
+    )
     columns[2].metric(
         "Atteinte moyenne",
         percent(float(measured.mean())) if len(measured) else "—",

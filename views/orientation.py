@@ -9,22 +9,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.desk import (
-    ACCEPTED,
-    PENDING,
-    REFUSED,
-    STALE_DAYS,
-    DeskError,
-    DeskRecords,
-    desk_figures,
-    doctor_name,
-    patient_label,
-)
+from domain.desk import STALE_DAYS, DeskError, DeskRecords, desk_figures, doctor_name, patient_label
 from domain.desk_plan import Plan
 from domain.french import number
 from domain.proposals import Answer
 from errors import CptsError
-from schema.models import PATIENT_FOUND
+from schema.models import PatientStatus, ProposalStatus
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views.access import journal, require_page
 from views.common import current_base, header, show_problems
@@ -167,7 +157,7 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
     by_id = {p.id: p for p in records.patients}
     rows = []
     for proposal in records.proposals:
-        if proposal.status != PENDING or proposal.patient not in by_id:
+        if proposal.status != ProposalStatus.PENDING or proposal.patient not in by_id:
             continue
         patient = by_id[proposal.patient]
         days = (today - proposal.proposed_on).days if proposal.proposed_on else None
@@ -212,7 +202,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
         disabled=[c for c in frame.columns if c not in (ANSWER, REASON)],
         column_order=[c for c in frame.columns if not c.startswith("_")],
         column_config={
-            ANSWER: st.column_config.SelectboxColumn(options=[ACCEPTED, REFUSED]),
+            ANSWER: st.column_config.SelectboxColumn(options=[ProposalStatus.ACCEPTED, ProposalStatus.REFUSED]),
             REASON: st.column_config.TextColumn(width="medium"),
             "Proposée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "À relancer": st.column_config.CheckboxColumn(help=f"Sans réponse depuis plus de {STALE_DAYS} jours"),
@@ -238,7 +228,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
         return
     forget_data()
     st.session_state.pop(ANSWERS_EDITOR, None)
-    found = sum(1 for p in changes.patients if p.status == PATIENT_FOUND)
+    found = sum(1 for p in changes.patients if p.status == PatientStatus.FOUND)
     flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
 
 

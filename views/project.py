@@ -20,7 +20,7 @@ from domain.project import (
     by_mission,
     filter_actions,
 )
-from schema.models import ACTION_DONE, ACTION_IN_PROGRESS, ACTION_STATUSES, MILESTONES
+from schema.models import MILESTONES, ActionStatus
 from views.board_data import AGGREGATES_NOTE, header, load_figures
 from views.common import action_status_scale
 
@@ -42,8 +42,8 @@ ACTION_COLUMNS = {
 def key_figures(project: pd.DataFrame) -> None:
     columns = st.columns(5)
     columns[0].metric("Actions", len(project))
-    columns[1].metric(ACTION_IN_PROGRESS, int((project["status"] == ACTION_IN_PROGRESS).sum()))
-    columns[2].metric("Terminées", int((project["status"] == ACTION_DONE).sum()))
+    columns[1].metric(ActionStatus.IN_PROGRESS, int((project["status"] == ActionStatus.IN_PROGRESS).sum()))
+    columns[2].metric("Terminées", int((project["status"] == ActionStatus.DONE).sum()))
     columns[3].metric(LATE, int(project["late"].sum()), help="Échéance dépassée et action non terminée")
     columns[4].metric(NO_PILOT, int(project["no_pilot"].sum()), help="Aucun membre pilote dans NocoDB")
 
@@ -73,7 +73,7 @@ def label(row: Any) -> str:  # a row of DataFrame.itertuples()
 
 def filters(project: pd.DataFrame) -> pd.DataFrame:
     left, right = st.columns(2)
-    statuses = left.multiselect("Statut", ACTION_STATUSES, placeholder="Tous les statuts")
+    statuses = left.multiselect("Statut", tuple(ActionStatus), placeholder="Tous les statuts")
     pilots = right.multiselect("Pilote", sorted(set(project["pilot"])), placeholder="Tous les pilotes")
     return filter_actions(project, statuses, pilots)
 

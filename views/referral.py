@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from domain.communes import load_communes, proximity
-from domain.referral import PROXIMITY_LABELS, TeamMember, matching, nearest_first, teams
+from domain.communes import commune_closeness, load_communes
+from domain.referral import CLOSENESS_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
 from views.common import header, load_tables, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
@@ -69,7 +69,7 @@ def choose(
 def referral_table(ranked: list[tuple[int, TeamMember]]) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Proximité": [PROXIMITY_LABELS[rank] for rank, _ in ranked],
+            "Proximité": [CLOSENESS_LABELS[rank] for rank, _ in ranked],
             "Nom": [m.name for _, m in ranked],
             "Profession": [m.profession or "" for _, m in ranked],
             "Spécialité": [m.specialty or "" for _, m in ranked],
@@ -96,7 +96,7 @@ def main() -> None:
     fitting = [
         m for m in matching(team_of.get(pathway, []), level=level) if not professions or m.profession in professions
     ]
-    ranked = nearest_first(fitting, origin, proximity)
+    ranked = nearest_first(fitting, origin, commune_closeness)
     if not ranked:
         st.info(
             "Aucun intervenant actif pour ce choix. Ajoutez des membres au parcours dans la table "
@@ -104,7 +104,7 @@ def main() -> None:
         )
         return
     counts = pd.Series([rank for rank, _ in ranked]).value_counts()
-    for column, (rank, label) in zip(st.columns(len(PROXIMITY_LABELS)), enumerate(PROXIMITY_LABELS), strict=True):
+    for column, (rank, label) in zip(st.columns(len(CLOSENESS_LABELS)), enumerate(CLOSENESS_LABELS), strict=True):
         column.metric(label, int(counts.get(rank, 0)))
     st.dataframe(referral_table(ranked), hide_index=True, width="stretch")
 

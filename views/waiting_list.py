@@ -14,7 +14,7 @@ from domain.desk_plan import patient_priority
 from domain.patient_request import RequestForm
 from domain.priority import waiting_days
 from errors import CptsError
-from schema.models import FRAGILITIES, PATIENT_STATUSES, PATIENT_WAITING, PATIENTS, REQUEST_SOURCES, SEXES
+from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, Sex
 from services.desk import DeskData, allowed_communes, register_request
 from views.access import journal, require_page
 from views.common import CACHE_SECONDS, current_base, header, show_error
@@ -77,8 +77,8 @@ ROW_COLUMNS = (
 def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """The rows the filters keep, and whether to show the detail of the priority."""
     first, second, third, fourth = st.columns([2, 2, 2, 1])
-    statuses = first.multiselect("Statut", PATIENT_STATUSES, default=[PATIENT_WAITING], placeholder="Tous")
-    fragilities = second.multiselect("Fragilités (au moins une)", FRAGILITIES, placeholder="Toutes")
+    statuses = first.multiselect("Statut", tuple(PatientStatus), default=[PatientStatus.WAITING], placeholder="Tous")
+    fragilities = second.multiselect("Fragilités (au moins une)", tuple(Fragility), placeholder="Toutes")
     communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()), placeholder="Toutes")
     minimum = fourth.number_input("Attente minimale (jours)", min_value=0, value=0, step=30)
     explain = st.toggle("Expliquer les scores de priorité", help="Ajoute le détail de chaque score")
@@ -145,7 +145,7 @@ def request_form(today: date) -> None:
             format="DD/MM/YYYY",
             key=f"{FORM}birth_date",
         )
-        sex = right.selectbox(title("sex"), SEXES, index=None, placeholder="Non précisé", key=f"{FORM}sex")
+        sex = right.selectbox(title("sex"), tuple(Sex), index=None, placeholder="Non précisé", key=f"{FORM}sex")
         commune = left.selectbox(
             title("insee_code"),
             list(options),
@@ -160,7 +160,8 @@ def request_form(today: date) -> None:
             title("request_date"), value=today, max_value=today, format="DD/MM/YYYY", key=f"{FORM}request_date"
         )
         source = right.selectbox(title("source"), REQUEST_SOURCES, index=0, key=f"{FORM}source")
-        fragilities = st.multiselect(title("fragilities"), FRAGILITIES, key=f"{FORM}fragilities")
+        fragility_options: tuple[str, ...] = tuple(Fragility)
+        fragilities = st.multiselect(title("fragilities"), fragility_options, key=f"{FORM}fragilities")
         checks = st.columns(3)
         reduced_mobility = checks[0].checkbox(title("reduced_mobility"), key=f"{FORM}reduced_mobility")
         consent = checks[1].checkbox(title("consent"), key=f"{FORM}consent")

@@ -25,7 +25,7 @@ from domain.desk import DeskRecords
 from domain.parameters import AG_DATE, Parameters, cpts_name, read_parameters
 from domain.problems import Problem
 from schema.fields import TableSpec
-from schema.models import PATHWAY_STEPS, SETTINGS, STEPS_DONE, TERRITORY
+from schema.models import PARAMETERS, PATHWAY_STEPS, STEPS_DONE, TERRITORY
 
 DECK_TABLES: tuple[TableSpec[Any], ...] = (*BOARD_TABLES, PATHWAY_STEPS, STEPS_DONE)
 
@@ -58,7 +58,7 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
     board = board_figures(frames, year, today)
     data = live_data(frames)
     hidden = Hidden()
-    parameters, parameter_problems = read_parameters(frames[SETTINGS.key], (AG_DATE,))
+    parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (AG_DATE,))
     summary, step_problems = pathway_figures(frames, today)
     slides = [
         territory_slide(frames[TERRITORY.key], board),
@@ -71,5 +71,5 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
         priorities_slide(board),
     ]
     problems = [*inputs.problems, *parameter_problems, *board.problems, *step_problems]
-    name = cpts_name(frames[SETTINGS.key], base_title)
+    name = cpts_name(frames[PARAMETERS.key], base_title)
     return DeckData(name, ag_date(parameters, today), year, today, inputs.logo, tuple(slides), tuple(problems))

@@ -57,14 +57,14 @@ def territory_slide(territory: pd.DataFrame, board: BoardFigures) -> Slide:
     )
     notes = (
         f"Le territoire de la CPTS compte {number(len(territory))} commune(s) et {number(funding.population)} "
-        f"habitants : {tier_text(funding.tier, board.settings.thresholds)} au sens de l'ACI."
+        f"habitants : {tier_text(funding.tier, board.funding_parameters.thresholds)} au sens de l'ACI."
     )
     return Slide("Le territoire", "Communes couvertes par la CPTS", figures, table=table, notes=notes)
 
 
 def _tier_range(tier: int, board: BoardFigures) -> str:
     """ "de 40 000 à moins de 80 000 habitants": the range in `domain.funding.tier_text`'s brackets."""
-    return tier_text(tier, board.settings.thresholds).split(" (", 1)[1].rstrip(")")
+    return tier_text(tier, board.funding_parameters.thresholds).split(" (", 1)[1].rstrip(")")
 
 
 def members_slide(data: LiveData, year: int, hidden: Hidden) -> Slide:

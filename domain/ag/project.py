@@ -11,7 +11,7 @@ from domain.cells import integer, real
 from domain.figures import actions_by_status
 from domain.french import CELL_PERCENT, day, number, percent
 from domain.project import progress_by_mission
-from schema.models import ACTION_NOT_STARTED
+from schema.models import ActionStatus
 
 ACTIONS_PER_SLIDE, PRIORITIES_PER_SLIDE = 14, 9  # longer tables continue on the next slide
 
@@ -79,7 +79,7 @@ def project_slides(board: BoardFigures) -> list[Slide]:
 def priorities_slide(board: BoardFigures) -> Slide:
     project = board.project
     title = f"Les priorités pour {board.year + 1}"
-    not_started = project["status"] == ACTION_NOT_STARTED
+    not_started = project["status"] == ActionStatus.NOT_STARTED
     chosen = project[not_started | project["late"]]
     figures = (
         KeyFigure("Actions non démarrées", number(int(not_started.sum()))),

@@ -4,7 +4,7 @@ epci.json, ept.json next to this file): same format as etalab's, only the fields
 Kept: the communes the tests name, whole départements where a test reasons about one, the communes
 whose name a test searches (with every homonym); then every member of the EPCI and EPT of each kept
 commune (the Métropole du Grand Paris brings 75, 92, 93 and 94), so that neighbours, intercommunality
-and proximity give what the full data gives. Run from the repository root after the Node side is installed:
+and closeness give what the full data gives. Run from the repository root after the Node side is installed:
 
     .venv/bin/python tests/data/communes/make.py [FOLDER_OF_THE_FULL_DATA]
 """
