@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from domain.access import COORDINATOR
 from domain.funding_parameters import missing_defaults
 from domain.permissions import Action, require
 from schema.models import PARAMETERS, ParameterRow
@@ -11,7 +10,7 @@ from store import records
 from store.base import Base
 
 
-def add_missing_funding_parameters(base: Base, role: str | None = COORDINATOR) -> list[str]:
+def add_missing_funding_parameters(base: Base, role: str | None) -> list[str]:
     """Insert every default funding parameter whose key is not yet in Paramètres; returns the keys added.
     Existing rows are never changed."""
     require(role, Action.EDIT_PARAMETERS)  # NotAllowed for the bureau

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.access import COORDINATOR
 from domain.communes import CommuneInfo, commune, find_communes, territory_row
 from domain.permissions import Action, require
 from domain.validation import validate_form
@@ -45,7 +44,7 @@ def checked_code(insee_code: str, today: date) -> str:
     return str(record.insee_code)
 
 
-def add_commune(base: Base, insee_code: str, today: date, role: str | None = COORDINATOR) -> Commune:
+def add_commune(base: Base, insee_code: str, today: date, role: str | None) -> Commune:
     """Add the commune of this INSEE code (name, population, département, EPCI) to Territoire; refuses a code
     that is not a current commune's and a commune already there."""
     require(role, Action.EDIT_TERRITORY)  # NotAllowed for the bureau

@@ -21,7 +21,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from demo.generate import generate
-from domain.access import BOARD
+from domain.access import BOARD, COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros, number, percent
 from domain.funding import MASKED_ACHIEVEMENT, MissionFunding
@@ -174,7 +174,7 @@ def setting_missing(app_env: Base) -> Iterator[Base]:
     try:
         yield app_env
     finally:
-        add_missing_funding_parameters(app_env)
+        add_missing_funding_parameters(app_env, COORDINATOR)
 
 
 def controls(app: AppTest) -> set[str]:

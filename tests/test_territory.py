@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from domain.access import COORDINATOR
 from domain.communes import find_communes
 from domain.funding import read_funding
 from domain.funding_parameters import OPERATING, default_parameters, tier_key
@@ -45,12 +46,12 @@ def test_a_typed_code_is_checked_by_the_shared_rules() -> None:
 
 
 def test_add_commune_with_its_population_once(base: Base) -> None:
-    added = add_commune(base, "94081", TODAY)
+    added = add_commune(base, "94081", TODAY, COORDINATOR)
     assert added.id is not None
     [row] = records.load(base, TERRITORY).records
     assert (row.name, row.insee_code, row.population, row.department) == ("Vitry-sur-Seine", "94081", 93963, "94")
     with pytest.raises(AlreadyInTerritory, match="fait déjà partie du territoire"):
-        add_commune(base, "94081", TODAY)
+        add_commune(base, "94081", TODAY, COORDINATOR)
     assert base.count(TERRITORY) == 1
 
 
@@ -68,7 +69,7 @@ def test_add_commune_with_its_population_once(base: Base) -> None:
 def test_a_bad_code_adds_nothing(base: Base, code: str, message: str) -> None:
     count = base.count(TERRITORY)
     with pytest.raises(TerritoryError) as refused:
-        add_commune(base, code, TODAY)
+        add_commune(base, code, TODAY, COORDINATOR)
     assert str(refused.value).startswith(message)
     assert base.count(TERRITORY) == count
 
@@ -78,9 +79,9 @@ def test_missing_funding_parameters_are_added_with_their_defaults(base: Base) ->
     records.insert(
         base, PARAMETERS, [ParameterRow(key=key, value="99 000"), ParameterRow(key="Nom de la CPTS", value="CPTS X")]
     )
-    added = add_missing_funding_parameters(base)
+    added = add_missing_funding_parameters(base, COORDINATOR)
     assert key not in added and len(added) == len(default_parameters()) - 1
-    assert add_missing_funding_parameters(base) == []  # nothing left to add
+    assert add_missing_funding_parameters(base, COORDINATOR) == []  # nothing left to add
     frame = records.load(base, PARAMETERS).frame
     settings, issues = read_funding(frame)
     assert issues == [] and settings.missing == ()
