@@ -10,7 +10,9 @@ from pathlib import Path
 
 from domain import board
 from domain.board import BOARD_TABLES, BoardFigures
+from domain.parameters import cpts_name
 from reports.dialogue import save_dialogue
+from schema.models import PARAMETERS
 from services.files import writing
 from services.tables import Problem, Read, Tables, reader
 from store.base import Base
@@ -40,5 +42,5 @@ def dialogue(
     """The « dialogue de gestion » workbook of `year`, read live and written to `target`."""
     report = board_figures(board_inputs(reader(base, progress)), year, today)
     with writing(target):
-        save_dialogue(report.figures, base.title, target)
+        save_dialogue(report.figures, cpts_name(report.tables.frames[PARAMETERS.key], base.title), target)
     return report

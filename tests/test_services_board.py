@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 from cli_run import run_cli
+from openpyxl import load_workbook
 
-from schema.models import MEMBERS
-from services.board import board_figures, board_inputs
+from domain.parameters import CPTS_NAME
+from schema.models import MEMBERS, PARAMETERS, ParameterRow
+from services.board import board_figures, board_inputs, dialogue
 from services.tables import reader
+from store import records
 from store.base import Base
 
 
@@ -50,3 +53,17 @@ def test_an_output_that_cannot_be_written_is_told_in_french(nocodb: Any, base: B
     assert result.returncode == 1
     assert f"Impossible d'écrire {out} : " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_workbook_is_named_after_the_cpts_of_parametres(base: Base, tmp_path: Path) -> None:
+    # Paramètres « Nom de la CPTS » wins over the base title, as on the pages and in the AG deck.
+    [row_id] = records.insert(base, PARAMETERS, [ParameterRow(key=CPTS_NAME.key, value="CPTS du Test")])
+    try:
+        out = tmp_path / "dialogue.xlsx"
+        dialogue(base, date.today().year, date.today(), out)
+        summary = load_workbook(out).worksheets[0]
+        cells = {str(cell.value) for row in summary.iter_rows() for cell in row if cell.value}
+        assert any("CPTS du Test" in cell for cell in cells)
+        assert not any(base.title in cell for cell in cells)
+    finally:
+        base.client.delete(base.handle(PARAMETERS).id, [row_id])

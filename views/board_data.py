@@ -13,18 +13,18 @@ from domain.indicators import period_year
 from errors import CptsError
 from schema.models import INDICATORS
 from services.board import board_figures, board_inputs
-from views.common import current_base, load_tables, refresh_button, show_error, show_problems
+from views.common import load_tables, refresh_button, show_error, show_problems, the_cpts_name
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
 
 
 def header(title: str, caption: str) -> str:
-    """Title, caption and refresh button; returns the CPTS name (the base title). Stops if NocoDB is out of reach."""
+    """Title, caption and refresh button; returns the CPTS name (`views.common.the_cpts_name`). Stops if NocoDB is out of reach."""
     left, right = st.columns([5, 1], vertical_alignment="bottom")
     with right:
         refresh_button()
     try:
-        name = current_base().title
+        name = the_cpts_name()
     except CptsError as error:
         show_error(error)
     with left:

@@ -14,10 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from domain.parameters import cpts_name
 from domain.problems import Problem
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
-from schema.models import ActionStatus, table
+from schema.models import PARAMETERS, ActionStatus, table
 from services.connection import connect_from_env
 from services.tables import Tables, read_table
 
@@ -38,6 +39,13 @@ def current_base() -> Base:
 def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One table read live from NocoDB: its typed DataFrame and the values the spec refuses."""
     return read_table(current_base(), table(table_key))
+
+
+def the_cpts_name() -> str:
+    """The CPTS's name as every page shows it: Paramètres « Nom de la CPTS », else the base title
+    (`domain.parameters.cpts_name`, the one rule, also used by the deck and the workbook)."""
+    frame, _ = load_frame(PARAMETERS.key)
+    return cpts_name(frame, current_base().title)
 
 
 def refresh_button(forget: Callable[[], None] | None = None) -> None:

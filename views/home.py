@@ -16,16 +16,16 @@ from domain.figures import (
     shown_waiting,
     waiting_patients,
 )
+from errors import CptsError
 from schema.models import ACTIONS, MEMBERS, PATIENTS
 from views.access import sees_patient_data
 from views.common import (
-    CptsError,
     action_status_scale,
-    current_base,
     load_tables,
     refresh_button,
     show_error,
     show_problems,
+    the_cpts_name,
 )
 
 TABLES = (MEMBERS, PATIENTS, ACTIONS)
@@ -42,7 +42,7 @@ def header(exact: bool) -> None:
     with button:
         refresh_button()
     try:
-        name = current_base().title
+        name = the_cpts_name()
     except CptsError as error:
         show_error(error)
     with title:
