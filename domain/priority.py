@@ -54,9 +54,9 @@ def patient_groups(
     groups = set(fragilities)
     age = age_on(birth_date, age_band, today)
     if age is not None and age >= ELDERLY_AGE:
-        groups.add(Fragility.ELDERLY)
-    if age is not None and age < ADULT_AGE:
-        groups.add(Population.CHILDREN)
+        groups.add(Fragility.ELDERLY.value)  # plain text, as the fragilities read from NocoDB: sets of exact
+    if age is not None and age < ADULT_AGE:  # str compare several times faster (the matching's hot path)
+        groups.add(Population.CHILDREN.value)
     return frozenset(groups)
 
 

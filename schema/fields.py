@@ -33,6 +33,10 @@ class Kind(StrEnum):
     LINK = "Links"
 
 
+def _plain(item: Any) -> Any:
+    return item.value if isinstance(item, StrEnum) else item
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One field of a NocoDB table, as the spec wants it."""
@@ -88,10 +92,13 @@ class Record(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _known_options(cls, value: Any, info: ValidationInfo) -> Any:
-        """A select field only takes the options of the spec."""
+        """A select field only takes the options of the spec; an option given as a StrEnum member is kept as its
+        plain text, as NocoDB gives it back (sets and comparisons of exact strings are several times faster)."""
         options = cls.options().get(str(info.field_name))
         if options and value is not None:
-            for item in value if isinstance(value, list) else [value]:
+            items = [_plain(item) for item in value] if isinstance(value, list) else [_plain(value)]
+            value = items if isinstance(value, list) else items[0]
+            for item in items:
                 if item not in options:
                     raise ValueError(f"« {item} » n'est pas une option ({', '.join(options)})")
         return value

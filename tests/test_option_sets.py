@@ -39,3 +39,12 @@ def test_a_member_is_its_french_text(enum: type[StrEnum]) -> None:
     assert list(frame["status"].isin([member])) == [True, True, False]
     assert pa.Table.from_pandas(frame).column("status").to_pylist() == [text, text, None]
     assert sorted(enum) == sorted(str(m.value) for m in enum)
+
+
+def test_a_record_keeps_an_option_as_its_plain_text() -> None:
+    # A record built with members holds what NocoDB gives back: exact strings (fast in sets and comparisons).
+    patient = schema.models.Patient(
+        status=schema.models.PatientStatus.WAITING, fragilities=[schema.models.Fragility.ALD, "Isolement"]
+    )
+    assert type(patient.status) is str and patient.status == "En attente"
+    assert [type(item) for item in patient.fragilities] == [str, str]
