@@ -200,9 +200,6 @@ DAY = "une date (AAAA-MM-JJ ou JJ/MM/AAAA)"
 # -- the keys ------------------------------------------------------------------------------------------
 
 CPTS_NAME = Parameter("Nom de la CPTS", as_text, "un nom", description="Nom affiché dans l'application et les exports.")
-SIGNATURE = Parameter(
-    "Date de signature ACI", parse_day, DAY, description="Date de signature du contrat ACI (AAAA-MM-JJ)."
-)
 AG_DATE = Parameter(
     "Date de l'AG",
     parse_day,
