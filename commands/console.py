@@ -3,11 +3,13 @@ of its options."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
 import typer
 
+from domain.problems import Problem, warning_line
 from settings import Settings
 
 
@@ -19,6 +21,12 @@ def fail(message: str) -> NoReturn:
     """Stop the command with this French message, in red, and exit code 1."""
     say_error(message)
     raise typer.Exit(1)
+
+
+def warn(problems: Iterable[Problem]) -> None:
+    """The values left aside or refused, one « Attention : … » line each, in yellow on stderr."""
+    for problem in problems:
+        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
 
 
 def settings() -> Settings:

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from commands.console import check_target, check_year, settings
-from domain.problems import warning_line
+from commands.console import check_target, check_year, settings, warn
 from services.connection import connect
 
 export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
@@ -33,8 +32,7 @@ def export_dialogue(
     target = out or Path(f"dialogue-de-gestion-{year}.xlsx")
     check_target(target, ".xlsx")
     report = dialogue(connect(settings()), year, today, target, progress=lambda text: typer.echo(f"  {text}"))
-    for problem in report.problems:
-        typer.secho(f"Attention : {problem}", fg=typer.colors.YELLOW, err=True)
+    warn(report.problems)
     typer.echo(
         f"Dialogue de gestion {year} écrit dans {target} (financement estimé : {report.figures.funding.total_text})."
     )
@@ -65,8 +63,7 @@ def deck_command(
         typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
 
     made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
-    for problem in made.problems:
-        typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
+    warn(made.problems)
     typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from commands.console import settings
-from domain.problems import warning_line
+from commands.console import settings, warn
 from services.connection import connect
 
 if TYPE_CHECKING:
@@ -31,8 +30,7 @@ def match_command(
     today = date.today()
 
     def show(planned: Plan, data: DeskData) -> None:
-        for problem in data.problems + list(planned.problems):
-            typer.secho(warning_line(problem), fg=typer.colors.YELLOW, err=True)
+        warn([*data.problems, *planned.problems])
         if as_json:
             typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
         else:

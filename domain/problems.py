@@ -3,7 +3,7 @@ left aside or refused — a NocoDB row the spec refuses, an indicator the board 
 condition the rules do not understand, a form or import field, a Paramètres value.
 
 Its French sentence is written here once (`str(problem)`); each output has one renderer: the pages
-(`views.common.show_problems`, a table), the command line (`warning_line`).
+(`views.common.show_problems`, a table), the command line (`warning_line`, printed by `commands.console.warn`).
 """
 
 from __future__ import annotations
