@@ -88,10 +88,7 @@ def add_commune_form() -> None:
         if st.button("Ajouter au territoire", icon=":material/add_location:"):
             try:
                 add_commune(current_base(), chosen.insee_code, date.today(), current_role())
-            except TerritoryError as error:
-                st.error(str(error))
-                return
-            except CptsError as error:
+            except CptsError as error:  # a refusal (TerritoryError, NotAllowed) is told as it is
                 st.error(error_message(error))
                 return
             load_frame.clear()
