@@ -12,8 +12,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from domain.parameters import IDLE
-
 COORDINATOR, BOARD = ROLES = ("coordinateur", "bureau")
 # The NocoDB base role each app role is given by `./cpts user add`.
 BASE_ROLE_OF = {COORDINATOR: "editor", BOARD: "no-access"}
@@ -21,9 +19,6 @@ BASE_ROLE_OF = {COORDINATOR: "editor", BOARD: "no-access"}
 COORDINATOR_BASE_ROLES = ("owner", "creator", "editor")
 # Base roles that can read the base in NocoDB although the app treats them as bureau.
 READING_BASE_ROLES = ("commenter", "viewer")
-
-IDLE_KEY = IDLE.key  # Paramètres « Déconnexion après inactivité (minutes) », declared in domain.parameters
-DEFAULT_IDLE_MINUTES = int(IDLE.default)
 
 FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 30.0

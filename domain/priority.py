@@ -11,14 +11,10 @@ from datetime import date
 
 from domain.ages import age_on
 from domain.parameters import DEFAULT_FRAGILITY_POINTS, FRAGILITY_WEIGHTS, PER_MONTH, Parameters
-from domain.parameters import weight_key as weight_key  # the key of a fragility's weight, e.g. "Poids ALD"
 from schema.models import Fragility, Population
 
 ELDERLY_AGE, ADULT_AGE = 70, 18
 DAYS_PER_MONTH = 30
-
-DEFAULT_POINTS_PER_MONTH = int(PER_MONTH.default)
-PER_MONTH_KEY = PER_MONTH.key
 
 
 @dataclass(frozen=True)
@@ -26,14 +22,10 @@ class Weights:
     """Points per fragility and per full month (30 days) of waiting."""
 
     fragility: tuple[tuple[str, int], ...] = tuple(DEFAULT_FRAGILITY_POINTS.items())
-    per_month: int = DEFAULT_POINTS_PER_MONTH
+    per_month: int = int(PER_MONTH.default)
 
     def points(self, fragility: str) -> int:
         return dict(self.fragility).get(fragility, 0)
-
-    def as_settings(self) -> dict[str, int]:
-        """Each weight under its Paramètres key."""
-        return {**{weight_key(name): points for name, points in self.fragility}, PER_MONTH_KEY: self.per_month}
 
 
 def weights_from(parameters: Parameters) -> Weights:

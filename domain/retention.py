@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.ages import age_band
-from domain.parameters import RETENTION, RETENTION_LIMITS
+from domain.parameters import RETENTION_LIMITS
 from errors import Refused
 from schema.models import PATIENTS, Patient, PatientStatus
 
-RETENTION_KEY = RETENTION.key
-DEFAULT_RETENTION_MONTHS = int(RETENTION.default)
 # What anonymising empties (the identifying fields), in the Patient model.
 IDENTIFYING = ("last_name", "first_name", "phone", "birth_date", "notes")
 CLOSING_DATE: dict[str, str] = {

@@ -7,8 +7,6 @@ import pytest
 from domain.access import (
     BOARD,
     COORDINATOR,
-    DEFAULT_IDLE_MINUTES,
-    IDLE_KEY,
     MAX_DELAY_SECONDS,
     SignInThrottle,
     idle_expired,
@@ -68,10 +66,10 @@ def test_failures_spread_over_addresses_slow_everyone() -> None:
 
 
 def test_idle_setting_and_expiry() -> None:
-    assert read_parameters([ParameterRow(id=1, key=IDLE_KEY, value="45")], (IDLE,))[0].value(IDLE) == 45
+    assert read_parameters([ParameterRow(id=1, key=IDLE.key, value="45")], (IDLE,))[0].value(IDLE) == 45
     for raw in (None, "", "trente", "-5", "2", "100000"):
-        parameters, problems = read_parameters([ParameterRow(id=1, key=IDLE_KEY, value=raw)], (IDLE,))
-        assert parameters.value(IDLE) == DEFAULT_IDLE_MINUTES
+        parameters, problems = read_parameters([ParameterRow(id=1, key=IDLE.key, value=raw)], (IDLE,))
+        assert parameters.value(IDLE) == int(IDLE.default)
         assert len(problems) == (1 if raw and raw.strip() else 0)
     assert not idle_expired(last_seen=0, now=30 * 60, idle_minutes=30)
     assert idle_expired(last_seen=0, now=30 * 60 + 1, idle_minutes=30)

@@ -13,8 +13,8 @@ import pytest
 from cli_run import run_cli
 
 from domain.desk import DeskError, slots_this_month
+from domain.parameters import weight_key
 from domain.patient_request import RequestForm
-from domain.priority import weight_key
 from domain.proposals import Answer
 from domain.validation import PHONE_EXAMPLE
 from schema.models import (

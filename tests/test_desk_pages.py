@@ -11,7 +11,7 @@ from apptest import click, open_page
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
-from domain.priority import weight_key
+from domain.parameters import weight_key
 from domain.validation import PHONE_EXAMPLE
 from schema.models import ACCESS_LOG, MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, ParameterRow, PatientStatus
 from services import writes

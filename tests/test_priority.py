@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from domain.parameters import PRIORITY_WEIGHTS, read_parameters
-from domain.priority import PER_MONTH_KEY, Weights, patient_groups, priority, weight_key, weights_from
+from domain.parameters import PER_MONTH, PRIORITY_WEIGHTS, read_parameters, weight_key
+from domain.priority import Weights, patient_groups, priority, weights_from
 from schema.models import Fragility, ParameterRow, Population
 
 TODAY = date(2026, 11, 23)
@@ -40,7 +40,7 @@ def test_groups_from_birth_date() -> None:
 
 
 def test_weights_from_settings_with_defaults_and_french_problems() -> None:
-    rows = [ParameterRow(id=1, key=weight_key("ALD"), value="50"), ParameterRow(id=2, key=PER_MONTH_KEY, value="deux")]
+    rows = [ParameterRow(id=1, key=weight_key("ALD"), value="50"), ParameterRow(id=2, key=PER_MONTH.key, value="deux")]
     parameters, problems = read_parameters([*rows, ParameterRow(id=3, key="Autre", value="x")], PRIORITY_WEIGHTS)
     weights = weights_from(parameters)
     assert weights.points("ALD") == 50 and weights.points("Handicap") == 10
@@ -49,4 +49,4 @@ def test_weights_from_settings_with_defaults_and_french_problems() -> None:
         "Paramètres, ligne Id 2, champ « Valeur » : « deux » n'est pas un nombre entier positif ou nul "
         "(paramètre « Poids par mois d'attente ») : valeur par défaut 3 utilisée"
     ]
-    assert Weights().as_settings()["Poids ALD"] == 40
+    assert Weights().points("ALD") == 40

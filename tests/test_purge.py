@@ -15,7 +15,8 @@ import pytest
 from demo.generate import generate
 from domain.ages import age_band, band_start
 from domain.figures import actions_by_status, members_by_profession, waiting_patients
-from domain.retention import IDENTIFYING, RETENTION_KEY
+from domain.parameters import RETENTION
+from domain.retention import IDENTIFYING
 from schema.models import (
     ACCESS_LOG,
     ACTIONS,
@@ -164,13 +165,13 @@ def test_purge_command_dry_run_and_refusals(nocodb: Server, demo: Base) -> None:
 
     refused = run_cli(nocodb, demo, "purge", "--older-than", "deux ans")
     assert refused.returncode == 1 and "Durée « deux ans » illisible" in refused.stderr
-    [setting] = records.insert(demo, PARAMETERS, [ParameterRow(key=RETENTION_KEY, value="36 mois")])
+    [setting] = records.insert(demo, PARAMETERS, [ParameterRow(key=RETENTION.key, value="36 mois")])
     try:
         refused = run_cli(nocodb, demo, "purge")
         assert refused.returncode == 1
         assert (
             f"Paramètres, ligne Id {setting}, champ « Valeur » : « 36 mois » n'est pas un nombre de mois entre 1 et "
-            f"240 (paramètre « {RETENTION_KEY} »). Corrigez-le dans NocoDB ou précisez --older-than."
+            f"240 (paramètre « {RETENTION.key} »). Corrigez-le dans NocoDB ou précisez --older-than."
         ) in refused.stderr
     finally:
         demo.client.delete(demo.handle(PARAMETERS).id, [setting])

@@ -10,7 +10,8 @@ import streamlit as st
 from apptest import point_app_at, rerun, signed_in
 from streamlit.testing.v1 import AppTest
 
-from domain.access import BOARD, COORDINATOR, IDLE_KEY
+from domain.access import BOARD, COORDINATOR
+from domain.parameters import IDLE
 from schema.models import ACCESS_LOG, PARAMETERS, AccessEntry, ParameterRow
 from server.users import UserAdded, add_user, admin_client
 from settings import ROOT
@@ -150,7 +151,7 @@ def test_idle_session_ends_after_the_time_set_in_parametres(app_env: Base, accou
     app.session_state[SESSION_SEEN] = time.monotonic() - 31 * 60
     assert shows_sign_in(rerun(app))
     assert "Session fermée après 30 minutes d'inactivité" in app.info[0].value
-    [row_id] = records.insert(app_env, PARAMETERS, [ParameterRow(key=IDLE_KEY, value="10")])
+    [row_id] = records.insert(app_env, PARAMETERS, [ParameterRow(key=IDLE.key, value="10")])
     try:
         st.cache_data.clear()
         app = signed_in_as(accounts[COORDINATOR].email, COORDINATOR)

@@ -18,11 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
+import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from domain.access import (
-    DEFAULT_IDLE_MINUTES,
     SignInThrottle,
     idle_expired,
     role_of,
@@ -74,7 +74,7 @@ def idle_minutes() -> int:
     try:
         frame, _ = load_frame(PARAMETERS.key)
     except CptsError:
-        return DEFAULT_IDLE_MINUTES
+        frame = pd.DataFrame()  # NocoDB out of reach: no row, the default
     parameters, _ = read_parameters(frame, (IDLE,))
     return parameters.value(IDLE)
 
