@@ -18,9 +18,5 @@ DEMO_PARAMETERS: tuple[Parameter[Any], ...] = (*FUNDING_PARAMETERS, *PRIORITY_WE
 
 def parameter_rows(cpts_name: str) -> list[ParameterRow]:
     """The demo's Paramètres rows, with their Ids (1, 2, …)."""
-    rows = [(CPTS_NAME.key, cpts_name, CPTS_NAME.description, CPTS_NAME.to_check)]
-    rows += [(p.key, p.default, p.description, p.to_check) for p in DEMO_PARAMETERS]
-    return [
-        ParameterRow(id=position, key=key, value=value, description=description, to_check=to_check)
-        for position, (key, value, description, to_check) in enumerate(rows, start=1)
-    ]
+    named = CPTS_NAME.row(cpts_name, row_id=1)
+    return [named, *(parameter.row(row_id=row_id) for row_id, parameter in enumerate(DEMO_PARAMETERS, start=2))]

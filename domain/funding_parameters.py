@@ -9,7 +9,6 @@ public sources: its defaults are placeholders flagged "À vérifier".
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from domain.parameters import Parameter, parse_amount
 from schema.models import AciMission
@@ -124,22 +123,8 @@ FUNDING_PARAMETERS: tuple[Parameter[float], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ParameterDefault:
-    """A row of Paramètres at its default value (to add it in NocoDB)."""
-
-    key: str
-    value: str
-    description: str
-    to_check: bool
-
-
-def default_parameters() -> list[ParameterDefault]:
-    """The funding parameters with their default values, in the order they are added to Paramètres."""
-    return [ParameterDefault(p.key, p.default, p.description, p.to_check) for p in FUNDING_PARAMETERS]
-
-
-def missing_defaults(existing_keys: Iterable[str]) -> list[ParameterDefault]:
-    """The default parameters whose key is not among `existing_keys` (to add them to Paramètres)."""
+def missing_defaults(existing_keys: Iterable[str]) -> list[Parameter[float]]:
+    """The funding parameters whose key is not among `existing_keys` (to add them to Paramètres with
+    `Parameter.row`), in the order they are added."""
     existing = set(existing_keys)
-    return [default for default in default_parameters() if default.key not in existing]
+    return [parameter for parameter in FUNDING_PARAMETERS if parameter.key not in existing]

@@ -27,7 +27,7 @@ import pandas as pd
 from domain.cells import flag, integer, text
 from domain.problems import Problem
 from errors import Refused
-from schema.models import PARAMETERS, Fragility
+from schema.models import PARAMETERS, Fragility, ParameterRow
 
 T = TypeVar("T")
 VALUE_FIELD = PARAMETERS.field("value").title  # "Valeur"
@@ -50,6 +50,16 @@ class Parameter(Generic[T]):
     @property
     def default_value(self) -> T | None:
         return self.parse(self.default) if self.default else None
+
+    def row(self, value: str | None = None, row_id: int | None = None) -> ParameterRow:
+        """Its row of Paramètres, at its default value unless `value` is given (to add it in NocoDB)."""
+        return ParameterRow(
+            id=row_id,
+            key=self.key,
+            value=self.default if value is None else value,
+            description=self.description,
+            to_check=self.to_check,
+        )
 
     def instead(self) -> str:
         """What an unreadable value gives way to, in French."""

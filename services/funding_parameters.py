@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.funding_parameters import missing_defaults
 from domain.permissions import Action, require
-from schema.models import PARAMETERS, ParameterRow
+from schema.models import PARAMETERS
 from services import writes
 from store import records
 from store.base import Base
@@ -15,10 +15,7 @@ def add_missing_funding_parameters(base: Base, role: str | None) -> list[str]:
     Existing rows are never changed."""
     require(role, Action.EDIT_PARAMETERS)  # NotAllowed for the bureau
     existing = [record.key for record in records.load(base, PARAMETERS).records if record.key]
-    rows = [
-        ParameterRow(key=d.key, value=d.value, description=d.description, to_check=d.to_check)
-        for d in missing_defaults(existing)
-    ]
+    rows = [parameter.row() for parameter in missing_defaults(existing)]
     if rows:
         writes.insert(base, PARAMETERS, rows)
     return [row.key for row in rows if row.key]

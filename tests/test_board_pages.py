@@ -26,7 +26,7 @@ from demo.generate import generate
 from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
-from domain.funding_parameters import default_parameters
+from domain.funding_parameters import FUNDING_PARAMETERS
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACTIONS, INDICATORS, PARAMETERS, PATIENTS, TERRITORY, AciMission, Indicator
 from server.users import UserAdded, add_user, admin_client
@@ -291,7 +291,7 @@ def test_board_pages_guide_an_empty_cpts(empty_env: Base) -> None:
     assert any("paramètre(s) de financement absent(s)" in w.value for w in funding.warning)
     next(b for b in funding.button if b.label.startswith("Ajouter les paramètres manquants")).click()
     rerun(funding)
-    assert empty_env.count(PARAMETERS) == len(default_parameters())
+    assert empty_env.count(PARAMETERS) == len(FUNDING_PARAMETERS)
     assert not any("absent(s)" in w.value for w in funding.warning)
 
 

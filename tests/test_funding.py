@@ -19,11 +19,11 @@ from domain.funding import (
 )
 from domain.funding_parameters import (
     FIXED,
+    FUNDING_PARAMETERS,
     MAXIMUM,
     OPERATING,
     THRESHOLDS,
     VARIABLE,
-    default_parameters,
     missing_defaults,
     mission_key,
     tier_key,
@@ -91,7 +91,7 @@ def parameters_frame(values: dict[str, str], to_check: set[str] = frozenset()) -
 
 
 def test_read_funding_uses_the_rows_and_reports_bad_values() -> None:
-    defaults = {d.key: d.value for d in default_parameters()}
+    defaults = {d.key: d.default for d in FUNDING_PARAMETERS}
     typed = {**defaults, tier_key(OPERATING, 2): "100 000", mission_key(FIXED, AciMission.GP_ACCESS, 2): "douze"}
     parameters, issues = read_funding(parameters_frame(typed, to_check={tier_key(MAXIMUM, 2)}))
     assert parameters.by_tier(OPERATING, 2) == 100_000
@@ -114,19 +114,19 @@ def test_absent_settings_take_their_default_and_can_be_added() -> None:
     assert parameters.thresholds == (30000, 80000, 175000)
     assert THRESHOLDS[0] not in parameters.missing and THRESHOLDS[1] in parameters.missing
     missing = missing_defaults([THRESHOLDS[0], "Nom de la CPTS"])
-    assert [d.key for d in missing] == [d.key for d in default_parameters() if d.key != THRESHOLDS[0]]
+    assert [d.key for d in missing] == [d.key for d in FUNDING_PARAMETERS if d.key != THRESHOLDS[0]]
 
 
 def test_default_settings_have_one_row_per_mission_part_and_tier() -> None:
-    keys = [d.key for d in default_parameters()]
+    keys = [d.key for d in FUNDING_PARAMETERS]
     assert len(keys) == len(set(keys))
     for mission in AciMission:
         for tier in (1, 2, 3, 4):
             for part in (FIXED, VARIABLE):
-                default = next(d for d in default_parameters() if d.key == mission_key(part, mission, tier))
+                default = next(d for d in FUNDING_PARAMETERS if d.key == mission_key(part, mission, tier))
                 assert default.to_check and "contrat" in default.description
     assert mission_key(FIXED, AciMission.PATHWAYS, 3) == "Part fixe mission 2 T3"
-    assert {d.key: d.value for d in default_parameters()}[tier_key(MAXIMUM, 4)] == "580000"
+    assert {d.key: d.default for d in FUNDING_PARAMETERS}[tier_key(MAXIMUM, 4)] == "580000"
 
 
 def test_started_missions() -> None:
@@ -144,7 +144,7 @@ def test_started_missions() -> None:
 
 
 def test_estimate_on_a_hand_computed_case() -> None:
-    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
+    values = {d.key: float(parse_amount(d.default)) for d in FUNDING_PARAMETERS}
     for mission in AciMission:
         values[mission_key(FIXED, mission, 2)] = 10_000
         values[mission_key(VARIABLE, mission, 2)] = 20_000
@@ -178,7 +178,7 @@ def test_estimate_on_a_hand_computed_case() -> None:
 
 
 def test_estimate_is_capped_at_the_maximum() -> None:
-    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
+    values = {d.key: float(parse_amount(d.default)) for d in FUNDING_PARAMETERS}
     values[tier_key(MAXIMUM, 1)] = 90_000
     result = estimate(2026, 10_000, FundingParameters(values), set(AciMission), {})
     assert result.tier == 1 and result.capped

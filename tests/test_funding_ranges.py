@@ -26,7 +26,7 @@ from domain.board import BoardFigures, board_figures
 from domain.desk import DeskRecords
 from domain.french import euros, euros_between, number, percent
 from domain.funding import MASKED_ACHIEVEMENT, FundingParameters, Measure, board_achievements, estimate, masked_span
-from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, default_parameters, mission_key, tier_key
+from domain.funding_parameters import FIXED, FUNDING_PARAMETERS, MAXIMUM, OPERATING, VARIABLE, mission_key, tier_key
 from domain.parameters import parse_amount
 from domain.privacy import HIDDEN_BOUNDS
 from reports.deck import deck_bytes
@@ -43,7 +43,7 @@ NNBSP = "\u202f"
 
 
 def funding_parameters(maximum: float = 300_000) -> FundingParameters:
-    values = {d.key: float(parse_amount(d.value)) for d in default_parameters()}
+    values = {d.key: float(parse_amount(d.default)) for d in FUNDING_PARAMETERS}
     for mission in AciMission:
         values[mission_key(FIXED, mission, 2)] = 10_000
         values[mission_key(VARIABLE, mission, 2)] = 20_000

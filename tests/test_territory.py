@@ -10,7 +10,7 @@ import pytest
 from domain.access import COORDINATOR
 from domain.communes import find_communes
 from domain.funding import read_funding
-from domain.funding_parameters import OPERATING, default_parameters, tier_key
+from domain.funding_parameters import FUNDING_PARAMETERS, OPERATING, tier_key
 from schema.models import PARAMETERS, TERRITORY, ParameterRow
 from services.funding_parameters import add_missing_funding_parameters
 from services.territory import AlreadyInTerritory, TerritoryError, add_commune, communes_matching
@@ -80,7 +80,7 @@ def test_missing_funding_parameters_are_added_with_their_defaults(base: Base) ->
         base, PARAMETERS, [ParameterRow(key=key, value="99 000"), ParameterRow(key="Nom de la CPTS", value="CPTS X")]
     )
     added = add_missing_funding_parameters(base, COORDINATOR)
-    assert key not in added and len(added) == len(default_parameters()) - 1
+    assert key not in added and len(added) == len(FUNDING_PARAMETERS) - 1
     assert add_missing_funding_parameters(base, COORDINATOR) == []  # nothing left to add
     frame = records.load(base, PARAMETERS).frame
     settings, issues = read_funding(frame)
