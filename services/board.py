@@ -11,10 +11,11 @@ from pathlib import Path
 from domain import board
 from domain.board import BOARD_TABLES, BoardFigures
 from domain.parameters import cpts_name
+from domain.problems import Problem
 from reports.dialogue import save_dialogue
 from schema.models import PARAMETERS
 from services.files import writing
-from services.tables import Problem, Read, Tables, reader
+from services.tables import Read, Tables, reader
 from store.base import Base
 
 

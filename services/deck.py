@@ -18,7 +18,7 @@ from reports.deck import save_deck
 from reports.pdf import pdf_from_pptx, save_pdf
 from schema.models import MEMBERS, PARAMETERS, PATIENTS
 from services.files import writing
-from services.tables import Progress, load_tables, tables_of
+from services.tables import Progress, load_records, tables_of
 from settings import ROOT
 from store.base import Base
 
@@ -43,7 +43,7 @@ def deck(
 
 def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInputs:
     """Every table the deck needs, read now, the values NocoDB holds that the spec refuses (as warnings) and the logo."""
-    loaded = load_tables(base, DECK_TABLES, progress)
+    loaded = load_records(base, DECK_TABLES, progress)
     frames, problems = tables_of(loaded)
     desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])
     parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (LOGO,))

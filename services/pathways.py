@@ -12,10 +12,11 @@ import pandas as pd
 from domain.cells import identifier
 from domain.pathway_schedule import SCHEDULE_TABLES, pathway_schedule
 from domain.pathways import Step
+from domain.problems import Problem
 from schema.fields import TableSpec
 from schema.models import STEPS_DONE, StepDone
 from services import writes
-from services.tables import Problem, Read
+from services.tables import Read
 from store.base import Base
 
 

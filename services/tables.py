@@ -17,8 +17,6 @@ from store import records
 from store.base import Base
 from store.records import Loaded
 
-__all__ = ["Loaded", "Problem", "Read", "Tables", "load_tables", "read_table", "read_tables", "reader", "tables_of"]
-
 
 class Tables(NamedTuple):
     frames: dict[str, pd.DataFrame]  # by table key
@@ -37,7 +35,7 @@ def read_table(base: Base, spec: TableSpec[Any]) -> tuple[pd.DataFrame, list[Pro
 Progress = Callable[[str], None]
 
 
-def load_tables(
+def load_records(
     base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None
 ) -> dict[str, Loaded[Any]]:
     """These tables read now, one after the other, with their records (`progress` is told « Lecture de
@@ -50,8 +48,8 @@ def load_tables(
 
 
 def read_tables(base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None) -> Tables:
-    """These tables read now (see `load_tables`): their frames and every refused value."""
-    return tables_of(load_tables(base, specs, progress))
+    """These tables read now (see `load_records`): their frames and every refused value."""
+    return tables_of(load_records(base, specs, progress))
 
 
 def tables_of(loaded: dict[str, Loaded[Any]]) -> Tables:
