@@ -8,6 +8,8 @@ Environment (all optional):
     CPTS_NOCODB_URL     use this existing NocoDB instead of starting one
     CPTS_NOCODB_TOKEN   API token for that existing NocoDB (else the one in secrets.env)
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
+    CPTS_STORE          "whole" to read whole tables through the API on every cache miss, as before the
+                        shared copy (`store.copies`) existed: kept for benchmarks (bench/pages.py)
     CPTS_COMMUNES_DIR   folder of the communes reference data (communes.json, epci.json, ept.json of
                         @etalab/decoupage-administratif); default: the copy the Node side installs
 """
@@ -44,6 +46,7 @@ class Settings:
     external_nocodb_url: str | None
     external_token: str | None
     nocodb_db: str | None
+    shared_store: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,11 +60,19 @@ class Settings:
             external_nocodb_url=(env.get("CPTS_NOCODB_URL") or "").rstrip("/") or None,
             external_token=env.get("CPTS_NOCODB_TOKEN") or None,
             nocodb_db=env.get("CPTS_NOCODB_DB") or None,
+            shared_store=env.get("CPTS_STORE", "shared") != "whole",
         )
 
     @property
     def nocodb_url(self) -> str:
         return self.external_nocodb_url or f"http://{self.host}:{self.nocodb_port}"
+
+    @property
+    def nocodb_file(self) -> Path | None:
+        """NocoDB's own SQLite file, when NocoDB is the one `./cpts up` starts on its embedded default."""
+        if self.external_nocodb_url or self.nocodb_db:
+            return None
+        return self.data_dir / "nocodb" / "noco.db"
 
     @property
     def write_chunk(self) -> int:

@@ -8,6 +8,7 @@ import platform
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -134,6 +135,14 @@ def ensure_port_free(settings: Settings, port: int, what: str, variable: str) ->
         )
 
 
+def write_ahead_log(path: Path) -> None:
+    """NocoDB's SQLite file in write-ahead-log mode (made so before NocoDB first opens it): the app reads the
+    file directly (`store.sqlite`), and in this mode a reader never makes a NocoDB write wait or fail with
+    SQLITE_BUSY. The mode is kept in the file; done while NocoDB is stopped."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
+
 def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float = 180.0) -> Service:
     """Start the pinned NocoDB on settings.host:settings.nocodb_port and wait until it answers."""
     from store.client import NocoClient
@@ -155,6 +164,8 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
     if settings.nocodb_db:
         env["NC_DB"] = settings.nocodb_db
     (settings.data_dir / "nocodb").mkdir(parents=True, exist_ok=True)
+    if settings.nocodb_file is not None:
+        write_ahead_log(settings.nocodb_file)
     service = start_process(
         "NocoDB", [str(node_binary()), "launch.js"], settings.log_dir / "nocodb.log", env, cwd=NODE_DIR
     )

@@ -9,8 +9,12 @@ from errors import NotSetUp
 from settings import Settings, read_secrets
 from store.base import Base
 from store.client import NocoClient
+from store.copies import ApiSource, SharedTables, Source
+from store.sqlite import SqliteSource, write_ahead_logged
 
 __all__ = ["Base", "connect", "connect_from_env"]
+
+API_CHECK_SECONDS = 15  # through the API a check re-reads whole tables: not more often than this
 
 
 def connect(settings: Settings) -> Base:
@@ -24,7 +28,20 @@ def connect(settings: Settings) -> Base:
             "(ou indiquez CPTS_NOCODB_TOKEN et CPTS_BASE_ID pour un NocoDB existant)."
         )
     client = NocoClient(settings.nocodb_url, token=token, write_chunk=settings.write_chunk)
-    return Base.find(client, base_id=base_id)
+    base = Base.find(client, base_id=base_id)
+    if settings.shared_store:
+        base.shared = shared_tables(base, settings)
+    return base
+
+
+def shared_tables(base: Base, settings: Settings) -> SharedTables:
+    """The copy of the base's tables that whole reads go through: read from NocoDB's SQLite file when it is
+    the local embedded one (checked at every read: free), else through the API (every 15 s at most)."""
+    path = settings.nocodb_file
+    if path is not None and path.is_file() and write_ahead_logged(path):
+        source: Source = SqliteSource(base, path)
+        return SharedTables(base, source, check_every=0)
+    return SharedTables(base, ApiSource(base), check_every=API_CHECK_SECONDS)
 
 
 def connect_from_env() -> Base:

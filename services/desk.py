@@ -23,10 +23,12 @@ from schema.fields import Record, TableSpec
 from schema.models import MEMBERS, PARAMETERS, PATIENTS, PROPOSALS, TERRITORY, Member, Patient
 from services import writes
 from services.journal import record_access
+from services.tables import load_records, table_records
 from store import records
 from store.base import Base
 
 PATIENT_CHANGES = ("status", "gp", "found_date")
+DESK_TABLES = (PATIENTS, MEMBERS, PROPOSALS, PARAMETERS)  # what `desk_state` reads
 PROPOSAL_CHANGES = ("status", "refusal_reason")
 
 
@@ -40,13 +42,14 @@ class DeskData:
 
 def load_weights(base: Base) -> tuple[Weights, list[Problem]]:
     """The priority weights of Paramètres, and the values that could not be read (their default used)."""
-    parameters, problems = read_parameters(records.load(base, PARAMETERS).records, PRIORITY_WEIGHTS)
+    parameters, problems = read_parameters(table_records(base, PARAMETERS).records, PRIORITY_WEIGHTS)
     return weights_from(parameters), problems
 
 
-def desk_state(base: Base) -> DeskData:
-    """Patients, members, proposals and the priority weights, as NocoDB holds them now."""
-    loaded = [records.load(base, spec) for spec in (PATIENTS, MEMBERS, PROPOSALS)]
+def desk_state(base: Base, *, refresh: bool = False) -> DeskData:
+    """Patients, members, proposals and the priority weights, as NocoDB holds them now (`refresh`: checked
+    even when the shared copy would not check yet, before a write)."""
+    loaded = list(load_records(base, (PATIENTS, MEMBERS, PROPOSALS), refresh=refresh).values())
     patients, members, proposals = (list(item.records) for item in loaded)
     weights, weight_problems = load_weights(base)
     desk = DeskRecords(patients, members, proposals)
@@ -79,7 +82,7 @@ def match(
 def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], today: date) -> Confirmation:
     """Write the proposals kept and move their patients to "Proposé", checked against fresh data first.
     All or nothing: if a write fails, what this call wrote is undone."""
-    fresh = desk_state(base).records
+    fresh = desk_state(base, refresh=True).records
     result = confirm(planned, kept, fresh, today)
     if not result.proposals:
         return result
@@ -96,7 +99,7 @@ def write_confirmation(base: Base, planned: Plan, kept: set[tuple[int, int]], to
 def write_answers(base: Base, answers: Sequence[Answer], today: date) -> Changes:
     """Record the answers to pending proposals (see `domain.proposals.answer`); all checked before anything is
     written, and undone if a write fails."""
-    fresh = desk_state(base).records
+    fresh = desk_state(base, refresh=True).records
     changes = answer(answers, fresh, today)
     records.patch(base, PROPOSALS, changes.proposals, PROPOSAL_CHANGES)
     try:
@@ -119,7 +122,7 @@ def _restore(
 
 def allowed_communes(base: Base) -> dict[str, str]:
     """INSEE code → name of the communes of the territory (table Territoire) and of their EPT/EPCI."""
-    territory = [c.insee_code for c in records.load(base, TERRITORY).records if c.insee_code]
+    territory = [c.insee_code for c in table_records(base, TERRITORY).records if c.insee_code]
     allowed = {}
     for code in territory:
         found = place(code)
@@ -132,7 +135,7 @@ def allowed_communes(base: Base) -> dict[str, str]:
 
 def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patient | None, list[str]]:
     """Write a new request to Patients, or return the French errors (nothing written)."""
-    existing: list[Patient] = list(records.load(base, PATIENTS).records)
+    existing: list[Patient] = list(table_records(base, PATIENTS, refresh=True).records)
     communes = allowed_communes(base)
     if not communes:
         return None, ["La table Territoire est vide : ajoutez-y les communes de la CPTS dans NocoDB."]

@@ -10,6 +10,7 @@ from typing import Any
 from errors import Refused
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, Enrolment, EnrolmentStatus
+from services.tables import table_records
 from store import records
 from store.base import Base
 from store.client import any_of, clause
@@ -49,7 +50,7 @@ def _twice_lines(base: Base, twice: Sequence[tuple[int, int, int | None]]) -> li
     patient_ids = sorted({patient for patient, _, _ in twice})
     patients = records.load(base, PATIENTS, where=any_of(*(clause("Id", "eq", i) for i in patient_ids))).records
     codes = {p.id: p.code or f"Id {p.id}" for p in patients}
-    names = {p.id: p.name for p in records.load(base, PATHWAYS).records}
+    names = {p.id: p.name for p in table_records(base, PATHWAYS).records}
     lines = []
     for patient, pathway, enrolment_id in twice:
         code, name = codes.get(patient, f"Id {patient}"), names.get(pathway, f"Id {pathway}")

@@ -11,7 +11,7 @@ from domain.parameters import RETENTION, read_parameters
 from domain.retention import IDENTIFYING, PurgePlan, plan_purge
 from schema.models import ENROLMENTS, PARAMETERS, PATIENTS, Enrolment, EnrolmentStatus, Patient
 from services.journal import record_access
-from store import records
+from services.tables import table_records
 from store.base import Base
 from store.client import chunks
 
@@ -32,7 +32,7 @@ def retention(base: Base, older_than: int | None) -> Retention:
     never purge with a period the coordinator did not mean."""
     if older_than is not None:
         return Retention(older_than, "option --older-than")
-    parameters, _ = read_parameters(records.load(base, PARAMETERS).records, (RETENTION,))  # refused: raised
+    parameters, _ = read_parameters(table_records(base, PARAMETERS).records, (RETENTION,))  # refused: raised
     months = parameters.value(RETENTION)
     if RETENTION.key in parameters.defaulted:
         return Retention(months, f"valeur par défaut, à régler dans Paramètres « {RETENTION.key} »")
@@ -47,8 +47,8 @@ class Purge:
 
 def plan(base: Base, months: int, today: date) -> Purge:
     """What a purge would do today (reads only; nothing is traced yet)."""
-    patients: list[Patient] = records.load(base, PATIENTS).records
-    enrolments: list[Enrolment] = records.load(base, ENROLMENTS).records
+    patients: list[Patient] = table_records(base, PATIENTS).records
+    enrolments: list[Enrolment] = table_records(base, ENROLMENTS).records
     active = {e.patient for e in enrolments if e.status == EnrolmentStatus.ACTIVE and e.patient is not None}
     return Purge(plan_purge(patients, active, today, months), enrolments)
 

@@ -1,21 +1,37 @@
-"""Tables read whole from NocoDB for a use case: their typed frames and the values the spec refuses.
+"""Tables read whole for a use case: their records, typed frames and the values the spec refuses.
 
-A use case names the tables it needs and takes a `Read` to get them: the command line reads NocoDB
-directly (`reader(base)`), the pages pass their own cached reader (`views.common.load_tables`).
+Whole tables come from the base's shared copy (`store.copies.SharedTables`, attached by
+`services.connection`), kept equal to NocoDB and re-validated only where rows changed; a base without one
+(`CPTS_STORE=whole`, kept for comparison) reads NocoDB now. A use case names the tables it needs and takes
+a `Read` to get them: `reader(base)`, or the pages' own (`views.common.load_tables`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import pandas as pd
 
 from domain.problems import Problem
-from schema.fields import TableSpec
+from schema.fields import Record, TableSpec
 from store import records
 from store.base import Base
+from store.copies import Freshness
 from store.records import Loaded
+
+R = TypeVar("R", bound=Record)
+__all__ = [
+    "Freshness",
+    "Loaded",
+    "Read",
+    "Tables",
+    "load_records",
+    "read_table",
+    "read_tables",
+    "reader",
+    "table_records",
+]
 
 
 class Tables(NamedTuple):
@@ -26,20 +42,32 @@ class Tables(NamedTuple):
 Read = Callable[[Sequence[TableSpec[Any]]], Tables]
 
 
+def table_records(base: Base, spec: TableSpec[R], *, refresh: bool = False) -> Loaded[R]:
+    """One whole table as NocoDB holds it now: from the shared copy (checked first, see `SharedTables`), or
+    read now when the base has none. Its records and frame are shared: change a copy, never them."""
+    if base.shared is None:
+        return records.load(base, spec)
+    loaded: Loaded[R] = base.shared.loaded([spec], refresh=refresh)[spec.key]
+    return loaded
+
+
 def read_table(base: Base, spec: TableSpec[Any]) -> tuple[pd.DataFrame, list[Problem]]:
-    """One table read now: its typed DataFrame and the values the spec refuses."""
-    loaded = records.load(base, spec)
-    return loaded.frame, list(loaded.problems)
+    """One table as NocoDB holds it now: a typed DataFrame of its own, and the values the spec refuses."""
+    loaded = table_records(base, spec)
+    return loaded.frame.copy(), list(loaded.problems)
 
 
 Progress = Callable[[str], None]
 
 
 def load_records(
-    base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None
+    base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None, *, refresh: bool = False
 ) -> dict[str, Loaded[Any]]:
     """These tables read now, one after the other, with their records (`progress` is told « Lecture de
     <table>… » before each)."""
+    if base.shared is not None:
+        progress("Lecture des données…")
+        return base.shared.loaded(specs, refresh=refresh)
     loaded: dict[str, Loaded[Any]] = {}
     for spec in specs:
         progress(f"Lecture de {spec.title}…")
@@ -54,7 +82,7 @@ def read_tables(base: Base, specs: Sequence[TableSpec[Any]], progress: Progress 
 
 def tables_of(loaded: dict[str, Loaded[Any]]) -> Tables:
     """The frames (by table key) and every refused value of tables read with their records."""
-    frames = {key: item.frame for key, item in loaded.items()}
+    frames = {key: item.frame.copy() for key, item in loaded.items()}
     return Tables(frames, [problem for item in loaded.values() for problem in item.problems])
 
 

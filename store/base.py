@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errors import BaseNotFound
 from schema.fields import Kind, TableSpec
 from store.client import NocoClient
+
+if TYPE_CHECKING:
+    from store.copies import SharedTables
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Base:
         self.title = title
         self._handles: dict[str, TableHandle] = {}
         self._table_ids: dict[str, str] | None = None
+        self.shared: SharedTables | None = None  # the copy of its tables whole reads go through, if any
 
     @classmethod
     def find(cls, client: NocoClient, *, base_id: str | None = None, title: str | None = None) -> Base:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Generic
 
 import pandas as pd
@@ -38,8 +39,10 @@ class Loaded(Generic[R]):
     records: list[R]
     problems: list[Problem] = field(default_factory=list)
 
-    @property
+    @cached_property
     def frame(self) -> pd.DataFrame:
+        """The records as a typed DataFrame, built once: callers that change it take a `.copy()` first
+        (cheap with pandas' copy-on-write)."""
         return to_frame(self.spec, self.records)
 
 

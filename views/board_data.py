@@ -8,12 +8,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.board import BoardFigures
+from domain.board import BOARD_TABLES, BoardFigures
 from domain.indicators import period_year
 from errors import CptsError
 from schema.models import INDICATORS
 from services.board import board_figures, board_inputs
-from views.common import load_tables, refresh_button, show_error, show_problems, the_cpts_name
+from views.common import load_tables, per_version, refresh_button, show_error, show_problems, the_cpts_name
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
 
@@ -35,7 +35,10 @@ def header(title: str, caption: str) -> str:
 
 def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
     """The board's figures for `year`, read live; shows one warning listing every value left aside."""
-    report = board_figures(board_inputs(load_tables), year, date.today())
+    today = date.today()
+    report = per_version(
+        "board", BOARD_TABLES, lambda: board_figures(board_inputs(load_tables), year, today), year, today
+    )
     show_problems(report.problems)
     return report.figures, report.tables.frames
 

@@ -1,14 +1,19 @@
-"""Data access shared by the pages: the CPTS base (one per app process) and its tables, cached briefly.
+"""Data access shared by the pages: the CPTS base (one per app process), its tables and what is derived
+from them.
 
-Pages get their data here and their figures from `domain`; they never call NocoDB themselves.
+Tables come from the base's shared copy (`services.tables`), checked at each read and re-validated only
+where rows changed; a figure derived from tables is computed once per version of those tables and shared by
+every session (`per_version`). Pages get their data here and their figures from `domain`; they never call
+NocoDB themselves. With CPTS_STORE=whole (for comparison only) each table is read whole, cached 15 s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from datetime import date
-from typing import TYPE_CHECKING, NoReturn
+import time
+from collections.abc import Callable, Hashable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -20,12 +25,13 @@ from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import PARAMETERS, ActionStatus, table
 from services.connection import connect_from_env
-from services.tables import Tables, read_table
+from services.tables import Freshness, Tables, load_records, read_table
 
 if TYPE_CHECKING:
     from services.connection import Base
 
-CACHE_SECONDS = 15
+CACHE_SECONDS = 15  # CPTS_STORE=whole only: how long a table read whole is kept
+T = TypeVar("T")
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ActionStatus, in order
 
 
@@ -35,10 +41,42 @@ def current_base() -> Base:
     return connect_from_env()
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """One table read live from NocoDB: its typed DataFrame and the values the spec refuses."""
+    """One table as NocoDB holds it: a typed DataFrame of the page's own, and the values the spec refuses."""
+    base = current_base()
+    if base.shared is None:
+        return _whole_frame(table_key)
+    return read_table(base, table(table_key))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _whole_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     return read_table(current_base(), table(table_key))
+
+
+def forget_tables() -> None:
+    """After a write, or on « Rafraîchir »: the next read checks NocoDB again."""
+    _whole_frame.clear()
+    base = current_base()
+    if base.shared is not None:
+        base.shared.forget()
+
+
+def per_version(name: str, specs: Sequence[TableSpec], compute: Callable[[], T], *key: Hashable) -> T:
+    """`compute()`, derived from these tables (and `key`), computed once per version of the tables and
+    shared by every session: what it returns is shared, never change it. Computed each time with
+    CPTS_STORE=whole."""
+    base = current_base()
+    if base.shared is None:
+        return compute()
+    load_records(base, specs)  # checked now
+    result: T = _shared_result(name, base.shared.versions(specs), key, compute)
+    return result
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared_result(name: str, versions: tuple[int, ...], key: tuple[Hashable, ...], _compute: Callable[[], Any]) -> Any:
+    return _compute()
 
 
 def the_cpts_name() -> str:
@@ -52,10 +90,39 @@ def refresh_button(forget: Callable[[], None] | None = None) -> None:
     """A "Rafraîchir" button that drops the cached data (and calls `forget`, which drops a page's own cache),
     so what follows reads NocoDB again."""
     if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
-        load_frame.clear()
-        current_base.clear()  # not closed: another session may still be using it
+        forget_tables()
         if forget is not None:
             forget()
+    show_freshness()
+
+
+def show_freshness() -> None:
+    """How old the data shown is (« Lu il y a 3 s »), and a banner when NocoDB stopped answering."""
+    shared = current_base().shared
+    if shared is None:
+        return
+    freshness = shared.freshness()
+    note, banner = freshness_text(freshness, time.time())
+    if note:
+        st.caption(note)
+    if banner:
+        st.warning(banner, icon=":material/cloud_off:")
+
+
+def freshness_text(freshness: Freshness, now: float) -> tuple[str, str]:
+    """The note under « Rafraîchir » and, when the last refresh failed, the banner saying since when."""
+    if freshness.read_at is None:
+        return "", ""
+    age = max(0, round(now - freshness.read_at))
+    note = f"Lu il y a {age} s" if age < 120 else f"Lu à {datetime.fromtimestamp(freshness.read_at):%H:%M}"
+    if freshness.failing_since is None:
+        return note, ""
+    since = datetime.fromtimestamp(freshness.failing_since)
+    read = datetime.fromtimestamp(freshness.read_at)
+    return note, (
+        f"**NocoDB ne répond plus depuis {since:%H:%M:%S}.** Les données affichées sont celles lues à "
+        f"{read:%H:%M:%S} ; elles seront mises à jour dès que NocoDB répondra (Rafraîchir)."
+    )
 
 
 def header(title: str, caption: str, forget: Callable[[], None] | None = None) -> None:

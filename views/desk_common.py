@@ -1,5 +1,6 @@
-"""What the desk pages (Patients en attente, Médecins disponibles, Orientation) share: the desk data read
-from NocoDB (cached briefly) and forgotten after a write or on "Rafraîchir", French messages."""
+"""What the desk pages (Patients en attente, Médecins disponibles, Orientation) share: the desk data as
+NocoDB holds it (made once per version of its tables, shared by every session), checked again after a write
+or on "Rafraîchir", French messages."""
 
 from __future__ import annotations
 
@@ -8,20 +9,18 @@ from typing import NoReturn
 import streamlit as st
 
 from errors import CptsError
-from services.desk import DeskData, desk_state
-from views.common import CACHE_SECONDS, current_base, load_frame, show_error, show_problems
+from services.desk import DESK_TABLES, DeskData, desk_state
+from views.common import current_base, forget_tables, per_version, show_error, show_problems
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
 def desk_data() -> DeskData:
     """Patients, members, proposals and priority weights as NocoDB holds them."""
-    return desk_state(current_base())
+    return per_version("desk", DESK_TABLES, lambda: desk_state(current_base()))
 
 
 def forget_data() -> None:
-    """After a write, or on "Rafraîchir": the next read goes to NocoDB."""
-    desk_data.clear()
-    load_frame.clear()
+    """After a write, or on "Rafraîchir": the next read checks NocoDB again."""
+    forget_tables()
 
 
 def read_desk() -> DeskData:

@@ -22,7 +22,7 @@ from schema.models import ENROLMENTS, MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIEN
 from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
 from views.access import journal, require_page
-from views.common import current_base, header, load_frame, show_error, show_problems
+from views.common import current_base, forget_tables, header, show_error, show_problems
 from views.pathway_data import (
     LEFT_ASIDE,
     active_pathways,
@@ -43,7 +43,7 @@ def flash() -> None:
 
 def written(message: str) -> None:
     """After a write: read NocoDB again and say what was written."""
-    load_frame.clear()
+    forget_tables()
     st.session_state[FLASH] = message
     st.rerun()
 

@@ -30,7 +30,7 @@ from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
-from views.common import current_base, error_message, load_frame
+from views.common import current_base, error_message, forget_tables
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
@@ -91,7 +91,7 @@ def add_commune_form() -> None:
             except CptsError as error:  # a refusal (TerritoryError, NotAllowed) is told as it is
                 st.error(error_message(error))
                 return
-            load_frame.clear()
+            forget_tables()
             st.success(f"{chosen.name} ajoutée au territoire ({number(chosen.population)} habitants).")
             st.rerun()
 
@@ -154,7 +154,7 @@ def add_parameters_button() -> None:
         except CptsError as error:
             st.error(error_message(error))
             return
-        load_frame.clear()
+        forget_tables()
         st.success(f"{len(added)} paramètre(s) ajouté(s) dans Paramètres.")
         st.rerun()
 

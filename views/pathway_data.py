@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from domain.communes import commune
-from domain.pathway_schedule import active_pathways
+from domain.pathway_schedule import SCHEDULE_TABLES, active_pathways
 from schema.fields import TableSpec
 from services import pathways
 from services.pathways import PathwayState
-from views.common import load_tables
+from views.common import load_tables, per_version
 
 __all__ = ["LEFT_ASIDE", "PathwayState", "active_pathways", "commune_name", "pathway_state"]
 
@@ -19,7 +19,11 @@ LEFT_ASIDE = "Elles sont laissées de côté ci-dessous"  # what the pathway pag
 
 def pathway_state(extra: tuple[TableSpec, ...] = (), today: date | None = None) -> PathwayState:
     """`services.pathways.pathway_state`, its tables read through the pages' cache."""
-    return pathways.pathway_state(load_tables, extra, today)
+    day = today or date.today()
+    specs = SCHEDULE_TABLES + extra
+    return per_version(
+        "pathways", specs, lambda: pathways.pathway_state(load_tables, extra, day), day, *(s.key for s in extra)
+    )
 
 
 def commune_name(insee_code: str | None) -> str:

@@ -1,0 +1,208 @@
+"""One copy of the base's tables per app process, shared by every session, kept fresh by re-validating
+only the rows that changed.
+
+A page asks `SharedTables.loaded(specs)`: it gets the tables as last read, re-read first when the last check
+is older than `check_every` seconds (or when asked to, after a write or on « Rafraîchir »). A re-read is cheap
+when nothing changed (the SQLite source knows it for free) and, when rows did change, only those rows are
+validated again; a table whose rows are all the same keeps its version, so what pages derived from it stays
+valid. One refresh runs at a time; sessions arriving meanwhile are served the copy they would have had.
+A refresh that fails keeps the last good copy whole and says since when it fails (`Freshness`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from domain.problems import Problem
+from errors import CptsError
+from schema.fields import TableSpec
+from store.base import Base, TableHandle
+from store.records import Loaded, duplicates, read_fields, row_reader, validate_row
+
+
+class Rows(NamedTuple):
+    """A table's rows as read: the key of each column (as the v2 data API names them, "Id" first) and the
+    values of each row in that order."""
+
+    keys: list[str]
+    values: list[tuple[Any, ...]]
+    partial: bool = False  # only rows that may have changed: the others are as last read
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.keys, row, strict=True)) for row in self.values]
+
+
+Validate = Callable[[TableSpec[Any], list[dict[str, Any]]], tuple[list[Any], list[Problem]]]
+
+
+class Source(Protocol):
+    def stamp(self) -> Hashable | None:
+        """A cheap token that changes whenever anything may have changed (None: unknown, read again)."""
+        ...
+
+    def read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
+        """The stamp of what is read, and every row of these tables, by table key, as the v2 data API gives
+        them; None for a table of `have` (the keys the caller holds a copy of) that the source knows has not
+        changed since its last read, `Rows.partial` for only the rows that may have changed."""
+        ...
+
+
+class ApiSource:
+    """Whole tables read through NocoDB's data API (a NocoDB elsewhere, or on another database)."""
+
+    def __init__(self, base: Base) -> None:
+        self.base = base
+
+    def stamp(self) -> Hashable | None:
+        return None
+
+    def read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
+        return None, {handle.spec.key: self._rows(handle) for handle in handles}
+
+    def _rows(self, handle: TableHandle) -> Rows:
+        keys = ["Id", *(key for key in read_fields(handle) if key != "Id")]
+        pages = self.base.client.pages(self.base.id, handle.id, fields=keys)
+        return Rows(keys, [tuple(row.get(key) for key in keys) for page in pages for row in page])
+
+
+class Freshness(NamedTuple):
+    read_at: float | None  # time.time() when the copy was last known equal to NocoDB
+    failing_since: float | None  # first failed refresh since then (the copy is kept meanwhile)
+    error: CptsError | None  # the last failure
+
+
+@dataclass(frozen=True)
+class TableCopy:
+    """One table as last read: its records and problems, and the raw rows they came from (to find changes)."""
+
+    loaded: Loaded[Any]
+    raw: dict[int, tuple[Any, ...]]
+    row_problems: dict[int, list[Problem]]
+    version: int
+
+
+def validate_each(spec: TableSpec[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[Problem]]:
+    """Rows validated one by one (the default `Validate`)."""
+    records, problems = [], []
+    for row in rows:
+        record, found = validate_row(spec, row)
+        records.append(record)
+        problems.extend(found)
+    return records, problems
+
+
+class SharedTables:
+    """The tables of one base, as last read, shared by every session of the app process."""
+
+    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_each):
+        self.base = base
+        self.source = source
+        self.check_every = check_every  # seconds between two checks of a table when nobody asks to refresh
+        self.validate = validate
+        self._copies: dict[str, TableCopy] = {}
+        self._checked_at: dict[str, float] = {}
+        self._stamps: dict[str, Hashable] = {}  # the source's stamp when each table was last read
+        self._versions = 0
+        self._lock = threading.Lock()
+        self._freshness = Freshness(None, None, None)
+
+    def loaded(self, specs: Sequence[TableSpec[Any]], *, refresh: bool = False) -> dict[str, Loaded[Any]]:
+        """These tables (by key), re-read first if asked to or if last checked over `check_every` ago.
+        Raises the error of a failed read only when there is no copy yet to serve."""
+        now = time.monotonic()
+        stale = [s for s in specs if refresh or now - self._checked_at.get(s.key, -1e9) >= self.check_every]
+        if stale:
+            self._refresh(stale, wait=refresh or any(s.key not in self._copies for s in specs))
+        copies = self._copies
+        return {spec.key: copies[spec.key].loaded for spec in specs}
+
+    def versions(self, specs: Sequence[TableSpec[Any]]) -> tuple[int, ...]:
+        """The version of each table as last read: what a figure derived from them can be cached by."""
+        return tuple(self._copies[spec.key].version for spec in specs)
+
+    def freshness(self) -> Freshness:
+        return self._freshness
+
+    def forget(self) -> None:
+        """The next `loaded` checks every table again, whatever the source's stamp (after a write by the app,
+        or on « Rafraîchir »)."""
+        self._checked_at.clear()
+        self._stamps.clear()
+
+    def _refresh(self, specs: Sequence[TableSpec[Any]], *, wait: bool) -> None:
+        if not self._lock.acquire(blocking=wait):
+            return  # another session is refreshing: serve the current copy
+        try:
+            self._refresh_locked(specs)
+        finally:
+            self._lock.release()
+
+    def _refresh_locked(self, specs: Sequence[TableSpec[Any]]) -> None:
+        known = all(self._holds(spec) for spec in specs)
+        stamp = self.source.stamp()
+        stale = [s for s in specs if stamp is None or not self._holds(s) or self._stamps.get(s.key) != stamp]
+        if not stale:
+            self._checked(specs)
+            return
+        try:
+            handles = [self.base.handle(spec) for spec in stale]
+            have = frozenset(h.spec.key for h in handles if self._holds(h.spec))
+            stamp, rows = self.source.read(handles, have)
+            updated = {h.spec.key: self._updated(h, rows[h.spec.key]) for h in handles}
+            copies = {key: copy for key, copy in updated.items() if copy is not None}
+        except CptsError as error:
+            self.base.forget()  # a migration may have changed the tables: ask NocoDB again next time
+            self._freshness = self._freshness._replace(
+                failing_since=self._freshness.failing_since or time.time(), error=error
+            )
+            if not known:
+                raise
+            return
+        self._copies = {**self._copies, **copies}  # swapped whole: no session ever sees half a refresh
+        self._stamps.update({h.spec.key: stamp for h in handles})
+        self._checked(specs)
+
+    def _holds(self, spec: TableSpec[Any]) -> bool:
+        copy = self._copies.get(spec.key)
+        return copy is not None and copy.loaded.spec is spec
+
+    def _checked(self, specs: Sequence[TableSpec[Any]]) -> None:
+        now = time.monotonic()
+        self._checked_at.update({spec.key: now for spec in specs})
+        self._freshness = Freshness(time.time(), None, None)
+
+    def _updated(self, handle: TableHandle, rows: Rows | None) -> TableCopy | None:
+        """The table's new copy (None: as it was): rows that did not change keep their record; the others
+        are validated."""
+        spec = handle.spec
+        before = self._copies.get(spec.key)
+        if rows is None:
+            return None
+        if before is not None and before.loaded.spec is not spec:  # a test's own spec of the same table
+            before = None
+        old_raw = before.raw if before else {}
+        raw = (
+            {**old_raw, **{int(row[0]): row for row in rows.values}}
+            if rows.partial
+            else {int(row[0]): row for row in rows.values}
+        )
+        changed = Rows(rows.keys, [row for row in rows.values if old_raw.get(int(row[0])) != row])
+        if before is not None and not changed.values and len(raw) == len(old_raw):
+            return before
+        read = row_reader(handle)
+        fresh, problems = self.validate(spec, [read(row) for row in changed.as_dicts()])
+        records = {int(r.id): r for r in fresh}
+        row_problems = {i: p for i, p in before.row_problems.items() if i in raw} if before else {}
+        for row in changed.values:
+            row_problems.pop(int(row[0]), None)
+        for problem in problems:
+            row_problems.setdefault(int(problem.id or 0), []).append(problem)
+        kept = {int(r.id): r for r in before.loaded.records} if before else {}
+        ordered = [records[i] if i in records else kept[i] for i in raw]
+        found = [p for i in raw for p in row_problems.get(i, [])] + duplicates(spec, ordered)
+        self._versions += 1
+        return TableCopy(Loaded(spec, ordered, found), raw, row_problems, self._versions)
