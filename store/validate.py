@@ -62,8 +62,9 @@ def validate_rows(spec: TableSpec[R], rows: list[dict[str, Any]]) -> tuple[list[
             doubtful |= bad
         build = _builder(spec.model, attrs)
         records = [build(values) for values in zip(*columns, strict=True)]
-        checked, problems = _row_by_row(spec, rows, sorted(doubtful))
-        for i, record in zip(sorted(doubtful), checked, strict=True):
+        positions = sorted(doubtful)
+        checked, problems = _row_by_row(spec, rows, positions)
+        for i, record in zip(positions, checked, strict=True):
             records[i] = record
     return records, problems
 
