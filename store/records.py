@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from domain.problems import Problem
 from schema.fields import FieldSpec, Kind, R, Record, TableSpec, french_reason
+from store import validate
 from store.base import Base, TableHandle
 
 DTYPES = {
@@ -129,16 +130,16 @@ def read_fields(handle: TableHandle) -> list[str]:
 
 
 def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
-    """Read a table (every page) into validated records; problems are collected, not raised."""
+    """Read a table (every page) into validated records (a column at a time: `store.validate`); problems are
+    collected, not raised."""
     handle = base.handle(spec)
     read = row_reader(handle)
     records: list[R] = []
     problems: list[Problem] = []
     for page in base.client.pages(base.id, handle.id, where=where, fields=read_fields(handle)):
-        for row in page:
-            record, row_problems = validate_row(spec, read(row))
-            records.append(record)
-            problems.extend(row_problems)
+        page_records, page_problems = validate.validate_rows(spec, [read(row) for row in page])
+        records.extend(page_records)
+        problems.extend(page_problems)
     problems.extend(duplicates(spec, records))
     return Loaded(spec, records, problems)
 
