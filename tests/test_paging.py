@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from apptest import signed_in_state
+from apptest import rerun, signed_in_state
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
@@ -33,14 +33,7 @@ def run(role: str = COORDINATOR) -> AppTest:
     app = AppTest.from_function(listing_page, default_timeout=30)
     for key, value in signed_in_state("someone@cpts.fr", role).items():
         app.session_state[key] = value
-    return done(app)
-
-
-def done(changed: Any) -> AppTest:
-    """Run the app again after `changed` (the app, or a widget just set); fail on any exception."""
-    app: AppTest = changed.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+    return rerun(app)
 
 
 def shown(app: AppTest) -> list[str]:
@@ -55,26 +48,26 @@ def test_one_page_reaches_the_screen() -> None:
     app = run()
     assert shown(app) == codes(*range(1, 51)) == app.session_state["journaled"]
     assert app.caption[-1].value == "lignes 1–50 sur 120"
-    done(app.number_input(key="t_page").set_value(3))
+    rerun(app.number_input(key="t_page").set_value(3))
     assert shown(app) == codes(*range(101, 121)) == app.session_state["journaled"]
     assert app.caption[-1].value == "lignes 101–120 sur 120"
-    done(app.selectbox(key="t_size").select(25))  # another size: the first page again
+    rerun(app.selectbox(key="t_size").select(25))  # another size: the first page again
     assert shown(app) == codes(*range(1, 26)) and app.number_input(key="t_page").value == 1
 
 
 def test_search_and_sort_cover_the_whole_set_and_go_back_to_the_first_page() -> None:
-    app = done(run().number_input(key="t_page").set_value(2))
-    done(app.text_input(key="t_search").input("ELOISE lefevre"))
+    app = rerun(run().number_input(key="t_page").set_value(2))
+    rerun(app.text_input(key="t_search").input("ELOISE lefevre"))
     assert shown(app) == codes(7) == app.session_state["journaled"]
     assert app.number_input(key="t_page").value == 1 and app.caption[-1].value == "lignes 1–1 sur 1"
-    done(app.text_input(key="t_search").input("p-00011"))  # P-000110 … P-000119, on the third page before
+    rerun(app.text_input(key="t_search").input("p-00011"))  # P-000110 … P-000119, on the third page before
     assert shown(app) == codes(*range(110, 120))
     app.text_input(key="t_search").input("")
-    done(app.selectbox(key="t_sort").select("Rang"))
+    rerun(app.selectbox(key="t_sort").select("Rang"))
     assert shown(app)[:2] == codes(120, 119)  # the whole set sorted, not the page shown
-    done(app.toggle(key="t_descending").set_value(True))
+    rerun(app.toggle(key="t_descending").set_value(True))
     assert shown(app)[:2] == codes(1, 2)
-    done(app.text_input(key="t_search").input("introuvable"))
+    rerun(app.text_input(key="t_search").input("introuvable"))
     assert not app.dataframe and "Aucune ligne" in app.info[0].value
 
 
@@ -83,15 +76,15 @@ def export_button(app: AppTest) -> Any:
 
 
 def test_export_hands_the_whole_filtered_set_to_the_page_then_offers_the_file() -> None:
-    app = done(run().text_input(key="t_search").input("nom01"))  # Nom010 … Nom019: 10 rows
+    app = rerun(run().text_input(key="t_search").input("nom01"))  # Nom010 … Nom019: 10 rows
     assert "exported" not in app.session_state and not app.get("download_button")
-    done(export_button(app).click())
+    rerun(export_button(app).click())
     assert app.session_state["exported"] == codes(*range(10, 20))
     assert app.session_state["journaled"] == codes(*range(10, 20))  # a page of 10: all shown
     [download] = app.get("download_button")
     assert "10 ligne(s)" in download.proto.label
-    app = done(run().selectbox(key="t_size").select(25))
-    done(export_button(app).click())
+    app = rerun(run().selectbox(key="t_size").select(25))
+    rerun(export_button(app).click())
     assert app.session_state["exported"] == codes(*range(1, 121))  # every page, not the one shown
     assert app.session_state["journaled"] == codes(*range(1, 26))
 
@@ -102,6 +95,6 @@ def test_no_export_for_the_bureau(role: str | None) -> None:
     if role:
         for key, value in signed_in_state("bureau@cpts.fr", role).items():
             app.session_state[key] = value
-    done(app)
+    rerun(app)
     assert len(shown(app)) == 50 and export_button(app) is None
     assert export_button(run()) is not None  # proof the check can fail: a coordinator has the button

@@ -5,10 +5,9 @@ the filtered set is journaled as such; the Journal d'accès lists its rows a pag
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from apptest import click, open_page
+from apptest import click, open_page, rerun
 from streamlit.testing.v1 import AppTest
 
 from schema.models import ACCESS_LOG, PATIENTS, Patient, PatientStatus
@@ -52,13 +51,6 @@ def journal(base: Base, what: str) -> list[list[str]]:
     return [(e.patient_codes or "").split(", ") for e in sorted(rows, key=lambda e: e.id or 0)]
 
 
-def after(changed: Any) -> AppTest:
-    """The app run again after a widget was set."""
-    app: AppTest = changed.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
 def shown(app: AppTest) -> list[str]:
     return list(app.dataframe[0].value["Code"])
 
@@ -68,24 +60,24 @@ def test_the_waiting_list_shows_and_journals_one_page(patients: list[str], app_e
     assert shown(app) == patients[:50]
     assert "patients 1–50 sur 60" in [c.value for c in app.caption]
     assert journal(app_env, WAITING)[-1] == patients[:50]  # not the 60 of the list
-    after(app.number_input(key="waiting_page").set_value(2))
+    rerun(app.number_input(key="waiting_page").set_value(2))
     assert shown(app) == patients[50:]
     assert journal(app_env, WAITING)[-1] == patients[50:]
 
 
 def test_search_filters_and_sort_cover_the_whole_list(patients: list[str], app_env: Base) -> None:
     app = open_page("views/waiting_list.py")
-    after(app.text_input(key="waiting_search").input("eloise LEFEVRE"))  # on the second page unsearched
+    rerun(app.text_input(key="waiting_search").input("eloise LEFEVRE"))  # on the second page unsearched
     assert shown(app) == [code(3)]
     assert journal(app_env, WAITING)[-1] == [code(3)]
     app.text_input(key="waiting_search").input("")
     communes = next(m for m in app.multiselect if m.label == "Commune")
     [vanves] = [option for option in communes.options if "Vanves" in option or "92075" in option]
-    after(communes.select(vanves))
+    rerun(communes.select(vanves))
     assert shown(app) == [code(5), code(3), code(2)]
     assert journal(app_env, WAITING)[-1] == [code(5), code(3), code(2)]
     next(m for m in app.multiselect if m.label == "Commune").unselect(vanves)
-    after(app.selectbox(key="waiting_sort").select("Attente (jours)"))
+    rerun(app.selectbox(key="waiting_sort").select("Attente (jours)"))
     assert shown(app)[:3] == [code(1), code(2), code(3)]  # the shortest waits of all 60, ascending
 
 
@@ -105,7 +97,7 @@ def test_the_journal_lists_its_rows_a_page_at_a_time(patients: list[str], app_en
     total = len(records.load(app_env, ACCESS_LOG).records)
     table = app.dataframe[0].value
     assert len(table) == min(total, 50) and f"accès 1–{min(total, 50)} sur {total}" in [c.value for c in app.caption]
-    after(app.selectbox(key="journal_size").select(25))
+    rerun(app.selectbox(key="journal_size").select(25))
     assert len(app.dataframe[0].value) == min(total, 25)
-    after(app.text_input(key="journal_search").input("export"))
+    rerun(app.text_input(key="journal_search").input("export"))
     assert set(app.dataframe[0].value["Page ou commande"]) == {f"{WAITING} · export"}

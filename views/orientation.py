@@ -112,7 +112,8 @@ def plan_block(shown: list[str]) -> None:
     st.caption(
         "L'orientation propose à chaque patient en attente jusqu'à 3 médecins (le premier lui réserve une place), "
         "en maximisant la priorité totale des patients orientés sous les contraintes de capacité, de public, "
-        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer, puis confirmez."
+        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer (sur toutes les pages), "
+        "puis confirmez : tout le reste du calcul est proposé."
     )
     run_button()
     if PLAN_KEY not in st.session_state:
