@@ -10,7 +10,7 @@ import pytest
 from apptest import click, open_page, rerun
 from streamlit.testing.v1 import AppTest
 
-from schema.models import ACCESS_LOG, PATIENTS, Patient, PatientStatus
+from schema.models import ACCESS_LOG, MEMBERS, PATIENTS, PROPOSALS, TERRITORY, Commune, Member, Patient, PatientStatus
 from store import records
 from store.base import Base
 
@@ -101,3 +101,54 @@ def test_the_journal_lists_its_rows_a_page_at_a_time(patients: list[str], app_en
     assert len(app.dataframe[0].value) == min(total, 25)
     rerun(app.text_input(key="journal_search").input("export"))
     assert set(app.dataframe[0].value["Page ou commande"]) == {f"{WAITING} · export"}
+
+
+# --- Orientation: the plan a page at a time (last: it writes proposals) ----------------------------------
+
+
+def untick_first_row(app: AppTest) -> str:
+    """Untick the first row of the plan's page shown; its patient code."""
+    first = str(app.data_editor[0].value.iloc[0]["Patient"])
+    app.session_state["orientation_plan_editor"] = {
+        "edited_rows": {0: {"Proposer": False}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    rerun(app)
+    return first
+
+
+def test_rows_unticked_on_any_page_of_the_plan_are_not_proposed(patients: list[str], app_env: Base) -> None:
+    records.insert(app_env, TERRITORY, [Commune(name="Issy-les-Moulineaux", insee_code="92040", department="92")])
+    records.insert(
+        app_env,
+        MEMBERS,
+        [
+            Member(
+                last_name="Alpha",
+                first_name="Anne",
+                profession="Médecin",
+                rpps="10000000001",
+                insee_code="92040",
+                accepts_new_patients=True,
+                monthly_capacity=100,
+                populations_accepted=["Tous"],
+            )
+        ],
+    )
+    app = click(open_page("views/orientation.py"), "Lancer l'orientation")
+    rerun(app.selectbox(key="plan_size").select(25))
+    assert len(app.data_editor[0].value) == 25  # one page of a longer plan
+    total = next(int(c.value.rsplit(" ", 1)[1]) for c in app.caption if c.value.startswith("lignes 1–25 sur"))
+    unticked = [untick_first_row(app)]
+    rerun(app.number_input(key="plan_page").set_value(2))
+    assert str(app.data_editor[0].value.iloc[0]["Patient"]) != unticked[0]
+    unticked.append(untick_first_row(app))
+    rerun(app.number_input(key="plan_page").set_value(1))
+    assert not app.data_editor[0].value.iloc[0]["Proposer"]  # still unticked when coming back
+    app = click(app, "Confirmer les propositions")
+    assert "proposition(s) enregistrée(s)" in app.success[0].value
+    proposed = {p.patient for p in records.load(app_env, PROPOSALS).records}
+    ids = {p.code: p.id for p in records.load(app_env, PATIENTS).records}
+    assert not proposed & {ids[code] for code in unticked}
+    assert len(proposed) == total - 2  # every other row, of every page (one GP: one row per patient)
