@@ -65,7 +65,14 @@ def sorted_rows(frame: pd.DataFrame, column: str | None, descending: bool = Fals
     empty cells last; unchanged when `column` is None (the page's own order)."""
     if column is None or frame.empty:
         return frame
-    return frame.sort_values(column, ascending=not descending, kind="stable", na_position="last", key=_sort_key)
+    try:
+        return frame.sort_values(column, ascending=not descending, kind="stable", na_position="last", key=_sort_key)
+    except TypeError:  # values that do not compare (a number beside a text): compared as texts
+        return frame.sort_values(column, ascending=not descending, kind="stable", na_position="last", key=_as_text)
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    return folded_column(column.map(str)).where(column.notna())
 
 
 def _sort_key(column: pd.Series) -> pd.Series:

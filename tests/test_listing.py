@@ -62,6 +62,8 @@ def test_sort_covers_the_whole_set_empty_cells_last() -> None:
     ]
     assert codes(sorted_rows(PATIENTS, "Commune", descending=True))[-1] == "P-000005"  # empty still last
     assert sorted_rows(PATIENTS, None) is PATIENTS
+    mixed = pd.DataFrame({"Âge": [70, "70 ans et plus", None, 9]})  # a number beside a text: compared as texts
+    assert list(sorted_rows(mixed, "Âge")["Âge"].fillna("—")) == [70, "70 ans et plus", 9, "—"]
 
 
 def test_a_page_holds_its_rows_only() -> None:
