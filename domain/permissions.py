@@ -22,6 +22,7 @@ class Action(StrEnum):
     SEE_PATIENTS = "voir les données des patients"  # patient-level pages; exact figures where the bureau has ranges
     WRITE_DESK = "modifier les médecins disponibles"  # the GPs' availability and capacity
     SEE_JOURNAL = "lire le journal d'accès"
+    EXPORT_LISTS = "exporter des listes"  # « Exporter (XLSX) » under a long list (views.paging)
     EDIT_TERRITORY = "ajouter une commune au territoire"
     EDIT_PARAMETERS = "ajouter des paramètres"
 

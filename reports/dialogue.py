@@ -1,6 +1,7 @@
 """The "dialogue de gestion" workbook: a summary sheet with the funding estimate, then one sheet per ACI
 mission with its actions and indicators (targets, values, achievement, comments). French number and
-date formats; small patient counts stay masked as on the board pages."""
+date formats; small patient counts stay masked as on the board pages. Every row goes through
+`reports.cells.append`: a title typed as "=HYPERLINK(…)" stays text, never a formula."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from domain.funding import MASKED_NOTE, MissionFunding, Span, tier_text
 from domain.funding_parameters import mission_code
 from domain.privacy import is_small
 from domain.project import NO_MISSION
+from reports.cells import append
 from schema.models import AciMission
 
 SUMMARY_SHEET = "Synthèse"
@@ -111,10 +113,10 @@ def sheet_missions(figures: BoardFigures) -> list[str]:
 
 def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> None:
     funding = figures.funding
-    sheet.append([f"Dialogue de gestion {figures.year} — {cpts_name}"])
+    append(sheet, [f"Dialogue de gestion {figures.year} — {cpts_name}"])
     sheet["A1"].font = TITLE
-    sheet.append([f"Édité le {french_day(figures.today)}. Estimation : montants du contrat ACI à vérifier."])
-    sheet.append([])
+    append(sheet, [f"Édité le {french_day(figures.today)}. Estimation : montants du contrat ACI à vérifier."])
+    append(sheet, [])
     facts: list[tuple[str, Any, str | None]] = [
         ("Population couverte", funding.population, INTEGER),
         ("Taille ACI", tier_text(funding.tier, figures.funding_parameters.thresholds), None),
@@ -122,14 +124,14 @@ def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> No
         ("Maximum annuel (€)", funding.maximum, EUROS),
     ]
     for label, value, number_format in facts:
-        sheet.append([label, value])
+        append(sheet, [label, value])
         sheet.cell(sheet.max_row, 1).font = BOLD
         if number_format:
             sheet.cell(sheet.max_row, 2).number_format = number_format
-    sheet.append([])
+    append(sheet, [])
     header(sheet, FUNDING_HEADERS)
     for mission in funding.missions:
-        sheet.append(mission_cells(mission))
+        append(sheet, mission_cells(mission))
         formats(sheet, {3: EUROS, 4: EUROS, 5: PERCENT, 7: EUROS, 8: EUROS, 9: EUROS})
     totals = [
         ("Total des missions (€)", funding.missions_span),
@@ -137,18 +139,19 @@ def write_summary(sheet: Worksheet, figures: BoardFigures, cpts_name: str) -> No
         ("Financement estimé de l'année (€)", funding.total_span),
     ]
     for label, span in totals:
-        sheet.append([label, *([None] * 7), amount_cell(span)])
+        append(sheet, [label, *([None] * 7), amount_cell(span)])
         sheet.cell(sheet.max_row, 1).font = BOLD
         sheet.cell(sheet.max_row, 9).font = BOLD
         sheet.cell(sheet.max_row, 9).number_format = EUROS
     if funding.may_be_capped:
         capped = "Plafonné" if funding.uncapped_span[0] > funding.maximum else "Peut être plafonné"
-        sheet.append(
-            [f"{capped} au maximum annuel de la taille {funding.tier} (avant plafond : {funding.uncapped_text})."]
+        append(
+            sheet,
+            [f"{capped} au maximum annuel de la taille {funding.tier} (avant plafond : {funding.uncapped_text})."],
         )
     if funding.masked:
         masked = ", ".join(f"« {m.mission} »" for m in funding.missions if m.masked)
-        sheet.append([f"{MASKED_NOTE} Missions concernées : {masked}."])
+        append(sheet, [f"{MASKED_NOTE} Missions concernées : {masked}."])
     widths(sheet, [40, 12, 14, 16, 14, 12, 16, 18, 14, 12])
 
 
@@ -179,21 +182,21 @@ def amount_cell(span: Span) -> float | str:
 
 
 def write_mission(sheet: Worksheet, figures: BoardFigures, mission: str, cpts_name: str) -> None:
-    sheet.append([mission])
+    append(sheet, [mission])
     sheet["A1"].font = TITLE
-    sheet.append([f"{cpts_name} · dialogue de gestion {figures.year}"])
-    sheet.append([])
-    sheet.append(["Actions"])
+    append(sheet, [f"{cpts_name} · dialogue de gestion {figures.year}"])
+    append(sheet, [])
+    append(sheet, ["Actions"])
     sheet.cell(sheet.max_row, 1).font = BOLD
     actions = figures.project[figures.project["mission"] == mission]
     header(sheet, ACTION_HEADERS)
     for row in actions.itertuples():
-        sheet.append(action_cells(row))
+        append(sheet, action_cells(row))
         formats(sheet, {5: DATE, 6: DATE, 7: PERCENT})
     if actions.empty:
-        sheet.append(["Aucune action pour cette mission."])
-    sheet.append([])
-    sheet.append(["Indicateurs"])
+        append(sheet, ["Aucune action pour cette mission."])
+    append(sheet, [])
+    append(sheet, ["Indicateurs"])
     sheet.cell(sheet.max_row, 1).font = BOLD
     header(sheet, INDICATOR_HEADERS)
     if mission == NO_MISSION:
@@ -201,12 +204,12 @@ def write_mission(sheet: Worksheet, figures: BoardFigures, mission: str, cpts_na
     else:
         indicators = figures.indicators[figures.indicators["mission"] == mission]
     for row in indicators.itertuples():
-        sheet.append(indicator_cells(row))
+        append(sheet, indicator_cells(row))
         formats(sheet, {5: DECIMAL, 6: DECIMAL, 7: PERCENT, 8: DECIMAL})
         for column in (1, 11):
             sheet.cell(sheet.max_row, column).alignment = WRAP
     if indicators.empty:
-        sheet.append([f"Aucun indicateur pour {figures.year}."])
+        append(sheet, [f"Aucun indicateur pour {figures.year}."])
     widths(sheet, [48, 10, 28, 14, 12, 12, 12, 16, 10, 10, 48])
 
 
@@ -244,7 +247,7 @@ def indicator_cells(row: Any) -> list[Any]:
 
 
 def header(sheet: Worksheet, titles: tuple[str, ...]) -> None:
-    sheet.append(list(titles))
+    append(sheet, list(titles))
     for column in range(1, len(titles) + 1):
         cell = sheet.cell(sheet.max_row, column)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP

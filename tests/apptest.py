@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
 
 from domain.access import COORDINATOR
 from settings import ROOT
@@ -28,8 +29,9 @@ def point_app_at(monkeypatch: pytest.MonkeyPatch, server: Any, base_id: str) -> 
     monkeypatch.setenv("CPTS_BASE_ID", base_id)
 
 
-def rerun(app: AppTest) -> AppTest:
-    app.run()
+def rerun(changed: AppTest | Widget) -> AppTest:
+    """Run the app again (`changed`: the app, or one of its widgets just set); fail on any exception."""
+    app = changed.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 

@@ -39,6 +39,7 @@ from schema.models import (
     Patient,
     StepDone,
 )
+from services.enrolment import CODE_LABEL
 from services.seed import seed
 from store import records
 from store.base import Base
@@ -200,7 +201,7 @@ def test_parcours_shows_masked_aggregates_only(app_env: Base) -> None:
 
 def test_orienter_lists_the_team_nearest_first(app_env: Base) -> None:
     app = open_page("views/referral.py")
-    pathway, level, commune = app.selectbox[0], app.selectbox[1], app.selectbox[2]
+    pathway, level, commune = pathway_box(app), app.selectbox[1], app.selectbox[2]
     assert pathway.value == pathway_id(app_env, BREAST_SCREENING)  # the first by name
     assert level.disabled and commune.value == ISSY  # no level in this pathway; no territory: first member's commune
     table = app.dataframe[0].value
@@ -287,11 +288,21 @@ def test_a_date_typed_in_nocodb_changes_the_worklist(app_env: Base) -> None:
 # --- enrolment from À relancer -------------------------------------------------------------------
 
 
+def code_box(app: AppTest) -> Any:
+    """The enrolment form's patient code (the page also has the list's search box)."""
+    return next(t for t in app.text_input if t.label == CODE_LABEL)
+
+
+def pathway_box(app: AppTest) -> Any:
+    """The enrolment form's pathway (the page also has the list's sort and page size)."""
+    return next(b for b in app.selectbox if b.label == "Parcours")
+
+
 def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
-    app.text_input[0].set_value("P-000009")  # a woman of 45
-    app.selectbox[0].set_value(pathway_id(app_env, BREAST_SCREENING))
+    code_box(app).set_value("P-000009")  # a woman of 45
+    pathway_box(app).set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
     warning = next(w.value for w in app.warning if "P-000009" in w.value)
     assert f"45 ans le {TODAY:%d/%m/%Y} ; le parcours « Dépistage du cancer du sein » concerne les 50–74 ans" in warning
@@ -323,8 +334,8 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
 def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway: str, message: str) -> None:
     app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
-    app.text_input[0].set_value(code)
-    app.selectbox[0].set_value(pathway_id(app_env, pathway))
+    code_box(app).set_value(code)
+    pathway_box(app).set_value(pathway_id(app_env, pathway))
     click(app, "Inscrire")
     assert message in app.error[0].value
     assert len(records.load(app_env, ENROLMENTS).records) == before
@@ -333,8 +344,8 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
 def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
     before = len(records.load(app_env, ENROLMENTS).records)
-    app.text_input[0].set_value("P-000010")
-    app.selectbox[0].set_value(pathway_id(app_env, "Endométriose"))
+    code_box(app).set_value("P-000010")
+    pathway_box(app).set_value(pathway_id(app_env, "Endométriose"))
     tomorrow = TODAY + timedelta(days=1)
     next(d for d in app.date_input if d.label == "Date d'inscription").set_value(tomorrow)
     click(app, "Inscrire")
@@ -345,8 +356,8 @@ def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
 
 def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
-    app.text_input[0].set_value("P-000010")  # a woman of 55
-    app.selectbox[0].set_value(pathway_id(app_env, BREAST_SCREENING))
+    code_box(app).set_value("P-000010")  # a woman of 55
+    pathway_box(app).set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
     assert not [w for w in app.warning if "P-000010" in w.value]
     enrolled = [e for e in records.load(app_env, ENROLMENTS).records if e.patient == patient_id(app_env, "P-000010")]
@@ -363,8 +374,8 @@ def test_enrolling_a_patient_who_objected_is_refused_in_french(app_env: Base) ->
     try:
         before = len(records.load(app_env, ENROLMENTS).records)
         app = open_page("views/follow_ups.py")
-        app.text_input[0].set_value("P-000009")
-        app.selectbox[0].set_value(pathway_id(app_env, ENDOMETRIOSIS))
+        code_box(app).set_value("P-000009")
+        pathway_box(app).set_value(pathway_id(app_env, ENDOMETRIOSIS))
         click(app, "Inscrire")  # no exception on the page (click checks it)
         [refusal] = [e.value for e in app.error]
         assert refusal.startswith("Inscriptions : rien n'a été enregistré. Opposition au partage des données")

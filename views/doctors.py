@@ -16,6 +16,7 @@ from domain.validation import validate_form
 from errors import CptsError
 from schema.models import GP_SPECIALTY, MEMBERS, Member, Population
 from services.desk import save_doctors
+from views import paging
 from views.access import require_page
 from views.common import current_base, header
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
@@ -32,6 +33,13 @@ EDITABLE = (
     "insee_code",
 )
 NAME, USED, FREE, COMMUNE = "Médecin", "Places utilisées ce mois", "Places libres", "Commune"
+DOCTORS = paging.Listing(
+    "doctors",
+    TITLE,
+    searched=(NAME, COMMUNE, MEMBERS.field("rpps").title, MEMBERS.field("insee_code").title),
+    sortable=(NAME, COMMUNE, FREE, USED),
+    noun="médecins",
+)
 
 
 def title(attr: str) -> str:
@@ -131,7 +139,8 @@ def main() -> None:
     today = date.today()
     header(
         TITLE,
-        "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez",
+        "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez "
+        "(avant de changer de page)",
         forget_data,
     )
     show_flash()
@@ -145,7 +154,13 @@ def main() -> None:
         st.info("Aucun médecin ne prend de nouveaux patients : cochez « Accepte de nouveaux patients MT » ci-dessus.")
         return
     communes = {code: place.commune_name for code, place in data.places.items()}
-    before = doctor_frame(members, data.records, communes, today)
+    listed = paging.paged(doctor_frame(members, data.records, communes, today), DOCTORS)
+    if listed.moved:  # another page, search or order: the editor starts over on the rows now shown
+        st.session_state.pop(EDITOR_KEY, None)
+    if listed.rows.empty:
+        st.info("Aucun médecin ne correspond à cette recherche.", icon=":material/search_off:")
+        return
+    before = listed.page
     after = st.data_editor(
         before,
         key=EDITOR_KEY,
@@ -177,6 +192,8 @@ def main() -> None:
             ),
         },
     )
+    paging.caption(listed)
+    paging.export(listed, list(before.columns))
     if not st.button("Enregistrer les modifications", type="primary", icon=":material/save:"):
         return
     edited, attrs, errors = changes(before, after, {m.id: m for m in members if m.id is not None}, today)

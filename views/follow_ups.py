@@ -21,6 +21,7 @@ from errors import CptsError, Refused
 from schema.models import ENROLMENTS, MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIENTS, EnrolmentStatus
 from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
+from views import paging
 from views.access import journal, require_page
 from views.common import current_base, forget_tables, header, show_error, show_problems
 from views.pathway_data import (
@@ -65,6 +66,14 @@ def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+OVERDUE = paging.Listing(
+    "overdue",
+    PAGE,
+    searched=("Code", "Patient", "Étape", "Professionnel à solliciter", "Parcours"),
+    sortable=("Jours", "Patient", "Étape", "Parcours"),
+    code="Code",
+    noun="étapes",
+)
 WORKLIST_WIDTHS = {
     "Code": st.column_config.TextColumn(width="small"),
     "Jours": st.column_config.NumberColumn(width="small", help="Jours de retard"),
@@ -221,16 +230,18 @@ def main() -> None:
     chosen = st.multiselect("Parcours", pathway_names, placeholder="Tous les parcours")
     shown = worklist[worklist["pathway_name"].isin(chosen)] if chosen else worklist
     found = outside_public(frames)
-    codes = list(dict.fromkeys([*shown["code"].dropna(), *(code for code, _ in found)]))
-    journal(codes)
     first, second = st.columns(2)
     first.metric("Étapes en retard", len(shown))
     second.metric("Patients à relancer", shown["patient"].nunique())
     if shown.empty:
+        journal(list(dict.fromkeys(code for code, _ in found)))
         st.success("Aucune étape en retard : tous les patients inscrits sont à jour.", icon=":material/check_circle:")
     else:
-        st.dataframe(worklist_table(shown), hide_index=True, width="stretch", column_config=WORKLIST_WIDTHS)
-        mark_done_form(shown)
+        listed = paging.paged(worklist_table(shown), OVERDUE)
+        journal(list(dict.fromkeys([*listed.codes(), *(code for code, _ in found)])))  # the page, not the list
+        paging.table(listed, list(listed.rows.columns), WORKLIST_WIDTHS)
+        paging.export(listed, list(listed.rows.columns), lambda codes: journal(codes, paging.EXPORT))
+        mark_done_form(shown.loc[listed.page.index])
     outside_public_block(found)
     enrol_form(frames)
 

@@ -19,6 +19,7 @@ from domain.problems import Problem
 from errors import CptsError
 from schema.models import PATIENT_CODE_PATTERN
 from services import journal
+from views import paging
 from views.access import require_page
 from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
 
@@ -94,16 +95,28 @@ def day_chart(rows: pd.DataFrame) -> alt.Chart:
     )
 
 
+JOURNAL = paging.Listing(
+    "journal",
+    TITLE,
+    searched=("Utilisateur", "Page ou commande", "Codes patients"),
+    sortable=("Date", "Utilisateur", "Page ou commande", "Nombre de patients"),
+    noun="accès",
+)
+
+
 def table(rows: pd.DataFrame) -> None:
-    st.dataframe(
-        rows[list(COLUMNS)].rename(columns=COLUMNS),
-        hide_index=True,
-        width="stretch",
-        column_config={
+    """The rows a page at a time, newest first; coordinators may export them all (an export of e-mails and
+    codes, not of patient data: not journaled, as reading the journal is not)."""
+    listed = paging.paged(rows[list(COLUMNS)].rename(columns=COLUMNS), JOURNAL)
+    paging.table(
+        listed,
+        list(COLUMNS.values()),
+        {
             "Date": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
             "Codes patients": st.column_config.TextColumn(width="large"),
         },
     )
+    paging.export(listed, list(COLUMNS.values()))
 
 
 def main() -> None:

@@ -16,13 +16,33 @@ from domain.proposals import Answer
 from errors import CptsError
 from schema.models import PatientStatus, ProposalStatus
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
+from views import paging
 from views.access import journal, require_page
 from views.common import current_base, header, show_problems
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
+UNTICKED = "orientation_unticked"  # the (patient Id, member Id) pairs unticked in the review, on any of its pages
 KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
+PLAN = paging.Listing(
+    "plan",
+    "Orientation proposée",
+    searched=("Patient", "Nom", "Médecin", "Raisons"),
+    sortable=("Priorité", "Patient", "Nom", "Médecin", "Rang"),
+    code="Patient",
+)
+UNMATCHED = paging.Listing(
+    "unmatched", "Patients sans proposition", searched=("Patient", "Nom", "Raison"), code="Patient"
+)
+PENDING = paging.Listing(
+    "pending",
+    "Propositions en attente",
+    searched=("Patient", "Nom", "Téléphone", "Médecin"),
+    sortable=("Depuis (jours)", "Proposée le", "Patient", "Nom", "Médecin"),
+    code="Patient",
+    noun="propositions",
+)
 
 
 def figures_block(records: DeskRecords, today: date) -> None:
@@ -78,7 +98,12 @@ def run_button() -> None:
                 st.session_state[PLAN_KEY] = make_plan(current_base(), date.today())
         except CptsError as error:
             write_error(error)
-        st.session_state.pop(PLAN_EDITOR, None)
+        forget_plan_edits()
+
+
+def forget_plan_edits() -> None:
+    st.session_state.pop(PLAN_EDITOR, None)
+    st.session_state.pop(UNTICKED, None)
 
 
 def plan_block(shown: list[str]) -> None:
@@ -87,7 +112,8 @@ def plan_block(shown: list[str]) -> None:
     st.caption(
         "L'orientation propose à chaque patient en attente jusqu'à 3 médecins (le premier lui réserve une place), "
         "en maximisant la priorité totale des patients orientés sous les contraintes de capacité, de public, "
-        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer, puis confirmez."
+        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer (sur toutes les pages), "
+        "puis confirmez : tout le reste du calcul est proposé."
     )
     run_button()
     if PLAN_KEY not in st.session_state:
@@ -100,11 +126,22 @@ def plan_block(shown: list[str]) -> None:
     unmatched_block(planned, data, shown)
 
 
+def pairs(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """(patient Id, member Id) of each row of a plan frame."""
+    return [(int(p), int(m)) for p, m in zip(frame["_patient"], frame["_member"], strict=True)]
+
+
 def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
+    """The plan a page at a time; what is unticked on a page is remembered when going to another one."""
     frame = plan_frame(planned, data)
-    shown.extend(item.code for item in planned.patients)
+    listed = paging.paged(frame, PLAN)
+    if listed.moved:
+        st.session_state.pop(PLAN_EDITOR, None)
+    shown.extend(listed.codes())
+    unticked: set[tuple[int, int]] = st.session_state.setdefault(UNTICKED, set())
+    page = listed.page.assign(**{KEEP: [pair not in unticked for pair in pairs(listed.page)]})
     edited = st.data_editor(
-        frame,
+        page,
         key=PLAN_EDITOR,
         hide_index=True,
         width="stretch",
@@ -117,13 +154,17 @@ def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
             "Détail de la priorité": st.column_config.TextColumn(width="medium"),
         },
     )
+    for pair, keep in zip(pairs(edited), edited[KEEP], strict=True):
+        (unticked.discard if keep else unticked.add)(pair)
+    paging.caption(listed)
     confirm, drop, _ = st.columns([1, 1, 2])
     if drop.button("Abandonner ce calcul"):
         st.session_state.pop(PLAN_KEY, None)
+        forget_plan_edits()
         st.rerun()
     if not confirm.button("Confirmer les propositions", type="primary", icon=":material/check:"):
         return
-    kept = {(int(row["_patient"]), int(row["_member"])) for _, row in edited.iterrows() if row[KEEP]}
+    kept = set(pairs(frame)) - unticked  # every page of the plan
     try:
         result = write_confirmation(current_base(), planned, kept, date.today())
     except CptsError as error:
@@ -131,6 +172,7 @@ def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
         return
     forget_data()
     st.session_state.pop(PLAN_KEY, None)
+    forget_plan_edits()
     patients = len({p.patient for p in result.proposals})
     message = f"{len(result.proposals)} proposition(s) enregistrée(s) pour {patients} patient(s), passés au statut « Proposé »."
     if result.skipped:
@@ -147,9 +189,10 @@ def unmatched_block(planned: Plan, data: DeskData, shown: list[str]) -> None:
         st.dataframe(
             pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch"
         )
-        shown.extend(item.code for item in planned.unmatched)
         rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        listed = paging.paged(pd.DataFrame(rows), UNMATCHED)
+        shown.extend(listed.codes())
+        paging.table(listed, ["Patient", "Nom", "Raison"])
 
 
 def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
@@ -190,11 +233,18 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
         return
     st.caption(
         f"{len(frame)} proposition(s) en attente de réponse. Indiquez « Acceptée » (le patient a trouvé son médecin "
-        "traitant) ou « Refusée » avec le motif (ce médecin ne lui sera plus proposé), puis enregistrez."
+        "traitant) ou « Refusée » avec le motif (ce médecin ne lui sera plus proposé), puis enregistrez les "
+        "réponses de la page avant d'en changer."
     )
-    shown.extend(frame["Patient"])
+    listed = paging.paged(frame, PENDING)
+    if listed.moved:
+        st.session_state.pop(ANSWERS_EDITOR, None)
+    shown.extend(listed.codes())
+    if listed.rows.empty:
+        st.info("Aucune proposition ne correspond à cette recherche.", icon=":material/search_off:")
+        return
     edited = st.data_editor(
-        frame,
+        listed.page,
         key=ANSWERS_EDITOR,
         hide_index=True,
         width="stretch",
@@ -208,6 +258,9 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
             "À relancer": st.column_config.CheckboxColumn(help=f"Sans réponse depuis plus de {STALE_DAYS} jours"),
         },
     )
+    paging.caption(listed)
+    listed_columns = [c for c in frame.columns if c not in (ANSWER, REASON) and not c.startswith("_")]
+    paging.export(listed, listed_columns, lambda codes: journal(codes, paging.EXPORT))
     if not st.button("Enregistrer les réponses", type="primary", icon=":material/save:"):
         return
     answers = [

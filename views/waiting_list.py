@@ -16,6 +16,7 @@ from domain.priority import waiting_days
 from errors import CptsError
 from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, Sex
 from services.desk import DeskData, allowed_communes, register_request
+from views import paging
 from views.access import journal, require_page
 from views.common import CACHE_SECONDS, current_base, header, show_error
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
@@ -90,24 +91,36 @@ def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     return frame[keep], explain
 
 
+WAITING = paging.Listing(
+    "waiting",
+    TITLE,
+    searched=("Code", "Nom", "Prénom", "Commune", "Téléphone"),
+    sortable=("Priorité", "Attente (jours)", "Demande", "Nom", "Âge", "Commune"),
+    code="Code",
+    noun="patients",
+)
+
+
 def waiting_table(data: DeskData, today: date) -> None:
-    shown, explain = filtered(patient_rows(data, today))
+    """The patients kept by the filters and the search, a page at a time (only the page shown is journaled);
+    coordinators may export the whole set (journaled too)."""
+    kept, explain = filtered(patient_rows(data, today))
     columns = [c for c in ROW_COLUMNS if explain or c != "Détail de la priorité"]
-    st.caption(f"{len(shown)} patient(s) affiché(s), le plus prioritaire en premier.")
-    if shown.empty:
-        st.info("Aucun patient ne correspond à ces filtres.")
-        return
-    journal([str(code) for code in shown["Code"]])
-    st.dataframe(
-        shown[columns],
-        hide_index=True,
-        width="stretch",
-        column_config={
+    st.caption(f"{len(kept)} patient(s) retenu(s) par les filtres, le plus prioritaire en premier.")
+    listed = paging.paged(kept, WAITING)
+    shown = listed.codes()
+    if shown:
+        journal(shown)
+    paging.table(
+        listed,
+        columns,
+        {
             "Demande": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "Priorité": st.column_config.NumberColumn(format="%d", help="Points de priorité (détail : « Expliquer »)"),
             "Détail de la priorité": st.column_config.TextColumn(width="large"),
         },
     )
+    paging.export(listed, columns, lambda codes: journal(codes, paging.EXPORT))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
