@@ -21,7 +21,8 @@ from domain.problems import Problem
 from errors import CptsError
 from schema.fields import TableSpec
 from store.base import Base, TableHandle
-from store.records import Loaded, duplicates, read_fields, row_reader, validate_row
+from store.records import Loaded, duplicates, read_fields, row_reader
+from store.validate import validate_rows
 
 
 class Rows(NamedTuple):
@@ -85,20 +86,10 @@ class TableCopy:
     version: int
 
 
-def validate_each(spec: TableSpec[Any], rows: list[dict[str, Any]]) -> tuple[list[Any], list[Problem]]:
-    """Rows validated one by one (the default `Validate`)."""
-    records, problems = [], []
-    for row in rows:
-        record, found = validate_row(spec, row)
-        records.append(record)
-        problems.extend(found)
-    return records, problems
-
-
 class SharedTables:
     """The tables of one base, as last read, shared by every session of the app process."""
 
-    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_each):
+    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_rows):
         self.base = base
         self.source = source
         self.check_every = check_every  # seconds between two checks of a table when nobody asks to refresh

@@ -8,14 +8,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ag.deck import AgInputs, deck_data
+from domain.ag.deck import DECK_TABLES, AgInputs, deck_data
 from domain.ag.slides import DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
 from views.board_data import header, year_picker
-from views.common import CACHE_SECONDS, current_base, show_error, show_problems
+from views.common import current_base, per_version, show_error, show_problems
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
@@ -25,11 +25,11 @@ DECK_NOTE = (
 )
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture des données dans NocoDB…")
 def deck_inputs() -> AgInputs:
+    """What the deck is made from, once per version of its tables (shared by every session)."""
     from services.deck import load_deck_inputs
 
-    return load_deck_inputs(current_base())
+    return per_version("deck", DECK_TABLES, lambda: load_deck_inputs(current_base()))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -15,10 +15,10 @@ from domain.patient_request import RequestForm
 from domain.priority import waiting_days
 from errors import CptsError
 from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, Sex
-from services.desk import DeskData, allowed_communes, register_request
+from services.desk import DESK_TABLES, DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
-from views.common import CACHE_SECONDS, current_base, header, show_error
+from views.common import CACHE_SECONDS, current_base, header, per_version, show_error
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Patients en attente"
@@ -104,7 +104,8 @@ WAITING = paging.Listing(
 def waiting_table(data: DeskData, today: date) -> None:
     """The patients kept by the filters and the search, a page at a time (only the page shown is journaled);
     coordinators may export the whole set (journaled too)."""
-    kept, explain = filtered(patient_rows(data, today))
+    rows = per_version("waiting rows", DESK_TABLES, lambda: patient_rows(data, today), today)
+    kept, explain = filtered(rows)
     columns = [c for c in ROW_COLUMNS if explain or c != "Détail de la priorité"]
     st.caption(f"{len(kept)} patient(s) retenu(s) par les filtres, le plus prioritaire en premier.")
     listed = paging.paged(kept, WAITING)
