@@ -185,7 +185,7 @@ def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout:
 
     ensure_port_free(settings, settings.app_port, "l'application", "CPTS_APP_PORT")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, str(ROOT / "serve.py"),
         "--server.address", settings.host,
         "--server.port", str(settings.app_port),
         "--server.headless", "true",

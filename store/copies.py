@@ -21,7 +21,7 @@ from domain.problems import Problem
 from errors import CptsError
 from schema.fields import TableSpec
 from store.base import Base, TableHandle
-from store.records import Loaded, duplicates, read_fields, row_reader
+from store.records import Loaded, duplicates, read_columns, read_fields
 from store.validate import validate_rows
 
 
@@ -32,9 +32,6 @@ class Rows(NamedTuple):
     keys: list[str]
     values: list[tuple[Any, ...]]
     partial: bool = False  # only rows that may have changed: the others are as last read
-
-    def as_dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.keys, row, strict=True)) for row in self.values]
 
 
 Validate = Callable[[TableSpec[Any], list[dict[str, Any]]], tuple[list[Any], list[Problem]]]
@@ -184,8 +181,7 @@ class SharedTables:
         changed = Rows(rows.keys, [row for row in rows.values if old_raw.get(int(row[0])) != row])
         if before is not None and not changed.values and len(raw) == len(old_raw):
             return before
-        read = row_reader(handle)
-        fresh, problems = self.validate(spec, [read(row) for row in changed.as_dicts()])
+        fresh, problems = self.validate(spec, read_columns(handle, changed.keys, changed.values))
         records = {int(r.id): r for r in fresh}
         row_problems = {i: p for i, p in before.row_problems.items() if i in raw} if before else {}
         for row in changed.values:

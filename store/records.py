@@ -69,6 +69,39 @@ def row_reader(handle: TableHandle) -> Callable[[dict[str, Any]], dict[str, Any]
     return read
 
 
+def read_columns(handle: TableHandle, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """What `row_reader` gives for each of these rows (tuples of the values under `keys`, "Id" first), worked
+    out a column at a time: one comprehension per field instead of a function call per value."""
+    position = {key: index for index, key in enumerate(keys)}
+    fk_titles = handle.fk_titles
+    names, columns = ["id"], [[row[0] for row in rows]]
+    for spec in handle.spec.fields:
+        key = fk_titles.get(spec.title, spec.title)
+        index = position.get(key)
+        column = [None] * len(rows) if index is None else [row[index] for row in rows]
+        if spec.kind is Kind.LINK and spec.title not in fk_titles:
+            column = [_linked_id(value) for value in column]
+        names.append(spec.attr)
+        columns.append(_from_column(spec, column))
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _from_column(spec: FieldSpec, column: list[Any]) -> list[Any]:
+    """`_from_value` over a whole column."""
+    if spec.kind is Kind.MULTI_SELECT:
+        return [
+            [] if v is None or v == "" else [p for p in v.split(",") if p] if isinstance(v, str) else v for v in column
+        ]
+    if spec.kind is Kind.CHECKBOX:
+        return [
+            None if v is None or v == "" else v in (1, "1", "true", True) if isinstance(v, int | str) else v
+            for v in column
+        ]
+    if spec.kind is Kind.DATE:
+        return [None if v is None or v == "" else v[:10] if isinstance(v, str) else v for v in column]
+    return [None if v is None or v == "" else v for v in column]
+
+
 def _linked_id(value: Any) -> Any:
     if isinstance(value, dict):
         return value.get("id", value.get("Id"))

@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "server": {"store", "domain", "schema", "errors", "settings"},
     "views": {"services", "domain", "schema", "reports", "errors", "settings"},
     "app": {"views", "domain", "settings"},
+    "serve": {"views"},
     "cli": {"commands", "services", "server", "domain", "schema", "reports", "errors", "settings"},
     "commands": {"services", "server", "domain", "schema", "reports", "errors", "settings"},  # the CLI layer
     "bench": {"services", "store", "server", "domain", "schema", "reports", "demo", "errors", "settings"},
@@ -46,7 +47,7 @@ def project_imports(path: Path) -> set[tuple[str, int]]:
 
 
 def source_files() -> list[Path]:
-    files = [ROOT / "app.py", ROOT / "cli.py", ROOT / "errors.py", ROOT / "settings.py"]
+    files = [ROOT / "app.py", ROOT / "serve.py", ROOT / "cli.py", ROOT / "errors.py", ROOT / "settings.py"]
     for folder in ALLOWED:
         if (ROOT / folder).is_dir():
             files.extend(sorted((ROOT / folder).rglob("*.py")))

@@ -12,7 +12,7 @@ from domain.board import BOARD_TABLES, BoardFigures
 from domain.indicators import period_year
 from errors import CptsError
 from schema.models import INDICATORS
-from services.board import board_figures, board_inputs
+from services.board import BoardReport, board_figures, board_inputs
 from views.common import load_tables, per_version, refresh_button, show_error, show_problems, the_cpts_name
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
@@ -33,12 +33,17 @@ def header(title: str, caption: str) -> str:
     return name
 
 
-def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
-    """The board's figures for `year`, read live; shows one warning listing every value left aside."""
+def board_report(year: int) -> BoardReport:
+    """The board's figures for `year` as of today, made once per version of the board tables (shared)."""
     today = date.today()
-    report = per_version(
+    return per_version(
         "board", BOARD_TABLES, lambda: board_figures(board_inputs(load_tables), year, today), year, today
     )
+
+
+def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
+    """The board's figures for `year`, read live; shows one warning listing every value left aside."""
+    report = board_report(year)
     show_problems(report.problems)
     return report.figures, report.tables.frames
 

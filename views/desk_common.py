@@ -4,10 +4,15 @@ or on "Rafraîchir", French messages."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NoReturn
 
+import pandas as pd
 import streamlit as st
 
+from domain.ages import age_on
+from domain.desk_plan import patient_priority
+from domain.priority import waiting_days
 from errors import CptsError
 from services.desk import DESK_TABLES, DeskData, desk_state
 from views.common import current_base, forget_tables, per_version, show_error, show_problems
@@ -16,6 +21,57 @@ from views.common import current_base, forget_tables, per_version, show_error, s
 def desk_data() -> DeskData:
     """Patients, members, proposals and priority weights as NocoDB holds them."""
     return per_version("desk", DESK_TABLES, lambda: desk_state(current_base()))
+
+
+def waiting_rows(data: DeskData, today: date) -> pd.DataFrame:
+    """One row per patient of the desk data, with its priority and the detail of it, most urgent first: made
+    once per version of the desk tables and day, shared by every session (never change it)."""
+    return per_version("waiting rows", DESK_TABLES, lambda: patient_rows(data, today), today)
+
+
+def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
+    """One row per patient, with its priority and the detail of it."""
+    rows = []
+    for patient in data.records.patients:
+        score = patient_priority(patient, data.weights, today)
+        place = data.places.get(patient.insee_code or "")
+        rows.append(
+            {
+                "Code": patient.code,
+                "Nom": patient.last_name,
+                "Prénom": patient.first_name,
+                "Âge": age_on(patient.birth_date, patient.age_band, today),
+                "Commune": place.commune_name if place else patient.insee_code,
+                "Fragilités": ", ".join(patient.fragilities),
+                "Mobilité réduite": patient.reduced_mobility,
+                "Demande": patient.request_date,
+                "Attente (jours)": waiting_days(patient.request_date, today),
+                "Priorité": score.score,
+                "Détail de la priorité": score.explanation,
+                "Statut": patient.status,
+                "Téléphone": patient.phone,
+                "_fragilities": patient.fragilities,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "_fragilities"])
+    return frame.sort_values(["Priorité", "Attente (jours)", "Code"], ascending=[False, False, True], kind="stable")
+
+
+ROW_COLUMNS = (
+    "Code",
+    "Priorité",
+    "Détail de la priorité",
+    "Nom",
+    "Prénom",
+    "Âge",
+    "Commune",
+    "Fragilités",
+    "Mobilité réduite",
+    "Demande",
+    "Attente (jours)",
+    "Statut",
+    "Téléphone",
+)
 
 
 def forget_data() -> None:

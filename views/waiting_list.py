@@ -9,17 +9,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ages import age_on
-from domain.desk_plan import patient_priority
 from domain.patient_request import RequestForm
-from domain.priority import waiting_days
 from errors import CptsError
 from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, Sex
-from services.desk import DESK_TABLES, DeskData, allowed_communes, register_request
+from services.desk import DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
-from views.common import CACHE_SECONDS, current_base, header, per_version, show_error
-from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
+from views.common import CACHE_SECONDS, current_base, header, show_error
+from views.desk_common import ROW_COLUMNS, flash, forget_data, read_desk, show_flash, waiting_rows, write_error
 
 TITLE = "Patients en attente"
 FORM = "request_"  # prefix of the form's widget keys
@@ -28,51 +25,6 @@ COMMUNE_OPTION = re.compile(r"\((\w{5})\)\s*$")
 
 def title(attr: str) -> str:
     return PATIENTS.field(attr).title
-
-
-def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
-    """One row per patient, with its priority and the detail of it."""
-    rows = []
-    for patient in data.records.patients:
-        score = patient_priority(patient, data.weights, today)
-        place = data.places.get(patient.insee_code or "")
-        rows.append(
-            {
-                "Code": patient.code,
-                "Nom": patient.last_name,
-                "Prénom": patient.first_name,
-                "Âge": age_on(patient.birth_date, patient.age_band, today),
-                "Commune": place.commune_name if place else patient.insee_code,
-                "Fragilités": ", ".join(patient.fragilities),
-                "Mobilité réduite": patient.reduced_mobility,
-                "Demande": patient.request_date,
-                "Attente (jours)": waiting_days(patient.request_date, today),
-                "Priorité": score.score,
-                "Détail de la priorité": score.explanation,
-                "Statut": patient.status,
-                "Téléphone": patient.phone,
-                "_fragilities": patient.fragilities,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "_fragilities"])
-    return frame.sort_values(["Priorité", "Attente (jours)", "Code"], ascending=[False, False, True], kind="stable")
-
-
-ROW_COLUMNS = (
-    "Code",
-    "Priorité",
-    "Détail de la priorité",
-    "Nom",
-    "Prénom",
-    "Âge",
-    "Commune",
-    "Fragilités",
-    "Mobilité réduite",
-    "Demande",
-    "Attente (jours)",
-    "Statut",
-    "Téléphone",
-)
 
 
 def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
@@ -104,8 +56,7 @@ WAITING = paging.Listing(
 def waiting_table(data: DeskData, today: date) -> None:
     """The patients kept by the filters and the search, a page at a time (only the page shown is journaled);
     coordinators may export the whole set (journaled too)."""
-    rows = per_version("waiting rows", DESK_TABLES, lambda: patient_rows(data, today), today)
-    kept, explain = filtered(rows)
+    kept, explain = filtered(waiting_rows(data, today))
     columns = [c for c in ROW_COLUMNS if explain or c != "Détail de la priorité"]
     st.caption(f"{len(kept)} patient(s) retenu(s) par les filtres, le plus prioritaire en premier.")
     listed = paging.paged(kept, WAITING)
