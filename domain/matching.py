@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 from schema.models import Population
@@ -176,8 +176,14 @@ class _Fitting:
     classes: Mapping[int, Closeness]
     counts: tuple[int, ...]
     free: int
+    texts: dict[tuple[tuple[int, ...], int], str] = field(default_factory=dict, compare=False)
 
-    def reason(self, counts: Sequence[int], free: int) -> str:
+    def reason(self, counts: tuple[int, ...], free: int) -> str:
+        if (counts, free) not in self.texts:
+            self.texts[counts, free] = self._text(counts, free)
+        return self.texts[counts, free]
+
+    def _text(self, counts: tuple[int, ...], free: int) -> str:
         if not any(counts):
             return "le patient a déjà refusé tous les médecins possibles"
         zone = _zone(self.place, Closeness(max(near for near, count in enumerate(counts) if count)))
@@ -198,7 +204,6 @@ class _Reasons:
         self.classes = classes
         self.where = {d.key: (column, max(d.free, 0)) for column, members in enumerate(classes) for d in members}
         self.fitting: dict[tuple[Place, frozenset[str], bool], str | _Fitting] = {}
-        self.texts: dict[tuple[object, ...], str] = {}
 
     def unmatched(self, seeker: Seeker) -> str:
         profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
@@ -207,14 +212,14 @@ class _Reasons:
         found = self.fitting[profile]
         if isinstance(found, str):
             return found
+        if not seeker.refused:
+            return found.reason(found.counts, found.free)
         counts, free = list(found.counts), found.free
         for column, places in (self.where[key] for key in seeker.refused if key in self.where):
             if column in found.classes:
                 counts[found.classes[column]] -= 1
                 free -= places
-        if (profile, *counts, free) not in self.texts:
-            self.texts[(profile, *counts, free)] = found.reason(counts, free)
-        return self.texts[(profile, *counts, free)]
+        return found.reason(tuple(counts), free)
 
     def _fitting(self, seeker: Seeker) -> str | _Fitting:
         department = f"le département {seeker.place.department}"

@@ -65,7 +65,11 @@ class Network:
             if targets not in columns_of:
                 columns_of[targets] = {column for level in targets for column in level}
             columns = columns_of[targets]
-            refused = tuple(sorted(key for key in seeker.refused if class_of.get(key, -1) in columns))
+            refused = (
+                tuple(sorted(key for key in seeker.refused if class_of.get(key, -1) in columns))
+                if seeker.refused
+                else ()
+            )
             grouped[(targets, refused)].append(seeker)
         urgency = {s.key: (-s.priority, -s.waited_days, s.key) for s in seekers}
         keys = sorted(grouped)

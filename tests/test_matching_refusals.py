@@ -95,5 +95,6 @@ def test_cover_reaches_exactly_the_leaves_not_excluded(case: tuple[int, set[int]
     nodes = network.cover(tuple(leaves), tuple(sorted(excluded)))
     assert reached(network, nodes) == {leaf for position, leaf in enumerate(leaves) if position not in excluded}
     assert len(nodes) <= 2 * (len(excluded) + 1) * max(count, 2).bit_length()  # a few nodes, not one per leaf
-    tails = [tail for tail, head, _, _ in network.arcs if head != SINK]
-    assert all(tail > head for tail, head, _, _ in network.arcs if head != SINK) and len(tails) <= 2 * count
+    tree = [(tail, head) for tail, head, _, _ in network.arcs if head != SINK]
+    assert len(tree) <= 2 * count  # one tree, built once
+    assert all(tail > head for tail, head in tree)  # what `FlowNetwork.portions` relies on
