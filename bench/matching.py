@@ -45,7 +45,7 @@ from demo.world import World
 from domain.communes import places_of
 from domain.desk import DeskRecords, patient_label
 from domain.desk_plan import doctors, plan, seekers
-from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_proposable, match, objective
+from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_fitting, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, Member, Patient, PatientStatus, Proposal, ProposalStatus
 
@@ -90,7 +90,7 @@ def with_refusals(records: DeskRecords, percent: float, places: dict, today: dat
     for seeker in rng.sample(candidates, round(len(candidates) * percent / 100)):
         profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
         if profile not in reachable:
-            reachable[profile] = [d.key for d in available if closeness_if_proposable(seeker, d) is not None]
+            reachable[profile] = [d.key for d in available if closeness_if_fitting(seeker, d) is not None]
         count = rng.choices([n for n, _ in REFUSED_COUNTS], weights=[w for _, w in REFUSED_COUNTS])[0]
         for gp in rng.sample(reachable[profile], min(count, len(reachable[profile]))):
             proposals.append(
@@ -128,12 +128,14 @@ def greedy(candidates: list[Seeker], available: list[Doctor]) -> list[Assignment
     by_profile: dict[tuple, list[tuple[int, Doctor]]] = {}
     chosen = []
     for seeker in sorted(candidates, key=lambda s: (-s.waited_days, s.key)):
-        profile = (seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
         if profile not in by_profile:
-            options = [(lvl, d) for d in available if (lvl := closeness_if_proposable(seeker, d)) is not None]
+            options = [(lvl, d) for d in available if (lvl := closeness_if_fitting(seeker, d)) is not None]
             by_profile[profile] = sorted(options, key=lambda option: (option[0], option[1].key))
         best = None
         for lvl, doctor in by_profile[profile]:
+            if doctor.key in seeker.refused:
+                continue
             if free[doctor.key] > 0 and (best is None or (lvl, -free[doctor.key]) < (best[0], -free[best[1].key])):
                 best = (lvl, doctor)
         if best is not None:
@@ -156,13 +158,17 @@ def ortools_objective(candidates: list[Seeker], available: list[Doctor]) -> tupl
     groups: dict[tuple, list[int]] = defaultdict(list)
     for index, seeker in enumerate(candidates):
         groups[(seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)].append(index)
+    fitting: dict[tuple, list[tuple[int, int]]] = {}  # per profile, refusals aside: (GP column, closeness)
     for indices in groups.values():
         seeker = candidates[indices[0]]
-        options = [
-            (column, lvl)
-            for column, d in enumerate(available)
-            if (lvl := closeness_if_proposable(seeker, d)) is not None
-        ]
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
+        if profile not in fitting:
+            fitting[profile] = [
+                (column, lvl)
+                for column, d in enumerate(available)
+                if (lvl := closeness_if_fitting(seeker, d)) is not None
+            ]
+        options = [(column, lvl) for column, lvl in fitting[profile] if available[column].key not in seeker.refused]
         if not options:
             continue
         nodes = 3 + np.asarray(indices)
