@@ -1,25 +1,34 @@
-"""The matching on a large instance: 50 000 waiting patients × 500 GPs, against a greedy baseline and OR-tools.
+"""The matching on a large instance: 50 000 waiting patients × 500 GPs (or more), with 0 %, 5 % and 20 % of
+the patients having refused GPs, against a greedy baseline and OR-tools.
 
 The instance comes from the large demo CPTS (no NocoDB needed: the matching is pure logic): its 50 000
-patients, all set back to waiting with no proposal; its 467 GPs plus the first GPs of a second large demo
-(another seed) up to 500, all taking patients now, with the availability profiles the demo draws for GPs
-who take new patients (capacity 2 to 10 a month, populations accepted, home visits).
+patients, all set back to waiting with no proposal. The GPs are drawn as the demo draws its members
+(`demo.members.members`, seed 2026, as many members as it takes to have `--doctors` GPs: 2 000 GPs are 2 000
+distinct members, each with its own commune among the CPTS's 9), all taking patients now, with the
+availability profiles the demo draws for GPs who take new patients (capacity 2 to 10 a month, populations
+accepted, home visits; a GP the demo drew as not taking patients borrows the profile of one who does).
 
-Measured in the same run, on the same instance:
+Refusals (`--refusals 0,5,20`): that share of the patients who may be proposed a GP, drawn with a fixed seed,
+each refused 1 GP (70 %), 2 (20 %) or 3 (10 %) among the GPs that may be proposed to them, recorded as
+refused proposals (so `plan` reads them as `./cpts match` does).
+
+Measured in the same run, on the same instance, for each share of refusals:
 - ours: `domain.desk_plan.plan` (records → priorities → optimal matching → alternatives and reasons), and
-  `domain.matching.match` alone;
+  `domain.matching.match` alone (`--repeat` runs: min and median);
 - greedy: first come, first served: patients by request date, each to the closest GP with a free place;
 - OR-tools: `SimpleMinCostFlow` on the uncompressed network (one node per patient and per GP, one arc per
   possible pair), with the same lexicographic objective.
-Target: our objective equal to OR-tools', in under 5 s. Last line of output: one JSON object.
+Target: our objective equal to OR-tools', the matching alone in under 5 s. Last line of output: one JSON object.
 
-Usage: .venv/bin/python bench/matching.py [--doctors 500] [--no-ortools]
+Usage: .venv/bin/python bench/matching.py [--doctors 500] [--refusals 0,5,20] [--repeat 3] [--no-ortools]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
 import sys
 from collections import defaultdict
 from datetime import date
@@ -31,26 +40,25 @@ import numpy as np
 
 from bench.harness import timed
 from demo.generate import generate
+from demo.members import members as demo_members
+from demo.world import World
 from domain.communes import places_of
-from domain.desk import DeskRecords
+from domain.desk import DeskRecords, patient_label
 from domain.desk_plan import doctors, plan, seekers
-from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_proposable, match, objective
+from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_fitting, match, objective
 from domain.priority import Weights
-from schema.models import GP_SPECIALTY, Member, Patient, PatientStatus
+from schema.models import GP_SPECIALTY, Member, Patient, PatientStatus, Proposal, ProposalStatus
 
 TARGET_SECONDS = 5.0
+SEED = 2026
+REFUSED_COUNTS = ((1, 0.7), (2, 0.2), (3, 0.1))  # GPs refused by a patient who refused, and how often
 
 
 def instance(doctor_count: int, today: date) -> DeskRecords:
-    """The large demo's patients, all waiting; `doctor_count` GPs of large demos, all taking patients now."""
+    """The large demo's patients, all waiting; `doctor_count` GPs drawn as the demo draws them, all taking
+    patients now."""
     first = generate("large", today=today)
-    gps = [m for m in first["members"] if m.specialty == GP_SPECIALTY]
-    if len(gps) < doctor_count:
-        second = generate("large", seed=2027, today=today)
-        more = [m for m in second["members"] if m.specialty == GP_SPECIALTY]
-        offset = max(m.id or 0 for m in first["members"])
-        gps += [m.model_copy(update={"id": (m.id or 0) + offset}) for m in more[: doctor_count - len(gps)]]
-    gps = gps[:doctor_count]
+    gps = _gps(doctor_count, today)
     profiles = [m for m in gps if m.accepts_new_patients]
     members = [_taking_patients(gp, profiles[index % len(profiles)]) for index, gp in enumerate(gps)]
     patients: list[Patient] = [
@@ -58,6 +66,45 @@ def instance(doctor_count: int, today: date) -> DeskRecords:
         for p in first["patients"]
     ]
     return DeskRecords(patients, members, [])
+
+
+def _gps(count: int, today: date) -> list[Member]:
+    """The first `count` GPs of a demo CPTS with enough members (the large demo has 467 GPs in 2 000)."""
+    total = 2000
+    while True:
+        drawn = demo_members(World.make("92040", SEED, today), total)
+        gps = [m for m in drawn if m.specialty == GP_SPECIALTY]
+        if len(gps) >= count:
+            return gps[:count]
+        total = total * count // max(len(gps), 1) + 50
+
+
+def with_refusals(records: DeskRecords, percent: float, places: dict, today: date) -> DeskRecords:
+    """The records with `percent` % of the patients who may be proposed a GP having refused 1 to 3 of them."""
+    rng = random.Random(f"{SEED}-refusals-{percent}")
+    candidates, _ = seekers(records, Weights(), places, today)
+    available, _ = doctors(records, places, today)
+    ids = {patient_label(p): p.id for p in records.patients}
+    reachable: dict[tuple, list[int]] = {}
+    proposals = []
+    for seeker in rng.sample(candidates, round(len(candidates) * percent / 100)):
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
+        if profile not in reachable:
+            reachable[profile] = [d.key for d in available if closeness_if_fitting(seeker, d) is not None]
+        count = rng.choices([n for n, _ in REFUSED_COUNTS], weights=[w for _, w in REFUSED_COUNTS])[0]
+        for gp in rng.sample(reachable[profile], min(count, len(reachable[profile]))):
+            proposals.append(
+                Proposal(
+                    id=len(proposals) + 1,
+                    patient=ids[seeker.key],
+                    gp=gp,
+                    rank=1,
+                    proposed_on=today,
+                    status=ProposalStatus.REFUSED,
+                    refusal_reason="banc d'essai",
+                )
+            )
+    return DeskRecords(records.patients, records.members, proposals)
 
 
 def _taking_patients(gp: Member, profile: Member) -> Member:
@@ -81,12 +128,14 @@ def greedy(candidates: list[Seeker], available: list[Doctor]) -> list[Assignment
     by_profile: dict[tuple, list[tuple[int, Doctor]]] = {}
     chosen = []
     for seeker in sorted(candidates, key=lambda s: (-s.waited_days, s.key)):
-        profile = (seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
         if profile not in by_profile:
-            options = [(lvl, d) for d in available if (lvl := closeness_if_proposable(seeker, d)) is not None]
+            options = [(lvl, d) for d in available if (lvl := closeness_if_fitting(seeker, d)) is not None]
             by_profile[profile] = sorted(options, key=lambda option: (option[0], option[1].key))
         best = None
         for lvl, doctor in by_profile[profile]:
+            if doctor.key in seeker.refused:
+                continue
             if free[doctor.key] > 0 and (best is None or (lvl, -free[doctor.key]) < (best[0], -free[best[1].key])):
                 best = (lvl, doctor)
         if best is not None:
@@ -109,13 +158,17 @@ def ortools_objective(candidates: list[Seeker], available: list[Doctor]) -> tupl
     groups: dict[tuple, list[int]] = defaultdict(list)
     for index, seeker in enumerate(candidates):
         groups[(seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)].append(index)
+    fitting: dict[tuple, list[tuple[int, int]]] = {}  # per profile, refusals aside: (GP column, closeness)
     for indices in groups.values():
         seeker = candidates[indices[0]]
-        options = [
-            (column, lvl)
-            for column, d in enumerate(available)
-            if (lvl := closeness_if_proposable(seeker, d)) is not None
-        ]
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
+        if profile not in fitting:
+            fitting[profile] = [
+                (column, lvl)
+                for column, d in enumerate(available)
+                if (lvl := closeness_if_fitting(seeker, d)) is not None
+            ]
+        options = [(column, lvl) for column, lvl in fitting[profile] if available[column].key not in seeker.refused]
         if not options:
             continue
         nodes = 3 + np.asarray(indices)
@@ -168,46 +221,70 @@ def ortools_objective(candidates: list[Seeker], available: list[Doctor]) -> tupl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--doctors", type=int, default=500)
+    parser.add_argument("--refusals", default="0,5,20", help="shares of patients having refused GPs, in %%")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the matching alone")
     parser.add_argument("--no-ortools", action="store_true", help="skip the independent solver")
     args = parser.parse_args()
     today = date.today()
     records, seconds = timed(lambda: instance(args.doctors, today))
     places = places_of([p.insee_code for p in records.patients] + [m.insee_code for m in records.members])
-    weights = Weights()
-    candidates, excluded = seekers(records, weights, places, today)
+    candidates, excluded = seekers(records, Weights(), places, today)
     available, _ = doctors(records, places, today)
-    places_total = sum(d.free for d in available)
     print(
         f"instance: {len(records.patients)} patients waiting ({len(candidates)} may be proposed, "
-        f"{len(excluded)} without consent or objecting), {len(available)} GPs, {places_total} places "
-        f"(built in {seconds:.1f} s)",
-        flush=True,
-    )
-
-    planned, plan_seconds = timed(lambda: plan(records, weights, places, today))
-    result, match_seconds = timed(lambda: match(candidates, available))
-    ours = objective(result.assignments, candidates)
-    print(
-        f"ours: plan {plan_seconds:.2f} s (match alone {match_seconds:.2f} s), {ours.matched} patients matched, "
-        f"total priority {ours.priority}, distance {ours.distance}",
-        flush=True,
-    )
-    assert len(planned.patients) == ours.matched
-
-    baseline, greedy_seconds = timed(lambda: greedy(candidates, available))
-    first_come = objective(baseline, candidates)
-    print(
-        f"greedy first come, first served: {greedy_seconds:.2f} s, {first_come.matched} matched, "
-        f"total priority {first_come.priority}, distance {first_come.distance}",
+        f"{len(excluded)} without consent or objecting), {len(available)} GPs, {sum(d.free for d in available)} "
+        f"places (built in {seconds:.1f} s)",
         flush=True,
     )
     figures: dict[str, object] = {
         "patients": len(records.patients),
         "eligible": len(candidates),
         "doctors": len(available),
-        "places": places_total,
+        "places": sum(d.free for d in available),
+    }
+    runs = [
+        run(with_refusals(records, float(percent), places, today), float(percent), places, today, args)
+        for percent in args.refusals.split(",")
+    ]
+    figures["refusals"] = runs
+    figures["time_target_met"] = all(r["match_seconds_median"] < TARGET_SECONDS for r in runs)
+    if not args.no_ortools:
+        figures["objective_equal"] = all(r["objective_equal"] for r in runs)
+    print(json.dumps(figures))
+
+
+def run(records: DeskRecords, percent: float, places: dict, today: date, args: argparse.Namespace) -> dict[str, object]:
+    """Ours (plan, and the matching alone `args.repeat` times), greedy and OR-tools on one share of refusals."""
+    weights = Weights()
+    candidates, _ = seekers(records, weights, places, today)
+    available, _ = doctors(records, places, today)
+    refusing = sum(1 for s in candidates if s.refused)
+    planned, plan_seconds = timed(lambda: plan(records, weights, places, today))
+    timings = [timed(lambda: match(candidates, available)) for _ in range(args.repeat)]
+    result = timings[-1][0]
+    seconds = [t for _, t in timings]
+    ours = objective(result.assignments, candidates)
+    assert len(planned.patients) == ours.matched
+    print(
+        f"{percent:g} % refusals ({refusing} patients, {len(records.proposals)} GPs refused): plan "
+        f"{plan_seconds:.2f} s, match alone min {min(seconds):.2f} s median {statistics.median(seconds):.2f} s, "
+        f"{ours.matched} matched, total priority {ours.priority}, distance {ours.distance}",
+        flush=True,
+    )
+    baseline, greedy_seconds = timed(lambda: greedy(candidates, available))
+    first_come = objective(baseline, candidates)
+    print(
+        f"  greedy first come, first served: {greedy_seconds:.2f} s, {first_come.matched} matched, "
+        f"total priority {first_come.priority}, distance {first_come.distance}",
+        flush=True,
+    )
+    figures: dict[str, object] = {
+        "refusals_pct": percent,
+        "refusing_patients": refusing,
+        "refused_gps": len(records.proposals),
         "seconds": round(plan_seconds, 3),
-        "match_seconds": round(match_seconds, 3),
+        "match_seconds_min": round(min(seconds), 3),
+        "match_seconds_median": round(statistics.median(seconds), 3),
         "matched": ours.matched,
         "priority": ours.priority,
         "distance": ours.distance,
@@ -215,13 +292,12 @@ def main() -> None:
         "greedy_matched": first_come.matched,
         "greedy_distance": first_come.distance,
         "gain_over_greedy_pct": round(100 * (ours.priority - first_come.priority) / max(first_come.priority, 1), 1),
-        "time_target_met": plan_seconds < TARGET_SECONDS,
     }
     if not args.no_ortools:
         (reference, arcs), ortools_seconds = timed(lambda: ortools_objective(candidates, available))
         print(
-            f"OR-tools min-cost flow: {ortools_seconds:.1f} s on {arcs:,} patient-GP arcs, {reference.matched} matched, "
-            f"total priority {reference.priority}, distance {reference.distance}",
+            f"  OR-tools min-cost flow: {ortools_seconds:.1f} s on {arcs:,} patient-GP arcs, {reference.matched} "
+            f"matched, total priority {reference.priority}, distance {reference.distance}",
             flush=True,
         )
         figures |= {
@@ -232,7 +308,7 @@ def main() -> None:
             "ortools_distance": reference.distance,
             "objective_equal": reference == ours,
         }
-    print(json.dumps(figures))
+    return figures
 
 
 if __name__ == "__main__":

@@ -6,23 +6,19 @@ by steps (same commune, same EPT/EPCI, same département, nothing beyond); a GP 
 proposed again to that patient.
 
 Objective, lexicographic: the largest total priority of the patients matched; then the most patients
-matched; then the closest GPs. Solved exactly (not greedily) as a min-cost flow: patients who can go to
-exactly the same GPs at the same closeness form one class, GPs alike in every respect form one class, so the
-flow network stays small (`domain.min_cost_flow`); the flow is then spread back over patients (the most
-urgent first) and GPs (the most free places first). Deterministic: same input, same output.
+matched; then the closest GPs. Solved exactly (not greedily) as a min-cost flow on a compressed network
+(`domain.matching_network`: classes of patients and of GPs; a refusal is a forbidden arc, not a class of its
+own), by OR-tools (`domain.flow`); the flow is then spread back over patients (the most urgent first) and
+GPs (the most free places first). Deterministic: same input, same output.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-import numpy as np
-
-from domain.min_cost_flow import transport
 from schema.models import Population
 
 
@@ -126,12 +122,23 @@ def accepts(doctor: Doctor, seeker: Seeker) -> bool:
 
 def closeness_if_proposable(seeker: Seeker, doctor: Doctor) -> Closeness | None:
     """How close this GP is if they may be proposed to this patient (capacity aside), else None."""
-    if doctor.key in seeker.refused or not accepts(doctor, seeker):
-        return None
-    if seeker.reduced_mobility and not doctor.home_visits:
+    return None if doctor.key in seeker.refused else closeness_if_fitting(seeker, doctor)
+
+
+def closeness_if_fitting(seeker: Seeker, doctor: Doctor) -> Closeness | None:
+    """closeness_if_proposable, refusals aside."""
+    if not accepts(doctor, seeker) or (seeker.reduced_mobility and not doctor.home_visits):
         return None
     near = closeness(seeker.place, doctor.place)
     return None if near == Closeness.FARTHER else near
+
+
+def doctor_classes(doctors: Iterable[Doctor]) -> list[list[Doctor]]:
+    """GPs alike in every respect (place, populations accepted, home visits) but their free places, by key."""
+    by_profile: dict[tuple[Place, tuple[str, ...], bool], list[Doctor]] = defaultdict(list)
+    for doctor in sorted(doctors, key=lambda d: d.key):
+        by_profile[(doctor.place, tuple(sorted(doctor.populations)), doctor.home_visits)].append(doctor)
+    return [by_profile[profile] for profile in sorted(by_profile)]
 
 
 def objective(assignments: Iterable[Assignment], seekers: Sequence[Seeker]) -> Objective:
@@ -146,172 +153,98 @@ def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> Matching:
     """The optimal assignment, each patient's alternatives, and why the others are left unmatched."""
     if len({s.key for s in seekers}) != len(seekers) or len({d.key for d in doctors}) != len(doctors):
         raise ValueError("patients and doctors must have distinct keys")
-    network = _Network.build(seekers, sorted(doctors, key=lambda d: d.key))
-    flow = transport(network.tiers(), network.costs, network.capacity())
-    chosen = network.spread(flow)
-    assignments = network.with_alternatives(chosen)
+    from domain.matching_network import Network  # which needs this module's types
+
+    network = Network.build(seekers, sorted(doctors, key=lambda d: d.key))
+    assignments = network.with_alternatives(network.spread(network.solve()))
     matched = {a.patient for a in assignments}
-    unmatched = [Unmatched(s.key, network.why_unmatched(s)) for s in seekers if s.key not in matched]
+    why = _Reasons(doctor_classes(doctors))
+    unmatched = [Unmatched(s.key, why.unmatched(s)) for s in seekers if s.key not in matched]
     ordered = sorted(assignments, key=lambda a: network.urgency[a.patient])
     return Matching(tuple(ordered), tuple(sorted(unmatched, key=lambda u: network.urgency[u.patient])))
 
 
-# --- the compressed network ---------------------------------------------------------------------------
-
-DoctorProfile = tuple[Place, tuple[str, ...], bool, int]  # place, populations, home visits, own key or -1
-SeekerProfile = tuple[Place, tuple[str, ...], bool, tuple[int, ...]]  # place, groups, mobility, GPs refused
-Explained = tuple[Place, frozenset[str], bool, frozenset[int]]  # what why_unmatched depends on
+# --- why a patient is left unmatched ------------------------------------------------------------------
 
 
-def _doctor_profile(doctor: Doctor, singled_out: set[int]) -> DoctorProfile:
-    """What makes GPs interchangeable; a GP some patient refused stays on its own."""
-    alone = doctor.key if doctor.key in singled_out else -1
-    return (doctor.place, tuple(sorted(doctor.populations)), doctor.home_visits, alone)
+@dataclass(frozen=True)
+class _Fitting:
+    """The GP classes near enough that fit a patient profile, refusals aside, with their closeness; GPs and
+    free places per closeness."""
 
+    place: Place
+    classes: Mapping[int, Closeness]
+    counts: tuple[int, ...]
+    free: int
+    texts: dict[tuple[tuple[int, ...], int], str] = field(default_factory=dict, compare=False)
 
-def _seeker_profile(seeker: Seeker, singled_out: set[int]) -> SeekerProfile:
-    return (
-        seeker.place,
-        tuple(sorted(seeker.groups)),
-        seeker.reduced_mobility,
-        tuple(sorted(seeker.refused & singled_out)),
-    )
+    def reason(self, counts: tuple[int, ...], free: int) -> str:
+        if (counts, free) not in self.texts:
+            self.texts[counts, free] = self._text(counts, free)
+        return self.texts[counts, free]
 
-
-@dataclass
-class _Network:
-    seekers: Sequence[Seeker]
-    doctors: Sequence[Doctor]
-    doctor_classes: list[list[Doctor]]
-    seeker_classes: list[list[Seeker]]  # each sorted by urgency
-    arcs: list[tuple[tuple[int, Closeness], ...]]  # per seeker class: (doctor class, closeness)
-    costs: np.ndarray
-    urgency: dict[str, tuple[int, int, str]]
-    free_after: dict[int, int] = field(default_factory=dict)  # places left per GP once the flow is spread
-    explained: dict[Explained, str] = field(default_factory=dict)  # why_unmatched, per patient profile
-
-    @classmethod
-    def build(cls, seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> _Network:
-        singled_out = {key for s in seekers for key in s.refused}
-        by_profile: dict[DoctorProfile, list[Doctor]] = defaultdict(list)
-        for doctor in doctors:
-            by_profile[_doctor_profile(doctor, singled_out)].append(doctor)
-        doctor_classes = [by_profile[profile] for profile in sorted(by_profile)]
-        arcs_of_profile: dict[SeekerProfile, tuple[tuple[int, Closeness], ...]] = {}
-        by_arcs: dict[tuple[tuple[int, Closeness], ...], list[Seeker]] = defaultdict(list)
-        for seeker in seekers:
-            profile = _seeker_profile(seeker, singled_out)
-            if profile not in arcs_of_profile:
-                found = (
-                    (index, closeness_if_proposable(seeker, members[0])) for index, members in enumerate(doctor_classes)
-                )
-                arcs_of_profile[profile] = tuple((index, near) for index, near in found if near is not None)
-            by_arcs[arcs_of_profile[profile]].append(seeker)
-        urgency = {s.key: (-s.priority, -s.waited_days, s.key) for s in seekers}
-        arc_lists = sorted(arc for arc in by_arcs if arc)
-        seeker_classes = [sorted(by_arcs[arc], key=lambda s: urgency[s.key]) for arc in arc_lists]
-        costs = np.full((len(arc_lists), len(doctor_classes)), -1, dtype=np.int64)
-        for row, arc in enumerate(arc_lists):
-            for column, near in arc:
-                costs[row, column] = near
-        return cls(seekers, doctors, doctor_classes, seeker_classes, arc_lists, costs, urgency)
-
-    def capacity(self) -> list[int]:
-        return [sum(max(d.free, 0) for d in members) for members in self.doctor_classes]
-
-    def tiers(self) -> list[list[tuple[int, int]]]:
-        """Per seeker class, (gain, patients) by priority, highest first. Gains make the objective
-        lexicographic: one point of priority outweighs any number of extra patients or of closeness steps,
-        one extra patient outweighs any number of closeness steps."""
-        bound = min(len(self.seekers), sum(self.capacity()))
-        per_patient = 2 * bound + 1  # > the largest total of closeness
-        per_point = bound * per_patient + 2 * bound + 1  # > the largest total of patients and closeness
-        tiers = []
-        for members in self.seeker_classes:
-            counts: dict[int, int] = defaultdict(int)
-            for seeker in members:
-                counts[seeker.priority] += 1
-            tiers.append([(p * per_point + per_patient, n) for p, n in sorted(counts.items(), reverse=True)])
-        return tiers
-
-    def spread(self, flow: np.ndarray) -> list[tuple[Seeker, Doctor, Closeness]]:
-        """The flow back to people: in each class the most urgent patients, closest GP classes first; in a
-        GP class, the GP with the most free places left first."""
-        free = {d.key: max(d.free, 0) for d in self.doctors}
-        heaps = [[(-free[d.key], d.key) for d in members] for members in self.doctor_classes]
-        doctor_of = {d.key: d for d in self.doctors}
-        for heap in heaps:
-            heapq.heapify(heap)
-        chosen = []
-        for row, members in enumerate(self.seeker_classes):
-            queue = iter(members)
-            for column, near in sorted(self.arcs[row], key=lambda arc: (arc[1], arc[0])):
-                for _ in range(int(flow[row, column])):
-                    seeker = next(queue)
-                    left, key = heapq.heappop(heaps[column])
-                    if left < -1:
-                        heapq.heappush(heaps[column], (left + 1, key))
-                    free[key] -= 1
-                    chosen.append((seeker, doctor_of[key], near))
-        self.free_after = free
-        return chosen
-
-    def with_alternatives(self, chosen: list[tuple[Seeker, Doctor, Closeness]]) -> list[Assignment]:
-        """Each assignment with up to 2 other GPs open to that patient: GPs still with a free place after this
-        matching first, then the closest, then the most free places."""
-        ranked: dict[int, list[tuple[int, Closeness]]] = {}
-        row_of = {s.key: row for row, members in enumerate(self.seeker_classes) for s in members}
-        assignments = []
-        for seeker, doctor, near in chosen:
-            row = row_of[seeker.key]
-            if row not in ranked:
-                ranked[row] = self._ranked_doctors(row)
-            others = [choice for choice in ranked[row] if choice[0] != doctor.key][:ALTERNATIVES]
-            assignments.append(Assignment(seeker.key, doctor.key, near, tuple(others)))
-        return assignments
-
-    def _ranked_doctors(self, row: int) -> list[tuple[int, Closeness]]:
-        options = [
-            (self.free_after[d.key] <= 0, near, -self.free_after[d.key], d.key)
-            for column, near in self.arcs[row]
-            for d in self.doctor_classes[column]
-            if d.free > 0
-        ]
-        return [(key, near) for _, near, _, key in sorted(options)[: ALTERNATIVES + 1]]
-
-    def why_unmatched(self, seeker: Seeker) -> str:
-        """Why no GP could be proposed to this patient, in French."""
-        profile = (seeker.place, seeker.groups, seeker.reduced_mobility, seeker.refused)
-        if profile not in self.explained:
-            self.explained[profile] = self._why(seeker)
-        return self.explained[profile]
-
-    def _why(self, seeker: Seeker) -> str:
-        department = f"le département {seeker.place.department}"
-        near = [d for d in self.doctors if closeness(seeker.place, d.place) != Closeness.FARTHER]
-        if not near:
-            return f"aucun médecin ne prend de nouveaux patients dans {department}"
-        accepting = [d for d in near if accepts(d, seeker)]
-        if not accepting:
-            return f"aucun médecin n'accepte les patients {_groups_text(seeker.groups)} dans {department}"
-        if seeker.reduced_mobility:
-            accepting = [d for d in accepting if d.home_visits]
-            if not accepting:
-                return (
-                    "aucun médecin acceptant ce patient ne fait de visites à domicile "
-                    f"dans {department} (mobilité réduite)"
-                )
-        possible = [d for d in accepting if d.key not in seeker.refused]
-        if not possible:
+    def _text(self, counts: tuple[int, ...], free: int) -> str:
+        if not any(counts):
             return "le patient a déjà refusé tous les médecins possibles"
-        zone = _zone(seeker.place, max(closeness(seeker.place, d.place) for d in possible))  # all nearer than FARTHER
-        free = sum(max(d.free, 0) for d in possible)
-        count = f"{len(possible)} médecin{'s' if len(possible) > 1 else ''} possible{'s' if len(possible) > 1 else ''}"
+        zone = _zone(self.place, Closeness(max(near for near, count in enumerate(counts) if count)))
+        total = sum(counts)
+        count = f"{total} médecin{'s' if total > 1 else ''} possible{'s' if total > 1 else ''}"
         if free == 0:
             return f"capacité épuisée {zone} : {count}, plus aucune place ce mois-ci"
         return (
             f"capacité épuisée {zone} : les {free} place(s) de ce mois ({count}) vont à des patients plus prioritaires"
         )
+
+
+class _Reasons:
+    """Why no GP could be proposed to a patient, in French: worked out once per patient profile, then the
+    GPs it refused taken off."""
+
+    def __init__(self, classes: list[list[Doctor]]) -> None:
+        self.classes = classes
+        self.where = {d.key: (column, max(d.free, 0)) for column, members in enumerate(classes) for d in members}
+        self.fitting: dict[tuple[Place, frozenset[str], bool], str | _Fitting] = {}
+
+    def unmatched(self, seeker: Seeker) -> str:
+        profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
+        if profile not in self.fitting:
+            self.fitting[profile] = self._fitting(seeker)
+        found = self.fitting[profile]
+        if isinstance(found, str):
+            return found
+        if not seeker.refused:
+            return found.reason(found.counts, found.free)
+        counts, free = list(found.counts), found.free
+        for column, places in (self.where[key] for key in seeker.refused if key in self.where):
+            if column in found.classes:
+                counts[found.classes[column]] -= 1
+                free -= places
+        return found.reason(tuple(counts), free)
+
+    def _fitting(self, seeker: Seeker) -> str | _Fitting:
+        department = f"le département {seeker.place.department}"
+        near = {
+            column: level
+            for column, members in enumerate(self.classes)
+            if (level := closeness(seeker.place, members[0].place)) != Closeness.FARTHER
+        }
+        if not near:
+            return f"aucun médecin ne prend de nouveaux patients dans {department}"
+        accepting = {column: level for column, level in near.items() if accepts(self.classes[column][0], seeker)}
+        if not accepting:
+            return f"aucun médecin n'accepte les patients {_groups_text(seeker.groups)} dans {department}"
+        if seeker.reduced_mobility:
+            accepting = {column: level for column, level in accepting.items() if self.classes[column][0].home_visits}
+            if not accepting:
+                return (
+                    "aucun médecin acceptant ce patient ne fait de visites à domicile "
+                    f"dans {department} (mobilité réduite)"
+                )
+        counts = [0] * len(Closeness)
+        for column, level in accepting.items():
+            counts[level] += len(self.classes[column])
+        free = sum(max(d.free, 0) for column in accepting for d in self.classes[column])
+        return _Fitting(seeker.place, accepting, tuple(counts), free)
 
 
 def _groups_text(groups: frozenset[str]) -> str:
