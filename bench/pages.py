@@ -20,6 +20,11 @@ Displayed: see bench/browser.py (the run started by the click has ended and the 
 Last line of output: one JSON object, seconds rounded to 2 decimals, with the machine load (1, 5, 15 min)
 at start and end. Progress goes to stderr.
 
+Measured (a438e01, large demo, --modes whole, 2 cores shared, load 5 to 19): first display 9-21 s for 10
+pages (Orienter 3.1 s, Journal d'accès 0.6 s); repeat 0.8-5.6 s; Rafraîchir 6.6-20 s (Patients en attente
+20.4 s); 20 sessions: Accueil p50 31 s / p95 42 s, Patients en attente p50 163 s / p95 222 s, no error;
+Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20.
+
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
 """
@@ -269,7 +274,7 @@ async def crowd(
                     times += shown
                     errors += failed
                     say(
-                        f"  {mode} · {sessions} sessions · {target.title} round {number + 1}: p50 {percentile(shown, 0.5)}"
+                        f"  {mode} · {sessions} sessions · {target.title} round {number + 1}: p50 {rounded(percentile(shown, 0.5))} s"
                     )
                 figures[target.title] = {
                     "p50_s": rounded(percentile(times, 0.5)),
