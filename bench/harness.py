@@ -12,7 +12,7 @@ from typing import TypeVar
 from domain import communes
 from server.bootstrap import bootstrap, ensure_secrets
 from server.process import start_nocodb, stop, throwaway_settings
-from settings import communes_dir
+from settings import Settings, communes_dir
 from store.base import Base
 
 T = TypeVar("T")
@@ -33,15 +33,22 @@ def best_of(repeat: int, action: Callable[[], T]) -> tuple[T, float]:
 
 
 @contextmanager
+def served_base(folder: Path) -> Iterator[tuple[Settings, Base]]:
+    """A NocoDB started on free ports with its data in `folder` (kept: a second run finds its base again),
+    bootstrapped (migrated base); its settings and base; stopped after."""
+    settings = throwaway_settings(folder)
+    secrets, first = ensure_secrets(settings)
+    service = start_nocodb(settings, secrets)
+    try:
+        setup = bootstrap(settings, secrets, first)
+        print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
+        yield settings, setup.base
+    finally:
+        stop(service.process.pid)
+
+
+@contextmanager
 def throwaway_base() -> Iterator[Base]:
     """A NocoDB started in a temporary folder on free ports, bootstrapped (migrated base), stopped after."""
-    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder:
-        settings = throwaway_settings(Path(folder))
-        secrets, first = ensure_secrets(settings)
-        service = start_nocodb(settings, secrets)
-        try:
-            setup = bootstrap(settings, secrets, first)
-            print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
-            yield setup.base
-        finally:
-            stop(service.process.pid)
+    with tempfile.TemporaryDirectory(prefix="cpts-bench-") as folder, served_base(Path(folder)) as (_, base):
+        yield base

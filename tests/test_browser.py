@@ -10,20 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from test_home_page import EXPECTED_METRICS, seed_figures
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from schema.models import MEMBERS
 from server.process import free_port, start_app, stop
 from server.users import UserAdded
 from store.base import Base
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 60_000
 
 

@@ -1,0 +1,111 @@
+"""Headless Chromium driving the served app for bench/pages.py: sign in through the Connexion page, open
+a page by its navigation link, click a button, and time each until the page is displayed.
+
+Displayed: the Streamlit run that the action started is over (the app's root element, `stApp`, has gone
+back to `data-test-script-state="notRunning"`, which Streamlit sets when the script run has ended and its
+"Running…" indicator is gone; counted by a MutationObserver, so a run that ended before the action cannot
+count) AND the element that shows the page is visible (see `marker`). Streamlit removes what the previous
+run left (stale elements) when a run ends, so by then the page's content is fully rendered."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, installed by ./cpts
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 600_000  # 20 sessions on the whole-table reading took 2 minutes a page (issue 13)
+
+# Counts the script runs that ended in this document (transitions of stApp's script state to notRunning).
+RUN_COUNTER = """
+window.__cptsRuns = 0;
+window.__cptsState = null;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const state = app ? app.getAttribute('data-test-script-state') : null;
+  if (state === window.__cptsState) return;
+  if (state === 'notRunning' && window.__cptsState !== null) window.__cptsRuns += 1;
+  window.__cptsState = state;
+}).observe(document, {subtree: true, childList: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+RUN_ENDED = """(before) => window.__cptsRuns > before && document.querySelector('[data-testid="stApp"]')
+  .getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """One headless Chromium for the whole run."""
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} manque : installez-le (apt-get install -y chromium), ./cpts le fait.")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+def nav_link(page: Page, title: str) -> Locator:
+    """The sidebar link to a page of the navigation (its accessible name ends with the title, after the icon)."""
+    name = re.compile(rf"(^|\s){re.escape(title)}$")
+    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=name)
+
+
+def marker(page: Page, title: str, default: bool) -> Locator:
+    """What shows that this page, not another, is on screen: its title as heading; the default page
+    (Accueil) has the CPTS's name as heading, its caption starts with its title."""
+    if default:
+        return page.get_by_test_id("stCaptionContainer").get_by_text(re.compile(rf"^{re.escape(title)} · "))
+    return page.get_by_role("heading", name=title, exact=True)
+
+
+def figure(page: Page, label: str, value: int) -> Locator:
+    """The value of the metric `label`, when it shows `value` (digits maybe grouped by spaces)."""
+    digits = r"[\s\u202f\u00a0]?".join(str(value))
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return metric.get_by_test_id("stMetricValue").get_by_text(re.compile(rf"^\s*{digits}\s*$"))
+
+
+async def displayed(page: Page, action: Callable[[], Awaitable[None]], *shown: Locator) -> float:
+    """Seconds from `action` until the run it starts has ended and every `shown` locator is visible.
+    An exception shown by the app raises RuntimeError."""
+    before = int(await page.evaluate("window.__cptsRuns"))
+    start = time.perf_counter()
+    await action()
+    await page.wait_for_function(RUN_ENDED, arg=before, timeout=WAIT_MS, polling=50)
+    for locator in shown:
+        await expect(locator.first).to_be_visible(timeout=WAIT_MS)
+    seconds = time.perf_counter() - start
+    if await page.get_by_test_id("stException").count():
+        raise RuntimeError(await page.get_by_test_id("stException").first.inner_text())
+    return seconds
+
+
+async def signed_in(browser: Browser, url: str, email: str, password: str, ready: Callable[[Page], Locator]) -> Page:
+    """A new browser context (its own Streamlit session) signed in at `url`: the Connexion page, then the
+    page asked for, displayed (`ready`)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    await context.add_init_script(RUN_COUNTER)
+    page = await context.new_page()
+    await page.goto(url, timeout=WAIT_MS)
+    await expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
+    await page.wait_for_function(RUN_ENDED, arg=0, timeout=WAIT_MS, polling=50)
+    await page.get_by_label("Adresse e-mail").fill(email)
+    await page.get_by_label("Mot de passe", exact=True).fill(password)
+    await displayed(page, page.get_by_role("button", name="Se connecter").click, ready(page))
+    return page
