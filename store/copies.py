@@ -21,7 +21,7 @@ from domain.problems import Problem
 from errors import CptsError
 from schema.fields import TableSpec
 from store.base import Base, TableHandle
-from store.records import Loaded, duplicates, read_columns, read_fields
+from store.records import Loaded, duplicates, patched_frame, read_columns, read_fields
 from store.validate import validate_rows
 
 
@@ -191,5 +191,8 @@ class SharedTables:
         kept = {int(r.id): r for r in before.loaded.records} if before else {}
         ordered = [records[i] if i in records else kept[i] for i in raw]
         found = [p for i in raw for p in row_problems.get(i, [])] + duplicates(spec, ordered)
+        built = None
+        if rows.partial and before is not None and before.loaded.built is not None:
+            built = patched_frame(before.loaded.built, spec, fresh)  # a few rows edited: not the whole frame
         self._versions += 1
-        return TableCopy(Loaded(spec, ordered, found), raw, row_problems, self._versions)
+        return TableCopy(Loaded(spec, ordered, found, built), raw, row_problems, self._versions)

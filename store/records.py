@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any, Generic
 
 import pandas as pd
@@ -39,12 +38,15 @@ class Loaded(Generic[R]):
     spec: TableSpec[R]
     records: list[R]
     problems: list[Problem] = field(default_factory=list)
+    built: pd.DataFrame | None = field(default=None, repr=False)  # the frame, when already made
 
-    @cached_property
+    @property
     def frame(self) -> pd.DataFrame:
         """The records as a typed DataFrame, built once: callers that change it take a `.copy()` first
         (cheap with pandas' copy-on-write)."""
-        return to_frame(self.spec, self.records)
+        if self.built is None:
+            self.built = to_frame(self.spec, self.records)
+        return self.built
 
 
 # -- NocoDB -> Python --------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
 def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
     """Records as a DataFrame with one column per attribute and proper dtypes."""
     columns = ["id", *(f.attr for f in spec.fields)]
-    frame = pd.DataFrame([r.model_dump() for r in records], columns=columns)
+    frame = pd.DataFrame({attr: [getattr(r, attr) for r in records] for attr in columns}, columns=columns)
     frame["id"] = frame["id"].astype("Int64")
     for f in spec.fields:
         dtype = DTYPES.get(f.kind, "string")
@@ -190,6 +192,21 @@ def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
         elif dtype != "object":
             frame[f.attr] = frame[f.attr].astype(pandas_dtype(dtype))
     return frame
+
+
+def patched_frame(frame: pd.DataFrame, spec: TableSpec[R], changed: Sequence[R]) -> pd.DataFrame | None:
+    """`frame` (of `to_frame`) with the rows of these records, already in it, replaced: what `to_frame` would
+    give for the whole table, without building it again. None when a record is not in the frame."""
+    update = to_frame(spec, changed)
+    positions = pd.Index(frame["id"]).get_indexer(update["id"])
+    if (positions < 0).any():
+        return None
+    patched = frame.copy()
+    for column in frame.columns:
+        values = frame[column].array.copy()
+        values[positions] = update[column].array
+        patched[column] = values
+    return patched
 
 
 # -- Python -> NocoDB --------------------------------------------------------------------------

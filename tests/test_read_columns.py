@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from schema.fields import Kind
 from schema.models import TABLES
 from store.base import TableHandle
-from store.records import read_columns, read_fields, row_reader
+from store.records import patched_frame, read_columns, read_fields, row_reader, to_frame
 
 RAW = [None, "", "a", "a,b", ",a,,b,", "Oui", 0, 1, 2, "1", "0", "true", True, False, 3.5, "2024-05-06",
        "2024-05-06 10:11:12+00:00", {"id": 4}, {"Id": 7}, [], ["x"], "  espaces  "]  # fmt: skip
@@ -33,3 +34,35 @@ def test_read_columns_is_row_reader_on_every_column(spec: Any, seed: int) -> Non
 
 def test_no_rows() -> None:
     assert read_columns(TableHandle(TABLES[0], "t", {}), ["Id"], []) == []
+
+
+@pytest.fixture(scope="module")
+def demo_records() -> dict[str, list[Any]]:
+    from demo.generate import generate
+
+    made = generate("small")
+    return {key: [r.model_copy(update={"id": i}) for i, r in enumerate(rows, 1)] for key, rows in made.items()}
+
+
+@pytest.mark.parametrize("spec", TABLES, ids=lambda spec: spec.key)
+def test_a_patched_frame_is_the_frame_of_the_changed_records(spec: Any, demo_records: dict[str, list[Any]]) -> None:
+    records = demo_records[spec.key]
+    if not records:
+        pytest.skip("table vide dans la démo")
+    rng = random.Random(7)
+    chosen = rng.sample(range(len(records)), min(5, len(records)))
+    donors = [records[rng.randrange(len(records))] for _ in chosen]
+    changed = [donor.model_copy(update={"id": records[i].id}) for i, donor in zip(chosen, donors, strict=True)]
+    after = list(records)
+    for i, record in zip(chosen, changed, strict=True):
+        after[i] = record
+    patched = patched_frame(to_frame(spec, records), spec, changed)
+    assert patched is not None
+    pd.testing.assert_frame_equal(patched, to_frame(spec, after))
+
+
+def test_a_record_not_in_the_frame_is_not_patched(demo_records: dict[str, list[Any]]) -> None:
+    spec = TABLES[0]
+    records = demo_records[spec.key]
+    stranger = records[0].model_copy(update={"id": 10_000_000})
+    assert patched_frame(to_frame(spec, records), spec, [stranger]) is None

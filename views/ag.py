@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ag.deck import DECK_TABLES, AgInputs, deck_data
+from domain.ag.deck import DECK_TABLES, deck_data
 from domain.ag.slides import DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
@@ -25,11 +25,18 @@ DECK_NOTE = (
 )
 
 
-def deck_inputs() -> AgInputs:
-    """What the deck is made from, once per version of its tables (shared by every session)."""
+def made_deck(year: int, name: str) -> tuple[DeckData, bytes]:
+    """The deck of `year` and its PowerPoint file, made once per version of the deck's tables and day (shared
+    by every session)."""
     from services.deck import load_deck_inputs
 
-    return per_version("deck", DECK_TABLES, lambda: load_deck_inputs(current_base()))
+    today = date.today()
+
+    def make() -> tuple[DeckData, bytes]:
+        deck = deck_data(load_deck_inputs(current_base()), year, today, name)
+        return deck, deck_bytes(deck)
+
+    return per_version("deck", DECK_TABLES, make, year, today, name)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -106,16 +113,14 @@ def main() -> None:
     name = header("Présentation AG", "diaporama de l'assemblée générale, chiffres lus en direct dans NocoDB")
     year = year_picker("Année d'activité présentée")
     try:
-        inputs = deck_inputs()
+        deck, pptx = made_deck(year, name)
     except CptsError as error:
         show_error(error)
-    deck = deck_data(inputs, year, date.today(), name)
     show_problems(list(deck.problems), "Ces valeurs sont laissées de côté dans la présentation")
     st.markdown(
         f"**{deck.cpts_name}** · {deck.title} · activité {deck.year} · {len(deck.slides) + 1} diapositives. "
         f"Date et logo : lignes « {AG_DATE.key} » (AAAA-MM-JJ) et « {LOGO.key} » de la table Paramètres."
     )
-    pptx = deck_bytes(deck)
     made = downloads(deck, pptx)
     st.caption(DECK_NOTE)
     st.subheader("Aperçu", anchor=False)

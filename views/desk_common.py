@@ -5,15 +5,16 @@ or on "Rafraîchir", French messages."""
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 
 from domain.ages import age_on
 from domain.desk_plan import patient_priority
-from domain.priority import waiting_days
+from domain.priority import Weights, waiting_days
 from errors import CptsError
+from schema.models import Patient
 from services.desk import DESK_TABLES, DeskData, desk_state
 from views.common import current_base, forget_tables, per_version, show_error, show_problems
 
@@ -30,31 +31,41 @@ def waiting_rows(data: DeskData, today: date) -> pd.DataFrame:
 
 
 def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
-    """One row per patient, with its priority and the detail of it."""
+    """One row per patient, with its priority and the detail of it (a patient whose record, weights and day
+    are those of the last time keeps the row made then: after an edit, only edited patients are scored)."""
     rows = []
     for patient in data.records.patients:
-        score = patient_priority(patient, data.weights, today)
-        place = data.places.get(patient.insee_code or "")
-        rows.append(
-            {
-                "Code": patient.code,
-                "Nom": patient.last_name,
-                "Prénom": patient.first_name,
-                "Âge": age_on(patient.birth_date, patient.age_band, today),
-                "Commune": place.commune_name if place else patient.insee_code,
-                "Fragilités": ", ".join(patient.fragilities),
-                "Mobilité réduite": patient.reduced_mobility,
-                "Demande": patient.request_date,
-                "Attente (jours)": waiting_days(patient.request_date, today),
-                "Priorité": score.score,
-                "Détail de la priorité": score.explanation,
-                "Statut": patient.status,
-                "Téléphone": patient.phone,
-                "_fragilities": patient.fragilities,
-            }
-        )
+        made = _ROWS.get(patient.id)
+        if made is None or made[0] is not patient or made[1] != (data.weights, today):
+            made = (patient, (data.weights, today), patient_row(patient, data, today))
+            _ROWS[patient.id] = made
+        rows.append(made[2])
     frame = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "_fragilities"])
     return frame.sort_values(["Priorité", "Attente (jours)", "Code"], ascending=[False, False, True], kind="stable")
+
+
+_ROWS: dict[int | None, tuple[Patient, tuple[Weights, date], dict[str, Any]]] = {}  # by patient Id
+
+
+def patient_row(patient: Patient, data: DeskData, today: date) -> dict[str, Any]:
+    score = patient_priority(patient, data.weights, today)
+    place = data.places.get(patient.insee_code or "")
+    return {
+        "Code": patient.code,
+        "Nom": patient.last_name,
+        "Prénom": patient.first_name,
+        "Âge": age_on(patient.birth_date, patient.age_band, today),
+        "Commune": place.commune_name if place else patient.insee_code,
+        "Fragilités": ", ".join(patient.fragilities),
+        "Mobilité réduite": patient.reduced_mobility,
+        "Demande": patient.request_date,
+        "Attente (jours)": waiting_days(patient.request_date, today),
+        "Priorité": score.score,
+        "Détail de la priorité": score.explanation,
+        "Statut": patient.status,
+        "Téléphone": patient.phone,
+        "_fragilities": patient.fragilities,
+    }
 
 
 ROW_COLUMNS = (
