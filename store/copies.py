@@ -104,7 +104,7 @@ class SharedTables:
         now = time.monotonic()
         stale = [s for s in specs if refresh or now - self._checked_at.get(s.key, -1e9) >= self.check_every]
         if stale:
-            self._refresh(stale, wait=refresh or any(s.key not in self._copies for s in specs))
+            self._refresh(stale, wait=refresh or any(s.key not in self._stamps for s in specs))
         copies = self._copies
         return {spec.key: copies[spec.key].loaded for spec in specs}
 
@@ -120,6 +120,14 @@ class SharedTables:
         or on « Rafraîchir »)."""
         self._checked_at.clear()
         self._stamps.clear()
+
+    def refresh(self) -> None:
+        """Check every table held now, whatever the source's stamp (« Rafraîchir »); a failure is told by
+        `freshness`, the copy kept."""
+        self.forget()
+        held = [copy.loaded.spec for copy in self._copies.values()]
+        if held:
+            self._refresh(held, wait=True)
 
     def _refresh(self, specs: Sequence[TableSpec[Any]], *, wait: bool) -> None:
         if not self._lock.acquire(blocking=wait):

@@ -91,6 +91,9 @@ def refresh_button(forget: Callable[[], None] | None = None) -> None:
     so what follows reads NocoDB again."""
     if st.button("Rafraîchir", icon=":material/refresh:", help="Relire les données dans NocoDB"):
         forget_tables()
+        shared = current_base().shared
+        if shared is not None:
+            shared.refresh()  # now, so that the note below tells how it went
         if forget is not None:
             forget()
     show_freshness()
