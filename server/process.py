@@ -192,6 +192,7 @@ def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout:
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "viewer",
+        "--server.fileWatcherType", "none",  # no reload on edits: and no watcher woken by every write to data/
     ]  # fmt: skip
     app_env = {
         "CPTS_DATA_DIR": str(settings.data_dir),
