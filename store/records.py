@@ -76,11 +76,12 @@ def read_columns(handle: TableHandle, keys: Sequence[str], rows: Sequence[tuple[
     out a column at a time: one comprehension per field instead of a function call per value."""
     position = {key: index for index, key in enumerate(keys)}
     fk_titles = handle.fk_titles
-    names, columns = ["id"], [[row[0] for row in rows]]
+    transposed = list(zip(*rows, strict=True)) or [() for _ in keys]
+    names, columns = ["id"], [list(transposed[0])]
     for spec in handle.spec.fields:
         key = fk_titles.get(spec.title, spec.title)
         index = position.get(key)
-        column = [None] * len(rows) if index is None else [row[index] for row in rows]
+        column = [None] * len(rows) if index is None else list(transposed[index])
         if spec.kind is Kind.LINK and spec.title not in fk_titles:
             column = [_linked_id(value) for value in column]
         names.append(spec.attr)
