@@ -364,7 +364,7 @@ def test_the_pdf_pages_are_not_blank(deck: dict[str, Any]) -> None:
 
 def test_the_command_tells_what_it_wrote(deck: dict[str, Any]) -> None:
     out = deck["stdout"]
-    assert "Lecture de Patients" in out and "Conversion en PDF" in out
+    assert "Lecture des données" in out and "Conversion en PDF" in out
     assert f"Présentation d'AG {YEAR} ({len(deck['presentation'].slides)} diapositives)" in out
     assert deck["journal_unchanged"]  # aggregates only: nothing to trace
 

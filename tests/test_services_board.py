@@ -43,7 +43,7 @@ def test_export_dialogue_prints_the_refused_values(nocodb: Any, base: Base, bad_
     result = export(nocodb, base, out)
     assert result.returncode == 0, result.stderr
     assert f"Attention : Membres, ligne Id {bad_rpps}, champ « RPPS »" in result.stderr
-    assert "  Lecture de Membres…" in result.stdout and out.is_file()
+    assert "  Lecture des données…" in result.stdout and out.is_file()
 
 
 def test_an_output_that_cannot_be_written_is_told_in_french(nocodb: Any, base: Base, tmp_path: Path) -> None:

@@ -196,7 +196,8 @@ def test_journal_page_reads_filters_and_escapes(app_env: Base, accounts: dict[st
         rerun(app.switch_page(JOURNAL_PAGE))
         metrics = {m.label: m.value for m in app.metric}
         assert metrics == {"Accès": "2", "Utilisateurs": "2", "Patients distincts": "2", "Par commande": "1"}
-        assert not app.data_editor and not app.main.button  # read-only
+        assert not app.data_editor  # read-only: the only button exports what is listed
+        assert [button.label for button in app.main.button] == ["Exporter (XLSX)"]
         app.selectbox[0].select(marked_up)
         rerun(app)
         assert app.subheader[0].value == r"Accès de \*\*Martin\*\* \<b\>Dupont\<\/b\>"  # shown as typed
