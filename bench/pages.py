@@ -194,7 +194,7 @@ def change_shown(page: Page, declared: Declared, waiting: int) -> list[Any]:
     if declared.path == CROWD[0]:
         return [figure(page, WAITING_LABEL, waiting)]
     if declared.path == CROWD[1]:
-        return [page.get_by_text(f"{waiting} patient(s) affiché(s)")]
+        return [page.get_by_text(f"{waiting} patient(s) retenu(s) par les filtres")]
     return []
 
 
