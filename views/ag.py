@@ -3,19 +3,15 @@ downloaded as PowerPoint (editable charts) or PDF. Aggregates only: nothing is t
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
-from domain.ag.deck import DECK_TABLES, deck_data
 from domain.ag.slides import DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
-from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
-from views.board_data import header, year_picker
-from views.common import current_base, per_version, show_error, show_problems
+from views.board_data import header, made_deck, year_picker
+from views.common import show_error, show_problems
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
@@ -23,20 +19,6 @@ DECK_NOTE = (
     "Chiffres agrégés, sans donnée nominative : effectifs de personnes inférieurs à 5 affichés « < 5 », et ce qui "
     "permettrait de les retrouver par différence « masqué »."
 )
-
-
-def made_deck(year: int, name: str) -> tuple[DeckData, bytes]:
-    """The deck of `year` and its PowerPoint file, made once per version of the deck's tables and day (shared
-    by every session)."""
-    from services.deck import load_deck_inputs
-
-    today = date.today()
-
-    def make() -> tuple[DeckData, bytes]:
-        deck = deck_data(load_deck_inputs(current_base()), year, today, name)
-        return deck, deck_bytes(deck)
-
-    return per_version("deck", DECK_TABLES, make, year, today, name)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

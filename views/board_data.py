@@ -1,5 +1,6 @@
-"""What the board pages share: the figures of a year read live from NocoDB (`services.board`), the year
-picker, the header, and the values left aside (refused by the spec, or by the board's own checks)."""
+"""What the board pages share: the figures of a year read live from NocoDB (`services.board`) and the AG
+deck, both made once per version of their tables, the year picker, the header, and the values left aside
+(refused by the spec, or by the board's own checks)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from domain.ag.deck import DECK_TABLES, deck_data
+from domain.ag.slides import DeckData
 from domain.board import BOARD_TABLES, BoardFigures
 from domain.indicators import period_year
 from errors import CptsError
+from reports.deck import deck_bytes
 from schema.models import INDICATORS
 from services.board import BoardReport, board_figures, board_inputs
-from views.common import load_tables, per_version, refresh_button, show_error, show_problems, the_cpts_name
+from views.common import (
+    current_base,
+    load_tables,
+    per_version,
+    refresh_button,
+    show_error,
+    show_problems,
+    the_cpts_name,
+)
 
 AGGREGATES_NOTE = "Chiffres agrégés, sans donnée nominative ; effectifs de patients inférieurs à 5 masqués (« < 5 »)."
 
@@ -46,6 +58,20 @@ def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
     report = board_report(year)
     show_problems(report.problems)
     return report.figures, report.tables.frames
+
+
+def made_deck(year: int, name: str) -> tuple[DeckData, bytes]:
+    """The deck of `year` and its PowerPoint file, made once per version of the deck's tables and day (shared
+    by every session)."""
+    from services.deck import load_deck_inputs
+
+    today = date.today()
+
+    def make() -> tuple[DeckData, bytes]:
+        deck = deck_data(load_deck_inputs(current_base()), year, today, name)
+        return deck, deck_bytes(deck)
+
+    return per_version("deck", DECK_TABLES, make, year, today, name)
 
 
 def year_picker(label: str = "Année") -> int:

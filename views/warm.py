@@ -1,5 +1,5 @@
 """What the app makes while its server starts (`serve.py`), before anyone signs in: every table read into the
-shared copy, the desk's priorities and this year's board figures, so that the first page shown after
+shared copy, the desk's priorities, this year's board figures and AG deck, so that the first page shown after
 `./cpts up` is as quick as the next ones. Pages make the same things the same way when it has not run."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from errors import CptsError
 from schema.models import TABLES
 from services.tables import load_records
 from settings import communes_dir
-from views.board_data import board_report
-from views.common import current_base
+from views.board_data import board_report, made_deck
+from views.common import current_base, the_cpts_name
 from views.desk_common import desk_data, waiting_rows
 
 log = logging.getLogger(__name__)
@@ -27,5 +27,6 @@ def warm_up() -> None:
         today = date.today()
         waiting_rows(desk_data(), today)
         board_report(today.year)
+        made_deck(today.year, the_cpts_name())
     except CptsError as error:
         log.warning("Préchargement interrompu : %s", error)
