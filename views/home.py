@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -10,18 +11,21 @@ import streamlit as st
 
 from domain.figures import (
     ShownWaiting,
+    WaitingFigures,
     actions_by_status,
     members_by_profession,
     shown_members,
     shown_waiting,
     waiting_patients,
 )
+from domain.problems import Problem
 from errors import CptsError
 from schema.models import ACTIONS, MEMBERS, PATIENTS
 from views.access import sees_patient_data
 from views.common import (
     action_status_scale,
     load_tables,
+    per_version,
     refresh_button,
     show_error,
     show_problems,
@@ -34,6 +38,28 @@ BAR_COLOUR = "#1c7ed6"
 
 EXACT_NOTE = "Vue coordinateur : chiffres exacts."
 MASKED_NOTE = "Effectifs inférieurs à 5 masqués (« < 5 »), et tout chiffre qui permettrait de les retrouver."
+
+
+class HomeFigures(NamedTuple):
+    members: pd.DataFrame  # active members by profession, exact
+    waiting: WaitingFigures
+    actions: pd.DataFrame  # actions by status
+    problems: list[Problem]
+
+
+def home_figures(today: date) -> HomeFigures:
+    """The page's figures, made once per version of its tables and day (shared by every session)."""
+
+    def make() -> HomeFigures:
+        frames, problems = load_tables(TABLES)
+        return HomeFigures(
+            members_by_profession(frames[MEMBERS.key]),
+            waiting_patients(frames[PATIENTS.key], today),
+            actions_by_status(frames[ACTIONS.key]),
+            problems,
+        )
+
+    return per_version("home", TABLES, make, today)
 
 
 def header(exact: bool) -> None:
@@ -51,8 +77,8 @@ def header(exact: bool) -> None:
         st.caption(f"Accueil · chiffres clés lus en direct dans NocoDB · {date.today():%d/%m/%Y} · {note}")
 
 
-def members_block(members: pd.DataFrame, exact: bool) -> None:
-    total, by_profession = shown_members(members_by_profession(members), exact)
+def members_block(by_profession_exact: pd.DataFrame, exact: bool) -> None:
+    total, by_profession = shown_members(by_profession_exact, exact)
     with st.container(border=True):
         st.subheader("Membres", anchor=False)
         st.metric("Membres actifs", total, help="Membres cochés « Actif » dans NocoDB")
@@ -91,8 +117,7 @@ def patients_block(figures: ShownWaiting) -> None:
         )
 
 
-def actions_block(actions: pd.DataFrame) -> None:
-    by_status = actions_by_status(actions)
+def actions_block(by_status: pd.DataFrame) -> None:
     with st.container(border=True):
         st.subheader("Actions du projet de santé", anchor=False)
         counts = zip(by_status["status"], by_status["count"], strict=True)
@@ -125,14 +150,14 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
 def main() -> None:
     exact = sees_patient_data()
     header(exact)
-    frames, problems = load_tables(TABLES)
-    show_problems(problems)
+    figures = home_figures(date.today())
+    show_problems(figures.problems)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        members_block(frames[MEMBERS.key], exact)
+        members_block(figures.members, exact)
     with right:
-        patients_block(shown_waiting(waiting_patients(frames[PATIENTS.key], date.today()), exact))
-        actions_block(frames[ACTIONS.key])
+        patients_block(shown_waiting(figures.waiting, exact))
+        actions_block(figures.actions)
 
 
 main()
