@@ -23,7 +23,10 @@ def warm_up() -> None:
     """Read and make what the first pages need; a failure is left for the first page to explain."""
     try:
         communes.use_data_dir(communes_dir())
-        load_records(current_base(), TABLES)
+        base = current_base()
+        if base.shared is None:  # CPTS_STORE=whole: nothing is kept to share
+            return
+        load_records(base, TABLES)
         today = date.today()
         waiting_rows(desk_data(), today)
         board_report(today.year)
