@@ -124,7 +124,11 @@ def test_coordinator_reads_the_journal_with_names_as_typed(
         assert nav_links(page) == BOARD_TITLES + COORDINATOR_TITLES
         page.get_by_role("link", name="Journal d'accès").click()
         expect(page.get_by_role("heading", name="Journal d'accès")).to_be_visible(timeout=WAIT_MS)
-        page.get_by_test_id("stSelectbox").first.click()  # who (the list below has its own sort box)
+        journal_read = page.get_by_test_id("stMetric").filter(has_text="Patients distincts")
+        expect(journal_read).to_be_visible(timeout=WAIT_MS)  # the journal is read: its users are listed
+        who = page.get_by_test_id("stSelectbox").filter(has_text="Utilisateur")  # not the list's sort box
+        expect(who).to_be_visible(timeout=WAIT_MS)
+        who.click()
         page.get_by_role("option", name=MARKED_UP).click()
         heading = page.get_by_role("heading", name=f"Accès de {MARKED_UP}")
         expect(heading).to_be_visible(timeout=WAIT_MS)
