@@ -23,7 +23,9 @@ at start and end. Progress goes to stderr.
 Measured (a438e01, large demo, --modes whole, 2 cores shared, load 5 to 19): first display 9-21 s for 10
 pages (Orienter 3.1 s, Journal d'accès 0.6 s); repeat 0.8-5.6 s; Rafraîchir 6.6-20 s (Patients en attente
 20.4 s); 20 sessions: Accueil p50 31 s / p95 42 s, Patients en attente p50 163 s / p95 222 s, no error;
-Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20.
+Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20. Shared store (0a23679 and before, load 0.2 to
+9): first display 0.6-1.2 s, repeat 0.5-0.8 s, Rafraîchir 0.6-0.9 s (Présentation AG 1.5 s); 20 sessions:
+Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
