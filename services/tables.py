@@ -45,9 +45,7 @@ Read = Callable[[Sequence[TableSpec[Any]]], Tables]
 def table_records(base: Base, spec: TableSpec[R], *, refresh: bool = False) -> Loaded[R]:
     """One whole table as NocoDB holds it now: from the shared copy (checked first, see `SharedTables`), or
     read now when the base has none. Its records and frame are shared: change a copy, never them."""
-    if base.shared is None:
-        return records.load(base, spec)
-    loaded: Loaded[R] = base.shared.loaded([spec], refresh=refresh)[spec.key]
+    loaded: Loaded[R] = load_records(base, [spec], refresh=refresh)[spec.key]
     return loaded
 
 
@@ -63,8 +61,9 @@ Progress = Callable[[str], None]
 def load_records(
     base: Base, specs: Sequence[TableSpec[Any]], progress: Progress = lambda _: None, *, refresh: bool = False
 ) -> dict[str, Loaded[Any]]:
-    """These tables read now, one after the other, with their records (`progress` is told « Lecture de
-    <table>… » before each)."""
+    """These tables as NocoDB holds them now, with their records: from the shared copy, checked first (one
+    « Lecture des données… » told to `progress`), or, for a base without one, read now one after the other
+    (`progress` told « Lecture de <table>… » before each)."""
     if base.shared is not None:
         progress("Lecture des données…")
         return base.shared.loaded(specs, refresh=refresh)
@@ -87,5 +86,5 @@ def tables_of(loaded: dict[str, Loaded[Any]]) -> Tables:
 
 
 def reader(base: Base, progress: Progress = lambda _: None) -> Read:
-    """A `Read` going straight to NocoDB (no cache): what the command line uses."""
+    """A `Read` of the tables as NocoDB holds them now (see `load_records`): what the command line uses."""
     return lambda specs: read_tables(base, specs, progress)

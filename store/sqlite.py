@@ -87,7 +87,8 @@ class SqliteSource:
 
     def read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
         """Every row of these tables (by table key), as the v2 data API gives them, read in one transaction;
-        None for a table whose fingerprint is the same as at its last read (nothing in it changed)."""
+        for a table of `have`, only its rows edited since its last read (`Rows.partial`), or None when none
+        was (see `_rows`)."""
         with self._lock:
             try:
                 return self._read(handles, have)
