@@ -138,12 +138,15 @@ R = TypeVar("R", bound=Record)
 
 @dataclass(frozen=True)
 class TableSpec(Generic[R]):
-    """One NocoDB table: its French title, its English key and the record model `R` of its rows."""
+    """One NocoDB table: its French title, its English key and the record model `R` of its rows.
+    `patients`: its rows describe patients (identities, health data, who saw whom), so any value read from
+    it is patient data — in a problem report too (`domain.problems.as_seen_by`)."""
 
     key: str
     title: str
     model: type[R]
     description: str = ""
+    patients: bool = False
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:

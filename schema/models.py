@@ -302,13 +302,17 @@ class AccessEntry(Record):
 
 
 MEMBERS = TableSpec("members", "Membres", Member, "Professionnels et structures adhérents")
-PATIENTS = TableSpec("patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)")
-PROPOSALS = TableSpec("proposals", "Propositions", Proposal, "Médecins proposés aux patients")
+PATIENTS = TableSpec(
+    "patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)", patients=True
+)
+PROPOSALS = TableSpec("proposals", "Propositions", Proposal, "Médecins proposés aux patients", patients=True)
 PATHWAYS = TableSpec("pathways", "Parcours", Pathway)
 PATHWAY_STEPS = TableSpec("pathway_steps", "Étapes de parcours", PathwayStep)
 PATHWAY_MEMBERS = TableSpec("pathway_members", "Intervenants de parcours", PathwayMember)
-ENROLMENTS = TableSpec("enrolments", "Inscriptions", Enrolment, "Patients inscrits dans un parcours")
-STEPS_DONE = TableSpec("steps_done", "Étapes réalisées", StepDone, "Dates des étapes réalisées par inscription")
+ENROLMENTS = TableSpec("enrolments", "Inscriptions", Enrolment, "Patients inscrits dans un parcours", patients=True)
+STEPS_DONE = TableSpec(
+    "steps_done", "Étapes réalisées", StepDone, "Dates des étapes réalisées par inscription", patients=True
+)
 ACTIONS = TableSpec("actions", "Actions", Action, "Actions du projet de santé")
 MILESTONES = TableSpec("milestones", "Jalons", Milestone)
 INDICATORS = TableSpec("indicators", "Indicateurs", Indicator)
@@ -316,7 +320,9 @@ TERRITORY = TableSpec("territory", "Territoire", Commune, "Communes couvertes pa
 PARAMETERS = TableSpec(
     "settings", "Paramètres", ParameterRow
 )  # key "settings": the NocoDB table name of existing bases
-ACCESS_LOG = TableSpec("access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients")
+ACCESS_LOG = TableSpec(
+    "access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients", patients=True
+)
 
 # In creation order: a table comes after the tables its links point to.
 TABLES: tuple[TableSpec, ...] = (

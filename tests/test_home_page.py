@@ -125,8 +125,33 @@ def test_refused_value_is_listed_in_a_warning(seeded: Base, app_env: Base, coord
         warning = app.warning[0].value
         assert "Membres" in warning
         assert f"| Membres | {row_id} | RPPS |" in warning
-        assert "« 12345 » n'a pas le format attendu" in warning
+        assert "« 12345 » n'a pas le format attendu" in warning.replace("\\", "")  # shown as typed: escaped
         assert metrics(app)["Membres actifs"] == "5"  # the page still shows its figures
+    finally:
+        seeded.client.delete(table_id, [row_id])
+
+
+def test_a_name_typed_in_a_patient_column_never_reaches_the_bureau(
+    seeded: Base, app_env: Base, bureau: UserAdded
+) -> None:
+    """A coordinator typed a patient's name into « Code »: the bureau is told where (table, Id, field), never
+    the value; the coordinator sees it to correct it."""
+    table_id = seeded.handle(PATIENTS).id
+    name = "Jeanne DUPONTEL 06 12 34 56 78"
+    [row_id] = seeded.client.insert(table_id, [{"Code": name, "Statut": PatientStatus.FOUND.value}])
+    try:
+        bureau_page = open_page(state=signed_in_state(bureau.email, BOARD))
+        [warning] = bureau_page.warning
+        assert f"| Patients | {row_id} | Code |" in warning.value
+        shown = [
+            e.value
+            for kind in ("markdown", "caption", "warning", "error", "info", "title")
+            for e in bureau_page.get(kind)
+        ]
+        assert shown and not any("DUPONTEL" in str(text) for text in shown)
+        assert "réservé aux coordinateurs" in warning.value
+        coordinator_page = open_page()
+        assert "DUPONTEL" in coordinator_page.warning[0].value
     finally:
         seeded.client.delete(table_id, [row_id])
 

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.parameters import cpts_name
-from domain.problems import Problem
+from domain.problems import Problem, as_seen_by
 from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import PARAMETERS, ActionStatus, table
@@ -156,19 +156,24 @@ def error_message(error: Exception) -> str:
 
 
 def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
-    """The refused values as a French markdown table (Table, Id, Champ, Raison): the page renderer of
-    `domain.problems.Problem`, used by every page through `show_problems`."""
+    """The refused values as a French markdown table (Table, Id, Champ, Raison), every cell shown as typed
+    (`plain`), as the signed-in user may see them (`domain.problems.as_seen_by`: the bureau never reads a
+    value of a table of patients): the page renderer of `domain.problems.Problem`, used through
+    `show_problems`."""
+    from views.access import sees_patient_data  # views.access builds on this module
+
+    shown = as_seen_by(problems, sees_patient_data())
     lines = ["| Table | Id | Champ | Raison |", "|---|---|---|---|"]
-    for problem in problems[:limit]:
+    for problem in shown[:limit]:
         cells = (problem.table or "", "" if problem.id is None else str(problem.id), problem.field, problem.reason)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    if len(problems) > limit:
-        lines.append(f"\n… et {len(problems) - limit} autre(s).")
+    if len(shown) > limit:
+        lines.append(f"\n… et {len(shown) - limit} autre(s).")
     return "\n".join(lines)
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return plain(text.replace("\n", " "))
 
 
 def show_error(error: Exception) -> NoReturn:
@@ -197,7 +202,7 @@ def show_problems(
     """A warning listing the values typed in NocoDB that the figures had to leave aside."""
     if not problems:
         return
-    tables = ", ".join(sorted({p.table for p in problems if p.table}))
+    tables = plain(", ".join(sorted({p.table for p in problems if p.table})))
     count = len(problems)
     values = (
         "1 valeur saisie dans NocoDB ne respecte"
