@@ -19,6 +19,15 @@ CODES_PER_ROW = 9_000
 CONTINUED = " (suite "  # "Patients en attente (suite 2/3)"
 
 
+def patient_reference(code: object, row_id: object) -> str:
+    """How a patient is named wherever it is shown and journaled: its code, or « Id 12 » (its NocoDB row)
+    when it has none yet (typed in the grid without one): every patient shown stays identifiable in the
+    journal, never « nan » or left out."""
+    if isinstance(code, str) and code.strip():
+        return code.strip()
+    return f"Id {row_id}"
+
+
 @dataclass(frozen=True)
 class JournalFilter:
     start: date

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import median
 
+from domain.access_log import patient_reference
 from domain.priority import is_aci_fragile
 from errors import Refused
 from schema.models import Member, Patient, PatientStatus, Proposal, ProposalStatus
@@ -43,7 +44,12 @@ class DeskRecords:
 
 def patient_label(patient: Patient) -> str:
     """The patient's code, or its NocoDB Id when it has none yet (e.g. typed in the grid)."""
-    return patient.code or f"Id {patient.id}"
+    return patient_reference(patient.code, patient.id)
+
+
+def without_code(patients: Iterable[Patient]) -> list[int]:
+    """The NocoDB Ids of the patients that have no code (shown and journaled as « Id 12 » meanwhile)."""
+    return [p.id for p in patients if p.id is not None and not (p.code or "").strip()]
 
 
 def doctor_name(member: Member) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.access_log import patient_reference
 from domain.ages import age_band
 from domain.parameters import RETENTION_LIMITS
 from errors import Refused
@@ -89,7 +90,7 @@ def plan_purge(patients: Sequence[Patient], in_active_pathway: Collection[int], 
     for patient in patients:
         if patient.status not in CLOSING_DATE or is_anonymised(patient):
             continue
-        code = patient.code or f"Id {patient.id}"
+        code = patient_reference(patient.code, patient.id)
         closed = closed_on(patient)
         if closed is None:
             missing.append(code)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain.access_log import patient_reference
 from domain.pathway_tables import rows_of
 from domain.pathways import OVERDUE, Step
 from domain.referral import CLOSENESS_LABELS, CommuneCloseness, TeamMember, matching, nearest_first
@@ -63,7 +64,7 @@ def overdue_worklist(
                 item["enrolment"],
                 step.id,
                 item["patient"],
-                person.get("code"),
+                patient_reference(person.get("code"), item["patient"]),
                 person.get("last_name"),
                 person.get("first_name"),
                 person.get("phone"),

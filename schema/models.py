@@ -302,9 +302,7 @@ class AccessEntry(Record):
 
 
 MEMBERS = TableSpec("members", "Membres", Member, "Professionnels et structures adhérents")
-PATIENTS = TableSpec(
-    "patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)", patients=True
-)
+PATIENTS = TableSpec("patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)", patients=True)
 PROPOSALS = TableSpec("proposals", "Propositions", Proposal, "Médecins proposés aux patients", patients=True)
 PATHWAYS = TableSpec("pathways", "Parcours", Pathway)
 PATHWAY_STEPS = TableSpec("pathway_steps", "Étapes de parcours", PathwayStep)

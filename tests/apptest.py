@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -69,3 +70,9 @@ def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
     for key, value in signed_in_state(email, role).items():
         app.session_state[key] = value
     return app
+
+
+def as_read(markdown: str) -> str:
+    """A Markdown body as the reader sees its text: without the backslashes that keep typed text literal
+    (`views.common.plain`)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

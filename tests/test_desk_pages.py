@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import streamlit as st
-from apptest import click, open_page
+from apptest import as_read, click, open_page
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
@@ -49,7 +49,7 @@ def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default
         app = open_page("views/waiting_list.py")
         table = app.dataframe[0].value
         assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # the default 40 for ALD
-        [warning] = [w.value for w in app.warning if "Paramètres" in w.value]
+        [warning] = [as_read(w.value) for w in app.warning if "Paramètres" in w.value]
         assert f"| Paramètres | {row_id} | Valeur | « quarante » n'est pas un nombre entier positif ou nul" in warning
     finally:
         app_env.client.delete(app_env.handle(PARAMETERS).id, [row_id])
@@ -70,6 +70,10 @@ def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678
 def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
     app = fill_request(open_page("views/waiting_list.py"), birth_date=None)
     assert "Champ « Date de naissance » : obligatoire" in app.error[0].value
+    assert app_env.count(PATIENTS) == 5
+    next_year = date(date.today().year + 1, 1, 15)
+    app = fill_request(open_page("views/waiting_list.py"), birth_date=next_year)
+    assert "Champ « Date de naissance »" in app.error[0].value and "futur" in app.error[0].value
     assert app_env.count(PATIENTS) == 5
     app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1), phone="12")
     assert f"Champ « Téléphone » : « 12 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})" in (
@@ -114,6 +118,20 @@ def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], a
     bravo = next(m for m in records.load(app_env, MEMBERS).records if m.id == ids["B"])
     assert (bravo.monthly_capacity, bravo.home_visits, bravo.populations_accepted) == (3, True, ["ALD"])
     app_env.client.update(app_env.handle(MEMBERS).id, [{"Id": ids["B"], "Capacité mensuelle": 1}])
+
+
+def test_a_patient_without_a_code_is_listed_journaled_by_id_and_flagged(ids: dict[str, int], app_env: Base) -> None:
+    table_id = app_env.handle(PATIENTS).id
+    [row_id] = app_env.client.insert(table_id, [{"Nom": "Sanscode", "Statut": PatientStatus.WAITING.value}])
+    try:
+        app = open_page("views/waiting_list.py")
+        assert f"Id {row_id}" in list(app.dataframe[0].value["Code"])
+        assert f"Id {row_id}" in journal(app_env, "Patients en attente")[-1].split(", ")
+        assert "nan" not in journal(app_env, "Patients en attente")[-1].split(", ")
+        [flag] = [w.value for w in app.warning if "sans code" in w.value]
+        assert f"Id {row_id}" in flag
+    finally:
+        app_env.client.delete(table_id, [row_id])
 
 
 def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: Base) -> None:

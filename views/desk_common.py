@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.ages import age_on
+from domain.desk import patient_label, without_code
 from domain.desk_plan import patient_priority
 from domain.priority import Weights, waiting_days
 from errors import CptsError
@@ -51,7 +52,7 @@ def patient_row(patient: Patient, data: DeskData, today: date) -> dict[str, Any]
     score = patient_priority(patient, data.weights, today)
     place = data.places.get(patient.insee_code or "")
     return {
-        "Code": patient.code,
+        "Code": patient_label(patient),
         "Nom": patient.last_name,
         "Prénom": patient.first_name,
         "Âge": age_on(patient.birth_date, patient.age_band, today),
@@ -97,7 +98,21 @@ def read_desk() -> DeskData:
     except CptsError as error:
         show_error(error)
     show_problems(data.problems, "Elles sont laissées de côté")
+    flag_without_code(data)
     return data
+
+
+def flag_without_code(data: DeskData, shown: int = 20) -> None:
+    """Patients typed in NocoDB without a code: listed and journaled under their Id until they get one."""
+    ids = without_code(data.records.patients)
+    if not ids:
+        return
+    listed = ", ".join(str(i) for i in ids[:shown]) + (f" … (+{len(ids) - shown})" if len(ids) > shown else "")
+    st.warning(
+        f"**{len(ids)} patient(s) sans code** dans NocoDB (Id {listed}) : ils sont listés et tracés dans le "
+        "journal sous « Id … ». Donnez-leur un code (ex. P-000123) dans la colonne « Code » de la table Patients.",
+        icon=":material/badge:",
+    )
 
 
 def write_error(error: Exception) -> None:

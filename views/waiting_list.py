@@ -106,7 +106,7 @@ def request_form(today: date) -> None:
             title("birth_date"),
             value=None,
             min_value=date(1900, 1, 1),
-            max_value=today,
+            max_value=date(today.year + 100, 12, 31),  # a date in the future reaches the check, which says so
             format="DD/MM/YYYY",
             key=f"{FORM}birth_date",
         )
