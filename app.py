@@ -20,8 +20,8 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/project.py", "Projet de santé", ":material/flag:", "projet-de-sante"),
         Page("views/indicators.py", "Indicateurs", ":material/monitoring:", "indicateurs"),
         Page("views/funding.py", "Financement ACI", ":material/euro:", "financement-aci"),
-        Page("views/pathways.py", "Parcours", ":material/route:"),
-        Page("views/referral.py", "Orienter", ":material/near_me:"),
+        Page("views/pathways.py", "Parcours", ":material/route:", "parcours"),
+        Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],
@@ -42,12 +42,20 @@ SECTIONS: dict[str, list[Page]] = {
             "medecins-disponibles",
             needs=Action.WRITE_DESK,  # GPs (members), no patient
         ),
-        Page("views/orientation.py", "Orientation", ":material/alt_route:", needs=SEE_PATIENTS, shows_patients=True),
+        Page(
+            "views/orientation.py",
+            "Orientation",
+            ":material/alt_route:",
+            "orientation",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
         # Care pathways.
         Page(
             "views/follow_ups.py",
             "À relancer",
             ":material/notifications_active:",
+            "a-relancer",
             needs=SEE_PATIENTS,
             shows_patients=True,
         ),

@@ -8,6 +8,8 @@ The pages are read from app.py, so a page added there is checked here."""
 from __future__ import annotations
 
 import ast
+import re
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
@@ -54,6 +56,17 @@ def test_the_declaration_covers_both_kinds_of_page() -> None:
     assert ids(PATIENT_PAGES) == ["views/waiting_list.py", "views/orientation.py", "views/follow_ups.py"]
     assert "views/home.py" in ids(BUREAU_PAGES) and "views/journal.py" in ids(RESERVED_PAGES)
     assert all((ROOT / page.path).is_file() for page in PAGES)
+
+
+def french_slug(title: str) -> str:
+    """ "Journal d'accès" → "journal-d-acces"."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def test_every_page_has_a_french_url_made_from_its_title() -> None:
+    for page in PAGES:
+        assert page.default or page.url_path == french_slug(page.title), page.path
 
 
 def test_a_page_showing_patients_is_declared_coordinator_only() -> None:
