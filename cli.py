@@ -15,6 +15,7 @@ import typer
 
 from commands.console import fail, say_error, settings
 from commands.documents import deck_command, export_app
+from commands.imports import import_app
 from commands.match import match_command
 from commands.purge import purge
 from commands.users import user_app
@@ -184,6 +185,7 @@ app.command(name="match")(match_command)
 app.add_typer(export_app, name="export")
 app.command(name="deck")(deck_command)
 app.add_typer(user_app, name="user")
+app.add_typer(import_app, name="import")
 app.command()(purge)
 
 

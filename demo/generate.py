@@ -73,5 +73,6 @@ def generate(
         "territory": [territory_row(world.home, row_id=1)],
         "settings": parameters.parameter_rows(f"CPTS {world.home.name}"),  # Paramètres (its table key)
         "access_log": [],
+        "professionals": [],  # filled by ./cpts import rpps, never by the demo
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -35,6 +35,7 @@ RPPS_PROFESSIONS: dict[str, str] = {
 PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", "Autre")
 GP_SPECIALTY = "Médecine générale"
 PRACTICE_MODES = ("Libéral", "Salarié", "Mixte")
+VOLUNTEER = "Bénévole"  # a mode of the RPPS extract (code B) that Membres does not take
 STRUCTURES = ("Cabinet", "MSP", "Centre de santé", "Hôpital", "Clinique", "Pharmacie", "Autre")
 LANGUAGES = ("Anglais", "Arabe", "Espagnol", "Portugais", "Italien", "Allemand", "Chinois", "Russe", "Roumain")
 
@@ -301,6 +302,32 @@ class AccessEntry(Record):
     patient_codes: str | None = column("Codes patients", Kind.LONG_TEXT)
 
 
+class TerritoryProfessional(Record):
+    """A professional of the territory as the public RPPS extract describes them (`./cpts import rpps`)."""
+
+    rpps: str | None = column("RPPS", Kind.TEXT, unique=True, pattern=RPPS_PATTERN, description="11 chiffres")
+    last_name: str | None = column("Nom", Kind.TEXT)
+    first_name: str | None = column("Prénom", Kind.TEXT)
+    profession: str | None = column("Profession", Kind.SELECT, options=PROFESSIONS)
+    specialty: str | None = column("Spécialité", Kind.TEXT)
+    practice_mode: str | None = column("Mode d'exercice", Kind.SELECT, options=(*PRACTICE_MODES, VOLUNTEER))
+    structure_name: str | None = column("Nom de la structure", Kind.TEXT)
+    address: str | None = column("Adresse", Kind.TEXT)
+    postcode: str | None = column("Code postal", Kind.TEXT)
+    insee_code: str | None = column("Commune (INSEE)", Kind.TEXT, pattern=INSEE_PATTERN, description=INSEE_HELP)
+    commune: str | None = column("Commune", Kind.TEXT)
+    phone: str | None = column("Téléphone", Kind.PHONE)
+    email: str | None = column("Email", Kind.EMAIL)
+    member: int | None = column("Membre", Kind.LINK, target="Membres")
+    seen_on: date | None = column("Vu dans l'extrait du", Kind.DATE)
+    arrival: date | None = column(
+        "Arrivée", Kind.DATE, description="Date de l'extrait où il est apparu sur le territoire"
+    )
+    departure: date | None = column(
+        "Départ", Kind.DATE, description="Date de l'extrait où il n'y figurait plus (jamais supprimé)"
+    )
+
+
 MEMBERS = TableSpec("members", "Membres", Member, "Professionnels et structures adhérents")
 PATIENTS = TableSpec("patients", "Patients", Patient, "Demandes de médecin traitant (données de santé)", patients=True)
 PROPOSALS = TableSpec("proposals", "Propositions", Proposal, "Médecins proposés aux patients", patients=True)
@@ -321,6 +348,12 @@ PARAMETERS = TableSpec(
 ACCESS_LOG = TableSpec(
     "access_log", "Journal d'accès", AccessEntry, "Traçabilité des accès aux données patients", patients=True
 )
+PROFESSIONALS = TableSpec(
+    "professionals",
+    "Professionnels du territoire",
+    TerritoryProfessional,
+    "Professionnels du territoire d'après l'extrait public RPPS (adhérents ou non)",
+)
 
 # In creation order: a table comes after the tables its links point to.
 TABLES: tuple[TableSpec, ...] = (
@@ -338,6 +371,7 @@ TABLES: tuple[TableSpec, ...] = (
     TERRITORY,
     PARAMETERS,
     ACCESS_LOG,
+    PROFESSIONALS,
 )
 
 
