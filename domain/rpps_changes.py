@@ -106,7 +106,7 @@ def rpps_changes(
     by_rpps = {m.rpps: m for m in members if m.rpps}
     before = {p.rpps: p for p in existing if p.rpps}
     for row in found:
-        member = by_rpps.get(row.rpps)
+        member = by_rpps.get(row.rpps or "")
         _compare(changes, row.model_copy(update={"member": member.id if member else None, "seen_on": day}), before)
         if member is not None:
             _fill(changes, member, row)
