@@ -25,6 +25,7 @@ class Action(StrEnum):
     EXPORT_LISTS = "exporter des listes"  # « Exporter (XLSX) » under a long list (views.paging)
     EDIT_TERRITORY = "ajouter une commune au territoire"
     EDIT_PARAMETERS = "ajouter des paramètres"
+    SEE_PROFESSIONAL_NAMES = "voir les noms des professionnels du territoire"  # Territoire et adhésion's lists
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {

@@ -121,8 +121,13 @@ def rpps_changes(
 
 
 def member_name(member: Member | TerritoryProfessional) -> str:
-    name = " ".join(part for part in (member.last_name, member.first_name) if part) or "?"
-    return f"{name} (RPPS {member.rpps})"
+    return person_name(member.last_name, member.first_name, member.rpps)
+
+
+def person_name(last_name: str | None, first_name: str | None, rpps: str | None) -> str:
+    """« DUPONT Jean (RPPS 10001234567) »."""
+    name = " ".join(part for part in (last_name, first_name) if part) or "?"
+    return f"{name} (RPPS {rpps})"
 
 
 def _compare(changes: RppsChanges, row: TerritoryProfessional, before: dict[Any, TerritoryProfessional]) -> None:
