@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from domain.rpps import ExtractRefused, ReadStats, extract_day, professionals, read_activities
 from domain.rpps_changes import by_profession, checked_professionals, rpps_changes
 from schema.models import Member, TerritoryProfessional
-from services.rpps import open_extract
+from services.rpps import checked_communes, open_extract
 
 SAMPLE = Path(__file__).resolve().parent / "data/rpps"
 NAME = "PS_LibreAcces_Personne_activite_202611010800.txt"
@@ -163,3 +164,14 @@ def test_same_extract_again_changes_nothing_and_a_later_one_dates_and_flags() ->
     back = rpps_changes([stays, leaves], departed, [], {"92040"}, date(2026, 11, 20))
     assert [(r.id, r.departure, r.arrival) for r in back.returns] == [(2, None, date(2026, 11, 20))]
     assert back.updates == back.returns
+
+
+def test_a_zip_without_the_extract_and_a_postcode_are_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "PS_LibreAcces_202611010800.zip"
+    with zipfile.ZipFile(archive, "w") as written:
+        written.writestr("PS_LibreAcces_SavoirFaire_202611010800.txt", "Identifiant PP|\n")
+    with pytest.raises(ExtractRefused, match="ne contient aucun fichier PS_LibreAcces_Personne_activite"):
+        read(archive)
+    with pytest.raises(ExtractRefused, match="« 92130 » est un code postal, pas un code INSEE"):
+        checked_communes(["92040", " 92130"])
+    assert checked_communes([" 92075", "92040", "92040"]) == ["92040", "92075"]
