@@ -30,6 +30,8 @@ from settings import ROOT, Settings, communes_dir, exposed, make_private, read_s
 if TYPE_CHECKING:
     from services.connection import Base
 
+SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB"}
+
 app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + Streamlit).")
 
 
@@ -87,11 +89,7 @@ def up(
 ) -> None:
     """Démarre NocoDB et l'application (et prépare la base au premier lancement)."""
     config = settings()
-    for name in SERVERS:
-        pid = running_pid(config, name)
-        if pid is not None:
-            fail(f"Une instance semble déjà lancée (processus {pid}, {pid_file(config, name)}) : ./cpts down d'abord.")
-        forget_stale(config, name)
+    clear_previous_run(config)
     make_data_private(config)
     services = start_all(config, demo=not no_demo)
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
@@ -102,6 +100,23 @@ def up(
         return
     typer.echo("Ctrl-C pour arrêter.")
     wait_then_stop(services)
+
+
+def clear_previous_run(config: Settings) -> None:
+    """Refuse to start twice; but a previous `up --detach` of which a server died is cleared: its stale pid
+    files removed, the server still running stopped (it is started again with the others)."""
+    recorded = [name for name in SERVERS if pid_file(config, name).exists()]
+    running = {name: running_pid(config, name) for name in recorded}
+    if recorded and all(running.values()):
+        paths = ", ".join(f"{pid_file(config, name)} : processus {running[name]}" for name in recorded)
+        fail(f"Une instance semble déjà lancée ({paths}) : ./cpts down d'abord.")
+    for name, pid in running.items():
+        if pid is None:
+            forget_stale(config, name)
+            continue
+        stop(pid)
+        pid_file(config, name).unlink(missing_ok=True)
+        typer.echo(f"{SERVER_TITLES[name]} tournait encore seul (processus {pid}) : arrêté, relancé avec le reste.")
 
 
 def forget_stale(config: Settings, name: str) -> None:

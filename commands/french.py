@@ -14,6 +14,7 @@ import typer
 import typer.rich_utils
 from pydantic import ValidationError
 from typer._click import exceptions as wrong  # typer's click: the exceptions its parser raises
+from typer._click.core import Context
 
 UsageError = wrong.UsageError
 Abort = typer.Abort
@@ -62,13 +63,27 @@ def french_help() -> None:
 
 def usage_message(error: UsageError) -> str:
     """A wrong invocation, told in French: the command's usage line, what is wrong, where to find help."""
-    ctx = error.ctx
+    ctx = context_of(error)
     if ctx is None:
         return mistake(error)
     pieces = [METAVARS.get(piece, piece) for piece in ctx.command.collect_usage_pieces(ctx)]
     called_alone = isinstance(error, wrong.NoArgsIsHelpError) or error.message.startswith("Missing command")
     what = commands(ctx) if called_alone else mistake(error)
     return f"Utilisation : {' '.join([ctx.command_path, *pieces])}\n{what}\nAide : {ctx.command_path} --help"
+
+
+def context_of(error: UsageError) -> Context | None:
+    """The command being parsed when the mistake was found: the parser raises some mistakes (an option
+    missing its value…) without it; it is then the last one its frames were parsing."""
+    if error.ctx is not None:
+        return error.ctx
+    found = None
+    frame = error.__traceback__
+    while frame is not None:
+        candidate = frame.tb_frame.f_locals.get("ctx")
+        found = candidate if isinstance(candidate, Context) else found
+        frame = frame.tb_next
+    return found
 
 
 def commands(ctx: Any) -> str:
