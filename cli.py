@@ -116,7 +116,9 @@ def clear_previous_run(config: Settings) -> None:
             continue
         stop(pid)
         pid_file(config, name).unlink(missing_ok=True)
-        typer.echo(f"{SERVER_TITLES[name]} tournait encore seul (processus {pid}) : arrêté, relancé avec le reste.")
+        typer.echo(
+            f"{SERVER_TITLES[name]} tournait encore sans l'autre serveur (processus {pid}) : arrêt, puis redémarrage de tout."
+        )
 
 
 def forget_stale(config: Settings, name: str) -> None:
