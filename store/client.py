@@ -73,10 +73,13 @@ def _json(response: httpx.Response, method: str, path: str) -> Any:
 
 
 def _message(response: httpx.Response) -> str:
+    """NocoDB's own message of an error answer; for a page that is not JSON (a proxy's HTML error page), its
+    first line when it is plain text, else the status's name."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:500] or response.reason_phrase
+        first = response.text.strip().split("\n", 1)[0][:200]
+        return first if first and "<" not in first else response.reason_phrase
     if isinstance(body, dict):
         for key in ("msg", "message", "error"):
             if body.get(key):

@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from apptest import APP, RUN_TIMEOUT, signed_in_state
+from streamlit.testing.v1 import AppTest
 
 from errors import HTTPStatusError, Unreachable
 from store.client import NocoClient
 
 
 class Broken(BaseHTTPRequestHandler):
+    """Every request gets the same answer: `status`, `body`, after `delay` seconds."""
+
     status = 200
     body = b""
     delay = 0.0  # seconds before answering
@@ -57,7 +61,7 @@ def test_a_server_error_is_an_http_status_error(broken: tuple[type[Broken], Noco
     handler.status, handler.body = 502, b"<html><body>Bad Gateway</body></html>"
     with pytest.raises(HTTPStatusError) as error:
         client.bases()
-    assert error.value.status == 502 and "NocoDB 502 sur GET /api/v2/meta/bases" in str(error.value)
+    assert str(error.value) == "NocoDB 502 sur GET /api/v2/meta/bases : Bad Gateway"  # not the HTML page
     assert handler.requests == 2  # a read is tried again once (retries=1)
 
 
@@ -103,3 +107,26 @@ def test_no_answer_is_unreachable_after_the_time_out(broken: tuple[type[Broken],
     with pytest.raises(Unreachable, match="pas de réponse en 1 s"):
         client.bases()
     assert time.monotonic() - start < 3  # once, not retried
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "said"),
+    [(503, b"<h1>Service Unavailable</h1>", "NocoDB a rencontré une erreur"), (200, b"<html>", "Réponse illisible")],
+    ids=["503", "pas du JSON"],
+)
+def test_a_page_shows_a_french_banner_and_no_traceback(
+    broken: tuple[type[Broken], NocoClient], monkeypatch: pytest.MonkeyPatch, status: int, body: bytes, said: str
+) -> None:
+    handler, client = broken
+    handler.status, handler.body = status, body
+    monkeypatch.setenv("CPTS_NOCODB_URL", client.url)
+    monkeypatch.setenv("CPTS_NOCODB_TOKEN", "x")
+    monkeypatch.setenv("CPTS_BASE_ID", "b1")
+    app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    for key, value in signed_in_state("coordinateur@cpts.fr").items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = [e.value for e in app.error]
+    assert shown and "Impossible de lire les données de la CPTS" in shown[0] and said in shown[0]
+    assert "<h1>" not in shown[0] and "Traceback" not in shown[0]
