@@ -21,7 +21,17 @@ from commands.users import user_app
 from domain import communes
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
-from server.process import SERVERS, Service, pid_file, running_pid, start_app, start_nocodb, stop, write_pid
+from server.process import (
+    SERVERS,
+    Service,
+    pid_file,
+    port_in_use,
+    running_pid,
+    start_app,
+    start_nocodb,
+    stop,
+    write_pid,
+)
 from services import seed as seeding
 from services.connection import connect
 from services.seed import row_counts
@@ -218,10 +228,11 @@ def down_advice(config: Settings, name: str) -> str:
     if name == "nocodb" and config.external_nocodb_url:
         return "ne répond pas : vérifiez le NocoDB désigné par CPTS_NOCODB_URL."
     log = config.log_dir / ("nocodb.log" if name == "nocodb" else "app.log")
-    if pid_file(config, name).exists() and running_pid(config, name) is None:
+    port = config.nocodb_port if name == "nocodb" else config.app_port
+    if running_pid(config, name) is not None or port_in_use(config.host, port):
+        return f"ne répond pas alors qu'il tourne (bloqué ?) : voir {log}, puis ./cpts down et ./cpts up."
+    if pid_file(config, name).exists():
         return f"ne répond pas : arrêté sans ./cpts down (voir {log}) ; ./cpts up le relance."
-    if running_pid(config, name) is not None:
-        return f"ne répond pas alors que son processus tourne (bloqué ?) : voir {log}, puis ./cpts down et ./cpts up."
     return "ne répond pas : pas lancé ; ./cpts up le démarre."
 
 

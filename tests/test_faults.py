@@ -16,6 +16,7 @@ import apptest
 import pytest
 import streamlit as st
 from apptest import click, open_page, point_app_at, signed_in_state
+from cli_run import run_cli
 
 from domain.access import COORDINATOR
 from errors import Unreachable
@@ -108,11 +109,14 @@ def test_a_frozen_nocodb_is_unreachable_in_bounded_time_then_answers_again(serve
     try:
         read, read_took = failure(client.bases)
         write, write_took = failure(client.create_base, "Jamais créée")
+        status = run_cli(server, base, "status")
     finally:
         signal_group(server, signal.SIGCONT)
     for error, took in ((read, read_took), (write, write_took)):
         assert f"NocoDB ne répond pas à {server.url} : pas de réponse en 3 s" in str(error)
         assert took < TIMEOUT + 3  # not retried: a time-out already waited
+    assert "ne répond pas alors qu'il tourne (bloqué ?)" in status.stdout.splitlines()[0], status.stdout
+    assert "None" not in status.stdout and status.returncode == 0
     assert any(b["id"] == base.id for b in client.bases())
     client.close()
 
