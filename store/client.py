@@ -210,7 +210,8 @@ class NocoClient:
     @shaped
     def base_users(self, base_id: str) -> list[dict[str, Any]]:
         """Every user of the server with their role on this base ("roles": "editor", "no-access", … or None)."""
-        return list(self.request("GET", f"/api/v2/meta/bases/{base_id}/users")["users"]["list"])
+        users = self.request("GET", f"/api/v2/meta/bases/{base_id}/users")["users"]["list"]
+        return [{**user, "email": str(user["email"])} for user in users]  # each has an e-mail: checked here
 
     @shaped
     def invite_user(self, email: str) -> str:
@@ -240,7 +241,11 @@ class NocoClient:
 
     @shaped
     def bases(self) -> list[dict[str, Any]]:
-        return list(self.request("GET", "/api/v2/meta/bases")["list"])
+        """Every base: each has an "id" and a "title" (checked here)."""
+        return [
+            {**base, "id": str(base["id"]), "title": str(base["title"])}
+            for base in self.request("GET", "/api/v2/meta/bases")["list"]
+        ]
 
     @shaped
     def create_base(self, title: str) -> dict[str, Any]:

@@ -80,9 +80,20 @@ def test_an_answer_that_is_not_json_is_unreachable(broken: tuple[type[Broken], N
         (b'{"list": [], "pageInfo": {}}', lambda c: c.records("b1", "t1")),
         (b'{"records": [{"id": 1}]}', lambda c: c.records("b1", "t1", where='("Id",eq,"1")')),
         (b'[{"id": 1}]', lambda c: c.bases()),
+        (b'{"list": [{"id": "p1"}]}', lambda c: c.bases()),
+        (b'{"users": {"list": [{"roles": "editor"}]}}', lambda c: c.base_users("b1")),
         (b"null", lambda c: c.count("b1", "t1")),
     ],
-    ids=["liste absente", "liste au lieu d'objet", "pageInfo vide", "fields absent", "liste", "null"],
+    ids=[
+        "liste absente",
+        "liste au lieu d'objet",
+        "pageInfo vide",
+        "fields absent",
+        "liste",
+        "sans titre",
+        "sans e-mail",
+        "null",
+    ],
 )
 def test_an_answer_of_another_shape_is_unreachable(
     broken: tuple[type[Broken], NocoClient], body: bytes, read: Callable[[NocoClient], object]
