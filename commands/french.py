@@ -1,7 +1,8 @@
 """A wrong invocation of `./cpts` told in French: a value of the wrong type, a missing argument, an unknown
 option or command. Typer parses the command line with its own copy of click, whose messages are English
 and built in code (no gettext): `usage_message` says each kind of mistake again, in French, from what the
-exception carries (the option, the value, pydantic's reason); `french_help` puts French titles in `--help`.
+exception carries (the option, the value, pydantic's reason); `french_help` makes `--help` and the usage
+line French (titles, « Utilisation : », the help of --help).
 tests/test_cli_errors.py runs the usual mistakes and fails on an English word.
 """
 
@@ -14,7 +15,8 @@ import typer
 import typer.rich_utils
 from pydantic import ValidationError
 from typer._click import exceptions as wrong  # typer's click: the exceptions its parser raises
-from typer._click.core import Context
+from typer._click.core import Command, Context
+from typer._click.formatting import HelpFormatter
 
 UsageError = wrong.UsageError
 Abort = typer.Abort
@@ -55,10 +57,34 @@ EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<a
 QUOTED = re.compile(r"'([^']*)'")
 
 
+HELP_OPTION = "Affiche cette aide."
+
+
+class FrenchFormatter(HelpFormatter):
+    """The usage line of `--help` and of the mistakes, in French."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, french in METAVARS.items():
+            args = args.replace(english, french)
+        super().write_usage(prog, args, "Utilisation : " if prefix is None else prefix)
+
+
 def french_help() -> None:
-    """French titles in typer's `--help` from now on."""
+    """`--help` in French from now on: its titles, its usage line, the help of `--help` itself."""
     for name, text in HELP_TITLES.items():
         setattr(typer.rich_utils, name, text)
+    Context.formatter_class = FrenchFormatter
+    if not getattr(Command.get_help_option, "french", False):
+        english = Command.get_help_option
+
+        def get_help_option(self: Command, ctx: Context) -> Any:
+            option = english(self, ctx)
+            if option is not None:
+                option.help = HELP_OPTION
+            return option
+
+        get_help_option.french = True  # type: ignore[attr-defined]
+        Command.get_help_option = get_help_option  # type: ignore[method-assign]
 
 
 def usage_message(error: UsageError) -> str:
@@ -66,10 +92,9 @@ def usage_message(error: UsageError) -> str:
     ctx = context_of(error)
     if ctx is None:
         return mistake(error)
-    pieces = [METAVARS.get(piece, piece) for piece in ctx.command.collect_usage_pieces(ctx)]
     called_alone = isinstance(error, wrong.NoArgsIsHelpError) or error.message.startswith("Missing command")
     what = commands(ctx) if called_alone else mistake(error)
-    return f"Utilisation : {' '.join([ctx.command_path, *pieces])}\n{what}\nAide : {ctx.command_path} --help"
+    return f"{ctx.get_usage()}\n{what}\nAide : {ctx.command_path} --help"  # « Utilisation : … » (FrenchFormatter)
 
 
 def context_of(error: UsageError) -> Context | None:

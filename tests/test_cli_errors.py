@@ -57,7 +57,7 @@ def test_a_wrong_invocation_is_told_in_french(tmp_path: Path, args: list[str], s
     assert "Traceback" not in result.stderr
 
 
-def test_the_usage_line_is_french(tmp_path: Path) -> None:
+def test_the_usage_line_and_the_help_are_french(tmp_path: Path) -> None:
     result = run(tmp_path, "export", "dialogue", "--out")
     assert result.returncode == 2
     assert "Utilisation : ./cpts export dialogue [OPTIONS]" in result.stderr
@@ -65,3 +65,9 @@ def test_the_usage_line_is_french(tmp_path: Path) -> None:
     groups = run(tmp_path, "export")
     assert "Utilisation : ./cpts export [OPTIONS] COMMANDE [ARGUMENTS]..." in groups.stderr
     assert "dialogue" in groups.stderr
+    for args in (["--help"], ["deck", "--help"], ["user", "add", "--help"]):
+        shown = run(tmp_path, *args)
+        assert (
+            shown.returncode == 0 and "Utilisation : ./cpts" in shown.stdout and "Affiche cette aide." in shown.stdout
+        )
+        assert not [word for word in ENGLISH if word in shown.stdout], shown.stdout
