@@ -8,13 +8,13 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from commands.console import fail, say_error, settings
+from commands.console import fail, say_error, say_warning, settings
 from commands.documents import deck_command, export_app
+from commands.french import Abort, ClickException, UsageError, french_help, usage_message
 from commands.imports import import_app
 from commands.match import match_command
 from commands.purge import purge
@@ -22,20 +22,28 @@ from commands.users import user_app
 from domain import communes
 from errors import CptsError
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
-from server.process import Service, start_app, start_nocodb, stop
+from server.process import (
+    SERVERS,
+    Service,
+    pid_file,
+    port_in_use,
+    running_pid,
+    start_app,
+    start_nocodb,
+    stop,
+    write_pid,
+)
 from services import seed as seeding
 from services.connection import connect
 from services.seed import row_counts
-from settings import ROOT, Settings, communes_dir, read_secrets, write_secrets
+from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
 
 if TYPE_CHECKING:
     from services.connection import Base
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Back office de la CPTS (NocoDB + Streamlit).")
+SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB"}
 
-
-def pid_file(config: Settings, name: str) -> Path:
-    return config.data_dir / "run" / f"{name}.pid"
+app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + Streamlit).")
 
 
 def progress(title: str, done: int, total: int) -> None:
@@ -92,19 +100,55 @@ def up(
 ) -> None:
     """Démarre NocoDB et l'application (et prépare la base au premier lancement)."""
     config = settings()
-    for name in ("nocodb", "app"):
-        if pid_file(config, name).exists():
-            fail(f"Une instance semble déjà lancée ({pid_file(config, name)}) : ./cpts down d'abord.")
+    clear_previous_run(config)
+    make_data_private(config)
     services = start_all(config, demo=not no_demo)
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
     if detach:
-        for service, name in zip(services[::-1], ("app", "nocodb"), strict=False):
-            pid_file(config, name).parent.mkdir(parents=True, exist_ok=True)
-            pid_file(config, name).write_text(str(service.process.pid))
+        for service, name in zip(services[::-1], SERVERS, strict=False):
+            write_pid(config, name, service.process.pid)
         typer.echo("Arrêt : ./cpts down")
         return
     typer.echo("Ctrl-C pour arrêter.")
     wait_then_stop(services)
+
+
+def clear_previous_run(config: Settings) -> None:
+    """Refuse to start twice; but a previous `up --detach` of which a server died is cleared: its stale pid
+    files removed, the server still running stopped (it is started again with the others)."""
+    recorded = [name for name in SERVERS if pid_file(config, name).exists()]
+    running = {name: running_pid(config, name) for name in recorded}
+    if recorded and all(running.values()):
+        paths = ", ".join(f"{pid_file(config, name)} : processus {running[name]}" for name in recorded)
+        fail(f"Une instance semble déjà lancée ({paths}) : ./cpts down d'abord.")
+    for name, pid in running.items():
+        if pid is None:
+            forget_stale(config, name)
+            continue
+        stop(pid)
+        pid_file(config, name).unlink(missing_ok=True)
+        typer.echo(
+            f"{SERVER_TITLES[name]} tournait encore sans l'autre serveur (processus {pid}) : arrêt, puis redémarrage de tout."
+        )
+
+
+def forget_stale(config: Settings, name: str) -> None:
+    """Remove a pid file whose server is gone (stopped without ./cpts down), saying so."""
+    path = pid_file(config, name)
+    if path.exists():
+        path.unlink()
+        typer.echo(f"{path} désignait un serveur arrêté sans ./cpts down : fichier périmé supprimé.")
+
+
+def make_data_private(config: Settings) -> None:
+    """Folders 700 and files 600 in the data folder, whatever made them otherwise; says what it changed."""
+    changed = make_private(config.data_dir)
+    if changed:
+        path, mode = changed[0]
+        typer.echo(
+            f"Dossier de données rendu privé (dossiers 700, fichiers 600) : {len(changed)} droit(s) corrigé(s), "
+            f"dont {path} (mode {mode:o})."
+        )
 
 
 def wait_then_stop(services: list[Service]) -> None:
@@ -128,11 +172,13 @@ def down() -> None:
     """Arrête ce que `up --detach` a lancé."""
     config = settings()
     stopped = False
-    for name in ("app", "nocodb"):
-        path = pid_file(config, name)
-        if path.exists():
-            stopped |= stop(int(path.read_text().strip()))
-            path.unlink()
+    for name in SERVERS:
+        pid = running_pid(config, name)
+        if pid is None:
+            forget_stale(config, name)
+            continue
+        stopped |= stop(pid)
+        pid_file(config, name).unlink(missing_ok=True)
     typer.echo("Arrêté." if stopped else "Rien à arrêter.")
 
 
@@ -141,21 +187,54 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")]
     """État de NocoDB, de l'application et de la base (nombre de lignes, écarts de schéma)."""
     from services.admin import status as collect_status
 
-    report = collect_status(settings())
+    config = settings()
+    report = collect_status(config)
+    report["exposed"] = [{"path": str(path), "mode": f"{mode:o}"} for path, mode in exposed(config.data_dir)]
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     nocodb, app_state = report["nocodb"], report["app"]
-    typer.echo(f"NocoDB       {nocodb['url']}  {'OK' if nocodb['healthy'] else 'ne répond pas'}  {nocodb['version']}")
-    typer.echo(f"Application  {app_state['url']}  {'OK' if app_state['healthy'] else 'ne répond pas'}")
+    typer.echo(
+        f"NocoDB       {nocodb['url']}  "
+        + (f"OK  {nocodb['version']}" if nocodb["healthy"] else down_advice(config, "nocodb"))
+    )
+    typer.echo(f"Application  {app_state['url']}  " + ("OK" if app_state["healthy"] else down_advice(config, "app")))
     if report["base"]:
         typer.echo(f"Base         {report['base']['title']} ({report['base']['id']})")
+    elif not nocodb["healthy"]:
+        typer.echo("Base         non lue (NocoDB ne répond pas)")
     for title, count in report["tables"].items():
         typer.echo(f"  {title:<28} {count:>7}")
     for line in report["drift"]:
         typer.echo(f"Écart : {line}")
     if report.get("error"):
         typer.echo(report["error"])
+    warn_exposed(config, report["exposed"])
+
+
+def warn_exposed(config: Settings, found: list[dict[str, str]], shown: int = 20) -> None:
+    """A French warning per path of the data folder that other accounts may use (the first `shown`)."""
+    for item in found[:shown]:
+        say_warning(
+            f"Attention : {item['path']} (mode {item['mode']}) est accessible à d'autres comptes que le service."
+        )
+    if len(found) > shown:
+        say_warning(f"Attention : … et {len(found) - shown} autre(s) chemin(s) du dossier de données.")
+    if found:
+        say_warning(f"./cpts up rend le dossier de données privé (ou : chmod -R go-rwx {config.data_dir}).")
+
+
+def down_advice(config: Settings, name: str) -> str:
+    """What « ne répond pas » means for this server, and what to do."""
+    if name == "nocodb" and config.external_nocodb_url:
+        return "ne répond pas : vérifiez le NocoDB désigné par CPTS_NOCODB_URL."
+    log = config.log_dir / ("nocodb.log" if name == "nocodb" else "app.log")
+    port = config.nocodb_port if name == "nocodb" else config.app_port
+    if running_pid(config, name) is not None or port_in_use(config.host, port):
+        return f"ne répond pas alors qu'il tourne (bloqué ?) : voir {log}, puis ./cpts down et ./cpts up."
+    if pid_file(config, name).exists():
+        return f"ne répond pas : arrêté sans ./cpts down (voir {log}) ; ./cpts up le relance."
+    return "ne répond pas : pas lancé ; ./cpts up le démarre."
 
 
 @app.command()
@@ -198,16 +277,25 @@ def test(ctx: typer.Context) -> None:
 
 
 def main() -> None:
-    """Run the command; a CptsError (errors.py) is told once, here, in French and in red (exit code 1).
+    """Run the command; a CptsError (errors.py) is told once, here, in French and in red (exit code 1), a
+    wrong invocation (click's UsageError) in French too, with the usage line (exit code 2).
     Anything else is a bug and shows its traceback."""
     communes.use_data_dir(communes_dir())
+    french_help()
     try:
-        app()
+        code = app(standalone_mode=False, prog_name="./cpts")
+    except UsageError as error:
+        say_error(usage_message(error))
+        sys.exit(error.exit_code)
+    except ClickException as error:  # a file given to an option that cannot be opened
+        say_error(f"Commande impossible : {error.format_message()}")
+        sys.exit(error.exit_code)
     except CptsError as error:
         say_error(str(error))
         sys.exit(1)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Abort):
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,10 @@ def say_error(message: str) -> None:
     typer.secho(message, fg=typer.colors.RED, err=True)
 
 
+def say_warning(message: str) -> None:
+    typer.secho(message, fg=typer.colors.YELLOW, err=True)
+
+
 def fail(message: str) -> NoReturn:
     """Stop the command with this French message, in red, and exit code 1."""
     say_error(message)

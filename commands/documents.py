@@ -11,7 +11,7 @@ import typer
 from commands.console import check_target, check_year, settings, warn
 from services.connection import connect
 
-export_app = typer.Typer(no_args_is_help=True, help="Exporter des documents (chiffres agrégés, sans donnée patient).")
+export_app = typer.Typer(help="Exporter des documents (chiffres agrégés, sans donnée patient).")
 
 
 @export_app.command(name="dialogue")

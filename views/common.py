@@ -21,7 +21,7 @@ import streamlit as st
 
 from domain.parameters import cpts_name
 from domain.problems import Problem, as_seen_by
-from errors import BaseNotFound, CptsError, NotSetUp, Refused, Unreachable
+from errors import BaseNotFound, CptsError, HTTPStatusError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import PARAMETERS, ActionStatus, table
 from services.connection import connect_from_env
@@ -150,6 +150,8 @@ def error_message(error: Exception) -> str:
         advice = "La base CPTS est introuvable ou incomplète. Lancez **./cpts up** pour la créer ou la mettre à jour."
     elif isinstance(error, NotSetUp):
         advice = "La base CPTS n'est pas encore installée. Lancez **./cpts up** pour la créer."
+    elif isinstance(error, HTTPStatusError) and error.status >= 500:
+        advice = "NocoDB a rencontré une erreur. Réessayez (Rafraîchir) ; si elle persiste, voyez son journal."
     else:
         advice = "NocoDB a refusé la demande. Vérifiez le jeton d'API (secrets.env ou CPTS_NOCODB_TOKEN)."
     return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {error}"
