@@ -12,13 +12,15 @@ from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
 from domain.parameters import IDLE
+from domain.sessions import Ended, Session
 from schema.models import ACCESS_LOG, PARAMETERS, AccessEntry, ParameterRow
 from server.users import UserAdded, add_user, admin_client
+from services.sessions import SESSIONS
 from settings import ROOT
 from store import records
 from store.base import Base
 from tests.conftest import Server
-from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
+from views.access import COOKIE_TICKET, SESSION_EMAIL, SESSION_ID, SESSION_ROLE, SESSION_SEEN
 
 APP = str(ROOT / "app.py")
 JOURNAL_PAGE = "views/journal.py"
@@ -171,6 +173,50 @@ def test_role_is_read_again_from_nocodb(nocodb: Server, app_env: Base) -> None:
     rerun(app)
     assert app.session_state[SESSION_ROLE] == BOARD
     assert not any("Journal" in t.value for t in app.title)
+
+
+def test_sign_in_opens_a_session_that_sign_out_closes(app_env: Base, accounts: dict[str, UserAdded]) -> None:
+    account = accounts[COORDINATOR]
+    app = sign_in(account.email, str(account.password))
+    session_id = app.session_state[SESSION_ID]
+    session = SESSIONS.state(session_id, 30)
+    assert isinstance(session, Session) and (session.email, session.role) == (account.email, COORDINATOR)
+    assert COOKIE_TICKET not in app.session_state  # sent to the browser (to trade for the cookie) by this run
+    app.sidebar.button[0].click()
+    assert shows_sign_in(rerun(app))
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED  # its cookie, wherever copied, opens nothing now
+
+
+def test_a_session_idle_in_every_tab_ends(
+    app_env: Base, accounts: dict[str, UserAdded], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [time.monotonic()]
+    monkeypatch.setattr(SESSIONS, "clock", lambda: now[0])
+    account = accounts[COORDINATOR]
+    app = sign_in(account.email, str(account.password))
+    session_id = app.session_state[SESSION_ID]
+    now[0] += 29 * 60
+    assert not shows_sign_in(rerun(app))  # activity: the idle time starts again
+    app.session_state[SESSION_SEEN] = time.monotonic() - 60 * 60  # this tab's own clock does not count...
+    now[0] += 20 * 60
+    assert not shows_sign_in(rerun(app))  # ...the session's does (another tab may have been used)
+    now[0] += 31 * 60
+    assert shows_sign_in(rerun(app))
+    assert "Session fermée après 30 minutes d'inactivité" in app.info[0].value
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED
+
+
+def test_a_role_changed_in_nocodb_closes_the_session(nocodb: Server, app_env: Base) -> None:
+    with admin_client(nocodb.settings) as admin:
+        account = add_user(admin, app_env.id, "promu@cpts.fr", BOARD)
+        app = sign_in(account.email, str(account.password))
+        session_id = app.session_state[SESSION_ID]
+        add_user(admin, app_env.id, account.email, COORDINATOR)
+    st.cache_data.clear()  # as after ROLE_CHECK_SECONDS
+    assert shows_sign_in(rerun(app))
+    assert app.info[0].value == "Votre rôle a changé dans NocoDB : reconnectez-vous."
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED
+    assert not shows_sign_in(sign_in(account.email, str(account.password)))  # signed in again, as coordinator
 
 
 def test_unknown_account_is_signed_out(app_env: Base) -> None:
