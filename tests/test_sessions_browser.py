@@ -67,14 +67,8 @@ def signed_in_context(browser: Browser, settings: Settings, account: UserAdded, 
     """A new browser (context) signed in through the Connexion page at `path`, its cookie received."""
     page = visit(new_context(browser), settings, path)
     sign_in(page, account.email, str(account.password))
-    expect_signed_in(page, account)
-    page.wait_for_function("() => !location.pathname.startsWith('/session')", timeout=WAIT_MS)
-    for _ in range(100):
-        if session_cookie(page.context):
-            break
-        page.wait_for_timeout(100)
     assert session_cookie(page.context), "no session cookie after sign-in"
-    expect_signed_in(page, account)  # the page reopened after the cookie is set
+    expect_signed_in(page, account)  # the page opened again, signed in by its cookie
     return page
 
 
