@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Cookie, Page, expect, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
 
 from domain.access import BOARD, COORDINATOR
@@ -31,6 +30,14 @@ def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
 
 
 @pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
 def served(nocodb: Server, base: Base) -> Iterator[Settings]:
     settings = dataclasses.replace(nocodb.settings, app_port=free_port())
     service: Service = start_app(settings, env={"CPTS_BASE_ID": base.id})
@@ -38,15 +45,6 @@ def served(nocodb: Server, base: Base) -> Iterator[Settings]:
         yield settings
     finally:
         stop(service.process.pid)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} manque : installez-le (apt-get install -y chromium)."
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def url(settings: Settings, path: str = "/") -> str:
@@ -67,13 +65,23 @@ def signed_in_context(browser: Browser, settings: Settings, account: UserAdded, 
     """A new browser (context) signed in through the Connexion page at `path`, its cookie received."""
     page = visit(new_context(browser), settings, path)
     sign_in(page, account.email, str(account.password))
-    assert session_cookie(page.context), "no session cookie after sign-in"
+    session_cookie(page.context)
     expect_signed_in(page, account)  # the page opened again, signed in by its cookie
     return page
 
 
-def session_cookie(context: BrowserContext) -> dict[str, Any] | None:
-    return next((dict(c) for c in context.cookies() if c["name"] == COOKIE), None)
+def session_cookie(context: BrowserContext) -> Cookie:
+    found = [cookie for cookie in context.cookies() if cookie.get("name") == COOKIE]
+    assert found, "no session cookie after sign-in"
+    return found[0]
+
+
+def cookie_of(browser: Browser, settings: Settings, account: UserAdded) -> Cookie:
+    """The session cookie of `account`, signed in from a browser then closed."""
+    page = signed_in_context(browser, settings, account)
+    cookie = session_cookie(page.context)
+    page.context.close()
+    return cookie
 
 
 def expect_signed_in(page: Page, account: UserAdded) -> None:
@@ -87,10 +95,14 @@ def expect_sign_in_form(page: Page) -> None:
     assert not page.get_by_text("Connecté :").count()
 
 
-def replayed(browser: Browser, settings: Settings, cookie: dict[str, Any], path: str = "/") -> Page:
-    """A fresh browser given only `cookie` (as copied from another), opening `path`."""
+def replayed(browser: Browser, settings: Settings, cookie: Cookie, path: str = "/", value: str = "") -> Page:
+    """A fresh browser given only `cookie` (as copied from another; its value replaced by `value` if any),
+    opening `path`."""
     context = new_context(browser)
-    context.add_cookies([{key: cookie[key] for key in ("name", "value", "domain", "path", "httpOnly", "sameSite")}])
+    name, domain, cookie_path = cookie.get("name", ""), cookie.get("domain", ""), cookie.get("path", "/")
+    context.add_cookies(
+        [{"name": name, "value": value or cookie.get("value", ""), "domain": domain, "path": cookie_path}]
+    )
     return visit(context, settings, path)
 
 
@@ -100,7 +112,6 @@ def test_reload_and_new_tab_stay_signed_in_with_a_strict_httponly_cookie(
     coordinator = accounts[COORDINATOR]
     page = signed_in_context(browser, served, coordinator, WAITING_LIST)
     cookie = session_cookie(page.context)
-    assert cookie is not None
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert cookie["secure"] is False  # plain HTTP here: Secure only when served over HTTPS
     assert page.evaluate("document.cookie").find(COOKIE) == -1  # out of the page scripts' reach
@@ -121,7 +132,6 @@ def test_sign_out_closes_the_session_for_every_copy_of_the_cookie(
     coordinator = accounts[COORDINATOR]
     page = signed_in_context(browser, served, coordinator)
     copied = session_cookie(page.context)
-    assert copied is not None
     elsewhere = replayed(browser, served, copied, WAITING_LIST)  # the copy works while the session is open
     expect_signed_in(elsewhere, coordinator)
     elsewhere.context.close()
@@ -140,10 +150,7 @@ def test_a_bureau_cookie_never_opens_a_coordinator_page(
     browser: Browser, served: Settings, accounts: dict[str, UserAdded]
 ) -> None:
     bureau = accounts[BOARD]
-    page = signed_in_context(browser, served, bureau)
-    cookie = session_cookie(page.context)
-    assert cookie is not None
-    page.context.close()
+    cookie = cookie_of(browser, served, bureau)
     for path in (WAITING_LIST, "/journal-d-acces"):
         opened = replayed(browser, served, cookie, path)
         expect_signed_in(opened, bureau)
@@ -157,12 +164,9 @@ def test_a_bureau_cookie_never_opens_a_coordinator_page(
 def test_a_tampered_or_invented_cookie_is_refused(
     browser: Browser, served: Settings, accounts: dict[str, UserAdded]
 ) -> None:
-    page = signed_in_context(browser, served, accounts[BOARD])
-    cookie = session_cookie(page.context)
-    assert cookie is not None
-    page.context.close()
-    session_id, _, signature = cookie["value"].rpartition(".")
+    cookie = cookie_of(browser, served, accounts[BOARD])
+    session_id, _, signature = cookie.get("value", "").rpartition(".")
     for value in (f"{session_id}x.{signature}", session_id, f"{'A' * 43}.{signature}"):
-        opened = replayed(browser, served, {**cookie, "value": value})
+        opened = replayed(browser, served, cookie, value=value)
         expect_sign_in_form(opened)
         opened.context.close()
