@@ -20,7 +20,7 @@ from settings import ROOT
 from store import records
 from store.base import Base
 from tests.conftest import Server
-from views.access import COOKIE_TICKET, SESSION_EMAIL, SESSION_ID, SESSION_ROLE, SESSION_SEEN
+from views.access import SESSION_EMAIL, SESSION_ID, SESSION_ROLE, SESSION_SEEN
 
 APP = str(ROOT / "app.py")
 JOURNAL_PAGE = "views/journal.py"
@@ -40,12 +40,19 @@ def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base
     return base
 
 
-def sign_in(email: str, password: str) -> AppTest:
+def submitted(email: str, password: str) -> AppTest:
+    """The sign-in form sent with these."""
     app = rerun(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     app.text_input[0].input(email)
     app.text_input[1].input(password)
     app.button[0].click()
     return rerun(app)
+
+
+def sign_in(email: str, password: str) -> AppTest:
+    app = submitted(email, password)  # signed in: this run sends the browser for the cookie (serve.py), stops
+    assert [info.value for info in app.info] == ["Connexion réussie : ouverture de la session…"]
+    return rerun(app)  # the next run: in a browser, that of the page opened again with the cookie
 
 
 def signed_in_as(email: str, role: str) -> AppTest:
@@ -131,7 +138,7 @@ def test_wrong_password_french_message_and_growing_delay(app_env: Base, accounts
     ],
 )
 def test_sign_in_form_checks_its_fields(app_env: Base, email: str, password: str, message: str) -> None:
-    app = sign_in(email, password) if email or password else None
+    app = submitted(email, password) if email or password else None
     assert app is not None
     assert message in app.error[0].value
     assert shows_sign_in(app)
@@ -181,7 +188,6 @@ def test_sign_in_opens_a_session_that_sign_out_closes(app_env: Base, accounts: d
     session_id = app.session_state[SESSION_ID]
     session = SESSIONS.state(session_id, 30)
     assert isinstance(session, Session) and (session.email, session.role) == (account.email, COORDINATOR)
-    assert COOKIE_TICKET not in app.session_state  # sent to the browser (to trade for the cookie) by this run
     app.sidebar.button[0].click()
     assert shows_sign_in(rerun(app))
     assert SESSIONS.state(session_id, 30) is Ended.CLOSED  # its cookie, wherever copied, opens nothing now

@@ -50,7 +50,7 @@ SESSION_ROLE = "user_role"
 CURRENT_PAGE = "current_page"  # the `Page` declaration app.py's navigation runs in this session
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
 SESSION_ID = "user_session"  # the id of the session opened at sign-in (`services.sessions`), behind the cookie
-COOKIE_TICKET = "user_cookie_ticket"  # the ticket the browser is sent to trade for the cookie at the next run
+ASKED_PAGE = "asked_page"  # the URL name of the page asked for while signed out, opened after sign-in
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
 IDLE_CHECK_SECONDS = 60
@@ -128,7 +128,9 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     user = signed_in_user()
     if user is None:
         sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
-        return st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
+        asked = st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
+        st.session_state[ASKED_PAGE] = asked.url_path
+        return asked
     account_sidebar(user)
     shown = {name: [declared[p] for p in pages if can(user.role, p.needs)] for name, pages in sections.items()}
     shown = {name: pages for name, pages in shown.items() if pages}
@@ -138,9 +140,6 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     shown[first] = [*shown[first], *stand_ins(lambda: refusal(home), reserved)]
     selected = st.navigation(shown)
     st.session_state[CURRENT_PAGE] = next((page for page, made in declared.items() if made is selected), None)
-    ticket = st.session_state.pop(COOKIE_TICKET, None)
-    if ticket:
-        send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': selected.url_path})}")
     return selected
 
 
@@ -221,7 +220,8 @@ def sign_out(message: str) -> None:
 
 
 def send_browser_to(url: str) -> None:
-    """Make the browser open `url` (as st.login does), after this run."""
+    """Make the browser open `url` (as st.login does). Sent in a run that ends without a rerun: a new run
+    would clear the message before it leaves."""
     context = get_script_run_ctx()
     if context is not None:
         message = ForwardMsg()
@@ -329,7 +329,8 @@ def sign_in_page() -> None:
 
 
 def attempt_sign_in(email: str, password: str) -> None:
-    """Check the password with NocoDB (after the throttle's delay); on success, start the session."""
+    """Check the password with NocoDB (after the throttle's delay); on success, open the session and send the
+    browser for its cookie (`serve.py`), which then opens the page asked for."""
     if not email or not password:
         st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
         return
@@ -356,9 +357,10 @@ def attempt_sign_in(email: str, password: str) -> None:
         role = role_of(known_roles().get(email))
     except CptsError as error:
         stop_with(error)
-    st.session_state[SESSION_EMAIL] = email
-    st.session_state[SESSION_ROLE] = role
-    st.session_state[SESSION_SEEN] = time.monotonic()
-    st.session_state[SESSION_ID] = session_id = SESSIONS.open(email, role)
-    st.session_state[COOKIE_TICKET] = SESSIONS.ticket(session_id)  # traded for the cookie after this rerun
-    st.rerun()
+    session_id = SESSIONS.open(email, role)
+    st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
+    st.session_state[SESSION_ID] = session_id
+    ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
+    send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': page})}")
+    st.info("Connexion réussie : ouverture de la session…", icon=":material/login:")
+    st.stop()  # the browser opens the page asked for again, with the session's cookie
