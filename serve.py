@@ -19,15 +19,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from domain.sessions import COOKIE, OPEN_PATH, page_path
+from domain.sessions import COOKIE, OPEN_PATH, from_the_app, page_path
 from services.sessions import SESSIONS
 
 
 async def open_session(request: Request) -> RedirectResponse:
     """Set the cookie of the ticket's session (signed id; HttpOnly, SameSite=Strict, Secure over HTTPS) and
-    show the page asked for; a ticket unknown, used or stale shows the sign-in page, without a cookie."""
+    show the page asked for; a ticket unknown, used or stale, or a link followed from another site, shows the
+    sign-in page, without a cookie."""
     response = RedirectResponse(page_path(request.query_params.get("page", "")), status_code=303)
     response.headers["Cache-Control"] = "no-store"
+    if not from_the_app(request.headers.get("sec-fetch-site")):
+        return response
     cookie = SESSIONS.redeem(request.query_params.get("ticket", ""))
     if cookie is not None:
         secure = request.url.scheme == "https"

@@ -53,6 +53,13 @@ def page_path(page: str) -> str:
     return f"/{page}" if PAGE_SLUG.fullmatch(page) else "/"
 
 
+def from_the_app(fetch_site: str | None) -> bool:
+    """True when the browser says (Sec-Fetch-Site) that the app's own page sent it to the cookie route, or
+    says nothing (an older browser): a ticket link opened from elsewhere must not sign a browser in to
+    someone else's session."""
+    return fetch_site is None or fetch_site == "same-origin"
+
+
 class Ended(Enum):
     """Why a session id no longer signs anyone in."""
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from domain.sessions import TICKET_SECONDS, Ended, Session, SessionRegistry, page_path, signed, verified
+from domain.sessions import (
+    TICKET_SECONDS,
+    Ended,
+    Session,
+    SessionRegistry,
+    from_the_app,
+    page_path,
+    signed,
+    verified,
+)
 
 EMAIL = "coord@cpts.fr"
 
@@ -107,3 +116,9 @@ def test_the_cookie_route_only_sends_to_a_page_of_the_app() -> None:
     assert page_path("") == "/"
     for elsewhere in ("//evil.example", "https://evil.example", "/../x", "a/b", "x?y", "\\\\evil", "A" * 200):
         assert page_path(elsewhere) == "/"
+
+
+def test_the_cookie_route_takes_tickets_from_the_app_page_only() -> None:
+    assert from_the_app("same-origin") and from_the_app(None)  # None: a browser that does not say
+    for elsewhere in ("cross-site", "same-site", "none"):
+        assert not from_the_app(elsewhere)

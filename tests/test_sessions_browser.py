@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Cookie, Page, expect, s
 from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
 
 from domain.access import BOARD, COORDINATOR
-from domain.sessions import COOKIE
+from domain.sessions import COOKIE, OPEN_PATH
 from server.process import Service, free_port, start_app, stop
 from server.users import UserAdded, add_user, admin_client
 from settings import Settings
@@ -170,3 +170,44 @@ def test_a_tampered_or_invented_cookie_is_refused(
         opened = replayed(browser, served, cookie, value=value)
         expect_sign_in_form(opened)
         opened.context.close()
+
+
+def caught_ticket_link(browser: Browser, settings: Settings, account: UserAdded) -> str:
+    """The /session/ouvrir link the app sends the browser to after `account` signs in, caught unused."""
+    context = new_context(browser)
+    caught: list[str] = []
+    context.route(f"**{OPEN_PATH}*", lambda route: (caught.append(route.request.url), route.abort()))
+    page = visit(context, settings)
+    expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_label("Adresse e-mail").fill(account.email)
+    page.get_by_label("Mot de passe", exact=True).fill(str(account.password))
+    page.get_by_role("button", name="Se connecter").click()
+    for _ in range(WAIT_MS // 100):
+        if caught:
+            break
+        page.wait_for_timeout(100)
+    context.close()
+    assert len(caught) == 1
+    return caught[0]
+
+
+def cookie_after_following(browser: Browser, opener: str, link: str) -> bool:
+    """Whether a fresh browser gets a session cookie when a script of the page at `opener` sends it to `link`."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(opener, timeout=WAIT_MS)
+    with page.expect_navigation(timeout=WAIT_MS):
+        page.evaluate("link => { window.location.href = link }", link)
+    found = any(cookie.get("name") == COOKIE for cookie in context.cookies())
+    context.close()
+    return found
+
+
+def test_a_ticket_link_followed_from_another_site_signs_nobody_in(
+    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+) -> None:
+    """A signed-in user's ticket link, caught before use and opened from another site's page (a login CSRF:
+    the victim would be signed in to the attacker's session), gives no cookie; from the app's page, it does."""
+    link = caught_ticket_link(browser, served, accounts[BOARD])
+    assert not cookie_after_following(browser, f"http://localhost:{served.app_port}/", link)  # another site
+    assert cookie_after_following(browser, url(served), link)  # the same ticket, still unused, from the app
