@@ -6,7 +6,7 @@
     a control the role may not use:           if allowed(Action.…): …      (`domain.permissions`)
 
 Nobody sees a page before signing in with their NocoDB account. The role is read again from NocoDB every
-minute (a coordinator demoted in NocoDB loses the patient pages within a minute), and the session ends
+minute (a user whose role changed in NocoDB is signed out within a minute), and the session ends
 after the idle time of Paramètres (default 30 minutes), the screen cleared by a watcher that runs every
 minute. Failed sign-ins slow down the next attempts (per address and overall, for the whole process).
 
