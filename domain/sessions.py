@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from domain.access import idle_expired
+from domain.parameters import IDLE_LIMITS
 
 COOKIE = "cpts_session"
 OPEN_PATH = "/session/ouvrir"  # ?ticket=…&page=…: sets the cookie, then shows the page
@@ -87,10 +88,14 @@ class SessionRegistry:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self, email: str, role: str) -> str:
-        """A new session for `email` (just signed in with its password); returns its id."""
+        """A new session for `email` (just signed in with its password); returns its id. Sessions idle for
+        longer than any idle time-out allows are forgotten then."""
         session_id = secrets.token_urlsafe(32)
         with self._lock:
-            self._sessions[session_id] = Session(session_id, email, role, self.clock())
+            now = self.clock()
+            longest = IDLE_LIMITS[1]
+            self._sessions = {i: s for i, s in self._sessions.items() if not idle_expired(s.last_seen, now, longest)}
+            self._sessions[session_id] = Session(session_id, email, role, now)
         return session_id
 
     def ticket(self, session_id: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.parameters import IDLE_LIMITS
 from domain.sessions import (
     TICKET_SECONDS,
     Ended,
@@ -122,3 +123,14 @@ def test_the_cookie_route_takes_tickets_from_the_app_page_only() -> None:
     assert from_the_app("same-origin") and from_the_app(None)  # None: a browser that does not say
     for elsewhere in ("cross-site", "same-site", "none"):
         assert not from_the_app(elsewhere)
+
+
+def test_sessions_idle_longer_than_any_time_out_are_forgotten_at_the_next_sign_in() -> None:
+    sessions, clock = registry()
+    forgotten, _ = cookie_of(sessions)
+    clock.now += IDLE_LIMITS[1] * 60 - 1
+    kept, _ = cookie_of(sessions)
+    clock.now += 2
+    cookie_of(sessions)
+    assert sessions.state(forgotten, 24 * 60 * 365) is Ended.CLOSED
+    assert isinstance(sessions.state(kept, IDLE_LIMITS[1]), Session)
