@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from domain.sessions import COOKIE, OPEN_PATH, from_the_app, page_path
-from services.sessions import SESSIONS
+from services.sessions import COOKIE_ROUTE, SESSIONS
 
 
 async def open_session(request: Request) -> RedirectResponse:
@@ -40,6 +40,7 @@ async def open_session(request: Request) -> RedirectResponse:
 
 # Found by `streamlit run` (which serve.py runs on itself) and served with its options.
 app = st.App(Path(__file__).with_name("app.py"), routes=[Route(OPEN_PATH, open_session, methods=["GET"])])
+COOKIE_ROUTE.set()
 
 
 def main() -> None:

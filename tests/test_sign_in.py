@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from domain.parameters import IDLE
 from domain.sessions import Ended, Session
 from schema.models import ACCESS_LOG, PARAMETERS, AccessEntry, ParameterRow
 from server.users import UserAdded, add_user, admin_client
-from services.sessions import SESSIONS
+from services.sessions import COOKIE_ROUTE, SESSIONS
 from settings import ROOT
 from store import records
 from store.base import Base
@@ -31,6 +32,14 @@ RUN_TIMEOUT = 60
 def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
     with admin_client(nocodb.settings) as admin:
         return {role: add_user(admin, base.id, f"{role}.app@cpts.fr", role) for role in (COORDINATOR, BOARD)}
+
+
+@pytest.fixture(autouse=True)
+def cookie_route() -> Iterator[None]:
+    """The app as ./cpts up serves it (serve.py): a sign-in sends the browser for the session's cookie."""
+    COOKIE_ROUTE.set()
+    yield
+    COOKIE_ROUTE.clear()
 
 
 @pytest.fixture
@@ -84,6 +93,18 @@ def test_coordinator_signs_in_and_sees_every_page(app_env: Base, accounts: dict[
     )
     rerun(app.switch_page(JOURNAL_PAGE))
     assert app.title[0].value == "Journal d'accès"
+
+
+def test_without_the_cookie_route_a_sign_in_lasts_as_long_as_the_tab(
+    app_env: Base, accounts: dict[str, UserAdded]
+) -> None:
+    COOKIE_ROUTE.clear()  # `streamlit run app.py`, without serve.py
+    account = accounts[BOARD]
+    app = submitted(account.email, str(account.password))
+    assert not shows_sign_in(app)  # straight to the pages, nothing sent to the browser
+    assert not any("Connexion réussie" in info.value for info in app.info)
+    assert app.title[0].value == app_env.title
+    assert isinstance(SESSIONS.state(app.session_state[SESSION_ID], 30), Session)  # sign-out still closes it
 
 
 def test_bureau_sees_aggregates_only(app_env: Base, accounts: dict[str, UserAdded]) -> None:

@@ -42,7 +42,7 @@ from errors import CptsError
 from schema.models import PARAMETERS
 from services.accounts import BadCredentials, base_roles, check_password
 from services.journal import record_access
-from services.sessions import SESSIONS
+from services.sessions import COOKIE_ROUTE, SESSIONS
 from views.common import current_base, error_message, load_frame, plain, show_error
 
 SESSION_EMAIL = "user_email"
@@ -360,6 +360,8 @@ def attempt_sign_in(email: str, password: str) -> None:
     session_id = SESSIONS.open(email, role)
     st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
     st.session_state[SESSION_ID] = session_id
+    if not COOKIE_ROUTE.is_set():
+        st.rerun()  # served without the cookie route (`streamlit run app.py`): signed in for this tab only
     ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
     send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': page})}")
     st.info("Connexion réussie : ouverture de la session…", icon=":material/login:")
