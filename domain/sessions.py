@@ -43,7 +43,7 @@ def signed(secret: bytes, session_id: str) -> str:
 def verified(secret: bytes, cookie: str) -> str | None:
     """The session id of a cookie value signed with `secret`, None if it was not (tampered, foreign, empty)."""
     session_id, _, sent = cookie.rpartition(".")
-    if not session_id or not session_id.isascii():
+    if not session_id or not cookie.isascii():
         return None
     return session_id if hmac.compare_digest(signature(secret, session_id), sent) else None
 
