@@ -1,6 +1,10 @@
 """The app as `./cpts up` serves it: Streamlit running app.py and, while its server starts, the tables read
 and the first figures made (`views.warm`), so the first page shown is as quick as the next ones.
 
+Beside Streamlit's own routes, one route of ours: /session/ouvrir trades the one-time ticket of a sign-in for
+the session cookie (`domain.sessions`), then shows the page asked for, so that a reload, a new tab or a
+bookmark finds the user signed in.
+
 Usage: python serve.py [options of `streamlit run`]
 """
 
@@ -10,6 +14,34 @@ import sys
 import threading
 from pathlib import Path
 
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from domain.sessions import COOKIE, OPEN_PATH, from_the_app, page_path
+from services.sessions import COOKIE_ROUTE, SESSIONS
+
+
+async def open_session(request: Request) -> RedirectResponse:
+    """Set the cookie of the ticket's session (signed id; HttpOnly, SameSite=Strict, Secure over HTTPS) and
+    show the page asked for; a ticket unknown, used or stale, or a link followed from another site, shows the
+    sign-in page, without a cookie."""
+    response = RedirectResponse(page_path(request.query_params.get("page", "")), status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    if not from_the_app(request.headers.get("sec-fetch-site")):
+        return response
+    cookie = SESSIONS.redeem(request.query_params.get("ticket", ""))
+    if cookie is not None:
+        secure = request.url.scheme == "https"
+        response.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="strict", secure=secure)
+    return response
+
+
+# Found by `streamlit run` (which serve.py runs on itself) and served with its options.
+app = st.App(Path(__file__).with_name("app.py"), routes=[Route(OPEN_PATH, open_session, methods=["GET"])])
+COOKIE_ROUTE.set()
+
 
 def main() -> None:
     from streamlit.web import cli
@@ -17,7 +49,7 @@ def main() -> None:
     from views.warm import warm_up
 
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
-    sys.argv = ["streamlit", "run", str(Path(__file__).with_name("app.py")), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(Path(__file__)), *sys.argv[1:]]
     cli.main()
 
 

@@ -107,5 +107,8 @@ async def signed_in(browser: Browser, url: str, email: str, password: str, ready
     await page.wait_for_function(RUN_ENDED, arg=0, timeout=WAIT_MS, polling=50)
     await page.get_by_label("Adresse e-mail").fill(email)
     await page.get_by_label("Mot de passe", exact=True).fill(password)
-    await displayed(page, page.get_by_role("button", name="Se connecter").click, ready(page))
+    async with page.expect_navigation(timeout=WAIT_MS):  # the session's cookie set, the page opens again
+        await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_function(RUN_ENDED, arg=0, timeout=WAIT_MS, polling=50)
+    await expect(ready(page).first).to_be_visible(timeout=WAIT_MS)
     return page

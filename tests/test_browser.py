@@ -28,11 +28,13 @@ def metric_value(page: Page, label: str) -> str:
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
-    """Fill in and send the sign-in form the app shows first."""
+    """Fill in and send the sign-in form the app shows first; return once the page has opened again with
+    the session's cookie (views.access sends the browser to /session/ouvrir, then back)."""
     expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_navigation(timeout=WAIT_MS):
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def type_invalid_member(base: Base) -> int:

@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "server": {"store", "domain", "schema", "errors", "settings"},
     "views": {"services", "domain", "schema", "reports", "errors", "settings"},
     "app": {"views", "domain", "settings"},
-    "serve": {"views"},
+    "serve": {"views", "services", "domain"},  # the cookie route: services.sessions, domain.sessions
     "cli": {"commands", "services", "server", "domain", "schema", "reports", "errors", "settings"},
     "commands": {"services", "server", "domain", "schema", "reports", "errors", "settings"},  # the CLI layer
     # bench/pages.py drives the app's pages: it reads their declaration (app.py, views.access.Page).

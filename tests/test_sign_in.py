@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,13 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
 from domain.parameters import IDLE
+from domain.sessions import Ended, Session
 from schema.models import ACCESS_LOG, PARAMETERS, AccessEntry, ParameterRow
 from server.users import UserAdded, add_user, admin_client
+from services.sessions import COOKIE_ROUTE, SESSIONS
 from settings import ROOT
 from store import records
 from store.base import Base
 from tests.conftest import Server
-from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
+from views.access import SESSION_EMAIL, SESSION_ID, SESSION_ROLE, SESSION_SEEN
 
 APP = str(ROOT / "app.py")
 JOURNAL_PAGE = "views/journal.py"
@@ -31,6 +34,14 @@ def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
         return {role: add_user(admin, base.id, f"{role}.app@cpts.fr", role) for role in (COORDINATOR, BOARD)}
 
 
+@pytest.fixture(autouse=True)
+def cookie_route() -> Iterator[None]:
+    """The app as ./cpts up serves it (serve.py): a sign-in sends the browser for the session's cookie."""
+    COOKIE_ROUTE.set()
+    yield
+    COOKIE_ROUTE.clear()
+
+
 @pytest.fixture
 def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base:
     """The app pointed at this module's base, nobody signed in (unlike conftest's app_env)."""
@@ -38,12 +49,19 @@ def app_env(nocodb: Server, base: Base, monkeypatch: pytest.MonkeyPatch) -> Base
     return base
 
 
-def sign_in(email: str, password: str) -> AppTest:
+def submitted(email: str, password: str) -> AppTest:
+    """The sign-in form sent with these."""
     app = rerun(AppTest.from_file(APP, default_timeout=RUN_TIMEOUT))
     app.text_input[0].input(email)
     app.text_input[1].input(password)
     app.button[0].click()
     return rerun(app)
+
+
+def sign_in(email: str, password: str) -> AppTest:
+    app = submitted(email, password)  # signed in: this run sends the browser for the cookie (serve.py), stops
+    assert [info.value for info in app.info] == ["Connexion réussie : ouverture de la session…"]
+    return rerun(app)  # the next run: in a browser, that of the page opened again with the cookie
 
 
 def signed_in_as(email: str, role: str) -> AppTest:
@@ -75,6 +93,18 @@ def test_coordinator_signs_in_and_sees_every_page(app_env: Base, accounts: dict[
     )
     rerun(app.switch_page(JOURNAL_PAGE))
     assert app.title[0].value == "Journal d'accès"
+
+
+def test_without_the_cookie_route_a_sign_in_lasts_as_long_as_the_tab(
+    app_env: Base, accounts: dict[str, UserAdded]
+) -> None:
+    COOKIE_ROUTE.clear()  # `streamlit run app.py`, without serve.py
+    account = accounts[BOARD]
+    app = submitted(account.email, str(account.password))
+    assert not shows_sign_in(app)  # straight to the pages, nothing sent to the browser
+    assert not any("Connexion réussie" in info.value for info in app.info)
+    assert app.title[0].value == app_env.title
+    assert isinstance(SESSIONS.state(app.session_state[SESSION_ID], 30), Session)  # sign-out still closes it
 
 
 def test_bureau_sees_aggregates_only(app_env: Base, accounts: dict[str, UserAdded]) -> None:
@@ -129,7 +159,7 @@ def test_wrong_password_french_message_and_growing_delay(app_env: Base, accounts
     ],
 )
 def test_sign_in_form_checks_its_fields(app_env: Base, email: str, password: str, message: str) -> None:
-    app = sign_in(email, password) if email or password else None
+    app = submitted(email, password) if email or password else None
     assert app is not None
     assert message in app.error[0].value
     assert shows_sign_in(app)
@@ -171,6 +201,49 @@ def test_role_is_read_again_from_nocodb(nocodb: Server, app_env: Base) -> None:
     rerun(app)
     assert app.session_state[SESSION_ROLE] == BOARD
     assert not any("Journal" in t.value for t in app.title)
+
+
+def test_sign_in_opens_a_session_that_sign_out_closes(app_env: Base, accounts: dict[str, UserAdded]) -> None:
+    account = accounts[COORDINATOR]
+    app = sign_in(account.email, str(account.password))
+    session_id = app.session_state[SESSION_ID]
+    session = SESSIONS.state(session_id, 30)
+    assert isinstance(session, Session) and (session.email, session.role) == (account.email, COORDINATOR)
+    app.sidebar.button[0].click()
+    assert shows_sign_in(rerun(app))
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED  # its cookie, wherever copied, opens nothing now
+
+
+def test_a_session_idle_in_every_tab_ends(
+    app_env: Base, accounts: dict[str, UserAdded], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [time.monotonic()]
+    monkeypatch.setattr(SESSIONS, "clock", lambda: now[0])
+    account = accounts[COORDINATOR]
+    app = sign_in(account.email, str(account.password))
+    session_id = app.session_state[SESSION_ID]
+    now[0] += 29 * 60
+    assert not shows_sign_in(rerun(app))  # activity: the idle time starts again
+    app.session_state[SESSION_SEEN] = time.monotonic() - 60 * 60  # this tab's own clock does not count...
+    now[0] += 20 * 60
+    assert not shows_sign_in(rerun(app))  # ...the session's does (another tab may have been used)
+    now[0] += 31 * 60
+    assert shows_sign_in(rerun(app))
+    assert "Session fermée après 30 minutes d'inactivité" in app.info[0].value
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED
+
+
+def test_a_role_changed_in_nocodb_closes_the_session(nocodb: Server, app_env: Base) -> None:
+    with admin_client(nocodb.settings) as admin:
+        account = add_user(admin, app_env.id, "promu@cpts.fr", BOARD)
+        app = sign_in(account.email, str(account.password))
+        session_id = app.session_state[SESSION_ID]
+        add_user(admin, app_env.id, account.email, COORDINATOR)
+    st.cache_data.clear()  # as after ROLE_CHECK_SECONDS
+    assert shows_sign_in(rerun(app))
+    assert app.info[0].value == "Votre rôle a changé dans NocoDB : reconnectez-vous."
+    assert SESSIONS.state(session_id, 30) is Ended.CLOSED
+    assert not shows_sign_in(sign_in(account.email, str(account.password)))  # signed in again, as coordinator
 
 
 def test_unknown_account_is_signed_out(app_env: Base) -> None:

@@ -6,9 +6,13 @@
     a control the role may not use:           if allowed(Action.…): …      (`domain.permissions`)
 
 Nobody sees a page before signing in with their NocoDB account. The role is read again from NocoDB every
-minute (a coordinator demoted in NocoDB loses the patient pages within a minute), and the session ends
+minute (a user whose role changed in NocoDB is signed out within a minute), and the session ends
 after the idle time of Paramètres (default 30 minutes), the screen cleared by a watcher that runs every
 minute. Failed sign-ins slow down the next attempts (per address and overall, for the whole process).
+
+A sign-in opens a session of the app process (`domain.sessions`) whose signed id the browser keeps in an
+HttpOnly cookie: a reload, a new tab or a bookmark resumes it. Sign-out, the idle time-out (counted over
+every tab of the session), a role changed or an account removed in NocoDB close it for good.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.access import (
     SignInThrottle,
@@ -29,20 +36,26 @@ from domain.access import (
 )
 from domain.parameters import IDLE, read_parameters
 from domain.permissions import Action, can
+from domain.sessions import COOKIE, OPEN_PATH, Ended, Session
 from domain.validation import email_problem
 from errors import CptsError
 from schema.models import PARAMETERS
 from services.accounts import BadCredentials, base_roles, check_password
 from services.journal import record_access
+from services.sessions import COOKIE_ROUTE, SESSIONS
 from views.common import current_base, error_message, load_frame, plain, show_error
 
 SESSION_EMAIL = "user_email"
 SESSION_ROLE = "user_role"
 CURRENT_PAGE = "current_page"  # the `Page` declaration app.py's navigation runs in this session
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
+SESSION_ID = "user_session"  # the id of the session opened at sign-in (`services.sessions`), behind the cookie
+ASKED_PAGE = "asked_page"  # the URL name of the page asked for while signed out, opened after sign-in
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
 IDLE_CHECK_SECONDS = 60
+SESSION_CLOSED = "Session fermée (déconnexion dans un autre onglet, ou compte modifié dans NocoDB) : reconnectez-vous."
+ROLE_CHANGED = "Votre rôle a changé dans NocoDB : reconnectez-vous."
 WRONG_CREDENTIALS = (
     "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
     "nouvel essai est retardé. Mot de passe oublié : demandez à un coordinateur de lancer "
@@ -115,7 +128,9 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     user = signed_in_user()
     if user is None:
         sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
-        return st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
+        asked = st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
+        st.session_state[ASKED_PAGE] = asked.url_path
+        return asked
     account_sidebar(user)
     shown = {name: [declared[p] for p in pages if can(user.role, p.needs)] for name, pages in sections.items()}
     shown = {name: pages for name, pages in shown.items() if pages}
@@ -134,32 +149,84 @@ def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[
 
 
 def signed_in_user() -> SignedIn | None:
-    """The user of this session, role read again from NocoDB; None once signed out or idle too long."""
+    """The user of this session (or of the browser's session cookie), role read again from NocoDB; None once
+    signed out, idle too long, or when the role changed since sign-in."""
     email = st.session_state.get(SESSION_EMAIL)
     if not email:
-        return None
-    now, minutes = time.monotonic(), idle_minutes()
-    if idle_expired(float(st.session_state.get(SESSION_SEEN, 0.0)), now, minutes):
-        sign_out(f"Session fermée après {minutes} minutes d'inactivité : reconnectez-vous.")
+        return resumed_user()
+    minutes = idle_minutes()
+    session = open_session(minutes)
+    if isinstance(session, Ended):
+        sign_out(SESSION_CLOSED if session is Ended.CLOSED else idle_message(minutes))
         return None
     try:
         roles = known_roles()
     except CptsError as error:
         stop_with(error)
-    if email not in roles:
-        sign_out("Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur.")
+    if email not in roles or (session is not None and session.role != role_of(roles[email])):
+        SESSIONS.revoke_all_of(email)
+        sign_out(
+            ROLE_CHANGED if email in roles else "Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur."
+        )
         return None
     role = role_of(roles[email])
     st.session_state[SESSION_ROLE] = role
-    st.session_state[SESSION_SEEN] = now
+    st.session_state[SESSION_SEEN] = time.monotonic()
+    if session is not None:
+        SESSIONS.touch(session.id)
     return SignedIn(email, role)
 
 
+def open_session(minutes: int) -> Session | Ended | None:
+    """The session this tab signed in to, idle time counted over all its tabs; None when signed in without
+    one (tests set the session state), then idle counted in this tab."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id:
+        return SESSIONS.state(str(session_id), minutes)
+    seen = float(st.session_state.get(SESSION_SEEN, 0.0))
+    return Ended.IDLE if idle_expired(seen, time.monotonic(), minutes) else None
+
+
+def resumed_user() -> SignedIn | None:
+    """The user of the browser's session cookie (a reload, a new tab, a bookmark) if its session is open."""
+    cookie = st.context.cookies.get(COOKIE)
+    if not isinstance(cookie, str) or not cookie:  # (AppTest's runtime is a stand-in: no str)
+        return None
+    minutes = idle_minutes()
+    session = SESSIONS.resume(cookie, minutes)
+    if isinstance(session, Ended):
+        if session is Ended.IDLE:
+            st.session_state[FLASH] = idle_message(minutes)
+        return None
+    st.session_state[SESSION_EMAIL] = session.email
+    st.session_state[SESSION_ROLE] = session.role
+    st.session_state[SESSION_ID] = session.id
+    return signed_in_user()
+
+
+def idle_message(minutes: int) -> str:
+    return f"Session fermée après {minutes} minutes d'inactivité : reconnectez-vous."
+
+
 def sign_out(message: str) -> None:
-    """Forget everything this session held; `message` is shown above the sign-in form."""
+    """Close this tab's session for good (its cookie no longer signs anyone in) and forget everything this
+    tab held; `message` is shown above the sign-in form."""
+    session_id = st.session_state.get(SESSION_ID)
+    if session_id:
+        SESSIONS.revoke(str(session_id))
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[FLASH] = message
+
+
+def send_browser_to(url: str) -> None:
+    """Make the browser open `url` (as st.login does). Sent in a run that ends without a rerun: a new run
+    would clear the message before it leaves."""
+    context = get_script_run_ctx()
+    if context is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        context.enqueue(message)
 
 
 def stop_with(error: Exception) -> NoReturn:
@@ -241,10 +308,9 @@ def account_sidebar(user: SignedIn) -> None:
 
 @st.fragment(run_every=IDLE_CHECK_SECONDS)
 def idle_watch() -> None:
-    """Every minute, without counting as activity: once the session is idle too long, run the whole app
-    again, which signs out and clears the screen."""
-    seen = st.session_state.get(SESSION_SEEN)
-    if seen is not None and idle_expired(float(seen), time.monotonic(), idle_minutes()):
+    """Every minute, without counting as activity: once the session is idle too long or closed (from another
+    tab), run the whole app again, which signs out and clears the screen."""
+    if st.session_state.get(SESSION_SEEN) is not None and isinstance(open_session(idle_minutes()), Ended):
         st.rerun()
 
 
@@ -263,7 +329,8 @@ def sign_in_page() -> None:
 
 
 def attempt_sign_in(email: str, password: str) -> None:
-    """Check the password with NocoDB (after the throttle's delay); on success, start the session."""
+    """Check the password with NocoDB (after the throttle's delay); on success, open the session and send the
+    browser for its cookie (`serve.py`), which then opens the page asked for."""
     if not email or not password:
         st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
         return
@@ -290,7 +357,12 @@ def attempt_sign_in(email: str, password: str) -> None:
         role = role_of(known_roles().get(email))
     except CptsError as error:
         stop_with(error)
-    st.session_state[SESSION_EMAIL] = email
-    st.session_state[SESSION_ROLE] = role
-    st.session_state[SESSION_SEEN] = time.monotonic()
-    st.rerun()
+    session_id = SESSIONS.open(email, role)
+    st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
+    st.session_state[SESSION_ID] = session_id
+    if not COOKIE_ROUTE.is_set():
+        st.rerun()  # served without the cookie route (`streamlit run app.py`): signed in for this tab only
+    ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
+    send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': page})}")
+    st.info("Connexion réussie : ouverture de la session…", icon=":material/login:")
+    st.stop()  # the browser opens the page asked for again, with the session's cookie
