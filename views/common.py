@@ -139,9 +139,9 @@ def header(title: str, caption: str, forget: Callable[[], None] | None = None) -
 
 
 def error_message(error: Exception) -> str:
-    """What went wrong, and what to do about it, in French (markdown)."""
+    """What went wrong, and what to do about it, in French (Markdown; the error's own text escaped)."""
     if isinstance(error, Refused):
-        return str(error)
+        return plain(str(error))
     if isinstance(error, Unreachable):
         advice = (
             "NocoDB ne répond pas. Lancez **./cpts up** (ou vérifiez CPTS_NOCODB_URL), puis cliquez sur Rafraîchir."
@@ -152,7 +152,7 @@ def error_message(error: Exception) -> str:
         advice = "La base CPTS n'est pas encore installée. Lancez **./cpts up** pour la créer."
     else:
         advice = "NocoDB a refusé la demande. Vérifiez le jeton d'API (secrets.env ou CPTS_NOCODB_TOKEN)."
-    return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {error}"
+    return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {plain(str(error))}"
 
 
 def problems_markdown(problems: list[Problem], limit: int = 30) -> str:

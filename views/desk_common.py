@@ -16,7 +16,7 @@ from domain.priority import Weights, waiting_days
 from errors import CptsError
 from schema.models import Patient
 from services.desk import DESK_TABLES, DeskData, desk_state
-from views.common import current_base, forget_tables, per_version, show_error, show_problems
+from views.common import current_base, forget_tables, per_version, plain, show_error, show_problems
 
 
 def desk_data() -> DeskData:
@@ -104,7 +104,7 @@ def write_error(error: Exception) -> None:
     """A failed write, in French (nothing was kept)."""
     st.error(
         f"**L'enregistrement a échoué, rien n'a été modifié.** Réessayez ; si cela persiste, vérifiez que NocoDB "
-        f"répond (./cpts status).\n\nDétail : {error}",
+        f"répond (./cpts status).\n\nDétail : {plain(str(error))}",
         icon=":material/error:",
     )
 

@@ -18,7 +18,7 @@ from schema.models import PatientStatus, ProposalStatus
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, header, show_problems
+from views.common import current_base, header, plain, show_problems
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
@@ -50,12 +50,12 @@ def figures_block(records: DeskRecords, today: date) -> None:
     columns = st.columns(6)
     columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
     columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
-    columns[2].metric(f"MT trouvé en {today.year}", figures.found_this_year)
+    columns[2].metric(f"MT trouvé en {today.year:d}", figures.found_this_year)
     columns[3].metric("Dont fragiles ", figures.found_fragile_this_year, help="ALD, 70 ans et plus ou C2S/AME")
     columns[4].metric(
         "Délai médian (jours)",
         "—" if figures.median_days_to_found is None else number(figures.median_days_to_found, 1),
-        help=f"De la demande au médecin traitant trouvé, patients de {today.year}",
+        help=f"De la demande au médecin traitant trouvé, patients de {today.year:d}",
     )
     columns[5].metric(
         f"Propositions > {STALE_DAYS} jours",
@@ -176,7 +176,7 @@ def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
     patients = len({p.patient for p in result.proposals})
     message = f"{len(result.proposals)} proposition(s) enregistrée(s) pour {patients} patient(s), passés au statut « Proposé »."
     if result.skipped:
-        message += "\n\nNon proposés :\n" + "\n".join(f"- {line}" for line in result.skipped)
+        message += "\n\nNon proposés :\n" + "\n".join(f"- {plain(line)}" for line in result.skipped)
     flash(message)
 
 
@@ -274,7 +274,9 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     try:
         changes = write_answers(current_base(), answers, today)
     except DeskError as error:
-        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {line}" for line in str(error).splitlines()))
+        st.error(
+            "**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {plain(line)}" for line in str(error).splitlines())
+        )
         return
     except CptsError as error:
         write_error(error)
@@ -282,7 +284,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     forget_data()
     st.session_state.pop(ANSWERS_EDITOR, None)
     found = sum(1 for p in changes.patients if p.status == PatientStatus.FOUND)
-    flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
+    flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found:d} patient(s) ont trouvé leur médecin traitant.")
 
 
 def main() -> None:
