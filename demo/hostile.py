@@ -77,7 +77,7 @@ def steps_renamed(before: list[Record], after: list[Record]) -> list[Record]:
     """The hostile steps, each « après <étape> » of a condition naming the step's new title (a step that
     another's condition names keeps a title: the empty value is left for the others)."""
     steps = [(b, a) for b, a in zip(before, after, strict=True) if isinstance(b, PathwayStep)]
-    titles = {(b.pathway, str(b.title).casefold()): a.title or b.title for b, a in steps}
+    titles = {(b.pathway, str(b.title).casefold()): getattr(a, "title", None) or b.title for b, a in steps}
     named = {after_title(b.condition) for b, _ in steps} - {None}
     return [step_renamed(b, a, titles, named) for b, a in steps]
 

@@ -124,7 +124,7 @@ def definitions(frames: dict[str, pd.DataFrame]) -> None:
     for pathway in active_pathways(frames[PATHWAYS.key]).itertuples():
         members = team[team["pathway"] == pathway.id]["member"].nunique()
         category = pathway.category if isinstance(pathway.category, str) else "sans catégorie"
-        with st.expander(f"{plain(pathway.name)} · {plain(category)} · {members:d} intervenant(s)"):
+        with st.expander(f"{plain(str(pathway.name))} · {plain(str(category))} · {members:d} intervenant(s)"):
             if isinstance(pathway.description, str):
                 st.markdown(plain(pathway.description))
             st.dataframe(steps_table(steps[steps["pathway"] == pathway.id]), hide_index=True, width="stretch")

@@ -162,10 +162,8 @@ def request_form(today: date) -> None:
     forget_data()
     for key in [k for k in st.session_state if str(k).startswith(FORM)]:
         del st.session_state[key]
-    flash(
-        f"Demande enregistrée : **{plain(created.code)}** ({plain(created.first_name)} {plain(created.last_name)}), "
-        "en attente."
-    )
+    name = plain(f"{created.first_name or ''} {created.last_name or ''}".strip())
+    flash(f"Demande enregistrée : **{plain(created.code or '')}** ({name}), en attente.")
 
 
 def main() -> None:
