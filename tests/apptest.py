@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -50,6 +51,12 @@ def open_page(path: str | None = None, state: dict[str, Any] | None = None) -> A
             app.session_state[key] = value
         rerun(app)
     return app
+
+
+def visible_text(markdown: str) -> str:
+    """What a reader sees of a Markdown body whose values `views.common.plain` escaped: without the
+    backslashes, the invisible word joiners and the direction isolates."""
+    return re.sub(r"\\(.)", r"\1", markdown).translate({0x2060: None, 0x2068: None, 0x2069: None})
 
 
 def click(app: AppTest, label: str) -> AppTest:

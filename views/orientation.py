@@ -25,6 +25,7 @@ TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
 UNTICKED = "orientation_unticked"  # the (patient Id, member Id) pairs unticked in the review, on any of its pages
 KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
+NO_ANSWER = "—"  # a select column shows an empty value as « None »: this one reads as empty
 PLAN = paging.Listing(
     "plan",
     "Orientation proposée",
@@ -206,7 +207,7 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
         days = (today - proposal.proposed_on).days if proposal.proposed_on else None
         rows.append(
             {
-                ANSWER: "",
+                ANSWER: NO_ANSWER,
                 REASON: "",
                 "Patient": patient_label(patient),
                 "Nom": patients.get(patient.id),
@@ -252,7 +253,9 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
         disabled=[c for c in frame.columns if c not in (ANSWER, REASON)],
         column_order=[c for c in frame.columns if not c.startswith("_")],
         column_config={
-            ANSWER: st.column_config.SelectboxColumn(options=[ProposalStatus.ACCEPTED, ProposalStatus.REFUSED]),
+            ANSWER: st.column_config.SelectboxColumn(
+                options=[NO_ANSWER, ProposalStatus.ACCEPTED, ProposalStatus.REFUSED], required=True
+            ),
             REASON: st.column_config.TextColumn(width="medium"),
             "Proposée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "À relancer": st.column_config.CheckboxColumn(help=f"Sans réponse depuis plus de {STALE_DAYS} jours"),
@@ -266,7 +269,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     answers = [
         Answer(int(row["_proposal"]), str(row[ANSWER]), str(row[REASON] or ""))
         for _, row in edited.iterrows()
-        if isinstance(row[ANSWER], str) and row[ANSWER]
+        if isinstance(row[ANSWER], str) and row[ANSWER] not in ("", NO_ANSWER)
     ]
     if not answers:
         st.info("Aucune réponse à enregistrer : choisissez « Acceptée » ou « Refusée » dans la colonne Réponse.")

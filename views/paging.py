@@ -94,7 +94,19 @@ def paged(frame: pd.DataFrame, listing: Listing) -> Listed:
     page = int(number.number_input(f"Page (sur {pages:d})", min_value=1, step=1, key=f"{key}_page"))
     paging = Paging(page, rows_per_page).within(len(rows))
     moved_page = _changed(f"{key}_shown", paging)
-    return Listed(listing, rows, page_rows(rows, paging), paging, moved_set or moved_page)
+    return Listed(listing, rows, blank_text(page_rows(rows, paging)), paging, moved_set or moved_page)
+
+
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its text columns' missing values as "" (a table and an editor would show « None »)."""
+    text = [c for c in frame.columns if is_text(frame[c])]
+    return frame.assign(**{c: frame[c].fillna("") for c in text}) if text else frame
+
+
+def is_text(column: pd.Series) -> bool:
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return column.dtype == object and all(isinstance(value, str) for value in column.dropna())
 
 
 def order_of(rows: pd.DataFrame) -> str:
