@@ -5,7 +5,6 @@ hostile value unescaped; the hostile values are there, escaped (`views.common.pl
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -13,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from apptest import click, open_page, point_app_at, rerun, signed_in, visible_text
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import AlertBase, Block, Element, HeadingBase, Html, Markdown, Node, Toast
-from test_browser import WAIT_MS, sign_in
+from test_browser import WAIT_MS, signed_in_page
 
 from app import SECTIONS
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from demo.generate import generate
 from demo.hostile import hostile, hostile_fields
 from domain.access import BOARD, COORDINATOR
@@ -27,7 +25,6 @@ from domain.permissions import can
 from domain.problems import Problem
 from domain.validation import TEXT_MAX
 from schema.models import PATIENTS, TABLES, AciMission
-from server.process import free_port, start_app, stop
 from server.users import UserAdded, add_user, admin_client
 from services.seed import checked, seed
 from settings import ROOT
@@ -167,32 +164,19 @@ def test_the_hostile_values_reach_the_pages_escaped(env: Base, coordinator: User
 def test_hostile_text_in_chromium(nocodb: Server, demo: Base, coordinator: UserAdded, tmp_path: Path) -> None:
     """In the browser, on Projet de santé and Patients en attente: no link, bold or script from the data;
     the hostile text is shown as typed."""
-    assert CHROMIUM.exists(), f"{CHROMIUM} manque : installez-le (apt-get install -y chromium), ./cpts le fait."
-    settings = dataclasses.replace(nocodb.settings, app_port=free_port())
-    service = start_app(settings, env={"CPTS_BASE_ID": demo.id})
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-                page.goto(f"http://{settings.host}:{settings.app_port}/", timeout=WAIT_MS)
-                sign_in(page, coordinator.email, str(coordinator.password))
-                for title in ("Projet de santé", "Patients en attente"):
-                    page.get_by_role("link", name=title).click()
-                    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=WAIT_MS)
-                    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=WAIT_MS)
-                    # (a table draws its cells on a canvas: their text is in its accessible grid)
-                    expect(page.get_by_text("**gras**").first).to_be_attached(timeout=WAIT_MS)
-                    page.screenshot(path=tmp_path / f"{title}.png", full_page=True)
-                    assert not page.locator("a[href*='exemple.invalid']").count(), title
-                    assert not page.locator("strong", has_text="gras").count(), title
-                    assert not page.locator("script", has_text="alert(1)").count(), title
-                    assert not page.locator("img[src='x']").count(), title
-                    assert not page.get_by_test_id("stException").count(), title
-            finally:
-                browser.close()
-    finally:
-        stop(service.process.pid)
+    with signed_in_page(nocodb.settings, demo, coordinator) as page:
+        for title in ("Projet de santé", "Patients en attente"):
+            page.get_by_role("link", name=title).click()
+            expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=WAIT_MS)
+            # (a table draws its cells on a canvas: their text is in its accessible grid)
+            expect(page.get_by_text("**gras**").first).to_be_attached(timeout=WAIT_MS)
+            page.screenshot(path=tmp_path / f"{title}.png", full_page=True)
+            assert not page.locator("a[href*='exemple.invalid']").count(), title
+            assert not page.locator("strong", has_text="gras").count(), title
+            assert not page.locator("script", has_text="alert(1)").count(), title
+            assert not page.locator("img[src='x']").count(), title
+            assert not page.get_by_test_id("stException").count(), title
 
 
 def test_a_new_request_with_a_hostile_name_is_confirmed_as_typed(app_env: Base, demo: Base) -> None:
