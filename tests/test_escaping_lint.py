@@ -6,8 +6,9 @@ and their help), every argument must be text the code itself wrote: a string lit
 concatenation whose every interpolated value is escaped (`plain(...)`) or cannot hold text (a count, a date),
 a module constant, a local variable assigned only such values, or the result of one of the few functions
 listed in ESCAPED that build already-escaped Markdown. Anything else (a row's field, a parameter, str(error))
-is refused with its file and line. `header`-like helpers that take Markdown are sinks too (SINK_HELPERS):
-their call sites are checked, and inside them their Markdown parameters are trusted.
+is refused with its file and line, and so is any raw HTML (st.html, unsafe_allow_html). `header`-like
+helpers that take Markdown are sinks too (SINK_HELPERS): their call sites are checked, and inside them their
+Markdown parameters are trusted. Module constants (UPPER_CASE) and enum members are text the code wrote.
 """
 
 from __future__ import annotations
@@ -67,10 +68,10 @@ ESCAPED = frozenset(
     {
         "plain",  # views.common: the escaping helper itself
         "error_message",  # views.common: fixed French advice, then the error's detail through plain()
-        "problems_markdown",  # views.common: the refused values' table (the lead's renderer; see its test)
+        "problems_markdown",  # views.common: the refused values (escapes only « | » so far: test_hostile_pages xfail)
         "freshness_text",  # views.common: « Lu il y a 3 s » and the banner, times written by the code
         "rows_text",  # views.paging: « 1–50 sur 120 patients »: numbers and a noun written in the code
-        "condition_help",  # domain.pathways: the help on the « Condition » column, written in the code
+        "condition_help",  # views.pathways: the help on the « Condition » column, written in the code
         "late_line",  # views.project: « - **N. title** : … » with the title through plain()
         "action_label",  # views.project: « N. title », escaped with plain()
         "title",  # views.waiting_list, views.doctors: a field's French title, from schema/models.py
@@ -90,7 +91,7 @@ SINK_HELPERS = {
 # Functions not checked inside, and why (their inputs are checked where they are called, or they are not ours).
 UNCHECKED = {
     "show_flash": "shows the message `flash` stored in the session; flash's call sites are checked",
-    "show_problems": "the lead's problems renderer: table titles from schema/models.py, values via problems_markdown",
+    "show_problems": "table titles from schema/models.py, the values through problems_markdown",
 }
 # A format spec of these types fails on a str: the value is a number or a date (« {year:d} », « {d:%d/%m} »).
 NOT_TEXT_FORMATS = tuple("dnfeEgGxX%")
@@ -269,6 +270,12 @@ def is_interpolation_safe(node: ast.expr, scope: Scope, seen: frozenset[str]) ->
     return is_markdown_safe(node, scope, seen)
 
 
+def is_raw_html(call: ast.Call) -> bool:
+    """st.html(...), or unsafe_allow_html=...: HTML that Streamlit would not escape (never on the pages)."""
+    html = isinstance(call.func, ast.Attribute) and call.func.attr == "html" and not is_our_module(call.func.value)
+    return html or any(k.arg == "unsafe_allow_html" for k in call.keywords)
+
+
 def findings(source: str, where: str) -> list[Finding]:
     """Every Markdown-interpreting call of `source` given a value not known to be escaped."""
     module = ast.parse(source)
@@ -276,6 +283,8 @@ def findings(source: str, where: str) -> list[Finding]:
     found = []
     for node in ast.walk(module):
         function = scope.function(node)
+        if isinstance(node, ast.Call) and is_raw_html(node):
+            found.append(Finding(where, node.lineno, ast.unparse(node)[:120]))
         if isinstance(node, ast.Call) and (function is None or function.name not in UNCHECKED):
             for argument in text_arguments(node):
                 if not is_markdown_safe(argument, scope):
@@ -303,6 +312,8 @@ def test_markdown_gets_only_escaped_text(path: Path) -> None:
         "st.error('Rien :\\n' + '\\n'.join(f'- {e}' for e in errors))",
         "st.info(plain(a) or b)",
         "header(row.title, 'ok')",
+        "st.markdown('<b>ok</b>', unsafe_allow_html=True)",
+        "st.html('<b>ok</b>')",
     ],
 )
 def test_the_checker_flags_unescaped_text(snippet: str) -> None:
