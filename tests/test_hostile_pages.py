@@ -26,7 +26,7 @@ from domain.problems import Problem
 from domain.validation import TEXT_MAX
 from schema.models import PATIENTS, TABLES, AciMission
 from server.users import UserAdded, add_user, admin_client
-from services.seed import checked, seed
+from services.seed import checked, seed_demo
 from settings import ROOT
 from store.base import Base
 from tests.conftest import Server
@@ -86,7 +86,7 @@ def findings(app: AppTest) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo(base: Base) -> Base:
-    seed(base, hostile(generate("small")))
+    seed_demo(base, "small", hostile=True)  # as ./cpts seed --demo --hostile does
     return base
 
 
