@@ -51,9 +51,9 @@ def progress(title: str, done: int, total: int) -> None:
         typer.echo(f"  [{done + 1}/{total}] {title}…")
 
 
-def seed_demo(base: Base, size: Literal["small", "large"], force: bool) -> None:
-    typer.echo(f"Génération de la CPTS de démonstration ({size})…")
-    counts = seeding.seed_demo(base, size, force=force, progress=progress)
+def seed_demo(base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False) -> None:
+    typer.echo(f"Génération de la CPTS de démonstration ({size}{', textes hostiles' if hostile else ''})…")
+    counts = seeding.seed_demo(base, size, force=force, progress=progress, hostile=hostile)
     typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
 
 
@@ -251,13 +251,16 @@ def seed_command(
     demo: Annotated[bool, typer.Option("--demo", help="Charger la CPTS de démonstration.")] = False,
     size: Annotated[str, typer.Option("--size", help="small (≈400 patients) ou large (50 000).")] = "small",
     force: Annotated[bool, typer.Option("--force", help="Vider une base non vide avant de la remplir.")] = False,
+    hostile: Annotated[
+        bool, typer.Option("--hostile", help="Textes piégés (Markdown, HTML, formules…) dans chaque champ texte.")
+    ] = False,
 ) -> None:
     """Remplit une base vide avec la CPTS de démonstration."""
     if not demo:
         fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
     if size not in ("small", "large"):
         fail("--size doit valoir small ou large.")
-    seed_demo(connect(settings()), "large" if size == "large" else "small", force)
+    seed_demo(connect(settings()), "large" if size == "large" else "small", force, hostile)
 
 
 app.command(name="match")(match_command)

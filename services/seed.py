@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Literal
 
 from demo.generate import generate
+from demo.hostile import hostile as made_hostile
 from domain.validation import validate_rows
 from errors import Refused
 from schema.fields import Kind, Record, TableSpec
@@ -74,10 +75,17 @@ def seed(
 
 
 def seed_demo(
-    base: Base, size: Literal["small", "large"], *, force: bool = False, progress: Progress | None = None
+    base: Base,
+    size: Literal["small", "large"],
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    hostile: bool = False,
 ) -> dict[str, int]:
-    """Fill the base with the demonstration CPTS (`demo/`) of this size; rows written per table title."""
-    return seed(base, generate(size), force=force, progress=progress)
+    """Fill the base with the demonstration CPTS (`demo/`) of this size; rows written per table title.
+    `hostile`: its free text made hostile (`demo.hostile`), to see that every page shows text as typed."""
+    data = generate(size)
+    return seed(base, made_hostile(data) if hostile else data, force=force, progress=progress)
 
 
 def _remap_links(spec: TableSpec[Any], record: Record, id_maps: Mapping[str, Mapping[int, int]]) -> Record:

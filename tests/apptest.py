@@ -53,6 +53,12 @@ def open_page(path: str | None = None, state: dict[str, Any] | None = None) -> A
     return app
 
 
+def visible_text(markdown: str) -> str:
+    """What a reader sees of a Markdown body whose values `views.common.plain` escaped: without the
+    backslashes, the invisible word joiners and the direction isolates."""
+    return re.sub(r"\\(.)", r"\1", markdown).translate({0x2060: None, 0x2068: None, 0x2069: None})
+
+
 def click(app: AppTest, label: str) -> AppTest:
     next(b for b in app.button if b.label == label).click()
     return rerun(app)
@@ -70,9 +76,3 @@ def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
     for key, value in signed_in_state(email, role).items():
         app.session_state[key] = value
     return app
-
-
-def as_read(markdown: str) -> str:
-    """A Markdown body as the reader sees its text: without the backslashes that keep typed text literal
-    (`views.common.plain`)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

@@ -17,7 +17,7 @@ import apptest
 import openpyxl
 import pandas as pd
 import pytest
-from apptest import open_page, point_app_at, rerun, signed_in_state
+from apptest import open_page, point_app_at, rerun, signed_in_state, visible_text
 from pathway_fixture import three_endometriosis_patients
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
@@ -86,7 +86,7 @@ def test_project_page_flags_the_late_action(app_env: Base) -> None:
     row = prevention[prevention["title"] == LATE_ACTION].iloc[0]
     assert row["alert_text"] == "⚠️ En retard"
     assert (prevention[prevention["title"] != LATE_ACTION]["alert_text"] == "").all()
-    assert [s.value for s in app.subheader][1:] == list(AciMission)
+    assert [visible_text(s.value) for s in app.subheader][1:] == list(AciMission)
 
 
 def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -> None:
@@ -96,10 +96,10 @@ def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -
     position = list(table["title"]).index(LATE_ACTION)
     app.session_state[f"actions {mission}"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
     rerun(app)
-    shown = page_text(app)
-    assert "#### 8. Dépistage du cancer colorectal" in shown
-    assert "Bilan des kits remis" in shown and "Kits de dépistage remis par les professionnels" in shown
-    assert "⚠️ En retard" in shown
+    text = visible_text(page_text(app))
+    assert "#### 8. Dépistage du cancer colorectal" in text
+    assert "Bilan des kits remis" in text and "Kits de dépistage remis par les professionnels" in text
+    assert "⚠️ En retard" in text
 
 
 def test_project_filters(app_env: Base) -> None:
@@ -120,7 +120,7 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     app = open_page("views/indicators.py")
     figures = figures_now(app_env)
     shown = shown_indicators(app)
-    assert [s.value for s in app.subheader][1:] == list(AciMission)
+    assert [visible_text(s.value) for s in app.subheader][1:] == list(AciMission)
     pairs = sorted(zip(shown["action_number"], shown["title"], shown["shown_value"], strict=True))
     board = figures.indicators
     expected = sorted(zip(board["action_number"], board["title"], board["shown_value"], strict=True))
@@ -231,7 +231,7 @@ def test_a_postcode_typed_for_a_commune_is_refused_with_its_insee_code(app_env: 
     app = open_page("views/funding.py")
     app.text_input[0].set_value("92130")
     rerun(app)
-    assert app.error[0].value == (
+    assert visible_text(app.error[0].value) == (
         "Champ « Code INSEE » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)"
     )
     assert not [b for b in app.button if b.label == "Ajouter au territoire"]  # nothing to add

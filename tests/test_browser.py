@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from schema.models import MEMBERS
 from server.process import free_port, start_app, stop
 from server.users import UserAdded
+from settings import Settings
 from store.base import Base
 
 WAIT_MS = 60_000
@@ -43,11 +46,11 @@ def type_invalid_member(base: Base) -> int:
     return row_id
 
 
-@pytest.mark.browser
-def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, tmp_path: Path) -> None:
+@contextmanager
+def signed_in_page(settings: Settings, base: Base, account: UserAdded) -> Iterator[Page]:
+    """The app started on `base` (on a free port), opened in headless Chromium and signed in as `account`."""
     assert CHROMIUM.exists(), f"{CHROMIUM} manque : installez-le (apt-get install -y chromium), ./cpts le fait."
-    seed_figures(base)
-    settings = dataclasses.replace(nocodb.settings, app_port=free_port())
+    settings = dataclasses.replace(settings, app_port=free_port())
     service = start_app(settings, env={"CPTS_BASE_ID": base.id})
     try:
         with sync_playwright() as p:
@@ -55,26 +58,33 @@ def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, 
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
                 page.goto(f"http://{settings.host}:{settings.app_port}/", timeout=WAIT_MS)
-                sign_in(page, coordinator.email, str(coordinator.password))
-                expect(page.get_by_text("Accueil").first).to_be_visible(timeout=WAIT_MS)
-                expect(page.get_by_role("heading", name=base.title)).to_be_visible(timeout=WAIT_MS)
-                expect(page.get_by_test_id("stMetric")).to_have_count(len(EXPECTED_METRICS), timeout=WAIT_MS)
-                expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=WAIT_MS)
-                page.wait_for_timeout(1000)  # let Vega draw the charts before the screenshot
-                shown = {label: metric_value(page, label) for label in EXPECTED_METRICS}
-                page.screenshot(path=tmp_path / "accueil.png", full_page=True)
-                assert shown == EXPECTED_METRICS
-                assert not page.get_by_test_id("stAlert").count()
-
-                row_id = type_invalid_member(base)
-                page.get_by_role("button", name="Rafraîchir").click()
-                warning = page.get_by_test_id("stAlert")
-                expect(warning).to_contain_text("RPPS", timeout=WAIT_MS)
-                expect(warning.get_by_role("cell", name=str(row_id), exact=True)).to_be_visible()
-                page.screenshot(path=tmp_path / "accueil-avertissement.png", full_page=True)
-                assert metric_value(page, "Membres actifs") == EXPECTED_METRICS["Membres actifs"]
-                assert not page.get_by_test_id("stException").count()
+                sign_in(page, account.email, str(account.password))
+                yield page
             finally:
                 browser.close()
     finally:
         stop(service.process.pid)
+
+
+@pytest.mark.browser
+def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, tmp_path: Path) -> None:
+    seed_figures(base)
+    with signed_in_page(nocodb.settings, base, coordinator) as page:
+        expect(page.get_by_text("Accueil").first).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_role("heading", name=base.title)).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_test_id("stMetric")).to_have_count(len(EXPECTED_METRICS), timeout=WAIT_MS)
+        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=WAIT_MS)
+        page.wait_for_timeout(1000)  # let Vega draw the charts before the screenshot
+        shown = {label: metric_value(page, label) for label in EXPECTED_METRICS}
+        page.screenshot(path=tmp_path / "accueil.png", full_page=True)
+        assert shown == EXPECTED_METRICS
+        assert not page.get_by_test_id("stAlert").count()
+
+        row_id = type_invalid_member(base)
+        page.get_by_role("button", name="Rafraîchir").click()
+        warning = page.get_by_test_id("stAlert")
+        expect(warning).to_contain_text("RPPS", timeout=WAIT_MS)
+        expect(warning.get_by_role("cell", name=str(row_id), exact=True)).to_be_visible()
+        page.screenshot(path=tmp_path / "accueil-avertissement.png", full_page=True)
+        assert metric_value(page, "Membres actifs") == EXPECTED_METRICS["Membres actifs"]
+        assert not page.get_by_test_id("stException").count()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest import APP_ENV, click, open_page
+from apptest import APP_ENV, click, open_page, visible_text
 from PIL import Image
 from pptx import Presentation
 from pptx.presentation import Presentation as PptxPresentation
@@ -372,7 +372,7 @@ def test_the_command_tells_what_it_wrote(deck: dict[str, Any]) -> None:
 def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo: Base) -> None:
     app = open_page("views/ag.py")
     assert app.title[0].value == "Présentation AG"
-    markdown = "\n".join(str(m.value) for m in app.markdown)
+    markdown = visible_text("\n".join(str(m.value) for m in app.markdown))
     for title in (
         "Le territoire",
         "Les membres",
@@ -381,7 +381,9 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
         "Le financement ACI",
     ):
         assert title in markdown
-    assert MASKING_NOTE in [caption.value for caption in app.caption]  # the members slide masks a profession of 3
+    assert MASKING_NOTE in [
+        visible_text(caption.value) for caption in app.caption
+    ]  # the members slide masks a profession of 3
     assert [b.proto.label for b in app.get("download_button")] == ["Télécharger le PowerPoint (.pptx)"]
     click(app, "Créer le PDF et l'aperçu des diapositives")
     labels = [b.proto.label for b in app.get("download_button")]

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import streamlit as st
-from apptest import as_read, click, open_page
+from apptest import click, open_page, visible_text
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
@@ -49,7 +49,7 @@ def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default
         app = open_page("views/waiting_list.py")
         table = app.dataframe[0].value
         assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # the default 40 for ALD
-        [warning] = [as_read(w.value) for w in app.warning if "Paramètres" in w.value]
+        [warning] = [visible_text(w.value) for w in app.warning if "Paramètres" in w.value]
         assert f"| Paramètres | {row_id} | Valeur | « quarante » n'est pas un nombre entier positif ou nul" in warning
     finally:
         app_env.client.delete(app_env.handle(PARAMETERS).id, [row_id])
@@ -69,7 +69,7 @@ def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678
 
 def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
     app = fill_request(open_page("views/waiting_list.py"), birth_date=None)
-    assert "Champ « Date de naissance » : obligatoire" in app.error[0].value
+    assert "Champ « Date de naissance » : obligatoire" in visible_text(app.error[0].value)
     assert app_env.count(PATIENTS) == 5
     next_year = date(date.today().year + 1, 1, 15)
     app = fill_request(open_page("views/waiting_list.py"), birth_date=next_year)
@@ -77,12 +77,12 @@ def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base)
     assert app_env.count(PATIENTS) == 5
     app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1), phone="12")
     assert f"Champ « Téléphone » : « 12 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})" in (
-        app.error[0].value
+        visible_text(app.error[0].value)
     )
     assert app_env.count(PATIENTS) == 5
     app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1))
     assert not app.error
-    assert "Demande enregistrée : **P-000006** (Léa Martin)" in app.success[0].value
+    assert "Demande enregistrée : **P-000006** (Léa Martin)" in visible_text(app.success[0].value)
     created = next(p for p in records.load(app_env, PATIENTS).records if p.code == "P-000006")
     assert (created.insee_code, created.phone, created.consent) == ("92075", "06 12 34 56 78", True)
 
@@ -100,21 +100,20 @@ def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], a
     assert list(table["RPPS"]) == [RPPS["A"], RPPS["B"], RPPS["C"]]
     assert {m.label: m.value for m in app.metric}["Places libres"] == "3"
     app = click(open_page("views/doctors.py", edit({1: {"Capacité mensuelle": -2}})), "Enregistrer les modifications")
-    assert "Dr Bob Bravo (Id" in app.error[0].value and "« Capacité mensuelle » : « -2 » doit être au moins 0" in (
-        app.error[0].value
-    )
+    assert "Dr Bob Bravo (Id" in visible_text(app.error[0].value)
+    assert "« Capacité mensuelle » : « -2 » doit être au moins 0" in visible_text(app.error[0].value)
     members_before = records.load(app_env, MEMBERS).records
     bad_insee = edit({1: {"Commune (INSEE)": "92130", "Capacité mensuelle": 2}})
     app = click(open_page("views/doctors.py", bad_insee), "Enregistrer les modifications")
     assert (
-        "Dr Bob Bravo (Id " in app.error[0].value
+        "Dr Bob Bravo (Id " in visible_text(app.error[0].value)
         and "champ « Commune (INSEE) » : « 92130 » est un code postal, pas un code INSEE (Issy-les-Moulineaux : 92040)"
-        in app.error[0].value
+        in visible_text(app.error[0].value)
     )
     assert records.load(app_env, MEMBERS).records == members_before  # nothing written
     changes = edit({1: {"Capacité mensuelle": 3, "Visites à domicile": True}})
     app = click(open_page("views/doctors.py", changes), "Enregistrer les modifications")
-    assert "1 médecin(s) mis à jour" in app.success[0].value
+    assert "1 médecin(s) mis à jour" in visible_text(app.success[0].value)
     bravo = next(m for m in records.load(app_env, MEMBERS).records if m.id == ids["B"])
     assert (bravo.monthly_capacity, bravo.home_visits, bravo.populations_accepted) == (3, True, ["ALD"])
     app_env.client.update(app_env.handle(MEMBERS).id, [{"Id": ids["B"], "Capacité mensuelle": 1}])
@@ -147,7 +146,7 @@ def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: 
     for key, value in untick.items():
         app.session_state[key] = value
     app = click(app.run(), "Confirmer les propositions")
-    assert "proposition(s) enregistrée(s)" in app.success[0].value
+    assert "proposition(s) enregistrée(s)" in visible_text(app.success[0].value)
     written = [p for p in records.load(app_env, PROPOSALS).records if p.patient == ids["P1"]]
     assert [(p.gp, p.rank) for p in written] == [(ids["B"], 1)]  # the unticked alternative is not written
     assert journal(app_env, "Orientation")
@@ -162,6 +161,6 @@ def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: 
         }
     }
     app = click(open_page("views/orientation.py", answers), "Enregistrer les réponses")
-    assert "1 patient(s) ont trouvé leur médecin traitant" in app.success[0].value
+    assert "1 patient(s) ont trouvé leur médecin traitant" in visible_text(app.success[0].value)
     found = next(p for p in records.load(app_env, PATIENTS).records if p.id == ids["P1"])
     assert (found.status, found.gp) == (PatientStatus.FOUND, ids["B"])

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from apptest import open_page, signed_in_state
+from apptest import open_page, signed_in_state, visible_text
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -69,7 +69,7 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 def test_home_shows_live_figures(seeded: Base, app_env: Base) -> None:
     app = open_page()
-    assert app.title[0].value == seeded.title
+    assert visible_text(app.title[0].value) == seeded.title
     assert metrics(app) == EXPECTED_METRICS
     assert not app.warning
     assert not app.error

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from apptest import click, open_page, rerun
+from apptest import click, open_page, rerun, visible_text
 from pathway_fixture import (
     BOULOGNE,
     BREAST_SCREENING,
@@ -240,7 +240,7 @@ def test_a_relancer_lists_overdue_steps_and_traces_the_access(app_env: Base) -> 
     table = app.dataframe[0].value
     assert table["En retard depuis le"].tolist()[1] == f"{months_ago(6):%d/%m/%Y}"
     assert table["Jours"].tolist()[1] == (TODAY - months_ago(6)).days
-    warning = app.warning[0].value
+    warning = visible_text(app.warning[0].value)
     assert "P-000007" in warning and "concerne les femmes" in warning and "inscription Id" in warning
     last = access_rows(app_env)[-1]
     assert last.what == "À relancer"
@@ -262,7 +262,7 @@ def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> No
             f"P-000005 – {MAMMOGRAPHY} – {day.isoformat()}",
         )
     ]
-    assert app.success[0].value.startswith("1 étape enregistrée dans NocoDB")
+    assert visible_text(app.success[0].value).startswith("1 étape enregistrée dans NocoDB")
     assert [code for code, _, _ in worklist(app)] == ["P-000004", "P-000008"]
 
 
@@ -304,13 +304,13 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
     code_box(app).set_value("P-000009")  # a woman of 45
     pathway_box(app).set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
-    warning = next(w.value for w in app.warning if "P-000009" in w.value)
+    warning = next(visible_text(w.value) for w in app.warning if "P-000009" in visible_text(w.value))
     assert f"45 ans le {TODAY:%d/%m/%Y} ; le parcours « Dépistage du cancer du sein » concerne les 50–74 ans" in warning
     assert "Rien n'a été enregistré" in warning
     assert len(records.load(app_env, ENROLMENTS).records) == before
     next(c for c in app.checkbox if c.label == "Inscrire malgré l'avertissement").check()
     click(app, "Inscrire")
-    assert "P-000009 inscrit(e) dans le parcours « Dépistage du cancer du sein »" in app.success[0].value
+    assert "P-000009 inscrit(e) dans le parcours « Dépistage du cancer du sein »" in visible_text(app.success[0].value)
     added = records.load(app_env, ENROLMENTS).records[before:]
     assert [(e.patient, e.status, e.enrolled_on, e.reference) for e in added] == [
         (patient_id(app_env, "P-000009"), "Active", TODAY, "P-000009 – Dépistage du cancer du sein")
@@ -337,7 +337,7 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
     code_box(app).set_value(code)
     pathway_box(app).set_value(pathway_id(app_env, pathway))
     click(app, "Inscrire")
-    assert message in app.error[0].value
+    assert message in visible_text(app.error[0].value)
     assert len(records.load(app_env, ENROLMENTS).records) == before
 
 
@@ -349,8 +349,8 @@ def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
     tomorrow = TODAY + timedelta(days=1)
     next(d for d in app.date_input if d.label == "Date d'inscription").set_value(tomorrow)
     click(app, "Inscrire")
-    assert f"- Champ « Date d'inscription » : {tomorrow:%d/%m/%Y} est dans le futur" in app.error[0].value
-    assert "Rien n'a été enregistré" in app.error[0].value
+    assert f"- Champ « Date d'inscription » : {tomorrow:%d/%m/%Y} est dans le futur" in visible_text(app.error[0].value)
+    assert "Rien n'a été enregistré" in visible_text(app.error[0].value)
     assert len(records.load(app_env, ENROLMENTS).records) == before
 
 
@@ -362,7 +362,7 @@ def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
     assert not [w for w in app.warning if "P-000010" in w.value]
     enrolled = [e for e in records.load(app_env, ENROLMENTS).records if e.patient == patient_id(app_env, "P-000010")]
     assert len(enrolled) == 1
-    assert "P-000010 inscrit(e) dans le parcours « Dépistage du cancer du sein »" in app.success[0].value
+    assert "P-000010 inscrit(e) dans le parcours « Dépistage du cancer du sein »" in visible_text(app.success[0].value)
     assert "P-000010" not in [code for code, _, _ in worklist(app)]  # first mammography due today: not late yet
 
 
@@ -377,7 +377,7 @@ def test_enrolling_a_patient_who_objected_is_refused_in_french(app_env: Base) ->
         code_box(app).set_value("P-000009")
         pathway_box(app).set_value(pathway_id(app_env, ENDOMETRIOSIS))
         click(app, "Inscrire")  # no exception on the page (click checks it)
-        [refusal] = [e.value for e in app.error]
+        [refusal] = [visible_text(e.value) for e in app.error]
         assert refusal.startswith("Inscriptions : rien n'a été enregistré. Opposition au partage des données")
         assert "P-000009 ne peut figurer ni dans une proposition à un médecin, ni dans un parcours" in refusal
         assert not app.success

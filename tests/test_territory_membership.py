@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest import APP, open_page, rerun, signed_in
+from apptest import APP, open_page, rerun, signed_in, visible_text
 from streamlit.testing.v1 import AppTest
 from test_rpps import NAME, SAMPLE, independent_count
 
@@ -55,7 +55,7 @@ def test_coordinators_see_figures_and_names(app_env: Base, imported: Base) -> No
     assert {p: n for p, (n, _, _, _) in shown.items() if p != "Total"} == dict(counts)
     assert shown["Médecin"][1] == 1 and shown["Infirmier"][2:] == (1, 1)
     assert shown["Total"] == (sum(counts.values()), 1, 1, 1)
-    tabs = [tab.label for tab in app.tabs]
+    tabs = [visible_text(tab.label) for tab in app.tabs]
     assert tabs == ["Non adhérents (à recruter) (19)", "Arrivées (1)", "Départs (1)"]
     arrivals, departures = app.dataframe[2].value, app.dataframe[3].value
     assert list(arrivals["name"]) == [f"NOUVEAU Jeanne (RPPS {NEWCOMER})"]

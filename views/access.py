@@ -299,7 +299,7 @@ def refusal(home: StreamlitPage | None = None) -> None:
 
 def account_sidebar(user: SignedIn) -> None:
     with st.sidebar:
-        st.caption(f"Connecté : {plain(user.email)} · {user.role}")
+        st.caption(f"Connecté : {plain(user.email)} · {plain(user.role)}")
         if st.button("Se déconnecter", icon=":material/logout:"):
             sign_out("Vous êtes déconnecté.")
             st.rerun()
@@ -319,7 +319,7 @@ def sign_in_page() -> None:
     st.caption("Back office de la CPTS · compte NocoDB (le même e-mail et le même mot de passe)")
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.info(message, icon=":material/info:")
+        st.info(plain(message), icon=":material/info:")
     with st.form("sign_in", enter_to_submit=True):
         email = st.text_input("Adresse e-mail", autocomplete="username")
         password = st.text_input("Mot de passe", type="password", autocomplete="current-password")

@@ -11,7 +11,7 @@ from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
 from views.board_data import header, made_deck, year_picker
-from views.common import show_error, show_problems
+from views.common import plain, show_error, show_problems
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
@@ -53,7 +53,7 @@ def downloads(deck: DeckData, pptx: bytes) -> tuple[bytes, list[bytes]] | None:
                 pdf, pages = rendered(key, pptx)
         except PdfError as error:
             st.session_state.pop(PDF_KEY, None)
-            st.error(str(error), icon=":material/error:")
+            st.error(plain(str(error)), icon=":material/error:")
             return None
         st.download_button(
             "Télécharger le PDF",
@@ -69,26 +69,26 @@ def downloads(deck: DeckData, pptx: bytes) -> tuple[bytes, list[bytes]] | None:
 def slide_preview(slide: Slide, number: int) -> None:
     """One slide's content as the deck shows it (before the PDF is made)."""
     with st.container(border=True):
-        st.markdown(f"**{number}. {slide.title}**")
+        st.markdown(f"**{number:d}. {plain(slide.title)}**")
         if slide.subtitle:
-            st.caption(slide.subtitle)
+            st.caption(plain(slide.subtitle))
         if slide.figures:
             for column, figure in zip(st.columns(len(slide.figures)), slide.figures, strict=True):
-                column.metric(figure.label, figure.value, help=figure.detail or None)
+                column.metric(plain(figure.label), figure.value, help=plain(figure.detail) or None)
         if slide.message:
-            st.info(slide.message)
+            st.info(plain(slide.message))
         if slide.table is not None:
             frame = pd.DataFrame(list(slide.table.rows), columns=list(slide.table.headers))
             st.dataframe(frame, hide_index=True, width="stretch")
         if slide.chart is not None:
             chart = slide.chart
-            st.caption(chart.title)
+            st.caption(plain(chart.title))
             values = pd.DataFrame({s.name: list(s.values) for s in chart.series}, index=list(chart.categories))
             st.bar_chart(values, horizontal=chart.horizontal, stack=chart.stacked, sort=False, height=280)
             if chart.note:
-                st.caption(chart.note)
+                st.caption(plain(chart.note))
         if slide.footnote:
-            st.caption(slide.footnote)
+            st.caption(plain(slide.footnote))
 
 
 def main() -> None:
@@ -100,7 +100,7 @@ def main() -> None:
         show_error(error)
     show_problems(list(deck.problems), "Ces valeurs sont laissées de côté dans la présentation")
     st.markdown(
-        f"**{deck.cpts_name}** · {deck.title} · activité {deck.year} · {len(deck.slides) + 1} diapositives. "
+        f"**{plain(deck.cpts_name)}** · {plain(deck.title)} · activité {deck.year:d} · {len(deck.slides) + 1} diapositives. "
         f"Date et logo : lignes « {AG_DATE.key} » (AAAA-MM-JJ) et « {LOGO.key} » de la table Paramètres."
     )
     made = downloads(deck, pptx)
@@ -113,8 +113,8 @@ def main() -> None:
                 column.image(page, caption=f"Diapositive {start + offset + 1}", width="stretch")
         return
     with st.container(border=True):
-        st.markdown(f"**1. {deck.cpts_name}**")
-        st.caption(f"{deck.title} · Rapport d'activité {deck.year}" + (" · avec logo" if deck.logo else ""))
+        st.markdown(f"**1. {plain(deck.cpts_name)}**")
+        st.caption(f"{plain(deck.title)} · Rapport d'activité {deck.year:d}" + (" · avec logo" if deck.logo else ""))
     for number, slide in enumerate(deck.slides, start=2):
         slide_preview(slide, number)
 

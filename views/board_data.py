@@ -21,6 +21,7 @@ from views.common import (
     current_base,
     load_tables,
     per_version,
+    plain,
     refresh_button,
     show_error,
     show_problems,
@@ -41,7 +42,7 @@ def header(title: str, caption: str) -> str:
         show_error(error)
     with left:
         st.title(title)
-        st.caption(f"{name} · {caption} · {date.today():%d/%m/%Y}")
+        st.caption(f"{plain(name)} · {caption} · {date.today():%d/%m/%Y}")
     return name
 
 

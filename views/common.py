@@ -139,9 +139,9 @@ def header(title: str, caption: str, forget: Callable[[], None] | None = None) -
 
 
 def error_message(error: Exception) -> str:
-    """What went wrong, and what to do about it, in French (markdown)."""
+    """What went wrong, and what to do about it, in French (Markdown; the error's own text escaped)."""
     if isinstance(error, Refused):
-        return str(error)
+        return plain(str(error))
     if isinstance(error, Unreachable):
         advice = (
             "NocoDB ne répond pas. Lancez **./cpts up** (ou vérifiez CPTS_NOCODB_URL), puis cliquez sur Rafraîchir."
@@ -154,7 +154,7 @@ def error_message(error: Exception) -> str:
         advice = "NocoDB a rencontré une erreur. Réessayez (Rafraîchir) ; si elle persiste, voyez son journal."
     else:
         advice = "NocoDB a refusé la demande. Vérifiez le jeton d'API (secrets.env ou CPTS_NOCODB_TOKEN)."
-    return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {error}"
+    return f"**Impossible de lire les données de la CPTS.** {advice}\n\nDétail : {plain(str(error))}"
 
 
 def problems_markdown(problems: list[Problem], limit: int = 30) -> str:
@@ -221,9 +221,19 @@ def action_status_scale() -> alt.Scale:
 
 
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_LINK_START = re.compile(r"(?i)(https?|www)(?=[:.])")  # where GFM turns bare text into a link
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # direction marks and overrides
+WORD_JOINER, ISOLATE, END_ISOLATE = "\u2060", "\u2068", "\u2069"
 
 
 def plain(text: str) -> str:
-    """User-entered text (a name, an e-mail, a note) for st.markdown, titles, captions and labels: shown as
-    typed, never rendered as Markdown or HTML ("**Martin**" and "<b>Dupont</b>" stay as they are)."""
-    return _PUNCTUATION.sub(r"\\\1", text)
+    """Text from NocoDB or a user (a name, a title, an error's detail) for st.markdown, alerts, titles,
+    captions and labels: shown as typed, never rendered as Markdown or HTML ("**Martin**", "<b>Dupont</b>"
+    and "[x](https://…)" stay as they are). The one escaping path of the pages (tests/test_escaping_lint.py):
+    every ASCII punctuation mark is backslash-escaped; a bare « https:// » or « www. » gets an invisible
+    word joiner, or GFM would make it a link; text with direction marks (U+202E…) is isolated, so that it
+    cannot turn the rest of the line around."""
+    escaped = _PUNCTUATION.sub(r"\\\1", _LINK_START.sub(rf"\1{WORD_JOINER}", text))
+    if _BIDI.search(text):
+        return ISOLATE + escaped.replace(END_ISOLATE, "") + END_ISOLATE
+    return escaped

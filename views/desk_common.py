@@ -17,7 +17,7 @@ from domain.priority import Weights, waiting_days
 from errors import CptsError
 from schema.models import Patient
 from services.desk import DESK_TABLES, DeskData, desk_state
-from views.common import current_base, forget_tables, per_version, show_error, show_problems
+from views.common import current_base, forget_tables, per_version, plain, show_error, show_problems
 
 
 def desk_data() -> DeskData:
@@ -109,7 +109,7 @@ def flag_without_code(data: DeskData, shown: int = 20) -> None:
         return
     listed = ", ".join(str(i) for i in ids[:shown]) + (f" … (+{len(ids) - shown})" if len(ids) > shown else "")
     st.warning(
-        f"**{len(ids)} patient(s) sans code** dans NocoDB (Id {listed}) : ils sont listés et tracés dans le "
+        f"**{len(ids)} patient(s) sans code** dans NocoDB (Id {plain(listed)}) : ils sont listés et tracés dans le "
         "journal sous « Id … ». Donnez-leur un code (ex. P-000123) dans la colonne « Code » de la table Patients.",
         icon=":material/badge:",
     )
@@ -119,7 +119,7 @@ def write_error(error: Exception) -> None:
     """A failed write, in French (nothing was kept)."""
     st.error(
         f"**L'enregistrement a échoué, rien n'a été modifié.** Réessayez ; si cela persiste, vérifiez que NocoDB "
-        f"répond (./cpts status).\n\nDétail : {error}",
+        f"répond (./cpts status).\n\nDétail : {plain(str(error))}",
         icon=":material/error:",
     )
 

@@ -18,7 +18,7 @@ from schema.models import GP_SPECIALTY, MEMBERS, Member, Population
 from services.desk import save_doctors
 from views import paging
 from views.access import require_page
-from views.common import current_base, header
+from views.common import current_base, header, plain
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Médecins disponibles"
@@ -198,7 +198,7 @@ def main() -> None:
         return
     edited, attrs, errors = changes(before, after, {m.id: m for m in members if m.id is not None}, today)
     if errors:
-        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {e}" for e in errors))
+        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {plain(e)}" for e in errors))
         return
     if not edited:
         st.info("Aucune modification à enregistrer.")

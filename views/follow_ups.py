@@ -7,6 +7,7 @@ Patient-level data: every display is traced in Journal d'accès."""
 from __future__ import annotations
 
 from datetime import date
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -23,7 +24,8 @@ from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, forget_tables, header, show_error, show_problems
+from views.common import current_base, forget_tables, header, plain, show_error, show_problems
+from views.desk_common import flash, show_flash
 from views.pathway_data import (
     LEFT_ASIDE,
     active_pathways,
@@ -32,21 +34,12 @@ from views.pathway_data import (
 )
 
 PAGE = "À relancer"
-FLASH = "follow_ups_flash"
 
 
-def flash() -> None:
-    """The message left by the last write, shown once."""
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
-def written(message: str) -> None:
-    """After a write: read NocoDB again and say what was written."""
+def written(message: str) -> NoReturn:
+    """After a write: read NocoDB again and say what was written (Markdown, values escaped)."""
     forget_tables()
-    st.session_state[FLASH] = message
-    st.rerun()
+    flash(message)
 
 
 def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +114,7 @@ def mark_done_form(shown: pd.DataFrame) -> None:
         count = mark_done(current_base(), shown.loc[chosen], done_on)
     except CptsError as error:
         show_error(error)
-    what = "1 étape enregistrée" if count == 1 else f"{count} étapes enregistrées"
+    what = "1 étape enregistrée" if count == 1 else f"{count:d} étapes enregistrées"
     written(f"{what} dans NocoDB (Étapes réalisées), faite(s) le {done_on:%d/%m/%Y}.")
 
 
@@ -147,7 +140,7 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
 def outside_public_block(found: list[tuple[str, str]]) -> None:
     if not found:
         return
-    lines = "\n".join(f"- **{code}**, {message}" for code, message in found)
+    lines = "\n".join(f"- **{plain(code)}**, {plain(message)}" for code, message in found)
     st.warning(
         f"**{len(found)} inscription(s) hors du public du parcours** : vérifiez-les dans la table Inscriptions.\n\n{lines}",
         icon=":material/person_alert:",
@@ -188,9 +181,9 @@ def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
         return
     journal([chosen.code], "inscription")
     if chosen.warnings and not confirmed:
-        listed = "\n".join(f"- {w}" for w in chosen.warnings)
+        listed = "\n".join(f"- {plain(w)}" for w in chosen.warnings)
         st.warning(
-            f"**{chosen.code} est hors du public de ce parcours :**\n\n{listed}\n\n"
+            f"**{plain(chosen.code)} est hors du public de ce parcours :**\n\n{listed}\n\n"
             "Rien n'a été enregistré. Cochez « Inscrire malgré l'avertissement » pour l'inscrire quand même.",
             icon=":material/person_alert:",
         )
@@ -200,20 +193,22 @@ def enrol_patient(form: EnrolmentForm, confirmed: bool) -> None:
     except CptsError as error:
         show_refusal(error)
         return
-    written(f"{chosen.code} inscrit(e) dans le parcours « {chosen.pathway_name} » le {form.enrolled_on:%d/%m/%Y}.")
+    written(
+        f"{plain(chosen.code)} inscrit(e) dans le parcours « {plain(chosen.pathway_name)} » le {form.enrolled_on:%d/%m/%Y}."
+    )
 
 
 def show_refusal(error: CptsError) -> None:
     """A refusal (nothing was written) in French; any other error stops the page (`show_error`)."""
     if not isinstance(error, Refused):
         show_error(error)
-    st.error(str(error), icon=":material/block:")
+    st.error(plain(str(error)), icon=":material/block:")
 
 
 def main() -> None:
     require_page()  # what app.py declares this page needs
     header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
-    flash()
+    show_flash()
     state = pathway_state(extra=(PATHWAY_MEMBERS, MEMBERS))
     show_problems(state.problems, LEFT_ASIDE)
     frames = state.frames

@@ -30,7 +30,7 @@ from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
-from views.common import current_base, error_message, forget_tables
+from views.common import current_base, error_message, forget_tables, plain
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
@@ -61,7 +61,9 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
     left, right = st.columns(2)
     left.metric("Population couverte", number(funding.population), help="Somme des populations de la table Territoire")
     right.metric(
-        "Taille ACI", f"Taille {funding.tier}", help=tier_text(funding.tier, figures.funding_parameters.thresholds)
+        "Taille ACI",
+        f"Taille {funding.tier}",
+        help=plain(tier_text(funding.tier, figures.funding_parameters.thresholds)),
     )
     editable = allowed(Action.EDIT_TERRITORY)
     if territory.empty:
@@ -82,7 +84,7 @@ def add_commune_form() -> None:
         try:
             matches = communes_matching(query, date.today())
         except TerritoryError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
             return
         chosen = st.selectbox("Commune", matches, format_func=commune_label, key="commune_choice")
         if st.button("Ajouter au territoire", icon=":material/add_location:"):
@@ -92,7 +94,7 @@ def add_commune_form() -> None:
                 st.error(error_message(error))
                 return
             forget_tables()
-            st.success(f"{chosen.name} ajoutée au territoire ({number(chosen.population)} habitants).")
+            st.success(f"{plain(chosen.name)} ajoutée au territoire ({number(chosen.population)} habitants).")
             st.rerun()
 
 
@@ -102,12 +104,12 @@ def commune_label(info: CommuneInfo) -> str:
 
 def amounts_section(figures: BoardFigures) -> None:
     parameters, tier = figures.funding_parameters, figures.funding.tier
-    st.subheader(f"Montants du contrat ACI (taille {tier})", anchor=False)
+    st.subheader(f"Montants du contrat ACI (taille {plain(str(tier))})", anchor=False)
     left, right = st.columns(2)
     for column, name, title in ((left, OPERATING, "Dotation de fonctionnement"), (right, MAXIMUM, "Maximum annuel")):
         key = tier_key(name, tier)
         flagged = "" if parameters.checked(key) else " · à vérifier"
-        column.metric(title, euros(parameters.values[key]), help=f"Paramètre « {key} »{flagged}")
+        column.metric(plain(title), euros(parameters.values[key]), help=f"Paramètre « {plain(key)} »{flagged}")
     rows = [
         {
             "mission": mission.mission,
@@ -131,7 +133,7 @@ def amounts_section(figures: BoardFigures) -> None:
     example = mission_key(FIXED, figures.funding.missions[0].mission, tier)
     st.caption(
         "Ces montants sont des lignes de la table **Paramètres** de NocoDB (ex. « "
-        f"{example} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
+        f"{plain(example)} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
         "mission est propre à chaque contrat : remplacez-la par celle du vôtre puis décochez « À vérifier »."
     )
     if parameters.missing:
@@ -163,20 +165,20 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
     """The estimate; `exact` (a coordinator, who may see patient-level data): single figures even where a
     masked indicator value leaves the bureau a range."""
     shown = funding.exact() if exact else funding
-    st.subheader(f"Financement estimé {funding.year}", anchor=False)
+    st.subheader(f"Financement estimé {funding.year:d}", anchor=False)
     # A range is too long for a third of the page: one figure per line then.
     columns = [st.container() for _ in range(3)] if shown.masked else st.columns(3)
-    columns[0].metric(f"Financement estimé {funding.year}", shown.total_text)
+    columns[0].metric(f"Financement estimé {funding.year:d}", shown.total_text)
     columns[1].metric("Dont missions", shown.missions_text)
     columns[2].metric("Dont dotation de fonctionnement", euros(funding.operating))
     if shown.may_be_capped:
         capped = "Plafonné" if shown.uncapped_span[0] > funding.maximum else "Peut être plafonné"
         st.info(
-            f"{capped} au maximum annuel de la taille {funding.tier} ({euros(funding.maximum)}) ; avant plafond : "
-            f"{shown.uncapped_text}."
+            f"{capped} au maximum annuel de la taille {plain(str(funding.tier))} ({euros(funding.maximum)}) ; avant plafond : "
+            f"{plain(shown.uncapped_text)}."
         )
     if shown.masked:
-        masked = ", ".join(f"« {m.mission} »" for m in shown.missions if m.masked)
+        masked = ", ".join(f"« {plain(m.mission)} »" for m in shown.missions if m.masked)
         st.info(f"{MASKED_NOTE} Missions concernées : {masked}.", icon=":material/visibility_off:")
     elif funding.masked:
         st.caption(
@@ -274,7 +276,7 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
 def export_section(figures: BoardFigures, cpts_name: str) -> None:
     st.subheader("Dialogue de gestion", anchor=False)
     st.markdown(
-        f"Un classeur Excel pour la CPAM et l'ARS : une feuille de synthèse avec l'estimation {figures.year}, "
+        f"Un classeur Excel pour la CPAM et l'ARS : une feuille de synthèse avec l'estimation {figures.year:d}, "
         "puis une feuille par mission ACI (actions, indicateurs, cibles, valeurs, atteinte, commentaires)."
     )
     st.download_button(

@@ -26,6 +26,7 @@ from views.common import (
     action_status_scale,
     load_tables,
     per_version,
+    plain,
     refresh_button,
     show_error,
     show_problems,
@@ -62,7 +63,7 @@ def home_figures(today: date) -> HomeFigures:
     return per_version("home", TABLES, make, today)
 
 
-def header(exact: bool) -> None:
+def title_block(exact: bool) -> None:
     """The page title (the CPTS name) and the refresh button; stops the page if the base is out of reach."""
     title, button = st.columns([5, 1], vertical_alignment="bottom")
     with button:
@@ -72,7 +73,7 @@ def header(exact: bool) -> None:
     except CptsError as error:
         show_error(error)
     with title:
-        st.title(name or "CPTS")
+        st.title(plain(name or "CPTS"))
         note = EXACT_NOTE if exact else MASKED_NOTE
         st.caption(f"Accueil · chiffres clés lus en direct dans NocoDB · {date.today():%d/%m/%Y} · {note}")
 
@@ -122,7 +123,7 @@ def actions_block(by_status: pd.DataFrame) -> None:
         st.subheader("Actions du projet de santé", anchor=False)
         counts = zip(by_status["status"], by_status["count"], strict=True)
         for column, (status, count) in zip(st.columns(len(by_status)), counts, strict=True):
-            column.metric(str(status), int(count))
+            column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
             st.altair_chart(status_chart(by_status), width="stretch", height=80)
         else:
@@ -149,7 +150,7 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
 
 def main() -> None:
     exact = sees_patient_data()
-    header(exact)
+    title_block(exact)
     figures = home_figures(date.today())
     show_problems(figures.problems)
     left, right = st.columns([3, 2], gap="medium")

@@ -13,6 +13,7 @@ from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from schema.models import IndicatorSource
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
+from views.common import plain
 
 BAR_COLOUR = "#1c7ed6"
 INDICATOR_COLUMNS = {
@@ -93,7 +94,9 @@ def main() -> None:
     figures, _ = load_figures(year)
     board = figures.indicators
     if board.empty:
-        st.info(f"Aucun indicateur pour {year} : ajoutez-les dans la table Indicateurs de NocoDB (Période = {year}).")
+        st.info(
+            f"Aucun indicateur pour {year:d} : ajoutez-les dans la table Indicateurs de NocoDB (Période = {year:d})."
+        )
         computations_help()
         return
     key_figures(board)
@@ -107,7 +110,7 @@ def main() -> None:
                 "fourchette : barre pleine jusqu'à sa valeur la plus basse, claire jusqu'à la plus haute."
             )
     for mission, rows in by_mission(board):
-        st.subheader(mission, anchor=False)
+        st.subheader(plain(mission), anchor=False)
         st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
     st.caption(
         "Atteinte = valeur / cible, plafonnée à 100 %. Tendance : ↗ ↘ → par rapport à la ligne de l'année "

@@ -131,7 +131,7 @@ def main() -> None:
         return
     rows, choice = chosen
     subject = f"de {plain(choice.user)}" if choice.user else "de tous les utilisateurs"
-    about = f" concernant {choice.patient_code}" if choice.patient_code else ""
+    about = f" concernant {plain(choice.patient_code)}" if choice.patient_code else ""
     st.subheader(f"Accès {subject}{about}", anchor=False)
     figures_block(rows)
     if rows.empty:

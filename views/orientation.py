@@ -18,13 +18,14 @@ from schema.models import PatientStatus, ProposalStatus
 from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, header, show_problems
+from views.common import current_base, header, plain, show_problems
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
 UNTICKED = "orientation_unticked"  # the (patient Id, member Id) pairs unticked in the review, on any of its pages
 KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
+NO_ANSWER = "—"  # a select column shows an empty value as « None »: this one reads as empty
 PLAN = paging.Listing(
     "plan",
     "Orientation proposée",
@@ -50,12 +51,12 @@ def figures_block(records: DeskRecords, today: date) -> None:
     columns = st.columns(6)
     columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
     columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
-    columns[2].metric(f"MT trouvé en {today.year}", figures.found_this_year)
+    columns[2].metric(f"MT trouvé en {today.year:d}", figures.found_this_year)
     columns[3].metric("Dont fragiles ", figures.found_fragile_this_year, help="ALD, 70 ans et plus ou C2S/AME")
     columns[4].metric(
         "Délai médian (jours)",
         "—" if figures.median_days_to_found is None else number(figures.median_days_to_found, 1),
-        help=f"De la demande au médecin traitant trouvé, patients de {today.year}",
+        help=f"De la demande au médecin traitant trouvé, patients de {today.year:d}",
     )
     columns[5].metric(
         f"Propositions > {STALE_DAYS} jours",
@@ -176,7 +177,7 @@ def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
     patients = len({p.patient for p in result.proposals})
     message = f"{len(result.proposals)} proposition(s) enregistrée(s) pour {patients} patient(s), passés au statut « Proposé »."
     if result.skipped:
-        message += "\n\nNon proposés :\n" + "\n".join(f"- {line}" for line in result.skipped)
+        message += "\n\nNon proposés :\n" + "\n".join(f"- {plain(line)}" for line in result.skipped)
     flash(message)
 
 
@@ -206,7 +207,7 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
         days = (today - proposal.proposed_on).days if proposal.proposed_on else None
         rows.append(
             {
-                ANSWER: "",
+                ANSWER: NO_ANSWER,
                 REASON: "",
                 "Patient": patient_label(patient),
                 "Nom": patients.get(patient.id),
@@ -252,7 +253,9 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
         disabled=[c for c in frame.columns if c not in (ANSWER, REASON)],
         column_order=[c for c in frame.columns if not c.startswith("_")],
         column_config={
-            ANSWER: st.column_config.SelectboxColumn(options=[ProposalStatus.ACCEPTED, ProposalStatus.REFUSED]),
+            ANSWER: st.column_config.SelectboxColumn(
+                options=[NO_ANSWER, ProposalStatus.ACCEPTED, ProposalStatus.REFUSED], required=True
+            ),
             REASON: st.column_config.TextColumn(width="medium"),
             "Proposée le": st.column_config.DateColumn(format="DD/MM/YYYY"),
             "À relancer": st.column_config.CheckboxColumn(help=f"Sans réponse depuis plus de {STALE_DAYS} jours"),
@@ -266,7 +269,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     answers = [
         Answer(int(row["_proposal"]), str(row[ANSWER]), str(row[REASON] or ""))
         for _, row in edited.iterrows()
-        if isinstance(row[ANSWER], str) and row[ANSWER]
+        if isinstance(row[ANSWER], str) and row[ANSWER] not in ("", NO_ANSWER)
     ]
     if not answers:
         st.info("Aucune réponse à enregistrer : choisissez « Acceptée » ou « Refusée » dans la colonne Réponse.")
@@ -274,7 +277,9 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     try:
         changes = write_answers(current_base(), answers, today)
     except DeskError as error:
-        st.error("**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {line}" for line in str(error).splitlines()))
+        st.error(
+            "**Rien n'a été enregistré :**\n\n" + "\n".join(f"- {plain(line)}" for line in str(error).splitlines())
+        )
         return
     except CptsError as error:
         write_error(error)
@@ -282,7 +287,7 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
     forget_data()
     st.session_state.pop(ANSWERS_EDITOR, None)
     found = sum(1 for p in changes.patients if p.status == PatientStatus.FOUND)
-    flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found} patient(s) ont trouvé leur médecin traitant.")
+    flash(f"{len(answers)} réponse(s) enregistrée(s) ; {found:d} patient(s) ont trouvé leur médecin traitant.")
 
 
 def main() -> None:

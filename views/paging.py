@@ -26,6 +26,7 @@ from domain.listing import sorted_rows as sort_rows
 from domain.permissions import Action
 from reports.table import table_bytes
 from views.access import allowed
+from views.common import plain
 
 EXPORT = "export"  # the journal detail of an export: « Patients en attente · export »
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +75,7 @@ def paged(frame: pd.DataFrame, listing: Listing) -> Listed:
         "Rechercher",
         key=f"{key}_search",
         placeholder="Tapez un ou plusieurs mots",
-        help=f"Dans : {', '.join(listing.searched)} · majuscules et accents ignorés",
+        help=f"Dans : {plain(', '.join(listing.searched))} · majuscules et accents ignorés",
     )
     column, down = None, False
     if listing.sortable:
@@ -90,10 +91,22 @@ def paged(frame: pd.DataFrame, listing: Listing) -> Listed:
     moved_set = _changed(f"{key}_shape", shape)
     if moved_set:
         st.session_state[f"{key}_page"] = 1
-    page = int(number.number_input(f"Page (sur {pages})", min_value=1, step=1, key=f"{key}_page"))
+    page = int(number.number_input(f"Page (sur {pages:d})", min_value=1, step=1, key=f"{key}_page"))
     paging = Paging(page, rows_per_page).within(len(rows))
     moved_page = _changed(f"{key}_shown", paging)
-    return Listed(listing, rows, page_rows(rows, paging), paging, moved_set or moved_page)
+    return Listed(listing, rows, blank_text(page_rows(rows, paging)), paging, moved_set or moved_page)
+
+
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its text columns' missing values as "" (a table and an editor would show « None »)."""
+    text = [c for c in frame.columns if is_text(frame[c])]
+    return frame.assign(**{c: frame[c].fillna("") for c in text}) if text else frame
+
+
+def is_text(column: pd.Series) -> bool:
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return column.dtype == object and all(isinstance(value, str) for value in column.dropna())
 
 
 def order_of(rows: pd.DataFrame) -> str:

@@ -13,7 +13,7 @@ from domain.pathway_figures import board_table, pathway_summary, protected_total
 from domain.privacy import MASK_BELOW
 from domain.step_conditions import VOCABULARY, ConditionError, parse_condition
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
-from views.common import header, show_problems
+from views.common import header, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
 STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03131"}
@@ -124,9 +124,9 @@ def definitions(frames: dict[str, pd.DataFrame]) -> None:
     for pathway in active_pathways(frames[PATHWAYS.key]).itertuples():
         members = team[team["pathway"] == pathway.id]["member"].nunique()
         category = pathway.category if isinstance(pathway.category, str) else "sans catégorie"
-        with st.expander(f"{pathway.name} · {category} · {members} intervenant(s)"):
+        with st.expander(f"{plain(str(pathway.name))} · {plain(str(category))} · {members:d} intervenant(s)"):
             if isinstance(pathway.description, str):
-                st.markdown(pathway.description)
+                st.markdown(plain(pathway.description))
             st.dataframe(steps_table(steps[steps["pathway"] == pathway.id]), hide_index=True, width="stretch")
     with st.expander("Colonne « Condition » : ce que le logiciel comprend"):
         st.markdown(condition_help())

@@ -22,7 +22,7 @@ from domain.project import (
 )
 from schema.models import MILESTONES, ActionStatus
 from views.board_data import AGGREGATES_NOTE, header, load_figures
-from views.common import action_status_scale
+from views.common import action_status_scale, plain
 
 TODAY_COLOUR = "#e03131"
 ACTION_COLUMNS = {
@@ -55,7 +55,7 @@ def alerts(project: pd.DataFrame) -> None:
         st.error(f"**{len(late)} action(s) en retard**\n\n" + "\n".join(lines), icon=":material/schedule:")
     orphan = project[project["no_pilot"]]
     if not orphan.empty:
-        names = ", ".join(label(row) for row in orphan.itertuples())
+        names = ", ".join(action_label(row) for row in orphan.itertuples())
         st.warning(
             f"**{len(orphan)} action(s) sans pilote** : {names}. Choisissez un pilote dans NocoDB.",
             icon=":material/person_off:",
@@ -63,12 +63,16 @@ def alerts(project: pd.DataFrame) -> None:
 
 
 def late_line(row: Any) -> str:  # a row of DataFrame.itertuples(): its columns as attributes
-    return f"- **{label(row)}** : échéance {day(row.due)}, {row.status or 'sans statut'}"
+    return f"- **{action_label(row)}** : échéance {day(row.due)}, {plain(row.status or 'sans statut')}"
 
 
-def label(row: Any) -> str:  # a row of DataFrame.itertuples()
-    number = row.number
-    return f"{int(number)}. {row.title}" if pd.notna(number) else str(row.title)
+def action_name(row: Any) -> str:  # a row of DataFrame.itertuples(): « 3. title », as text (charts)
+    return f"{int(row.number)}. {row.title}" if pd.notna(row.number) else str(row.title)
+
+
+def action_label(row: Any) -> str:
+    """`action_name` for Markdown: the title shown as typed."""
+    return plain(action_name(row))
 
 
 def filters(project: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +85,7 @@ def filters(project: pd.DataFrame) -> pd.DataFrame:
 def timeline(project: pd.DataFrame, today: date) -> alt.LayerChart:
     """One bar per action from its start to its due date, coloured by status; today as a red rule."""
     dated = project.dropna(subset=["start", "due"]).assign(
-        action=lambda f: [label(row) for row in f.itertuples()],
+        action=lambda f: [action_name(row) for row in f.itertuples()],
         start_text=lambda f: f["start"].map(day),
         due_text=lambda f: f["due"].map(day),
         alert_text=lambda f: f["alert"].replace("", "—"),
@@ -130,7 +134,7 @@ def shown_actions(actions: pd.DataFrame) -> pd.DataFrame:
 def mission_section(
     mission: str, actions: pd.DataFrame, board: pd.DataFrame, milestones: pd.DataFrame, today: date
 ) -> None:
-    st.subheader(mission, anchor=False)
+    st.subheader(plain(mission), anchor=False)
     selection = st.dataframe(
         shown_actions(actions),
         column_config=ACTION_COLUMNS,
@@ -149,19 +153,19 @@ def mission_section(
 
 def action_detail(action: pd.Series, board: pd.DataFrame, milestones: pd.DataFrame, today: date) -> None:
     with st.container(border=True):
-        st.markdown(f"#### {label(action)}")
+        st.markdown(f"#### {action_label(action)}")
         source = {PROGRESS_FROM_MILESTONES: "part des jalons faits", PROGRESS_TYPED: "saisi dans NocoDB"}.get(
             str(action["progress_source"]), str(action["progress_source"])
         )
         facts = [
-            f"**Pilote** : {action['pilot']}",
-            f"**Statut** : {action['status'] or '—'}",
+            f"**Pilote** : {plain(str(action['pilot']))}",
+            f"**Statut** : {plain(str(action['status'] or '—'))}",
             f"**Du** {day(action['start']) or '—'} **au** {day(action['due']) or '—'}",
-            f"**Avancement** : {percent(action['progress']) if pd.notna(action['progress']) else '—'} ({source or 'non renseigné'})",
+            f"**Avancement** : {percent(action['progress']) if pd.notna(action['progress']) else '—'} ({plain(source or 'non renseigné')})",
         ]
         st.markdown(" · ".join(facts))
         if action["alert"]:
-            st.error(action["alert"], icon=":material/warning:")
+            st.error(plain(str(action["alert"])), icon=":material/warning:")
         mine = action_milestones(milestones, int(action["id"]), today)
         st.markdown(f"**Jalons** ({int(mine['done'].sum())} faits sur {len(mine)})")
         if mine.empty:

@@ -10,7 +10,7 @@ import streamlit as st
 from domain.communes import commune_closeness, load_communes
 from domain.referral import CLOSENESS_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
-from views.common import header, load_tables, show_problems
+from views.common import header, load_tables, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
 
 ALL_LEVELS = "Tous les niveaux"
@@ -105,7 +105,7 @@ def main() -> None:
         return
     counts = pd.Series([rank for rank, _ in ranked]).value_counts()
     for column, (rank, label) in zip(st.columns(len(CLOSENESS_LABELS)), enumerate(CLOSENESS_LABELS), strict=True):
-        column.metric(label, int(counts.get(rank, 0)))
+        column.metric(plain(label), int(counts.get(rank, 0)))
     st.dataframe(referral_table(ranked), hide_index=True, width="stretch")
 
 

@@ -13,7 +13,7 @@ from domain.permissions import Action
 from schema.models import PROFESSIONALS
 from views.access import allowed
 from views.board_data import header
-from views.common import load_tables, show_problems
+from views.common import load_tables, plain, show_problems
 
 TITLE = "Territoire et adhésion"
 EMPTY = (
@@ -63,7 +63,7 @@ def names(professionals: pd.DataFrame) -> None:
         "Arrivées": membership.named(membership.arrived(professionals)),
         "Départs": membership.named(membership.departed(professionals)),
     }
-    tabs = st.tabs([f"{title} ({len(rows)})" for title, rows in lists.items()])
+    tabs = st.tabs([f"{plain(title)} ({len(rows)})" for title, rows in lists.items()])
     for tab, rows in zip(tabs, lists.values(), strict=True):
         with tab:
             st.dataframe(rows, column_config=NAME_COLUMNS, hide_index=True, width="stretch")

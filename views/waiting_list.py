@@ -15,7 +15,7 @@ from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, S
 from services.desk import DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
-from views.common import CACHE_SECONDS, current_base, header, show_error
+from views.common import CACHE_SECONDS, current_base, header, plain, show_error
 from views.desk_common import ROW_COLUMNS, flash, forget_data, read_desk, show_flash, waiting_rows, write_error
 
 TITLE = "Patients en attente"
@@ -156,13 +156,14 @@ def request_form(today: date) -> None:
         write_error(error)
         return
     if errors:
-        st.error("**La demande n'a pas été enregistrée :**\n\n" + "\n".join(f"- {e}" for e in errors))
+        st.error("**La demande n'a pas été enregistrée :**\n\n" + "\n".join(f"- {plain(e)}" for e in errors))
         return
     assert created is not None
     forget_data()
     for key in [k for k in st.session_state if str(k).startswith(FORM)]:
         del st.session_state[key]
-    flash(f"Demande enregistrée : **{created.code}** ({created.first_name} {created.last_name}), en attente.")
+    name = plain(f"{created.first_name or ''} {created.last_name or ''}".strip())
+    flash(f"Demande enregistrée : **{plain(created.code or '')}** ({name}), en attente.")
 
 
 def main() -> None:
