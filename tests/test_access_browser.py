@@ -85,6 +85,7 @@ BOARD_TITLES = [
     "Financement ACI",
     "Parcours",
     "Orienter",
+    "Territoire et adhésion",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = ["Patients en attente", "Médecins disponibles", "Orientation", "À relancer", "Journal d'accès"]

@@ -138,7 +138,7 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     home = shown[first][0]
     reserved = [declared[p] for p in declared if not can(user.role, p.needs)]
     shown[first] = [*shown[first], *stand_ins(lambda: refusal(home), reserved)]
-    selected = st.navigation(shown)
+    selected = st.navigation(shown, expanded=True)  # every page the role may open, no « View more »
     st.session_state[CURRENT_PAGE] = next((page for page, made in declared.items() if made is selected), None)
     return selected
 
