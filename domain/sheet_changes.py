@@ -2,8 +2,8 @@
 
 Rows are matched to existing ones: members by RPPS, else by name + commune (a member with another RPPS is
 another person); patients by name + birth date (accents, case and spaces ignored). A matched row updates only
-the fields the file gives, and only where they differ (a multiple choice gains the options the file adds, it
-loses none); an unmatched row is added (a patient with the next free code, « En attente », asked today when
+the fields the file gives, and only where they differ (a name spelt with other capitals or accents is the
+same name; a multiple choice gains the options the file adds, it loses none); an unmatched row is added (a patient with the next free code, « En attente », asked today when
 the file does not say). A patient marked « Opposition au partage » in NocoDB is left as it is by a row that
 does not say so too. Matching before adding is what makes a run stopped half-way, started again, finish
 without duplicates, and a second run of the same file change nothing.
@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.communes import plain_name
 from domain.patient_request import next_code
 from domain.sheet_values import Key, SheetRow, keys
 from schema.fields import Kind, Record, TableSpec
 from schema.models import PATIENTS, PatientStatus
+
+NAMES = ("last_name", "first_name")
 
 
 @dataclass
@@ -90,6 +93,8 @@ def _update(spec: TableSpec[Any], row: SheetRow, match: Record, changes: SheetCh
     values: dict[str, Any] = {}
     for attr in row.given:
         new, old = getattr(row.record, attr), getattr(match, attr)
+        if attr in NAMES and plain_name(new or "") == plain_name(old or ""):
+            continue  # the name it was matched by: "PETIT" stays as typed in NocoDB for "Petit"
         if spec.field(attr).kind is Kind.MULTI_SELECT:
             options = spec.field(attr).options
             new = [o for o in options if o in old or o in new]

@@ -219,14 +219,13 @@ def test_rows_matched_updated_only_where_the_file_differs_and_a_second_run_chang
     assert all(p.status == PatientStatus.WAITING and p.request_date == TODAY for p in changes.added)
     ((updated, attrs),) = changes.updated
     assert updated.id == 1 and set(attrs) == {
-        "last_name",
-        "first_name",
         "fragilities",
         "reduced_mobility",
         "notes",
         "insee_code",
     }
     assert updated.fragilities == ["ALD", "70 ans et plus", "Isolement"]  # options added, none lost
+    assert (updated.last_name, updated.first_name) == ("LEFEVRE", "eloise")  # the name matched by: as typed
     after = [updated, *(p.model_copy(update={"id": 2 + i}) for i, p in enumerate(changes.added))]
     again = sheet_changes(PATIENTS, rows, after, TODAY)
     assert again.nothing and again.unchanged == 3
