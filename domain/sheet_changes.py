@@ -39,11 +39,12 @@ class SheetChanges:
 
     def patient_codes(self) -> list[str]:
         """The codes of the patients written (added or updated)."""
-        return [
-            str(getattr(r, "code", ""))
-            for r in [*self.added, *(r for r, _ in self.updated)]
-            if getattr(r, "code", None)
-        ]
+        return self.codes([*self.added, *(r for r, _ in self.updated)])
+
+    @staticmethod
+    def codes(rows: Sequence[Record]) -> list[str]:
+        """The patient codes of these rows (none for members)."""
+        return [str(code) for code in (getattr(r, "code", None) for r in rows) if code]
 
 
 def sheet_changes(
@@ -59,7 +60,7 @@ def sheet_changes(
         match = _match(keys(spec, row.record.__dict__.get), index)
         if match is None:
             new = _new(spec, row, code, today)
-            code = next_code([new.code]) if spec is PATIENTS else code
+            code = next_code([getattr(new, "code", None)]) if spec is PATIENTS else code
             changes.added.append(new)
         else:
             changes.matched.append(match)
@@ -79,13 +80,9 @@ def _match(mine: list[Key], index: dict[Key, Record]) -> Record | None:
 def _new(spec: TableSpec[Any], row: SheetRow, code: str, today: date) -> Record:
     if spec is not PATIENTS:
         return row.record
-    given = set(row.given)
+    defaults = {"status": PatientStatus.WAITING.value, "request_date": today}
     return row.record.model_copy(
-        update={
-            "code": code,
-            "status": row.record.status if "status" in given else PatientStatus.WAITING.value,
-            "request_date": row.record.request_date if "request_date" in given else today,
-        }
+        update={"code": code, **{attr: value for attr, value in defaults.items() if attr not in row.given}}
     )
 
 

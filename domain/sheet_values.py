@@ -24,7 +24,7 @@ from domain.problems import Problem
 from domain.sheet_mapping import COMMUNE_NAME, POSTCODE, ColumnMapping, key, targets, words
 from domain.sheets import Sheet
 from domain.validation import validate_rows
-from schema.fields import FieldSpec, Kind, TableSpec
+from schema.fields import FieldSpec, Kind, Record, TableSpec
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -40,7 +40,7 @@ SHOWN_CHOICES = 6
 @dataclass(frozen=True)
 class SheetRow:
     line: int  # row number in the file
-    record: Any  # the row as a record of the table (checked by `validate_rows`)
+    record: Record  # the row as a record of the table (checked by `validate_rows`)
     given: tuple[str, ...]  # the attributes the row gives a value to (the others are left as they are)
 
 

@@ -36,7 +36,7 @@ from store import records
 from store.base import Base
 
 BATCH = 500  # rows per insert: each batch is all or nothing, a run stopped half-way keeps those written
-IMPORTED = {"membres": MEMBERS, "members": MEMBERS, "patients": PATIENTS}
+IMPORTED: dict[str, TableSpec[Any]] = {"membres": MEMBERS, "members": MEMBERS, "patients": PATIENTS}
 Progress = Callable[[int, int], None]  # rows written, rows to write
 
 

@@ -24,7 +24,7 @@ from views.access import journal, require_page
 from views.common import current_base, forget_tables, header, plain, show_error
 
 TITLE = "Importer"
-TABLES = {"Patients (liste d'attente, liste CPAM)": PATIENTS, "Membres": MEMBERS}
+TABLES: dict[str, TableSpec[Any]] = {"Patients (liste d'attente, liste CPAM)": PATIENTS, "Membres": MEMBERS}
 LEFT_ASIDE = "(laisser de côté)"
 FIXED = {PATIENTS.key: ("Source", "Fragilités"), MEMBERS.key: ("Profession",)}  # a value for every row
 PREVIEW_ROWS = 20
@@ -112,7 +112,7 @@ def trace_preview(plan: sheets.SheetImport, digest: str) -> None:
         return
     traced: set[str] = st.session_state.setdefault(JOURNALED, set())
     if digest not in traced:
-        journal([str(r.code) for r in plan.changes.matched if r.code], f"aperçu · {plan.sheet.name}")
+        journal(plan.changes.codes(plan.changes.matched), f"aperçu · {plan.sheet.name}")
         traced.add(digest)
 
 
