@@ -15,7 +15,7 @@ never a value; the same form as a `--mapping` file, so it can be handed to the c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -127,7 +127,7 @@ def write(base: Base, plan: SheetImport, progress: Progress = lambda *_: None) -
         raise SheetRefused(f"{len(plan.problems)} valeur(s) refusée(s) : rien n'a été écrit.")
     changes, done = plan.changes, 0
     total = len(changes.added) + len(changes.updated)
-    for batch in _batches(changes.added):
+    for batch in writes.batches(changes.added, BATCH):
         writes.insert(base, plan.spec, batch)
         done += len(batch)
         progress(done, total)
@@ -135,7 +135,7 @@ def write(base: Base, plan: SheetImport, progress: Progress = lambda *_: None) -
     for record, attrs in changes.updated:
         by_fields.setdefault(attrs, []).append(record)
     for attrs, changed in by_fields.items():
-        for batch in _batches(changed):
+        for batch in writes.batches(changed, BATCH):
             records.patch(base, plan.spec, batch, attrs)
             done += len(batch)
             progress(done, total)
@@ -155,8 +155,3 @@ def summary(plan: SheetImport) -> str:
 def journal_import(base: Base, user: str, what: str, plan: SheetImport) -> None:
     """Trace the import in Journal d'accès: who, the file, the counts, the codes of the patients written."""
     record_access(base, user, f"{what} · {summary(plan)}", plan.changes.patient_codes())
-
-
-def _batches(rows: Sequence[Record]) -> Iterator[Sequence[Record]]:
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]
