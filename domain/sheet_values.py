@@ -27,7 +27,7 @@ from domain.validation import validate_rows
 from schema.fields import FieldSpec, Kind, Record, TableSpec
 
 EXCEL_EPOCH = date(1899, 12, 30)
-_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: 00:00(?::00)?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _PARTS = re.compile(r"[,;\n]")
 REQUIRED: dict[str, tuple[str, ...]] = {

@@ -85,7 +85,9 @@ def _xlsx_rows(data: bytes, name: str, wanted: str | None) -> tuple[str, tuple[s
         if wanted is not None and wanted not in titles:
             raise SheetRefused(f"{name} n'a pas de feuille « {wanted} » (feuilles : {', '.join(titles)}).")
         title = wanted or titles[0]
-        return title, titles, [tuple(row) for row in book[title].iter_rows(values_only=True)]
+        sheet = book[title]
+        sheet.reset_dimensions()  # some writers record a wrong size: read every row there is
+        return title, titles, [tuple(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
 

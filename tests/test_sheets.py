@@ -119,7 +119,15 @@ def test_a_mapping_kept_for_next_time_privately(tmp_path: Path) -> None:
 
 def test_dates_typed_three_ways_and_excel_dates() -> None:
     birth = PATIENTS.field("birth_date")
-    for cell in ("12/03/1948", "1948-03-12", "12.03.1948", " 12/3/1948 ", datetime(1948, 3, 12), 17604):
+    for cell in (
+        "12/03/1948",
+        "1948-03-12",
+        "12.03.1948",
+        " 12/3/1948 ",
+        "12/03/1948 00:00:00",
+        datetime(1948, 3, 12),
+        17604,
+    ):
         assert value_of(birth, cell) == date(1948, 3, 12), cell
     with pytest.raises(Refusal, match="« 12/03/48 » n'est pas une date \\(JJ/MM/AAAA"):
         value_of(birth, "12/03/48")
