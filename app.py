@@ -60,6 +60,15 @@ SECTIONS: dict[str, list[Page]] = {
             needs=SEE_PATIENTS,
             shows_patients=True,
         ),
+        # Spreadsheets (members, waiting lists, CPAM lists) brought in: the file names patients.
+        Page(
+            "views/importer.py",
+            "Importer",
+            ":material/upload_file:",
+            "importer",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
         # Traceability (read-only): user e-mails and patient codes, no patient data; reading it is not traced.
         Page("views/journal.py", "Journal d'accès", ":material/history:", "journal-d-acces", needs=Action.SEE_JOURNAL),
     ],

@@ -11,6 +11,7 @@ Environment (all optional):
     CPTS_NOCODB_TIMEOUT seconds an answer of NocoDB may take before it is « ne répond pas » (30)
     CPTS_STORE          "whole" to read whole tables through the API on every cache miss, as before the
                         shared copy (`store.copies`) existed: kept for benchmarks (bench/pages.py)
+    CPTS_IMPORT_MAX_MO  largest spreadsheet `./cpts import members|patients` and the page Importer read (20 Mo)
     CPTS_COMMUNES_DIR   folder of the communes reference data (communes.json, epci.json, ept.json of
                         @etalab/decoupage-administratif); default: the copy the Node side installs
 """
@@ -35,6 +36,7 @@ ADMIN_EMAIL = "admin@cpts.local"
 # its default of 100.
 LOCAL_WRITE_CHUNK = 500
 DEFAULT_WRITE_CHUNK = 100
+MEGABYTE = 1_000_000
 COMMUNES_DIR_ENV = "CPTS_COMMUNES_DIR"
 NODE_COMMUNES_DIR = ROOT / "nocodb/node_modules/@etalab/decoupage-administratif/data"
 # How long an answer of NocoDB may take: the largest bulk write (500 records) or meta change takes a few
@@ -52,6 +54,7 @@ class Settings:
     external_token: str | None
     nocodb_db: str | None
     shared_store: bool = True
+    import_max_bytes: int = 20 * MEGABYTE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +69,7 @@ class Settings:
             external_token=env.get("CPTS_NOCODB_TOKEN") or None,
             nocodb_db=env.get("CPTS_NOCODB_DB") or None,
             shared_store=env.get("CPTS_STORE", "shared") != "whole",
+            import_max_bytes=_megabytes(env, "CPTS_IMPORT_MAX_MO", 20),
         )
 
     @property
@@ -124,6 +128,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise NotSetUp(f"{name} doit être un numéro de port (1-65535), pas {raw!r}.")
     return int(raw)
+
+
+def _megabytes(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default * MEGABYTE
+    if not raw.isdigit() or int(raw) < 1:
+        raise NotSetUp(f"{name} doit être un nombre de mégaoctets (ex. 20), pas {raw!r}.")
+    return int(raw) * MEGABYTE
 
 
 def read_secrets(path: Path) -> dict[str, str]:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from commands.console import settings, warn
+from commands.console import fail, settings, warn
 from services.connection import connect
 
 if TYPE_CHECKING:
     from services.rpps import RppsImport
+    from services.sheets import SheetImport
 
 import_app = typer.Typer(no_args_is_help=True, help="Importer des données réelles dans la base.")
 SHOWN = 20  # names listed per heading (arrivals, departures, differences)
@@ -117,3 +118,70 @@ def _listed(title: str, items: list[str]) -> list[str]:
         return []
     more = [f"  … et {len(items) - SHOWN} autre(s)"] if len(items) > SHOWN else []
     return [f"{title} : {len(items)}", *(f"  {item}" for item in items[:SHOWN]), *more]
+
+
+SheetOption = Annotated[str | None, typer.Option("--sheet", help="Feuille du classeur .xlsx (défaut : la première).")]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="Fichier TOML : en-tête du fichier = champ (ex. demo/data/cpam_mapping.toml)."),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait sans rien écrire.")]
+SheetFile = Annotated[Path, typer.Argument(help="Classeur .xlsx ou fichier .csv (; , ou tabulation).")]
+
+
+@import_app.command(name="members")
+def members_command(
+    file: SheetFile, sheet: SheetOption = None, mapping: MappingOption = None, dry_run: DryRun = False
+) -> None:
+    """Membres d'après un tableur : rapprochés par RPPS (sinon nom + commune), mis à jour ou ajoutés."""
+    _import_sheet("members", file, sheet, mapping, dry_run)
+
+
+@import_app.command(name="patients")
+def patients_command(
+    file: SheetFile, sheet: SheetOption = None, mapping: MappingOption = None, dry_run: DryRun = False
+) -> None:
+    """Patients en attente d'après un tableur (liste d'attente, liste CPAM) : rapprochés par nom + date de naissance."""
+    _import_sheet("patients", file, sheet, mapping, dry_run)
+
+
+def _import_sheet(table: str, file: Path, sheet: str | None, mapping: Path | None, dry_run: bool) -> None:
+    from services import sheets
+    from services.journal import command_user
+
+    spec, config = sheets.IMPORTED[table], settings()
+    read = sheets.read_path(file, spec, config.import_max_bytes, sheet)
+    given = sheets.read_mapping(mapping) if mapping else None
+    chosen = sheets.proposed_mapping(spec, read, config.data_dir, given)
+    base = connect(config)
+    plan = sheets.prepare(base, spec, read, chosen, date.today())
+    for line in sheet_lines(plan, dry_run):
+        typer.echo(line)
+    if plan.refused:
+        warn(plan.problems)
+        fail(f"{len(plan.problems)} valeur(s) refusée(s) : rien n'a été écrit. Corrigez le fichier et relancez.")
+    if dry_run or plan.changes.nothing:
+        return
+    sheets.write(base, plan)
+    sheets.save_mapping(config.data_dir, spec, chosen)
+    sheets.journal_import(base, command_user(), f"./cpts import {table}", plan)
+    typer.echo(f"Écrit dans {spec.title} ; import tracé dans Journal d'accès.")
+
+
+def sheet_lines(plan: SheetImport, dry_run: bool) -> list[str]:
+    """What the file gives and what it changes, in French."""
+    from services.sheets import summary
+
+    read = plan.sheet
+    where = f", feuille « {read.sheet} »" if read.sheet else ""
+    lines = [f"{read.name}{where} : en-têtes ligne {read.header_line}, {len(read.rows)} ligne(s) lue(s)."]
+    lines += [f"  « {header} » → {title or '(laissée de côté)'}" for header, title in plan.mapping.columns.items()]
+    lines += [f"  {title} = « {value} » pour chaque ligne" for title, value in plan.mapping.values.items()]
+    if plan.refused:
+        return lines
+    lines.append(summary(plan) + ".")
+    if plan.changes.nothing:
+        lines.append("Aucun changement : la base est déjà à jour avec ce fichier.")
+    elif dry_run:
+        lines.append("--dry-run : rien n'a été écrit.")
+    return lines

@@ -87,11 +87,11 @@ def write(base: Base, changes: RppsChanges, progress: Progress) -> None:
     """New rows in batches (each all or nothing), then the rows changed, then the members filled."""
     rows = changes.rows_to_write
     total, done = len(changes.arrivals) + len(rows) + len(changes.members), 0
-    for batch in _batches(changes.arrivals):
+    for batch in writes.batches(changes.arrivals, BATCH):
         writes.insert(base, PROFESSIONALS, batch)
         done += len(batch)
         progress(WRITING, done, total)
-    for batch in _batches(rows):
+    for batch in writes.batches(rows, BATCH):
         records.update(base, PROFESSIONALS, batch)
         done += len(batch)
         progress(WRITING, done, total)
@@ -165,8 +165,3 @@ def _refuse_older(existing: Sequence[TerritoryProfessional], day: date) -> None:
             f"Cet extrait date du {day:%d/%m/%Y}, plus ancien que le dernier importé ({latest:%d/%m/%Y}) : "
             "rien n'a été écrit (téléchargez l'extrait du jour)."
         )
-
-
-def _batches(rows: Sequence[TerritoryProfessional]) -> Iterator[Sequence[TerritoryProfessional]]:
-    for start in range(0, len(rows), BATCH):
-        yield rows[start : start + BATCH]

@@ -7,8 +7,8 @@ one. Pages and commands never call `store.records.insert` themselves (a test wal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PROPOSALS
@@ -17,6 +17,7 @@ from services.objection import refuse_objecting_patients
 from store import records
 from store.base import Base
 
+T = TypeVar("T")
 Rule = Callable[[Base, TableSpec[Any], Sequence[Record]], None]
 
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
@@ -30,3 +31,9 @@ def insert(base: Base, spec: TableSpec[Any], rows: Sequence[Record]) -> list[int
     for rule in BEFORE_INSERT.get(spec.key, ()):
         rule(base, spec, rows)
     return records.insert(base, spec, rows)
+
+
+def batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """The rows `size` at a time: an import writes batch by batch, so a run stopped half-way keeps those written."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
