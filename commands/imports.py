@@ -162,7 +162,7 @@ def _import_sheet(table: str, file: Path, sheet: str | None, mapping: Path | Non
         fail(f"{len(plan.problems)} valeur(s) refusée(s) : rien n'a été écrit. Corrigez le fichier et relancez.")
     if dry_run or plan.changes.nothing:
         return
-    sheets.write(base, plan)
+    sheets.import_rows(base, plan)
     sheets.save_mapping(config.data_dir, spec, chosen)
     sheets.journal_import(base, command_user(), f"./cpts import {table}", plan)
     typer.echo(f"Écrit dans {spec.title} ; import tracé dans Journal d'accès.")

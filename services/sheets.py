@@ -121,7 +121,7 @@ def prepare(base: Base, spec: TableSpec[Any], sheet: Sheet, mapping: ColumnMappi
     return plan
 
 
-def write(base: Base, plan: SheetImport, progress: Progress = lambda *_: None) -> None:
+def import_rows(base: Base, plan: SheetImport, progress: Progress = lambda *_: None) -> None:
     """Added rows in batches, then the changed fields of matched rows (grouped by fields); nothing if refused."""
     if plan.refused:
         raise SheetRefused(f"{len(plan.problems)} valeur(s) refusée(s) : rien n'a été écrit.")

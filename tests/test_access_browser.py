@@ -88,7 +88,14 @@ BOARD_TITLES = [
     "Territoire et adhésion",
     "Présentation AG",
 ]
-COORDINATOR_TITLES = ["Patients en attente", "Médecins disponibles", "Orientation", "À relancer", "Journal d'accès"]
+COORDINATOR_TITLES = [
+    "Patients en attente",
+    "Médecins disponibles",
+    "Orientation",
+    "À relancer",
+    "Importer",
+    "Journal d'accès",
+]
 
 
 def test_bureau_never_gets_a_patient_page(

@@ -5,7 +5,7 @@ second upload changing nothing, the journal written, the mapping kept, a file ov
 from __future__ import annotations
 
 import pytest
-from apptest import as_read, click, open_page, rerun
+from apptest import click, open_page, rerun, visible_text
 from streamlit.testing.v1 import AppTest
 from test_sheets import DATA
 
@@ -34,7 +34,7 @@ def uploaded(app: AppTest, name: str, data: bytes | None = None) -> AppTest:
 
 def texts(app: AppTest) -> str:
     shown = " ".join(e.value for e in [*app.markdown, *app.caption, *app.error, *app.success, *app.info])
-    return as_read(shown.replace("**", ""))
+    return visible_text(shown.replace("**", ""))
 
 
 def test_refusals_listed_nothing_written(app_env: Base, territory: Base) -> None:

@@ -65,7 +65,7 @@ def mapping_form(spec: TableSpec[Any], sheet: Sheet, proposed: ColumnMapping) ->
         for title in FIXED[spec.key]:
             target = fields[title]
             options = target.options if target else ()
-            picked = st.selectbox(title, ["", *options], key=f"fixed_{spec.key}_{title}")
+            picked = st.selectbox(plain(title), ["", *options], key=f"fixed_{spec.key}_{title}")
             if picked:
                 values[title] = picked
     return ColumnMapping(columns, values)
@@ -94,7 +94,7 @@ def preview(plan: sheets.SheetImport) -> None:
     kept = f" ; {len(changes.kept)} laissée(s) telle(s) quelle(s) (opposition au partage)" if changes.kept else ""
     st.markdown(
         f"**{len(changes.added)}** à ajouter, **{len(changes.updated)}** à mettre à jour (seulement les champs "
-        f"du fichier), **{changes.unchanged}** inchangée(s){kept}."
+        f"du fichier), **{int(changes.unchanged)}** inchangée(s){plain(kept)}."
     )
 
 
@@ -121,10 +121,10 @@ def import_button(plan: sheets.SheetImport, config: Settings) -> None:
     if changes.nothing:
         st.success("Aucun changement : la base est déjà à jour avec ce fichier.", icon=":material/check:")
         return
-    if not st.button(f"Importer dans {plan.spec.title}", type="primary", icon=":material/upload:"):
+    if not st.button(f"Importer dans {plain(plan.spec.title)}", type="primary", icon=":material/upload:"):
         return
     try:
-        sheets.write(current_base(), plan)
+        sheets.import_rows(current_base(), plan)
         sheets.save_mapping(config.data_dir, plan.spec, plan.mapping)
     except Refused as error:
         st.error(plain(str(error)))
@@ -142,7 +142,9 @@ def main() -> None:
     config = Settings.from_env()
     spec = TABLES[st.radio("Importer dans", list(TABLES), horizontal=True)]
     upload = st.file_uploader(
-        "Fichier", type=["xlsx", "csv"], help=f"Au plus {config.import_max_bytes // 1_000_000} Mo ; jamais enregistré."
+        "Fichier",
+        type=["xlsx", "csv"],
+        help=f"Au plus {int(config.import_max_bytes // 1_000_000)} Mo ; jamais enregistré.",
     )
     if upload is None:
         st.info("Déposez un classeur .xlsx ou un fichier .csv (; , ou tabulation).", icon=":material/info:")
