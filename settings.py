@@ -8,6 +8,7 @@ Environment (all optional):
     CPTS_NOCODB_URL     use this existing NocoDB instead of starting one
     CPTS_NOCODB_TOKEN   API token for that existing NocoDB (else the one in secrets.env)
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
+    CPTS_FORM_URL       public address of the reverse proxy that exposes NocoDB's request form (README)
     CPTS_STORE          "whole" to read whole tables through the API on every cache miss, as before the
                         shared copy (`store.copies`) existed: kept for benchmarks (bench/pages.py)
     CPTS_COMMUNES_DIR   folder of the communes reference data (communes.json, epci.json, ept.json of
@@ -47,6 +48,7 @@ class Settings:
     external_token: str | None
     nocodb_db: str | None
     shared_store: bool = True
+    form_url: str | None = None  # where the public reaches the request form; None: NocoDB's own address
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +63,7 @@ class Settings:
             external_token=env.get("CPTS_NOCODB_TOKEN") or None,
             nocodb_db=env.get("CPTS_NOCODB_DB") or None,
             shared_store=env.get("CPTS_STORE", "shared") != "whole",
+            form_url=(env.get("CPTS_FORM_URL") or "").rstrip("/") or None,
         )
 
     @property
