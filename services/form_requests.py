@@ -26,22 +26,23 @@ def form_link(base: Base, public_url: str | None) -> str | None:
     return forms.public_link(public_url or base.client.url, uuid) if uuid else None
 
 
-def pending(base: Base, today: date) -> Review:
-    """The requests still to check, as they would be accepted or flagged now (nothing is written)."""
+def pending(base: Base, today: date, *, refresh: bool = False) -> Review:
+    """The requests still to check, as they would be accepted or flagged now (nothing is written; `refresh`:
+    the patients checked against NocoDB even when the shared copy would not check yet, before a write)."""
     rows = base.client.records(base.id, base.handle(PATIENTS).id, where=UNCHECKED)
     if not rows:
         return Review([], [])
     communes = allowed_communes(base)
     if not communes:
         raise Refused(NO_TERRITORY)
-    existing: list[Patient] = list(table_records(base, PATIENTS, refresh=True).records)
+    existing: list[Patient] = list(table_records(base, PATIENTS, refresh=refresh).records)
     return review(rows, communes, existing, today)
 
 
 def accept(base: Base, today: date) -> Review:
     """Give the requests that pass the checks their code and status « En attente » (checked again on fresh
     data, then written); those that fail are left as they are and returned as flagged."""
-    checked = pending(base, today)
+    checked = pending(base, today, refresh=True)
     if checked.accepted:
         records.patch(base, PATIENTS, checked.accepted, ACCEPTED_CHANGES)
     return checked

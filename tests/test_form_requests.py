@@ -13,7 +13,8 @@ import pytest
 from apptest import as_read, click, open_page
 from conftest import Server
 
-from domain.form_requests import FORM_SOURCE
+from domain.form_requests import FORM_SOURCE, commune_code, review
+from domain.patient_request import DUPLICATE
 from schema.forms import REQUEST_FORM
 from schema.models import ACCESS_LOG, PATIENTS, TERRITORY, Commune, Patient, PatientStatus
 from services import form_requests
@@ -123,3 +124,24 @@ def test_failing_submissions_are_flagged_for_review_not_dropped(nocodb: Server, 
     flagged = app.dataframe[-1].value
     assert set(flagged["Ligne (Id NocoDB)"]) == {outside, future, unnamed}
     assert "**3** à revoir" in "".join(m.value for m in app.markdown)
+
+
+def test_the_commune_may_be_given_by_name_or_postcode() -> None:
+    allowed = {"92040": "Issy-les-Moulineaux", "92075": "Vanves"}
+    assert commune_code("issy les moulineaux ", allowed) == "92040"
+    assert commune_code("92130", allowed) == "92040"  # Issy's postcode
+    assert commune_code("92170", allowed) == "92075"  # Vanves's
+    assert commune_code("92040", allowed) == "92040"
+    assert commune_code("Paris", allowed) == "Paris"  # left for the checks to report
+
+
+def test_review_accepts_in_order_and_flags_a_second_request_for_the_same_person() -> None:
+    rows = [
+        {"Id": 8, "CreatedAt": "2026-11-20 09:00:00+00:00", **GOOD},
+        {"Id": 7, "CreatedAt": "2026-11-19 09:00:00+00:00", **GOOD, "Téléphone": "12"},
+        {"Id": 9, "CreatedAt": "2026-11-21 09:00:00+00:00", **GOOD},
+    ]
+    existing = [Patient(id=1, code="P-000041", status=PatientStatus.FOUND)]
+    checked = review(rows, {"92040": "Issy-les-Moulineaux"}, existing, date(2026, 11, 23))
+    assert [(p.id, p.code, p.request_date) for p in checked.accepted] == [(8, "P-000042", date(2026, 11, 20))]
+    assert [(p.id, p.field) for p in checked.flagged] == [(7, "Téléphone"), (9, DUPLICATE)]
