@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from schema.fields import TableSpec
 from schema.models import PATIENTS, Fragility
 
-RETENTION_MONTHS = 24  # the default of Paramètres « Durée de conservation (mois) » (see domain.parameters)
-
 
 @dataclass(frozen=True)
 class FormField:
@@ -29,7 +27,7 @@ class FormSpec:
     title: str  # the view's title in NocoDB
     table: TableSpec
     heading: str
-    subheading: str  # the information the RGPD requires, shown above the fields
+    subheading: str  # the information the RGPD requires, above the fields; {retention_months}: filled in by store
     success: str
     fields: tuple[FormField, ...]
 
@@ -46,7 +44,7 @@ FRAGILITY_HELP = {
     Fragility.ISOLATION: "Isolement : la personne vit seule, sans proche pour l'aider",
 }
 
-PRIVACY_NOTICE = f"""\
+PRIVACY_NOTICE = """\
 Ce formulaire transmet une demande de médecin traitant à la CPTS (communauté professionnelle territoriale de \
 santé) du territoire. Il peut être rempli par la personne elle-même ou, avec son accord, par un proche, une \
 mairie ou un service social.
@@ -56,7 +54,7 @@ professionnel, les consultent.
 **Pourquoi ?** Pour chercher un médecin traitant qui accepte la personne, et le lui proposer (base légale : \
 prise en charge sanitaire, RGPD art. 6.1.e et 9.2.h). Rien n'est vendu ni utilisé à d'autres fins.
 **Qui les reçoit ?** Le médecin à qui la demande est proposée, seulement avec l'accord donné ci-dessous.
-**Combien de temps ?** Le temps de la recherche, puis {RETENTION_MONTHS} mois après la clôture de la demande \
+**Combien de temps ?** Le temps de la recherche, puis {retention_months} mois après la clôture de la demande \
 (durée fixée par la CPTS) ; elles sont ensuite anonymisées.
 **Vos droits :** accès, rectification, effacement, limitation et opposition, en écrivant à la CPTS ; \
 réclamation possible auprès de la CNIL (www.cnil.fr)."""

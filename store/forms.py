@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from domain.parameters import RETENTION
 from schema.forms import FormSpec
 from store.base import Base
 
@@ -37,7 +38,7 @@ def create_form(base: Base, form: FormSpec) -> str:
         f"/api/v2/meta/forms/{view_id}",
         json={
             "heading": form.heading,
-            "subheading": form.subheading,
+            "subheading": form.subheading.format(retention_months=RETENTION.default),
             "success_msg": form.success,
             "submit_another_form": False,
             "show_blank_form": True,
