@@ -102,7 +102,9 @@ def test_a_submission_reaches_the_waiting_list_with_its_priority(
     next(t for t in app.toggle if t.label.startswith("Expliquer")).set_value(True).run()
     detail = app.dataframe[0].value.set_index("Code").at[patient.code, "Détail de la priorité"]
     assert detail.startswith("ALD +40"), detail
-    logged = [e.patient_codes for e in records.load(territory, ACCESS_LOG).records if e.what.endswith("formulaire")]
+    logged = [
+        e.patient_codes for e in records.load(territory, ACCESS_LOG).records if (e.what or "").endswith("formulaire")
+    ]
     assert logged == [patient.code]
     assert form_requests.pending(territory, TODAY).accepted == []  # checked once
 
