@@ -9,6 +9,7 @@ Environment (all optional):
     CPTS_NOCODB_TOKEN   API token for that existing NocoDB (else the one in secrets.env)
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
     CPTS_NOCODB_TIMEOUT seconds an answer of NocoDB may take before it is « ne répond pas » (30)
+    CPTS_FORM_URL       public address of the reverse proxy that exposes NocoDB's request form (README)
     CPTS_STORE          "whole" to read whole tables through the API on every cache miss, as before the
                         shared copy (`store.copies`) existed: kept for benchmarks (bench/pages.py)
     CPTS_IMPORT_MAX_MO  largest spreadsheet `./cpts import members|patients` and the page Importer read (20 Mo)
@@ -55,6 +56,7 @@ class Settings:
     nocodb_db: str | None
     shared_store: bool = True
     import_max_bytes: int = 20 * MEGABYTE
+    form_url: str | None = None  # where the public reaches the request form; None: NocoDB's own address
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +72,7 @@ class Settings:
             nocodb_db=env.get("CPTS_NOCODB_DB") or None,
             shared_store=env.get("CPTS_STORE", "shared") != "whole",
             import_max_bytes=_megabytes(env, "CPTS_IMPORT_MAX_MO", 20),
+            form_url=(env.get("CPTS_FORM_URL") or "").rstrip("/") or None,
         )
 
     @property

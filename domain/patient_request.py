@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 from domain.communes import commune
 from domain.problems import Problem
@@ -15,6 +16,7 @@ from domain.validation import validate_form
 from schema.models import PATIENT_CODE_PATTERN, PATIENTS, Patient, PatientStatus
 
 REQUIRED = ("last_name", "first_name", "birth_date", "insee_code")
+DUPLICATE = "Demande en cours"  # the « field » of the problem: a request already in progress for the person
 
 
 @dataclass(frozen=True)
@@ -46,17 +48,31 @@ def validate_request(
     """The new Patients record (status "En attente"), or None and every error found, in French.
 
     `communes`: INSEE code → name of the communes accepted (the territory and its neighbours)."""
-    checked, errors = validate_form(PATIENTS, asdict(form), today, required=REQUIRED)
-    title, code = PATIENTS.field("insee_code").title, form.insee_code.strip().upper()
+    patient, errors = check_request(asdict(form), communes, existing, today)
+    return patient, [error.reason if error.field == DUPLICATE else str(error) for error in errors]
+
+
+def check_request(
+    values: Mapping[str, Any],
+    communes: Mapping[str, str],
+    existing: Sequence[Patient],
+    today: date,
+    required: Sequence[str] = REQUIRED,
+) -> tuple[Patient | None, list[Problem]]:
+    """A request given by attribute (typed in the app, or arrived through the public form): the new Patients
+    record (next free code, status "En attente"), or None and every problem found (a request already in
+    progress for the person: field `DUPLICATE`)."""
+    checked, errors = validate_form(PATIENTS, values, today, required=required)
+    title, code = PATIENTS.field("insee_code").title, str(values.get("insee_code") or "").strip().upper()
     if code and title not in {e.field for e in errors} and code not in communes:
         where = f"{commune(code).name} ({code})"
         errors.append(Problem(None, None, title, f"{where} n'est ni une commune du territoire ni une commune voisine"))
-    messages = [str(error) for error in errors]
-    duplicate = _duplicate(form, existing)
+    duplicate = _duplicate(values, existing)
     if duplicate:
-        messages.append(f"Une demande est déjà en cours pour cette personne : {duplicate.code} ({duplicate.status}).")
-    if checked is None or messages:
-        return None, messages
+        reason = f"Une demande est déjà en cours pour cette personne : {duplicate.code} ({duplicate.status})."
+        errors.append(Problem(None, None, DUPLICATE, reason))
+    if checked is None or errors:
+        return None, errors
     patient = checked.model_copy(
         update={
             "code": next_code([p.code for p in existing]),
@@ -67,18 +83,19 @@ def validate_request(
     return patient, []
 
 
-def _duplicate(form: RequestForm, existing: Sequence[Patient]) -> Patient | None:
-    def same(a: str | None, b: str) -> bool:
-        return (a or "").strip().casefold() == b.strip().casefold()
+def _duplicate(values: Mapping[str, Any], existing: Sequence[Patient]) -> Patient | None:
+    def same(a: object, b: object) -> bool:
+        return str(a or "").strip().casefold() == str(b or "").strip().casefold()
 
+    birth = values.get("birth_date")
     return next(
         (
             p
             for p in existing
             if p.status in (PatientStatus.WAITING, PatientStatus.PROPOSED)
-            and p.birth_date == form.birth_date
-            and same(p.last_name, form.last_name)
-            and same(p.first_name, form.first_name)
+            and same(p.birth_date, birth)
+            and same(p.last_name, values.get("last_name"))
+            and same(p.first_name, values.get("first_name"))
         ),
         None,
     )

@@ -30,6 +30,7 @@ from store.base import Base
 PATIENT_CHANGES = ("status", "gp", "found_date")
 DESK_TABLES = (PATIENTS, MEMBERS, PROPOSALS, PARAMETERS)  # what `desk_state` reads
 PROPOSAL_CHANGES = ("status", "refusal_reason")
+NO_TERRITORY = "La table Territoire est vide : ajoutez-y les communes de la CPTS dans NocoDB."
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patien
     existing: list[Patient] = list(table_records(base, PATIENTS, refresh=True).records)
     communes = allowed_communes(base)
     if not communes:
-        return None, ["La table Territoire est vide : ajoutez-y les communes de la CPTS dans NocoDB."]
+        return None, [NO_TERRITORY]
     patient, errors = validate_request(form, communes, existing, today)
     if patient is None:
         return None, errors

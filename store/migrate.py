@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schema.fields import FieldSpec, Kind, TableSpec
+from schema.forms import FORMS
 from schema.models import TABLES
+from store.base import Base
 from store.client import NocoClient
+from store.forms import migrate_forms
 
 LINK_TYPES = {"LinkToAnotherRecord", "Links"}
 SYSTEM_TYPES = {"ID", "ForeignKey", "CreatedTime", "LastModifiedTime", "CreatedBy", "LastModifiedBy", "Order"}
@@ -34,16 +37,18 @@ class MigrationReport:
     added_fields: list[str] = field(default_factory=list)
     added_options: list[str] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)  # forms created or fields hidden (`store.forms`), in French
 
     @property
     def changed(self) -> bool:
-        return bool(self.created_tables or self.added_fields or self.added_options)
+        return bool(self.created_tables or self.added_fields or self.added_options or self.forms)
 
     def lines(self) -> list[str]:
         """The report in French, one line per change or drift."""
         out = [f"Table créée : {t}" for t in self.created_tables]
         out += [f"Champ ajouté : {f}" for f in self.added_fields]
         out += [f"Options ajoutées : {o}" for o in self.added_options]
+        out += self.forms
         if not self.changed:
             out.append("Schéma à jour : aucun changement.")
         out += [f"Écart (laissé tel quel) : {d}" for d in self.drift]
@@ -96,6 +101,8 @@ def migrate(
     for spec in tables:
         if spec.title in ids:
             _migrate_fields(client, spec, ids, tables, report, apply)
+    forms = [form for form in FORMS if form.table in tables]
+    report.forms += migrate_forms(Base(client, base_id), forms, apply=apply)
     return report
 
 

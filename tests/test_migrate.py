@@ -66,7 +66,14 @@ def test_retyped_and_unknown_fields_are_reported_not_touched(base: Base) -> None
     problems = {(d.table, d.field): d.problem for d in report.drift}
     assert problems[("Patients", "Notes")] == "type SingleLineText au lieu de LongText"
     assert "hors schéma" in problems[("Patients", "Mon champ à moi")]
-    assert not report.changed
+    assert not (report.created_tables or report.added_fields or report.added_options)
+    # NocoDB shows a new field in the public form: the migration hides it (schema.forms)
+    assert (
+        dry.forms
+        == report.forms
+        == ["Formulaire Demande de médecin traitant : champ masqué au public : Mon champ à moi"]
+    )
+    assert not migrate(base.client, base.id).changed
     after = columns(base, PATIENTS.title)
     assert after["Notes"]["uidt"] == "SingleLineText"
     assert "Mon champ à moi" in after

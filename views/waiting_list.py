@@ -17,6 +17,7 @@ from views import paging
 from views.access import journal, require_page
 from views.common import CACHE_SECONDS, current_base, header, plain, show_error
 from views.desk_common import ROW_COLUMNS, flash, forget_data, read_desk, show_flash, waiting_rows, write_error
+from views.form_requests import form_section
 
 TITLE = "Patients en attente"
 FORM = "request_"  # prefix of the form's widget keys
@@ -174,6 +175,7 @@ def main() -> None:
     data = read_desk()
     waiting_table(data, today)
     request_form(today)
+    form_section(today)
 
 
 main()
