@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apptest import as_read, click, open_page
+from apptest import click, open_page, visible_text
 from conftest import Server
 
 from domain.form_requests import FORM_SOURCE, commune_code, review
@@ -92,7 +92,7 @@ def test_a_submission_reaches_the_waiting_list_with_its_priority(
     app = open_page("views/waiting_list.py")
     assert "**1** demande(s) prête(s)" in "".join(m.value for m in app.markdown)
     app = click(app, "Vérifier les demandes du formulaire")
-    [success] = [as_read(s.value) for s in app.success]
+    [success] = [visible_text(s.value) for s in app.success]
     patient = patients(territory)[row_id]
     assert patient.code and patient.code in success
     assert (patient.status, patient.source, patient.insee_code) == (PatientStatus.WAITING, FORM_SOURCE, "92040")
