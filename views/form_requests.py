@@ -69,7 +69,7 @@ def accept(today: date) -> None:
     if codes:
         journal(codes, "formulaire")
     forget_data()
-    flash(f"Demande(s) du formulaire mise(s) en attente : {', '.join(codes) or 'aucune'}.")
+    flash(f"Demande(s) du formulaire mise(s) en attente : {plain(', '.join(codes)) or 'aucune'}.")
 
 
 def show_flagged(checked: Review) -> None:
