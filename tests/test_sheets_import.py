@@ -16,7 +16,7 @@ from domain.communes import commune, territory_row
 from domain.sheets import SheetRefused
 from schema.models import ACCESS_LOG, MEMBERS, PATIENTS, TERRITORY, Member, Patient, PatientStatus
 from services import sheets, writes
-from services.sheets import SheetImport, journal_import, prepare, proposed_mapping, read_file, read_mapping, write
+from services.sheets import SheetImport, import_rows, journal_import, prepare, proposed_mapping, read_file, read_mapping
 from store import records
 from store.base import Base
 
@@ -58,7 +58,7 @@ def territory(base: Base) -> Base:
 @pytest.fixture(scope="module")
 def members_done(territory: Base) -> SheetImport:
     plan = planned(territory, "membres.xlsx", MEMBERS)
-    write(territory, plan)
+    import_rows(territory, plan)
     return plan
 
 
@@ -72,10 +72,10 @@ def waiting_done(territory: Base) -> SheetImport:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sheets, "BATCH", 1)
         with pytest.raises(Stop):
-            write(territory, planned(territory, "liste_attente.csv"), interrupt)
+            import_rows(territory, planned(territory, "liste_attente.csv"), interrupt)
     assert territory.count(PATIENTS) == 1
     plan = planned(territory, "liste_attente.csv")
-    write(territory, plan)
+    import_rows(territory, plan)
     journal_import(territory, "coordination@cpts.fr", "Importer", plan)
     return plan
 
@@ -127,7 +127,7 @@ def test_every_refusal_reported_and_nothing_written(territory: Base, waiting_don
     plan = planned(territory, "liste_attente_refus.xlsx")
     assert plan.refused and len(plan.problems) == 8 and plan.changes.nothing
     with pytest.raises(SheetRefused, match="8 valeur\\(s\\) refusée\\(s\\) : rien n'a été écrit"):
-        write(territory, plan)
+        import_rows(territory, plan)
     assert patients(territory) == before
 
 
