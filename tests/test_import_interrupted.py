@@ -51,7 +51,7 @@ def planned(base: Base, data: bytes) -> SheetImport:
 def killed_during(server: Server, base: Base, plan: SheetImport) -> BaseException | None:  # noqa: F811
     """The import run in a thread; NocoDB killed from here once `KILLED_AFTER` batches are written, while
     the next one is under way. What the import raised."""
-    written, raised = threading.Event(), []
+    written, raised = threading.Event(), list[BaseException]()
 
     def run() -> None:
         try:
