@@ -67,12 +67,6 @@ REQUEST_FORM = FormSpec(
     subheading=PRIVACY_NOTICE,
     success="Merci : votre demande est enregistrée. La CPTS vous rappellera au numéro indiqué.",
     fields=(
-        FormField(
-            "requester",
-            "Vous êtes",
-            "La personne qui cherche un médecin, ou quelqu'un qui demande pour elle (avec son accord)",
-            True,
-        ),
         FormField("last_name", "Nom de la personne qui cherche un médecin", "Nom de naissance ou d'usage", True),
         FormField("first_name", "Prénom", "", True),
         FormField("birth_date", "Date de naissance", "", True),
@@ -92,6 +86,11 @@ REQUEST_FORM = FormSpec(
             "reduced_mobility",
             "Elle se déplace difficilement",
             "Cochez si un médecin proche ou à domicile est nécessaire",
+        ),
+        FormField(
+            "requester",
+            "Qui fait la demande ? (facultatif)",
+            "La personne elle-même, ou quelqu'un qui demande pour elle, avec son accord",
         ),
         FormField(
             "consent",

@@ -99,7 +99,7 @@ def test_migrating_a_base_from_before_the_requester_adds_it_to_the_table_and_the
     meta = public_meta(nocodb, base)
     shown = {c["label"]: (bool(c["required"]), c["description"]) for c in meta["columns"] if c["show"]}
     asked = REQUEST_FORM.field("requester")
-    assert shown[asked.label] == (True, asked.help)
+    assert shown[asked.label] == (False, asked.help)
     assert set(shown) == {f.label for f in REQUEST_FORM.fields}
     added = next(c for c in base.client.table(table_id)["columns"] if c["title"] == "Demandeur")
     assert [o["title"] for o in added["colOptions"]["options"]] == list(REQUESTERS)
