@@ -9,9 +9,18 @@ Each variant runs in a child process, so its peak memory (`ru_maxrss`) is its ow
 every line as a dict (several GB for the whole of France): it reads the first `--naive-lines` lines only
 (default 200 000) and its memory for the whole file is extrapolated from that.
 Target (issue 15): the whole of France in under 60 s and 500 MB.
+
+Then the spreadsheet import (`./cpts import patients`'s engine, `services.sheets`) into a NocoDB the bench
+starts itself (temporary folder, free ports): a waiting list of `--patients` generated people
+(`demo.waiting_list`: French dates, phones with spaces, postcodes, fragilities in words), as a `;` CSV and as
+an .xlsx, each read, checked, matched and written into an empty Patients (rows/s from the file's bytes to
+the rows in NocoDB), then run again (nothing to write: the time to find out). The naive baseline, in the same
+run: the same rows, already checked, written one record per request (a script calling NocoDB's API row by
+row), on the first `--naive-rows` rows.
 Last line of output: one JSON object with the figures.
 
 Usage: .venv/bin/python bench/imports.py [--lines 2000000] [--department 92] [--naive-lines 200000]
+           [--patients 20000] [--naive-rows 500]
 """
 
 from __future__ import annotations
@@ -31,11 +40,16 @@ from typing import Any
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
-from bench.harness import timed
-from domain.communes import load_communes
+from bench.harness import throwaway_base, timed
+from demo.waiting_list import as_csv, as_xlsx, waiting_list
+from domain.communes import commune, load_communes, territory_row
 from domain.rpps import ReadStats, layout, professionals, read_activities
 from domain.rpps_changes import checked_professionals
+from schema.models import PATIENTS, TERRITORY
+from services import sheets, writes
 from services.rpps import open_extract
+from store import records
+from store.base import Base
 
 WIDTH = 56  # columns of the real extract
 FRANCE = 2_000_000  # lines of the real extract: the time of a smaller run is projected to this size
@@ -43,6 +57,7 @@ PROFESSIONS = [("10", "Médecin"), ("60", "Infirmier"), ("70", "Masseur-Kinésit
                ("40", "Chirurgien-Dentiste"), ("50", "Sage-Femme"), ("91", "Orthophoniste")]  # fmt: skip
 NAMES = ["MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "DUBOIS", "MOREAU", "LAURENT"]
 FIRST = ["Hélène", "Paul", "Claire", "Louis", "Jeanne", "Marc", "Sophie", "Léa", "Thomas", "Camille"]
+TERRITORY_POSTCODES = {"92130": "92040", "92170": "92075"}  # the spreadsheet's CPTS: Issy-les-Moulineaux, Vanves
 
 
 def header() -> list[str]:
@@ -113,11 +128,72 @@ def child(variant: str, path: Path, department: str, limit: int) -> dict[str, An
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
+def planned(base: Base, data: bytes, name: str) -> sheets.SheetImport:
+    """The file read, checked and matched as `./cpts import patients` does (nothing written)."""
+    sheet = sheets.read_file(data, name, PATIENTS, len(data))
+    mapping = sheets.proposed_mapping(PATIENTS, sheet, Path("/nonexistent"))
+    plan = sheets.prepare(base, PATIENTS, sheet, mapping, date.today())
+    if plan.refused:
+        raise SystemExit(f"{name}: {len(plan.problems)} refusal(s), first: {plan.problems[0]}")
+    return plan
+
+
+def sheet_import(base: Base, data: bytes, name: str) -> dict[str, float]:
+    """The file imported into an empty Patients, then again: seconds to read + check + match, to write, and
+    for the second run (which must find nothing to write)."""
+    plan, check = timed(lambda: planned(base, data, name))
+    _, write = timed(lambda: sheets.import_rows(base, plan))
+    again, second = timed(lambda: planned(base, data, name))
+    assert len(plan.changes.added) == base.count(PATIENTS) and again.changes.nothing
+    return {"check_seconds": check, "write_seconds": write, "second_run_seconds": second}
+
+
+def emptied(base: Base) -> None:
+    ids = [p.id for p in records.load(base, PATIENTS).records if p.id is not None]
+    base.client.delete(base.handle(PATIENTS).id, ids)
+
+
+def naive_insert(base: Base, data: bytes, name: str, limit: int) -> float:
+    """Rows per second of one record per request (the first `limit` rows, checked by the engine first)."""
+    plan = planned(base, data, name)
+    handle = base.handle(PATIENTS)
+    payloads = [records.to_payload(handle, row, skip_empty=True) for row in plan.changes.added[:limit]]
+    ids, seconds = timed(lambda: [base.client.insert(handle.id, [row])[0] for row in payloads])
+    base.client.delete(handle.id, ids)
+    return len(ids) / seconds
+
+
+def spreadsheet(count: int, naive_rows: int) -> dict[str, Any]:
+    """The spreadsheet figures: each format imported into an empty Patients, then the naive baseline."""
+    people, gen_seconds = timed(lambda: waiting_list(count, TERRITORY_POSTCODES))
+    files = {"liste_attente.csv": as_csv(people), "liste_attente.xlsx": as_xlsx(people)}
+    print(f"generated {count} patients in {gen_seconds:.1f} s", flush=True)
+    figures: dict[str, Any] = {"patients": count}
+    with throwaway_base() as base:
+        writes.insert(base, TERRITORY, [territory_row(commune(code)) for code in TERRITORY_POSTCODES.values()])
+        for name, data in files.items():
+            kind, run = name.rsplit(".", 1)[1], sheet_import(base, data, name)
+            rate = count / (run["check_seconds"] + run["write_seconds"])
+            print(f"{name} ({len(data) / 1e6:.1f} MB): {rate:,.0f} rows/s from the file to NocoDB "
+                  f"({', '.join(f'{k} {v:.1f}' for k, v in run.items())})", flush=True)  # fmt: skip
+            figures |= {f"sheet_{kind}_mb": round(len(data) / 1e6, 2), f"sheet_{kind}_rows_per_s": round(rate),
+                        f"sheet_{kind}_write_rows_per_s": round(count / run["write_seconds"])}  # fmt: skip
+            figures |= {f"sheet_{kind}_{k}": round(v, 1) for k, v in run.items()}
+            emptied(base)
+        naive = naive_insert(base, files["liste_attente.csv"], "liste_attente.csv", naive_rows)
+    print(f"naive, one record per request ({naive_rows} rows): {naive:,.0f} rows/s", flush=True)
+    figures |= {"sheet_naive_rows": naive_rows, "sheet_naive_rows_per_s": round(naive),
+                "sheet_speedup": round(figures["sheet_csv_rows_per_s"] / naive, 1)}  # fmt: skip
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--department", default="92")
     parser.add_argument("--naive-lines", type=int, default=200_000)
+    parser.add_argument("--patients", type=int, default=20_000)
+    parser.add_argument("--naive-rows", type=int, default=500)
     parser.add_argument("--variant", choices=["stream", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -158,6 +234,7 @@ def main() -> None:
         "stream_seconds_projected_france": round(ours["seconds"] * FRANCE / max(ours["lines"], 1), 1),
         "target_met": ours["seconds"] * FRANCE / max(ours["lines"], 1) < 60 and ours["peak_mb"] < 500,
     }
+    result |= spreadsheet(args.patients, args.naive_rows)
     print(json.dumps(result))
 
 

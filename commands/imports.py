@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from services.rpps import RppsImport
     from services.sheets import SheetImport
 
-import_app = typer.Typer(no_args_is_help=True, help="Importer des données réelles dans la base.")
+import_app = typer.Typer(help="Importer des données réelles dans la base.")
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait sans rien écrire.")]
 SHOWN = 20  # names listed per heading (arrivals, departures, differences)
 
 
@@ -45,15 +46,24 @@ class Bars:
 
 @import_app.command(name="rpps")
 def rpps_command(
-    file: Annotated[Path, typer.Argument(help="PS_LibreAcces_Personne_activite_*.txt, ou le PS_LibreAcces_*.zip.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FICHIER", help="PS_LibreAcces_Personne_activite_*.txt, ou le PS_LibreAcces_*.zip."),
+    ],
+    territory: Annotated[
+        bool, typer.Option("--territory", help="Les communes de la table Territoire (le défaut, dit explicitement).")
+    ] = False,
     communes: Annotated[
         str | None, typer.Option("--communes", help="Codes INSEE séparés par des virgules (défaut : le Territoire).")
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait sans rien écrire.")] = False,
+    dry_run: DryRun = False,
 ) -> None:
     """Professionnels du territoire d'après l'extrait public RPPS ; complète les champs vides des membres."""
     from services.rpps import import_rpps
 
+    if territory and communes is not None:
+        refused = "avec --territory, choisissez le Territoire ou ces communes, pas les deux"
+        raise typer.BadParameter(refused, param_hint="'--communes'")
     bars = Bars()
     try:
         done = import_rpps(
@@ -125,8 +135,9 @@ MappingOption = Annotated[
     Path | None,
     typer.Option("--mapping", help="Fichier TOML : en-tête du fichier = champ (ex. demo/data/cpam_mapping.toml)."),
 ]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Montrer ce qui changerait sans rien écrire.")]
-SheetFile = Annotated[Path, typer.Argument(help="Classeur .xlsx ou fichier .csv (; , ou tabulation).")]
+SheetFile = Annotated[
+    Path, typer.Argument(metavar="FICHIER", help="Classeur .xlsx ou fichier .csv (; , ou tabulation).")
+]
 
 
 @import_app.command(name="members")

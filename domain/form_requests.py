@@ -40,6 +40,7 @@ FORM_ATTRS = (
     "consent",
     "source",
     "request_date",
+    "requester",
 )
 ACCEPTED_CHANGES = ("code", "status", *FORM_ATTRS)  # what accepting a request writes
 

@@ -1,7 +1,8 @@
 """The public request form: a NocoDB form view on Patients, shared by a link, declared here as code.
 
 `./cpts migrate` creates it once (see `store.forms`). It shows only the fields a requester may fill, each with
-a plain-language label and help; the other fields of Patients (code, status, source, GP, notes…) are hidden,
+a plain-language label and help (« Demandeur »: who is asking, the person or someone for them); the other
+fields of Patients (code, status, source, GP, notes…) are hidden,
 so NocoDB's public form route drops them even if a request sends them. What arrives has no code and no status:
 `services.form_requests` checks it like any other request before it joins the waiting list.
 """
@@ -85,6 +86,11 @@ REQUEST_FORM = FormSpec(
             "reduced_mobility",
             "Elle se déplace difficilement",
             "Cochez si un médecin proche ou à domicile est nécessaire",
+        ),
+        FormField(
+            "requester",
+            "Qui fait la demande ? (facultatif)",
+            "La personne elle-même, ou quelqu'un qui demande pour elle, avec son accord",
         ),
         FormField(
             "consent",

@@ -52,6 +52,15 @@ class Population(StrEnum):
 
 
 REQUEST_SOURCES = ("Téléphone", "Formulaire", "Mairie", "CPAM", "Hôpital", "Partenaire")
+# Who asks for the médecin traitant (Patients « Demandeur »): the person, or someone on their behalf.
+REQUESTERS = (
+    "Patient",
+    "Proche ou aidant",
+    "Mairie",
+    "Partenaire (DAC, service social)",
+    "Professionnel de santé",
+    "Autre",
+)
 PATHWAY_CATEGORIES = ("Dépistage organisé", "Pathologie chronique", "Santé des femmes")
 # The option sets above stay plain tuples: no code compares a value against one of their options. The option
 # sets below are StrEnums because code does; a member is its French text (a str), and the declaration order
@@ -161,6 +170,9 @@ class Patient(Record):
     phone: str | None = column("Téléphone", Kind.PHONE)
     request_date: date | None = column("Date de la demande", Kind.DATE)
     source: str | None = column("Source", Kind.SELECT, options=REQUEST_SOURCES)
+    requester: str | None = column(
+        "Demandeur", Kind.SELECT, options=REQUESTERS, description="Qui demande : la personne ou quelqu'un pour elle"
+    )
     fragilities: list[str] = column("Fragilités", Kind.MULTI_SELECT, options=tuple(Fragility))
     reduced_mobility: bool = column("Mobilité réduite", Kind.CHECKBOX, default=False)
     status: str | None = column("Statut", Kind.SELECT, options=tuple(PatientStatus))

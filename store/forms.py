@@ -44,22 +44,40 @@ def create_form(base: Base, form: FormSpec) -> str:
             "show_blank_form": True,
         },
     )
-    order = {f.attr: i + 1 for i, f in enumerate(form.fields)}
-    titles = {form.table.field(f.attr).title: f for f in form.fields}
     for column, title in columns_with_titles(base, form, view_id):
-        wanted = titles.get(title)
-        body: dict[str, Any] = {"show": False, "required": False}
-        if wanted is not None:
-            body = {
-                "show": True,
-                "required": wanted.required,
-                "label": wanted.label,
-                "description": wanted.help,
-                "order": order[wanted.attr],
-            }
+        body = declared_layout(form, title) or {"show": False, "required": False}
         base.client.request("PATCH", f"/api/v2/meta/form-columns/{column['id']}", json=body)
     share(base, view_id)
     return view_id
+
+
+def declared_layout(form: FormSpec, title: str) -> dict[str, Any] | None:
+    """How the form shows the table's field `title` (label, help, required, place), None if it does not."""
+    order = {f.attr: i + 1 for i, f in enumerate(form.fields)}
+    wanted = next((f for f in form.fields if form.table.field(f.attr).title == title), None)
+    if wanted is None:
+        return None
+    return {
+        "show": True,
+        "required": wanted.required,
+        "label": wanted.label,
+        "description": wanted.help,
+        "order": order[wanted.attr],
+    }
+
+
+def show_new_declared(base: Base, form: FormSpec, view_id: str, *, apply: bool = True) -> list[str]:
+    """Lay out the declared fields the form has never laid out (no label yet: a field declared after the
+    form was created, e.g. « Demandeur »); a field a coordinator hid after its layout stays hidden. Returns
+    the titles shown."""
+    shown = []
+    for column, title in columns_with_titles(base, form, view_id):
+        body = declared_layout(form, title)
+        if body is not None and not column.get("label"):
+            if apply:
+                base.client.request("PATCH", f"/api/v2/meta/form-columns/{column['id']}", json=body)
+            shown.append(title)
+    return shown
 
 
 def hide_undeclared(base: Base, form: FormSpec, view_id: str, *, apply: bool = True) -> list[str]:
@@ -103,8 +121,9 @@ def public_link(root_url: str, uuid: str) -> str:
 
 
 def migrate_forms(base: Base, forms: Sequence[FormSpec], *, apply: bool = True) -> list[str]:
-    """Create each missing form (laid out and shared), hide the undeclared fields of those present; the
-    changes, in French. A form present is otherwise left as the coordinators made it (texts, order)."""
+    """Create each missing form (laid out and shared); in those present, hide the undeclared fields and lay out
+    the declared ones never laid out; the changes, in French. A form present is otherwise left as the
+    coordinators made it (texts, order, a field they hid)."""
     changes = []
     tables = base.table_ids()
     for form in forms:
@@ -118,4 +137,6 @@ def migrate_forms(base: Base, forms: Sequence[FormSpec], *, apply: bool = True) 
             continue
         hidden = hide_undeclared(base, form, str(found["id"]), apply=apply)
         changes += [f"Formulaire {form.title} : champ masqué au public : {title}" for title in hidden]
+        shown = show_new_declared(base, form, str(found["id"]), apply=apply)
+        changes += [f"Formulaire {form.title} : champ ajouté : {title}" for title in shown]
     return changes

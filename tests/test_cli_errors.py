@@ -37,6 +37,13 @@ MISTAKES = [
     (["down", "en-trop"], "Argument(s) en trop : en-trop."),
     ([], "Précisez une commande :"),
     (["user"], "Précisez une commande :"),
+    (["import"], "Précisez une commande :"),
+    (["import", "rpps"], "Il manque l'argument 'FICHIER'."),
+    (["import", "patients"], "Il manque l'argument 'FICHIER'."),
+    (
+        ["import", "rpps", "extrait.txt", "--territory", "--communes", "92040"],
+        "avec --territory, choisissez le Territoire ou ces communes, pas les deux.",
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from conftest import Server
 from domain.form_requests import FORM_SOURCE, commune_code, review
 from domain.patient_request import DUPLICATE
 from schema.forms import REQUEST_FORM
-from schema.models import ACCESS_LOG, PATIENTS, TERRITORY, Commune, Patient, PatientStatus
+from schema.models import ACCESS_LOG, PATIENTS, REQUESTERS, TERRITORY, Commune, Patient, PatientStatus
 from services import form_requests
 from store import forms, records
 from store.base import Base
@@ -32,6 +32,7 @@ GOOD = {
     "Fragilités": "ALD,Isolement",
     "Mobilité réduite": True,
     "Consent à être orienté": True,
+    "Demandeur": "Proche ou aidant",
 }
 
 
@@ -47,6 +48,12 @@ def submit(nocodb: Server, base: Base, values: dict[str, Any]) -> httpx.Response
     assert uuid
     url = f"{nocodb.url}/api/v1/db/public/shared-view/{uuid}/rows"
     return httpx.post(url, files={"data": (None, json.dumps(values))}, timeout=30)
+
+
+def public_meta(nocodb: Server, base: Base) -> dict[str, Any]:
+    """What the shared form's page reads: the form's fields as the public sees them."""
+    uuid = forms.shared_uuid(base, REQUEST_FORM)
+    return dict(httpx.get(f"{nocodb.url}/api/v1/db/public/shared-view/{uuid}/meta", timeout=30).json())
 
 
 def patients(base: Base) -> dict[int, Patient]:
@@ -67,10 +74,35 @@ def test_migrate_creates_the_form_once_shared_with_only_the_requesters_fields(no
     )
     page = httpx.get(f"{nocodb.url}/dashboard/", timeout=30)
     assert page.status_code == 200
-    meta = httpx.get(f"{nocodb.url}/api/v1/db/public/shared-view/{uuid}/meta", timeout=30).json()
+    meta = public_meta(nocodb, base)
     shown = {c["label"]: bool(c["required"]) for c in meta["columns"] if c["show"]}
     assert shown == {f.label: f.required for f in REQUEST_FORM.fields}
     assert "CNIL" in meta["view"]["subheading"] and "24 mois" in meta["view"]["subheading"]
+
+
+def test_migrating_a_base_from_before_the_requester_adds_it_to_the_table_and_the_form(
+    nocodb: Server, base: Base
+) -> None:
+    """A base made before « Demandeur » was declared: the field is added to Patients and shown in the form
+    with its label, help and « required »; the rows and the rest of the form stay as they were."""
+    table_id = base.handle(PATIENTS).id
+    row = base.client.insert(table_id, [{"Nom": "Avant", "Demandeur": "Mairie"}])[0]
+    column = next(c for c in base.client.table(table_id)["columns"] if c["title"] == "Demandeur")
+    base.client.request("DELETE", f"/api/v2/meta/columns/{column['id']}")
+    try:
+        report = migrate(base.client, base.id)
+    finally:
+        base.client.delete(table_id, [row])
+    assert report.added_fields == ["Patients.Demandeur"]
+    assert report.forms == [f"Formulaire {REQUEST_FORM.title} : champ ajouté : Demandeur"]
+    assert not migrate(base.client, base.id).changed
+    meta = public_meta(nocodb, base)
+    shown = {c["label"]: (bool(c["required"]), c["description"]) for c in meta["columns"] if c["show"]}
+    asked = REQUEST_FORM.field("requester")
+    assert shown[asked.label] == (False, asked.help)
+    assert set(shown) == {f.label for f in REQUEST_FORM.fields}
+    added = next(c for c in base.client.table(table_id)["columns"] if c["title"] == "Demandeur")
+    assert [o["title"] for o in added["colOptions"]["options"]] == list(REQUESTERS)
 
 
 def test_a_hidden_field_sent_to_the_form_is_dropped(nocodb: Server, territory: Base) -> None:
@@ -97,6 +129,7 @@ def test_a_submission_reaches_the_waiting_list_with_its_priority(
     assert patient.code and patient.code in success
     assert (patient.status, patient.source, patient.insee_code) == (PatientStatus.WAITING, FORM_SOURCE, "92040")
     assert (patient.phone, patient.fragilities, patient.request_date) == ("06 12 34 56 78", ["ALD", "Isolement"], TODAY)
+    assert patient.requester == "Proche ou aidant"
     table = app.dataframe[0].value.set_index("Code")
     assert table.at[patient.code, "Priorité"] == 70  # ALD 40 + 70 ans et plus 20 (born 1948) + isolement 10
     next(t for t in app.toggle if t.label.startswith("Expliquer")).set_value(True).run()

@@ -116,7 +116,8 @@ def test_a_second_run_changes_nothing_and_says_so(territory: Base, first: RppsIm
 
 
 def test_the_command_tells_in_french(nocodb, territory: Base, first: RppsImport) -> None:
-    done = run_cli(nocodb, territory, "import", "rpps", str(SAMPLE / "PS_LibreAcces_202611010800.zip"), "--dry-run")
+    zipped = str(SAMPLE / "PS_LibreAcces_202611010800.zip")
+    done = run_cli(nocodb, territory, "import", "rpps", zipped, "--territory", "--dry-run")  # the default, said
     assert done.returncode == 0, done.stderr
     assert "Professionnels du territoire : 20, dont 2 adhérent(s)." in done.stdout
     assert "Infirmier" in done.stdout and "NocoDB dit « 5 rue Différente »" in done.stdout
