@@ -48,9 +48,13 @@ class CrisisPlan:
     exercises: Sequence[CrisisExercise]
     members: Mapping[int, Member]
 
+    def member(self, member_id: int | None) -> Member | None:
+        """The linked member, None when the link is empty or points nowhere."""
+        return None if member_id is None else self.members.get(member_id)
+
     def name(self, member_id: int | None) -> str | None:
         """« Prénom Nom » of a linked member, None when the link is empty or points nowhere."""
-        member = None if member_id is None else self.members.get(member_id)
+        member = self.member(member_id)
         return None if member is None else member_name(member)
 
 
@@ -129,9 +133,9 @@ def crisis_kind(asked: str) -> CrisisKind:
 def volunteers(plan: CrisisPlan, kind: CrisisKind) -> list[tuple[Member, str | None]]:
     """The active members volunteering for `kind` in Ressources mobilisables, with what they offer, by name."""
     found = [
-        (plan.members[row.member], row.offer)
+        (member, row.offer)
         for row in plan.resources
-        if row.crisis_kind == kind.label and row.member in plan.members and plan.members[row.member].active
+        if row.crisis_kind == kind.label and (member := plan.member(row.member)) is not None and member.active
     ]
     return sorted(found, key=lambda pair: member_name(pair[0]))
 
@@ -139,9 +143,7 @@ def volunteers(plan: CrisisPlan, kind: CrisisKind) -> list[tuple[Member, str | N
 def cell_emails(plan: CrisisPlan) -> set[str]:
     """The e-mails (Membres « Email ») of the cell's referents and deputies, case aside."""
     ids = {row.member for row in plan.cell} | {row.deputy for row in plan.cell}
-    return {
-        member.email.strip().casefold() for key in ids if key in plan.members and (member := plan.members[key]).email
-    }
+    return {member.email.strip().casefold() for key in ids if (member := plan.member(key)) and member.email}
 
 
 def sees_phones(role: str | None, email: str | None, plan: CrisisPlan) -> bool:
@@ -200,7 +202,7 @@ def contacts(plan: CrisisPlan, kind: CrisisKind) -> pd.DataFrame:
     """The contact list of an activation: the cell (referents, then their deputies), then the volunteers of `kind`."""
     rows: list[tuple[str | None, ...]] = []
     for row in plan.cell:
-        member = plan.members.get(row.member or -1)
+        member = plan.member(row.member)
         if member is not None:
             deputy = plan.name(row.deputy)
             rows.append(_contact(CELL_GROUP, member, row.role or "Référent", row.phone or member.phone, deputy))

@@ -23,6 +23,7 @@ A4_WIDTH, A4_HEIGHT = Inches(8.27), Inches(11.69)
 MARGIN = Inches(0.5)
 STEP_CHARACTERS = 420  # a section's text is cut beyond this, so the sheet stays one page
 CELL_COLUMNS = ("Rôle", "Référent", "Suppléant", "Téléphone 24h/24")
+Line = tuple[str, int, RGBColor | None, bool]  # text, size (points), colour (None: the default), bold
 
 
 def reflex_pptx(sheet: ReflexSheet) -> bytes:
@@ -38,7 +39,7 @@ def reflex_pptx(sheet: ReflexSheet) -> bytes:
     top = _text(slide, top, width, [(subtitle, 11, GREY, False)])
     top = _cell_table(slide, top + int(Inches(0.1)), width, sheet)
     volunteers = f"{sheet.volunteer_count} membre(s) volontaire(s) pour ce type de crise : voir la liste de contacts."
-    lines = [("Premières actions", 13, NAVY, True)]
+    lines: list[Line] = [("Premières actions", 13, NAVY, True)]
     for section, content in sheet.steps:
         cut = content if len(content) <= STEP_CHARACTERS else content[: STEP_CHARACTERS - 1] + "…"
         lines += [(section, 10, NAVY, True), (cut, 9, None, False)]
@@ -49,7 +50,7 @@ def reflex_pptx(sheet: ReflexSheet) -> bytes:
     return buffer.getvalue()
 
 
-def _text(slide: Slide, top: int, width: int, lines: list[tuple[str, int, RGBColor | None, bool]]) -> int:
+def _text(slide: Slide, top: int, width: int, lines: list[Line]) -> int:
     """A text box of `lines` (text, size, colour, bold) at `top`; the top of what comes under it."""
     height = sum(int(Pt(size * 1.5)) * (1 + len(text) // 110) for text, size, _, _ in lines)
     box = slide.shapes.add_textbox(Emu(int(MARGIN)), Emu(top), Emu(width), Emu(height))

@@ -175,7 +175,7 @@ def test_activation_makes_both_files_and_traces_it(with_cell: Base, tmp_path: Pa
     text = pdf_text(made.pdf, tmp_path)
     assert "FICHE RÉFLEXE" in text and "Claire Référente" in text and "Marc Suppléant" in text
     assert "06 12 34 56 78" in text and "Visites du registre canicule" in text
-    sheet = load_workbook(BytesIO(made.xlsx)).active
+    sheet = load_workbook(BytesIO(made.xlsx))["Contacts"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
     assert [(row[0], row[1]) for row in rows] == [
         ("Cellule de crise", "Claire Référente"),
@@ -217,6 +217,6 @@ def test_command_writes_both_files_or_refuses_in_french(nocodb: object, with_cel
         f"plan-de-crise-vaccination-{TODAY:%Y-%m-%d}-contacts.xlsx",
         f"plan-de-crise-vaccination-{TODAY:%Y-%m-%d}-fiche-reflexe.pdf",
     ]
-    sheet = load_workbook(tmp_path / names[0]).active
+    sheet = load_workbook(tmp_path / names[0])["Contacts"]
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Claire Référente", "Zoé Vaccin"]
     assert row_counts(filled) == (before[0] + 1, before[1] + 1)

@@ -73,12 +73,12 @@ def volunteers_table(plan: CrisisPlan) -> pd.DataFrame:
     rows = [
         {
             "Type de crise": row.crisis_kind,
-            "Membre": member_name(plan.members[row.member]),
-            "Profession": plan.members[row.member].profession,
+            "Membre": member_name(member),
+            "Profession": member.profession,
             "Ce qu'il propose": row.offer,
         }
         for row in plan.resources
-        if row.member in plan.members
+        if (member := plan.member(row.member)) is not None
     ]
     return pd.DataFrame(rows, columns=["Type de crise", "Membre", "Profession", "Ce qu'il propose"])
 
