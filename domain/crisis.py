@@ -81,12 +81,14 @@ def review_dates(plan: CrisisPlan) -> list[date | None]:
     return [row.reviewed_on for row in plan.sections] + exercised
 
 
+def unwritten(plan: CrisisPlan) -> list[str]:
+    """The template's sections the plan has not written yet."""
+    return missing_sections((row.section, row.content) for row in plan.sections)
+
+
 def gaps(plan: CrisisPlan, today: date) -> list[str]:
     """What the plan lacks against the template, each gap named in French (empty: the plan is complete)."""
-    found = [
-        f"Section « {section} » non rédigée (table {CRISIS_PLAN.title})"
-        for section in missing_sections((row.section, row.content) for row in plan.sections)
-    ]
+    found = [f"Section « {section} » non rédigée (table {CRISIS_PLAN.title})" for section in unwritten(plan)]
     found += cell_gaps(plan)
     reviewed = last_review(review_dates(plan))
     if reviewed is None:

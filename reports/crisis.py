@@ -21,7 +21,8 @@ RED = RGBColor(0xC9, 0x2A, 0x2A)
 GREY = RGBColor(0x5C, 0x66, 0x70)
 A4_WIDTH, A4_HEIGHT = Inches(8.27), Inches(11.69)
 MARGIN = Inches(0.5)
-STEP_CHARACTERS = 420  # a section's text is cut beyond this, so the sheet stays one page
+STEP_CHARACTERS = 420  # a section's text is cut beyond this, and at most MAX_STEPS sections: the sheet stays one page
+MAX_STEPS = 9
 CELL_COLUMNS = ("Rôle", "Référent", "Suppléant", "Téléphone 24h/24")
 Line = tuple[str, int, RGBColor | None, bool]  # text, size (points), colour (None: the default), bold
 
@@ -40,7 +41,7 @@ def reflex_pptx(sheet: ReflexSheet) -> bytes:
     top = _cell_table(slide, top + int(Inches(0.1)), width, sheet)
     volunteers = f"{sheet.volunteer_count} membre(s) volontaire(s) pour ce type de crise : voir la liste de contacts."
     lines: list[Line] = [("Premières actions", 13, NAVY, True)]
-    for section, content in sheet.steps:
+    for section, content in sheet.steps[:MAX_STEPS]:
         cut = content if len(content) <= STEP_CHARACTERS else content[: STEP_CHARACTERS - 1] + "…"
         lines += [(section, 10, NAVY, True), (cut, 9, None, False)]
     lines.append((volunteers, 9, GREY, False))

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.crisis import CrisisPlan, gaps, last_review, member_name, review_dates, sees_phones
+from domain.crisis import CrisisPlan, gaps, last_review, member_name, review_dates, sees_phones, unwritten
 from domain.french import day
 from domain.permissions import Action
 from errors import CptsError
@@ -35,7 +35,7 @@ def completeness(plan: CrisisPlan, today: date) -> None:
         st.warning(f"**Plan incomplet : {len(found)} manque(s)**\n\n{lines}", icon=":material/warning:")
     else:
         st.success("**Plan complet** : toutes les sections, des référents et leurs suppléants, révisé dans l'année.")
-    written = len(SECTIONS) - sum(1 for gap in found if gap.startswith("Section"))
+    written = len(SECTIONS) - len(unwritten(plan))
     columns = st.columns(4)
     columns[0].metric("Sections rédigées", f"{written} / {len(SECTIONS)}")
     columns[1].metric("Référents", sum(1 for row in plan.cell if plan.name(row.member)))
