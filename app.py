@@ -23,6 +23,7 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/pathways.py", "Parcours", ":material/route:", "parcours"),
         Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         Page("views/territory_membership.py", "Territoire et adhésion", ":material/groups:", "territoire-et-adhesion"),
+        Page("views/crisis.py", "Plan de crise", ":material/emergency:", "plan-de-crise"),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from commands.console import fail, say_error, say_warning, settings
+from commands.crisis import crisis_app
 from commands.documents import deck_command, export_app
 from commands.french import Abort, ClickException, UsageError, french_help, usage_message
 from commands.imports import import_app
@@ -268,6 +269,7 @@ app.add_typer(export_app, name="export")
 app.command(name="deck")(deck_command)
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
+app.add_typer(crisis_app, name="crise")
 app.command()(purge)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import members, parameters, pathways, patients, project, proposals
+from demo import crisis, members, parameters, pathways, patients, project, proposals
 from demo.world import World
 from domain.communes import territory_row
 from schema.fields import Record
@@ -74,5 +74,9 @@ def generate(
         "settings": parameters.parameter_rows(f"CPTS {world.home.name}"),  # Paramètres (its table key)
         "access_log": [],
         "professionals": [],  # filled by ./cpts import rpps, never by the demo
+        "crisis_plan": crisis.plan_sections(world),
+        "crisis_cell": crisis.cell(world, member_rows),
+        "crisis_resources": crisis.resources(member_rows),
+        "crisis_exercises": crisis.exercises(world),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -26,6 +26,8 @@ from domain.project import project_table
 from schema.fields import TableSpec
 from schema.models import (
     ACTIONS,
+    CRISIS_EXERCISES,
+    CRISIS_PLAN,
     ENROLMENTS,
     INDICATORS,
     MEMBERS,
@@ -46,6 +48,8 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     PATHWAYS,
     TERRITORY,
     PARAMETERS,
+    CRISIS_PLAN,
+    CRISIS_EXERCISES,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -63,7 +67,13 @@ class BoardFigures:
 
 def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
     return LiveData(
-        frames[PATIENTS.key], frames[MEMBERS.key], frames[ENROLMENTS.key], frames[PATHWAYS.key], frames[ACTIONS.key]
+        frames[PATIENTS.key],
+        frames[MEMBERS.key],
+        frames[ENROLMENTS.key],
+        frames[PATHWAYS.key],
+        frames[ACTIONS.key],
+        frames.get(CRISIS_PLAN.key),
+        frames.get(CRISIS_EXERCISES.key),
     )
 
 

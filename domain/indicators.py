@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from domain import crisis
 from domain.cells import day, identifier, integer, real, text
 from domain.french import number
 from domain.priority import is_aci_fragile
@@ -41,6 +42,8 @@ class LiveData:
     enrolments: pd.DataFrame
     pathways: pd.DataFrame
     actions: pd.DataFrame
+    crisis_plan: pd.DataFrame | None = None  # Plan de crise (None: not read, the crisis keys count 0)
+    crisis_exercises: pd.DataFrame | None = None  # Exercices et révisions
 
 
 class ComputationError(ValueError):
@@ -98,6 +101,13 @@ def enrolled_patients(data: LiveData, pathway: str | None = None) -> int:
 def actions_done(data: LiveData) -> int:
     """Actions of the health project at "Terminée", today."""
     return int((data.actions["status"] == ActionStatus.DONE).fillna(False).sum())
+
+
+def crisis_figure(data: LiveData, count: Callable[[pd.DataFrame, pd.DataFrame], int]) -> int:
+    """A figure of the crisis plan (`domain.crisis`), 0 when its tables were not read."""
+    if data.crisis_plan is None or data.crisis_exercises is None:
+        return 0
+    return count(data.crisis_plan, data.crisis_exercises)
 
 
 def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
@@ -171,6 +181,27 @@ COMPUTATIONS: dict[str, Computation] = {
             "actions du projet de santé terminées",
             lambda data, _, __: actions_done(data),
             yearly=False,
+            patients=False,
+        ),
+        Computation(
+            "plan_crise_redige",
+            "plan de crise rédigé : 1 quand chaque section du modèle national a un contenu, sinon 0",
+            lambda data, _, __: crisis_figure(data, lambda plan, _: crisis.plan_written(plan)),
+            yearly=False,
+            patients=False,
+        ),
+        Computation(
+            "plan_crise_revise_annee",
+            "plan de crise révisé dans l'année : 1 ou 0",
+            lambda data, year, _: crisis_figure(data, lambda plan, held: crisis.reviewed_in_year(plan, held, year)),
+            yearly=True,
+            patients=False,
+        ),
+        Computation(
+            "exercices_crise_annee",
+            "exercices du plan de crise dans l'année (activations réelles comprises)",
+            lambda data, year, _: crisis_figure(data, lambda _, held: crisis.exercises_in_year(held, year)),
+            yearly=True,
             patients=False,
         ),
     )

@@ -26,6 +26,7 @@ class Action(StrEnum):
     EDIT_TERRITORY = "ajouter une commune au territoire"
     EDIT_PARAMETERS = "ajouter des paramètres"
     SEE_PROFESSIONAL_NAMES = "voir les noms des professionnels du territoire"  # Territoire et adhésion's lists
+    ACTIVATE_CRISIS_PLAN = "activer le plan de crise"  # Plan de crise's button, ./cpts crise activer
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
 from schema.fields import Kind, Record, TableSpec, column
 
 RPPS_PATTERN = r"^\d{11}$"
@@ -366,6 +367,14 @@ PROFESSIONALS = TableSpec(
     TerritoryProfessional,
     "Professionnels du territoire d'après l'extrait public RPPS (adhérents ou non)",
 )
+CRISIS_PLAN = TableSpec("crisis_plan", "Plan de crise", PlanSection, "Sections du plan de crise (modèle national)")
+CRISIS_CELL = TableSpec(
+    "crisis_cell", "Référents et cellule de crise", CellMember, "Référents, suppléants, téléphones joignables 24h/24"
+)
+CRISIS_RESOURCES = TableSpec(
+    "crisis_resources", "Ressources mobilisables", CrisisResource, "Membres volontaires par type de crise"
+)
+CRISIS_EXERCISES = TableSpec("crisis_exercises", "Exercices et révisions", CrisisExercise)
 
 # In creation order: a table comes after the tables its links point to.
 TABLES: tuple[TableSpec, ...] = (
@@ -384,6 +393,10 @@ TABLES: tuple[TableSpec, ...] = (
     PARAMETERS,
     ACCESS_LOG,
     PROFESSIONALS,
+    CRISIS_PLAN,
+    CRISIS_CELL,
+    CRISIS_RESOURCES,
+    CRISIS_EXERCISES,
 )
 
 

@@ -21,8 +21,11 @@ from domain.indicators import (
     period_year,
     trend,
 )
+from schema.crisis import SECTIONS, CrisisExercise, ExerciseKind, PlanSection
 from schema.models import (
     ACTIONS,
+    CRISIS_EXERCISES,
+    CRISIS_PLAN,
     ENROLMENTS,
     INDICATORS,
     MEMBERS,
@@ -105,12 +108,22 @@ def seeded(base: Base) -> Base:
             for i, s in enumerate([ActionStatus.DONE, ActionStatus.DONE, ActionStatus.IN_PROGRESS])
         ],
     )
+    plan = [PlanSection(section=section, content="Rédigée", reviewed_on=LAST_YEAR) for section in SECTIONS]
+    records.insert(base, CRISIS_PLAN, [*plan, PlanSection(section=SECTIONS[0], content=None, reviewed_on=THIS_YEAR)])
+    held = [
+        (THIS_YEAR, ExerciseKind.EXERCISE),
+        (THIS_YEAR, ExerciseKind.ACTIVATION),
+        (THIS_YEAR, ExerciseKind.REVIEW),  # a review: not an exercise
+        (LAST_YEAR, ExerciseKind.EXERCISE),
+    ]
+    records.insert(base, CRISIS_EXERCISES, [CrisisExercise(on=on, kind=kind) for on, kind in held])
     return base
 
 
 def live(base: Base) -> LiveData:
-    frames = {spec.key: records.load(base, spec).frame for spec in (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS)}
-    return LiveData(frames["patients"], frames["members"], frames["enrolments"], frames["pathways"], frames["actions"])
+    specs = (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS, CRISIS_PLAN, CRISIS_EXERCISES)
+    frames = {spec.key: records.load(base, spec).frame for spec in specs}
+    return LiveData(*(frames[spec.key] for spec in specs))
 
 
 def in_year(field: str, year: int) -> str:
@@ -142,6 +155,22 @@ def direct_counts(base: Base, year: int) -> dict[str, int]:
         "membres_nouveaux_annee": base.count(MEMBERS, in_year("Membre depuis", year)),
         "inscrits_parcours": len({_linked(row["Patient"]) for row in active_enrolments}),
         "actions_terminees": base.count(ACTIONS, clause("Statut", "eq", ActionStatus.DONE)),
+        **crisis_counts(base, year),
+    }
+
+
+def crisis_counts(base: Base, year: int) -> dict[str, int]:
+    written = [
+        base.count(CRISIS_PLAN, all_of(clause("Section", "eq", s), clause("Contenu", "isnotblank"))) for s in SECTIONS
+    ]
+    reviews = base.count(CRISIS_PLAN, in_year("Dernière révision", year)) + base.count(
+        CRISIS_EXERCISES, all_of(clause("Type", "eq", ExerciseKind.REVIEW), in_year("Date", year))
+    )
+    held = any_of(clause("Type", "eq", ExerciseKind.EXERCISE), clause("Type", "eq", ExerciseKind.ACTIVATION))
+    return {
+        "plan_crise_redige": int(all(written)),
+        "plan_crise_revise_annee": int(reviews > 0),
+        "exercices_crise_annee": base.count(CRISIS_EXERCISES, all_of(f"({held})", in_year("Date", year))),
     }
 
 
@@ -163,7 +192,14 @@ def test_every_calculated_indicator_equals_nocodbs_own_count(seeded: Base) -> No
         "membres_nouveaux_annee": 3,
         "inscrits_parcours": 3,
         "actions_terminees": 2,
+        "plan_crise_redige": 1,
+        "plan_crise_revise_annee": 1,
+        "exercices_crise_annee": 2,
     }
+    assert (
+        compute("plan_crise_revise_annee", data, YEAR - 1) == crisis_counts(seeded, YEAR - 1)["plan_crise_revise_annee"]
+    )
+    assert compute("exercices_crise_annee", data, YEAR - 1) == 1
     assert (
         compute("patients_mt_trouve_annee", data, YEAR - 1)
         == direct_counts(seeded, YEAR - 1)["patients_mt_trouve_annee"]
