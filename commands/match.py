@@ -35,7 +35,7 @@ def match_command(
     --dry-run)."""
     from domain.desk import profession_named
     from domain.desk_plan import plan_as_dict
-    from services.desk import DeskData, match
+    from services.desk import DeskData, figures_as_dict, match
     from services.journal import command_user
 
     today = date.today()
@@ -44,7 +44,9 @@ def match_command(
     def show(planned: Plan, data: DeskData) -> None:
         warn([*data.problems, *planned.problems])
         if as_json:
-            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
+            figures = figures_as_dict(data.records, today)
+            output = {**plan_as_dict(planned, data.records.members), "figures": figures}
+            typer.echo(json.dumps(output, ensure_ascii=False, indent=2))
         else:
             print_plan(planned, data.records.members, today)
 

@@ -168,7 +168,7 @@ def _plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], t
     """The plan of one profession: `records` holds only its requests and members."""
     candidates, excluded = seekers(records, weights, places, today, profession)
     available, problems = doctors(records, places, today)
-    result = match(candidates, available)
+    result = match(candidates, available, "médecin" if profession == GP_SOUGHT else "professionnel")
     seeker_of = {s.key: s for s in candidates}
     doctor_of = {d.key: d for d in available}
     patient_of = {patient_label(p): p for p in records.patients if p.status == PatientStatus.WAITING}

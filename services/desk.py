@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from domain.communes import neighbours, place, places_of
-from domain.desk import DeskFigures, DeskRecords, cli_name, figures_by_profession
+from domain.desk import DeskRecords, cli_name, figures_by_profession
 from domain.desk_plan import Plan, plan
 from domain.matching import Place
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
@@ -157,14 +157,10 @@ def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patien
     return patient.model_copy(update={"id": patient_id}), []
 
 
-def figures_as_dict(figures: dict[str, DeskFigures]) -> dict[str, dict[str, float | int | None]]:
-    """The desk's figures per profession sought, as JSON: waiting, found this year, median delay…"""
-    return {profession: asdict(item) for profession, item in figures.items()}
-
-
-def desk_figures_now(base: Base, today: date) -> dict[str, DeskFigures]:
-    """The desk's figures of each profession some request seeks, on the shared copy of the tables."""
-    return figures_by_profession(desk_state(base).records, today)
+def figures_as_dict(records: DeskRecords, today: date) -> dict[str, dict[str, float | int | None]]:
+    """The desk's figures per profession sought, as `./cpts match --json` prints them: waiting, found this
+    year, median delay…"""
+    return {profession: asdict(item) for profession, item in figures_by_profession(records, today).items()}
 
 
 def save_doctors(base: Base, members: Sequence[Member], attrs: Sequence[str]) -> None:

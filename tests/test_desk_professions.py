@@ -53,7 +53,7 @@ def test_a_dentist_request_is_matched_only_to_dentists_and_a_gp_request_only_to_
         (2, DENTIST, (20,)),
     }
     assert [(u.patient_id, u.profession) for u in planned.unmatched] == [(3, PHYSIO)]
-    assert "aucun" in planned.unmatched[0].reason
+    assert planned.unmatched[0].reason == "aucun professionnel ne prend de nouveaux patients dans le département 92"
     only_dentists = plan(records, Weights(), PLACES, TODAY, DENTIST)
     assert planned.pairs() - only_dentists.pairs() == {(1, 10)} and not only_dentists.unmatched
     as_json = plan_as_dict(planned, records.members)

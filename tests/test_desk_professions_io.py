@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from apptest import open_page, rerun
 from cli_run import run_cli
 
 from domain.desk import sought
@@ -20,6 +21,7 @@ from store.migrate import migrate
 
 TODAY = date.today()
 DENTIST = "Chirurgien-dentiste"
+PHYSIO = "Masseur-kinésithérapeute"
 FIELD = "Profession recherchée"
 
 
@@ -77,7 +79,7 @@ def seed(base: Base) -> dict[str, int]:
             waiting(2, 400),
             waiting(3, 20, profession_sought=DENTIST),
             waiting(4, 10, profession_sought=DENTIST),
-            waiting(5, 5, profession_sought="Masseur-kinésithérapeute"),
+            waiting(5, 5, profession_sought=PHYSIO),
         ],
     )
     return {"gp": gp, "dentist": dentist, **{f"P{i}": pid for i, pid in enumerate(patients, start=2)}}
@@ -93,6 +95,8 @@ def test_02_match_proposes_dentists_only_to_dentist_requests(nocodb: Any, base: 
         ("P-000004", DENTIST, "10000000022"),
     ]
     assert output["unmatched"] == []
+    figures = output["figures"]  # per profession sought, whatever --profession
+    assert [figures[p]["waiting"] for p in (GP_SOUGHT, DENTIST, PHYSIO)] == [1, 2, 1]
     assert base.count(PROPOSALS) == 0
 
     seen: list[Plan] = []
@@ -104,7 +108,7 @@ def test_02_match_proposes_dentists_only_to_dentist_requests(nocodb: Any, base: 
     assert confirmation is not None
     written = {(p.patient, p.gp) for p in records.load(base, PROPOSALS).records}
     assert written == {(ids["P2"], ids["gp"]), (ids["P3"], ids["dentist"]), (ids["P4"], ids["dentist"])}
-    assert [(u.code, u.profession) for u in seen[0].unmatched] == [("P-000005", "Masseur-kinésithérapeute")]
+    assert [(u.code, u.profession) for u in seen[0].unmatched] == [("P-000005", PHYSIO)]
 
 
 def test_03_an_unknown_profession_on_the_command_line_is_refused_in_french(nocodb: Any, base: Base) -> None:
@@ -115,3 +119,24 @@ def test_03_an_unknown_profession_on_the_command_line_is_refused_in_french(nocod
         refused.stderr
     )
     assert base.count(PROPOSALS) == count
+
+
+def test_04_pages_filter_by_profession_and_show_figures_per_profession(app_env: Base) -> None:
+    app = open_page("views/waiting_list.py")
+    figures = app.dataframe[0].value.set_index("Profession recherchée")
+    assert figures["En attente"].to_dict() == {GP_SOUGHT: 0, DENTIST: 0, PHYSIO: 1}  # after test_02's proposals
+    rerun(app.multiselect[0].set_value(list(PatientStatus)))
+    rerun(app.selectbox(key="waiting_profession").select(DENTIST))
+    assert sorted(app.dataframe[1].value["Code"]) == ["P-000003", "P-000004"]
+
+    app = open_page("views/doctors.py")
+    assert list(app.data_editor[0].value["RPPS"]) == ["10000000011", "10000000022"]
+    rerun(app.selectbox(key="doctors_profession").select(DENTIST))
+    assert list(app.data_editor[0].value["RPPS"]) == ["10000000022"]
+
+    app = open_page("views/orientation.py")
+    assert sorted(app.data_editor[0].value["Patient"]) == ["P-000002", "P-000003", "P-000004"]
+    rerun(app.selectbox(key="orientation_profession").select(DENTIST))
+    assert {m.label: m.value for m in app.metric}["En attente"] == "0"
+    assert sorted(app.data_editor[0].value["Patient"]) == ["P-000003", "P-000004"]
+    assert set(app.data_editor[0].value["Profession"]) == {DENTIST}
