@@ -4,6 +4,7 @@ profession, and the profession named on the command line."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from test_desk import PLACES, TODAY, gp, patient, proposal
 
@@ -17,8 +18,11 @@ from domain.desk import (
     sought,
 )
 from domain.desk_plan import plan, plan_as_dict
+from domain.figures import medecin_traitant_requests, waiting_patients
+from domain.indicators import LiveData, ald_patients_waiting, patients_found_in_year
 from domain.priority import Weights
-from schema.models import GP_SOUGHT, SOUGHT_PROFESSIONS, Member, Patient, PatientStatus, ProposalStatus
+from schema.models import GP_SOUGHT, PATIENTS, SOUGHT_PROFESSIONS, Member, Patient, PatientStatus, ProposalStatus
+from store.records import to_frame
 
 DENTIST = "Chirurgien-dentiste"
 PHYSIO = "Masseur-kinésithérapeute"
@@ -145,3 +149,19 @@ def test_an_unknown_profession_is_refused_in_french_naming_the_choices() -> None
     message = str(refused.value)
     assert message.startswith("Profession inconnue : « dentiste ». Choix possibles : médecin-traitant, ")
     assert "chirurgien-dentiste" in message and "orthophoniste" in message
+
+
+def test_the_aci_figures_of_mission_1a_count_only_medecin_traitant_requests() -> None:
+    patients = [
+        patient(1, fragilities=["ALD"]),
+        patient(2, profession_sought=GP_SOUGHT),
+        patient(3, profession_sought=DENTIST, fragilities=["ALD"]),
+        found(4, 10),
+        found(5, 10, profession_sought=DENTIST),
+    ]
+    frame = to_frame(PATIENTS, patients)
+    assert list(medecin_traitant_requests(frame)["id"]) == [1, 2, 4]
+    assert waiting_patients(frame, TODAY).waiting == 2
+    empty = pd.DataFrame()
+    data = LiveData(patients=frame, members=empty, enrolments=empty, pathways=empty, actions=empty)
+    assert (patients_found_in_year(data, TODAY.year), ald_patients_waiting(data)) == (1, 1)
