@@ -1,9 +1,9 @@
-"""The desk (médecin traitant first, and any profession a request seeks): from the records of Patients, Membres and Propositions to a matching plan,
-and the record changes of each step (proposals confirmed, accepted, refused). Pure: records in, records out.
-This module holds the records, the slots and the figures; the plan is made by `domain.desk_plan`, the record
-changes by `domain.proposals`.
+"""The desk (a médecin traitant, or any profession a request seeks): from the records of Patients, Membres
+and Propositions to a matching plan, and the record changes of each step (proposals confirmed, accepted,
+refused). Pure: records in, records out. This module holds the records, the professions, the slots and the
+figures; the plan is made by `domain.desk_plan`, the record changes by `domain.proposals`.
 
-Slots this month (a GP's "places" in French; a `Place` is a location, see domain.matching): a GP's monthly
+Slots this month (a member's "places" in French; a `Place` is a location, see domain.matching): a GP's monthly
 capacity, minus the patients who found that GP as médecin traitant this month, minus the patients waiting for
 an answer whose first pending proposal is that GP (each patient waiting for an answer holds one place, at the
 first GP proposed to them that has not answered yet).
@@ -20,7 +20,17 @@ from statistics import median
 from domain.access_log import patient_reference
 from domain.priority import is_aci_fragile
 from errors import Refused
-from schema.models import GP_SOUGHT, SOUGHT_PROFESSIONS, Member, Patient, PatientStatus, Proposal, ProposalStatus
+from schema.models import (
+    DENTIST,
+    GP_SOUGHT,
+    PHYSICIAN,
+    SOUGHT_PROFESSIONS,
+    Member,
+    Patient,
+    PatientStatus,
+    Proposal,
+    ProposalStatus,
+)
 
 STALE_DAYS = 15
 
@@ -66,7 +76,7 @@ def for_profession(records: DeskRecords, profession: str) -> DeskRecords:
 
 
 def cli_name(profession: str) -> str:
-    """How `./cpts match --profession` names a profession: « medecin-traitant » aside, its name in lower case."""
+    """How `./cpts match --profession` names a profession: « médecin-traitant » aside, its name in lower case."""
     return "médecin-traitant" if profession == GP_SOUGHT else profession.lower()
 
 
@@ -94,7 +104,7 @@ def without_code(patients: Iterable[Patient]) -> list[int]:
 def doctor_name(member: Member) -> str:
     """« Dr First Last » for a physician or a dentist (or a member with no profession), else « First Last »."""
     name = " ".join(part for part in (member.first_name, member.last_name) if part) or f"Id {member.id}"
-    return f"Dr {name}" if member.profession in (None, "Médecin", "Chirurgien-dentiste") else name
+    return f"Dr {name}" if member.profession in (None, PHYSICIAN, DENTIST) else name
 
 
 # --- slots -------------------------------------------------------------------------------------------

@@ -37,10 +37,11 @@ GP_SPECIALTY = "Médecine générale"
 # The professions a patient may seek through the desk (Patients « Profession recherchée »), each with the
 # Membres « Profession » that answers it. An empty value means a médecin traitant (the requests made before
 # the field existed). A member with no profession answers médecin-traitant requests, as before.
+PHYSICIAN, DENTIST = RPPS_PROFESSIONS["10"], RPPS_PROFESSIONS["40"]  # compared against by the desk
 GP_SOUGHT = "Médecin généraliste (médecin traitant)"
-_NOT_SOUGHT = ("Médecin", "Pharmacien", "Travailleur social", "Autre")
+_NOT_SOUGHT = (PHYSICIAN, RPPS_PROFESSIONS["21"], "Travailleur social", "Autre")
 SOUGHT_PROFESSIONS: dict[str, str] = {
-    GP_SOUGHT: "Médecin",
+    GP_SOUGHT: PHYSICIAN,
     **{label: label for label in PROFESSIONS if label not in _NOT_SOUGHT},
 }
 PRACTICE_MODES = ("Libéral", "Salarié", "Mixte")
