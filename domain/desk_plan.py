@@ -70,7 +70,7 @@ def seekers(
     for patient in records.patients:
         if patient.status != PatientStatus.WAITING or patient.id is None:
             continue
-        reason = _exclusion(patient, patient.id in pending, places)
+        reason = _exclusion(patient, patient.id in pending, places, noun(profession))
         if reason:
             excluded.append(Excluded(patient.id, patient_label(patient), reason, profession))
             continue
@@ -89,9 +89,14 @@ def seekers(
     return found, excluded
 
 
-def _exclusion(patient: Patient, has_pending: bool, places: Mapping[str, Place]) -> str | None:
+def noun(profession: str) -> str:
+    """How the reasons name the members proposed for this profession sought."""
+    return "médecin" if profession == GP_SOUGHT else "professionnel"
+
+
+def _exclusion(patient: Patient, has_pending: bool, places: Mapping[str, Place], who: str) -> str | None:
     if patient.objection:
-        return "opposition au partage des données : jamais proposé à un médecin"
+        return f"opposition au partage des données : jamais proposé à un {who}"
     if not patient.consent:
         return "consentement à être orienté non recueilli"
     if has_pending:
@@ -168,7 +173,7 @@ def _plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], t
     """The plan of one profession: `records` holds only its requests and members."""
     candidates, excluded = seekers(records, weights, places, today, profession)
     available, problems = doctors(records, places, today)
-    result = match(candidates, available, "médecin" if profession == GP_SOUGHT else "professionnel")
+    result = match(candidates, available, noun(profession))
     seeker_of = {s.key: s for s in candidates}
     doctor_of = {d.key: d for d in available}
     patient_of = {patient_label(p): p for p in records.patients if p.status == PatientStatus.WAITING}
