@@ -39,10 +39,10 @@ SECTIONS: dict[str, list[Page]] = {
         ),
         Page(
             "views/doctors.py",
-            "Médecins disponibles",
+            "Professionnels disponibles",
             ":material/stethoscope:",
-            "medecins-disponibles",
-            needs=Action.WRITE_DESK,  # GPs (members), no patient
+            "professionnels-disponibles",
+            needs=Action.WRITE_DESK,  # members taking new patients, no patient
         ),
         Page(
             "views/orientation.py",

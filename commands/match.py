@@ -1,4 +1,5 @@
-"""`./cpts match`: orient the waiting patients to the GPs available, and print the plan."""
+"""`./cpts match`: orient the waiting patients to the professionals available (each profession sought on its
+own, or the one `--profession` names), and print the plan."""
 
 from __future__ import annotations
 
@@ -21,22 +22,35 @@ if TYPE_CHECKING:
 def match_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Calculer sans rien écrire dans NocoDB.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    profession: Annotated[
+        str | None,
+        typer.Option(
+            "--profession",
+            help="Profession recherchée, ex. médecin-traitant, chirurgien-dentiste, masseur-kinésithérapeute "
+            "(par défaut : toutes, chacune à part).",
+        ),
+    ] = None,
 ) -> None:
-    """Oriente les patients en attente vers les médecins disponibles : écrit les propositions (sauf --dry-run)."""
+    """Oriente les patients en attente vers les professionnels disponibles : écrit les propositions (sauf
+    --dry-run)."""
+    from domain.desk import profession_named
     from domain.desk_plan import plan_as_dict
-    from services.desk import DeskData, match
+    from services.desk import DeskData, figures_as_dict, match
     from services.journal import command_user
 
     today = date.today()
+    sought = profession_named(profession) if profession is not None else None  # checked before connecting
 
     def show(planned: Plan, data: DeskData) -> None:
         warn([*data.problems, *planned.problems])
         if as_json:
-            typer.echo(json.dumps(plan_as_dict(planned, data.records.members), ensure_ascii=False, indent=2))
+            figures = figures_as_dict(data.records, today)
+            output = {**plan_as_dict(planned, data.records.members), "figures": figures}
+            typer.echo(json.dumps(output, ensure_ascii=False, indent=2))
         else:
             print_plan(planned, data.records.members, today)
 
-    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show)
+    confirmation = match(connect(settings()), today, command_user(), dry_run=dry_run, on_plan=show, profession=sought)
     if confirmation is None:
         typer.echo("--dry-run : rien n'a été écrit.", err=as_json)
         return
@@ -50,7 +64,8 @@ def match_command(
 
 
 def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
-    """The plan as text: one line per patient proposed (code, priority, GPs), then the others with the reason."""
+    """The plan as text: one line per patient proposed (code, profession sought, priority, members), then the
+    others with the reason."""
     from domain.desk import doctor_name
 
     names = {m.id: doctor_name(m) for m in members}
@@ -60,8 +75,8 @@ def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
     )
     for item in planned.patients:
         doctors = " ; ".join(f"{c.rank}. {names.get(c.member_id)}" for c in item.choices)
-        typer.echo(f"  {item.code}  priorité {item.priority.score:>3}  →  {doctors}")
+        typer.echo(f"  {item.code}  {item.profession}  priorité {item.priority.score:>3}  →  {doctors}")
     if planned.unmatched:
         typer.echo("Sans proposition :")
     for excluded in planned.unmatched:
-        typer.echo(f"  {excluded.code}  {excluded.reason}")
+        typer.echo(f"  {excluded.code}  {excluded.profession}  {excluded.reason}")

@@ -1,9 +1,9 @@
-"""The médecin-traitant desk: from the records of Patients, Membres and Propositions to a matching plan,
-and the record changes of each step (proposals confirmed, accepted, refused). Pure: records in, records out.
-This module holds the records, the slots and the figures; the plan is made by `domain.desk_plan`, the record
-changes by `domain.proposals`.
+"""The desk (a médecin traitant, or any profession a request seeks): from the records of Patients, Membres
+and Propositions to a matching plan, and the record changes of each step (proposals confirmed, accepted,
+refused). Pure: records in, records out. This module holds the records, the professions, the slots and the
+figures; the plan is made by `domain.desk_plan`, the record changes by `domain.proposals`.
 
-Slots this month (a GP's "places" in French; a `Place` is a location, see domain.matching): a GP's monthly
+Slots this month (a member's "places" in French; a `Place` is a location, see domain.matching): a GP's monthly
 capacity, minus the patients who found that GP as médecin traitant this month, minus the patients waiting for
 an answer whose first pending proposal is that GP (each patient waiting for an answer holds one place, at the
 first GP proposed to them that has not answered yet).
@@ -20,7 +20,17 @@ from statistics import median
 from domain.access_log import patient_reference
 from domain.priority import is_aci_fragile
 from errors import Refused
-from schema.models import Member, Patient, PatientStatus, Proposal, ProposalStatus
+from schema.models import (
+    DENTIST,
+    GP_SOUGHT,
+    PHYSICIAN,
+    SOUGHT_PROFESSIONS,
+    Member,
+    Patient,
+    PatientStatus,
+    Proposal,
+    ProposalStatus,
+)
 
 STALE_DAYS = 15
 
@@ -42,6 +52,45 @@ class DeskRecords:
         return [p for p in self.proposals if p.patient == patient_id]
 
 
+# --- professions -------------------------------------------------------------------------------------
+# A Patients row is one request for one profession (« Profession recherchée », empty: médecin traitant); it is
+# matched only to the members of that profession, so refusals, slots and figures stay per profession.
+
+
+def sought(patient: Patient) -> str:
+    """The profession this request seeks (an empty value, as in the requests made before, is a GP)."""
+    return patient.profession_sought or GP_SOUGHT
+
+
+def answers(member: Member, profession: str) -> bool:
+    """Whether this member answers requests for this profession (no profession given: a GP, as before)."""
+    return (member.profession or SOUGHT_PROFESSIONS[GP_SOUGHT]) == SOUGHT_PROFESSIONS[profession]
+
+
+def for_profession(records: DeskRecords, profession: str) -> DeskRecords:
+    """The requests for this profession, the members who answer them, and the proposals of these requests."""
+    patients = [p for p in records.patients if sought(p) == profession]
+    ids = {p.id for p in patients}
+    members = [m for m in records.members if answers(m, profession)]
+    return DeskRecords(patients, members, [p for p in records.proposals if p.patient in ids])
+
+
+def cli_name(profession: str) -> str:
+    """How `./cpts match --profession` names a profession: « médecin-traitant » aside, its name in lower case."""
+    return "médecin-traitant" if profession == GP_SOUGHT else profession.lower()
+
+
+def profession_named(text: str) -> str:
+    """The profession sought named by `text` (its option, its CLI name, or the Membres profession), else a
+    French error naming the choices."""
+    wanted = text.strip().lower()
+    for profession, member_profession in SOUGHT_PROFESSIONS.items():
+        if wanted in (profession.lower(), cli_name(profession), member_profession.lower()):
+            return profession
+    choices = ", ".join(cli_name(p) for p in SOUGHT_PROFESSIONS)
+    raise DeskError(f"Profession inconnue : « {text} ». Choix possibles : {choices}.")
+
+
 def patient_label(patient: Patient) -> str:
     """The patient's code, or its NocoDB Id when it has none yet (e.g. typed in the grid)."""
     return patient_reference(patient.code, patient.id)
@@ -53,7 +102,9 @@ def without_code(patients: Iterable[Patient]) -> list[int]:
 
 
 def doctor_name(member: Member) -> str:
-    return f"Dr {' '.join(part for part in (member.first_name, member.last_name) if part) or f'Id {member.id}'}"
+    """« Dr First Last » for a physician or a dentist (or a member with no profession), else « First Last »."""
+    name = " ".join(part for part in (member.first_name, member.last_name) if part) or f"Id {member.id}"
+    return f"Dr {name}" if member.profession in (None, PHYSICIAN, DENTIST) else name
 
 
 # --- slots -------------------------------------------------------------------------------------------
@@ -105,7 +156,7 @@ def slots_this_month(records: DeskRecords, today: date) -> dict[int, Slots]:
 
 
 def is_open(member: Member, today: date) -> bool:
-    """A GP who takes new patients as of today."""
+    """A member (of any profession) who takes new patients as of today."""
     available = member.available_from is None or member.available_from <= today
     return member.active and member.accepts_new_patients and available
 
@@ -121,6 +172,12 @@ class DeskFigures:
     found_fragile_this_year: int
     median_days_to_found: float | None  # this year's
     stale_proposals: int  # pending for more than 15 days
+
+
+def figures_by_profession(records: DeskRecords, today: date) -> dict[str, DeskFigures]:
+    """The figures of each profession some request seeks, médecin traitant first."""
+    asked = {sought(p) for p in records.patients}
+    return {p: desk_figures(for_profession(records, p), today) for p in SOUGHT_PROFESSIONS if p in asked}
 
 
 def desk_figures(records: DeskRecords, today: date) -> DeskFigures:

@@ -1,6 +1,6 @@
-"""The desk's matching plan: the GPs taking new patients and the patients waiting for one (the inputs of
+"""The desk's matching plan: the members taking new patients and the patients waiting for one (the inputs of
 `domain.matching`), who to propose to whom and why not for the others, and the plan as `./cpts match --json`
-prints it."""
+prints it. Each profession sought is matched on its own: its requests, the members of that profession."""
 
 from __future__ import annotations
 
@@ -9,11 +9,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.desk import DeskRecords, doctor_name, is_open, patient_label, slots_this_month
+from domain.desk import (
+    DeskRecords,
+    answers,
+    doctor_name,
+    for_profession,
+    is_open,
+    patient_label,
+    slots_this_month,
+    sought,
+)
 from domain.matching import Doctor, Place, Seeker, match, reasons
 from domain.priority import Priority, Weights, patient_groups, priority, waiting_days
 from domain.problems import Problem
-from schema.models import MEMBERS, Member, Patient, PatientStatus, ProposalStatus
+from schema.models import GP_SOUGHT, MEMBERS, SOUGHT_PROFESSIONS, Member, Patient, PatientStatus, ProposalStatus
 
 # --- the matching inputs -----------------------------------------------------------------------------
 
@@ -23,6 +32,7 @@ class Excluded:
     patient_id: int
     code: str
     reason: str
+    profession: str = GP_SOUGHT  # the profession the request seeks
 
 
 def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> tuple[list[Doctor], list[Problem]]:
@@ -45,9 +55,10 @@ def doctors(records: DeskRecords, places: Mapping[str, Place], today: date) -> t
 
 
 def seekers(
-    records: DeskRecords, weights: Weights, places: Mapping[str, Place], today: date
+    records: DeskRecords, weights: Weights, places: Mapping[str, Place], today: date, profession: str = GP_SOUGHT
 ) -> tuple[list[Seeker], list[Excluded]]:
-    """The patients waiting for a médecin traitant who may be proposed a GP, and the others with the reason."""
+    """The patients waiting (`records`: the requests of `profession`) who may be proposed a member, and the
+    others with the reason."""
     refused: dict[int | None, set[int]] = defaultdict(set)
     pending: set[int | None] = set()
     for proposal in records.proposals:
@@ -59,9 +70,9 @@ def seekers(
     for patient in records.patients:
         if patient.status != PatientStatus.WAITING or patient.id is None:
             continue
-        reason = _exclusion(patient, patient.id in pending, places)
+        reason = _exclusion(patient, patient.id in pending, places, noun(profession))
         if reason:
-            excluded.append(Excluded(patient.id, patient_label(patient), reason))
+            excluded.append(Excluded(patient.id, patient_label(patient), reason, profession))
             continue
         score = patient_priority(patient, weights, today)
         found.append(
@@ -78,9 +89,14 @@ def seekers(
     return found, excluded
 
 
-def _exclusion(patient: Patient, has_pending: bool, places: Mapping[str, Place]) -> str | None:
+def noun(profession: str) -> str:
+    """How the reasons name the members proposed for this profession sought."""
+    return "médecin" if profession == GP_SOUGHT else "professionnel"
+
+
+def _exclusion(patient: Patient, has_pending: bool, places: Mapping[str, Place], who: str) -> str | None:
     if patient.objection:
-        return "opposition au partage des données : jamais proposé à un médecin"
+        return f"opposition au partage des données : jamais proposé à un {who}"
     if not patient.consent:
         return "consentement à être orienté non recueilli"
     if has_pending:
@@ -114,7 +130,8 @@ class PatientPlan:
     patient_id: int
     code: str
     priority: Priority
-    choices: tuple[Choice, ...]  # the GP assigned first, then the alternatives
+    choices: tuple[Choice, ...]  # the member assigned first, then the alternatives
+    profession: str = GP_SOUGHT  # the profession the request seeks
 
 
 @dataclass(frozen=True)
@@ -128,11 +145,35 @@ class Plan:
         return {(p.patient_id, c.member_id) for p in self.patients for c in p.choices}
 
 
-def plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], today: date) -> Plan:
-    """Who to propose to whom, and why not for the others."""
-    candidates, excluded = seekers(records, weights, places, today)
+def professions_at_desk(records: DeskRecords) -> list[str]:
+    """The professions some waiting request seeks or some member taking new patients answers, in the order of
+    Patients « Profession recherchée »."""
+    waiting = {sought(p) for p in records.patients if p.status == PatientStatus.WAITING}
+    offered = [m for m in records.members if m.accepts_new_patients]
+    return [p for p in SOUGHT_PROFESSIONS if p in waiting or any(answers(m, p) for m in offered)]
+
+
+def plan(
+    records: DeskRecords, weights: Weights, places: Mapping[str, Place], today: date, profession: str | None = None
+) -> Plan:
+    """Who to propose to whom, and why not for the others: for this profession, else for each profession on
+    its own (its requests, its members)."""
+    parts = [
+        _plan(for_profession(records, name), weights, places, today, name)
+        for name in ([profession] if profession else professions_at_desk(records))
+    ]
+    return Plan(
+        tuple(item for part in parts for item in part.patients),
+        tuple(item for part in parts for item in part.unmatched),
+        tuple(item for part in parts for item in part.problems),
+    )
+
+
+def _plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], today: date, profession: str) -> Plan:
+    """The plan of one profession: `records` holds only its requests and members."""
+    candidates, excluded = seekers(records, weights, places, today, profession)
     available, problems = doctors(records, places, today)
-    result = match(candidates, available)
+    result = match(candidates, available, noun(profession))
     seeker_of = {s.key: s for s in candidates}
     doctor_of = {d.key: d for d in available}
     patient_of = {patient_label(p): p for p in records.patients if p.status == PatientStatus.WAITING}
@@ -146,23 +187,25 @@ def plan(records: DeskRecords, weights: Weights, places: Mapping[str, Place], to
             for rank, (key, lvl) in enumerate(options, start=1)
         )
         assert patient.id is not None
-        planned.append(PatientPlan(patient.id, seeker.key, patient_priority(patient, weights, today), choices))
-    unmatched = [Excluded(patient_of[u.patient].id or 0, u.patient, u.reason) for u in result.unmatched]
+        score = patient_priority(patient, weights, today)
+        planned.append(PatientPlan(patient.id, seeker.key, score, choices, profession))
+    unmatched = [Excluded(patient_of[u.patient].id or 0, u.patient, u.reason, profession) for u in result.unmatched]
     return Plan(tuple(planned), tuple(excluded + unmatched), tuple(problems))
 
 
 def plan_as_dict(planned: Plan, members: Sequence[Member]) -> dict[str, list[dict[str, object]]]:
-    """The plan as `./cpts match --json` prints it: GPs by RPPS, reasons in French."""
+    """The plan as `./cpts match --json` prints it: members by RPPS, the profession sought, reasons in French."""
     rpps = {m.id: m.rpps for m in members}
     return {
         "assignment": [
             {
                 "patient": item.code,
+                "profession": item.profession,
                 "doctor": rpps.get(item.choices[0].member_id),
                 "alternatives": [rpps.get(c.member_id) for c in item.choices[1:]],
                 "reasons": [f"priorité {item.priority.score} : {item.priority.explanation}", *item.choices[0].reasons],
             }
             for item in planned.patients
         ],
-        "unmatched": [{"patient": u.code, "reason": u.reason} for u in planned.unmatched],
+        "unmatched": [{"patient": u.code, "profession": u.profession, "reason": u.reason} for u in planned.unmatched],
     }

@@ -11,7 +11,7 @@ from domain.cells import day, text
 from domain.french import number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small, protect_counts
-from schema.models import ActionStatus, PatientStatus
+from schema.models import GP_SOUGHT, ActionStatus, PatientStatus
 
 NO_PROFESSION = "Non renseignée"  # label of active members whose profession is empty
 
@@ -37,8 +37,18 @@ def members_by_profession(members: pd.DataFrame) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
+def medecin_traitant_requests(patients: pd.DataFrame) -> pd.DataFrame:
+    """The Patients rows that seek a médecin traitant (« Profession recherchée » empty, as every request made
+    before the field, or médecin généraliste): the figures of ACI mission 1a count only these."""
+    if "profession_sought" not in patients.columns:
+        return patients
+    sought = patients["profession_sought"].astype("string")
+    return patients[(sought.isna() | (sought == GP_SOUGHT)).fillna(True).astype(bool)]
+
+
 def waiting_patients(patients: pd.DataFrame, today: date) -> WaitingFigures:
     """How many patients wait for a médecin traitant, how many are fragile, proposed, and for how long."""
+    patients = medecin_traitant_requests(patients)
     status = patients["status"].astype("string")
     waiting = patients[(status == PatientStatus.WAITING).fillna(False)]
     proposed = int((status == PatientStatus.PROPOSED).fillna(False).sum())

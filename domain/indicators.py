@@ -14,6 +14,7 @@ import pandas as pd
 
 from domain import crisis
 from domain.cells import day, identifier, integer, real, text
+from domain.figures import medecin_traitant_requests
 from domain.french import number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
@@ -55,12 +56,13 @@ class ComputationError(ValueError):
 
 def patients_found_in_year(data: LiveData, year: int) -> int:
     """Patients at "MT trouvé" whose médecin traitant was found during `year`."""
-    return int(found_in_year(data.patients, year).sum())
+    return int(found_in_year(medecin_traitant_requests(data.patients), year).sum())
 
 
 def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
-    found = data.patients[found_in_year(data.patients, year)]
+    patients = medecin_traitant_requests(data.patients)
+    found = patients[found_in_year(patients, year)]
     rows = zip(found["fragilities"], found["birth_date"], found["age_band"], found["found_date"], strict=True)
     return sum(
         is_aci_fragile(fragile, day(born), text(band), found_on)
@@ -71,8 +73,9 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
 
 def ald_patients_waiting(data: LiveData) -> int:
     """ALD patients still without a médecin traitant (status "En attente" or "Proposé"), today."""
-    waiting = data.patients["status"].isin(STILL_WAITING)
-    ald = data.patients["fragilities"].map(lambda found: Fragility.ALD in (found or ()))
+    patients = medecin_traitant_requests(data.patients)
+    waiting = patients["status"].isin(STILL_WAITING)
+    ald = patients["fragilities"].map(lambda found: Fragility.ALD in (found or ()))
     return int((waiting & ald).sum())
 
 

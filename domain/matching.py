@@ -149,8 +149,9 @@ def objective(assignments: Iterable[Assignment], seekers: Sequence[Seeker]) -> O
     )
 
 
-def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> Matching:
-    """The optimal assignment, each patient's alternatives, and why the others are left unmatched."""
+def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor], noun: str = "médecin") -> Matching:
+    """The optimal assignment, each patient's alternatives, and why the others are left unmatched (`noun`: the
+    professionals in these reasons, « médecin » or « professionnel »)."""
     if len({s.key for s in seekers}) != len(seekers) or len({d.key for d in doctors}) != len(doctors):
         raise ValueError("patients and doctors must have distinct keys")
     from domain.matching_network import Network  # which needs this module's types
@@ -158,7 +159,7 @@ def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor]) -> Matching:
     network = Network.build(seekers, sorted(doctors, key=lambda d: d.key))
     assignments = network.with_alternatives(network.spread(network.solve()))
     matched = {a.patient for a in assignments}
-    why = _Reasons(doctor_classes(doctors))
+    why = _Reasons(doctor_classes(doctors), noun)
     unmatched = [Unmatched(s.key, why.unmatched(s)) for s in seekers if s.key not in matched]
     ordered = sorted(assignments, key=lambda a: network.urgency[a.patient])
     return Matching(tuple(ordered), tuple(sorted(unmatched, key=lambda u: network.urgency[u.patient])))
@@ -176,6 +177,7 @@ class _Fitting:
     classes: Mapping[int, Closeness]
     counts: tuple[int, ...]
     free: int
+    noun: str
     texts: dict[tuple[tuple[int, ...], int], str] = field(default_factory=dict, compare=False)
 
     def reason(self, counts: tuple[int, ...], free: int) -> str:
@@ -185,10 +187,10 @@ class _Fitting:
 
     def _text(self, counts: tuple[int, ...], free: int) -> str:
         if not any(counts):
-            return "le patient a déjà refusé tous les médecins possibles"
+            return f"le patient a déjà refusé tous les {self.noun}s possibles"
         zone = _zone(self.place, Closeness(max(near for near, count in enumerate(counts) if count)))
         total = sum(counts)
-        count = f"{total} médecin{'s' if total > 1 else ''} possible{'s' if total > 1 else ''}"
+        count = f"{total} {self.noun}{'s' if total > 1 else ''} possible{'s' if total > 1 else ''}"
         if free == 0:
             return f"capacité épuisée {zone} : {count}, plus aucune place ce mois-ci"
         return (
@@ -200,8 +202,9 @@ class _Reasons:
     """Why no GP could be proposed to a patient, in French: worked out once per patient profile, then the
     GPs it refused taken off."""
 
-    def __init__(self, classes: list[list[Doctor]]) -> None:
+    def __init__(self, classes: list[list[Doctor]], noun: str) -> None:
         self.classes = classes
+        self.noun = noun
         self.where = {d.key: (column, max(d.free, 0)) for column, members in enumerate(classes) for d in members}
         self.fitting: dict[tuple[Place, frozenset[str], bool], str | _Fitting] = {}
 
@@ -229,22 +232,22 @@ class _Reasons:
             if (level := closeness(seeker.place, members[0].place)) != Closeness.FARTHER
         }
         if not near:
-            return f"aucun médecin ne prend de nouveaux patients dans {department}"
+            return f"aucun {self.noun} ne prend de nouveaux patients dans {department}"
         accepting = {column: level for column, level in near.items() if accepts(self.classes[column][0], seeker)}
         if not accepting:
-            return f"aucun médecin n'accepte les patients {_groups_text(seeker.groups)} dans {department}"
+            return f"aucun {self.noun} n'accepte les patients {_groups_text(seeker.groups)} dans {department}"
         if seeker.reduced_mobility:
             accepting = {column: level for column, level in accepting.items() if self.classes[column][0].home_visits}
             if not accepting:
                 return (
-                    "aucun médecin acceptant ce patient ne fait de visites à domicile "
+                    f"aucun {self.noun} acceptant ce patient ne fait de visites à domicile "
                     f"dans {department} (mobilité réduite)"
                 )
         counts = [0] * len(Closeness)
         for column, level in accepting.items():
             counts[level] += len(self.classes[column])
         free = sum(max(d.free, 0) for column in accepting for d in self.classes[column])
-        return _Fitting(seeker.place, accepting, tuple(counts), free)
+        return _Fitting(seeker.place, accepting, tuple(counts), free, self.noun)
 
 
 def _groups_text(groups: frozenset[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from domain.communes import commune
 from domain.problems import Problem
 from domain.validation import validate_form
-from schema.models import PATIENT_CODE_PATTERN, PATIENTS, Patient, PatientStatus
+from schema.models import GP_SOUGHT, PATIENT_CODE_PATTERN, PATIENTS, Patient, PatientStatus
 
 REQUIRED = ("last_name", "first_name", "birth_date", "insee_code")
 DUPLICATE = "Demande en cours"  # the « field » of the problem: a request already in progress for the person
@@ -34,6 +34,7 @@ class RequestForm:
     consent: bool = False
     objection: bool = False
     notes: str = ""
+    profession_sought: str | None = None  # Patients « Profession recherchée », empty: médecin traitant
 
 
 def next_code(codes: Sequence[str | None]) -> str:
@@ -96,6 +97,7 @@ def _duplicate(values: Mapping[str, Any], existing: Sequence[Patient]) -> Patien
             and same(p.birth_date, birth)
             and same(p.last_name, values.get("last_name"))
             and same(p.first_name, values.get("first_name"))
+            and same(p.profession_sought or GP_SOUGHT, values.get("profession_sought") or GP_SOUGHT)
         ),
         None,
     )

@@ -35,6 +35,16 @@ RPPS_PROFESSIONS: dict[str, str] = {
 }
 PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", "Autre")
 GP_SPECIALTY = "Médecine générale"
+# The professions a patient may seek through the desk (Patients « Profession recherchée »), each with the
+# Membres « Profession » that answers it. An empty value means a médecin traitant (the requests made before
+# the field existed). A member with no profession answers médecin-traitant requests, as before.
+PHYSICIAN, DENTIST = RPPS_PROFESSIONS["10"], RPPS_PROFESSIONS["40"]  # compared against by the desk
+GP_SOUGHT = "Médecin généraliste (médecin traitant)"
+_NOT_SOUGHT = (PHYSICIAN, RPPS_PROFESSIONS["21"], "Travailleur social", "Autre")
+SOUGHT_PROFESSIONS: dict[str, str] = {
+    GP_SOUGHT: PHYSICIAN,
+    **{label: label for label in PROFESSIONS if label not in _NOT_SOUGHT},
+}
 PRACTICE_MODES = ("Libéral", "Salarié", "Mixte")
 VOLUNTEER = "Bénévole"  # a mode of the RPPS extract (code B) that Membres does not take
 STRUCTURES = ("Cabinet", "MSP", "Centre de santé", "Hôpital", "Clinique", "Pharmacie", "Autre")
@@ -152,6 +162,7 @@ class Member(Record):
     member_since: date | None = column("Membre depuis", Kind.DATE)
     dues_paid_year: int | None = column("Cotisation payée pour", Kind.NUMBER, ge=2000, le=2100)
     active: bool = column("Actif", Kind.CHECKBOX, default=True)
+    # The title of existing bases; a member of any profession ticks it (a dentist, a physiotherapist…).
     accepts_new_patients: bool = column("Accepte de nouveaux patients MT", Kind.CHECKBOX, default=False)
     available_from: date | None = column("Disponible à partir du", Kind.DATE)
     monthly_capacity: int | None = column("Capacité mensuelle", Kind.NUMBER, ge=0)
@@ -177,7 +188,13 @@ class Patient(Record):
     fragilities: list[str] = column("Fragilités", Kind.MULTI_SELECT, options=tuple(Fragility))
     reduced_mobility: bool = column("Mobilité réduite", Kind.CHECKBOX, default=False)
     status: str | None = column("Statut", Kind.SELECT, options=tuple(PatientStatus))
-    gp: int | None = column("Médecin traitant", Kind.LINK, target="Membres")
+    profession_sought: str | None = column(
+        "Profession recherchée",
+        Kind.SELECT,
+        options=tuple(SOUGHT_PROFESSIONS),
+        description="Vide : médecin traitant",
+    )
+    gp: int | None = column("Médecin traitant", Kind.LINK, target="Membres")  # the professional found
     found_date: date | None = column("Date MT trouvé", Kind.DATE)
     closed_date: date | None = column("Date de clôture", Kind.DATE)
     consent: bool = column("Consent à être orienté", Kind.CHECKBOX, default=False)

@@ -1,17 +1,18 @@
-"""The médecin-traitant desk against NocoDB: read what the desk needs, let `domain.desk` decide, write the
-changes back. Shared by the pages (Patients en attente, Médecins disponibles, Orientation) and `./cpts match`.
+"""The desk against NocoDB (a médecin traitant, or any profession a request seeks): read what the desk needs,
+let `domain.desk` decide, write the changes back. Shared by the pages (Patients en attente, Professionnels
+disponibles, Orientation) and `./cpts match`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from domain.communes import neighbours, place, places_of
-from domain.desk import DeskRecords
+from domain.desk import DeskRecords, cli_name, figures_by_profession
 from domain.desk_plan import Plan, plan
 from domain.matching import Place
 from domain.parameters import PRIORITY_WEIGHTS, read_parameters
@@ -59,21 +60,30 @@ def desk_state(base: Base, *, refresh: bool = False) -> DeskData:
     return DeskData(desk, weights, places_of(codes), problems)
 
 
-def make_plan(base: Base, today: date) -> tuple[Plan, DeskData]:
-    """The matching of today, computed on fresh data (nothing is written)."""
+def make_plan(base: Base, today: date, profession: str | None = None) -> tuple[Plan, DeskData]:
+    """The matching of today, computed on fresh data (nothing is written): for this profession sought, else
+    for each profession on its own."""
     data = desk_state(base)
-    return plan(data.records, data.weights, data.places, today), data
+    return plan(data.records, data.weights, data.places, today, profession), data
 
 
 def match(
-    base: Base, today: date, user: str, *, dry_run: bool, on_plan: Callable[[Plan, DeskData], None]
+    base: Base,
+    today: date,
+    user: str,
+    *,
+    dry_run: bool,
+    on_plan: Callable[[Plan, DeskData], None],
+    profession: str | None = None,
 ) -> Confirmation | None:
-    """`./cpts match`: today's plan on fresh data, its patients traced in the journal, told to `on_plan` (before
-    anything is written), then written (see `write_confirmation`) unless `dry_run` (None then)."""
-    planned, data = make_plan(base, today)
+    """`./cpts match`: today's plan on fresh data (for this profession sought, else for each), its patients
+    traced in the journal, told to `on_plan` (before anything is written), then written (see
+    `write_confirmation`) unless `dry_run` (None then)."""
+    planned, data = make_plan(base, today, profession)
     codes = [item.code for item in planned.patients] + [item.code for item in planned.unmatched]
     if codes:
-        record_access(base, user, "./cpts match" + (" --dry-run" if dry_run else ""), codes)
+        options = (f" --profession {cli_name(profession)}" if profession else "") + (" --dry-run" if dry_run else "")
+        record_access(base, user, "./cpts match" + options, codes)
     on_plan(planned, data)
     if dry_run:
         return None
@@ -147,6 +157,12 @@ def register_request(base: Base, form: RequestForm, today: date) -> tuple[Patien
     return patient.model_copy(update={"id": patient_id}), []
 
 
+def figures_as_dict(records: DeskRecords, today: date) -> dict[str, dict[str, float | int | None]]:
+    """The desk's figures per profession sought, as `./cpts match --json` prints them: waiting, found this
+    year, median delay…"""
+    return {profession: asdict(item) for profession, item in figures_by_profession(records, today).items()}
+
+
 def save_doctors(base: Base, members: Sequence[Member], attrs: Sequence[str]) -> None:
-    """Write the availability fields edited on the page Médecins disponibles."""
+    """Write the availability fields edited on the page Professionnels disponibles."""
     records.patch(base, MEMBERS, members, attrs)

@@ -90,7 +90,7 @@ BOARD_TITLES = [
 ]
 COORDINATOR_TITLES = [
     "Patients en attente",
-    "Médecins disponibles",
+    "Professionnels disponibles",
     "Orientation",
     "À relancer",
     "Importer",

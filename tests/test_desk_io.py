@@ -19,6 +19,7 @@ from domain.proposals import Answer
 from domain.validation import PHONE_EXAMPLE
 from schema.models import (
     ACCESS_LOG,
+    GP_SOUGHT,
     MEMBERS,
     PARAMETERS,
     PATIENTS,
@@ -231,6 +232,7 @@ def test_07_cli_match(nocodb: Any, base: Base, ids: dict[str, int]) -> None:
     assert output["assignment"] == [
         {
             "patient": "P-000006",
+            "profession": GP_SOUGHT,
             "doctor": RPPS["A"],
             "alternatives": [],
             "reasons": [

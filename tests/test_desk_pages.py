@@ -113,7 +113,7 @@ def test_doctors_edited_in_place_are_checked_then_written(ids: dict[str, int], a
     assert records.load(app_env, MEMBERS).records == members_before  # nothing written
     changes = edit({1: {"Capacité mensuelle": 3, "Visites à domicile": True}})
     app = click(open_page("views/doctors.py", changes), "Enregistrer les modifications")
-    assert "1 médecin(s) mis à jour" in visible_text(app.success[0].value)
+    assert "1 professionnel(s) mis à jour" in visible_text(app.success[0].value)
     bravo = next(m for m in records.load(app_env, MEMBERS).records if m.id == ids["B"])
     assert (bravo.monthly_capacity, bravo.home_visits, bravo.populations_accepted) == (3, True, ["ALD"])
     app_env.client.update(app_env.handle(MEMBERS).id, [{"Id": ids["B"], "Capacité mensuelle": 1}])

@@ -1,4 +1,4 @@
-"""What the desk pages (Patients en attente, Médecins disponibles, Orientation) share: the desk data as
+"""What the desk pages (Patients en attente, Professionnels disponibles, Orientation) share: the desk data as
 NocoDB holds it (made once per version of its tables, shared by every session), checked again after a write
 or on "Rafraîchir", French messages."""
 
@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from domain.ages import age_on
-from domain.desk import patient_label, without_code
+from domain.desk import DeskRecords, figures_by_profession, for_profession, patient_label, sought, without_code
 from domain.desk_plan import patient_priority
+from domain.french import number
 from domain.priority import Weights, waiting_days
 from errors import CptsError
-from schema.models import Patient
+from schema.models import SOUGHT_PROFESSIONS, Patient
 from services.desk import DESK_TABLES, DeskData, desk_state
 from views.common import current_base, forget_tables, per_version, plain, show_error, show_problems
 
@@ -53,6 +54,7 @@ def patient_row(patient: Patient, data: DeskData, today: date) -> dict[str, Any]
     place = data.places.get(patient.insee_code or "")
     return {
         "Code": patient_label(patient),
+        "Profession": sought(patient),
         "Nom": patient.last_name,
         "Prénom": patient.first_name,
         "Âge": age_on(patient.birth_date, patient.age_band, today),
@@ -71,6 +73,7 @@ def patient_row(patient: Patient, data: DeskData, today: date) -> dict[str, Any]
 
 ROW_COLUMNS = (
     "Code",
+    "Profession",
     "Priorité",
     "Détail de la priorité",
     "Nom",
@@ -84,6 +87,38 @@ ROW_COLUMNS = (
     "Statut",
     "Téléphone",
 )
+
+
+EVERY_PROFESSION = "Toutes"
+
+
+def profession_filter(key: str, on_change: Any = None) -> str | None:
+    """A select of the profession sought (« Toutes » by default): the one chosen, None for all."""
+    chosen = st.selectbox(
+        "Profession recherchée", [EVERY_PROFESSION, *SOUGHT_PROFESSIONS], key=key, on_change=on_change
+    )
+    return None if chosen == EVERY_PROFESSION else str(chosen)
+
+
+def of_profession(records: DeskRecords, profession: str | None) -> DeskRecords:
+    """The desk records of this profession sought (None: all)."""
+    return records if profession is None else for_profession(records, profession)
+
+
+def professions_table(records: DeskRecords, today: date) -> None:
+    """Waiting, found this year and median delay, one row per profession some request seeks."""
+    rows = [
+        {
+            "Profession recherchée": profession,
+            "En attente": item.waiting,
+            "Dont fragiles": item.waiting_fragile,
+            f"Trouvé en {today.year:d}": item.found_this_year,
+            "Délai médian (jours)": "—" if item.median_days_to_found is None else number(item.median_days_to_found, 1),
+        }
+        for profession, item in figures_by_profession(records, today).items()
+    ]
+    if len(rows) > 1:  # médecin traitant only: the figures above say it all
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def forget_data() -> None:

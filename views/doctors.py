@@ -1,5 +1,6 @@
-"""Médecins disponibles: the GPs taking new patients, their places this month, editable in place and
-written back to NocoDB (only the fields edited, after checking them)."""
+"""Professionnels disponibles: the members (GPs, dentists, physiotherapists…) taking new patients, their places
+this month, editable in place and written back to NocoDB (only the fields edited, after checking them); a
+profession filter (all by default)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ import pandas as pd
 import streamlit as st
 
 from domain.cells import identifier
-from domain.desk import DeskRecords, doctor_name, is_open, slots_this_month
+from domain.desk import DeskRecords, answers, doctor_name, is_open, slots_this_month
 from domain.validation import validate_form
 from errors import CptsError
-from schema.models import GP_SPECIALTY, MEMBERS, Member, Population
+from schema.models import GP_SOUGHT, GP_SPECIALTY, MEMBERS, SOUGHT_PROFESSIONS, Member, Population
 from services.desk import save_doctors
 from views import paging
 from views.access import require_page
 from views.common import current_base, header, plain
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
-TITLE = "Médecins disponibles"
+TITLE = "Professionnels disponibles"
+EVERY_PROFESSION = "Toutes"
 EDITOR_KEY = "doctors_editor"
 EDITABLE = (
     "accepts_new_patients",
@@ -32,13 +34,14 @@ EDITABLE = (
     "cpts_referrals_only",
     "insee_code",
 )
-NAME, USED, FREE, COMMUNE = "Médecin", "Places utilisées ce mois", "Places libres", "Commune"
+NAME, PROFESSION = "Professionnel", "Profession"
+USED, FREE, COMMUNE = "Places utilisées ce mois", "Places libres", "Commune"
 DOCTORS = paging.Listing(
     "doctors",
     TITLE,
-    searched=(NAME, COMMUNE, MEMBERS.field("rpps").title, MEMBERS.field("insee_code").title),
-    sortable=(NAME, COMMUNE, FREE, USED),
-    noun="médecins",
+    searched=(NAME, PROFESSION, COMMUNE, MEMBERS.field("rpps").title, MEMBERS.field("insee_code").title),
+    sortable=(NAME, PROFESSION, COMMUNE, FREE, USED),
+    noun="professionnels",
 )
 
 
@@ -46,17 +49,29 @@ def title(attr: str) -> str:
     return MEMBERS.field(attr).title
 
 
-def shown_members(records: DeskRecords, everyone: bool) -> list[Member]:
-    """The GPs taking new patients; with `everyone`, also the other active GPs (to open them)."""
+def may_open(member: Member, profession: str) -> bool:
+    """An active member who could take new patients of this profession sought (a GP: Médecine générale)."""
+    if not member.active or not answers(member, profession):
+        return False
+    return profession != GP_SOUGHT or member.specialty == GP_SPECIALTY
 
-    def general_practitioner(member: Member) -> bool:
-        return member.active and member.specialty == GP_SPECIALTY
 
-    return [m for m in records.members if m.accepts_new_patients or (everyone and general_practitioner(m))]
+def shown_members(records: DeskRecords, everyone: bool, profession: str | None = None) -> list[Member]:
+    """The members taking new patients (of this profession sought, None: of any); with `everyone`, also the
+    other active members of that profession (to open them)."""
+    professions = [profession] if profession else list(SOUGHT_PROFESSIONS)
+
+    def shown(member: Member) -> bool:
+        if member.accepts_new_patients and any(answers(member, p) for p in professions):
+            return True
+        return everyone and any(may_open(member, p) for p in professions)
+
+    return [m for m in records.members if shown(m)]
 
 
 def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str, str], today: date) -> pd.DataFrame:
-    """One row per GP: name, places this month, then the editable fields (under their NocoDB titles)."""
+    """One row per member: name, profession, places this month, then the editable fields (under their NocoDB
+    titles)."""
     places = slots_this_month(records, today)
     rows = []
     for member in members:
@@ -65,6 +80,7 @@ def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str
             {
                 "Id": member.id,
                 NAME: doctor_name(member),
+                PROFESSION: member.profession,
                 COMMUNE: communes.get(member.insee_code or "", member.insee_code),
                 USED: used.used,
                 FREE: used.free if is_open(member, today) else 0,
@@ -72,7 +88,7 @@ def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str
                 title("rpps"): member.rpps,
             }
         )
-    columns = ["Id", NAME, COMMUNE, USED, FREE, *map(title, EDITABLE), title("rpps")]
+    columns = ["Id", NAME, PROFESSION, COMMUNE, USED, FREE, *map(title, EDITABLE), title("rpps")]
     frame = pd.DataFrame(rows, columns=columns).set_index("Id")
     frame[title("available_from")] = pd.to_datetime(frame[title("available_from")])
     return frame
@@ -97,7 +113,7 @@ def changes(
     before: pd.DataFrame, after: pd.DataFrame, members: dict[int, Member], today: date
 ) -> tuple[list[Member], list[str], list[str]]:
     """The members edited (the cells edited checked by the shared input rules), the attributes edited, and
-    the French errors naming the doctor and the field."""
+    the French errors naming the member and the field."""
     edited: list[Member] = []
     attrs: set[str] = set()
     errors: list[str] = []
@@ -129,7 +145,7 @@ def figures(members: list[Member], records: DeskRecords, today: date) -> None:
     columns[0].metric(
         "Prennent de nouveaux patients", len(open_now), help="Cochés « accepte », disponibles dès ce jour"
     )
-    columns[1].metric("Places ce mois-ci", capacity, help="Somme des capacités mensuelles de ces médecins")
+    columns[1].metric("Places ce mois-ci", capacity, help="Somme des capacités mensuelles de ces professionnels")
     columns[2].metric("Places utilisées", used, help="MT trouvés ce mois-ci + patients en attente de réponse")
     columns[3].metric("Places libres", free)
 
@@ -139,26 +155,34 @@ def main() -> None:
     today = date.today()
     header(
         TITLE,
-        "Médecins généralistes qui prennent de nouveaux patients : modifiez les cellules puis enregistrez "
-        "(avant de changer de page)",
+        "Médecins généralistes, chirurgiens-dentistes, kinés… qui prennent de nouveaux patients : modifiez les "
+        "cellules puis enregistrez (avant de changer de page)",
         forget_data,
     )
     show_flash()
     data = read_desk()
-    everyone = st.toggle(
-        "Afficher aussi les autres médecins généralistes", help="Pour ouvrir un médecin à l'orientation"
+    chosen = st.selectbox(
+        "Profession", [EVERY_PROFESSION, *SOUGHT_PROFESSIONS], key="doctors_profession", help="Profession recherchée"
     )
-    members = shown_members(data.records, everyone)
+    profession = None if chosen == EVERY_PROFESSION else chosen
+    everyone = st.toggle(
+        "Afficher aussi les autres membres actifs de cette profession",
+        help="Pour ouvrir un professionnel à l'orientation (médecins : ceux de médecine générale)",
+    )
+    members = shown_members(data.records, everyone, profession)
     figures(members, data.records, today)
     if not members:
-        st.info("Aucun médecin ne prend de nouveaux patients : cochez « Accepte de nouveaux patients MT » ci-dessus.")
+        st.info(
+            "Aucun professionnel ne prend de nouveaux patients : cochez « Accepte de nouveaux patients MT » "
+            "(affichez les autres membres actifs ci-dessus)."
+        )
         return
     communes = {code: place.commune_name for code, place in data.places.items()}
     listed = paging.paged(doctor_frame(members, data.records, communes, today), DOCTORS)
     if listed.moved:  # another page, search or order: the editor starts over on the rows now shown
         st.session_state.pop(EDITOR_KEY, None)
     if listed.rows.empty:
-        st.info("Aucun médecin ne correspond à cette recherche.", icon=":material/search_off:")
+        st.info("Aucun professionnel ne correspond à cette recherche.", icon=":material/search_off:")
         return
     before = listed.page
     after = st.data_editor(
@@ -167,7 +191,7 @@ def main() -> None:
         hide_index=True,
         width="stretch",
         num_rows="fixed",
-        disabled=[NAME, title("rpps"), COMMUNE, USED, FREE],
+        disabled=[NAME, PROFESSION, title("rpps"), COMMUNE, USED, FREE],
         column_config={
             USED: st.column_config.NumberColumn(
                 "Utilisées", help="Places utilisées ce mois-ci : MT trouvés + réponses attendues"
@@ -210,7 +234,7 @@ def main() -> None:
         return
     forget_data()
     st.session_state.pop(EDITOR_KEY, None)
-    flash(f"{len(edited)} médecin(s) mis à jour dans NocoDB.")
+    flash(f"{len(edited)} professionnel(s) mis à jour dans NocoDB.")
 
 
 main()

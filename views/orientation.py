@@ -1,5 +1,6 @@
-"""Orientation: the desk's figures, the optimal matching of waiting patients with GPs (reviewed patient by
-patient, then confirmed), and the follow-up of pending proposals (accepted or refused)."""
+"""Orientation: the desk's figures, the optimal matching of waiting patients with the members taking new
+patients (reviewed patient by patient, then confirmed), and the follow-up of pending proposals (accepted or
+refused); a profession filter (all by default: each profession sought matched on its own)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.desk import STALE_DAYS, DeskError, DeskRecords, desk_figures, doctor_name, patient_label
+from domain.desk import STALE_DAYS, DeskError, DeskRecords, desk_figures, doctor_name, patient_label, sought
 from domain.desk_plan import Plan
 from domain.french import number
 from domain.proposals import Answer
@@ -19,7 +20,16 @@ from services.desk import DeskData, make_plan, write_answers, write_confirmation
 from views import paging
 from views.access import journal, require_page
 from views.common import current_base, header, plain, show_problems
-from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
+from views.desk_common import (
+    flash,
+    forget_data,
+    of_profession,
+    profession_filter,
+    professions_table,
+    read_desk,
+    show_flash,
+    write_error,
+)
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
@@ -29,8 +39,8 @@ NO_ANSWER = "—"  # a select column shows an empty value as « None »: this on
 PLAN = paging.Listing(
     "plan",
     "Orientation proposée",
-    searched=("Patient", "Nom", "Médecin", "Raisons"),
-    sortable=("Priorité", "Patient", "Nom", "Médecin", "Rang"),
+    searched=("Patient", "Profession", "Nom", "Médecin", "Raisons"),
+    sortable=("Priorité", "Patient", "Profession", "Nom", "Médecin", "Rang"),
     code="Patient",
 )
 UNMATCHED = paging.Listing(
@@ -51,12 +61,12 @@ def figures_block(records: DeskRecords, today: date) -> None:
     columns = st.columns(6)
     columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
     columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
-    columns[2].metric(f"MT trouvé en {today.year:d}", figures.found_this_year)
+    columns[2].metric(f"Trouvé en {today.year:d}", figures.found_this_year, help="MT (ou professionnel) trouvé")
     columns[3].metric("Dont fragiles ", figures.found_fragile_this_year, help="ALD, 70 ans et plus ou C2S/AME")
     columns[4].metric(
         "Délai médian (jours)",
         "—" if figures.median_days_to_found is None else number(figures.median_days_to_found, 1),
-        help=f"De la demande au médecin traitant trouvé, patients de {today.year:d}",
+        help=f"De la demande au professionnel trouvé, patients de {today.year:d}",
     )
     columns[5].metric(
         f"Propositions > {STALE_DAYS} jours",
@@ -77,6 +87,7 @@ def plan_frame(planned: Plan, data: DeskData) -> pd.DataFrame:
         {
             KEEP: True,
             "Patient": item.code,
+            "Profession": item.profession,
             "Nom": patients.get(item.patient_id),
             "Priorité": item.priority.score,
             "Détail de la priorité": item.priority.explanation,
@@ -92,14 +103,20 @@ def plan_frame(planned: Plan, data: DeskData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_button() -> None:
+def run_button(profession: str | None) -> None:
     if st.button("Lancer l'orientation", type="primary", icon=":material/play_arrow:"):
         try:
             with st.spinner("Calcul de la meilleure orientation…"):
-                st.session_state[PLAN_KEY] = make_plan(current_base(), date.today())
+                st.session_state[PLAN_KEY] = make_plan(current_base(), date.today(), profession)
         except CptsError as error:
             write_error(error)
         forget_plan_edits()
+
+
+def forget_plan() -> None:
+    """Another profession chosen: the plan computed for the previous one is dropped."""
+    st.session_state.pop(PLAN_KEY, None)
+    forget_plan_edits()
 
 
 def forget_plan_edits() -> None:
@@ -107,16 +124,17 @@ def forget_plan_edits() -> None:
     st.session_state.pop(UNTICKED, None)
 
 
-def plan_block(shown: list[str]) -> None:
+def plan_block(shown: list[str], profession: str | None) -> None:
     """The plan, its codes added to `shown` (the codes this run displays)."""
-    st.subheader("Proposer des médecins", anchor=False)
+    st.subheader("Proposer des professionnels", anchor=False)
     st.caption(
-        "L'orientation propose à chaque patient en attente jusqu'à 3 médecins (le premier lui réserve une place), "
-        "en maximisant la priorité totale des patients orientés sous les contraintes de capacité, de public, "
-        "de visites à domicile et de proximité. Décochez ce que vous ne voulez pas proposer (sur toutes les pages), "
-        "puis confirmez : tout le reste du calcul est proposé."
+        "L'orientation propose à chaque patient en attente jusqu'à 3 professionnels de la profession qu'il "
+        "recherche (le premier lui réserve une place), en maximisant la priorité totale des patients orientés sous "
+        "les contraintes de capacité, de public, de visites à domicile et de proximité ; chaque profession est "
+        "orientée à part. Décochez ce que vous ne voulez pas proposer (sur toutes les pages), puis confirmez : tout "
+        "le reste du calcul est proposé."
     )
-    run_button()
+    run_button(profession)
     if PLAN_KEY not in st.session_state:
         return
     planned, data = st.session_state[PLAN_KEY]
@@ -210,6 +228,7 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
                 ANSWER: NO_ANSWER,
                 REASON: "",
                 "Patient": patient_label(patient),
+                "Profession": sought(patient),
                 "Nom": patients.get(patient.id),
                 "Téléphone": patient.phone,
                 "Médecin": doctors.get(proposal.gp),
@@ -293,16 +312,24 @@ def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None
 def main() -> None:
     require_page()  # what app.py declares this page needs
     today = date.today()
-    header(TITLE, "Orienter les patients en attente vers les médecins qui prennent de nouveaux patients", forget_data)
+    header(
+        TITLE,
+        "Orienter les patients en attente vers les professionnels qui prennent de nouveaux patients",
+        forget_data,
+    )
     show_flash()
     data = read_desk()
-    figures_block(data.records, today)
+    profession = profession_filter("orientation_profession", on_change=forget_plan)
+    records = of_profession(data.records, profession)
+    figures_block(records, today)
+    if profession is None:
+        professions_table(data.records, today)
     shown: list[str] = []  # the codes of the patients this run displays
     try:
         st.divider()
-        plan_block(shown)
+        plan_block(shown, profession)
         st.divider()
-        follow_up_block(data.records, today, shown)
+        follow_up_block(records, today, shown)
     finally:  # one journal row per display, whatever the blocks showed
         if shown:
             journal(sorted(set(shown)))

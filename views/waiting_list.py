@@ -1,5 +1,6 @@
-"""Patients en attente: the waiting list with priority scores (and why, on demand), and the form to register
-a new request. Coordinators only: patient names and phones."""
+"""Patients en attente: the waiting list with priority scores (and why, on demand), a profession filter and
+the figures per profession sought, and the form to register a new request. Coordinators only: patient names
+and phones."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ import streamlit as st
 
 from domain.patient_request import RequestForm
 from errors import CptsError
-from schema.models import PATIENTS, REQUEST_SOURCES, Fragility, PatientStatus, Sex
+from schema.models import PATIENTS, REQUEST_SOURCES, SOUGHT_PROFESSIONS, Fragility, PatientStatus, Sex
 from services.desk import DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
 from views.common import CACHE_SECONDS, current_base, header, plain, show_error
-from views.desk_common import ROW_COLUMNS, flash, forget_data, read_desk, show_flash, waiting_rows, write_error
+from views.desk_common import (
+    ROW_COLUMNS,
+    flash,
+    forget_data,
+    profession_filter,
+    professions_table,
+    read_desk,
+    show_flash,
+    waiting_rows,
+    write_error,
+)
 from views.form_requests import form_section
 
 TITLE = "Patients en attente"
@@ -35,8 +46,11 @@ def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     fragilities = second.multiselect("Fragilités (au moins une)", tuple(Fragility), placeholder="Toutes")
     communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()), placeholder="Toutes")
     minimum = fourth.number_input("Attente minimale (jours)", min_value=0, value=0, step=30)
+    profession = profession_filter("waiting_profession")
     explain = st.toggle("Expliquer les scores de priorité", help="Ajoute le détail de chaque score")
     keep = frame["Statut"].isin(statuses) & (frame["Attente (jours)"] >= minimum)
+    if profession:
+        keep &= frame["Profession"] == profession
     if fragilities:
         keep &= frame["_fragilities"].map(lambda items: bool(set(items) & set(fragilities)))
     if communes:
@@ -47,8 +61,8 @@ def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 WAITING = paging.Listing(
     "waiting",
     TITLE,
-    searched=("Code", "Nom", "Prénom", "Commune", "Téléphone"),
-    sortable=("Priorité", "Attente (jours)", "Demande", "Nom", "Âge", "Commune"),
+    searched=("Code", "Nom", "Prénom", "Commune", "Téléphone", "Profession"),
+    sortable=("Priorité", "Attente (jours)", "Demande", "Nom", "Âge", "Commune", "Profession"),
     code="Code",
     noun="patients",
 )
@@ -126,6 +140,9 @@ def request_form(today: date) -> None:
             title("request_date"), value=today, max_value=today, format="DD/MM/YYYY", key=f"{FORM}request_date"
         )
         source = right.selectbox(title("source"), REQUEST_SOURCES, index=0, key=f"{FORM}source")
+        profession = left.selectbox(
+            title("profession_sought"), tuple(SOUGHT_PROFESSIONS), index=0, key=f"{FORM}profession_sought"
+        )
         fragility_options: tuple[str, ...] = tuple(Fragility)
         fragilities = st.multiselect(title("fragilities"), fragility_options, key=f"{FORM}fragilities")
         checks = st.columns(3)
@@ -150,6 +167,7 @@ def request_form(today: date) -> None:
         consent=consent,
         objection=objection,
         notes=notes,
+        profession_sought=profession,
     )
     try:
         created, errors = register_request(current_base(), form, today)
@@ -170,9 +188,14 @@ def request_form(today: date) -> None:
 def main() -> None:
     require_page()  # what app.py declares this page needs
     today = date.today()
-    header(TITLE, "Demandes de médecin traitant, de la plus prioritaire à la moins prioritaire", forget_data)
+    header(
+        TITLE,
+        "Demandes de médecin traitant (ou d'un autre professionnel), de la plus prioritaire à la moins prioritaire",
+        forget_data,
+    )
     show_flash()
     data = read_desk()
+    professions_table(data.records, today)
     waiting_table(data, today)
     request_form(today)
     form_section(today)

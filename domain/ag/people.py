@@ -9,8 +9,8 @@ import pandas as pd
 from domain.ag.slides import NO_FIGURE, Chart, Hidden, KeyFigure, Series, Slide, Table, category, masking
 from domain.board import BoardFigures
 from domain.cells import integer, text
-from domain.desk import DeskRecords, desk_figures
-from domain.figures import members_by_profession
+from domain.desk import DeskRecords, desk_figures, for_profession
+from domain.figures import medecin_traitant_requests, members_by_profession
 from domain.french import SHORT_MONTHS, day, number, percent
 from domain.funding import tier_text
 from domain.indicators import (
@@ -21,6 +21,7 @@ from domain.indicators import (
     patients_found_in_year,
 )
 from domain.privacy import is_small, mask_small, protect_counts
+from schema.models import GP_SOUGHT
 
 FOUND, FRAGILE_FOUND = "patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles"
 MAX_COMMUNES = 10
@@ -106,7 +107,7 @@ def members_slide(data: LiveData, year: int, hidden: Hidden) -> Slide:
 
 
 def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidden: Hidden) -> Slide:
-    patients = data.patients
+    patients = medecin_traitant_requests(data.patients)
     months = _months(year, today, patients)
     requests = by_month(patients["request_date"], year, months)
     found_rows = patients[found_in_year(patients, year)]
@@ -119,7 +120,7 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
     hidden.add(FOUND, got.total_hidden)
     hidden.add(FRAGILE_FOUND, split.hidden[0])
     as_of = today if year == today.year else min(today, date(year, 12, 31))
-    desk_now = desk_figures(desk, as_of)
+    desk_now = desk_figures(for_profession(desk, GP_SOUGHT), as_of)
     median = desk_now.median_days_to_found
     figures = (
         KeyFigure(f"Demandes reçues en {year}", asked.total),
