@@ -86,6 +86,7 @@ BOARD_TITLES = [
     "Parcours",
     "Orienter",
     "Territoire et adhésion",
+    "Plan de crise",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = [
