@@ -7,7 +7,8 @@ patient_codes as "P-000001, P-000002"). Times are shown in French local time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -17,6 +18,12 @@ COMMAND_PREFIX = "./cpts"  # what a command-line access writes in « Page ou com
 # ("P-000123, "), one row holds up to this many codes; a larger access continues on further rows.
 CODES_PER_ROW = 9_000
 CONTINUED = " (suite "  # "Patients en attente (suite 2/3)"
+
+
+def local_day(now: datetime) -> date:
+    """The day it is in France at `now` (an aware time): the journal's days are French days, so its « today »
+    is too (between 22:00 and 24:00 UTC, France is already on the next day)."""
+    return now.astimezone(ZoneInfo(LOCAL_TIME)).date()
 
 
 def patient_reference(code: object, row_id: object) -> str:

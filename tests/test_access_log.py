@@ -62,3 +62,11 @@ def test_figures_count_an_access_once() -> None:
     assert (figures.accesses, figures.users, figures.patients, figures.commands) == (3, 2, 3, 1)
     assert accesses_by_day(rows)["count"].tolist() == [1, 1, 1]
     assert codes_of("P-000001, P-000002") == ["P-000001", "P-000002"] and codes_of(None) == []
+
+
+def test_the_journal_today_is_the_french_day() -> None:
+    from domain.access_log import local_day
+
+    assert local_day(datetime(2026, 11, 28, 22, 30, tzinfo=UTC)) == date(2026, 11, 28)
+    assert local_day(datetime(2026, 11, 28, 23, 30, tzinfo=UTC)) == date(2026, 11, 29)  # winter: UTC+1
+    assert local_day(datetime(2026, 7, 1, 22, 30, tzinfo=UTC)) == date(2026, 7, 2)  # summer: UTC+2

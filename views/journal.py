@@ -8,13 +8,13 @@ name, phone or health data, and a row per reading would bury the accesses it is 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures
+from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, local_day
 from domain.problems import Problem
 from errors import CptsError
 from schema.models import PATIENT_CODE_PATTERN
@@ -55,7 +55,7 @@ def read_journal(start: date) -> pd.DataFrame:
 
 def choose_rows() -> tuple[pd.DataFrame, JournalFilter] | None:
     """The filters above the table and the rows they keep; None (and a French error) for a malformed code."""
-    today = date.today()
+    today = local_day(datetime.now(UTC))  # a French day, as the journal's times are shown
     period, who, patient = st.columns([2, 2, 1])
     chosen = period.date_input(
         "Période", value=(today - timedelta(days=DEFAULT_DAYS), today), max_value=today, format="DD/MM/YYYY"
