@@ -52,6 +52,14 @@ SECTIONS: dict[str, list[Page]] = {
             needs=SEE_PATIENTS,
             shows_patients=True,
         ),
+        Page(
+            "views/snp.py",
+            "Soins non programmés",
+            ":material/emergency_home:",
+            "soins-non-programmes",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
         # Care pathways.
         Page(
             "views/follow_ups.py",

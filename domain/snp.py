@@ -15,6 +15,7 @@ from domain.communes import commune_closeness
 from domain.french import number, percent
 from domain.matching import Closeness
 from domain.privacy import MASKED, is_small
+from domain.validation import PHONE_EXAMPLE, normalise_phone
 from schema.models import SNP_REQUESTS, SNP_SLOTS
 from schema.snp import REGULATED, Attendance, Outcome, Slot, SnpRequest
 
@@ -176,6 +177,16 @@ def place_taken(slot: Slot, booking_ids: Sequence[int], mine: int) -> bool:
     return mine in ordered and bisect_right(ordered, mine) <= (slot.places or 0)
 
 
+def phone_error(raw: str | None) -> str | None:
+    """A request's phone, if given, must be a French number."""
+    if raw and normalise_phone(raw) is None:
+        return (
+            f"{SNP_REQUESTS.title} : « Téléphone » « {raw} » n'est pas un numéro de téléphone français "
+            f"(ex. {PHONE_EXAMPLE})"
+        )
+    return None
+
+
 def commune_error(insee_code: str | None, allowed: Mapping[str, str]) -> str | None:
     """A request's commune must be in the territory or a neighbour (`allowed`: INSEE code → name)."""
     field = SNP_REQUESTS.field("insee_code").title
@@ -243,3 +254,26 @@ def for_bureau(found: Mapping[str, float | None]) -> dict[str, str]:
         MASKED if is_small(requests) else "—" if delay is None else f"{number(delay, 1)} h"
     )
     return shown
+
+
+FIGURE_LABELS = {
+    "snp_slots_offered": "Places offertes",
+    "snp_requests": "Demandes reçues",
+    "snp_oriented_24h": "Orientées sous 24 h",
+    "snp_oriented_48h": "Orientées sous 48 h",
+    "snp_honoured": "Rendez-vous honorés",
+    "snp_median_delay_hours": "Délai médian demande → rendez-vous",
+    "snp_regulated_share": "Part SAMU / SAS",
+}
+
+
+def upcoming(slots: Iterable[OpenSlot], now: datetime, days: int) -> list[OpenSlot]:
+    """The slots with a free place, not ended at `now` and starting before the end of day `now` + `days` − 1,
+    earliest first."""
+    last = datetime.combine(now.date() + timedelta(days=days), time())
+    return sorted((s for s in slots if s.free > 0 and s.ends > now and s.starts < last), key=lambda s: (s.starts, s.id))
+
+
+def awaiting_outcome(requests: Iterable[SnpRequest]) -> list[SnpRequest]:
+    """The requests booked on a slot whose appointment has no outcome yet (their phone is still kept)."""
+    return sorted((r for r in requests if r.slot is not None and r.attendance is None), key=lambda r: r.id or 0)

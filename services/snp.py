@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.desk import doctor_name
 from domain.snp import (
     FULL,
     OpenSlot,
@@ -23,9 +24,11 @@ from domain.snp import (
     commune_error,
     is_booking,
     open_slots,
+    phone_error,
     place_taken,
     slot_errors,
 )
+from domain.validation import normalise_phone
 from errors import Refused
 from schema.fields import TableSpec, french_reason
 from schema.models import MEMBERS, SNP_REQUESTS, SNP_SLOTS
@@ -45,6 +48,7 @@ class SnpData:
     slots: list[Slot]
     requests: list[SnpRequest]
     member_communes: dict[int, str]  # member Id → INSEE code of their commune
+    member_names: dict[int, str]
 
     def open_slots(self) -> list[OpenSlot]:
         return open_slots(self.slots, self.requests, self.member_communes)
@@ -56,7 +60,13 @@ def read_snp(base: Base, *, refresh: bool = False) -> SnpData:
         list(table_records(base, SNP_SLOTS, refresh=refresh).records),
         list(table_records(base, SNP_REQUESTS, refresh=refresh).records),
         {m.id: m.insee_code for m in members if m.id is not None and m.insee_code},
+        {m.id: doctor_name(m) for m in members if m.id is not None},
     )
+
+
+def communes(base: Base) -> dict[str, str]:
+    """INSEE code → name of the communes a request may come from: the territory and its neighbours."""
+    return allowed_communes(base)
 
 
 def made(model: type[Slot] | type[SnpRequest], values: dict[str, Any]) -> Any:
@@ -105,7 +115,12 @@ def _slot(base: Base, slot_id: int) -> Slot | None:
 
 def register(base: Base, request: SnpRequest, now: datetime) -> int:
     """Write a request; with a slot, it books one of its places (never beyond them). Returns its Id."""
+    refusal = phone_error(request.phone)
+    if refusal:
+        raise Refused(refusal)
     check_commune(base, request.insee_code)
+    phone = normalise_phone(request.phone) if request.phone else None
+    request = request.model_copy(update={"phone": phone})
     if request.slot is None:
         if request.outcome == Outcome.ORIENTED:
             raise Refused(f"{SNP_REQUESTS.title} : « Créneau » manque pour une demande orientée vers un créneau")

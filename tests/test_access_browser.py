@@ -93,6 +93,7 @@ COORDINATOR_TITLES = [
     "Patients en attente",
     "Professionnels disponibles",
     "Orientation",
+    "Soins non programmés",
     "À relancer",
     "Importer",
     "Journal d'accès",
