@@ -24,6 +24,12 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         Page("views/territory_membership.py", "Territoire et adhésion", ":material/groups:", "territoire-et-adhesion"),
         Page("views/crisis.py", "Plan de crise", ":material/emergency:", "plan-de-crise"),
+        Page(
+            "views/snp_season.py",
+            "Saison des soins non programmés",
+            ":material/ssid_chart:",
+            "saison-des-soins-non-programmes",
+        ),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],

@@ -277,3 +277,33 @@ def upcoming(slots: Iterable[OpenSlot], now: datetime, days: int) -> list[OpenSl
 def awaiting_outcome(requests: Iterable[SnpRequest]) -> list[SnpRequest]:
     """The requests booked on a slot whose appointment has no outcome yet (their phone is still kept)."""
     return sorted((r for r in requests if r.slot is not None and r.attendance is None), key=lambda r: r.id or 0)
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(slots: Iterable[Slot], requests: Iterable[SnpRequest], since: date, until: date) -> list[Week]:
+    """Per week (Monday) from `since` to `until`: requests received against places offered; every week listed."""
+    received = Counter(monday(r.received_at.date()) for r in requests if r.received_at is not None)
+    offered: Counter[date] = Counter()
+    for slot in slots:
+        if slot.on is not None:
+            offered[monday(slot.on)] += slot.places or 0
+    weeks, week = [], monday(since)
+    while week <= until:
+        weeks.append(Week(week, received[week], offered[week]))
+        week += timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    requests: int
+    places: int
+
+    @property
+    def over(self) -> bool:
+        """Demand exceeded supply."""
+        return self.requests > self.places

@@ -114,7 +114,8 @@ def _slot(base: Base, slot_id: int) -> Slot | None:
 
 
 def register(base: Base, request: SnpRequest, now: datetime) -> int:
-    """Write a request; with a slot, it books one of its places (never beyond them). Returns its Id."""
+    """Write a request; with a slot, it books one of its places (never beyond them) and keeps the phone until
+    the outcome of the appointment; without one, it is closed at once and keeps no phone. Returns its Id."""
     refusal = phone_error(request.phone)
     if refusal:
         raise Refused(refusal)
@@ -124,7 +125,8 @@ def register(base: Base, request: SnpRequest, now: datetime) -> int:
     if request.slot is None:
         if request.outcome == Outcome.ORIENTED:
             raise Refused(f"{SNP_REQUESTS.title} : « Créneau » manque pour une demande orientée vers un créneau")
-        [request_id] = writes.insert(base, SNP_REQUESTS, [request])
+        closed = request.model_copy(update={"phone": None})  # closed at once: no phone kept
+        [request_id] = writes.insert(base, SNP_REQUESTS, [closed])
         return request_id
     return _book(base, request.model_copy(update={"outcome": Outcome.ORIENTED}), request.slot, now)
 

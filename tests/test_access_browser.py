@@ -87,6 +87,7 @@ BOARD_TITLES = [
     "Orienter",
     "Territoire et adhésion",
     "Plan de crise",
+    "Saison des soins non programmés",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = [

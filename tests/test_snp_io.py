@@ -93,8 +93,13 @@ def test_refusals_write_nothing(base: Base, members: list[int]) -> None:
     assert (count(base, SNP_SLOTS), count(base, SNP_REQUESTS)) == (slots + 1, requests)
 
 
-def test_outcome_erases_the_phone(base: Base, members: list[int]) -> None:
-    request_id = register(base, request(VANVES), NOW)
-    record_attendance(base, request_id, "Honoré")
-    [written] = records.load(base, SNP_REQUESTS, where=f"(Id,eq,{request_id})").records
-    assert written.attendance == "Honoré" and written.phone is None and written.outcome == Outcome.EMERGENCY
+def test_a_closed_request_keeps_no_phone(base: Base, members: list[int]) -> None:
+    reoriented = register(base, request(VANVES), NOW)
+    [written] = records.load(base, SNP_REQUESTS, where=f"(Id,eq,{reoriented})").records
+    assert written.phone is None and written.outcome == Outcome.EMERGENCY
+    booked = register(base, request(VANVES, add_slot(base, slot(members[1], "15:00", "16:00"))), NOW)
+    [written] = records.load(base, SNP_REQUESTS, where=f"(Id,eq,{booked})").records
+    assert written.phone == "06 12 34 56 78"
+    record_attendance(base, booked, "Honoré")
+    [written] = records.load(base, SNP_REQUESTS, where=f"(Id,eq,{booked})").records
+    assert written.attendance == "Honoré" and written.phone is None

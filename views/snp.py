@@ -147,7 +147,7 @@ def outcomes(data: SnpData) -> None:
         }
         for r in waiting
     ]
-    journal([row["Demande"] for row in rows])
+    journal([f"SNP-{r.id}" for r in waiting])
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     ids = [r.id for r in waiting if r.id is not None]
     left, right = st.columns(2)
