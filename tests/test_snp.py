@@ -8,6 +8,9 @@ import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pandas as pd
+
+from domain.indicators import LiveData, compute
 from domain.privacy import MASKED
 from domain.snp import (
     SlotIndex,
@@ -21,7 +24,10 @@ from domain.snp import (
     place_taken,
     slot_errors,
 )
+from domain.snp_indicators import SNP_KEYS
+from schema.models import SNP_REQUESTS, SNP_SLOTS
 from schema.snp import Attendance, Outcome, Slot, SnpRequest
+from store.records import to_frame
 
 DAY = date(2026, 7, 14)
 ISSY, VANVES, ANTONY, EMBRUN = "92040", "92075", "92002", "05046"
@@ -129,3 +135,26 @@ def test_figures_and_their_masking() -> None:
     assert shown["snp_requests"] == MASKED and shown["snp_honoured"] == MASKED and shown["snp_slots_offered"] == "5"
     more = figures(slots, requests * 2, DAY, DAY)  # the second slot is outside the period
     assert more["snp_slots_offered"] == 3 and for_bureau(more)["snp_requests"] == "8"
+
+
+def test_the_indicator_keys_count_the_figures_of_the_year() -> None:
+    slots = [slot(1, 1, "10:00", places=3), slot(2, 1, "10:00", places=2, on=date(2025, 12, 31))]
+    received = datetime.combine(DAY, datetime.min.time()) + timedelta(hours=8)
+    requests = [
+        SnpRequest(received_at=received, source="SAS", outcome=Outcome.ORIENTED, slot=1, attendance="Honoré"),
+        SnpRequest(received_at=received, source="Patient", outcome=Outcome.DROPPED),
+    ]
+    frames = LiveData(*(pd.DataFrame() for _ in range(5)))
+    assert compute("snp_places_offertes_annee", frames, 2026) == 0  # the SNP tables not read
+    data = replace(frames, snp_slots=to_frame(SNP_SLOTS, slots), snp_requests=to_frame(SNP_REQUESTS, requests))
+    counted = {key: compute(key, data, 2026) for key in SNP_KEYS}
+    assert counted == {
+        "snp_places_offertes_annee": 3,
+        "snp_demandes_annee": 2,
+        "snp_orientees_24h_annee": 50,
+        "snp_orientees_48h_annee": 50,
+        "snp_honores_annee": 100,
+        "snp_delai_median_heures_annee": 2,
+        "snp_samu_sas_annee": 50,
+    }
+    assert compute("snp_places_offertes_annee", data, 2025) == 2
