@@ -24,6 +24,12 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         Page("views/territory_membership.py", "Territoire et adhésion", ":material/groups:", "territoire-et-adhesion"),
         Page("views/crisis.py", "Plan de crise", ":material/emergency:", "plan-de-crise"),
+        Page(
+            "views/snp_season.py",
+            "Saison des soins non programmés",
+            ":material/ssid_chart:",
+            "saison-des-soins-non-programmes",
+        ),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],
@@ -49,6 +55,14 @@ SECTIONS: dict[str, list[Page]] = {
             "Orientation",
             ":material/alt_route:",
             "orientation",
+            needs=SEE_PATIENTS,
+            shows_patients=True,
+        ),
+        Page(
+            "views/snp.py",
+            "Soins non programmés",
+            ":material/emergency_home:",
+            "soins-non-programmes",
             needs=SEE_PATIENTS,
             shows_patients=True,
         ),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, members, parameters, pathways, patients, project, proposals
+from demo import crisis, members, parameters, pathways, patients, project, proposals, snp
 from demo.world import World
 from domain.communes import territory_row
 from schema.fields import Record
@@ -58,6 +58,7 @@ def generate(
     steps = pathways.pathway_steps(pathway_rows)
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
+    snp_slots = snp.slots(world, member_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -78,5 +79,7 @@ def generate(
         "crisis_cell": crisis.cell(world, member_rows),
         "crisis_resources": crisis.resources(member_rows),
         "crisis_exercises": crisis.exercises(world),
+        "snp_slots": snp_slots,
+        "snp_requests": snp.requests(world, member_rows, snp_slots),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

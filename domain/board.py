@@ -35,6 +35,8 @@ from schema.models import (
     PARAMETERS,
     PATHWAYS,
     PATIENTS,
+    SNP_REQUESTS,
+    SNP_SLOTS,
     TERRITORY,
 )
 
@@ -50,6 +52,8 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     PARAMETERS,
     CRISIS_PLAN,
     CRISIS_EXERCISES,
+    SNP_SLOTS,
+    SNP_REQUESTS,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -74,6 +78,8 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
         frames[ACTIONS.key],
         frames.get(CRISIS_PLAN.key),
         frames.get(CRISIS_EXERCISES.key),
+        frames.get(SNP_SLOTS.key),
+        frames.get(SNP_REQUESTS.key),
     )
 
 

@@ -19,6 +19,7 @@ from domain.french import number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
 from domain.problems import Problem
+from domain.snp_indicators import SNP_KEYS, yearly_figure
 from schema.models import (
     INDICATORS,
     PROFESSIONS,
@@ -45,6 +46,8 @@ class LiveData:
     actions: pd.DataFrame
     crisis_plan: pd.DataFrame | None = None  # Plan de crise (None: not read, the crisis keys count 0)
     crisis_exercises: pd.DataFrame | None = None  # Exercices et révisions
+    snp_slots: pd.DataFrame | None = None  # Créneaux SNP (None: not read, the SNP keys count 0)
+    snp_requests: pd.DataFrame | None = None  # Demandes SNP
 
 
 class ComputationError(ValueError):
@@ -209,6 +212,18 @@ COMPUTATIONS: dict[str, Computation] = {
         ),
     )
 }
+
+
+def _snp_count(figure: str) -> Callable[[LiveData, int, str | None], int]:
+    return lambda data, year, _: yearly_figure(data.snp_slots, data.snp_requests, year, figure)
+
+
+COMPUTATIONS.update(
+    {
+        key: Computation(key, label, _snp_count(figure), yearly=True, patients=figure == "snp_requests")
+        for key, (figure, label) in SNP_KEYS.items()
+    }
+)
 
 
 def parse_key(key: str) -> tuple[Computation, str | None]:

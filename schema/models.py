@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
 from schema.fields import Kind, Record, TableSpec, column
+from schema.snp import Slot, SnpRequest
 
 RPPS_PATTERN = r"^\d{11}$"
 INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
@@ -392,6 +393,10 @@ CRISIS_RESOURCES = TableSpec(
     "crisis_resources", "Ressources mobilisables", CrisisResource, "Membres volontaires par type de crise"
 )
 CRISIS_EXERCISES = TableSpec("crisis_exercises", "Exercices et révisions", CrisisExercise)
+SNP_SLOTS = TableSpec("snp_slots", "Créneaux SNP", Slot, "Créneaux de soins non programmés offerts par les membres")
+SNP_REQUESTS = TableSpec(
+    "snp_requests", "Demandes SNP", SnpRequest, "Demandes de soins non programmés (données de santé)", patients=True
+)
 
 # In creation order: a table comes after the tables its links point to.
 TABLES: tuple[TableSpec, ...] = (
@@ -414,6 +419,8 @@ TABLES: tuple[TableSpec, ...] = (
     CRISIS_CELL,
     CRISIS_RESOURCES,
     CRISIS_EXERCISES,
+    SNP_SLOTS,
+    SNP_REQUESTS,
 )
 
 

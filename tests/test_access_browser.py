@@ -87,12 +87,14 @@ BOARD_TITLES = [
     "Orienter",
     "Territoire et adhésion",
     "Plan de crise",
+    "Saison des soins non programmés",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = [
     "Patients en attente",
     "Professionnels disponibles",
     "Orientation",
+    "Soins non programmés",
     "À relancer",
     "Importer",
     "Journal d'accès",

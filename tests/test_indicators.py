@@ -31,6 +31,8 @@ from schema.models import (
     MEMBERS,
     PATHWAYS,
     PATIENTS,
+    SNP_REQUESTS,
+    SNP_SLOTS,
     Action,
     ActionStatus,
     Enrolment,
@@ -44,6 +46,7 @@ from store import records
 from store.base import Base
 from store.client import all_of, any_of, clause
 from store.records import to_frame
+from tests.snp_fixture import seed_snp, snp_counts
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -117,11 +120,12 @@ def seeded(base: Base) -> Base:
         (LAST_YEAR, ExerciseKind.EXERCISE),
     ]
     records.insert(base, CRISIS_EXERCISES, [CrisisExercise(on=on, kind=kind) for on, kind in held])
+    seed_snp(base, YEAR)
     return base
 
 
 def live(base: Base) -> LiveData:
-    specs = (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS, CRISIS_PLAN, CRISIS_EXERCISES)
+    specs = (PATIENTS, MEMBERS, ENROLMENTS, PATHWAYS, ACTIONS, CRISIS_PLAN, CRISIS_EXERCISES, SNP_SLOTS, SNP_REQUESTS)
     frames = {spec.key: records.load(base, spec).frame for spec in specs}
     return LiveData(*(frames[spec.key] for spec in specs))
 
@@ -156,6 +160,7 @@ def direct_counts(base: Base, year: int) -> dict[str, int]:
         "inscrits_parcours": len({_linked(row["Patient"]) for row in active_enrolments}),
         "actions_terminees": base.count(ACTIONS, clause("Statut", "eq", ActionStatus.DONE)),
         **crisis_counts(base, year),
+        **snp_counts(base, year),
     }
 
 
@@ -195,6 +200,13 @@ def test_every_calculated_indicator_equals_nocodbs_own_count(seeded: Base) -> No
         "plan_crise_redige": 1,
         "plan_crise_revise_annee": 1,
         "exercices_crise_annee": 2,
+        "snp_places_offertes_annee": 5,
+        "snp_demandes_annee": 4,
+        "snp_orientees_24h_annee": 25,
+        "snp_orientees_48h_annee": 25,
+        "snp_honores_annee": 50,
+        "snp_delai_median_heures_annee": 38,
+        "snp_samu_sas_annee": 50,
     }
     assert (
         compute("plan_crise_revise_annee", data, YEAR - 1) == crisis_counts(seeded, YEAR - 1)["plan_crise_revise_annee"]

@@ -56,7 +56,12 @@ def calls(path: str, name: str) -> bool:
 
 
 def test_the_declaration_covers_both_kinds_of_page() -> None:
-    assert ids(LISTING_PAGES) == ["views/waiting_list.py", "views/orientation.py", "views/follow_ups.py"]
+    assert ids(LISTING_PAGES) == [
+        "views/waiting_list.py",
+        "views/orientation.py",
+        "views/snp.py",
+        "views/follow_ups.py",
+    ]
     assert [page.path for page in PATIENT_PAGES if page.path in UPLOAD_PAGES] == UPLOAD_PAGES
     assert "views/home.py" in ids(BUREAU_PAGES) and "views/journal.py" in ids(RESERVED_PAGES)
     assert all((ROOT / page.path).is_file() for page in PAGES)

@@ -1,0 +1,82 @@
+"""Saison des soins non programmés on a real NocoDB: the weekly counts equal NocoDB's own filtered counts; the
+bureau sees the figures masked below 5 requests and never a phone; the coordinator sees them exact."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from apptest import open_page, rerun, signed_in
+from streamlit.testing.v1 import AppTest
+
+from domain.access import BOARD
+from domain.privacy import MASKED
+from domain.snp import for_bureau, monday, weekly
+from schema.models import MEMBERS, SNP_REQUESTS, SNP_SLOTS, Member
+from schema.snp import Outcome, Slot, SnpRequest
+from server.users import UserAdded, add_user, admin_client
+from settings import ROOT
+from store import records
+from store.base import Base
+from store.client import clause
+from tests.conftest import Server
+
+PAGE = "views/snp_season.py"
+THIS_WEEK = monday(date.today())
+BUSY, QUIET = THIS_WEEK - timedelta(days=14), THIS_WEEK - timedelta(days=7)
+PHONE = "06 11 22 33 44"
+
+
+@pytest.fixture(scope="module")
+def season(base: Base) -> Base:
+    [doctor] = records.insert(base, MEMBERS, [Member(last_name="Roux", profession="Médecin", insee_code="92040")])
+    slots = [Slot(member=doctor, on=day, start="09:00", end="10:00", places=2, kind="Cabinet") for day in (BUSY, QUIET)]
+    records.insert(base, SNP_SLOTS, slots)
+    received = [datetime.combine(BUSY, time(8, n)) for n in range(6)] + [datetime.combine(QUIET, time(8))] * 2
+    rows = [
+        SnpRequest(received_at=at, source="SAS", insee_code="92040", phone=PHONE, outcome=Outcome.DROPPED)
+        for at in received
+    ]
+    records.insert(base, SNP_REQUESTS, rows)
+    return base
+
+
+def nocodb_count(base: Base, first: date) -> int:
+    title = SNP_REQUESTS.field("received_at").title
+    after = clause(title, "gte", "exactDate", first.isoformat())
+    before = clause(title, "lt", "exactDate", (first + timedelta(days=7)).isoformat())
+    return base.count(SNP_REQUESTS, where=f"{after}~and{before}")
+
+
+def test_weekly_counts_equal_nocodb_counts(season: Base) -> None:
+    loaded = records.load(season, SNP_REQUESTS).records
+    slots = records.load(season, SNP_SLOTS).records
+    weeks = {w.monday: w for w in weekly(slots, loaded, BUSY - timedelta(days=7), THIS_WEEK)}
+    for first in (BUSY - timedelta(days=7), BUSY, QUIET, THIS_WEEK):
+        assert weeks[first].requests == nocodb_count(season, first), first
+    assert (weeks[BUSY].requests, weeks[BUSY].places, weeks[BUSY].over) == (6, 2, True)
+    assert (weeks[QUIET].requests, weeks[QUIET].over) == (2, False)
+
+
+def texts(app: AppTest) -> str:
+    shown = [m.value for m in app.metric] + [m.value for m in app.markdown] + [c.value for c in app.caption]
+    return " ".join(map(str, shown)) + " ".join(frame.value.to_csv() for frame in app.dataframe)
+
+
+def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base, app_env: Base) -> None:
+    with admin_client(nocodb.settings) as admin:
+        bureau: UserAdded = add_user(admin, season.id, "bureau.snp@cpts.fr", BOARD)
+    app = rerun(signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), bureau.email, BOARD))
+    app = rerun(app.switch_page(PAGE))
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Demandes reçues"] == "8" and metrics["Places offertes"] == "4"
+    assert "Semaines où la demande a dépassé l'offre : 1" in texts(app)
+    assert PHONE not in texts(app) and "Téléphone" not in texts(app)
+    coordinator = open_page(PAGE)
+    assert {m.label: m.value for m in coordinator.metric}["Demandes reçues"] == "8"
+
+
+def test_the_bureau_masks_small_counts() -> None:
+    shown = for_bureau({"snp_slots_offered": 4, "snp_requests": 3, "snp_oriented_24h": 0.5, "snp_oriented_48h": 0.5,
+                        "snp_honoured": None, "snp_median_delay_hours": 3.0, "snp_regulated_share": 1.0})  # fmt: skip
+    assert shown["snp_requests"] == MASKED and shown["snp_median_delay_hours"] == MASKED

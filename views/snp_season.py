@@ -1,0 +1,95 @@
+"""Saison des soins non programmés (all roles): the SNP figures of the last 12 months, and the requests per week
+over the last 24 months against the places offered, the weeks where demand exceeded supply highlighted. No patient
+data; for the bureau, counts of requests under 5 are masked (« < 5 ») and left out of the chart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from domain.french import number, percent
+from domain.privacy import MASKED, is_small
+from domain.snp import FIGURE_LABELS, SHARES, Week, figures, for_bureau, weekly
+from errors import CptsError
+from services.snp import read_snp
+from views.access import sees_patient_data
+from views.common import current_base, header, plain, show_error
+
+TITLE = "Saison des soins non programmés"
+MONTHS_SHOWN = 24
+
+
+def shown_figures(found: dict[str, float | None], exact: bool) -> dict[str, str]:
+    if not exact:
+        return for_bureau(found)
+    shown = {key: percent(value) if key in SHARES else "—" if value is None else number(value, 0)
+             for key, value in found.items()}  # fmt: skip
+    delay = found["snp_median_delay_hours"]
+    shown["snp_median_delay_hours"] = "—" if delay is None else f"{number(delay, 1)} h"
+    return shown
+
+
+def figures_block(found: dict[str, float | None], exact: bool) -> None:
+    st.subheader("Les 12 derniers mois", anchor=False)
+    columns = st.columns(4)
+    for index, (key, value) in enumerate(shown_figures(found, exact).items()):
+        columns[index % 4].metric(plain(FIGURE_LABELS[key]), plain(value))
+
+
+def weeks_frame(weeks: list[Week], exact: bool) -> pd.DataFrame:
+    rows = [
+        {
+            "Semaine du": w.monday,
+            "Demandes": w.requests if exact or not is_small(w.requests) else None,
+            "Places offertes": w.places,
+            "Demande > offre": w.over if exact or not is_small(w.requests) else False,
+        }
+        for w in weeks
+    ]
+    return pd.DataFrame(rows, columns=["Semaine du", "Demandes", "Places offertes", "Demande > offre"])
+
+
+def chart(frame: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
+    bars = base.mark_bar().encode(
+        y=alt.Y("Demandes:Q", title="Demandes / places par semaine"),
+        color=alt.Color(
+            "Demande > offre:N",
+            scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#e45756"]),
+            legend=alt.Legend(title="Demande > offre"),
+        ),
+        tooltip=["Semaine du:T", "Demandes:Q", "Places offertes:Q"],
+    )
+    line = base.mark_line(color="#333333").encode(y="Places offertes:Q")
+    return bars + line
+
+
+def main() -> None:
+    header(TITLE, "mission ACI 1b : demandes par semaine face aux places offertes")
+    try:
+        data = read_snp(current_base())
+    except CptsError as error:
+        show_error(error)
+    today, exact = date.today(), sees_patient_data()
+    figures_block(figures(data.slots, data.requests, today - timedelta(days=365), today), exact)
+    weeks = weekly(data.slots, data.requests, today - timedelta(days=MONTHS_SHOWN * 30), today)
+    frame = weeks_frame(weeks, exact)
+    st.subheader(f"Demandes et places par semaine ({MONTHS_SHOWN} derniers mois)", anchor=False)
+    st.altair_chart(chart(frame), width="stretch")
+    over = frame[frame["Demande > offre"]]
+    st.markdown(f"**Semaines où la demande a dépassé l'offre : {len(over)}**")
+    if not exact:
+        st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », absentes du graphique.")
+    shown = over.astype({"Demandes": "object"})
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={"Semaine du": st.column_config.DateColumn("Semaine du", format="DD/MM/YYYY")},
+    )
+
+
+main()
