@@ -55,6 +55,16 @@ def departed(professionals: pd.DataFrame) -> pd.DataFrame:
     return professionals[professionals["departure"].notna()]
 
 
+def at_latest_import(professionals: pd.DataFrame) -> tuple[int, int]:
+    """(arrivals, departures) found by the latest import alone — the installations since the previous import;
+    (0, 0) while there was only one import."""
+    seen = imports(professionals)
+    if not seen.several or seen.latest is None:
+        return 0, 0
+    latest = pd.Timestamp(seen.latest)
+    return int((arrived(professionals)["arrival"] == latest).sum()), int((professionals["departure"] == latest).sum())
+
+
 def by_profession(professionals: pd.DataFrame) -> pd.DataFrame:
     """One row per profession (most professionals first), then « Total »: professionals present, members among
     them, the members' share (0 to 1), arrivals since the first import, departures."""

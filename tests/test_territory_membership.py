@@ -73,3 +73,20 @@ def test_the_bureau_sees_the_figures_without_names(app_env: Base, imported: Base
     assert figures(app)["Total"][0] == sum(independent_count().values())
     assert len(app.dataframe) == 1 and not app.tabs
     assert "les noms sont réservés aux coordinateurs" in " ".join(c.value for c in app.caption)
+
+
+def test_the_latest_import_alone_gives_the_installations_since_the_previous_one() -> None:
+    import pandas as pd
+
+    from domain.membership import at_latest_import
+
+    day = pd.Timestamp
+    frame = pd.DataFrame(
+        {  # imports on 1/1 (everyone), 1/3 (B arrives), 1/6 (C arrives, A leaves)
+            "arrival": [day("2026-01-01"), day("2026-03-01"), day("2026-06-01"), day("2026-01-01")],
+            "seen_on": [day("2026-03-01"), day("2026-06-01"), day("2026-06-01"), day("2026-06-01")],
+            "departure": [day("2026-06-01"), pd.NaT, pd.NaT, pd.NaT],
+        }
+    )
+    assert at_latest_import(frame) == (1, 1)
+    assert at_latest_import(frame.iloc[3:]) == (0, 0)  # one import only: nobody « arrives »

@@ -47,8 +47,16 @@ def key_figures(professionals: pd.DataFrame, total: pd.Series) -> None:
     columns = st.columns(4)
     columns[0].metric("Professionnels du territoire", int(total["professionals"]))
     columns[1].metric("Adhérents parmi eux", int(total["members"]), percent(float(total["share"])), delta_color="off")
-    columns[2].metric("Arrivées", int(total["arrivals"]), help=f"Depuis le premier import ({day(seen.first)})")
-    columns[3].metric("Départs", int(total["departures"]), help="Professionnels qui ne sont plus dans l'extrait")
+    arrivals, departures = membership.at_latest_import(professionals)
+    since = f"Depuis le premier import ({day(seen.first)}) ; la flèche : au dernier import ({day(seen.latest)})"
+    columns[2].metric("Arrivées", int(total["arrivals"]), arrivals or None, help=since)
+    columns[3].metric(
+        "Départs",
+        int(total["departures"]),
+        departures or None,
+        delta_color="inverse",
+        help=f"Professionnels qui ne sont plus dans l'extrait ; la flèche : au dernier import ({day(seen.latest)})",
+    )
 
 
 def figures_table(table: pd.DataFrame) -> None:
