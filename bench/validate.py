@@ -1,4 +1,4 @@
-"""Validation of the rows read from NocoDB on the large demo: columnar (`store.validate.validate_rows`) against
+"""Validation of the rows read from NocoDB on the large demo: columnar (`store.validate.validate_read`) against
 pydantic row by row (`store.records.validate_row`), in the same run. No NocoDB: the demo's records are turned
 into rows as the data API gives them back (field titles, ISO dates, "a,b" multi-selects, foreign-key ids) and
 read with `store.records.row_reader`, as `store.records.load` does; the journal gets `--journal-rows` entries.
@@ -34,7 +34,7 @@ from schema.fields import Kind, Record, TableSpec
 from schema.models import ACCESS_LOG, TABLES, AccessEntry
 from store.base import TableHandle
 from store.records import row_reader, to_payload, validate_row
-from store.validate import validate_rows
+from store.validate import validate_read
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ def main() -> None:
         if not rows:
             continue
         (baseline, before) = cpu_best_of(args.repeat, lambda: [validate_row(spec, row) for row in rows])  # noqa: B023
-        (columnar, after) = cpu_best_of(args.repeat, lambda: validate_rows(spec, rows))  # noqa: B023
+        (columnar, after) = cpu_best_of(args.repeat, lambda: validate_read(spec, rows))  # noqa: B023
         same = [r for r, _ in baseline] == columnar[0] and [p for _, ps in baseline for p in ps] == columnar[1]
         figures[spec.key] = {"rows": len(rows), "pydantic_s": round(before, 3), "columnar_s": round(after, 3)}
         print(f"{spec.title}: {len(rows)} rows, pydantic {before:.3f} s, columnar {after:.3f} s, same: {same}")

@@ -22,7 +22,7 @@ from errors import CptsError
 from schema.fields import TableSpec
 from store.base import Base, TableHandle
 from store.records import Loaded, duplicates, patched_frame, read_columns, read_fields
-from store.validate import validate_rows
+from store.validate import validate_read
 
 
 class Rows(NamedTuple):
@@ -86,7 +86,7 @@ class TableCopy:
 class SharedTables:
     """The tables of one base, as last read, shared by every session of the app process."""
 
-    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_rows):
+    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_read):
         self.base = base
         self.source = source
         self.check_every = check_every  # seconds between two checks of a table when nobody asks to refresh

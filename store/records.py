@@ -173,7 +173,7 @@ def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
     records: list[R] = []
     problems: list[Problem] = []
     for page in base.client.pages(base.id, handle.id, where=where, fields=read_fields(handle)):
-        page_records, page_problems = validate.validate_rows(spec, [read(row) for row in page])
+        page_records, page_problems = validate.validate_read(spec, [read(row) for row in page])
         records.extend(page_records)
         problems.extend(page_problems)
     problems.extend(duplicates(spec, records))

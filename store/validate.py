@@ -46,9 +46,10 @@ KNOWN_VALIDATORS = {"_known_options"}
 KNOWN_CONFIG = {"extra": "ignore", "validate_assignment": True, "str_strip_whitespace": True}
 
 
-def validate_rows(spec: TableSpec[R], rows: list[dict[str, Any]]) -> tuple[list[R], list[Problem]]:
-    """The records of these rows (as `records.row_reader` gives them) and the problems found in them: exactly
-    what `validate_row` gives row by row, a column at a time."""
+def validate_read(spec: TableSpec[R], rows: list[dict[str, Any]]) -> tuple[list[R], list[Problem]]:
+    """The records of rows read from NocoDB (as `records.row_reader` gives them) and the problems found in them:
+    exactly what `validate_row` gives row by row, a column at a time. (What people type — forms, imports — is
+    checked by `domain.validation.validate_rows`, with the stricter input rules.)"""
     plan = _plan(spec.model)
     if plan is None or not rows:
         return _row_by_row(spec, rows, range(len(rows)))

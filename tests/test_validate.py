@@ -18,7 +18,7 @@ from schema.fields import FieldSpec, Kind, Record, TableSpec, column
 from schema.models import PATIENTS, TABLES, Patient, Sex
 from store import records as store_records
 from store.records import validate_row
-from store.validate import validate_rows
+from store.validate import validate_read
 
 ROWS = 200  # per table and per level of hostility
 HOSTILE = [
@@ -129,9 +129,9 @@ def random_rows(spec: TableSpec[Any], seed: int, hostility: float) -> list[dict[
 
 
 def assert_same(spec: TableSpec[Any], rows: list[dict[str, Any]]) -> list[Problem]:
-    """validate_rows gives what validate_row gives row by row; returns the problems found."""
+    """validate_read gives what validate_row gives row by row; returns the problems found."""
     expected = [validate_row(spec, row) for row in rows]
-    got, problems = validate_rows(spec, rows)
+    got, problems = validate_read(spec, rows)
     assert len(got) == len(rows)
     for row, (want, _), record in zip(rows, expected, got, strict=True):
         assert type(record) is type(want)
@@ -177,7 +177,7 @@ def test_valid_rows_are_not_validated_one_by_one(monkeypatch: pytest.MonkeyPatch
         return validate_row(spec, values)
 
     monkeypatch.setattr(store_records, "validate_row", spy)
-    records, problems = validate_rows(PATIENTS, rows)
+    records, problems = validate_read(PATIENTS, rows)
     assert checked == [rows[3]]
     assert [(p.id, p.field) for p in problems] == [(rows[3]["id"], "Sexe")]
     assert records[3].sex is None and records[2].sex == rows[2]["sex"]
@@ -194,7 +194,7 @@ def test_built_records_behave_like_validated_ones() -> None:
         "consent": True,
         "gp": 12,
     }
-    [built], _ = validate_rows(PATIENTS, [row])
+    [built], _ = validate_read(PATIENTS, [row])
     validated = Patient.model_validate(row)
     assert built == validated
     assert pickle.loads(pickle.dumps(built)) == validated  # what st.cache_data does

@@ -42,6 +42,11 @@ def patient_rows(data: DeskData, today: date) -> pd.DataFrame:
             made = (patient, (data.weights, today), patient_row(patient, data, today))
             _ROWS[patient.id] = made
         rows.append(made[2])
+    if len(_ROWS) > len(data.records.patients):  # patients deleted (or purged) since: forget their rows
+        current = {patient.id for patient in data.records.patients}
+        for patient_id in list(_ROWS):
+            if patient_id not in current:
+                _ROWS.pop(patient_id, None)
     frame = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "_fragilities"])
     return frame.sort_values(["Priorité", "Attente (jours)", "Code"], ascending=[False, False, True], kind="stable")
 
