@@ -12,7 +12,14 @@ def test_every_table_of_patients_is_withheld_and_the_others_are_not() -> None:
     problems = [Problem(spec.title, 7, "Code", f"« {NAME} » n'a pas le format attendu") for spec in TABLES]
     shown = as_seen_by(problems, sees_patients=False)
     withheld = {p.table for p in shown if p.reason == WITHHELD}
-    assert withheld == {"Patients", "Propositions", "Inscriptions", "Étapes réalisées", "Journal d'accès", "Demandes SNP"}
+    assert withheld == {
+        "Patients",
+        "Propositions",
+        "Inscriptions",
+        "Étapes réalisées",
+        "Journal d'accès",
+        "Demandes SNP",
+    }
     assert [(p.table, p.id, p.field) for p in shown] == [(p.table, p.id, p.field) for p in problems]
 
 
