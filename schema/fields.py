@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.config import JsonDict
 
+INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"  # a commune's INSEE code, in every table that names a commune
+
 
 class Kind(StrEnum):
     """NocoDB's field types (`uidt`) that the base uses."""

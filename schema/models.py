@@ -11,11 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
-from schema.fields import Kind, Record, TableSpec, column
+from schema.fields import INSEE_PATTERN, Kind, Record, TableSpec, column
 from schema.snp import Slot, SnpRequest
 
 RPPS_PATTERN = r"^\d{11}$"
-INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
 PATIENT_CODE_PATTERN = r"^P-\d{6}$"
 INSEE_HELP = "code INSEE de la commune, 5 caractères, ex. 92040 (pas le code postal)"
 

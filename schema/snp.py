@@ -13,12 +13,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from schema.fields import Kind, Record, column
+from schema.fields import INSEE_PATTERN, Kind, Record, column
 
 DATA_FILE = Path(__file__).with_name("snp.toml")
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 TIME_HELP = "heure HH:MM, ex. 08:30"
-INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"
 
 
 def _read() -> dict[str, tuple[str, ...]]:
