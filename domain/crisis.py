@@ -5,7 +5,6 @@ contact list, and the plan's indicator values. Pure: records and frames in, Fren
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from domain.access import COORDINATOR
 from domain.cells import day as cell_day
 from domain.cells import text as cell_text
 from domain.french import day
+from domain.listing import folded
 from errors import Refused
 from schema.crisis import (
     CRISIS_KINDS,
@@ -117,16 +117,11 @@ def cell_gaps(plan: CrisisPlan) -> list[str]:
 # -- kinds, volunteers, who sees the phones -----------------------------------------------------------------
 
 
-def _folded(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def crisis_kind(asked: str) -> CrisisKind:
     """The kind of crisis named by its key (« canicule ») or its label (« Canicule (visites) »), accents and
     case aside; Refused in French, naming the field, for an unknown one."""
     for kind in CRISIS_KINDS:
-        if _folded(asked) in (_folded(kind.key), _folded(kind.label)):
+        if folded(asked.strip()) in (folded(kind.key), folded(kind.label)):
             return kind
     known = ", ".join(f"{kind.key} ({kind.label})" for kind in CRISIS_KINDS)
     raise Refused(f"Type de crise « {asked} » inconnu : rien n'a été fait. Types possibles : {known}.")
