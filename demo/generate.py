@@ -59,6 +59,7 @@ def generate(
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
     snp_slots = snp.slots(world, member_rows)
+    indicators = project.indicators(world, actions, member_rows, patient_rows, enrolments, pathway_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -70,7 +71,7 @@ def generate(
         "steps_done": pathways.steps_done(world, enrolments, patient_rows, pathway_rows, steps),
         "actions": actions,
         "milestones": project.milestones(world, actions),
-        "indicators": project.indicators(world, actions, member_rows, patient_rows, enrolments, pathway_rows),
+        "indicators": indicators,
         "territory": [territory_row(world.home, row_id=1)],
         "settings": parameters.parameter_rows(f"CPTS {world.home.name}"),  # Paramètres (its table key)
         "access_log": [],
@@ -81,5 +82,6 @@ def generate(
         "crisis_exercises": crisis.exercises(world),
         "snp_slots": snp_slots,
         "snp_requests": snp.requests(world, member_rows, snp_slots),
+        "proofs": project.proofs(world, indicators),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -1,19 +1,59 @@
-"""The Paramètres rows of the demo CPTS: its name, the funding defaults, the weights of the desk's priority
+"""The Paramètres rows of the demo CPTS: its name, the funding amounts, the weights of the desk's priority
 score, the retention and the idle time of a session.
 
 Every row is one of the keys declared in domain/parameters.py and domain/funding_parameters.py, at its
-default value (the CPTS name aside)."""
+default value, except the CPTS name and the fixed and variable parts of the missions: those of a published ACI
+contract, read from demo/data/financement.toml."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
-from domain.funding_parameters import FUNDING_PARAMETERS
+from demo.data_files import entries, load
+from domain.funding_parameters import FIXED, FUNDING_PARAMETERS, TIERS, VARIABLE, mission_key
 from domain.parameters import CPTS_NAME, IDLE, PRIORITY_WEIGHTS, RETENTION, Parameter
-from schema.models import ParameterRow
+from schema.models import AciMission, ParameterRow
 
-# In the order of the rows: the name, the funding amounts, the priority weights, then the session rules.
-DEMO_PARAMETERS: tuple[Parameter[Any], ...] = (*FUNDING_PARAMETERS, *PRIORITY_WEIGHTS, RETENTION, IDLE)
+_WHERE = "demo/data/financement.toml"
+
+
+@dataclass(frozen=True)
+class MissionAmounts:
+    code: str  # "1a", "2"…
+    fixed: int
+    variable: int
+    note: str = ""
+
+
+def contract_parameters() -> dict[str, Parameter[Any]]:
+    """The mission parts of the published contract, by key, at every tier; « À vérifier » kept off its size."""
+    data = load("financement")
+    missions = {m.code: m for m in entries(MissionAmounts, data["mission"], f"{_WHERE} [[mission]]")}
+    declared = {parameter.key: parameter for parameter in FUNDING_PARAMETERS}
+    found = {}
+    for mission in AciMission:
+        amounts = missions[mission.split(".", 1)[0]]
+        for part, value in ((FIXED, amounts.fixed), (VARIABLE, amounts.variable)):
+            for tier in TIERS:
+                key = mission_key(part, mission, tier)
+                size = f"taille {data['size']}" if tier == data["size"] else "à vérifier pour cette taille"
+                description = f"Part {part.split()[-1]} de la mission « {mission} » : {data['source']} ({size})."
+                note = f" {amounts.note}" if amounts.note and part == VARIABLE else ""
+                found[key] = replace(
+                    declared[key], default=str(value), description=description + note, to_check=tier != data["size"]
+                )
+    return found
+
+
+def demo_parameters() -> tuple[Parameter[Any], ...]:
+    """In the order of the rows: the funding amounts, the priority weights, then the session rules."""
+    contract = contract_parameters()
+    funding = tuple(contract.get(parameter.key, parameter) for parameter in FUNDING_PARAMETERS)
+    return (*funding, *PRIORITY_WEIGHTS, RETENTION, IDLE)
+
+
+DEMO_PARAMETERS: tuple[Parameter[Any], ...] = demo_parameters()
 
 
 def parameter_rows(cpts_name: str) -> list[ParameterRow]:

@@ -25,6 +25,7 @@ from schema.models import (
     Patient,
     PatientStatus,
 )
+from schema.proofs import Proof
 
 _WHERE = "demo/data/projet_de_sante.toml"
 
@@ -55,6 +56,11 @@ class IndicatorPlan:
     value: float | None = None
     computation: str | None = None
     comment: str | None = None
+    tiers: str | None = None  # « Paliers »
+    ceiling: float | None = None  # « Plafond »
+    part: str | None = None  # « Part du financement »
+    proofs: tuple[str, ...] = ()  # « Justificatifs attendus »
+    proofs_given: tuple[str, ...] = ()  # the kinds the demo gives a Justificatifs row with a link
 
 
 _ROWS = load("projet_de_sante")["action"]
@@ -199,7 +205,36 @@ def _indicator(
         source="Calculé" if computed else "Manuel",
         computation=plan.computation,
         comment=comment,
+        tiers=plan.tiers,
+        ceiling=None if plan.ceiling is None else Decimal(str(plan.ceiling)),
+        funding_part=plan.part,
+        proofs_needed=list(plan.proofs),
     )
+
+
+def proofs(world: World, indicators: list[Indicator]) -> list[Proof]:
+    """A Justificatifs row, with a link, for each kind of proof the plan of this year's indicators gives."""
+    plans = {plan.title: plan for plan in INDICATORS}
+    year = str(world.today.year)
+    rows: list[Proof] = []
+    for indicator in indicators:
+        plan = plans[str(indicator.title)]
+        if indicator.period != year:
+            continue
+        for kind in plan.proofs_given:
+            slug = f"{indicator.id}-{len(rows) + 1}"
+            rows.append(
+                Proof(
+                    id=len(rows) + 1,
+                    title=f"{kind} — {indicator.title}",
+                    indicator=indicator.id,
+                    kind=kind,
+                    link=f"https://nuage.cpts.example/justificatifs/{year}/{slug}",
+                    source="Dossier du dialogue de gestion",
+                    added_on=world.today - timedelta(days=30),
+                )
+            )
+    return rows
 
 
 def _requests(patients: list[Patient], year: int) -> int:

@@ -20,6 +20,8 @@ from domain.funding import (
     read_funding,
     started_missions,
 )
+from domain.funding_payouts import Payout, contract_columns, indicator_payouts, tiered_sums
+from domain.funding_proofs import ProofStatus, proof_status
 from domain.indicators import LiveData, indicator_board
 from domain.problems import Problem
 from domain.project import project_table
@@ -39,6 +41,7 @@ from schema.models import (
     SNP_SLOTS,
     TERRITORY,
 )
+from schema.proofs import PROOFS
 
 BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     ACTIONS,
@@ -54,6 +57,7 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    PROOFS,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -63,10 +67,12 @@ class BoardFigures:
     year: int
     today: date
     project: pd.DataFrame  # domain.project.project_table
-    indicators: pd.DataFrame  # domain.indicators.indicator_board, for `year`
+    indicators: pd.DataFrame  # domain.indicators.indicator_board, for `year`, with funding_payouts.contract_columns
     funding_parameters: FundingParameters
     funding: FundingEstimate
     problems: list[Problem] = field(default_factory=list)  # values left aside by the figures
+    payouts: Mapping[int, Payout] = field(default_factory=dict)  # tiered indicators, by id (masked values ranged)
+    proofs: Mapping[int, ProofStatus] = field(default_factory=dict)  # every indicator of `year`, by id
 
 
 def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
@@ -99,16 +105,21 @@ def funding_hiding(board: BoardFigures, hidden: Mapping[int, Span]) -> FundingEs
     `hidden`, indicator id -> the lowest and highest value a reader could suppose (`funding.board_achievements`)."""
     started = {mission.mission for mission in board.funding.missions if mission.started}
     achievements = board_achievements(board.indicators, hidden)
-    return estimate(board.year, board.funding.population, board.funding_parameters, started, achievements)
+    tiered = tiered_sums(indicator_payouts(board.indicators, hidden).values())
+    return estimate(board.year, board.funding.population, board.funding_parameters, started, achievements, tiered)
 
 
 def board_figures(frames: Mapping[str, pd.DataFrame], year: int, today: date) -> BoardFigures:
     """Every figure of the board for `year` (frames keyed like BOARD_TABLES' keys)."""
     actions = frames[ACTIONS.key]
     project = project_table(actions, frames[MILESTONES.key], frames[MEMBERS.key], today)
-    indicators, indicator_problems = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
+    board, indicator_problems = indicator_board(frames[INDICATORS.key], actions, live_data(frames), year, today)
+    indicators, contract_problems = contract_columns(board, frames[INDICATORS.key])
     parameters, parameter_problems = read_funding(frames[PARAMETERS.key])
     population, territory_problems = territory_population(frames[TERRITORY.key])
-    funding = estimate(year, population, parameters, started_missions(actions), board_achievements(indicators))
-    problems = indicator_problems + parameter_problems + territory_problems
-    return BoardFigures(year, today, project, indicators, parameters, funding, problems)
+    payouts = indicator_payouts(indicators)
+    achievements, tiered = board_achievements(indicators), tiered_sums(payouts.values())
+    funding = estimate(year, population, parameters, started_missions(actions), achievements, tiered)
+    problems = indicator_problems + contract_problems + parameter_problems + territory_problems
+    proofs = proof_status(indicators, frames.get(PROOFS.key))
+    return BoardFigures(year, today, project, indicators, parameters, funding, problems, payouts, proofs)

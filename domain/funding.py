@@ -20,11 +20,13 @@ from domain.funding_parameters import (
     mission_key,
     tier_key,
 )
+from domain.funding_payouts import TieredSum, untiered
 from domain.indicators import achievement
 from domain.parameters import read_parameters
 from domain.privacy import MASK_BELOW, MASKED, SMALL_BOUNDS
 from domain.problems import Problem
 from schema.models import AciMission, ActionStatus
+from schema.proofs import FundingPart
 
 # -- reading the parameters ----------------------------------------------------------------------------
 
@@ -136,48 +138,87 @@ class MissionFunding:
     started: bool
     fixed: float
     variable: float
-    achievement: float | None  # weighted achievement of the mission's indicators, None if none measured
+    achievement: float | None  # weighted achievement of the mission's untiered indicators, None if none measured
     measured: int  # indicators with a value and a target
     to_check: bool
     # What a reader who sees masked values knows of `achievement`: the lowest and highest it could be (both equal to
     # it when no value of the mission is masked); None if none measured.
     low: float | None
     high: float | None
+    # The indicators paid by tiers (`domain.funding_payouts`) of the fixed and of the variable part, None if none.
+    tiered_fixed: TieredSum | None = None
+    tiered_variable: TieredSum | None = None
 
     @property
     def masked(self) -> bool:
-        """True when a masked value leaves the achievement, hence the variable part, a range."""
-        return self.low != self.high
+        """True when a masked value leaves the achievement, or a part paid by tiers, a range."""
+        fixed_low, fixed_high = self.fixed_span
+        variable_low, variable_high = self.variable_span
+        return self.low != self.high or fixed_low != fixed_high or variable_low != variable_high
+
+    def _fixed_at(self, end: str) -> float:
+        """The fixed part due: in full once started; with tiered indicators in it, what they pay plus the share
+        they cannot claim (`end`: "exact", "low" or "high", as a `TieredSum` field)."""
+        if not self.started:
+            return 0.0
+        tiered = self.tiered_fixed
+        if tiered is None:
+            return self.fixed
+        return min(self.fixed, tiered.at(end) + max(self.fixed - tiered.most, 0.0))
+
+    def _variable_at(self, end: str, achievement: float | None) -> float:
+        """The variable part: × the achievement of its untiered indicators (today's rule); with tiered indicators,
+        what they pay plus the rest of the part × that achievement, within the part."""
+        tiered = self.tiered_variable
+        if tiered is None:
+            return self.variable * (achievement or 0.0)
+        rest = max(self.variable - tiered.most, 0.0)
+        return min(self.variable, tiered.at(end) + rest * (achievement or 0.0))
 
     @property
     def fixed_due(self) -> float:
-        return self.fixed if self.started else 0.0
+        return self._fixed_at("exact")
 
     @property
     def variable_due(self) -> float:
-        return self.variable * (self.achievement or 0.0)
+        return self._variable_at("exact", self.achievement)
 
     @property
     def total(self) -> float:
         return self.fixed_due + self.variable_due
 
     @property
+    def fixed_span(self) -> Span:
+        return (self._fixed_at("low"), self._fixed_at("high"))
+
+    @property
     def variable_span(self) -> Span:
-        return (self.variable * (self.low or 0.0), self.variable * (self.high or 0.0))
+        return (self._variable_at("low", self.low), self._variable_at("high", self.high))
 
     @property
     def total_span(self) -> Span:
-        low, high = self.variable_span
-        return (self.fixed_due + low, self.fixed_due + high)
+        (fixed_low, fixed_high), (low, high) = self.fixed_span, self.variable_span
+        return (fixed_low + low, fixed_high + high)
 
     def exact(self) -> MissionFunding:
         """The same mission as a reader allowed to see masked values knows it."""
-        return replace(self, low=self.achievement, high=self.achievement)
+        fixed, variable = self.tiered_fixed, self.tiered_variable
+        return replace(
+            self,
+            low=self.achievement,
+            high=self.achievement,
+            tiered_fixed=None if fixed is None else fixed.exact_only(),
+            tiered_variable=None if variable is None else variable.exact_only(),
+        )
 
     @property
     def achievement_text(self) -> str:
         """ "73 %", "—" if nothing measured, "masqué (< 5 patients)" if only known as a range."""
-        return MASKED_ACHIEVEMENT if self.masked else percent(self.achievement)
+        return MASKED_ACHIEVEMENT if self.low != self.high else percent(self.achievement)
+
+    @property
+    def fixed_text(self) -> str:
+        return euros_between(*self.fixed_span)
 
     @property
     def variable_text(self) -> str:
@@ -263,9 +304,11 @@ def estimate(
     parameters: FundingParameters,
     started: set[str],
     achievements: Mapping[str, Sequence[Measure]],
+    tiered: Mapping[tuple[str, str], TieredSum] | None = None,
 ) -> FundingEstimate:
     """The funding of `year`: operating grant, plus for each mission its fixed part if it has started and
-    its variable part times the weighted achievement of its indicators; capped at the tier's maximum.
+    its variable part times the weighted achievement of its indicators; capped at the tier's maximum. `tiered`:
+    (mission, part) -> its indicators paid by tiers (`domain.funding_payouts.tiered_sums`), which pay their tier.
 
     A masked indicator value makes the achievement a range (`Measure.masked`): the mission's `low` and `high`
     achievements, from which the variable parts and the total are ranges (`*_span`), so that no figure shown
@@ -286,6 +329,8 @@ def estimate(
                 to_check=not parameters.checked(*keys),
                 low=weighted_mean((m.low, m.weight) for m in measures),
                 high=weighted_mean((m.high, m.weight) for m in measures),
+                tiered_fixed=(tiered or {}).get((mission, FundingPart.FIXED)),
+                tiered_variable=(tiered or {}).get((mission, FundingPart.VARIABLE)),
             )
         )
     return FundingEstimate(
@@ -303,11 +348,11 @@ def board_achievements(board: pd.DataFrame, hidden: Mapping[int, Span] | None = 
     """The measured indicators of an indicator board (`domain.indicators`), by mission. A masked one (a patient
     count below 5, column `masked`) could be anything from 0 to 4: its achievement from that of 0 to that of 4.
     `hidden`: indicator id -> the lowest and highest value a reader could suppose, for a document that hides more
-    values than the board pages (the AG deck)."""
+    values than the board pages (the AG deck). Indicators paid by tiers, or in the fixed part, are left out."""
     measures: dict[str, list[Measure]] = {}
     for row in board.itertuples():
         achievement = real(row.achievement)
-        if achievement is not None and text(row.mission):
+        if achievement is not None and text(row.mission) and untiered(row):
             values = (hidden or {}).get(identifier(row.id), SMALL_BOUNDS if flag(row.masked) else None)
             span = None if values is None else masked_span(real(row.target), values)
             measures.setdefault(str(row.mission), []).append(Measure(achievement, real(row.weight), span))

@@ -15,10 +15,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.board import BoardFigures
-from domain.cells import day, integer, real, text
+from domain.cells import day, identifier, integer, real, text
 from domain.french import day as french_day
 from domain.french import euros, euros_between
 from domain.funding import MASKED_NOTE, MissionFunding, Span, tier_text
+from domain.funding_lines import IndicatorLine, indicator_lines
 from domain.funding_parameters import mission_code
 from domain.privacy import is_small
 from domain.project import NO_MISSION
@@ -70,6 +71,13 @@ INDICATOR_HEADERS = (
     "Tendance",
     "Source",
     "Commentaire",
+    "Part du financement",
+    "Paliers",
+    "Palier atteint",
+    "Montant (€)",
+    "Justificatifs attendus",
+    "Justificatifs manquants",
+    "Pièces (fichiers ou liens)",
 )
 
 
@@ -165,7 +173,7 @@ def mission_cells(mission: MissionFunding) -> list[Any]:
         mission.variable,
         mission.achievement_text if mission.masked else mission.achievement,
         mission.measured,
-        mission.fixed_due,
+        amount_cell(mission.fixed_span),
         amount_cell(mission.variable_span),
         amount_cell(mission.total_span),
         "oui" if mission.to_check else "",
@@ -203,14 +211,15 @@ def write_mission(sheet: Worksheet, figures: BoardFigures, mission: str, cpts_na
         indicators = figures.indicators[figures.indicators["mission"].isna()]
     else:
         indicators = figures.indicators[figures.indicators["mission"] == mission]
+    lines = {line.id: line for line in indicator_lines(figures)}
     for row in indicators.itertuples():
-        append(sheet, indicator_cells(row))
-        formats(sheet, {5: DECIMAL, 6: DECIMAL, 7: PERCENT, 8: DECIMAL})
-        for column in (1, 11):
+        append(sheet, indicator_cells(row) + contract_cells(lines[identifier(row.id)]))
+        formats(sheet, {5: DECIMAL, 6: DECIMAL, 7: PERCENT, 8: DECIMAL, 15: EUROS})
+        for column in (1, 11, 13, 16, 17, 18):
             sheet.cell(sheet.max_row, column).alignment = WRAP
     if indicators.empty:
         append(sheet, [f"Aucun indicateur pour {figures.year}."])
-    widths(sheet, [48, 10, 28, 14, 12, 12, 12, 16, 10, 10, 48])
+    widths(sheet, [48, 10, 28, 14, 12, 12, 12, 16, 10, 10, 48, 12, 30, 20, 16, 24, 24, 40])
 
 
 def action_cells(row: Any) -> list[Any]:
@@ -240,6 +249,21 @@ def indicator_cells(row: Any) -> list[Any]:
         row.trend,
         row.source,
         text(row.comment),
+    ]
+
+
+def contract_cells(line: IndicatorLine) -> list[Any]:
+    """The tiers, tier reached, amount (a number, or its French range or "selon l'atteinte") and proofs of one
+    indicator, as the Financement ACI page shows them to the bureau."""
+    proofs = line.proofs
+    return [
+        line.part,
+        line.tiers,
+        line.tier,
+        line.amount_text if line.amount is None else line.amount,
+        ", ".join(proofs.needed),
+        ", ".join(proofs.missing),
+        proofs.documents_text,
     ]
 
 

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     EMAIL = "Email"
     PHONE = "PhoneNumber"
     LINK = "Links"
+    ATTACHMENT = "Attachment"  # files: a list of {"title", "url" or "path", "mimetype", "size"}
 
 
 def _plain(item: Any) -> Any:

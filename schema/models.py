@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
 from schema.fields import INSEE_PATTERN, Kind, Record, TableSpec, column
+from schema.proofs import PROOFS, FundingPart, ProofKind
 from schema.snp import Slot, SnpRequest
 
 RPPS_PATTERN = r"^\d{11}$"
@@ -307,6 +308,17 @@ class Indicator(Record):
     weight: Decimal | None = column(
         "Poids", Kind.DECIMAL, ge=0, description="Poids dans la part variable de la mission ACI (1 si vide)"
     )
+    tiers: str | None = column(
+        "Paliers",
+        Kind.TEXT,
+        description="Montant payé selon la valeur, ex. ≤ 50 : 9000 ; ≤ 100 : 6000 (au plus) ou ≥ 69,7 : 1000 ; "
+        "≥ 72,4 : 2500 (au moins) ; vide : part variable × atteinte",
+    )
+    ceiling: Decimal | None = column("Plafond", Kind.CURRENCY, description="Montant maximal payé pour l'indicateur")
+    funding_part: str | None = column(
+        "Part du financement", Kind.SELECT, options=tuple(FundingPart), description="Vide : part variable"
+    )
+    proofs_needed: list[str] = column("Justificatifs attendus", Kind.MULTI_SELECT, options=tuple(ProofKind))
 
 
 class Commune(Record):
@@ -420,6 +432,7 @@ TABLES: tuple[TableSpec, ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    PROOFS,
 )
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from schema.fields import Record, TableSpec
-from schema.models import ENROLMENTS, PROPOSALS
+from schema.models import ENROLMENTS, INDICATORS, PROPOSALS
+from services.contract_rules import refuse_bad_contract
 from services.enrolled_twice import refuse_enrolled_twice
 from services.objection import refuse_objecting_patients
 from store import records
@@ -23,6 +24,7 @@ Rule = Callable[[Base, TableSpec[Any], Sequence[Record]], None]
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
     PROPOSALS.key: (refuse_objecting_patients,),
     ENROLMENTS.key: (refuse_objecting_patients, refuse_enrolled_twice),
+    INDICATORS.key: (refuse_bad_contract,),
 }
 
 

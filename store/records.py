@@ -4,6 +4,7 @@ write records back. Invalid rows are reported (table, Id, field, reason), never 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,6 +29,7 @@ DTYPES = {
     Kind.DATE: "datetime64[ns]",
     Kind.DATETIME: "datetime64[ns, UTC]",
     Kind.MULTI_SELECT: "object",
+    Kind.ATTACHMENT: "object",
 }
 
 
@@ -102,6 +104,8 @@ def _from_column(spec: FieldSpec, column: list[Any]) -> list[Any]:
         ]
     if spec.kind is Kind.DATE:
         return [None if v is None or v == "" else v[:10] if isinstance(v, str) else v for v in column]
+    if spec.kind is Kind.ATTACHMENT:
+        return [_from_value(spec, v) for v in column]
     return [None if v is None or v == "" else v for v in column]
 
 
@@ -120,6 +124,8 @@ def _from_value(spec: FieldSpec, raw: Any) -> Any:
         return raw in (1, "1", "true", True)
     if spec.kind is Kind.DATE and isinstance(raw, str):
         return raw[:10]
+    if spec.kind is Kind.ATTACHMENT and isinstance(raw, str):
+        return json.loads(raw)  # the SQLite copy keeps the JSON text
     return raw
 
 
@@ -234,6 +240,8 @@ def _to_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        return value  # attachments
     if isinstance(value, list):
         return ",".join(value) or None
     return value

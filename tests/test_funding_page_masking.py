@@ -36,6 +36,7 @@ from store import records
 from store.base import Base
 from store.client import clause
 from tests.conftest import Server
+from tests.test_funding_ranges import large_territory
 
 TODAY = date.today()
 PAGE = "views/funding.py"
@@ -47,7 +48,7 @@ NEW_COMMUNE = "94081"  # Vitry-sur-Seine, not in the demo territory
 
 @pytest.fixture(scope="module")
 def demo(base: Base) -> Base:
-    seed(base, generate("small"))
+    seed(base, large_territory(generate("small")))  # size 4: the estimate is not capped
     return base
 
 

@@ -34,6 +34,7 @@ from reports.dialogue import SUMMARY_SHEET, dialogue_bytes
 from schema.models import AciMission, table
 from store.records import to_frame
 
+LARGE_POPULATION = 200_000
 TODAY = date(2026, 11, 23)
 SMALL_PATHWAY = "Endométriose"  # its indicator "Patientes inscrites dans le parcours" (mission 2), target 27
 NNBSP = "\u202f"
@@ -135,9 +136,16 @@ def board_frame(target: float | None, achievement: float | None) -> pd.DataFrame
 # -- the demo, one pathway down to 3 patients --------------------------------------------------------------------
 
 
+def large_territory(tables: dict[str, list]) -> dict[str, list]:
+    """The demo with a territory of size 4: the published contract's amounts it uses fit under that size's
+    maximum, so that the estimate is not capped (a capped total is the maximum, hiding any range)."""
+    [commune] = tables["territory"]
+    return {**tables, "territory": [commune.model_copy(update={"population": LARGE_POPULATION})]}
+
+
 @pytest.fixture(scope="module")
 def demo() -> dict[str, list]:
-    return generate("small", today=TODAY)
+    return large_territory(generate("small", today=TODAY))
 
 
 @pytest.fixture(scope="module")

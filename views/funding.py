@@ -19,10 +19,12 @@ from domain.board import BoardFigures
 from domain.communes import CommuneInfo
 from domain.french import euros, number
 from domain.funding import MASKED_NOTE, FundingEstimate, tier_text
+from domain.funding_lines import indicator_lines, lines_of
 from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, mission_key, tier_key
 from domain.parameters import cpts_name
 from domain.permissions import Action
 from domain.privacy import MASK_BELOW
+from domain.project import mission_rank
 from errors import CptsError
 from reports.dialogue import dialogue_bytes
 from schema.models import PARAMETERS, TERRITORY
@@ -39,7 +41,7 @@ RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part kn
 RANGE_WIDTHS = {
     "mission": 240,
     "started": 70,
-    "fixed_due": 100,
+    "fixed_due": 150,
     "achievement": 140,
     "variable_due": 150,
     "total": 160,
@@ -191,7 +193,8 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
     st.caption(
         "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
         "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "
-        "plus la dotation de fonctionnement, dans la limite du maximum annuel."
+        "plus la dotation de fonctionnement, dans la limite du maximum annuel. Un indicateur qui a des « Paliers » "
+        "paie le palier atteint (dans la limite de son « Plafond ») ; le reste de sa part suit l'atteinte des autres."
     )
 
 
@@ -202,7 +205,7 @@ def estimate_table(funding: FundingEstimate) -> tuple[pd.DataFrame, dict[str, An
         {
             "mission": m.mission,
             "started": "Oui" if m.started else "Non",
-            "fixed_due": round(m.fixed_due),
+            "fixed_due": m.fixed_text if ranged else round(m.fixed_due),
             "achievement": m.achievement_text if ranged else _percent(m.achievement),
             "variable_due": m.variable_text if ranged else round(m.variable_due),
             "total": m.total_text if ranged else round(m.total),
@@ -221,6 +224,7 @@ def estimate_table(funding: FundingEstimate) -> tuple[pd.DataFrame, dict[str, An
     }
     if ranged:
         config |= {
+            "fixed_due": st.column_config.TextColumn("Part fixe retenue"),
             "achievement": st.column_config.TextColumn("Atteinte"),
             "variable_due": st.column_config.TextColumn("Part variable retenue"),
             "total": st.column_config.TextColumn("Total"),
@@ -238,15 +242,14 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
     the range."""
     parts = []
     for m in funding.missions:
-        low, high = m.variable_span
+        (fixed_low, fixed_high), (low, high) = m.fixed_span, m.variable_span
         parts += [
-            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": m.fixed_due, "text": euros(m.fixed_due)},
+            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": fixed_low, "text": m.fixed_text},
             {"mission": m.mission, "part": VARIABLE_PART, "rank": 1, "amount": low, "text": m.variable_text},
         ]
         if m.masked:
-            parts.append(
-                {"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": high - low, "text": m.variable_text}
-            )
+            rest = fixed_high - fixed_low + high - low
+            parts.append({"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": rest, "text": m.total_text})
     names, colours = [FIXED_PART, VARIABLE_PART], [FIXED_COLOUR, VARIABLE_COLOUR]
     if funding.masked:
         names, colours = [*names, RANGE_PART], [*colours, RANGE_COLOUR]
@@ -273,11 +276,46 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
     )
 
 
+LINE_COLUMNS = {
+    "title": st.column_config.TextColumn("Indicateur", width="large"),
+    "part": st.column_config.TextColumn("Part", width="small"),
+    "value": st.column_config.TextColumn("Valeur", width="small"),
+    "tiers": st.column_config.TextColumn("Paliers"),
+    "tier": st.column_config.TextColumn("Palier atteint"),
+    "amount": st.column_config.TextColumn("Montant"),
+    "present": st.column_config.TextColumn("Justificatifs présents"),
+    "missing": st.column_config.TextColumn("Justificatifs manquants"),
+}
+
+
+LINES_NOTE = (
+    "Paliers, plafond, part du financement et justificatifs attendus : colonnes de la table **Indicateurs** ; les "
+    "pièces : table **Justificatifs** (un fichier joint ou un lien chacune). Une valeur masquée (moins de "
+    f"{MASK_BELOW} personnes) montre son palier seulement quand toute valeur de 0 à {MASK_BELOW - 1} atteint le "
+    "même, et son montant en fourchette sinon."
+)
+
+
+def indicators_section(figures: BoardFigures, exact: bool) -> None:
+    """Per mission, its indicators with their value, tier reached, amount and proofs present or missing."""
+    st.subheader("Indicateurs, paliers et justificatifs", anchor=False)
+    lines = indicator_lines(figures, exact)
+    if not lines:
+        st.info(f"Aucun indicateur pour {figures.year:d}.")
+        return
+    for mission in sorted({line.mission for line in lines}, key=mission_rank):
+        st.markdown(f"**{plain(mission)}**")
+        rows = pd.DataFrame([line.cells for line in lines_of(lines, mission)], columns=[*LINE_COLUMNS, "documents"])
+        st.dataframe(rows[list(LINE_COLUMNS)], column_config=LINE_COLUMNS, hide_index=True, width="stretch")
+    st.caption(LINES_NOTE)
+
+
 def export_section(figures: BoardFigures, cpts_name: str) -> None:
     st.subheader("Dialogue de gestion", anchor=False)
     st.markdown(
         f"Un classeur Excel pour la CPAM et l'ARS : une feuille de synthèse avec l'estimation {figures.year:d}, "
-        "puis une feuille par mission ACI (actions, indicateurs, cibles, valeurs, atteinte, commentaires)."
+        "puis une feuille par mission ACI (actions, indicateurs, cibles, valeurs, atteinte, paliers, montants, "
+        "justificatifs, commentaires)."
     )
     st.download_button(
         "Télécharger le classeur « dialogue de gestion » (XLSX)",
@@ -295,7 +333,9 @@ def main() -> None:
     figures, frames = load_figures(year)
     territory_section(frames[TERRITORY.key], figures)
     amounts_section(figures)
-    estimate_section(figures.funding, exact=sees_patient_data())
+    exact = sees_patient_data()
+    estimate_section(figures.funding, exact=exact)
+    indicators_section(figures, exact=exact)
     export_section(figures, cpts_name(frames[PARAMETERS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 
