@@ -1,5 +1,5 @@
 """The "dialogue de gestion" workbook: a summary sheet with the funding estimate, then one sheet per ACI
-mission with its actions and indicators (targets, values, achievement, comments). French number and
+mission with its actions and indicators (targets, values, achievement, comments, tiers, amounts, proofs). French number and
 date formats; small patient counts stay masked as on the board pages. Every row goes through
 `reports.cells.append`: a title typed as "=HYPERLINK(…)" stays text, never a formula."""
 

@@ -125,7 +125,10 @@ def _from_value(spec: FieldSpec, raw: Any) -> Any:
     if spec.kind is Kind.DATE and isinstance(raw, str):
         return raw[:10]
     if spec.kind is Kind.ATTACHMENT and isinstance(raw, str):
-        return json.loads(raw)  # the SQLite copy keeps the JSON text
+        try:
+            return json.loads(raw)  # the SQLite copy keeps the JSON text
+        except ValueError:
+            return raw  # refused by the model, reported like any bad value
     return raw
 
 

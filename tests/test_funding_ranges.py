@@ -364,3 +364,34 @@ def test_deck_ranges_the_member_counts_it_masks(demo: dict[str, list]) -> None:
 def first_mission(figures: BoardFigures, indicator_id: int) -> str:
     board = figures.indicators
     return str(board.loc[board["id"] == indicator_id, "mission"].iloc[0])
+
+
+# -- a masked indicator paid by tiers, in the fixed part ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def masked_tiered(masked: dict[str, list]) -> dict[str, list]:
+    """The masked Endometriosis indicator paid by tiers that tell 0–1, 2–3 and 4 apart, in the fixed part."""
+    title = "Patientes inscrites dans le parcours"
+    indicators = [
+        i.model_copy(update={"tiers": "≥ 2 : 100 ; ≥ 4 : 300", "funding_part": "Fixe"}) if i.title == title else i
+        for i in masked["indicators"]
+    ]
+    return {**masked, "indicators": indicators}
+
+
+def test_workbook_and_deck_range_a_masked_indicator_paid_by_tiers(masked_tiered: dict[str, list]) -> None:
+    figures = figures_of(masked_tiered)
+    mission = next(m for m in figures.funding.missions if m.mission == AciMission.PATHWAYS)
+    assert mission.fixed_span == (mission.fixed - 300, mission.fixed) and mission.fixed_due == mission.fixed - 200
+    amounts = [mission.fixed_due, mission.total, figures.funding.missions_total, figures.funding.total]
+    texts = {form for amount in amounts for form in exact_forms(amount)} | {"≥ 2 (100"}
+    workbook = list(workbook_cells(dialogue_bytes(figures, "CPTS test")))
+    deck = deck_values(deck_of(masked_tiered))
+    for values in (workbook, deck):
+        assert_nowhere(values, texts, amounts)
+    assert mission.fixed_text in "\n".join(v for v in deck if isinstance(v, str))
+    assert summary(dialogue_bytes(figures, "CPTS test"))[AciMission.PATHWAYS][6] == mission.fixed_text
+    exact = replace(figures, funding=figures.funding.exact())  # proof that the check can fail
+    with pytest.raises(AssertionError):
+        assert_nowhere(list(workbook_cells(dialogue_bytes(exact, "CPTS test"))), texts, amounts)

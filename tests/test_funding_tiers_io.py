@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from demo.generate import generate
 from domain.access import BOARD, COORDINATOR
-from domain.board import BOARD_TABLES, BoardFigures, board_figures
+from domain.board import BoardFigures
 from domain.funding import board_achievements, estimate
 from domain.funding_lines import IndicatorLine, indicator_lines
 from domain.funding_payouts import MASKED_TIER, indicator_payouts, tiered_sums
@@ -36,7 +36,7 @@ from services.seed import seed
 from store import records
 from store.base import Base
 from tests.conftest import Server
-from tests.test_funding_page_masking import page_text
+from tests.test_funding_page_masking import figures_now, page_text
 from tests.test_funding_ranges import large_territory
 
 TODAY = date.today()
@@ -60,11 +60,6 @@ def app_env(app_env: Base, demo: Base) -> Base:
 def bureau(nocodb: Server, base: Base) -> UserAdded:
     with admin_client(nocodb.settings) as admin:
         return add_user(admin, base.id, "bureau.paliers@cpts.fr", BOARD)
-
-
-def figures_now(base: Base) -> BoardFigures:
-    frames = {spec.key: records.load(base, spec).frame for spec in BOARD_TABLES}
-    return board_figures(frames, TODAY.year, TODAY)
 
 
 def line_tables(app: AppTest) -> list[Any]:

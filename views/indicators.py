@@ -9,6 +9,7 @@ import streamlit as st
 
 from domain.french import percent, percents_between
 from domain.funding import MissionFunding
+from domain.funding_lines import NO_TIERS, indicator_lines
 from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from schema.models import IndicatorSource
@@ -23,6 +24,7 @@ INDICATOR_COLUMNS = {
     "shown_value": st.column_config.TextColumn("Valeur", width="small"),
     "unit": st.column_config.TextColumn("Unité", width="small"),
     "achievement_percent": st.column_config.ProgressColumn("Atteinte", format="%d %%", min_value=0, max_value=100),
+    "tier": st.column_config.TextColumn("Palier atteint", help="Indicateur payé par paliers (colonne « Paliers »)"),
     "trend": st.column_config.TextColumn("Tendance", width="small", help="Par rapport à l'année précédente"),
     "shown_previous": st.column_config.TextColumn("Année préc.", width="small"),
     "source": st.column_config.TextColumn("Source", width="small"),
@@ -30,13 +32,15 @@ INDICATOR_COLUMNS = {
 }
 
 
-def by_mission(board: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def by_mission(board: pd.DataFrame, tiers: dict[int, str] | None = None) -> list[tuple[str, pd.DataFrame]]:
     """The indicators as the page shows them (no unmasked patient count among the columns), split by
-    ACI mission in mission order; indicators without an action come last."""
+    ACI mission in mission order; indicators without an action come last. `tiers`: indicator id -> the tier
+    reached as the bureau may see it (`domain.funding_lines`)."""
     missions = board["mission"].fillna(NO_MISSION)
     shown = board.assign(
         mission=missions,
         achievement_percent=(board["shown_achievement"].astype("Float64") * 100).round(),
+        tier=board["id"].map(lambda row_id: (tiers or {}).get(int(row_id), NO_TIERS)),
     ).sort_values(["action_number", "id"], kind="stable")
     ordered = sorted(set(missions), key=mission_rank)
     return [(mission, shown[shown["mission"] == mission][list(INDICATOR_COLUMNS)]) for mission in ordered]
@@ -109,7 +113,8 @@ def main() -> None:
                 "Une mission dont un indicateur est masqué (moins de 5 patients) n'est connue que par une "
                 "fourchette : barre pleine jusqu'à sa valeur la plus basse, claire jusqu'à la plus haute."
             )
-    for mission, rows in by_mission(board):
+    tiers = {line.id: line.tier for line in indicator_lines(figures)}
+    for mission, rows in by_mission(board, tiers):
         st.subheader(plain(mission), anchor=False)
         st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
     st.caption(

@@ -19,7 +19,7 @@ from domain.ag.slides import (
 from domain.board import BoardFigures, funding_hiding
 from domain.cells import identifier, real, text
 from domain.french import CELL_EUROS, day, euros, number, percent
-from domain.funding import Span
+from domain.funding import MissionFunding, Span
 from domain.privacy import HIDDEN, HIDDEN_BOUNDS, MASKED, SMALL_BOUNDS, is_small
 
 MEMBER_COUNTS = ("membres_par_profession", "membres_nouveaux_annee")  # calculated indicators counting people
@@ -95,6 +95,12 @@ def hidden_values(board: BoardFigures, hidden: Hidden) -> dict[int, Span]:
     }
 
 
+def fixed_range(mission: MissionFunding) -> str:
+    """ ", part fixe entre … et …" when indicators paid by tiers leave the fixed part a range, else ""."""
+    low, high = mission.fixed_span
+    return f", part fixe {mission.fixed_text}" if low != high else ""
+
+
 def funding_slide(board: BoardFigures, hidden: Hidden) -> Slide:
     """The estimate; a mission with an indicator value the deck masks shows its variable part as a range (its
     lowest as the bar, the rest of the range stacked on it), and so does the total: a shared document, never
@@ -110,14 +116,14 @@ def funding_slide(board: BoardFigures, hidden: Hidden) -> Slide:
         KeyFigure("Maximum annuel", euros(funding.maximum), f"taille {funding.tier}"),
     )
     series = [
-        Series("Part fixe (mission démarrée)", tuple(m.fixed_due for m in funding.missions)),
+        Series("Part fixe (mission démarrée)", tuple(m.fixed_span[0] for m in funding.missions)),
         Series("Part variable (× atteinte des indicateurs)", tuple(m.variable_span[0] for m in funding.missions)),
     ]
     masked = [m for m in funding.missions if m.masked]
     if masked:
-        rest = tuple(m.variable_span[1] - m.variable_span[0] if m.masked else None for m in funding.missions)
+        rest = tuple(m.total_span[1] - m.total_span[0] if m.masked else None for m in funding.missions)
         series.append(Series(RANGE_SERIES, rest, labelled=False))  # its width is no amount of its own
-    note = "; ".join(f"{m.mission} : part variable {m.variable_text}" for m in masked)
+    note = "; ".join(f"{m.mission} : part variable {m.variable_text}{fixed_range(m)}" for m in masked)
     chart = Chart(
         "Parts retenues par mission (€)",
         tuple(m.mission for m in funding.missions),
