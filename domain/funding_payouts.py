@@ -9,7 +9,7 @@ so that neither the tier nor the amount narrows the masked value down."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -126,10 +126,8 @@ class Payout:
         return euros_between(self.low, self.high)
 
     def exact(self) -> Payout:
-        return Payout(
-            self.indicator, self.mission, self.part, self.tiers, self.ceiling, self.position, self.amount,
-            self.amount, self.amount,
-        )  # fmt: skip
+        """The payout as a reader allowed to see masked values knows it."""
+        return replace(self, low=self.amount, high=self.amount, same_tier=True)
 
 
 def payout(row: Any, values: Span | None) -> Payout:
@@ -146,9 +144,17 @@ def payout(row: Any, values: Span | None) -> Payout:
         paid = [tiers.amount(p, ceiling) for p in ends]
         low, high, same = min(paid), max(paid), ends[0] == ends[1]
     return Payout(
-        identifier(row.id), text(row.mission), str(row.part), tiers, ceiling,
-        position, amount, low, high, same,
-    )  # fmt: skip
+        indicator=identifier(row.id),
+        mission=text(row.mission),
+        part=str(row.part),
+        tiers=tiers,
+        ceiling=ceiling,
+        position=position,
+        amount=amount,
+        low=low,
+        high=high,
+        same_tier=same,
+    )
 
 
 def indicator_payouts(board: pd.DataFrame, hidden: Mapping[int, Span] | None = None) -> dict[int, Payout]:
