@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from domain.funding import MissionFunding
+from domain.funding import Measure, MissionFunding, board_achievements
 from domain.funding_payouts import MASKED_TIER, TieredSum, contract_columns, indicator_payouts, tiered_sums
 from domain.tiers import Direction, TierError, parse_tiers
 from schema.models import AciMission
@@ -158,3 +158,23 @@ def test_a_masked_tiered_indicator_makes_the_mission_a_range_for_the_bureau_only
     assert ranged.masked and ranged.variable_span == (0 + 17_200 * 0.5, 300 + 17_200 * 0.5)
     assert ranged.achievement_text == "50\u202f%"  # the untiered achievement is not masked
     assert not ranged.exact().masked and ranged.exact().variable_due == 100 + 17_200 * 0.5
+
+
+def test_only_untiered_indicators_of_the_variable_part_count_in_the_achievement() -> None:
+    frame = pd.DataFrame(
+        [
+            {"id": i, "mission": AciMission.GP_ACCESS, "value": 5.0, "target": 10.0, "achievement": 0.5}
+            | {"masked": False, "weight": None}
+            for i in (1, 2, 3)
+        ]
+    )
+    indicators = pd.DataFrame(
+        [
+            {"id": 1, "tiers": None, "ceiling": None, "funding_part": None, "proofs_needed": []},
+            {"id": 2, "tiers": None, "ceiling": None, "funding_part": FundingPart.FIXED, "proofs_needed": []},
+            {"id": 3, "tiers": ALD, "ceiling": None, "funding_part": None, "proofs_needed": []},
+        ]
+    )
+    with_columns, _ = contract_columns(frame, indicators)
+    assert board_achievements(with_columns) == {AciMission.GP_ACCESS: [Measure(0.5)]}
+    assert list(indicator_payouts(with_columns)) == [3]
