@@ -74,6 +74,10 @@ def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base
     assert PHONE not in texts(app) and "Téléphone" not in texts(app)
     coordinator = open_page(PAGE)
     assert {m.label: m.value for m in coordinator.metric}["Demandes reçues"] == "8"
+    assert "Méthode." in texts(coordinator) and "plus 20 % de marge" in texts(coordinator)
+    assert [i.value for i in coordinator.info] == [  # the requests are all of this year
+        "Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes."
+    ]
 
 
 def test_the_bureau_masks_small_counts() -> None:
