@@ -107,11 +107,11 @@ def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
 
 def plan_block(data: SnpData, today: date, exact: bool) -> None:
     st.subheader("Places à prévoir pour la saison à venir", anchor=False)
-    season = Season(st.selectbox("Saison", list(Season), key="snp_season"))
+    season = st.selectbox("Saison", list(Season), key="snp_season") or Season.NEXT
     mondays = season_weeks(today, season)
     plan = season_plan([r.received_at.date() for r in data.requests if r.received_at is not None], mondays)
     opened = {w.monday: w.places for w in weekly(data.slots, [], mondays[0], mondays[-1])}
-    st.markdown(f"**Méthode.** {method_text()}")
+    st.markdown(f"**Méthode.** {plain(method_text())}")
     if all(week.places is None for week in plan):
         st.info("Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes.")
     frame = plan_frame(plan, opened, exact)
