@@ -10,16 +10,20 @@ from datetime import date, timedelta
 from statistics import mean
 
 import pytest
-from apptest import open_page
+from apptest import open_page, rerun, signed_in
+from streamlit.testing.v1 import AppTest
 
 from demo.generate import generate
 from demo.territory import read_territory
+from domain.access import BOARD
 from domain.communes import commune
 from domain.snp import Week, monday, weekly
 from domain.snp_season import Season, season_plan, season_weeks
 from schema.fields import Record
 from schema.models import MEMBERS, SNP_REQUESTS, TERRITORY
 from schema.snp import SnpRequest
+from server.users import add_user, admin_client
+from settings import ROOT
 from store import records
 from store.base import Base
 from store.client import clause
@@ -125,3 +129,16 @@ def test_season_page_shows_both_peaks_and_plans_from_them(app_env: Base, seeded:
         for past in week.past:
             then = date.fromisocalendar(past.year, past.week, 1)
             assert past.requests == week_count(seeded, monday(then))
+
+
+def test_the_bureau_sees_the_plan_and_the_summer_season(nocodb: Server, app_env: Base, seeded: Base) -> None:
+    with admin_client(nocodb.settings) as admin:
+        bureau = add_user(admin, seeded.id, "bureau.champsaur@cpts.fr", BOARD)
+    app = rerun(signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), bureau.email, BOARD))
+    app = rerun(app.switch_page(PAGE))
+    app = rerun(app.selectbox(key="snp_season").set_value(Season.SUMMER))
+    plan = app.dataframe[1].value
+    assert list(plan["Semaine du"]) == season_weeks(TODAY, Season.SUMMER)
+    in_summer = plan[[day.month in (7, 8) for day in plan["Semaine du"]]]
+    assert len(in_summer) >= 8 and (in_summer["Places à prévoir"] > 30).all()  # 40-odd requests a week
+    assert "Téléphone" not in " ".join(str(c) for frame in app.dataframe for c in frame.value.columns)
