@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from meetings_fixture import meeting_counts, seed_meetings
 
 from domain.access import BOARD, COORDINATOR
 from domain.indicators import LiveData, compute
@@ -25,6 +24,7 @@ from store import records
 from store.base import Base
 from store.migrate import migrate
 from tests.conftest import Server
+from tests.meetings_fixture import meeting_counts, seed_meetings
 
 YEAR = date.today().year
 NAMES = [("Alice", "Arnaud", "Médecin"), ("Bruno", "Bernard", "Infirmier"), ("Chloé", "Charpentier", "Pharmacien"),
