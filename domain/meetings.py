@@ -168,11 +168,12 @@ def presence_counts(meeting_id: int, participations: Sequence[Participation]) ->
 
 def minute_files(value: object) -> list[str]:
     """The file names of a « Compte rendu » cell: NocoDB's list of files (from the API, or as JSON text)."""
+    files = value
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            files = json.loads(value)
         except ValueError:
             return [value] if value.strip() else []
-    if not isinstance(value, list):
+    if not isinstance(files, list):
         return []
-    return [str(item.get("title") or item.get("path") or "fichier") for item in value if isinstance(item, dict)]
+    return [str(item.get("title") or item.get("path") or "fichier") for item in files if isinstance(item, dict)]

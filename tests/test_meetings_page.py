@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from apptest import click, open_page, rerun, signed_in
+from apptest import click, open_page, rerun, signed_in, visible_text
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
@@ -91,5 +91,5 @@ def test_the_coordinator_plans_prints_and_ticks(app_env: Base, held: int) -> Non
     first = min(rows)
     app.multiselect(key=f"present_{chosen}").set_value([first])
     app = click(app, "Enregistrer les présences")
-    assert "Présences enregistrées." in app.success[0].value
+    assert "Présences enregistrées." in visible_text(app.success[0].value)
     assert [p.presence for p in records.load(app_env, PARTICIPATIONS).records if p.id == first] == ["Présent"]

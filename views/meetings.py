@@ -260,7 +260,7 @@ def main() -> None:
     show_problems(read.problems)
     message = st.session_state.pop(DONE, None)
     if isinstance(message, str):
-        st.success(message, icon=":material/check_circle:")
+        st.success(plain(message), icon=":material/check_circle:")
     organiser = allowed(Action.ORGANISE_MEETINGS)
     years = sorted({date.today().year, *(m.on.year for m in read.meetings if m.on)}, reverse=True)
     year = st.selectbox("Année", years, key="meetings_year")
