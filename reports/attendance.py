@@ -9,15 +9,13 @@ from io import BytesIO
 
 from pptx import Presentation
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches
 
 from domain.meetings import SheetLine
-from reports.crisis import A4_HEIGHT, A4_WIDTH, FONT, GREY, MARGIN, NAVY
-from reports.crisis import _text as text_box
+from reports.a4 import A4_HEIGHT, A4_WIDTH, GREY, MARGIN, NAVY, WIDTH, cell_table, text_box
 
 LINES_PER_PAGE = 18
 COLUMNS = ("Nom", "Profession", "Signature")
-WIDTHS = (0.38, 0.27, 0.35)  # shares of the page's width
 ROW_HEIGHT = Inches(0.48)
 
 
@@ -47,12 +45,11 @@ def attendance_pptx(heading: SheetHeading, lines: list[SheetLine]) -> bytes:
 
 
 def _heading(slide: Slide, heading: SheetHeading, page: str) -> int:
-    width = int(A4_WIDTH) - 2 * int(MARGIN)
-    top = text_box(slide, int(MARGIN), width, [("FEUILLE D'ÉMARGEMENT", 18, NAVY, True)])
+    top = text_box(slide, int(MARGIN), WIDTH, [("FEUILLE D'ÉMARGEMENT", 18, NAVY, True)])
     return text_box(
         slide,
         top,
-        width,
+        WIDTH,
         [
             (heading.title, 14, None, True),
             (f"{heading.kind} · {heading.when}", 11, None, False),
@@ -62,16 +59,5 @@ def _heading(slide: Slide, heading: SheetHeading, page: str) -> int:
 
 
 def _table(slide: Slide, top: int, lines: list[SheetLine]) -> None:
-    width = int(A4_WIDTH) - 2 * int(MARGIN)
     rows = [COLUMNS, *((line.name, line.profession, "") for line in lines)]
-    shape = slide.shapes.add_table(len(rows), len(COLUMNS), Emu(int(MARGIN)), Emu(top), Emu(width), Emu(0))
-    for column, share in enumerate(WIDTHS):
-        shape.table.columns[column].width = Emu(int(width * share))
-    for r, values in enumerate(rows):
-        shape.table.rows[r].height = Emu(int(Inches(0.3)) if r == 0 else int(ROW_HEIGHT))
-        for c, value in enumerate(values):
-            cell = shape.table.cell(r, c)
-            cell.text = value
-            for paragraph in cell.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size, run.font.name, run.font.bold = Pt(11), FONT, r == 0
+    cell_table(slide, top, rows, [int(Inches(0.3)), *[int(ROW_HEIGHT)] * len(lines)], 11)

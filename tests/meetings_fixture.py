@@ -14,6 +14,14 @@ from store.base import Base
 from store.client import all_of, clause
 
 QUALITY = AciMission.QUALITY
+SEEDED_THIS_YEAR = {  # what `meeting_counts` finds for the year of `seed_meetings`: each count distinctive
+    "rencontres_annee": 3,
+    "rencontres_annee:Formation": 2,
+    "rencontres_annee:5. Qualité et pertinence des soins": 2,
+    "participants_rencontres_annee": 2,
+    "heures_formation_annee": 5.5,
+    "satisfaction_moyenne_annee": 4.0,
+}
 
 
 def seed_meetings(base: Base, year: int) -> None:

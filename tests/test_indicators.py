@@ -47,7 +47,7 @@ from store import records
 from store.base import Base
 from store.client import all_of, any_of, clause
 from store.records import to_frame
-from tests.meetings_fixture import meeting_counts, seed_meetings
+from tests.meetings_fixture import SEEDED_THIS_YEAR, meeting_counts, seed_meetings
 from tests.snp_fixture import seed_snp, snp_counts
 
 TODAY = date.today()
@@ -212,12 +212,7 @@ def test_every_calculated_indicator_equals_nocodbs_own_count(seeded: Base) -> No
         "snp_honores_annee": 50,
         "snp_delai_median_heures_annee": 38,
         "snp_samu_sas_annee": 50,
-        "rencontres_annee": 3,
-        "rencontres_annee:Formation": 2,
-        "rencontres_annee:5. Qualité et pertinence des soins": 2,
-        "participants_rencontres_annee": 2,
-        "heures_formation_annee": 5.5,
-        "satisfaction_moyenne_annee": 4.0,
+        **SEEDED_THIS_YEAR,
     }
     assert (
         compute("plan_crise_revise_annee", data, YEAR - 1) == crisis_counts(seeded, YEAR - 1)["plan_crise_revise_annee"]

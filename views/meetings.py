@@ -207,23 +207,16 @@ def participants_table(rows: list[Participation], who: dict[int, str], read: Mee
     return pd.DataFrame(table, columns=["Nom", "Profession", "Présence", "Rôle", "Satisfaction", "Commentaire"])
 
 
+def ticked(label: str, presence: Presence, key: str, rows: list[Participation], who: dict[int, str]) -> list[int]:
+    """The participations ticked in a list of the invited (those at `presence` ticked at first)."""
+    default = [p.id for p in rows if p.presence == presence]
+    return st.multiselect(plain(label), list(who), default=default, format_func=who.__getitem__, key=key)
+
+
 def presence_form(meeting_id: int, rows: list[Participation], who: dict[int, str]) -> None:
-    ids = list(who)
     with st.form("meeting_presence"):
-        present = st.multiselect(
-            "Présents",
-            ids,
-            default=[p.id for p in rows if p.presence == Presence.PRESENT],
-            format_func=who.__getitem__,
-            key=f"present_{meeting_id}",
-        )
-        excused = st.multiselect(
-            "Excusés",
-            ids,
-            default=[p.id for p in rows if p.presence == Presence.EXCUSED],
-            format_func=who.__getitem__,
-            key=f"excused_{meeting_id}",
-        )
+        present = ticked("Présents", Presence.PRESENT, f"present_{meeting_id}", rows, who)
+        excused = ticked("Excusés", Presence.EXCUSED, f"excused_{meeting_id}", rows, who)
         submitted = st.form_submit_button("Enregistrer les présences")
     if submitted:
         try:
