@@ -81,7 +81,7 @@ def generate(
         "crisis_exercises": crisis.exercises(world),
         "snp_slots": snp_slots,
         "snp_requests": snp.requests(world, member_rows, snp_slots),
-        "meetings": meetings.meetings(world),
+        "meetings": meetings.meetings(world, actions),
         "participations": meetings.participations(world, member_rows),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -10,7 +10,7 @@ from datetime import timedelta
 from demo.data_files import entries, load
 from demo.world import World
 from schema.meetings import Meeting, Participation, Presence
-from schema.models import Member
+from schema.models import Action, Member
 
 _WHERE = "demo/data/rencontres.toml"
 
@@ -36,7 +36,8 @@ class MeetingPlan:
 MEETINGS = entries(MeetingPlan, load("rencontres")["meeting"], f"{_WHERE} [[meeting]]")
 
 
-def meetings(world: World) -> list[Meeting]:
+def meetings(world: World, actions: list[Action]) -> list[Meeting]:
+    """The meetings of the data file, dated from today; `action` n links to the n-th action of the project."""
     return [
         Meeting(
             id=number,
@@ -49,6 +50,7 @@ def meetings(world: World) -> list[Meeting]:
             online=plan.online,
             theme=plan.theme,
             mission=plan.mission or None,
+            action=actions[plan.action - 1].id if plan.action else None,
         )
         for number, plan in enumerate(MEETINGS, start=1)
     ]

@@ -167,6 +167,10 @@ def meeting_tools(read: MeetingsRead) -> None:
     rows = invited(meeting_id, read.participations)
     names = {m.id or 0: member_name(m) for m in read.members}
     who = {p.id or 0: person(p, names) for p in rows}
+    action = next((a for a in read.actions if a.id == meeting.action), None)
+    about = [meeting.kind, meeting.mission, action and f"action {action.number or '?'} : {action.title or ''}"]
+    about += [meeting.place, "en ligne" if meeting.online else None, meeting.theme]
+    st.caption(plain(" · ".join(part for part in about if part)))
     files = minute_files(meeting.minutes)
     minutes = plain(", ".join(files)) if files else "aucun (à joindre dans NocoDB, champ « Compte rendu »)"
     st.caption(f"Compte rendu : {minutes}")
