@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, members, parameters, pathways, patients, project, proposals, snp
+from demo import crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
 from demo.territory import DEFAULT, Territory, read_territory
 from demo.world import World
 from domain.communes import territory_row
@@ -85,5 +85,7 @@ def generate(
         "crisis_exercises": crisis.exercises(world),
         "snp_slots": snp_slots,
         "snp_requests": snp.requests(world, member_rows, snp_slots),
+        "meetings": meetings.meetings(world, actions),
+        "participations": meetings.participations(world, member_rows),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

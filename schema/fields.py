@@ -33,6 +33,7 @@ class Kind(StrEnum):
     EMAIL = "Email"
     PHONE = "PhoneNumber"
     LINK = "Links"
+    ATTACHMENT = "Attachment"  # files, as NocoDB lists them (read only: never written by the app)
 
 
 def _plain(item: Any) -> Any:
