@@ -24,6 +24,7 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         Page("views/territory_membership.py", "Territoire et adhésion", ":material/groups:", "territoire-et-adhesion"),
         Page("views/crisis.py", "Plan de crise", ":material/emergency:", "plan-de-crise"),
+        Page("views/meetings.py", "Vie de la CPTS", ":material/diversity_3:", "vie-de-la-cpts"),
         Page(
             "views/snp_season.py",
             "Saison des soins non programmés",

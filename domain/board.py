@@ -26,6 +26,7 @@ from domain.indicators import LiveData, indicator_board
 from domain.problems import Problem
 from domain.project import project_table
 from schema.fields import TableSpec
+from schema.meetings import MEETINGS, PARTICIPATIONS
 from schema.models import (
     ACTIONS,
     CRISIS_EXERCISES,
@@ -57,6 +58,8 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    MEETINGS,
+    PARTICIPATIONS,
     PROOFS,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
@@ -86,6 +89,8 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
         frames.get(CRISIS_EXERCISES.key),
         frames.get(SNP_SLOTS.key),
         frames.get(SNP_REQUESTS.key),
+        frames.get(MEETINGS.key),
+        frames.get(PARTICIPATIONS.key),
     )
 
 

@@ -33,7 +33,7 @@ class Kind(StrEnum):
     EMAIL = "Email"
     PHONE = "PhoneNumber"
     LINK = "Links"
-    ATTACHMENT = "Attachment"  # files: a list of {"title", "url" or "path", "mimetype", "size"}
+    ATTACHMENT = "Attachment"  # files, as NocoDB lists them: a list of {"title", "url" or "path", "mimetype", "size"}
 
 
 def _plain(item: Any) -> Any:

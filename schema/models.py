@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
 from schema.fields import INSEE_PATTERN, Kind, Record, TableSpec, column
+from schema.meetings import MEETINGS, PARTICIPATIONS
+from schema.missions import AciMission
 from schema.proofs import PROOFS, FundingPart, ProofKind
 from schema.snp import Slot, SnpRequest
 
@@ -118,16 +120,6 @@ class EnrolmentStatus(StrEnum):
     ACTIVE = "Active"
     ENDED = "Terminée"
     LEFT = "Sortie"
-
-
-class AciMission(StrEnum):
-    GP_ACCESS = "1a. Accès à un médecin traitant"
-    UNSCHEDULED_CARE = "1b. Soins non programmés"
-    PATHWAYS = "2. Parcours pluriprofessionnels"
-    PREVENTION = "3. Prévention"
-    CRISIS = "4. Crises sanitaires graves"
-    QUALITY = "5. Qualité et pertinence des soins"
-    SUPPORT = "6. Accompagnement des professionnels"
 
 
 class ActionStatus(StrEnum):
@@ -432,6 +424,8 @@ TABLES: tuple[TableSpec, ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    MEETINGS,
+    PARTICIPATIONS,
     PROOFS,
 )
 
