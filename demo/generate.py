@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, members, parameters, pathways, patients, project, proposals, snp
+from demo import association, crisis, members, parameters, pathways, patients, project, proposals, snp
 from demo.world import World
 from domain.communes import territory_row
 from schema.fields import Record
@@ -59,6 +59,7 @@ def generate(
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
     snp_slots = snp.slots(world, member_rows)
+    mentors = association.mentors(member_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -81,5 +82,9 @@ def generate(
         "crisis_exercises": crisis.exercises(world),
         "snp_slots": snp_slots,
         "snp_requests": snp.requests(world, member_rows, snp_slots),
+        "mentors": mentors,
+        "trainees": association.trainees(world, member_rows, mentors),
+        "installations": association.installations(world),
+        "dues": association.dues(world, member_rows),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -23,6 +23,7 @@ from domain.funding import (
 from domain.indicators import LiveData, indicator_board
 from domain.problems import Problem
 from domain.project import project_table
+from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
 from schema.fields import TableSpec
 from schema.models import (
     ACTIONS,
@@ -54,6 +55,10 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    MENTORS,
+    TRAINEES,
+    INSTALLATIONS,
+    DUES,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -80,6 +85,10 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
         frames.get(CRISIS_EXERCISES.key),
         frames.get(SNP_SLOTS.key),
         frames.get(SNP_REQUESTS.key),
+        frames.get(MENTORS.key),
+        frames.get(TRAINEES.key),
+        frames.get(INSTALLATIONS.key),
+        frames.get(DUES.key),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from domain import crisis
+from domain.association_indicators import ASSOCIATION_KEYS, Count, association_records
 from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
@@ -48,6 +49,10 @@ class LiveData:
     crisis_exercises: pd.DataFrame | None = None  # Exercices et révisions
     snp_slots: pd.DataFrame | None = None  # Créneaux SNP (None: not read, the SNP keys count 0)
     snp_requests: pd.DataFrame | None = None  # Demandes SNP
+    mentors: pd.DataFrame | None = None  # Maîtres de stage (None: not read, the keys of the association count 0)
+    trainees: pd.DataFrame | None = None  # Stagiaires
+    installations: pd.DataFrame | None = None  # Installations
+    dues: pd.DataFrame | None = None  # Cotisations
 
 
 class ComputationError(ValueError):
@@ -222,6 +227,21 @@ COMPUTATIONS.update(
     {
         key: Computation(key, label, _snp_count(figure), yearly=True, patients=figure == "snp_requests")
         for key, (figure, label) in SNP_KEYS.items()
+    }
+)
+
+
+def _association_count(count: Count) -> Callable[[LiveData, int, str | None], int]:
+    def counted(data: LiveData, year: int, argument: str | None) -> int:
+        return count(association_records(data.mentors, data.trainees, data.installations, data.dues), year, argument)
+
+    return counted
+
+
+COMPUTATIONS.update(
+    {
+        key: Computation(key, k.label, _association_count(k.count), k.yearly, k.persons, k.argument)
+        for key, k in ASSOCIATION_KEYS.items()
     }
 )
 

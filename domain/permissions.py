@@ -27,6 +27,7 @@ class Action(StrEnum):
     EDIT_PARAMETERS = "ajouter des paramètres"
     SEE_PROFESSIONAL_NAMES = "voir les noms des professionnels du territoire"  # Territoire et adhésion's lists
     ACTIVATE_CRISIS_PLAN = "activer le plan de crise"  # Plan de crise's button, ./cpts crise activer
+    MANAGE_ASSOCIATION = "gérer stagiaires, installations et cotisations"  # names, e-mails, writes; bureau: counts
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
