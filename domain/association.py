@@ -38,7 +38,7 @@ INSTALLATION_TARGET = Parameter(
     "3",
     "Objectif du contrat ACI (mission 6) : professionnels accompagnés dans leur installation dans l'année.",
 )
-TARGETS = (TRAINEE_TARGET, INSTALLATION_TARGET)
+TARGETS: tuple[Parameter[Any], ...] = (TRAINEE_TARGET, INSTALLATION_TARGET)
 
 
 # -- checks ----------------------------------------------------------------------------------------------
@@ -162,8 +162,3 @@ def year_figures(
 def against(value: int, target: int | None) -> str:
     """ "4 / 6" against a target, "4" without one."""
     return str(value) if target is None else f"{value} / {target}"
-
-
-def member_ids(rows: Iterable[Any], attr: str) -> set[int]:
-    """The member Ids a link column of these rows points to."""
-    return {value for row in rows if (value := getattr(row, attr)) is not None}

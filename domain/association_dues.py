@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.crisis import member_name
 from domain.parameters import Parameter, Parameters, parse_amount, whole
@@ -53,7 +54,7 @@ PROFESSION_DUES = tuple(
     )
     for profession in PROFESSIONS
 )
-DUES_PARAMETERS = (FLAT_DUES, *PROFESSION_DUES, QUORUM)
+DUES_PARAMETERS: tuple[Parameter[Any], ...] = (FLAT_DUES, *PROFESSION_DUES, QUORUM)
 
 
 class DueStatus(StrEnum):

@@ -4,8 +4,9 @@ trainee or an installation; the bureau sees counts, trainee counts below 5 maske
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -91,10 +92,10 @@ def lists(read: AssociationRead, year: int) -> None:
         for row in installations_in(read.installations, year)
     ]
     dates = {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in ("Début", "Fin", "Date")}
-    st.subheader(f"Stagiaires accueillis en {year}", anchor=False)
+    st.subheader(f"Stagiaires accueillis en {year:d}", anchor=False)
     columns = ["Nom", "Profession", "Niveau", "Maître de stage", "Début", "Fin"]
     st.dataframe(pd.DataFrame(trainees, columns=columns), hide_index=True, width="stretch", column_config=dates)
-    st.subheader(f"Installations en {year}", anchor=False)
+    st.subheader(f"Installations en {year:d}", anchor=False)
     columns = ["Nom", "Date", "Profession", "Commune (INSEE)", "Aide apportée"]
     st.dataframe(pd.DataFrame(installations, columns=columns), hide_index=True, width="stretch", column_config=dates)
 
@@ -130,7 +131,7 @@ def installation_form() -> None:
             added(INSTALLATIONS.key, values, f"Installation de « {name} » ajoutée.")
 
 
-def added(table_key: str, values: dict[str, object], done: str) -> None:
+def added(table_key: str, values: Mapping[str, Any], done: str) -> None:
     spec = TRAINEES if table_key == TRAINEES.key else INSTALLATIONS
     try:
         add_rows(current_base(), current_role(), spec, [values], date.today())

@@ -49,7 +49,7 @@ def call_button(year: int, lines: Sequence[DueLine]) -> None:
     missing = sum(line.status is DueStatus.NOT_CALLED for line in lines)
     if not missing:
         return
-    if st.button(f"Appeler les cotisations {year} ({missing} membres)", icon=":material/add_card:"):
+    if st.button(f"Appeler les cotisations {year:d} ({missing:d} membres)", icon=":material/add_card:"):
         try:
             added = call_dues(current_base(), current_role(), year)
         except CptsError as error:
