@@ -32,6 +32,7 @@ from services import writes
 from services.tables import load_records
 from store import records
 from store.base import Base
+from store.client import clause
 
 ASSOCIATION_TABLES: tuple[TableSpec[Any], ...] = (MEMBERS, MENTORS, TRAINEES, INSTALLATIONS, DUES, PARAMETERS)
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -97,12 +98,21 @@ def call_dues(base: Base, role: str | None, year: int) -> int:
 
 
 def record_payment(base: Base, role: str | None, due_id: int, paid_on: date, today: date) -> None:
-    """Tick a Cotisations row paid on `paid_on` (not in the future)."""
+    """Tick a Cotisations row paid on `paid_on` (not in the future); the member's « Cotisation payée pour » in
+    Membres follows (the latest year paid)."""
     require(role, Action.MANAGE_ASSOCIATION)
+    where = f"{DUES.title}, ligne Id {due_id}, champ « {DUES.field('paid_on').title} »"
     if paid_on > today:
-        raise Refused(f"{DUES.title}, ligne Id {due_id}, champ « {DUES.field('paid_on').title} » : "
-                      f"{day(paid_on)} est dans le futur")  # fmt: skip
+        raise Refused(f"{where} : {day(paid_on)} est dans le futur")
+    found = records.load(base, DUES, where=clause("Id", "eq", due_id)).records
+    if not found:
+        raise Refused(f"{DUES.title} : pas de ligne Id {due_id} (supprimée entre-temps ?)")
     records.patch(base, DUES, [Due(id=due_id, paid=True, paid_on=paid_on)], ["paid", "paid_on"])
+    due = found[0]
+    if due.member is not None and due.year is not None:
+        members = records.load(base, MEMBERS, where=clause("Id", "eq", due.member)).records
+        if members and (members[0].dues_paid_year or 0) < due.year:
+            records.patch(base, MEMBERS, [Member(id=due.member, dues_paid_year=due.year)], ["dues_paid_year"])
 
 
 def reminder_frame(lines: Sequence[DueLine]) -> pd.DataFrame:

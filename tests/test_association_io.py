@@ -22,12 +22,14 @@ from domain.indicators import compute
 from domain.permissions import NotAllowed
 from errors import Refused
 from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES, Due, Installation, Mentor, Trainee
-from schema.models import ACTIONS, ENROLMENTS, MEMBERS, PARAMETERS, PATHWAYS, PATIENTS, Member, ParameterRow
+from schema.models import ACTIONS, ENROLMENTS, MEMBERS, PARAMETERS, PATHWAYS, PATIENTS, TABLES, Member, ParameterRow
 from services.association import add_rows, call_dues, read_association, record_payment, reminder_workbook
 from services.deck import load_deck_inputs
 from store import records
 from store.base import Base
 from store.client import all_of, any_of, clause
+from store.migrate import migrate
+from tests.conftest import Server
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -185,6 +187,8 @@ def test_dues_are_called_once_then_a_payment_is_recorded(seeded: Base) -> None:
     read = read_association(seeded, refresh=True)
     statuses = [line.status for line in due_lines(read.members, read.dues, year, read.parameters)]
     assert statuses.count(DueStatus.PAID) == 1
+    payer = next(member for member in read.members if member.id == lines[0].member)
+    assert payer.dues_paid_year == year  # Membres « Cotisation payée pour » follows
     with pytest.raises(NotAllowed):
         call_dues(seeded, BOARD, year + 1)
 
@@ -208,3 +212,22 @@ def test_the_deck_has_the_slide(seeded: Base) -> None:
     assert values["Installations accompagnées"] == "2 / 3"
     assert values["Cotisations payées"] == "1 / 3"
     assert values["Quorum de l'AG"] == "1"
+
+
+def test_migrating_an_existing_base_adds_the_four_tables(nocodb: Server) -> None:
+    client = nocodb.client()
+    base_id = client.create_base("Test base sans vie de l'association")["id"]
+    added = (MENTORS, TRAINEES, INSTALLATIONS, DUES)
+    try:
+        migrate(client, base_id, [spec for spec in TABLES if spec not in added])
+        [member] = records.insert(Base(client, base_id), MEMBERS, [Member(last_name="Ancien")])
+        report = migrate(client, base_id)
+        assert report.created_tables == [spec.title for spec in added]
+        assert f"{DUES.title}.Membre" in report.added_fields and report.drift == []
+        existing = Base(client, base_id)
+        assert [m.id for m in records.load(existing, MEMBERS).records] == [member]
+        [due] = records.insert(existing, DUES, [Due(member=member, year=YEAR, amount=Decimal(50))])
+        assert records.load(existing, DUES).records[0].member == member and due
+        assert not migrate(client, base_id).changed
+    finally:
+        client.delete_base(base_id)
