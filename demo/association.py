@@ -11,6 +11,7 @@ from decimal import Decimal
 from demo.data_files import entries, load
 from demo.members import practising
 from demo.world import World, add_months, between
+from domain.association import INSTALLATION_TARGET, TRAINEE_TARGET
 from domain.association_dues import dues_key
 from schema.association import Due, Installation, Mentor, Trainee
 from schema.models import Member
@@ -47,6 +48,12 @@ MENTOR_PLANS = entries(MentorPlan, _DATA["mentor"], f"{_WHERE} [[mentor]]")
 TRAINEE_PLANS = entries(TraineePlan, _DATA["trainee"], f"{_WHERE} [[trainee]]")
 INSTALLATION_PLANS = entries(InstallationPlan, _DATA["installation"], f"{_WHERE} [[installation]]")
 DUES_BY_PROFESSION: dict[str, int] = dict(_DATA["dues"]["by_profession"])
+# The targets of the demo's calculated indicators of mission 6 (Indicateurs « Cible »): those of Paramètres.
+ASSOCIATION_TARGETS: dict[str, int] = {
+    "stagiaires_annee": int(TRAINEE_TARGET.default),
+    "maitres_de_stage_agrees": sum(plan.count for plan in MENTOR_PLANS),
+    "installations_accompagnees_annee": int(INSTALLATION_TARGET.default),
+}
 
 
 def dues_parameters() -> dict[str, str]:

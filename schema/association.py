@@ -20,15 +20,10 @@ DATA_FILE = Path(__file__).with_name("association.toml")
 MEMBERS_TITLE = "Membres"  # the links' target (schema.models.MEMBERS, which imports this module)
 
 
-def _read() -> dict[str, tuple[str, ...]]:
-    with DATA_FILE.open("rb") as file:
-        data = tomllib.load(file)
-    return {key: tuple(str(item) for item in value) for key, value in data.items()}
-
-
-_OPTIONS = _read()
-TRAINEE_LEVELS = _OPTIONS["trainee_levels"]
-HELP_GIVEN = _OPTIONS["help_given"]
+with DATA_FILE.open("rb") as _file:
+    _OPTIONS = tomllib.load(_file)
+TRAINEE_LEVELS = tuple(str(level) for level in _OPTIONS["trainee_levels"])
+HELP_GIVEN = tuple(str(kind) for kind in _OPTIONS["help_given"])
 
 
 class Mentor(Record):

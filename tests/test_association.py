@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from demo.generate import generate
 from domain.ag.life import LifeFigures, life_slide
 from domain.ag.slides import Hidden, KeyFigure
 from domain.association import TARGETS, hosted_in, period_problems, trainees_in, year_figures
@@ -24,8 +25,8 @@ from domain.association_dues import (
 from domain.parameters import read_parameters
 from domain.privacy import MASKED
 from domain.validation import validate_rows
-from schema.association import DUES, Due, Installation, Trainee
-from schema.models import Member, ParameterRow
+from schema.association import DUES, MENTORS, TRAINEES, Due, Installation, Trainee
+from schema.models import MEMBERS, PARAMETERS, Member, ParameterRow
 
 YEAR = 2026
 
@@ -155,3 +156,19 @@ def test_the_slide_masks_small_trainee_counts_and_takes_meeting_figures() -> Non
     assert ("Étudiant en soins infirmiers", MASKED) in (slide.table.rows if slide.table else ())
     assert "3" not in slide.notes.split("stagiaires")[0]  # the masked count is not in the notes either
     assert "stagiaires_annee" in hidden.keys
+
+
+def test_the_demo_association_is_consistent() -> None:
+    today = date.today()
+    demo = generate("small", today=today)
+    members = {member.id: member for member in demo[MEMBERS.key]}
+    mentors = {row.member for row in demo[MENTORS.key]}
+    assert all(trainee.host in mentors for trainee in demo[TRAINEES.key])
+    assert period_problems(demo[TRAINEES.key]) == [] and due_problems(demo[DUES.key]) == []
+    assert len(trainees_in(demo[TRAINEES.key], today.year)) >= 5  # enough to show, not masked
+    for due in demo[DUES.key]:
+        assert due.paid == ((members[due.member].dues_paid_year or 0) >= (due.year or 0)), due
+    active = {member.id for member in members.values() if member.active}
+    assert {due.member for due in demo[DUES.key] if due.year == today.year} == active
+    keys = {row.key for row in demo[PARAMETERS.key]}
+    assert {parameter.key for parameter in (*TARGETS, *DUES_PARAMETERS)} <= keys
