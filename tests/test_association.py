@@ -148,7 +148,7 @@ def test_the_slide_masks_small_trainee_counts_and_takes_meeting_figures() -> Non
     figures = year_figures([], trainees, installations, YEAR, parameters)
     dues = summary(due_lines([Member(id=1, first_name="A")], [], YEAR, parameters), YEAR, parameters)
     hidden = Hidden()
-    slide = life_slide(LifeFigures(figures, dues), hidden, meetings=(KeyFigure("Rencontres", "4"),))
+    slide = life_slide(LifeFigures(figures, dues, meetings=(KeyFigure("Rencontres", "4"),)), hidden)
     assert slide.title == "La vie de la CPTS"
     assert slide.figures[0].label == "Rencontres"
     assert slide.figures[1].value == f"{MASKED} / 6"  # 3 trainees, target 6 (the default)

@@ -2,8 +2,8 @@
 members up to date with their dues and the AG's quorum. Trainee counts are masked below 5 (with their breakdown
 through `domain.privacy.protect_counts`).
 
-`life_slide` takes extra key figures (`meetings`) so that the figures of the meetings (Rencontres) can be added
-in front of these without changing this module."""
+`LifeFigures.meetings` is left for the figures of the meetings (Rencontres: meetings held, members who came…):
+key figures shown first, given by whoever computes them (`life_figures(..., meetings=...)`), none until then."""
 
 from __future__ import annotations
 
@@ -30,24 +30,29 @@ TRAINEES_KEY = "stagiaires_annee"
 class LifeFigures:
     year: YearFigures
     dues: DuesSummary
+    meetings: tuple[KeyFigure, ...] = ()  # the meetings' key figures, shown first
 
 
-def life_figures(frames: Mapping[str, pd.DataFrame], year: int, parameters: Parameters) -> LifeFigures:
-    """The year's figures of the association, from the frames of its tables (an absent table: no row)."""
+def life_figures(
+    frames: Mapping[str, pd.DataFrame], year: int, parameters: Parameters, meetings: Sequence[KeyFigure] = ()
+) -> LifeFigures:
+    """The year's figures of the association, from the frames of its tables (an absent table: no row), and the
+    meetings' key figures when given."""
     found = association_records(*(frames.get(spec.key) for spec in (MENTORS, TRAINEES, INSTALLATIONS, DUES)))
     members = records_of(frames[MEMBERS.key], Member)
     figures = year_figures(found.mentors, found.trainees, found.installations, year, parameters)
-    return LifeFigures(figures, summary(due_lines(members, found.dues, year, parameters), year, parameters))
+    dues = summary(due_lines(members, found.dues, year, parameters), year, parameters)
+    return LifeFigures(figures, dues, tuple(meetings))
 
 
-def life_slide(found: LifeFigures, hidden: Hidden, meetings: Sequence[KeyFigure] = ()) -> Slide:
-    """« La vie de la CPTS » (`meetings`: key figures of the meetings, shown first when given)."""
+def life_slide(found: LifeFigures, hidden: Hidden) -> Slide:
+    """« La vie de la CPTS »: the meetings' key figures first (when given), then trainees, installations, dues."""
     figures, dues = found.year, found.dues
     levels = [count for _, count in figures.trainees_by_level]
     protected = protect_counts(levels, total=figures.trainees)
     hidden.add(TRAINEES_KEY, protected.total_hidden)
     key_figures = (
-        *meetings,
+        *found.meetings,
         KeyFigure(
             f"Stagiaires accueillis en {figures.year}",
             protected.total if figures.trainee_target is None else f"{protected.total} / {figures.trainee_target}",
