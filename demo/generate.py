@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
+from demo import association, crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
 from demo.territory import DEFAULT, Territory, read_territory
 from demo.world import World
 from domain.communes import territory_row
@@ -63,6 +63,7 @@ def generate(
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
     snp_slots = snp.slots(world, member_rows)
+    mentors = association.mentors(member_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -87,5 +88,9 @@ def generate(
         "snp_requests": snp.requests(world, member_rows, snp_slots),
         "meetings": meetings.meetings(world, actions),
         "participations": meetings.participations(world, member_rows),
+        "mentors": mentors,
+        "trainees": association.trainees(world, member_rows, mentors),
+        "installations": association.installations(world),
+        "dues": association.dues(world, member_rows),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}
