@@ -31,6 +31,9 @@ SECTIONS: dict[str, list[Page]] = {
             ":material/ssid_chart:",
             "saison-des-soins-non-programmes",
         ),
+        # The life of the association (bureau: counts; coordinators: names, e-mails and writes).
+        Page("views/association.py", "Stages et installations", ":material/school:", "stages-et-installations"),
+        Page("views/dues.py", "Cotisations", ":material/payments:", "cotisations"),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
+from demo import association, crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
 from demo.territory import DEFAULT, Territory, read_territory
 from demo.world import World
 from domain.communes import territory_row
@@ -64,6 +64,7 @@ def generate(
     actions = project.actions(world, member_rows)
     snp_slots = snp.slots(world, member_rows)
     indicators = project.indicators(world, actions, member_rows, patient_rows, enrolments, pathway_rows)
+    mentors = association.mentors(member_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -88,6 +89,10 @@ def generate(
         "snp_requests": snp.requests(world, member_rows, snp_slots),
         "meetings": meetings.meetings(world, actions),
         "participations": meetings.participations(world, member_rows),
+        "mentors": mentors,
+        "trainees": association.trainees(world, member_rows, mentors),
+        "installations": association.installations(world),
+        "dues": association.dues(world, member_rows),
         "proofs": project.proofs(world, indicators),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

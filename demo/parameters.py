@@ -1,16 +1,19 @@
 """The Paramètres rows of the demo CPTS: its name, the funding amounts, the weights of the desk's priority
-score, the retention and the idle time of a session.
+score, the retention and the idle time of a session, the targets of mission 6, the dues and the AG quorum.
 
 Every row is one of the keys declared in domain/parameters.py and domain/funding_parameters.py, at its
-default value, except the CPTS name and the fixed and variable parts of the missions: those of a published ACI
-contract, read from demo/data/financement.toml."""
+default value, except the CPTS name, the dues of demo/data/association.toml and the fixed and variable parts of
+the missions: those of a published ACI contract, read from demo/data/financement.toml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
+from demo.association import dues_parameters
 from demo.data_files import entries, load
+from domain.association import TARGETS
+from domain.association_dues import DUES_PARAMETERS
 from domain.funding_parameters import FIXED, FUNDING_PARAMETERS, TIERS, VARIABLE, mission_key
 from domain.parameters import CPTS_NAME, IDLE, PRIORITY_WEIGHTS, RETENTION, Parameter
 from schema.models import AciMission, ParameterRow
@@ -47,10 +50,11 @@ def contract_parameters() -> dict[str, Parameter[Any]]:
 
 
 def demo_parameters() -> tuple[Parameter[Any], ...]:
-    """In the order of the rows: the funding amounts, the priority weights, then the session rules."""
+    """In the order of the rows: the funding amounts, the priority weights, the session rules, the targets of
+    mission 6, the dues and the AG quorum."""
     contract = contract_parameters()
     funding = tuple(contract.get(parameter.key, parameter) for parameter in FUNDING_PARAMETERS)
-    return (*funding, *PRIORITY_WEIGHTS, RETENTION, IDLE)
+    return (*funding, *PRIORITY_WEIGHTS, RETENTION, IDLE, *TARGETS, *DUES_PARAMETERS)
 
 
 DEMO_PARAMETERS: tuple[Parameter[Any], ...] = demo_parameters()
@@ -59,4 +63,11 @@ DEMO_PARAMETERS: tuple[Parameter[Any], ...] = demo_parameters()
 def parameter_rows(cpts_name: str) -> list[ParameterRow]:
     """The demo's Paramètres rows, with their Ids (1, 2, …)."""
     named = CPTS_NAME.row(cpts_name, row_id=1)
-    return [named, *(parameter.row(row_id=row_id) for row_id, parameter in enumerate(DEMO_PARAMETERS, start=2))]
+    own = dues_parameters()
+    return [
+        named,
+        *(
+            parameter.row(own.get(parameter.key), row_id=row_id)
+            for row_id, parameter in enumerate(DEMO_PARAMETERS, start=2)
+        ),
+    ]

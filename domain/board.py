@@ -25,6 +25,7 @@ from domain.funding_proofs import ProofStatus, proof_status
 from domain.indicators import LiveData, indicator_board
 from domain.problems import Problem
 from domain.project import project_table
+from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
 from schema.fields import TableSpec
 from schema.meetings import MEETINGS, PARTICIPATIONS
 from schema.models import (
@@ -60,6 +61,10 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     SNP_REQUESTS,
     MEETINGS,
     PARTICIPATIONS,
+    MENTORS,
+    TRAINEES,
+    INSTALLATIONS,
+    DUES,
     PROOFS,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
@@ -91,6 +96,10 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
         frames.get(SNP_REQUESTS.key),
         frames.get(MEETINGS.key),
         frames.get(PARTICIPATIONS.key),
+        frames.get(MENTORS.key),
+        frames.get(TRAINEES.key),
+        frames.get(INSTALLATIONS.key),
+        frames.get(DUES.key),
     )
 
 

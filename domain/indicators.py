@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from domain import crisis, meeting_indicators
+from domain.association_indicators import ASSOCIATION_KEYS, Count, association_records
 from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
@@ -50,6 +51,10 @@ class LiveData:
     snp_requests: pd.DataFrame | None = None  # Demandes SNP
     meetings: pd.DataFrame | None = None  # Rencontres (None: not read, the meeting keys count 0)
     participations: pd.DataFrame | None = None  # Participations
+    mentors: pd.DataFrame | None = None  # Maîtres de stage (None: not read, the keys of the association count 0)
+    trainees: pd.DataFrame | None = None  # Stagiaires
+    installations: pd.DataFrame | None = None  # Installations
+    dues: pd.DataFrame | None = None  # Cotisations
 
 
 class ComputationError(ValueError):
@@ -234,6 +239,13 @@ def _meeting_count(figure: str) -> Callable[[LiveData, int, str | None], float]:
     )
 
 
+def _association_count(count: Count) -> Callable[[LiveData, int, str | None], int]:
+    def counted(data: LiveData, year: int, argument: str | None) -> int:
+        return count(association_records(data.mentors, data.trainees, data.installations, data.dues), year, argument)
+
+    return counted
+
+
 COMPUTATIONS.update(
     {
         key: Computation(
@@ -245,6 +257,12 @@ COMPUTATIONS.update(
             argument=argument,
         )
         for key, (figure, label, persons, argument) in meeting_indicators.MEETING_KEYS.items()
+    }
+)
+COMPUTATIONS.update(
+    {
+        key: Computation(key, k.label, _association_count(k.count), k.yearly, k.persons, k.argument)
+        for key, k in ASSOCIATION_KEYS.items()
     }
 )
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from schema.association import TRAINEES
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, INDICATORS, PROPOSALS
+from services.association_rules import refuse_bad_periods
 from services.contract_rules import refuse_bad_contract
 from services.enrolled_twice import refuse_enrolled_twice
 from services.objection import refuse_objecting_patients
@@ -24,6 +26,7 @@ Rule = Callable[[Base, TableSpec[Any], Sequence[Record]], None]
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
     PROPOSALS.key: (refuse_objecting_patients,),
     ENROLMENTS.key: (refuse_objecting_patients, refuse_enrolled_twice),
+    TRAINEES.key: (refuse_bad_periods,),
     INDICATORS.key: (refuse_bad_contract,),
 }
 

@@ -54,6 +54,8 @@ BOARD_TITLES = [
     "Territoire et adhésion",
     "Plan de crise",
     "Saison des soins non programmés",
+    "Stages et installations",
+    "Cotisations",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = [
