@@ -34,9 +34,7 @@ from server.process import (
     stop,
     write_pid,
 )
-from services import seed as seeding
 from services.connection import connect
-from services.seed import row_counts
 from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
 
 if TYPE_CHECKING:
@@ -54,6 +52,8 @@ def progress(title: str, done: int, total: int) -> None:
 
 def seed_demo(base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False) -> None:
     typer.echo(f"Génération de la CPTS de démonstration ({size}{', textes hostiles' if hostile else ''})…")
+    from services import seed as seeding  # the demo generator (Faker): loaded only to seed
+
     counts = seeding.seed_demo(base, size, force=force, progress=progress, hostile=hostile)
     typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
 
@@ -82,6 +82,8 @@ def start_all(config: Settings, demo: bool) -> list[Service]:
         setup = bootstrap(config, secrets, first)
         for line in setup.migration.lines():
             typer.echo(f"  {line}")
+        from services.seed import row_counts
+
         if demo and not any(row_counts(setup.base).values()):
             seed_demo(setup.base, "small", force=False)
         announce_admin(config, setup)
