@@ -56,7 +56,8 @@ class Source(Protocol):
         ...
 
     def remember(self, handle: TableHandle, memo: Any) -> None:
-        """Take `memo` (of `memo`, in another process) as the table's last read: the caller holds its rows."""
+        """Take `memo` (what `memo` gave in another process) as the table's last read: the caller holds the
+        rows of that read."""
         ...
 
 
@@ -90,6 +91,14 @@ class Freshness(NamedTuple):
     error: CptsError | None  # the last failure
 
 
+class Change(NamedTuple):
+    validated: int  # rows validated again (added or changed)
+    dropped: bool  # rows deleted
+
+
+NO_CHANGE = Change(0, False)
+
+
 @dataclass(frozen=True)
 class TableCopy:
     """One table as last read: its records and problems, and the raw rows they came from (to find changes)."""
@@ -98,6 +107,7 @@ class TableCopy:
     raw: dict[int, tuple[Any, ...]]
     row_problems: dict[int, list[Problem]]
     version: int
+    change: Change = NO_CHANGE  # how it differs from the copy it was made from
 
 
 class Keeper(Protocol):
@@ -110,7 +120,7 @@ class Keeper(Protocol):
 
     def save(self, handle: TableHandle, copy: TableCopy, memo: Any) -> None:
         """Keep this copy, read when the source's memo of the table was `memo` (soon: it may be written after
-        the call returns)."""
+        the call returns), unless its change from the copy before is not worth the writing."""
         ...
 
 
@@ -216,7 +226,7 @@ class SharedTables:
         copy, memo = kept
         self.source.remember(handle, memo)
         self._versions += 1
-        return replace(copy, version=self._versions)
+        return replace(copy, version=self._versions, change=NO_CHANGE)
 
     def _keep(self, handles: Sequence[TableHandle], changed: dict[str, TableCopy]) -> None:
         """Keep the copies that changed for the next processes (a row deleted or emptied in NocoDB is also
@@ -266,4 +276,5 @@ class SharedTables:
         if rows.partial and before is not None and before.loaded.built is not None:
             built = patched_frame(before.loaded.built, spec, fresh)  # a few rows edited: not the whole frame
         self._versions += 1
-        return TableCopy(Loaded(spec, ordered, found, built), raw, row_problems, self._versions)
+        change = Change(len(changed.values), dropped=not rows.partial and bool(old_raw.keys() - raw.keys()))
+        return TableCopy(Loaded(spec, ordered, found, built), raw, row_problems, self._versions, change)

@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
@@ -45,6 +46,8 @@ FORMAT = 1
 MAGIC = b"CPTS-COPY\n"
 PLAIN = (type(None), str, int, float, bool)  # exact types kept as they are
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
+KEEP_AFTER_ROWS = 1_000  # a copy that cost validating as many rows is kept at once
+KEEP_EVERY_SECONDS = 3_600  # else a copy that changed is kept when the kept file is older than this
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -101,12 +104,26 @@ class Snapshots:
     def save(self, handle: TableHandle, copy: TableCopy, memo: Any) -> None:
         """Keep this copy (read when the source's memo was `memo`), written by a thread of its own: the
         caller does not wait, and the process waits for it before it ends. Of two copies of a table saved
-        before the first is written, only the second is."""
+        before the first is written, only the second is. A copy that differs from the one it was made from
+        by a few rows changed is not written when the kept file is recent: the next process validates these
+        rows again, which costs less than writing the table (see `worth_keeping`)."""
+        if not self.worth_keeping(handle, copy):
+            return
         with self._lock:
             self._pending[handle.spec.key] = (handle, copy, memo)
             if self._writer is None:
                 self._writer = threading.Thread(target=self._write_pending, name="cpts-copies", daemon=False)
                 self._writer.start()
+
+    def worth_keeping(self, handle: TableHandle, copy: TableCopy) -> bool:
+        """Many rows validated, rows deleted (gone from the kept file at once), or a kept file older than
+        `KEEP_EVERY_SECONDS` (a value emptied in NocoDB is gone from it within that time)."""
+        if copy.change.validated >= KEEP_AFTER_ROWS or copy.change.dropped:
+            return True
+        try:
+            return time.time() - self.path(handle).stat().st_mtime >= KEEP_EVERY_SECONDS
+        except OSError:
+            return True
 
     def wait(self) -> None:
         """Return when every copy saved so far is written."""

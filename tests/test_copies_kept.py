@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import random
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from schema.models import MEMBERS, PATIENTS, PROPOSALS
 from services.seed import seed_demo
 from store.base import Base, TableHandle
 from store.copies import SharedTables
-from store.snapshot import MAGIC, Snapshots
+from store.snapshot import KEEP_EVERY_SECONDS, MAGIC, Snapshots
 from store.sqlite import SqliteSource
 from store.validate import validate_read
 
@@ -94,13 +96,21 @@ def test_kept_copies_are_private(demo: Base, nocodb_file: Path, tmp_path: Path) 
     assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
 
 
-def test_a_deleted_row_leaves_the_kept_copy(demo: Base, nocodb_file: Path, tmp_path: Path) -> None:
-    """A patient deleted (or purged) in NocoDB is gone from the kept copy once a process has read it."""
+def test_a_few_rows_changed_are_kept_when_the_file_is_old_and_a_deleted_row_at_once(
+    demo: Base, nocodb_file: Path, tmp_path: Path
+) -> None:
+    """A few rows changed cost less to validate again than the table to write: the kept file is rewritten
+    for them only when it is older than KEEP_EVERY_SECONDS; a patient deleted (or purged) in NocoDB is gone
+    from it as soon as a process has read the table."""
     Process(demo, nocodb_file, tmp_path).read()
+    kept = tmp_path / f"{demo.id}-patients.copy"
     handle = demo.handle(PATIENTS)
     inserted = demo.client.insert(handle.id, [{"Code": "P-777777", "Nom": "Àeffacer", "Statut": "En attente"}])
     Process(demo, nocodb_file, tmp_path).read()
-    kept = tmp_path / f"{demo.id}-patients.copy"
+    assert "Àeffacer".encode() not in kept.read_bytes()  # a recent file: not rewritten for one row
+    old = time.time() - KEEP_EVERY_SECONDS - 60
+    os.utime(kept, (old, old))
+    Process(demo, nocodb_file, tmp_path).read()
     assert "Àeffacer".encode() in kept.read_bytes()
     demo.client.delete(handle.id, inserted)
     Process(demo, nocodb_file, tmp_path).read()
