@@ -98,11 +98,20 @@ def main() -> None:
             "CPTS_NOCODB_PORT": str(settings.nocodb_port),
             COMMUNES_DIR_ENV: str(communes_dir()),
         }
+
+        def cold(_: int) -> Path:
+            shutil.rmtree(copies, ignore_errors=True)
+            return ROOT
+
+        def edited(number: int) -> Path:
+            edit_patients(base, EDITED_PATIENTS, number)
+            return ROOT
+
         cases: dict[str, Callable[[int], Path]] = {
             "baseline": lambda _: baseline,
-            "cold": lambda _: (shutil.rmtree(copies, ignore_errors=True), ROOT)[1],
+            "cold": cold,
             "warm": lambda _: ROOT,
-            "edited": lambda n: (edit_patients(base, EDITED_PATIENTS, n), ROOT)[1],
+            "edited": edited,
         }
         for number in range(args.repeat):
             for name, prepare in cases.items():

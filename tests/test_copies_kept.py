@@ -172,7 +172,9 @@ def test_a_copy_of_another_file_or_spec_is_not_taken(demo: Base, nocodb_file: Pa
     assert Snapshots(tmp_path, nocodb_file, demo.id).load(other_model) is None  # another fingerprint
 
 
-def test_a_kept_copy_is_never_served_when_nocodb_cannot_be_read(demo: Base, nocodb_file: Path, tmp_path: Path) -> None:
+def test_a_kept_copy_is_never_served_when_nocodb_cannot_be_read(
+    demo: Base, nocodb_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The kept copy may be old: without a read that says what changed since, it is not served."""
     Process(demo, nocodb_file, tmp_path).read()
     second = Process(demo, nocodb_file, tmp_path)
@@ -180,7 +182,7 @@ def test_a_kept_copy_is_never_served_when_nocodb_cannot_be_read(demo: Base, noco
     def unreadable(*_: Any) -> Any:
         raise Unreachable("NocoDB ne répond pas")
 
-    second.source.read = unreadable  # type: ignore[method-assign]
+    monkeypatch.setattr(second.source, "read", unreadable)
     with pytest.raises(Unreachable):
         second.shared.loaded(SPECS)
     second.source.close()
