@@ -123,6 +123,10 @@ class Keeper(Protocol):
         the call returns), unless its change from the copy before is not worth the writing."""
         ...
 
+    def discard(self) -> None:
+        """Remove every kept copy (after values were erased: none may stay on disk)."""
+        ...
+
 
 class SharedTables:
     """The tables of one base, as last read, shared by every session of the app process."""
@@ -146,6 +150,11 @@ class SharedTables:
         self._versions = 0
         self._lock = threading.Lock()
         self._freshness = Freshness(None, None, None)
+
+    def forget_kept(self) -> None:
+        """Remove the copies kept on disk (`./cpts purge` after erasing): the next process reads whole tables."""
+        if self.keeper is not None:
+            self.keeper.discard()
 
     def loaded(self, specs: Sequence[TableSpec[Any]], *, refresh: bool = False) -> dict[str, Loaded[Any]]:
         """These tables (by key), re-read first if asked to or if last checked over `check_every` ago.

@@ -125,6 +125,12 @@ class Snapshots:
         except OSError:
             return True
 
+    def discard(self) -> None:
+        """Remove every kept copy of this base, once the copies being written are written."""
+        self.wait()
+        for path in self.folder.glob(f"{self.base_id}-*.copy"):
+            path.unlink(missing_ok=True)
+
     def wait(self) -> None:
         """Return when every copy saved so far is written."""
         with self._lock:

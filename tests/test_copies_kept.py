@@ -12,6 +12,7 @@ import pickle
 import random
 import stat
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from test_copies import SPECS, Editor, as_read_now, assert_same_as_nocodb
 from errors import Unreachable
 from schema.fields import TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS
+from services import purge as purging
 from services.seed import seed_demo
 from store.base import Base, TableHandle
 from store.copies import SharedTables
@@ -186,3 +188,23 @@ def test_a_kept_copy_is_never_served_when_nocodb_cannot_be_read(
     with pytest.raises(Unreachable):
         second.shared.loaded(SPECS)
     second.source.close()
+
+
+def test_a_purge_leaves_no_kept_copy_on_disk(demo: Base, nocodb_file: Path, tmp_path: Path) -> None:
+    """Names erased by `./cpts purge` must not stay in a copy kept on disk until it is next rewritten."""
+    folder = tmp_path / "copies"
+    process = Process(demo, nocodb_file, folder)
+    process.shared.loaded(SPECS)
+    process.keeper.wait()
+    kept_before = {path.name for path in folder.glob("*.copy")}
+    assert f"{demo.id}-{PATIENTS.key}.copy" in kept_before
+    planned = purging.plan(demo, 6, date.today())
+    assert planned.plan.items  # the small demo has requests closed more than 6 months ago
+    demo.shared, shared_before = process.shared, demo.shared
+    try:
+        purging.run(demo, planned, "coord@cpts.fr", dry_run=False)
+    finally:
+        demo.shared = shared_before
+    assert not list(folder.glob(f"{demo.id}-*.copy"))
+    Process(demo, nocodb_file, folder).read()  # the next process reads whole tables, then keeps them again
+    assert {path.name for path in folder.glob("*.copy")} == kept_before
