@@ -34,10 +34,7 @@ from server.process import (
     stop,
     write_pid,
 )
-from services import seed as seeding
 from services.connection import connect
-from services.seed import DEFAULT_TERRITORY as DEMO_TERRITORY
-from services.seed import demo_territories, row_counts
 from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
 
 if TYPE_CHECKING:
@@ -54,8 +51,13 @@ def progress(title: str, done: int, total: int) -> None:
 
 
 def seed_demo(
-    base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False, territory: str = DEMO_TERRITORY
+    base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False, territory: str | None = None
 ) -> None:
+    from services import seed as seeding  # the demo generator (Faker): loaded only to seed
+
+    territory = territory or seeding.DEFAULT_TERRITORY
+    if territory not in seeding.demo_territories():
+        fail(f"--territory doit valoir {' ou '.join(seeding.demo_territories())} (reçu : {territory}).")
     typer.echo(f"Génération de la CPTS de démonstration ({territory}, {size}{', textes hostiles' if hostile else ''})…")
     counts = seeding.seed_demo(base, size, force=force, progress=progress, hostile=hostile, territory=territory)
     typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
@@ -85,6 +87,8 @@ def start_all(config: Settings, demo: bool) -> list[Service]:
         setup = bootstrap(config, secrets, first)
         for line in setup.migration.lines():
             typer.echo(f"  {line}")
+        from services.seed import row_counts
+
         if demo and not any(row_counts(setup.base).values()):
             seed_demo(setup.base, "small", force=False)
         announce_admin(config, setup)
@@ -259,16 +263,17 @@ def seed_command(
         bool, typer.Option("--hostile", help="Textes piégés (Markdown, HTML, formules…) dans chaque champ texte.")
     ] = False,
     territory: Annotated[
-        str, typer.Option("--territory", help=f"Territoire de la démo : {', '.join(demo_territories())}.")
-    ] = DEMO_TERRITORY,
+        str | None,
+        typer.Option(
+            "--territory", help="Territoire de la démo : issy (défaut), champsaur (demo/data/territoires.toml)."
+        ),
+    ] = None,
 ) -> None:
     """Remplit une base vide avec la CPTS de démonstration."""
     if not demo:
         fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
     if size not in ("small", "large"):
         fail("--size doit valoir small ou large.")
-    if territory not in demo_territories():
-        fail(f"--territory doit valoir {' ou '.join(demo_territories())} (reçu : {territory}).")
     seed_demo(connect(settings()), "large" if size == "large" else "small", force, hostile, territory)
 
 

@@ -69,14 +69,14 @@ def print_plan(planned: Plan, members: Sequence[Member], today: date) -> None:
     from domain.desk import doctor_name
 
     names = {m.id: doctor_name(m) for m in members}
-    typer.echo(
+    lines = [
         f"Orientation du {today:%d/%m/%Y} : {len(planned.patients)} patient(s) à proposer, "
         f"{len(planned.unmatched)} sans proposition."
-    )
+    ]
     for item in planned.patients:
         doctors = " ; ".join(f"{c.rank}. {names.get(c.member_id)}" for c in item.choices)
-        typer.echo(f"  {item.code}  {item.profession}  priorité {item.priority.score:>3}  →  {doctors}")
+        lines.append(f"  {item.code}  {item.profession}  priorité {item.priority.score:>3}  →  {doctors}")
     if planned.unmatched:
-        typer.echo("Sans proposition :")
-    for excluded in planned.unmatched:
-        typer.echo(f"  {excluded.code}  {excluded.profession}  {excluded.reason}")
+        lines.append("Sans proposition :")
+    lines.extend(f"  {excluded.code}  {excluded.profession}  {excluded.reason}" for excluded in planned.unmatched)
+    typer.echo("\n".join(lines))  # one write: thousands of echo calls cost a large base a tenth of a second

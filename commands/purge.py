@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from commands.console import settings
-from domain.retention import PurgePlan
 from services.connection import connect
+
+if TYPE_CHECKING:
+    from domain.retention import PurgePlan  # its rules import pandas: loaded only to purge
 
 
 def purge(

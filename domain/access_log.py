@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # the journal's figures take frames; `./cpts match` only writes to the journal
 
 LOCAL_TIME = "Europe/Paris"
 COMMAND_PREFIX = "./cpts"  # what a command-line access writes in « Page ou commande »
@@ -76,6 +78,8 @@ def utc_since(start: date) -> date:
 
 def filter_journal(journal: pd.DataFrame, chosen: JournalFilter) -> pd.DataFrame:
     """The rows chosen, newest first, with a `local` column (naive local date and time)."""
+    import pandas as pd
+
     local = pd.to_datetime(journal["at"], utc=True).dt.tz_convert(LOCAL_TIME).dt.tz_localize(None)
     shown = journal.assign(local=local)
     days = shown["local"].dt.date

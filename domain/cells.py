@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
-
-import pandas as pd
 
 # A cell: whatever a frame holds (int, numpy number, str, Timestamp, NA, a list...). Any, not object: int(),
 # float() and pd.Timestamp() take only some of these, and a cell of another kind is a bug they raise on.
@@ -33,6 +31,8 @@ def real(value: Cell) -> float | None:
 
 
 def day(value: Cell) -> date | None:
+    import pandas as pd  # loaded only when a cell is read as a day: `./cpts match` needs no pandas
+
     return None if _empty(value) else pd.Timestamp(value).date()
 
 
@@ -40,5 +40,16 @@ def flag(value: Cell) -> bool:
     return False if _empty(value) else bool(value)
 
 
+PLAIN = {str, int, bool, date, datetime, list, tuple}  # exact types never empty for pandas either
+
+
 def _empty(value: Cell) -> bool:
-    return value is None or (not isinstance(value, list | tuple) and bool(pd.isna(value)))
+    if value is None:
+        return True
+    if type(value) in PLAIN:
+        return False
+    if isinstance(value, float):
+        return value != value  # NaN
+    import pandas as pd  # NA, NaT, numpy numbers: values of a frame, pandas is loaded
+
+    return bool(pd.isna(value))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +36,50 @@ class CommuneInfo:
     postcodes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+class _Communes(Mapping[str, CommuneInfo]):
+    """Every current commune by INSEE code, each made the first time it is asked for: the desk and the pages
+    need a few hundred of the 35 000."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]], epci_of: dict[str, dict[str, Any]]) -> None:
+        self._raw = raw
+        self._epci_of = epci_of
+        self._made: dict[str, CommuneInfo] = {}
+
+    def __getitem__(self, code: str) -> CommuneInfo:
+        info = self._made.get(code)
+        if info is None:
+            info = self._made[code] = _commune_info(self._raw[code], self._epci_of.get(code))
+        return info
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class _Data:
-    communes: dict[str, CommuneInfo]
-    groups: dict[str, tuple[str, ...]]  # commune → INSEE codes of its EPT, else of its EPCI
-    group_names: dict[str, tuple[str, str]]  # commune → (code, label) of its EPT, else of its EPCI
-    by_postcode: dict[str, tuple[str, ...]]  # postcode → INSEE codes of the communes it serves
+    """The communes and their intercommunalities, worked out when first asked for."""
+
+    def __init__(self, communes: _Communes, epcis: list[dict[str, Any]], epts: list[dict[str, Any]]) -> None:
+        self.communes = communes
+        self._epcis = epcis
+        self._epts = epts
+
+    @cached_property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """Commune → INSEE codes of its EPT, else of its EPCI."""
+        return {**_groups(self._epcis), **_groups(self._epts)}
+
+    @cached_property
+    def group_names(self) -> dict[str, tuple[str, str]]:
+        """Commune → (code, label) of its EPT, else of its EPCI."""
+        return {**_group_names(self._epcis, "EPCI"), **_group_names(self._epts, "EPT")}
+
+    @cached_property
+    def by_postcode(self) -> dict[str, tuple[str, ...]]:
+        """Postcode → INSEE codes of the communes it serves."""
+        return _by_postcode(self.communes.values())
 
 
 def use_data_dir(folder: Path) -> None:
@@ -149,17 +187,8 @@ def _data(folder: Path) -> _Data:
     epcis = _read_optional(folder / "epci.json")
     epts = _read_optional(folder / "ept.json")
     epci_of = {member["code"]: epci for epci in epcis for member in epci.get("membres", [])}
-    communes = {
-        raw["code"]: _commune_info(raw, epci_of.get(raw["code"]))
-        for raw in _read(communes_file)
-        if raw.get("type") == CURRENT_COMMUNE
-    }
-    return _Data(
-        communes=communes,
-        groups={**_groups(epcis), **_groups(epts)},
-        group_names={**_group_names(epcis, "EPCI"), **_group_names(epts, "EPT")},
-        by_postcode=_by_postcode(communes.values()),
-    )
+    raw = {row["code"]: row for row in _read(communes_file) if row.get("type") == CURRENT_COMMUNE}
+    return _Data(_Communes(raw, epci_of), epcis, epts)
 
 
 def _commune_info(raw: dict[str, Any], epci: dict[str, Any] | None) -> CommuneInfo:

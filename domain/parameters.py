@@ -17,17 +17,19 @@ where it is used, and show the problems it returns.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from domain.cells import flag, integer, text
 from domain.problems import Problem
 from errors import Refused
 from schema.models import PARAMETERS, Fragility, ParameterRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T")
 VALUE_FIELD = PARAMETERS.field("value").title  # "Valeur"
@@ -156,7 +158,8 @@ def _unreadable(parameter: Parameter[Any], row_id: int | None, raw: str) -> Prob
 
 def _rows(rows: pd.DataFrame | Iterable[Any]) -> list[tuple[int | None, str, str, bool]]:
     """(Id, key, value, « À vérifier ») of each row with a key, by Id."""
-    if isinstance(rows, pd.DataFrame):
+    pandas = sys.modules.get("pandas")  # not loaded: `rows` cannot be a frame (`./cpts match` needs no pandas)
+    if pandas is not None and isinstance(rows, pandas.DataFrame):
         items: Iterable[Any] = rows.sort_values("id").itertuples() if "id" in rows else []
     else:
         items = sorted(rows, key=lambda row: row.id or 0)

@@ -10,11 +10,13 @@ from settings import Settings, read_secrets
 from store.base import Base
 from store.client import NocoClient
 from store.copies import ApiSource, SharedTables, Source
+from store.snapshot import Snapshots
 from store.sqlite import SqliteSource, write_ahead_logged
 
 __all__ = ["Base", "connect", "connect_from_env"]
 
 API_CHECK_SECONDS = 15  # through the API a check re-reads whole tables: not more often than this
+COPIES_FOLDER = "copies"  # in the data folder: the tables kept between processes (store.snapshot)
 
 
 def connect(settings: Settings) -> Base:
@@ -36,11 +38,14 @@ def connect(settings: Settings) -> Base:
 
 def shared_tables(base: Base, settings: Settings) -> SharedTables:
     """The copy of the base's tables that whole reads go through: read from NocoDB's SQLite file when it is
-    the local embedded one (checked at every read: free), else through the API (every 15 s at most)."""
+    the local embedded one (checked at every read: free; kept in the data folder for the next process), else
+    through the API (every 15 s at most)."""
     path = settings.nocodb_file
     if path is not None and path.is_file() and write_ahead_logged(path):
         source: Source = SqliteSource(base, path)
-        return SharedTables(base, source, check_every=0)
+        return SharedTables(
+            base, source, check_every=0, keeper=Snapshots(settings.data_dir / COPIES_FOLDER, path, base.id)
+        )
     return SharedTables(base, ApiSource(base), check_every=API_CHECK_SECONDS)
 
 

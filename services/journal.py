@@ -7,8 +7,7 @@ import getpass
 import socket
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from domain.access_log import journal_parts, utc_since
 from domain.problems import Problem
@@ -17,6 +16,9 @@ from services import writes
 from store import records
 from store.base import Base
 from store.client import clause
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def record_access(base: Base, user: str, what: str, patient_codes: Sequence[str]) -> None:

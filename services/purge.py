@@ -63,6 +63,8 @@ def run(base: Base, purge: Purge, user: str, *, dry_run: bool, progress: Progres
     left out of the next plan)."""
     if not dry_run:
         _write(base, purge.plan, purge.enrolments, progress)
+        if base.shared is not None:
+            base.shared.forget_kept()  # no erased value stays in a copy kept on disk
     what = f"{COMMAND} --dry-run" if dry_run else COMMAND
     record_access(base, user, what, [item.code for item in purge.plan.items])
 

@@ -9,9 +9,7 @@ a `Read` to get them: `reader(base)`, or the pages' own (`views.common.load_tabl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from domain.problems import Problem
 from schema.fields import Record, TableSpec
@@ -19,6 +17,9 @@ from store import records
 from store.base import Base
 from store.copies import Freshness
 from store.records import Loaded
+
+if TYPE_CHECKING:
+    import pandas as pd  # frames are made by `Loaded.frame`, when a use case asks for them
 
 R = TypeVar("R", bound=Record)
 __all__ = [

@@ -6,7 +6,9 @@ is older than `check_every` seconds (or when asked to, after a write or on « Ra
 when nothing changed (the SQLite source knows it for free) and, when rows did change, only those rows are
 validated again; a table whose rows are all the same keeps its version, so what pages derived from it stays
 valid. One refresh runs at a time; sessions arriving meanwhile are served the copy they would have had.
-A refresh that fails keeps the last good copy whole and says since when it fails (`Freshness`).
+A refresh that fails keeps the last good copy whole and says since when it fails (`Freshness`). A `Keeper`
+keeps the copies between processes: a process starts from the copy the last one kept, and reads and
+validates only the rows changed since (`store.snapshot`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple, Protocol
 
 from domain.problems import Problem
 from errors import CptsError
 from schema.fields import TableSpec
 from store.base import Base, TableHandle
-from store.records import Loaded, duplicates, patched_frame, read_columns, read_fields
+from store.records import Loaded, duplicates, patched_frame, read_columns, row_keys
 from store.validate import validate_read
 
 
@@ -48,6 +50,16 @@ class Source(Protocol):
         changed since its last read, `Rows.partial` for only the rows that may have changed."""
         ...
 
+    def memo(self, handle: TableHandle) -> Any | None:
+        """What the source remembers of the table's last read (None: nothing), kept with the copy of its rows
+        in another process (`Keeper`)."""
+        ...
+
+    def remember(self, handle: TableHandle, memo: Any) -> None:
+        """Take `memo` (what `memo` gave in another process) as the table's last read: the caller holds the
+        rows of that read."""
+        ...
+
 
 class ApiSource:
     """Whole tables read through NocoDB's data API (a NocoDB elsewhere, or on another database)."""
@@ -61,8 +73,14 @@ class ApiSource:
     def read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
         return None, {handle.spec.key: self._rows(handle) for handle in handles}
 
+    def memo(self, handle: TableHandle) -> Any | None:
+        return None
+
+    def remember(self, handle: TableHandle, memo: Any) -> None:
+        pass
+
     def _rows(self, handle: TableHandle) -> Rows:
-        keys = ["Id", *(key for key in read_fields(handle) if key != "Id")]
+        keys = row_keys(handle)
         pages = self.base.client.pages(self.base.id, handle.id, fields=keys)
         return Rows(keys, [tuple(row.get(key) for key in keys) for page in pages for row in page])
 
@@ -73,6 +91,14 @@ class Freshness(NamedTuple):
     error: CptsError | None  # the last failure
 
 
+class Change(NamedTuple):
+    validated: int  # rows validated again (added or changed)
+    dropped: bool  # rows deleted
+
+
+NO_CHANGE = Change(0, False)
+
+
 @dataclass(frozen=True)
 class TableCopy:
     """One table as last read: its records and problems, and the raw rows they came from (to find changes)."""
@@ -81,22 +107,54 @@ class TableCopy:
     raw: dict[int, tuple[Any, ...]]
     row_problems: dict[int, list[Problem]]
     version: int
+    change: Change = NO_CHANGE  # how it differs from the copy it was made from
+
+
+class Keeper(Protocol):
+    """Where copies are kept between processes (`store.snapshot`)."""
+
+    def load(self, handle: TableHandle) -> tuple[TableCopy, Any] | None:
+        """The table's kept copy and the source's memo of the read it came from, None if there is none fit
+        for the table as the source now reads it."""
+        ...
+
+    def save(self, handle: TableHandle, copy: TableCopy, memo: Any) -> None:
+        """Keep this copy, read when the source's memo of the table was `memo` (soon: it may be written after
+        the call returns), unless its change from the copy before is not worth the writing."""
+        ...
+
+    def discard(self) -> None:
+        """Remove every kept copy (after values were erased: none may stay on disk)."""
+        ...
 
 
 class SharedTables:
     """The tables of one base, as last read, shared by every session of the app process."""
 
-    def __init__(self, base: Base, source: Source, check_every: float = 0.0, validate: Validate = validate_read):
+    def __init__(
+        self,
+        base: Base,
+        source: Source,
+        check_every: float = 0.0,
+        validate: Validate = validate_read,
+        keeper: Keeper | None = None,
+    ):
         self.base = base
         self.source = source
         self.check_every = check_every  # seconds between two checks of a table when nobody asks to refresh
         self.validate = validate
+        self.keeper = keeper  # copies kept between processes: a table not held yet starts from its kept copy
         self._copies: dict[str, TableCopy] = {}
         self._checked_at: dict[str, float] = {}
         self._stamps: dict[str, Hashable] = {}  # the source's stamp when each table was last read
         self._versions = 0
         self._lock = threading.Lock()
         self._freshness = Freshness(None, None, None)
+
+    def forget_kept(self) -> None:
+        """Remove the copies kept on disk (`./cpts purge` after erasing): the next process reads whole tables."""
+        if self.keeper is not None:
+            self.keeper.discard()
 
     def loaded(self, specs: Sequence[TableSpec[Any]], *, refresh: bool = False) -> dict[str, Loaded[Any]]:
         """These tables (by key), re-read first if asked to or if last checked over `check_every` ago.
@@ -146,10 +204,13 @@ class SharedTables:
             return
         try:
             handles = [self.base.handle(spec) for spec in stale]
-            have = frozenset(h.spec.key for h in handles if self._holds(h.spec))
+            before = {h.spec.key: self._before(h) for h in handles}
+            have = frozenset(key for key, copy in before.items() if copy is not None)
             stamp, rows = self.source.read(handles, have)
-            updated = {h.spec.key: self._updated(h, rows[h.spec.key]) for h in handles}
+            updated = {h.spec.key: self._updated(h, rows[h.spec.key], before[h.spec.key]) for h in handles}
             copies = {key: copy for key, copy in updated.items() if copy is not None}
+            kept = {k: c for k, c in before.items() if c is not None and self._copies.get(k) is not c}
+            copies = {**kept, **copies}  # a kept copy that did not change is taken as it is
         except CptsError as error:
             self.base.forget()  # a migration may have changed the tables: ask NocoDB again next time
             self._freshness = self._freshness._replace(
@@ -161,6 +222,30 @@ class SharedTables:
         self._copies = {**self._copies, **copies}  # swapped whole: no session ever sees half a refresh
         self._stamps.update({h.spec.key: stamp for h in handles})
         self._checked(specs)
+        self._keep(handles, {key: copy for key, copy in copies.items() if copy is not before[key]})
+
+    def _before(self, handle: TableHandle) -> TableCopy | None:
+        """The copy the table's rows are compared with: the one held, else the one kept by another process
+        (then the source takes the memo of its read), else None."""
+        if self._holds(handle.spec):
+            return self._copies[handle.spec.key]
+        kept = self.keeper.load(handle) if self.keeper is not None else None
+        if kept is None or kept[0].loaded.spec is not handle.spec:
+            return None
+        copy, memo = kept
+        self.source.remember(handle, memo)
+        self._versions += 1
+        return replace(copy, version=self._versions, change=NO_CHANGE)
+
+    def _keep(self, handles: Sequence[TableHandle], changed: dict[str, TableCopy]) -> None:
+        """Keep the copies that changed for the next processes (a row deleted or emptied in NocoDB is also
+        gone from the kept copy)."""
+        if self.keeper is None:
+            return
+        for handle in handles:
+            copy = changed.get(handle.spec.key)
+            if copy is not None:
+                self.keeper.save(handle, copy, self.source.memo(handle))
 
     def _holds(self, spec: TableSpec[Any]) -> bool:
         copy = self._copies.get(spec.key)
@@ -171,15 +256,12 @@ class SharedTables:
         self._checked_at.update({spec.key: now for spec in specs})
         self._freshness = Freshness(time.time(), None, None)
 
-    def _updated(self, handle: TableHandle, rows: Rows | None) -> TableCopy | None:
-        """The table's new copy (None: as it was): rows that did not change keep their record; the others
-        are validated."""
+    def _updated(self, handle: TableHandle, rows: Rows | None, before: TableCopy | None) -> TableCopy | None:
+        """The table's new copy from `before` (None: as it was): rows that did not change keep their record;
+        the others are validated."""
         spec = handle.spec
-        before = self._copies.get(spec.key)
         if rows is None:
             return None
-        if before is not None and before.loaded.spec is not spec:  # a test's own spec of the same table
-            before = None
         old_raw = before.raw if before else {}
         raw = (
             {**old_raw, **{int(row[0]): row for row in rows.values}}
@@ -203,4 +285,5 @@ class SharedTables:
         if rows.partial and before is not None and before.loaded.built is not None:
             built = patched_frame(before.loaded.built, spec, fresh)  # a few rows edited: not the whole frame
         self._versions += 1
-        return TableCopy(Loaded(spec, ordered, found, built), raw, row_problems, self._versions)
+        change = Change(len(changed.values), dropped=not rows.partial and bool(old_raw.keys() - raw.keys()))
+        return TableCopy(Loaded(spec, ordered, found, built), raw, row_problems, self._versions, change)

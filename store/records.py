@@ -9,16 +9,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
-import pandas as pd
-from pandas.api.types import pandas_dtype
 from pydantic import ValidationError
 
 from domain.problems import Problem
 from schema.fields import FieldSpec, Kind, R, Record, TableSpec, french_reason
 from store import validate
 from store.base import Base, TableHandle
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported by the functions making frames: `./cpts match` needs none
 
 DTYPES = {
     Kind.NUMBER: "Int64",
@@ -174,6 +175,11 @@ def read_fields(handle: TableHandle) -> list[str]:
     return [handle.fk_titles.get(f.title, f.title) for f in handle.spec.fields]
 
 
+def row_keys(handle: TableHandle) -> list[str]:
+    """The keys of a row of the table as the copy reads it (`read_fields`), "Id" first."""
+    return ["Id", *(key for key in read_fields(handle) if key != "Id")]
+
+
 def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
     """Read a table (every page) into validated records (a column at a time: `store.validate`); problems are
     collected, not raised."""
@@ -191,6 +197,9 @@ def load(base: Base, spec: TableSpec[R], where: str | None = None) -> Loaded[R]:
 
 def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
     """Records as a DataFrame with one column per attribute and proper dtypes."""
+    import pandas as pd
+    from pandas.api.types import pandas_dtype
+
     columns = ["id", *(f.attr for f in spec.fields)]
     frame = pd.DataFrame({attr: [getattr(r, attr) for r in records] for attr in columns}, columns=columns)
     frame["id"] = frame["id"].astype("Int64")
@@ -207,6 +216,8 @@ def to_frame(spec: TableSpec[R], records: Sequence[R]) -> pd.DataFrame:
 def patched_frame(frame: pd.DataFrame, spec: TableSpec[R], changed: Sequence[R]) -> pd.DataFrame | None:
     """`frame` (of `to_frame`) with the rows of these records, already in it, replaced: what `to_frame` would
     give for the whole table, without building it again. None when a record is not in the frame."""
+    import pandas as pd
+
     update = to_frame(spec, changed)
     positions = pd.Index(frame["id"]).get_indexer(update["id"])
     if (positions < 0).any():

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from errors import NotSetUp, Unreachable
 from store.base import Base, TableHandle
 from store.copies import Rows
-from store.records import read_fields
+from store.records import row_keys
 
 BUSY_MILLISECONDS = 5_000  # how long a read waits for a NocoDB write to commit
 SQLITE_REASONS = {  # SQLite's words -> what the reader is told
@@ -65,7 +65,7 @@ class SqliteSource:
         self._epoch = 0  # connections opened so far: SQLite's data_version counts per connection
         self._schema_version: int | None = None
         self._queries: dict[str, Query] = {}
-        self._shapes: dict[str, tuple[tuple[Any, ...], str | None]] = {}  # by table id: shape, last edit
+        self._shapes: dict[str, Shape] = {}  # by table id: the table's shape at its last read
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
@@ -113,15 +113,28 @@ class SqliteSource:
                     self._connection = None
                 raise unreadable(self.path, error) from error
 
+    def memo(self, handle: TableHandle) -> tuple[Any, ...] | None:
+        """The table's shape at its last read (see `_rows`), as plain values: kept with a copy of its rows for
+        another process (`store.snapshot`), it lets that process read only the rows edited since."""
+        with self._lock:
+            shape = self._shapes.get(handle.id)
+        return None if shape is None else (shape.schema_version, tuple(shape.rows), shape.last_edit)
+
+    def remember(self, handle: TableHandle, memo: Any) -> None:
+        """Take the shape of the table's last read as another process saw it (`memo`), with the copy of its
+        rows the caller now holds (a shape of another schema is never compared: see `_rows`)."""
+        if isinstance(memo, tuple) and len(memo) == 3 and isinstance(memo[1], tuple):
+            with self._lock:
+                self._shapes[handle.id] = Shape(*memo)
+
     def _read(self, handles: Sequence[TableHandle], have: frozenset[str]) -> tuple[Hashable, dict[str, Rows | None]]:
         connection = self._connect()
-        schema_version = self._pragma("schema_version")
-        if schema_version != self._schema_version:  # a table or a column was added, renamed or dropped
-            self._queries.clear()
-            self._shapes.clear()
-            self._schema_version = schema_version
         connection.execute("BEGIN")
         try:
+            schema_version = self._pragma("schema_version")
+            if schema_version != self._schema_version:  # a table or a column was added, renamed or dropped
+                self._queries.clear()
+                self._schema_version = schema_version
             data_version = self._pragma("data_version")
             rows = {handle.spec.key: self._rows(connection, handle, handle.spec.key in have) for handle in handles}
         finally:
@@ -132,11 +145,11 @@ class SqliteSource:
         """The table's rows; when the caller holds a copy and no row was added, deleted or relinked since
         the last read, only the rows edited since then (`Rows.partial`), None if there are none."""
         query = self._query(handle)
-        shape, last_edit = _split(connection.execute(query.shape).fetchone())
+        now = Shape.of(self._schema_version, connection.execute(query.shape).fetchone())
         before = self._shapes.get(handle.id)
-        self._shapes[handle.id] = (shape, last_edit)
-        if held and before is not None and before[0] == shape:
-            since = before[1] or ""  # no row edited yet: any edit is later
+        self._shapes[handle.id] = now
+        if held and before is not None and before.same_rows(now):
+            since = before.last_edit or ""  # no row edited yet: any edit is later
             edited = connection.execute(query.edited_since, (since,)).fetchall()
             return Rows(query.keys, edited, partial=True) if edited else None
         return Rows(query.keys, connection.execute(query.select).fetchall())
@@ -154,8 +167,22 @@ class Query(NamedTuple):
     edited_since: str  # the rows edited at or after a time (the last edit seen at the previous read)
 
 
-def _split(shape: tuple[Any, ...]) -> tuple[tuple[Any, ...], str | None]:
-    return tuple(shape[:-1]), shape[-1]
+class Shape(NamedTuple):
+    """What a table's shape query gave, under which schema: rows were added, deleted or relinked since when
+    `rows` differs (or the schema did), and rows edited since have an edit time at or after `last_edit`."""
+
+    schema_version: int | None
+    rows: tuple[Any, ...]
+    last_edit: str | None
+
+    @classmethod
+    def of(cls, schema_version: int | None, row: tuple[Any, ...]) -> Shape:
+        return cls(schema_version, tuple(row[:-1]), row[-1])
+
+    def same_rows(self, other: Shape) -> bool:
+        return (
+            self.schema_version is not None and self.schema_version == other.schema_version and self.rows == other.rows
+        )
 
 
 def query_of(handle: TableHandle, table: dict[str, Any]) -> Query:
@@ -166,7 +193,7 @@ def query_of(handle: TableHandle, table: dict[str, Any]) -> Query:
     the shape, sums of the foreign keys, plain, weighted by Id and squared (a change of one or two rows
     always changes them). Rows edited in the same second as the last edit seen are read again."""
     physical = {column["title"]: column["column_name"] for column in table["columns"]}
-    keys = ["Id", *(key for key in read_fields(handle) if key != "Id")]
+    keys = row_keys(handle)
     missing = [key for key in keys if not physical.get(key)]
     if missing:
         raise NotSetUp(f"Colonnes introuvables dans « {handle.title} » : {', '.join(missing)} (./cpts migrate)")

@@ -53,7 +53,7 @@ def validate_read(spec: TableSpec[R], rows: list[dict[str, Any]]) -> tuple[list[
     plan = _plan(spec.model)
     if plan is None or not rows:
         return _row_by_row(spec, rows, range(len(rows)))
-    with _no_cycle_collection():
+    with no_cycle_collection():
         attrs = list(plan)
         table, doubtful = _columns(rows, attrs)
         columns = []
@@ -61,7 +61,7 @@ def validate_read(spec: TableSpec[R], rows: list[dict[str, Any]]) -> tuple[list[
             coerced, bad = check(column)
             columns.append(coerced)
             doubtful |= bad
-        build = _builder(spec.model, attrs)
+        build = builder(spec.model, attrs)
         records = [build(values) for values in zip(*columns, strict=True)]
         positions = sorted(doubtful)
         checked, problems = _row_by_row(spec, rows, positions)
@@ -84,7 +84,7 @@ def _row_by_row(
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while a table's records are built: they hold no cycles, and the
     collector's passes over the ever larger set of live objects would cost more than the building itself."""
     enabled = gc.isenabled()
@@ -107,7 +107,7 @@ def _columns(rows: list[dict[str, Any]], attrs: list[str]) -> tuple[list[Sequenc
         return list(zip(*([row.get(attr) for attr in attrs] for row in rows), strict=True)), lacking
 
 
-def _builder(model: type[R], attrs: list[str]) -> Callable[[tuple[Any, ...]], R]:
+def builder(model: type[R], attrs: list[str]) -> Callable[[tuple[Any, ...]], R]:
     """A record from checked values, as `model.model_construct(**values)` builds it (no aliases, no extra,
     no private attributes, no post-init: `_plan` makes sure), without its per-call bookkeeping."""
     new, assign, every = model.__new__, object.__setattr__, set(attrs)

@@ -53,6 +53,7 @@ BOARD_TITLES = [
     "Orienter",
     "Territoire et adhésion",
     "Plan de crise",
+    "Vie de la CPTS",
     "Saison des soins non programmés",
     "Stages et installations",
     "Cotisations",

@@ -164,3 +164,15 @@ def test_the_extract_answers_as_the_full_data() -> None:
         ]
     use_data_dir(COMMUNES_EXTRACT)
     assert answers[COMMUNES_EXTRACT] == answers[communes_dir({})]
+
+
+def test_a_commune_is_made_only_when_asked_for() -> None:
+    """The desk needs a few hundred of the 35 000 communes: the others are not made (`domain.communes._Communes`)."""
+    from domain.communes import _data
+
+    use_data_dir(COMMUNES_EXTRACT)
+    communes = _data(COMMUNES_EXTRACT).communes
+    communes._made.clear()
+    assert commune("92040").name == "Issy-les-Moulineaux"
+    assert list(communes._made) == ["92040"]
+    assert len(communes) == len(load_communes()) > 1
