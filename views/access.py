@@ -34,28 +34,43 @@ from domain.access import (
     idle_expired,
     role_of,
 )
-from domain.parameters import IDLE, read_parameters
+from domain.parameters import IDLE, IDLE_LIMITS, read_parameters
 from domain.permissions import Action, can
 from domain.sessions import COOKIE, OPEN_PATH, Ended, Session
 from domain.validation import email_problem
 from errors import CptsError
 from schema.models import PARAMETERS
-from services.accounts import BadCredentials, base_roles, check_password
+from services.accounts import BadCredentials, check_password
+from services.bases import CptsBase, base_roles, user_bases
+from services.connection import api_client
 from services.journal import record_access
 from services.sessions import COOKIE_ROUTE, SESSIONS
-from views.common import current_base, error_message, load_frame, plain, show_error
+from settings import Settings
+from views.common import (
+    SESSION_BASE,
+    base_of,
+    current_base,
+    error_message,
+    load_frame,
+    plain,
+    served_base_id,
+    show_error,
+)
 
 SESSION_EMAIL = "user_email"
 SESSION_ROLE = "user_role"
 CURRENT_PAGE = "current_page"  # the `Page` declaration app.py's navigation runs in this session
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
 SESSION_ID = "user_session"  # the id of the session opened at sign-in (`services.sessions`), behind the cookie
+CHOOSING = "choosing_cpts"  # (e-mail, base id -> name) of a user signed in with a role on several CPTS
 ASKED_PAGE = "asked_page"  # the URL name of the page asked for while signed out, opened after sign-in
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
 IDLE_CHECK_SECONDS = 60
 SESSION_CLOSED = "Session fermée (déconnexion dans un autre onglet, ou compte modifié dans NocoDB) : reconnectez-vous."
 ROLE_CHANGED = "Votre rôle a changé dans NocoDB : reconnectez-vous."
+NO_ACCOUNT = "Votre compte n'existe plus dans NocoDB, ou n'a plus accès à cette CPTS : voyez avec un coordinateur."
+NO_CPTS = "**Votre compte n'a accès à aucune CPTS de ce serveur.** Demandez à un coordinateur de vous l'ouvrir."
 WRONG_CREDENTIALS = (
     "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
     "nouvel essai est retardé. Mot de passe oublié : demandez à un coordinateur de lancer "
@@ -76,9 +91,20 @@ def throttle() -> SignInThrottle:
 
 
 @st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
-def known_roles() -> dict[str, str | None]:
-    """E-mail -> role on the CPTS base, for every NocoDB user."""
-    return base_roles(current_base())
+def known_roles(base_id: str) -> dict[str, str]:
+    """E-mail -> NocoDB role on this CPTS base, for the users who have one there (the base's users)."""
+    return base_roles(base_of(base_id).client, base_id)
+
+
+def bases_of(email: str) -> list[CptsBase]:
+    """The CPTS bases `email` has a role on that this app serves: the one it was started for, else every
+    CPTS base of the server (`services.bases.user_bases`)."""
+    served = served_base_id()
+    if served is None:
+        with api_client(Settings.from_env()) as client:
+            return user_bases(client, email)
+    base = base_of(served)
+    return [CptsBase(base.id, base.title)] if email in known_roles(base.id) else []
 
 
 def idle_minutes() -> int:
@@ -160,14 +186,12 @@ def signed_in_user() -> SignedIn | None:
         sign_out(SESSION_CLOSED if session is Ended.CLOSED else idle_message(minutes))
         return None
     try:
-        roles = known_roles()
+        roles = known_roles(current_base().id)
     except CptsError as error:
         stop_with(error)
     if email not in roles or (session is not None and session.role != role_of(roles[email])):
         SESSIONS.revoke_all_of(email)
-        sign_out(
-            ROLE_CHANGED if email in roles else "Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur."
-        )
+        sign_out(ROLE_CHANGED if email in roles else NO_ACCOUNT)
         return None
     role = role_of(roles[email])
     st.session_state[SESSION_ROLE] = role
@@ -192,12 +216,15 @@ def resumed_user() -> SignedIn | None:
     cookie = st.context.cookies.get(COOKIE)
     if not isinstance(cookie, str) or not cookie:  # (AppTest's runtime is a stand-in: no str)
         return None
-    minutes = idle_minutes()
+    # The CPTS (and its idle time) is the session's: until it is known, the longest idle time (checked again)
+    minutes = idle_minutes() if served_base_id() else IDLE_LIMITS[1]
     session = SESSIONS.resume(cookie, minutes)
     if isinstance(session, Ended):
         if session is Ended.IDLE:
             st.session_state[FLASH] = idle_message(minutes)
         return None
+    if session.base:
+        st.session_state[SESSION_BASE] = session.base
     st.session_state[SESSION_EMAIL] = session.email
     st.session_state[SESSION_ROLE] = session.role
     st.session_state[SESSION_ID] = session.id
@@ -300,6 +327,7 @@ def refusal(home: StreamlitPage | None = None) -> None:
 def account_sidebar(user: SignedIn) -> None:
     with st.sidebar:
         st.caption(f"Connecté : {plain(user.email)} · {plain(user.role)}")
+        st.caption(plain(current_base().title))
         if st.button("Se déconnecter", icon=":material/logout:"):
             sign_out("Vous êtes déconnecté.")
             st.rerun()
@@ -320,6 +348,10 @@ def sign_in_page() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
         st.info(plain(message), icon=":material/info:")
+    choosing = st.session_state.get(CHOOSING)
+    if choosing:
+        choose_cpts(*choosing)
+        return
     with st.form("sign_in", enter_to_submit=True):
         email = st.text_input("Adresse e-mail", autocomplete="username")
         password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
@@ -329,8 +361,8 @@ def sign_in_page() -> None:
 
 
 def attempt_sign_in(email: str, password: str) -> None:
-    """Check the password with NocoDB (after the throttle's delay); on success, open the session and send the
-    browser for its cookie (`serve.py`), which then opens the page asked for."""
+    """Check the password with NocoDB (after the throttle's delay); on success, open the session on the CPTS
+    the user has a role on (`open_signed_in`), or ask which one when they have a role on several."""
     if not email or not password:
         st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
         return
@@ -343,7 +375,7 @@ def attempt_sign_in(email: str, password: str) -> None:
     try:
         with st.spinner(waiting, show_time=bool(delay)):
             time.sleep(delay)
-            check_password(current_base().client.url, email, password)
+            check_password(Settings.from_env().nocodb_url, email, password)
     except BadCredentials:
         throttle().failed(email)
         st.error(WRONG_CREDENTIALS, icon=":material/error:")
@@ -354,12 +386,44 @@ def attempt_sign_in(email: str, password: str) -> None:
     throttle().succeeded(email)
     known_roles.clear()  # a user created a minute ago is known at once
     try:
-        role = role_of(known_roles().get(email))
+        bases = bases_of(email)
     except CptsError as error:
         stop_with(error)
-    session_id = SESSIONS.open(email, role)
+    if len(bases) > 1:
+        st.session_state[CHOOSING] = (email, {base.id: base.title for base in bases})
+        st.rerun()  # the sign-in page then asks which CPTS to open
+    if not bases:
+        st.error(NO_CPTS, icon=":material/lock:")
+        return
+    open_signed_in(email, bases[0].id)
+
+
+def choose_cpts(email: str, bases: dict[str, str]) -> None:
+    """After the password, for a user with a role on several CPTS: which one to open (base id -> name)."""
+    st.info(f"{plain(email)} : votre compte a un rôle dans plusieurs CPTS. Choisissez celle à ouvrir.")
+    with st.form("choose_cpts"):
+        chosen = st.selectbox("CPTS", list(bases), format_func=lambda base_id: bases[base_id])
+        submitted = st.form_submit_button("Ouvrir", type="primary", icon=":material/login:")
+    if submitted and chosen in bases:
+        st.session_state.pop(CHOOSING, None)
+        open_signed_in(email, chosen)
+
+
+def open_signed_in(email: str, base_id: str) -> NoReturn:
+    """Open the session of `email` (whose password NocoDB accepted) on the CPTS of `base_id`, with their role
+    there, read again (no role there: refused), and send the browser for its cookie (`serve.py`), which
+    then opens the page asked for."""
+    try:
+        roles = known_roles(base_id)
+    except CptsError as error:
+        stop_with(error)
+    if email not in roles:
+        st.error(NO_CPTS, icon=":material/lock:")
+        st.stop()
+    role = role_of(roles[email])
+    session_id = SESSIONS.open(email, role, base_id)
     st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
-    st.session_state[SESSION_ID] = session_id
+    st.session_state.update({SESSION_ID: session_id, SESSION_BASE: base_id})
     if not COOKIE_ROUTE.is_set():
         st.rerun()  # served without the cookie route (`streamlit run app.py`): signed in for this tab only
     ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
