@@ -27,8 +27,9 @@ from store import records
 from store.base import Base
 from store.client import NocoClient
 from tests.conftest import Server
-from views.access import CHOOSING, SESSION_EMAIL, SESSION_ROLE
+from views.access import SESSION_EMAIL, SESSION_ROLE
 from views.common import SESSION_BASE
+from views.sign_in import CHOOSING
 
 APP = str(ROOT / "app.py")
 WAITING_PAGE = "views/waiting_list.py"

@@ -13,6 +13,9 @@ minute. Failed sign-ins slow down the next attempts (per address and overall, fo
 A sign-in opens a session of the app process (`domain.sessions`) whose signed id the browser keeps in an
 HttpOnly cookie: a reload, a new tab or a bookmark resumes it. Sign-out, the idle time-out (counted over
 every tab of the session), a role changed or an account removed in NocoDB close it for good.
+
+The sign-in page is `views.sign_in`. A session serves one CPTS (`views.common.SESSION_BASE`): the one whose
+base the user has a role on, chosen at sign-in when they have one on several; roles are read on that base.
 """
 
 from __future__ import annotations
@@ -21,31 +24,23 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.access import (
-    SignInThrottle,
     idle_expired,
     role_of,
 )
 from domain.parameters import IDLE, IDLE_LIMITS, read_parameters
 from domain.permissions import Action, can
-from domain.sessions import COOKIE, OPEN_PATH, Ended, Session
-from domain.validation import email_problem
+from domain.sessions import COOKIE, Ended, Session
 from errors import CptsError
 from schema.models import PARAMETERS
-from services.accounts import BadCredentials, check_password
-from services.bases import CptsBase, base_roles, user_bases
-from services.connection import api_client
+from services.bases import base_roles
 from services.journal import record_access
-from services.sessions import COOKIE_ROUTE, SESSIONS
-from settings import Settings
+from services.sessions import SESSIONS
 from views.common import (
     SESSION_BASE,
     base_of,
@@ -62,7 +57,6 @@ SESSION_ROLE = "user_role"
 CURRENT_PAGE = "current_page"  # the `Page` declaration app.py's navigation runs in this session
 SESSION_SEEN = "user_seen_at"  # time.monotonic() of the last run of the app for this session
 SESSION_ID = "user_session"  # the id of the session opened at sign-in (`services.sessions`), behind the cookie
-CHOOSING = "choosing_cpts"  # (e-mail, base id -> name) of a user signed in with a role on several CPTS
 ASKED_PAGE = "asked_page"  # the URL name of the page asked for while signed out, opened after sign-in
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
@@ -70,12 +64,6 @@ IDLE_CHECK_SECONDS = 60
 SESSION_CLOSED = "Session fermée (déconnexion dans un autre onglet, ou compte modifié dans NocoDB) : reconnectez-vous."
 ROLE_CHANGED = "Votre rôle a changé dans NocoDB : reconnectez-vous."
 NO_ACCOUNT = "Votre compte n'existe plus dans NocoDB, ou n'a plus accès à cette CPTS : voyez avec un coordinateur."
-NO_CPTS = "**Votre compte n'a accès à aucune CPTS de ce serveur.** Demandez à un coordinateur de vous l'ouvrir."
-WRONG_CREDENTIALS = (
-    "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
-    "nouvel essai est retardé. Mot de passe oublié : demandez à un coordinateur de lancer "
-    "`./cpts user add VOTRE-EMAIL --role … --reset-password`."
-)
 
 
 @dataclass(frozen=True)
@@ -84,27 +72,10 @@ class SignedIn:
     role: str
 
 
-@st.cache_resource(show_spinner=False)
-def throttle() -> SignInThrottle:
-    """Failed sign-ins of this app process, shared by every session."""
-    return SignInThrottle()
-
-
 @st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
 def known_roles(base_id: str) -> dict[str, str]:
     """E-mail -> NocoDB role on this CPTS base, for the users who have one there (the base's users)."""
     return base_roles(base_of(base_id).client, base_id)
-
-
-def bases_of(email: str) -> list[CptsBase]:
-    """The CPTS bases `email` has a role on that this app serves: the one it was started for, else every
-    CPTS base of the server (`services.bases.user_bases`)."""
-    served = served_base_id()
-    if served is None:
-        with api_client(Settings.from_env()) as client:
-            return user_bases(client, email)
-    base = base_of(served)
-    return [CptsBase(base.id, base.title)] if email in known_roles(base.id) else []
 
 
 def idle_minutes() -> int:
@@ -153,6 +124,8 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     declared = {page: page.streamlit_page() for section in sections.values() for page in section}
     user = signed_in_user()
     if user is None:
+        from views.sign_in import sign_in_page  # the sign-in page builds on this module
+
         sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
         asked = st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
         st.session_state[ASKED_PAGE] = asked.url_path
@@ -246,16 +219,6 @@ def sign_out(message: str) -> None:
     st.session_state[FLASH] = message
 
 
-def send_browser_to(url: str) -> None:
-    """Make the browser open `url` (as st.login does). Sent in a run that ends without a rerun: a new run
-    would clear the message before it leaves."""
-    context = get_script_run_ctx()
-    if context is not None:
-        message = ForwardMsg()
-        message.auth_redirect.url = url
-        context.enqueue(message)
-
-
 def stop_with(error: Exception) -> NoReturn:
     st.error(error_message(error), icon=":material/cloud_off:")
     st.stop()
@@ -340,93 +303,3 @@ def idle_watch() -> None:
     tab), run the whole app again, which signs out and clears the screen."""
     if st.session_state.get(SESSION_SEEN) is not None and isinstance(open_session(idle_minutes()), Ended):
         st.rerun()
-
-
-def sign_in_page() -> None:
-    st.title("Connexion", anchor=False)
-    st.caption("Back office de la CPTS · compte NocoDB (le même e-mail et le même mot de passe)")
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.info(plain(message), icon=":material/info:")
-    choosing = st.session_state.get(CHOOSING)
-    if choosing:
-        choose_cpts(*choosing)
-        return
-    with st.form("sign_in", enter_to_submit=True):
-        email = st.text_input("Adresse e-mail", autocomplete="username")
-        password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Se connecter", type="primary", icon=":material/login:")
-    if submitted:
-        attempt_sign_in(email.strip().lower(), password)
-
-
-def attempt_sign_in(email: str, password: str) -> None:
-    """Check the password with NocoDB (after the throttle's delay); on success, open the session on the CPTS
-    the user has a role on (`open_signed_in`), or ask which one when they have a role on several."""
-    if not email or not password:
-        st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
-        return
-    problem = email_problem(email)
-    if problem:
-        st.error(f"Champ « Adresse e-mail » : {plain(problem)}.", icon=":material/error:")
-        return
-    delay = throttle().delay(email)
-    waiting = f"Plusieurs essais ont échoué : vérification dans {delay:.0f} s…" if delay else "Vérification…"
-    try:
-        with st.spinner(waiting, show_time=bool(delay)):
-            time.sleep(delay)
-            check_password(Settings.from_env().nocodb_url, email, password)
-    except BadCredentials:
-        throttle().failed(email)
-        st.error(WRONG_CREDENTIALS, icon=":material/error:")
-        return
-    except CptsError as error:
-        st.error(error_message(error), icon=":material/cloud_off:")
-        return
-    throttle().succeeded(email)
-    known_roles.clear()  # a user created a minute ago is known at once
-    try:
-        bases = bases_of(email)
-    except CptsError as error:
-        stop_with(error)
-    if len(bases) > 1:
-        st.session_state[CHOOSING] = (email, {base.id: base.title for base in bases})
-        st.rerun()  # the sign-in page then asks which CPTS to open
-    if not bases:
-        st.error(NO_CPTS, icon=":material/lock:")
-        return
-    open_signed_in(email, bases[0].id)
-
-
-def choose_cpts(email: str, bases: dict[str, str]) -> None:
-    """After the password, for a user with a role on several CPTS: which one to open (base id -> name)."""
-    st.info(f"{plain(email)} : votre compte a un rôle dans plusieurs CPTS. Choisissez celle à ouvrir.")
-    with st.form("choose_cpts"):
-        chosen = st.selectbox("CPTS", list(bases), format_func=lambda base_id: bases[base_id])
-        submitted = st.form_submit_button("Ouvrir", type="primary", icon=":material/login:")
-    if submitted and chosen in bases:
-        st.session_state.pop(CHOOSING, None)
-        open_signed_in(email, chosen)
-
-
-def open_signed_in(email: str, base_id: str) -> NoReturn:
-    """Open the session of `email` (whose password NocoDB accepted) on the CPTS of `base_id`, with their role
-    there, read again (no role there: refused), and send the browser for its cookie (`serve.py`), which
-    then opens the page asked for."""
-    try:
-        roles = known_roles(base_id)
-    except CptsError as error:
-        stop_with(error)
-    if email not in roles:
-        st.error(NO_CPTS, icon=":material/lock:")
-        st.stop()
-    role = role_of(roles[email])
-    session_id = SESSIONS.open(email, role, base_id)
-    st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
-    st.session_state.update({SESSION_ID: session_id, SESSION_BASE: base_id})
-    if not COOKIE_ROUTE.is_set():
-        st.rerun()  # served without the cookie route (`streamlit run app.py`): signed in for this tab only
-    ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
-    send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': page})}")
-    st.info("Connexion réussie : ouverture de la session…", icon=":material/login:")
-    st.stop()  # the browser opens the page asked for again, with the session's cookie

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.parameters import cpts_name
 from domain.problems import Problem, as_seen_by
@@ -42,7 +43,8 @@ SESSION_BASE = "cpts_base"  # the id of the CPTS base this session serves, chose
 def current_base() -> Base:
     """The CPTS base of this session: the one chosen at sign-in, else the one the app process serves
     (started for one CPTS: CPTS_BASE / CPTS_BASE_ID); NotSetUp before sign-in on a server of several CPTS."""
-    base_id = st.session_state.get(SESSION_BASE) or served_base_id()
+    in_session = get_script_run_ctx(suppress_warning=True) is not None  # not in the warm-up thread (views.warm)
+    base_id = (in_session and st.session_state.get(SESSION_BASE)) or served_base_id()
     if not base_id:
         raise NotSetUp("Aucune CPTS choisie : connectez-vous pour ouvrir la vôtre.")
     return base_of(str(base_id))
