@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,14 +23,15 @@ from errors import BaseNotFound, HTTPStatusError
 from schema.models import ACCESS_LOG, PATIENTS, TERRITORY, Patient, PatientStatus
 from server.users import UserAdded, add_user, admin_client
 from services.bases import BaseRefused, CptsBase, add_base, chosen_base, summaries, territory_communes, user_bases
+from services.sessions import SESSIONS
 from settings import ROOT
 from store import records
 from store.base import Base
 from store.client import NocoClient
 from tests.conftest import Server
-from views.access import SESSION_EMAIL, SESSION_ROLE
+from views.access import SESSION_EMAIL, SESSION_ID, SESSION_ROLE
 from views.common import SESSION_BASE
-from views.sign_in import CHOOSING
+from views.sign_in import CHOICE_SECONDS, CHOOSING
 
 APP = str(ROOT / "app.py")
 WAITING_PAGE = "views/waiting_list.py"
@@ -189,6 +191,7 @@ def test_a_user_of_several_cpts_chooses_and_gets_their_role_there(
     choice.set_value(beta.base.id)
     app = rerun(next(b for b in app.button if b.label == "Ouvrir").click())
     assert app.session_state[SESSION_BASE] == beta.base.id and app.session_state[SESSION_ROLE] == BOARD
+    assert SESSIONS.state(app.session_state[SESSION_ID], 30).base == beta.base.id  # what a reload resumes
     assert visible_text(app.title[0].value) == "CPTS Bêta"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page(WAITING_PAGE)  # bureau of Bêta: no patient page
@@ -196,6 +199,9 @@ def test_a_user_of_several_cpts_chooses_and_gets_their_role_there(
     app.selectbox[0].set_value(alpha.base.id)
     app = rerun(next(b for b in app.button if b.label == "Ouvrir").click())
     assert app.session_state[SESSION_ROLE] == COORDINATOR and waiting_codes(app) == set(alpha.codes)
+    app = submitted(users["both"].email, str(users["both"].password))
+    app.session_state[CHOOSING] = (*app.session_state[CHOOSING][:2], time.monotonic() - CHOICE_SECONDS - 1)
+    assert not rerun(app).selectbox and app.text_input  # a choice left too long: the password again
 
 
 def test_a_user_cannot_open_a_cpts_where_they_have_no_role(
@@ -204,7 +210,7 @@ def test_a_user_cannot_open_a_cpts_where_they_have_no_role(
     _, beta = two
     email = users["alpha"].email
     app = rerun(AppTest.from_file(APP, default_timeout=90))
-    app.session_state[CHOOSING] = (email, {beta.base.id: "CPTS Bêta"})  # as if offered Bêta
+    app.session_state[CHOOSING] = (email, {beta.base.id: "CPTS Bêta"}, time.monotonic())  # as if offered Bêta
     app = rerun(rerun(app).button[0].click())
     assert "aucune CPTS" in visible_text(app.error[0].value) and SESSION_EMAIL not in app.session_state
     app = AppTest.from_file(APP, default_timeout=90)

@@ -34,7 +34,8 @@ from views.access import (
 )
 from views.common import SESSION_BASE, base_of, error_message, plain, served_base_id
 
-CHOOSING = "choosing_cpts"  # (e-mail, base id -> name) of a user signed in with a role on several CPTS
+CHOOSING = "choosing_cpts"  # (e-mail, base id -> name, time.monotonic()) after the password, for a choice
+CHOICE_SECONDS = 5 * 60  # a choice left longer than this asks for the password again (an unattended screen)
 NO_CPTS = "**Votre compte n'a accès à aucune CPTS de ce serveur.** Demandez à un coordinateur de vous l'ouvrir."
 WRONG_CREDENTIALS = (
     "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
@@ -77,9 +78,10 @@ def sign_in_page() -> None:
     if message:
         st.info(plain(message), icon=":material/info:")
     choosing = st.session_state.get(CHOOSING)
-    if choosing:
-        choose_cpts(*choosing)
+    if choosing and time.monotonic() - choosing[2] <= CHOICE_SECONDS:
+        choose_cpts(*choosing[:2])
         return
+    st.session_state.pop(CHOOSING, None)
     with st.form("sign_in", enter_to_submit=True):
         email = st.text_input("Adresse e-mail", autocomplete="username")
         password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
@@ -118,7 +120,7 @@ def attempt_sign_in(email: str, password: str) -> None:
     except CptsError as error:
         stop_with(error)
     if len(bases) > 1:
-        st.session_state[CHOOSING] = (email, {base.id: base.title for base in bases})
+        st.session_state[CHOOSING] = (email, {base.id: base.title for base in bases}, time.monotonic())
         st.rerun()  # the sign-in page then asks which CPTS to open
     if not bases:
         st.error(NO_CPTS, icon=":material/lock:")
