@@ -17,7 +17,7 @@ import pytest
 from apptest import APP_ENV, rerun, signed_in_state, visible_text
 from streamlit.testing.v1 import AppTest
 
-from cli import base_first
+from cli import base_first, served_env
 from domain.access import BOARD, COORDINATOR
 from errors import BaseNotFound, HTTPStatusError
 from schema.models import ACCESS_LOG, PATIENTS, TERRITORY, Patient, PatientStatus
@@ -276,3 +276,14 @@ def test_base_commands_and_the_base_option(nocodb: Server, two: tuple[Cpts, Cpts
         assert again.returncode == 1 and "existe déjà" in again.stderr
     finally:
         alpha.base.client.delete_base(gamma.id)
+
+
+def test_up_serves_the_chosen_cpts_or_every_one(
+    two: tuple[Cpts, Cpts], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alpha, _ = two
+    monkeypatch.delenv("CPTS_BASE", raising=False)
+    assert served_env(alpha.base) == {}  # several CPTS: the app gets no base, each user gets theirs
+    assert "CPTS sur ce serveur" in capsys.readouterr().out
+    monkeypatch.setenv("CPTS_BASE", "cpts alpha")
+    assert served_env(alpha.base) == {"CPTS_BASE_ID": alpha.base.id}
