@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from commands.bases import base_app
 from commands.console import fail, say_error, say_warning, settings
 from commands.crisis import crisis_app
 from commands.documents import deck_command, export_app
@@ -34,6 +35,7 @@ from server.process import (
     stop,
     write_pid,
 )
+from services.bases import migrate_others, served_by_app
 from services.connection import connect
 from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
 
@@ -43,6 +45,22 @@ if TYPE_CHECKING:
 SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB"}
 
 app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + Streamlit).")
+
+
+@app.callback()
+def choose_base(
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            help="La CPTS visée (nom ou identifiant de sa base), quand le serveur en héberge plusieurs ; "
+            "par défaut CPTS_BASE, ou la seule.",
+        ),
+    ] = None,
+) -> None:
+    """Back office de la CPTS (NocoDB + Streamlit)."""
+    if base:
+        os.environ["CPTS_BASE"] = base  # read by services.connection, and by the app ./cpts up starts
 
 
 def progress(title: str, done: int, total: int) -> None:
@@ -87,18 +105,30 @@ def start_all(config: Settings, demo: bool) -> list[Service]:
         setup = bootstrap(config, secrets, first)
         for line in setup.migration.lines():
             typer.echo(f"  {line}")
+        for other, report in migrate_others(setup.base.client, setup.base.id):
+            typer.echo(f"  {other.title} : " + " ; ".join(report.lines()))
         from services.seed import row_counts
 
         if demo and not any(row_counts(setup.base).values()):
             seed_demo(setup.base, "small", force=False)
         announce_admin(config, setup)
         typer.echo(f"Démarrage de l'application sur {config.app_url}…")
-        services.append(start_app(config, env={"CPTS_BASE_ID": setup.base.id}))
+        services.append(start_app(config, env=served_env(setup.base)))
     except BaseException:
         for service in services:
             stop(service.process.pid)
         raise
     return services
+
+
+def served_env(base: Base) -> dict[str, str]:
+    """What the app is told to serve: the CPTS chosen (--base, CPTS_BASE), else the only one; on a server
+    of several CPTS, none: each user gets the CPTS whose base they have a role on."""
+    bases = served_by_app(base.client, os.environ.get("CPTS_BASE"))
+    if len(bases) == 1:
+        return {"CPTS_BASE_ID": bases[0].id}
+    typer.echo(f"{len(bases)} CPTS sur ce serveur : chacun ouvre celle où il a un rôle.")
+    return {}
 
 
 @app.command()
@@ -281,6 +311,7 @@ app.command(name="match")(match_command)
 app.add_typer(export_app, name="export")
 app.command(name="deck")(deck_command)
 app.add_typer(user_app, name="user")
+app.add_typer(base_app, name="base")
 app.add_typer(import_app, name="import")
 app.add_typer(crisis_app, name="crise")
 app.command()(purge)
@@ -294,6 +325,21 @@ def test(ctx: typer.Context) -> None:
     raise typer.Exit(code)
 
 
+def base_first(args: list[str]) -> list[str]:
+    """The arguments with `--base X` (or `--base=X`) moved first wherever it was typed: every command takes it
+    (`./cpts user list --base "CPTS A"` as `./cpts --base "CPTS A" user list`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    given = iter(args)
+    for arg in given:
+        value = next(given, None) if arg == "--base" else None
+        if value is not None:
+            front += [arg, value]
+        else:
+            (front if arg.startswith("--base=") else rest).append(arg)
+    return front + rest
+
+
 def main() -> None:
     """Run the command; a CptsError (errors.py) is told once, here, in French and in red (exit code 1), a
     wrong invocation (click's UsageError) in French too, with the usage line (exit code 2).
@@ -301,7 +347,7 @@ def main() -> None:
     communes.use_data_dir(communes_dir())
     french_help()
     try:
-        code = app(standalone_mode=False, prog_name="./cpts")
+        code = app(args=base_first(sys.argv[1:]), standalone_mode=False, prog_name="./cpts")
     except UsageError as error:
         say_error(usage_message(error))
         sys.exit(error.exit_code)

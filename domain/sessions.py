@@ -74,6 +74,7 @@ class Session:
     email: str
     role: str
     last_seen: float
+    base: str = ""  # the id of the CPTS base chosen at sign-in (one app serves several CPTS)
 
 
 @dataclass
@@ -87,7 +88,7 @@ class SessionRegistry:
     _tickets: dict[str, tuple[str, float]] = field(default_factory=dict)  # ticket -> session id, issued at
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def open(self, email: str, role: str) -> str:
+    def open(self, email: str, role: str, base: str = "") -> str:
         """A new session for `email` (just signed in with its password); returns its id. Sessions idle for
         longer than any idle time-out allows are forgotten then."""
         session_id = secrets.token_urlsafe(32)
@@ -95,7 +96,7 @@ class SessionRegistry:
             now = self.clock()
             longest = IDLE_LIMITS[1]
             self._sessions = {i: s for i, s in self._sessions.items() if not idle_expired(s.last_seen, now, longest)}
-            self._sessions[session_id] = Session(session_id, email, role, now)
+            self._sessions[session_id] = Session(session_id, email, role, now, base)
         return session_id
 
     def ticket(self, session_id: str) -> str:
@@ -135,7 +136,7 @@ class SessionRegistry:
                 return Ended.CLOSED
             if idle_expired(session.last_seen, self.clock(), idle_minutes):
                 return Ended.IDLE
-            return Session(session.id, session.email, session.role, session.last_seen)
+            return Session(session.id, session.email, session.role, session.last_seen, session.base)
 
     def touch(self, session_id: str) -> None:
         """Activity in a tab of this session: its idle time starts again."""

@@ -41,6 +41,8 @@ class UserRow:
     @property
     def note(self) -> str:
         """What a coordinator should know about this account, in French."""
+        if not self.base_role:
+            return "aucun rôle sur cette base : n'ouvre pas cette CPTS dans l'application"
         if self.base_role in READING_BASE_ROLES:
             return f"lit la base dans NocoDB ({self.base_role}) : ./cpts user add {self.email} --role bureau"
         return "invitation jamais acceptée" if self.pending else ""

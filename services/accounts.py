@@ -7,6 +7,7 @@ token. Creating accounts (./cpts user) needs NocoDB's super admin and lives in `
 from __future__ import annotations
 
 from errors import HTTPStatusError, Refused
+from services import bases
 from store.base import Base
 from store.client import NocoClient
 
@@ -15,9 +16,9 @@ class BadCredentials(Refused):
     """Unknown e-mail, wrong password, or an invitation never accepted: NocoDB refused the sign-in."""
 
 
-def base_roles(base: Base) -> dict[str, str | None]:
-    """E-mail -> NocoDB role on the base, for every user (read with the app's API token)."""
-    return {user["email"].lower(): user.get("roles") for user in base.client.base_users(base.id)}
+def base_roles(base: Base) -> dict[str, str]:
+    """E-mail -> NocoDB role on the base, for its users (read with the app's API token; `services.bases`)."""
+    return bases.base_roles(base.client, base.id)
 
 
 def check_password(url: str, email: str, password: str) -> None:

@@ -13,6 +13,9 @@ minute. Failed sign-ins slow down the next attempts (per address and overall, fo
 A sign-in opens a session of the app process (`domain.sessions`) whose signed id the browser keeps in an
 HttpOnly cookie: a reload, a new tab or a bookmark resumes it. Sign-out, the idle time-out (counted over
 every tab of the session), a role changed or an account removed in NocoDB close it for good.
+
+The sign-in page is `views.sign_in`. A session serves one CPTS (`views.common.SESSION_BASE`): the one whose
+base the user has a role on, chosen at sign-in when they have one on several; roles are read on that base.
 """
 
 from __future__ import annotations
@@ -21,29 +24,33 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.access import (
-    SignInThrottle,
     idle_expired,
     role_of,
 )
-from domain.parameters import IDLE, read_parameters
+from domain.parameters import IDLE, IDLE_LIMITS, read_parameters
 from domain.permissions import Action, can
-from domain.sessions import COOKIE, OPEN_PATH, Ended, Session
-from domain.validation import email_problem
+from domain.sessions import COOKIE, Ended, Session
 from errors import CptsError
 from schema.models import PARAMETERS
-from services.accounts import BadCredentials, base_roles, check_password
+from services.bases import base_roles
 from services.journal import record_access
-from services.sessions import COOKIE_ROUTE, SESSIONS
-from views.common import current_base, error_message, load_frame, plain, show_error
+from services.sessions import SESSIONS
+from views.common import (
+    SESSION_BASE,
+    base_of,
+    current_base,
+    error_message,
+    load_frame,
+    plain,
+    served_base_id,
+    show_error,
+)
 
 SESSION_EMAIL = "user_email"
 SESSION_ROLE = "user_role"
@@ -56,11 +63,7 @@ ROLE_CHECK_SECONDS = 60
 IDLE_CHECK_SECONDS = 60
 SESSION_CLOSED = "Session fermée (déconnexion dans un autre onglet, ou compte modifié dans NocoDB) : reconnectez-vous."
 ROLE_CHANGED = "Votre rôle a changé dans NocoDB : reconnectez-vous."
-WRONG_CREDENTIALS = (
-    "**Adresse e-mail ou mot de passe incorrect.** Vérifiez-les et réessayez ; après plusieurs échecs, chaque "
-    "nouvel essai est retardé. Mot de passe oublié : demandez à un coordinateur de lancer "
-    "`./cpts user add VOTRE-EMAIL --role … --reset-password`."
-)
+NO_ACCOUNT = "Votre compte n'existe plus dans NocoDB, ou n'a plus accès à cette CPTS : voyez avec un coordinateur."
 
 
 @dataclass(frozen=True)
@@ -69,16 +72,10 @@ class SignedIn:
     role: str
 
 
-@st.cache_resource(show_spinner=False)
-def throttle() -> SignInThrottle:
-    """Failed sign-ins of this app process, shared by every session."""
-    return SignInThrottle()
-
-
 @st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
-def known_roles() -> dict[str, str | None]:
-    """E-mail -> role on the CPTS base, for every NocoDB user."""
-    return base_roles(current_base())
+def known_roles(base_id: str) -> dict[str, str]:
+    """E-mail -> NocoDB role on this CPTS base, for the users who have one there (the base's users)."""
+    return base_roles(base_of(base_id).client, base_id)
 
 
 def idle_minutes() -> int:
@@ -127,6 +124,8 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     declared = {page: page.streamlit_page() for section in sections.values() for page in section}
     user = signed_in_user()
     if user is None:
+        from views.sign_in import sign_in_page  # the sign-in page builds on this module
+
         sign_in = st.Page(sign_in_page, title="Connexion", icon=":material/login:", default=True)
         asked = st.navigation([sign_in, *stand_ins(sign_in_page, list(declared.values()))], position="hidden")
         st.session_state[ASKED_PAGE] = asked.url_path
@@ -160,14 +159,12 @@ def signed_in_user() -> SignedIn | None:
         sign_out(SESSION_CLOSED if session is Ended.CLOSED else idle_message(minutes))
         return None
     try:
-        roles = known_roles()
+        roles = known_roles(current_base().id)
     except CptsError as error:
         stop_with(error)
     if email not in roles or (session is not None and session.role != role_of(roles[email])):
         SESSIONS.revoke_all_of(email)
-        sign_out(
-            ROLE_CHANGED if email in roles else "Votre compte n'existe plus dans NocoDB : voyez avec un coordinateur."
-        )
+        sign_out(ROLE_CHANGED if email in roles else NO_ACCOUNT)
         return None
     role = role_of(roles[email])
     st.session_state[SESSION_ROLE] = role
@@ -192,12 +189,15 @@ def resumed_user() -> SignedIn | None:
     cookie = st.context.cookies.get(COOKIE)
     if not isinstance(cookie, str) or not cookie:  # (AppTest's runtime is a stand-in: no str)
         return None
-    minutes = idle_minutes()
+    # The CPTS (and its idle time) is the session's: until it is known, the longest idle time (checked again)
+    minutes = idle_minutes() if served_base_id() else IDLE_LIMITS[1]
     session = SESSIONS.resume(cookie, minutes)
     if isinstance(session, Ended):
         if session is Ended.IDLE:
             st.session_state[FLASH] = idle_message(minutes)
         return None
+    if session.base:
+        st.session_state[SESSION_BASE] = session.base
     st.session_state[SESSION_EMAIL] = session.email
     st.session_state[SESSION_ROLE] = session.role
     st.session_state[SESSION_ID] = session.id
@@ -217,16 +217,6 @@ def sign_out(message: str) -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[FLASH] = message
-
-
-def send_browser_to(url: str) -> None:
-    """Make the browser open `url` (as st.login does). Sent in a run that ends without a rerun: a new run
-    would clear the message before it leaves."""
-    context = get_script_run_ctx()
-    if context is not None:
-        message = ForwardMsg()
-        message.auth_redirect.url = url
-        context.enqueue(message)
 
 
 def stop_with(error: Exception) -> NoReturn:
@@ -300,6 +290,7 @@ def refusal(home: StreamlitPage | None = None) -> None:
 def account_sidebar(user: SignedIn) -> None:
     with st.sidebar:
         st.caption(f"Connecté : {plain(user.email)} · {plain(user.role)}")
+        st.caption(plain(current_base().title))
         if st.button("Se déconnecter", icon=":material/logout:"):
             sign_out("Vous êtes déconnecté.")
             st.rerun()
@@ -312,57 +303,3 @@ def idle_watch() -> None:
     tab), run the whole app again, which signs out and clears the screen."""
     if st.session_state.get(SESSION_SEEN) is not None and isinstance(open_session(idle_minutes()), Ended):
         st.rerun()
-
-
-def sign_in_page() -> None:
-    st.title("Connexion", anchor=False)
-    st.caption("Back office de la CPTS · compte NocoDB (le même e-mail et le même mot de passe)")
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.info(plain(message), icon=":material/info:")
-    with st.form("sign_in", enter_to_submit=True):
-        email = st.text_input("Adresse e-mail", autocomplete="username")
-        password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Se connecter", type="primary", icon=":material/login:")
-    if submitted:
-        attempt_sign_in(email.strip().lower(), password)
-
-
-def attempt_sign_in(email: str, password: str) -> None:
-    """Check the password with NocoDB (after the throttle's delay); on success, open the session and send the
-    browser for its cookie (`serve.py`), which then opens the page asked for."""
-    if not email or not password:
-        st.error("Saisissez votre adresse e-mail et votre mot de passe.", icon=":material/error:")
-        return
-    problem = email_problem(email)
-    if problem:
-        st.error(f"Champ « Adresse e-mail » : {plain(problem)}.", icon=":material/error:")
-        return
-    delay = throttle().delay(email)
-    waiting = f"Plusieurs essais ont échoué : vérification dans {delay:.0f} s…" if delay else "Vérification…"
-    try:
-        with st.spinner(waiting, show_time=bool(delay)):
-            time.sleep(delay)
-            check_password(current_base().client.url, email, password)
-    except BadCredentials:
-        throttle().failed(email)
-        st.error(WRONG_CREDENTIALS, icon=":material/error:")
-        return
-    except CptsError as error:
-        st.error(error_message(error), icon=":material/cloud_off:")
-        return
-    throttle().succeeded(email)
-    known_roles.clear()  # a user created a minute ago is known at once
-    try:
-        role = role_of(known_roles().get(email))
-    except CptsError as error:
-        stop_with(error)
-    session_id = SESSIONS.open(email, role)
-    st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
-    st.session_state[SESSION_ID] = session_id
-    if not COOKIE_ROUTE.is_set():
-        st.rerun()  # served without the cookie route (`streamlit run app.py`): signed in for this tab only
-    ticket, page = SESSIONS.ticket(session_id), str(st.session_state.get(ASKED_PAGE) or "")
-    send_browser_to(f"{OPEN_PATH}?{urlencode({'ticket': ticket, 'page': page})}")
-    st.info("Connexion réussie : ouverture de la session…", icon=":material/login:")
-    st.stop()  # the browser opens the page asked for again, with the session's cookie

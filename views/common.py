@@ -1,4 +1,4 @@
-"""Data access shared by the pages: the CPTS base (one per app process), its tables and what is derived
+"""Data access shared by the pages: the CPTS base (the session's: one app serves every CPTS of its server), its tables and what is derived
 from them.
 
 Tables come from the base's shared copy (`services.tables`), checked at each read and re-validated only
@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.parameters import cpts_name
 from domain.problems import Problem, as_seen_by
 from errors import BaseNotFound, CptsError, HTTPStatusError, NotSetUp, Refused, Unreachable
 from schema.fields import TableSpec
 from schema.models import PARAMETERS, ActionStatus, table
-from services.connection import connect_from_env
+from services.connection import connect, served_by_env
 from services.tables import Freshness, Tables, load_records, read_table
+from settings import Settings
 
 if TYPE_CHECKING:
     from services.connection import Base
@@ -35,23 +37,44 @@ T = TypeVar("T")
 STATUS_COLOURS = ("#9aa5b1", "#1c7ed6", "#2f9e44", "#f08c00")  # one per ActionStatus, in order
 
 
-@st.cache_resource(show_spinner=False)
+SESSION_BASE = "cpts_base"  # the id of the CPTS base this session serves, chosen at sign-in (views.access)
+
+
 def current_base() -> Base:
-    """The CPTS base of this app process, found with the settings and secrets of the environment."""
-    return connect_from_env()
+    """The CPTS base of this session: the one chosen at sign-in, else the one the app process serves
+    (started for one CPTS: CPTS_BASE / CPTS_BASE_ID); NotSetUp before sign-in on a server of several CPTS."""
+    in_session = get_script_run_ctx(suppress_warning=True) is not None  # not in the warm-up thread (views.warm)
+    base_id = (in_session and st.session_state.get(SESSION_BASE)) or served_base_id()
+    if not base_id:
+        raise NotSetUp("Aucune CPTS choisie : connectez-vous pour ouvrir la vôtre.")
+    return base_of(str(base_id))
+
+
+@st.cache_resource(show_spinner=False)
+def served_base_id() -> str | None:
+    """The base this app process serves when started for one CPTS; None when it serves each signed-in user
+    the CPTS whose base they have a role on (`services.bases`)."""
+    return served_by_env(Settings.from_env())
+
+
+@st.cache_resource(show_spinner=False)
+def base_of(base_id: str) -> Base:
+    """The CPTS base `base_id`, with the copy of its tables that whole reads go through: one per base for
+    the app process, shared by the sessions of that CPTS only."""
+    return connect(Settings.from_env(), base_id)
 
 
 def load_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One table as NocoDB holds it: a typed DataFrame of the page's own, and the values the spec refuses."""
     base = current_base()
     if base.shared is None:
-        return _whole_frame(table_key)
+        return _whole_frame(base.id, table_key)
     return read_table(base, table(table_key))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def _whole_frame(table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
-    return read_table(current_base(), table(table_key))
+def _whole_frame(base_id: str, table_key: str) -> tuple[pd.DataFrame, list[Problem]]:
+    return read_table(base_of(base_id), table(table_key))
 
 
 def forget_tables() -> None:
@@ -64,18 +87,20 @@ def forget_tables() -> None:
 
 def per_version(name: str, specs: Sequence[TableSpec], compute: Callable[[], T], *key: Hashable) -> T:
     """`compute()`, derived from these tables (and `key`), computed once per version of the tables and
-    shared by every session: what it returns is shared, never change it. Computed each time with
+    shared by every session of the CPTS: what it returns is shared, never change it. Computed each time with
     CPTS_STORE=whole."""
     base = current_base()
     if base.shared is None:
         return compute()
     load_records(base, specs)  # checked now
-    result: T = _shared_result(name, base.shared.versions(specs), key, compute)
+    result: T = _shared_result(name, base.id, base.shared.versions(specs), key, compute)
     return result
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _shared_result(name: str, versions: tuple[int, ...], key: tuple[Hashable, ...], _compute: Callable[[], Any]) -> Any:
+def _shared_result(
+    name: str, base_id: str, versions: tuple[int, ...], key: tuple[Hashable, ...], _compute: Callable[[], Any]
+) -> Any:
     return _compute()
 
 

@@ -13,7 +13,7 @@ from errors import CptsError
 from services import form_requests
 from settings import Settings
 from views.access import journal
-from views.common import current_base, plain
+from views.common import base_of, current_base, plain
 from views.desk_common import flash, forget_data, write_error
 
 LINK_SECONDS = 300  # the link changes only when the form is shared again in NocoDB
@@ -31,14 +31,15 @@ NO_FORM = (
 
 
 @st.cache_data(ttl=LINK_SECONDS, show_spinner=False)
-def form_link() -> str | None:
-    return form_requests.form_link(current_base(), Settings.from_env().form_url)
+def form_link(base_id: str) -> str | None:
+    """The public form's link, kept per CPTS base."""
+    return form_requests.form_link(base_of(base_id), Settings.from_env().form_url)
 
 
 def form_section(today: date) -> None:
     st.subheader("Demandes reçues par le formulaire public", anchor=False)
     try:
-        link = form_link()
+        link = form_link(current_base().id)
         checked = form_requests.pending(current_base(), today)
     except CptsError as error:
         st.error(plain(str(error)))

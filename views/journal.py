@@ -21,7 +21,7 @@ from schema.models import PATIENT_CODE_PATTERN
 from services import journal
 from views import paging
 from views.access import require_page
-from views.common import CACHE_SECONDS, current_base, error_message, plain, problems_markdown
+from views.common import CACHE_SECONDS, base_of, current_base, error_message, plain, problems_markdown
 
 TITLE = "Journal d'accès"
 DEFAULT_DAYS = 30
@@ -36,15 +36,15 @@ COLUMNS = {
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="Lecture du journal dans NocoDB…")
-def journal_since(start: date) -> tuple[pd.DataFrame, list[Problem]]:
-    """`services.journal.journal_since`, cached briefly."""
-    return journal.journal_since(current_base(), start)
+def journal_since(base_id: str, start: date) -> tuple[pd.DataFrame, list[Problem]]:
+    """`services.journal.journal_since`, cached briefly (per CPTS base)."""
+    return journal.journal_since(base_of(base_id), start)
 
 
 def read_journal(start: date) -> pd.DataFrame:
     """The journal from `start` on; a French error and the page stops if NocoDB cannot be read."""
     try:
-        journal, problems = journal_since(start)
+        journal, problems = journal_since(current_base().id, start)
     except CptsError as error:
         st.error(error_message(error), icon=":material/cloud_off:")
         st.stop()

@@ -16,7 +16,7 @@ from schema.models import PATIENTS, REQUEST_SOURCES, SOUGHT_PROFESSIONS, Fragili
 from services.desk import DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
-from views.common import CACHE_SECONDS, current_base, header, plain, show_error
+from views.common import CACHE_SECONDS, base_of, current_base, header, plain, show_error
 from views.desk_common import (
     ROW_COLUMNS,
     flash,
@@ -91,9 +91,9 @@ def waiting_table(data: DeskData, today: date) -> None:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def commune_options() -> dict[str, str]:
+def commune_options(base_id: str) -> dict[str, str]:
     """ "Issy-les-Moulineaux (92040)" → "92040", for the communes of the territory and their neighbours."""
-    communes = allowed_communes(current_base())
+    communes = allowed_communes(base_of(base_id))
     return {f"{name} ({code})": code for code, name in sorted(communes.items(), key=lambda item: item[1])}
 
 
@@ -109,7 +109,7 @@ def commune_code(choice: str | None, options: dict[str, str]) -> str:
 def request_form(today: date) -> None:
     """The form of a new request, checked as NocoDB would (and more) before anything is written."""
     try:
-        options = commune_options()
+        options = commune_options(current_base().id)
     except CptsError as error:
         show_error(error)
     with st.form("new_request", clear_on_submit=False, border=True):
