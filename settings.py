@@ -43,6 +43,10 @@ DEFAULT_WRITE_CHUNK = 100
 MEGABYTE = 1_000_000
 COMMUNES_DIR_ENV = "CPTS_COMMUNES_DIR"
 NODE_COMMUNES_DIR = ROOT / "nocodb/node_modules/@etalab/decoupage-administratif/data"
+# The PostgreSQL cluster of `./cpts up --postgres` (server/postgres.py): its superuser and NocoDB's database;
+# its port and password are in secrets.env under these keys.
+PG_USER, PG_DATABASE = "cpts", "nocodb"
+PG_PORT_KEY, PG_PASSWORD_KEY = "CPTS_PG_PORT", "CPTS_PG_PASSWORD"
 # How long an answer of NocoDB may take: the largest bulk write (500 records) or meta change takes a few
 # seconds; a NocoDB frozen (SIGSTOP, a stuck disk) is reported after this, never waited on for minutes.
 NOCODB_TIMEOUT_SECONDS = 30.0

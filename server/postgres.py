@@ -21,12 +21,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 from errors import ServerError
-from settings import Settings, new_secret, private_folder, write_private, write_secrets
+from settings import (
+    PG_DATABASE,
+    PG_PASSWORD_KEY,
+    PG_PORT_KEY,
+    PG_USER,
+    Settings,
+    new_secret,
+    private_folder,
+    write_private,
+    write_secrets,
+)
 
 DEFAULT_PORT = 5433  # not 5432: a system PostgreSQL may be there
-USER = "cpts"
-DATABASE = "nocodb"
-PORT_KEY, PASSWORD_KEY = "CPTS_PG_PORT", "CPTS_PG_PASSWORD"
+USER, DATABASE, PORT_KEY, PASSWORD_KEY = PG_USER, PG_DATABASE, PG_PORT_KEY, PG_PASSWORD_KEY
 NAMESPACE_USER = "65534"  # who the service account is inside the user namespace when it is root outside
 VERSIONED_BINARIES = Path("/usr/lib/postgresql")
 

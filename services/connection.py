@@ -7,6 +7,7 @@ import os
 
 from errors import NotSetUp
 from settings import Settings, read_secrets
+from store import postgres
 from store.base import Base
 from store.client import NocoClient
 from store.copies import ApiSource, SharedTables, Source
@@ -36,11 +37,15 @@ def connect(settings: Settings) -> Base:
 
 def shared_tables(base: Base, settings: Settings) -> SharedTables:
     """The copy of the base's tables that whole reads go through: read from NocoDB's SQLite file when it is
-    the local embedded one (checked at every read: free), else through the API (every 15 s at most)."""
+    the local embedded one, or from the data folder's PostgreSQL cluster (checked at every read: cheap),
+    else through the API (every 15 s at most)."""
     path = settings.nocodb_file
     if path is not None and path.is_file() and write_ahead_logged(path):
         source: Source = SqliteSource(base, path)
         return SharedTables(base, source, check_every=0)
+    database = postgres.conninfo(read_secrets(settings.secrets_path)) if settings.local_postgres else None
+    if database is not None and postgres.available():
+        return SharedTables(base, postgres.PgSource(base, database), check_every=0)
     return SharedTables(base, ApiSource(base), check_every=API_CHECK_SECONDS)
 
 

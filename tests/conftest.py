@@ -43,7 +43,7 @@ POSTGRES_SUBSET = frozenset(
     {
         "test_migrate", "test_records", "test_copies", "test_freshness", "test_import", "test_rpps_import",
         "test_snp_io", "test_desk_io", "test_users", "test_sign_in", "test_home_page", "test_paging_pages",
-        "test_form_requests", "test_backup", "test_postgres_parity",
+        "test_form_requests", "test_backup", "test_postgres_parity", "test_postgres_source",
     }
 )  # fmt: skip
 
