@@ -21,7 +21,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from errors import NotSetUp, Refused, ServerError
+from errors import CannotWrite, NotSetUp, Refused, ServerError
 from server import postgres
 from server.process import SERVERS, running_pid
 from settings import Settings, make_private, private_file, private_folder, read_secrets, write_secrets
@@ -54,6 +54,8 @@ def engine_of(settings: Settings) -> str:
 def backup(settings: Settings, target: Path) -> Path:
     """Write the backup archive of the data folder to `target` (mode 600); returns it."""
     engine = engine_of(settings)
+    if not target.parent.is_dir():
+        raise CannotWrite(f"Sauvegarde impossible : le dossier {target.parent} n'existe pas.")
     secrets = read_secrets(settings.secrets_path)
     if not secrets.get("CPTS_API_TOKEN"):
         raise NotSetUp(f"Rien à sauvegarder dans {settings.data_dir} : lancez d'abord ./cpts up.")

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from conftest import Server, session_engine
 
-from errors import NotSetUp, Refused
-from server.backup import make_room, read_manifest
+from errors import CannotWrite, NotSetUp, Refused
+from server.backup import backup, make_room, read_manifest
 from server.process import start_nocodb, start_postgres, stop, throwaway_settings
 from services.seed import seed_demo
 from settings import ROOT, Settings, read_secrets
@@ -122,3 +122,9 @@ def test_a_file_that_is_not_a_backup_is_told(tmp_path: Path) -> None:
         archive.add(manifest, arcname="sauvegarde.json")
     with pytest.raises(NotSetUp, match="incomplète"):
         read_manifest(incomplete)
+
+
+def test_an_archive_in_a_missing_folder_is_told(tmp_path: Path) -> None:
+    settings = throwaway_settings(tmp_path / "données")
+    with pytest.raises(CannotWrite, match="n'existe pas"):
+        backup(settings, tmp_path / "absent" / "sauvegarde.tar.gz")
