@@ -24,12 +24,16 @@ SECTIONS: dict[str, list[Page]] = {
         Page("views/referral.py", "Orienter", ":material/near_me:", "orienter"),
         Page("views/territory_membership.py", "Territoire et adhésion", ":material/groups:", "territoire-et-adhesion"),
         Page("views/crisis.py", "Plan de crise", ":material/emergency:", "plan-de-crise"),
+        Page("views/meetings.py", "Vie de la CPTS", ":material/diversity_3:", "vie-de-la-cpts"),
         Page(
             "views/snp_season.py",
             "Saison des soins non programmés",
             ":material/ssid_chart:",
             "saison-des-soins-non-programmes",
         ),
+        # The life of the association (bureau: counts; coordinators: names, e-mails and writes).
+        Page("views/association.py", "Stages et installations", ":material/school:", "stages-et-installations"),
+        Page("views/dues.py", "Cotisations", ":material/payments:", "cotisations"),
         # The AG presentation.
         Page("views/ag.py", "Présentation AG", ":material/co_present:", "presentation-ag"),
     ],

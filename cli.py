@@ -40,7 +40,8 @@ from server.process import (
 )
 from services import seed as seeding
 from services.connection import connect
-from services.seed import row_counts
+from services.seed import DEFAULT_TERRITORY as DEMO_TERRITORY
+from services.seed import demo_territories, row_counts
 from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
 
 if TYPE_CHECKING:
@@ -56,9 +57,11 @@ def progress(title: str, done: int, total: int) -> None:
         typer.echo(f"  [{done + 1}/{total}] {title}…")
 
 
-def seed_demo(base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False) -> None:
-    typer.echo(f"Génération de la CPTS de démonstration ({size}{', textes hostiles' if hostile else ''})…")
-    counts = seeding.seed_demo(base, size, force=force, progress=progress, hostile=hostile)
+def seed_demo(
+    base: Base, size: Literal["small", "large"], force: bool, hostile: bool = False, territory: str = DEMO_TERRITORY
+) -> None:
+    typer.echo(f"Génération de la CPTS de démonstration ({territory}, {size}{', textes hostiles' if hostile else ''})…")
+    counts = seeding.seed_demo(base, size, force=force, progress=progress, hostile=hostile, territory=territory)
     typer.echo("Démo chargée : " + ", ".join(f"{title} {n}" for title, n in counts.items() if n))
 
 
@@ -282,13 +285,18 @@ def seed_command(
     hostile: Annotated[
         bool, typer.Option("--hostile", help="Textes piégés (Markdown, HTML, formules…) dans chaque champ texte.")
     ] = False,
+    territory: Annotated[
+        str, typer.Option("--territory", help=f"Territoire de la démo : {', '.join(demo_territories())}.")
+    ] = DEMO_TERRITORY,
 ) -> None:
     """Remplit une base vide avec la CPTS de démonstration."""
     if not demo:
         fail("Précisez --demo (seul jeu de données disponible pour l'instant).")
     if size not in ("small", "large"):
         fail("--size doit valoir small ou large.")
-    seed_demo(connect(settings()), "large" if size == "large" else "small", force, hostile)
+    if territory not in demo_territories():
+        fail(f"--territory doit valoir {' ou '.join(demo_territories())} (reçu : {territory}).")
+    seed_demo(connect(settings()), "large" if size == "large" else "small", force, hostile, territory)
 
 
 app.command(name="match")(match_command)

@@ -37,8 +37,10 @@ def purge(
     )
     if dry_run:
         typer.echo("Simulation (--dry-run) : rien n'a été modifié.")
-    elif planned.items:
+    elif planned.items or planned.snp_phones:
         typer.secho(f"{len(planned.items)} patient(s) anonymisé(s).", fg=typer.colors.GREEN)
+        if planned.snp_phones:
+            typer.secho(f"{len(planned.snp_phones)} téléphone(s) de demandes SNP effacé(s).", fg=typer.colors.GREEN)
     else:
         typer.echo("Rien à anonymiser.")
 
@@ -55,6 +57,8 @@ def print_purge_plan(plan: PurgePlan) -> None:
             )
     if plan.kept_in_pathway:
         typer.echo(f"Gardés, suivis dans un parcours actif : {', '.join(plan.kept_in_pathway)}")
+    if plan.snp_phones:
+        typer.echo(f"Demandes SNP closes ou reçues avant cette date : {len(plan.snp_phones)} téléphone(s) à effacer.")
     if plan.missing_date:
         typer.echo(f"Statut clos sans date de clôture (à compléter dans NocoDB) : {', '.join(plan.missing_date)}")
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from demo import crisis, members, parameters, pathways, patients, project, proposals, snp
+from demo import association, crisis, meetings, members, parameters, pathways, patients, project, proposals, snp
+from demo.territory import DEFAULT, Territory, read_territory
 from demo.world import World
 from domain.communes import territory_row
 from schema.fields import Record
@@ -42,14 +43,17 @@ SCALES: dict[str, _Scale] = {
 
 def generate(
     size: Size = "small",
-    insee_code: str = "92040",
+    insee_code: str | None = None,
     seed: int = 2026,
     today: date | None = None,
+    territory: str = DEFAULT,
 ) -> dict[str, list[Record]]:
-    """Every table of a demo CPTS centred on the commune `insee_code`, keyed like `schema.models.TABLES`."""
+    """Every table of a demo CPTS, keyed like `schema.models.TABLES`: on the territory `territory` of
+    demo/data/territoires.toml, or centred on the commune `insee_code` when given."""
     if size not in SCALES:
         raise ValueError(f"Taille inconnue : {size!r} (attendu : small ou large)")
-    world = World.make(insee_code, seed, today or date.today())
+    where = read_territory(territory) if insee_code is None else Territory(home=insee_code)
+    world = World.make(where, seed, today or date.today())
     scale = SCALES[size]
     member_rows = members.members(world, scale.members)
     patient_rows = patients.patients(world, scale.patients, member_rows)
@@ -59,6 +63,7 @@ def generate(
     enrolments = pathways.enrolments(world, scale.enrolments, patient_rows, pathway_rows)
     actions = project.actions(world, member_rows)
     snp_slots = snp.slots(world, member_rows)
+    mentors = association.mentors(member_rows)
     tables: dict[str, Sequence[Record]] = {
         "members": member_rows,
         "patients": patient_rows,
@@ -71,7 +76,7 @@ def generate(
         "actions": actions,
         "milestones": project.milestones(world, actions),
         "indicators": project.indicators(world, actions, member_rows, patient_rows, enrolments, pathway_rows),
-        "territory": [territory_row(world.home, row_id=1)],
+        "territory": [territory_row(info, row_id=n) for n, info in enumerate(world.territory, start=1)],
         "settings": parameters.parameter_rows(f"CPTS {world.home.name}"),  # Paramètres (its table key)
         "access_log": [],
         "professionals": [],  # filled by ./cpts import rpps, never by the demo
@@ -81,5 +86,11 @@ def generate(
         "crisis_exercises": crisis.exercises(world),
         "snp_slots": snp_slots,
         "snp_requests": snp.requests(world, member_rows, snp_slots),
+        "meetings": meetings.meetings(world, actions),
+        "participations": meetings.participations(world, member_rows),
+        "mentors": mentors,
+        "trainees": association.trainees(world, member_rows, mentors),
+        "installations": association.installations(world),
+        "dues": association.dues(world, member_rows),
     }
     return {spec.key: list(tables[spec.key]) for spec in TABLES}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from demo.association import ASSOCIATION_TARGETS
 from demo.data_files import entries, load
 from demo.members import practising
 from demo.world import World, add_months
@@ -220,6 +221,7 @@ def _targets(
         "membres_par_profession": round(len(members) * 1.1),
         "membres_nouveaux_annee": max(5, round(len(members) * 0.1)),
         "demandes": round(len(patients) * 12 / 18),
+        **ASSOCIATION_TARGETS,
     }
     for pathway in pathways:
         enrolled = sum(1 for e in enrolments if e.pathway == pathway.id)

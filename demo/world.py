@@ -11,6 +11,7 @@ from typing import TypeVar
 from faker import Faker
 
 from demo.data_files import load
+from demo.territory import SnpProfile, Territory
 from domain.communes import CommuneInfo, commune, neighbours
 
 T = TypeVar("T")
@@ -21,12 +22,18 @@ class World:
     seed: int
     today: date
     home: CommuneInfo
-    nearby: list[CommuneInfo]
+    nearby: list[CommuneInfo]  # the other communes where members and patients live
+    territory: list[CommuneInfo]  # the communes of the table Territoire
+    snp: SnpProfile
     fake: Faker
 
     @classmethod
-    def make(cls, insee_code: str, seed: int, today: date) -> World:
-        return cls(seed, today, commune(insee_code), neighbours(insee_code, 8), Faker("fr_FR"))
+    def make(cls, where: Territory, seed: int, today: date) -> World:
+        """The world of a territory: its listed communes, else its home commune and 8 of its neighbours."""
+        home = commune(where.home)
+        listed = [commune(code) for code in where.communes if code != where.home]
+        nearby = listed or neighbours(where.home, 8)
+        return cls(seed, today, home, nearby, [home, *listed], where.profile, Faker("fr_FR"))
 
     def rng(self, topic: str) -> random.Random:
         """An independent random stream per table, so that one table's changes leave the others alone."""

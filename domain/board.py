@@ -23,7 +23,9 @@ from domain.funding import (
 from domain.indicators import LiveData, indicator_board
 from domain.problems import Problem
 from domain.project import project_table
+from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
 from schema.fields import TableSpec
+from schema.meetings import MEETINGS, PARTICIPATIONS
 from schema.models import (
     ACTIONS,
     CRISIS_EXERCISES,
@@ -54,6 +56,12 @@ BOARD_TABLES: tuple[TableSpec[Any], ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    MEETINGS,
+    PARTICIPATIONS,
+    MENTORS,
+    TRAINEES,
+    INSTALLATIONS,
+    DUES,
 )
 POPULATION_FIELD = TERRITORY.field("population").title
 
@@ -80,6 +88,12 @@ def live_data(frames: Mapping[str, pd.DataFrame]) -> LiveData:
         frames.get(CRISIS_EXERCISES.key),
         frames.get(SNP_SLOTS.key),
         frames.get(SNP_REQUESTS.key),
+        frames.get(MEETINGS.key),
+        frames.get(PARTICIPATIONS.key),
+        frames.get(MENTORS.key),
+        frames.get(TRAINEES.key),
+        frames.get(INSTALLATIONS.key),
+        frames.get(DUES.key),
     )
 
 

@@ -5,7 +5,7 @@ route drops every field the form does not show, so a submission always lands wit
 in (the page Patients en attente, imports, a coordinator in NocoDB) gives a status. A row with neither code nor
 status is therefore a request still to check, whoever typed it: safer than trusting a value the public could
 send (a hidden « Source » would be dropped by NocoDB anyway, and a NocoDB default would mark every row). When
-its source is empty, it is « Formulaire ».
+its source is empty, it is « Formulaire »; when it names no profession, it seeks a médecin traitant.
 
 Each such request is checked like one typed in the app (`domain.patient_request.check_request`: required
 fields, plausible dates, French phone, commune of the territory or a neighbour, no request already in
@@ -24,7 +24,7 @@ from typing import Any
 from domain.communes import communes_of_postcode, plain_name
 from domain.patient_request import check_request
 from domain.problems import Problem
-from schema.models import PATIENTS, Patient
+from schema.models import GP_SOUGHT, PATIENTS, Patient
 
 FORM_SOURCE = "Formulaire"  # one of schema.models.REQUEST_SOURCES
 FORM_REQUIRED = ("last_name", "first_name", "birth_date", "insee_code", "phone")
@@ -41,6 +41,7 @@ FORM_ATTRS = (
     "source",
     "request_date",
     "requester",
+    "profession_sought",
 )
 ACCEPTED_CHANGES = ("code", "status", *FORM_ATTRS)  # what accepting a request writes
 
@@ -81,6 +82,7 @@ def submitted_values(row: Mapping[str, Any], communes: Mapping[str, str]) -> dic
     values = {attr: row.get(PATIENTS.field(attr).title) for attr in FORM_ATTRS}
     values["insee_code"] = commune_code(str(values["insee_code"] or ""), communes)
     values["source"] = values["source"] or FORM_SOURCE
+    values["profession_sought"] = values["profession_sought"] or GP_SOUGHT
     values["request_date"] = values["request_date"] or _day(row.get("CreatedAt"))
     values["fragilities"] = _options(values["fragilities"])
     values["consent"] = bool(values["consent"])

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from domain import crisis
+from domain import crisis, meeting_indicators
+from domain.association_indicators import ASSOCIATION_KEYS, Count, association_records
 from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
@@ -48,6 +49,12 @@ class LiveData:
     crisis_exercises: pd.DataFrame | None = None  # Exercices et révisions
     snp_slots: pd.DataFrame | None = None  # Créneaux SNP (None: not read, the SNP keys count 0)
     snp_requests: pd.DataFrame | None = None  # Demandes SNP
+    meetings: pd.DataFrame | None = None  # Rencontres (None: not read, the meeting keys count 0)
+    participations: pd.DataFrame | None = None  # Participations
+    mentors: pd.DataFrame | None = None  # Maîtres de stage (None: not read, the keys of the association count 0)
+    trainees: pd.DataFrame | None = None  # Stagiaires
+    installations: pd.DataFrame | None = None  # Installations
+    dues: pd.DataFrame | None = None  # Cotisations
 
 
 class ComputationError(ValueError):
@@ -129,7 +136,7 @@ def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
 class Computation:
     key: str
     label: str  # French: what is counted
-    count: Callable[[LiveData, int, str | None], int]  # (data, year, argument)
+    count: Callable[[LiveData, int, str | None], float]  # (data, year, argument)
     yearly: bool  # counts events of a year, so it can be counted again for a past year
     patients: bool  # counts patients: masked below 5 on board pages
     argument: str | None = None  # what the text after ":" names, None when the key takes none
@@ -226,6 +233,40 @@ COMPUTATIONS.update(
 )
 
 
+def _meeting_count(figure: str) -> Callable[[LiveData, int, str | None], float]:
+    return lambda data, year, argument: meeting_indicators.yearly_figure(
+        data.meetings, data.participations, year, figure, argument
+    )
+
+
+def _association_count(count: Count) -> Callable[[LiveData, int, str | None], int]:
+    def counted(data: LiveData, year: int, argument: str | None) -> int:
+        return count(association_records(data.mentors, data.trainees, data.installations, data.dues), year, argument)
+
+    return counted
+
+
+COMPUTATIONS.update(
+    {
+        key: Computation(
+            key,
+            label,
+            _meeting_count(figure),
+            yearly=True,
+            patients=persons,
+            argument=argument,
+        )
+        for key, (figure, label, persons, argument) in meeting_indicators.MEETING_KEYS.items()
+    }
+)
+COMPUTATIONS.update(
+    {
+        key: Computation(key, k.label, _association_count(k.count), k.yearly, k.persons, k.argument)
+        for key, k in ASSOCIATION_KEYS.items()
+    }
+)
+
+
 def parse_key(key: str) -> tuple[Computation, str | None]:
     """The computation named by "key" or "key:argument", and its argument; ComputationError if unknown."""
     name, _, after = key.partition(":")
@@ -239,7 +280,7 @@ def parse_key(key: str) -> tuple[Computation, str | None]:
     return computation, argument
 
 
-def compute(key: str, data: LiveData, year: int) -> int:
+def compute(key: str, data: LiveData, year: int) -> float:
     """The value of the calculated indicator `key` for `year` (today's value for the non-yearly ones)."""
     computation, argument = parse_key(key)
     if argument is not None:
@@ -254,6 +295,9 @@ def _check_argument(computation: Computation, argument: str, data: LiveData) -> 
         names = sorted(str(name) for name in data.pathways["name"].dropna())
         if argument not in names:
             raise ComputationError(f"« {argument} » n'est pas un parcours de la table Parcours ({', '.join(names)})")
+    error = meeting_indicators.argument_error(computation.argument, argument)
+    if error:
+        raise ComputationError(error)
 
 
 # -- achievement, trend, the board table ---------------------------------------------------------------

@@ -27,6 +27,8 @@ class Action(StrEnum):
     EDIT_PARAMETERS = "ajouter des paramètres"
     SEE_PROFESSIONAL_NAMES = "voir les noms des professionnels du territoire"  # Territoire et adhésion's lists
     ACTIVATE_CRISIS_PLAN = "activer le plan de crise"  # Plan de crise's button, ./cpts crise activer
+    ORGANISE_MEETINGS = "organiser les rencontres de la CPTS"  # Vie de la CPTS: plan, sheet, presence, satisfaction
+    MANAGE_ASSOCIATION = "gérer stagiaires, installations et cotisations"  # names, e-mails, writes; bureau: counts
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {

@@ -7,13 +7,13 @@ function (INSEE code of the origin, INSEE code of the member → a `domain.match
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
+from domain.listing import folded
 from domain.matching import Closeness
 from domain.pathway_tables import rows_of
 
@@ -116,8 +116,4 @@ def nearest_first(
     )
 
 
-@lru_cache(maxsize=8192)
-def _folded(text: str) -> str:
-    """Text compared the French way: case and accents ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+_folded = lru_cache(maxsize=8192)(folded)  # names are compared many times while sorting

@@ -8,6 +8,10 @@ code, age band (age on the request date, in 5-year bands that match the screenin
 except that an age is then the youngest of its band (`domain.ages.age_on`): a patient of 69 on the request
 date who turned 70 before finding a médecin traitant no longer counts as "70 ans et plus".
 
+The phone of an unscheduled-care request (Demandes SNP) is kept only while the request is open
+(`domain.snp.is_open`): it is erased once the request is closed, or when it was received before the same
+cutoff, open or not. The rest of the request (no name) stays for the figures.
+
 A patient still followed in a pathway (an active enrolment) is kept: the pathway needs their age and
 their phone. A closed status without its date is reported, never guessed.
 """
@@ -17,14 +21,16 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from domain.access_log import patient_reference
 from domain.ages import age_band
 from domain.parameters import RETENTION_LIMITS
+from domain.snp import is_open
 from errors import Refused
 from schema.models import PATIENTS, Patient, PatientStatus
+from schema.snp import SnpRequest
 
 # What anonymising empties (the identifying fields), in the Patient model.
 IDENTIFYING = ("last_name", "first_name", "phone", "birth_date", "notes")
@@ -53,6 +59,7 @@ class PurgePlan:
     items: list[PurgeItem]
     kept_in_pathway: list[str]  # codes: closed long ago but still in an active enrolment
     missing_date: list[str]  # codes: a closed status without its closing date
+    snp_phones: list[int] = field(default_factory=list)  # Ids of SNP requests whose phone is erased
 
 
 def parse_months(text: str) -> int:
@@ -83,8 +90,26 @@ def is_anonymised(patient: Patient) -> bool:
     return all(getattr(patient, attr) in (None, "") for attr in IDENTIFYING)
 
 
-def plan_purge(patients: Sequence[Patient], in_active_pathway: Collection[int], today: date, months: int) -> PurgePlan:
-    """Which patients to anonymise today with a retention of `months`, and the new records."""
+def snp_phones_to_erase(requests: Sequence[SnpRequest], cutoff: date) -> list[int]:
+    """The Ids of the SNP requests holding a phone that is no longer kept: closed, or received before `cutoff`."""
+    return [
+        r.id
+        for r in requests
+        if r.id is not None
+        and r.phone
+        and (not is_open(r) or (r.received_at is not None and r.received_at.date() < cutoff))
+    ]
+
+
+def plan_purge(
+    patients: Sequence[Patient],
+    in_active_pathway: Collection[int],
+    today: date,
+    months: int,
+    snp_requests: Sequence[SnpRequest] = (),
+) -> PurgePlan:
+    """Which patients to anonymise today with a retention of `months`, and the new records; which SNP requests
+    lose their phone."""
     cutoff = months_before(today, months)
     items, kept, missing = [], [], []
     for patient in patients:
@@ -99,7 +124,7 @@ def plan_purge(patients: Sequence[Patient], in_active_pathway: Collection[int], 
                 kept.append(code)
             else:
                 items.append(_item(patient, code, closed))
-    return PurgePlan(cutoff, items, kept, missing)
+    return PurgePlan(cutoff, items, kept, missing, snp_phones_to_erase(snp_requests, cutoff))
 
 
 def _item(patient: Patient, code: str, closed: date) -> PurgeItem:

@@ -3,8 +3,8 @@
 Rows are matched to existing ones: members by RPPS, else by name + commune (a member with another RPPS is
 another person); patients by name + birth date (accents, case and spaces ignored). A matched row updates only
 the fields the file gives, and only where they differ (a name spelt with other capitals or accents is the
-same name; a multiple choice gains the options the file adds, it loses none); an unmatched row is added (a patient with the next free code, « En attente », asked today when
-the file does not say). A patient marked « Opposition au partage » in NocoDB is left as it is by a row that
+same name; a multiple choice gains the options the file adds, it loses none); an unmatched row is added (a patient with the next free code, « En attente », asked today, seeking a
+médecin traitant when the file does not say). A patient marked « Opposition au partage » in NocoDB is left as it is by a row that
 does not say so too. Matching before adding is what makes a run stopped half-way, started again, finish
 without duplicates, and a second run of the same file change nothing.
 """
@@ -20,7 +20,7 @@ from domain.communes import plain_name
 from domain.patient_request import next_code
 from domain.sheet_values import Key, SheetRow, keys
 from schema.fields import Kind, Record, TableSpec
-from schema.models import PATIENTS, PatientStatus
+from schema.models import GP_SOUGHT, PATIENTS, PatientStatus
 
 NAMES = ("last_name", "first_name")
 
@@ -80,7 +80,7 @@ def _match(mine: list[Key], index: dict[Key, Record]) -> Record | None:
 def _new(spec: TableSpec[Any], row: SheetRow, code: str, today: date) -> Record:
     if spec is not PATIENTS:
         return row.record
-    defaults = {"status": PatientStatus.WAITING.value, "request_date": today}
+    defaults = {"status": PatientStatus.WAITING.value, "request_date": today, "profession_sought": GP_SOUGHT}
     return row.record.model_copy(
         update={"code": code, **{attr: value for attr, value in defaults.items() if attr not in row.given}}
     )

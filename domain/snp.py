@@ -274,6 +274,12 @@ def upcoming(slots: Iterable[OpenSlot], now: datetime, days: int) -> list[OpenSl
     return sorted((s for s in slots if s.free > 0 and s.ends > now and s.starts < last), key=lambda s: (s.starts, s.id))
 
 
+def is_open(request: SnpRequest) -> bool:
+    """A request the CPTS still has to do something for: no outcome yet, or oriented to a slot whose appointment
+    has no outcome yet. Only an open request keeps its phone (`domain.retention.snp_phones_to_erase`)."""
+    return request.outcome in (None, Outcome.ORIENTED) and request.attendance is None
+
+
 def awaiting_outcome(requests: Iterable[SnpRequest]) -> list[SnpRequest]:
     """The requests booked on a slot whose appointment has no outcome yet (their phone is still kept)."""
     return sorted((r for r in requests if r.slot is not None and r.attendance is None), key=lambda r: r.id or 0)

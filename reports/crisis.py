@@ -7,24 +7,17 @@ from io import BytesIO
 
 import pandas as pd
 from pptx import Presentation
-from pptx.dml.color import RGBColor
 from pptx.slide import Slide
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches
 
 from domain.crisis import ReflexSheet
 from domain.french import day
+from reports.a4 import A4_HEIGHT, A4_WIDTH, GREY, MARGIN, NAVY, RED, Line, cell_table, text_box
 from reports.table import table_bytes
 
-FONT = "Arial"
-NAVY = RGBColor(0x1F, 0x3A, 0x5F)
-RED = RGBColor(0xC9, 0x2A, 0x2A)
-GREY = RGBColor(0x5C, 0x66, 0x70)
-A4_WIDTH, A4_HEIGHT = Inches(8.27), Inches(11.69)
-MARGIN = Inches(0.5)
 STEP_CHARACTERS = 420  # a section's text is cut beyond this, and at most MAX_STEPS sections: the sheet stays one page
 MAX_STEPS = 9
 CELL_COLUMNS = ("Rôle", "Référent", "Suppléant", "Téléphone 24h/24")
-Line = tuple[str, int, RGBColor | None, bool]  # text, size (points), colour (None: the default), bold
 
 
 def reflex_pptx(sheet: ReflexSheet) -> bytes:
@@ -35,51 +28,25 @@ def reflex_pptx(sheet: ReflexSheet) -> bytes:
     prs.core_properties.language = "fr-FR"
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     width = int(A4_WIDTH) - 2 * int(MARGIN)
-    top = _text(slide, int(MARGIN), width, [(f"FICHE RÉFLEXE · {sheet.kind.label.upper()}", 20, RED, True)])
+    top = text_box(slide, int(MARGIN), width, [(f"FICHE RÉFLEXE · {sheet.kind.label.upper()}", 20, RED, True)])
     subtitle = f"{sheet.cpts_name} · plan de crise activé le {day(sheet.on)}"
-    top = _text(slide, top, width, [(subtitle, 11, GREY, False)])
-    top = _cell_table(slide, top + int(Inches(0.1)), width, sheet)
+    top = text_box(slide, top, width, [(subtitle, 11, GREY, False)])
+    top = _cell_table(slide, top + int(Inches(0.1)), sheet)
     volunteers = f"{sheet.volunteer_count} membre(s) volontaire(s) pour ce type de crise : voir la liste de contacts."
     lines: list[Line] = [("Premières actions", 13, NAVY, True)]
     for section, content in sheet.steps[:MAX_STEPS]:
         cut = content if len(content) <= STEP_CHARACTERS else content[: STEP_CHARACTERS - 1] + "…"
         lines += [(section, 10, NAVY, True), (cut, 9, None, False)]
     lines.append((volunteers, 9, GREY, False))
-    _text(slide, top + int(Inches(0.15)), width, lines)
+    text_box(slide, top + int(Inches(0.15)), width, lines)
     buffer = BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
 
 
-def _text(slide: Slide, top: int, width: int, lines: list[Line]) -> int:
-    """A text box of `lines` (text, size, colour, bold) at `top`; the top of what comes under it."""
-    height = sum(int(Pt(size * 1.5)) * (1 + len(text) // 110) for text, size, _, _ in lines)
-    box = slide.shapes.add_textbox(Emu(int(MARGIN)), Emu(top), Emu(width), Emu(height))
-    frame = box.text_frame
-    frame.word_wrap = True
-    for number, (text, size, colour, bold) in enumerate(lines):
-        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
-        run = paragraph.add_run()
-        run.text = text
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
-        if colour is not None:
-            run.font.color.rgb = colour
-    return top + height
-
-
-def _cell_table(slide: Slide, top: int, width: int, sheet: ReflexSheet) -> int:
-    row_height = int(Inches(0.3))
+def _cell_table(slide: Slide, top: int, sheet: ReflexSheet) -> int:
     rows = [CELL_COLUMNS, *sheet.cell]
-    shape = slide.shapes.add_table(len(rows), len(CELL_COLUMNS), Emu(int(MARGIN)), Emu(top), Emu(width), Emu(0))
-    for r, values in enumerate(rows):
-        shape.table.rows[r].height = Emu(row_height)
-        for c, value in enumerate(values):
-            cell = shape.table.cell(r, c)
-            cell.text = value
-            for paragraph in cell.text_frame.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size, run.font.name, run.font.bold = Pt(10), FONT, r == 0
-    return top + row_height * len(rows)
+    return cell_table(slide, top, rows, [int(Inches(0.3))] * len(rows), 10)
 
 
 def contacts_xlsx(contacts: pd.DataFrame) -> bytes:

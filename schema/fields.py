@@ -16,6 +16,23 @@ from pydantic.config import JsonDict
 
 INSEE_PATTERN = r"^(\d{5}|2[AB]\d{3})$"  # a commune's INSEE code, in every table that names a commune
 
+# Professions of the RPPS/ADELI directory (code → label), then the non-RPPS members of a CPTS.
+RPPS_PROFESSIONS: dict[str, str] = {
+    "10": "Médecin",
+    "21": "Pharmacien",
+    "40": "Chirurgien-dentiste",
+    "50": "Sage-femme",
+    "60": "Infirmier",
+    "70": "Masseur-kinésithérapeute",
+    "80": "Pédicure-podologue",
+    "91": "Orthophoniste",
+    "92": "Orthoptiste",
+    "94": "Ergothérapeute",
+    "95": "Diététicien",
+    "96": "Psychomotricien",
+}
+PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", "Autre")
+
 
 class Kind(StrEnum):
     """NocoDB's field types (`uidt`) that the base uses."""
@@ -33,6 +50,7 @@ class Kind(StrEnum):
     EMAIL = "Email"
     PHONE = "PhoneNumber"
     LINK = "Links"
+    ATTACHMENT = "Attachment"  # files, as NocoDB lists them (read only: never written by the app)
 
 
 def _plain(item: Any) -> Any:

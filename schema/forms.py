@@ -78,6 +78,12 @@ REQUEST_FORM = FormSpec(
         ),
         FormField("phone", "Téléphone pour vous rappeler", "Un numéro français, par exemple 06 12 34 56 78", True),
         FormField(
+            "profession_sought",
+            "Professionnel recherché (facultatif)",
+            "Sans choix : un médecin traitant. Sinon : chirurgien-dentiste, masseur-kinésithérapeute, infirmier, "
+            "sage-femme, orthophoniste…",
+        ),
+        FormField(
             "fragilities",
             "Sa situation (facultatif, plusieurs choix possibles)",
             " ; ".join(FRAGILITY_HELP[f] for f in Fragility),

@@ -10,30 +10,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
 from schema.crisis import CellMember, CrisisExercise, CrisisResource, PlanSection
-from schema.fields import INSEE_PATTERN, Kind, Record, TableSpec, column
+from schema.fields import INSEE_PATTERN, PROFESSIONS, RPPS_PROFESSIONS, Kind, Record, TableSpec, column
+from schema.meetings import MEETINGS, PARTICIPATIONS
+from schema.missions import AciMission
 from schema.snp import Slot, SnpRequest
 
 RPPS_PATTERN = r"^\d{11}$"
 PATIENT_CODE_PATTERN = r"^P-\d{6}$"
 INSEE_HELP = "code INSEE de la commune, 5 caractères, ex. 92040 (pas le code postal)"
 
-# Professions of the RPPS/ADELI directory (code → label), then the non-RPPS members of a CPTS.
-RPPS_PROFESSIONS: dict[str, str] = {
-    "10": "Médecin",
-    "21": "Pharmacien",
-    "40": "Chirurgien-dentiste",
-    "50": "Sage-femme",
-    "60": "Infirmier",
-    "70": "Masseur-kinésithérapeute",
-    "80": "Pédicure-podologue",
-    "91": "Orthophoniste",
-    "92": "Orthoptiste",
-    "94": "Ergothérapeute",
-    "95": "Diététicien",
-    "96": "Psychomotricien",
-}
-PROFESSIONS = (*RPPS_PROFESSIONS.values(), "Psychologue", "Travailleur social", "Autre")
 GP_SPECIALTY = "Médecine générale"
 # The professions a patient may seek through the desk (Patients « Profession recherchée »), each with the
 # Membres « Profession » that answers it. An empty value means a médecin traitant (the requests made before
@@ -117,16 +104,6 @@ class EnrolmentStatus(StrEnum):
     ACTIVE = "Active"
     ENDED = "Terminée"
     LEFT = "Sortie"
-
-
-class AciMission(StrEnum):
-    GP_ACCESS = "1a. Accès à un médecin traitant"
-    UNSCHEDULED_CARE = "1b. Soins non programmés"
-    PATHWAYS = "2. Parcours pluriprofessionnels"
-    PREVENTION = "3. Prévention"
-    CRISIS = "4. Crises sanitaires graves"
-    QUALITY = "5. Qualité et pertinence des soins"
-    SUPPORT = "6. Accompagnement des professionnels"
 
 
 class ActionStatus(StrEnum):
@@ -420,6 +397,12 @@ TABLES: tuple[TableSpec, ...] = (
     CRISIS_EXERCISES,
     SNP_SLOTS,
     SNP_REQUESTS,
+    MEETINGS,
+    PARTICIPATIONS,
+    MENTORS,
+    TRAINEES,
+    INSTALLATIONS,
+    DUES,
 )
 
 

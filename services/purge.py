@@ -1,5 +1,6 @@
 """`./cpts purge`: anonymise in NocoDB the patients whose request closed longer ago than the retention
-period (see `domain.retention`), and trace the run in Journal d'accès."""
+period, erase the phone of the SNP requests closed or older than it (see `domain.retention`), and trace the
+run in Journal d'accès."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import date
 
 from domain.parameters import RETENTION, read_parameters
 from domain.retention import IDENTIFYING, PurgePlan, plan_purge
-from schema.models import ENROLMENTS, PARAMETERS, PATIENTS, Enrolment, EnrolmentStatus, Patient
+from schema.models import ENROLMENTS, PARAMETERS, PATIENTS, SNP_REQUESTS, Enrolment, EnrolmentStatus, Patient
+from schema.snp import SnpRequest
 from services.journal import record_access
 from services.tables import table_records
 from store.base import Base
@@ -49,8 +51,9 @@ def plan(base: Base, months: int, today: date) -> Purge:
     """What a purge would do today (reads only; nothing is traced yet)."""
     patients: list[Patient] = table_records(base, PATIENTS).records
     enrolments: list[Enrolment] = table_records(base, ENROLMENTS).records
+    snp_requests: list[SnpRequest] = table_records(base, SNP_REQUESTS).records
     active = {e.patient for e in enrolments if e.status == EnrolmentStatus.ACTIVE and e.patient is not None}
-    return Purge(plan_purge(patients, active, today, months), enrolments)
+    return Purge(plan_purge(patients, active, today, months, snp_requests), enrolments)
 
 
 def run(base: Base, purge: Purge, user: str, *, dry_run: bool, progress: Progress | None = None) -> None:
@@ -101,3 +104,10 @@ def _write(base: Base, plan: PurgePlan, enrolments: list[Enrolment], progress: P
     emptied = [{"Id": e.id, notes: None} for e in enrolments if e.patient in purged and e.notes]
     if emptied:
         base.client.update(base.handle(ENROLMENTS).id, emptied)
+    _erase_snp_phones(base, plan.snp_phones)
+
+
+def _erase_snp_phones(base: Base, request_ids: list[int]) -> None:
+    phone = SNP_REQUESTS.field("phone").title
+    for chunk in chunks([{"Id": request_id, phone: None} for request_id in request_ids], base.client.write_chunk):
+        base.client.update(base.handle(SNP_REQUESTS).id, list(chunk))

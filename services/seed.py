@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from demo.generate import generate
 from demo.hostile import hostile as made_hostile
+from demo.territory import DEFAULT, names
 from domain.validation import validate_rows
 from errors import Refused
 from schema.fields import Kind, Record, TableSpec
@@ -19,11 +20,18 @@ from schema.models import TABLES
 from services import writes
 from store.base import Base
 
+DEFAULT_TERRITORY = DEFAULT  # of the demo, for the CLI
+
 Progress = Callable[[str, int, int], None]  # (table title, tables done, tables in all)
 
 
 class SeedRefused(Refused):
     pass
+
+
+def demo_territories() -> list[str]:
+    """The territories of the demo (demo/data/territoires.toml), for `./cpts seed --demo --territory`."""
+    return names()
 
 
 def row_counts(base: Base, tables: Sequence[TableSpec[Any]] = TABLES) -> dict[str, int]:
@@ -81,10 +89,12 @@ def seed_demo(
     force: bool = False,
     progress: Progress | None = None,
     hostile: bool = False,
+    territory: str = DEFAULT_TERRITORY,
 ) -> dict[str, int]:
-    """Fill the base with the demonstration CPTS (`demo/`) of this size; rows written per table title.
+    """Fill the base with the demonstration CPTS (`demo/`) of this size on this territory (of
+    demo/data/territoires.toml); rows written per table title.
     `hostile`: its free text made hostile (`demo.hostile`), to see that every page shows text as typed."""
-    data = generate(size)
+    data = generate(size, territory=territory)
     return seed(base, made_hostile(data) if hostile else data, force=force, progress=progress)
 
 

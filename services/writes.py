@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from schema.association import TRAINEES
 from schema.fields import Record, TableSpec
 from schema.models import ENROLMENTS, PROPOSALS
+from services.association_rules import refuse_bad_periods
 from services.enrolled_twice import refuse_enrolled_twice
 from services.objection import refuse_objecting_patients
 from store import records
@@ -23,6 +25,7 @@ Rule = Callable[[Base, TableSpec[Any], Sequence[Record]], None]
 BEFORE_INSERT: dict[str, tuple[Rule, ...]] = {
     PROPOSALS.key: (refuse_objecting_patients,),
     ENROLMENTS.key: (refuse_objecting_patients, refuse_enrolled_twice),
+    TRAINEES.key: (refuse_bad_periods,),
 }
 
 

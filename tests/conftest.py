@@ -31,6 +31,7 @@ from store.base import Base
 from store.client import NocoClient
 from store.migrate import migrate
 
+pytest_plugins = ["tests.browser_fixture"]  # the browser tests' fixtures: browser, served
 _base_numbers = itertools.count(1)
 COMMUNES_EXTRACT = Path(__file__).resolve().parent / "data/communes"  # written by its make.py
 communes.use_data_dir(COMMUNES_EXTRACT)

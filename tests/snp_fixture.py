@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from schema.models import SNP_REQUESTS, SNP_SLOTS
@@ -64,3 +64,11 @@ def snp_counts(base: Base, year: int) -> dict[str, int]:
 
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
+
+
+def week_count(base: Base, first: date) -> int:
+    """The SNP requests received in the 7 days from `first`, counted by NocoDB's own filter."""
+    title = SNP_REQUESTS.field("received_at").title
+    after = clause(title, "gte", "exactDate", first.isoformat())
+    before = clause(title, "lt", "exactDate", (first + timedelta(days=7)).isoformat())
+    return base.count(SNP_REQUESTS, where=f"{after}~and{before}")

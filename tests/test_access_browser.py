@@ -4,22 +4,20 @@ secret in the app's log."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
+from playwright.sync_api import Browser, Page, expect
 
 from domain.access import BOARD, COORDINATOR
 from schema.models import ACCESS_LOG, AccessEntry
-from server.process import Service, free_port, log_tail, start_app, stop
-from server.users import UserAdded, add_user, admin_client
+from server.process import Service, log_tail
+from server.users import UserAdded
 from settings import Settings, read_secrets
 from store import records
 from store.base import Base
+from tests.browser_fixture import WAIT_MS, accounts_of, open_page, sign_in
 from tests.conftest import Server
 
 pytestmark = pytest.mark.browser
@@ -28,39 +26,7 @@ MARKED_UP = "**Martin** <b>Dupont</b>"
 
 @pytest.fixture(scope="module")
 def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
-    with admin_client(nocodb.settings) as admin:
-        return {role: add_user(admin, base.id, f"{role}.navigateur@cpts.fr", role) for role in (COORDINATOR, BOARD)}
-
-
-@pytest.fixture(scope="module")
-def served(nocodb: Server, base: Base, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Service]]:
-    """The app freshly started (its own log), nobody having opened it yet."""
-    settings = dataclasses.replace(nocodb.settings, app_port=free_port())
-    logs = tmp_path_factory.mktemp("app-logs")
-    settings = dataclasses.replace(settings, data_dir=nocodb.settings.data_dir)
-    service = start_app(settings, env={"CPTS_BASE_ID": base.id})
-    service.log_path = Path(service.log_path)  # kept for the log test
-    try:
-        yield settings, service
-    finally:
-        stop(service.process.pid)
-        (logs / "app.log").write_text(log_tail(service.log_path, lines=100_000), encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} manque : installez-le (apt-get install -y chromium)."
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser: Browser, served: tuple[Settings, Service], path: str = "/") -> Page:
-    settings, _ = served
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-    page.goto(f"http://{settings.host}:{settings.app_port}{path}", timeout=WAIT_MS)
-    return page
+    return accounts_of(nocodb, base, "navigateur")
 
 
 def nav_links(page: Page) -> list[str]:
@@ -88,6 +54,8 @@ BOARD_TITLES = [
     "Territoire et adhésion",
     "Plan de crise",
     "Saison des soins non programmés",
+    "Stages et installations",
+    "Cotisations",
     "Présentation AG",
 ]
 COORDINATOR_TITLES = [

@@ -12,14 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from test_home_page import EXPECTED_METRICS, seed_figures
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from schema.models import MEMBERS
 from server.process import free_port, start_app, stop
 from server.users import UserAdded
 from settings import Settings
 from store.base import Base
-
-WAIT_MS = 60_000
+from tests.browser_fixture import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
 
 
 def metric_value(page: Page, label: str) -> str:
@@ -28,16 +26,6 @@ def metric_value(page: Page, label: str) -> str:
         has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
     )
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    """Fill in and send the sign-in form the app shows first; return once the page has opened again with
-    the session's cookie (views.access sends the browser to /session/ouvrir, then back)."""
-    expect(page.get_by_role("heading", name="Connexion")).to_be_visible(timeout=WAIT_MS)
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    with page.expect_navigation(timeout=WAIT_MS):
-        page.get_by_role("button", name="Se connecter").click()
 
 
 def type_invalid_member(base: Base) -> int:

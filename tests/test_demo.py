@@ -330,6 +330,9 @@ def test_milestones_and_indicators(demo: Tables) -> None:
         "membres_nouveaux_annee",
         "inscrits_parcours:Endométriose",
         "inscrits_parcours:Diabète de type 2",
+        "stagiaires_annee",
+        "maitres_de_stage_agrees",
+        "installations_accompagnees_annee",
     }
     assert all(i.value is None for i in this_year if i.source == "Calculé")  # counted live, never typed
     assert Counter(i.source for i in demo["indicators"]).most_common(1)[0][0] == "Manuel"

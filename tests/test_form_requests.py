@@ -16,7 +16,17 @@ from conftest import Server
 from domain.form_requests import FORM_SOURCE, commune_code, review
 from domain.patient_request import DUPLICATE
 from schema.forms import REQUEST_FORM
-from schema.models import ACCESS_LOG, PATIENTS, REQUESTERS, TERRITORY, Commune, Patient, PatientStatus
+from schema.models import (
+    ACCESS_LOG,
+    DENTIST,
+    GP_SOUGHT,
+    PATIENTS,
+    REQUESTERS,
+    TERRITORY,
+    Commune,
+    Patient,
+    PatientStatus,
+)
 from services import form_requests
 from store import forms, records
 from store.base import Base
@@ -130,6 +140,7 @@ def test_a_submission_reaches_the_waiting_list_with_its_priority(
     assert (patient.status, patient.source, patient.insee_code) == (PatientStatus.WAITING, FORM_SOURCE, "92040")
     assert (patient.phone, patient.fragilities, patient.request_date) == ("06 12 34 56 78", ["ALD", "Isolement"], TODAY)
     assert patient.requester == "Proche ou aidant"
+    assert patient.profession_sought == GP_SOUGHT  # the form left it empty: a médecin traitant
     table = app.dataframe[0].value.set_index("Code")
     assert table.at[patient.code, "Priorité"] == 70  # ALD 40 + 70 ans et plus 20 (born 1948) + isolement 10
     next(t for t in app.toggle if t.label.startswith("Expliquer")).set_value(True).run()
@@ -180,3 +191,10 @@ def test_review_accepts_in_order_and_flags_a_second_request_for_the_same_person(
     checked = review(rows, {"92040": "Issy-les-Moulineaux"}, existing, date(2026, 11, 23))
     assert [(p.id, p.code, p.request_date) for p in checked.accepted] == [(8, "P-000042", date(2026, 11, 20))]
     assert [(p.id, p.field) for p in checked.flagged] == [(7, "Téléphone"), (9, DUPLICATE)]
+
+
+def test_the_profession_sought_by_the_form_a_médecin_traitant_by_default() -> None:
+    rows = [{"Id": 1, **GOOD, "Profession recherchée": DENTIST}, {"Id": 2, **GOOD}]
+    checked = review(rows, {"92040": "Issy-les-Moulineaux"}, [], date(2026, 11, 23))
+    assert [p.profession_sought for p in checked.accepted] == [DENTIST, GP_SOUGHT]  # a dentist, then a GP: both
+    assert "profession_sought" in {f.attr for f in REQUEST_FORM.fields}

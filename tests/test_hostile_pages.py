@@ -15,7 +15,7 @@ from apptest import click, open_page, point_app_at, rerun, signed_in, visible_te
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import AlertBase, Block, Element, HeadingBase, Html, Markdown, Node, Toast
-from test_browser import WAIT_MS, signed_in_page
+from test_browser import signed_in_page
 
 from app import SECTIONS
 from demo.generate import generate
@@ -29,6 +29,7 @@ from server.users import UserAdded, add_user, admin_client
 from services.seed import checked, seed_demo
 from settings import ROOT
 from store.base import Base
+from tests.browser_fixture import WAIT_MS
 from tests.conftest import Server
 from views.access import Page
 from views.common import plain, problems_markdown

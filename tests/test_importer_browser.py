@@ -8,15 +8,14 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from test_browser import WAIT_MS, sign_in
 from test_sheets import DATA
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from schema.models import PATIENTS
 from server.process import free_port, start_app, stop
 from server.users import UserAdded
 from store import records
 from store.base import Base
+from tests.browser_fixture import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
 
 
 @pytest.mark.browser

@@ -17,7 +17,9 @@ from schema.models import TABLES
 ENUMS: tuple[type[StrEnum], ...] = tuple(
     value
     for value in vars(schema.models).values()
-    if isinstance(value, type) and issubclass(value, StrEnum) and value.__module__ == "schema.models"
+    if isinstance(value, type)
+    and issubclass(value, StrEnum)
+    and value.__module__ in ("schema.models", "schema.missions")
 )
 
 

@@ -1,12 +1,12 @@
 """The purge on a real NocoDB filled with the demo CPTS: figures unchanged, names and phones gone, one
-journal row per run; and the purge and user commands of the CLI."""
+journal row per run; the phone of SNP requests kept only while open; and the purge and user commands of the CLI."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -17,6 +17,7 @@ from domain.ages import age_band, band_start
 from domain.figures import actions_by_status, members_by_profession, waiting_patients
 from domain.parameters import RETENTION
 from domain.retention import IDENTIFYING
+from domain.snp import is_open
 from schema.models import (
     ACCESS_LOG,
     ACTIONS,
@@ -26,10 +27,12 @@ from schema.models import (
     PARAMETERS,
     PATIENTS,
     PROPOSALS,
+    SNP_REQUESTS,
     STEPS_DONE,
     TABLES,
     ParameterRow,
 )
+from schema.snp import Outcome, SnpRequest
 from services import purge as purging
 from services.seed import seed
 from settings import ROOT, read_secrets
@@ -200,3 +203,34 @@ def test_user_commands(nocodb: Server, base: Base) -> None:
     secrets = read_secrets(nocodb.settings.secrets_path)
     for value in (secrets["CPTS_ADMIN_PASSWORD"], secrets["CPTS_API_TOKEN"], secrets["NC_AUTH_JWT_SECRET"]):
         assert value not in added.stdout + again.stdout + listed.stdout + added.stderr
+
+
+def test_purge_erases_the_phone_of_snp_requests_no_longer_open(demo: Base) -> None:
+    now = datetime.now()
+    old = now - timedelta(days=31 * (MONTHS + 1))
+    phone = SNP_REQUESTS.field("phone").title
+    cases = {  # what the request is: (its record, phone kept)
+        "open, booked": (SnpRequest(received_at=now, outcome=Outcome.ORIENTED, slot=None), True),
+        "open, no outcome yet": (SnpRequest(received_at=now), True),
+        "appointment honoured": (SnpRequest(received_at=now, outcome=Outcome.ORIENTED, attendance="Honoré"), False),
+        "sent to the emergency room": (SnpRequest(received_at=now, outcome=Outcome.EMERGENCY), False),
+        "open but older than the retention": (SnpRequest(received_at=old, outcome=Outcome.ORIENTED), False),
+    }
+    rows = [
+        record.model_copy(update={"phone": "06 12 34 56 78", "insee_code": "92040"}) for record, _ in cases.values()
+    ]
+    ids = dict(zip(cases, records.insert(demo, SNP_REQUESTS, rows), strict=True))
+    phones_before = {r.id: r.phone for r in records.load(demo, SNP_REQUESTS).records}
+
+    planned = purging.plan(demo, MONTHS, date.today())
+    assert set(ids.values()) & set(planned.plan.snp_phones) == {ids[c] for c, (_, kept) in cases.items() if not kept}
+    purging.run(demo, planned, "coord@cpts.fr", dry_run=True)
+    assert {r.id: r.phone for r in records.load(demo, SNP_REQUESTS).records} == phones_before
+    purging.run(demo, planned, "coord@cpts.fr", dry_run=False)
+
+    after = {row["Id"]: row.get(phone) for row in demo.client.records(demo.id, demo.handle(SNP_REQUESTS).id)}
+    for case, (_, kept) in cases.items():
+        assert bool(after[ids[case]]) == kept, case
+    still = [r for r in records.load(demo, SNP_REQUESTS).records if r.phone]
+    assert still and all(is_open(r) and r.received_at and r.received_at.date() >= planned.plan.cutoff for r in still)
+    assert purging.plan(demo, MONTHS, date.today()).plan.snp_phones == []  # idempotent

@@ -4,19 +4,16 @@ opens nothing; a bureau cookie never opens a coordinator page; a tampered cookie
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Cookie, Page, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, sign_in
+from playwright.sync_api import Browser, BrowserContext, Cookie, Page, expect
 
 from domain.access import BOARD, COORDINATOR
 from domain.sessions import COOKIE, OPEN_PATH
-from server.process import Service, free_port, start_app, stop
-from server.users import UserAdded, add_user, admin_client
+from server.process import Service
+from server.users import UserAdded
 from settings import Settings
 from store.base import Base
+from tests.browser_fixture import WAIT_MS, accounts_of, app_url, sign_in
 from tests.conftest import Server
 
 pytestmark = pytest.mark.browser
@@ -25,35 +22,18 @@ WAITING_LIST = "/patients-en-attente"
 
 @pytest.fixture(scope="module")
 def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
-    with admin_client(nocodb.settings) as admin:
-        return {role: add_user(admin, base.id, f"{role}.session@cpts.fr", role) for role in (COORDINATOR, BOARD)}
+    return accounts_of(nocodb, base, "session")
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def served(nocodb: Server, base: Base) -> Iterator[Settings]:
-    settings = dataclasses.replace(nocodb.settings, app_port=free_port())
-    service: Service = start_app(settings, env={"CPTS_BASE_ID": base.id})
-    try:
-        yield settings
-    finally:
-        stop(service.process.pid)
-
-
-def url(settings: Settings, path: str = "/") -> str:
-    return f"http://{settings.host}:{settings.app_port}{path}"
+def app(served: tuple[Settings, Service]) -> Settings:
+    """The settings of the app served on this module's base."""
+    return served[0]
 
 
 def visit(context: BrowserContext, settings: Settings, path: str = "/") -> Page:
     page = context.new_page()
-    page.goto(url(settings, path), timeout=WAIT_MS)
+    page.goto(app_url(settings, path), timeout=WAIT_MS)
     return page
 
 
@@ -107,10 +87,10 @@ def replayed(browser: Browser, settings: Settings, cookie: Cookie, path: str = "
 
 
 def test_reload_and_new_tab_stay_signed_in_with_a_strict_httponly_cookie(
-    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+    browser: Browser, app: Settings, accounts: dict[str, UserAdded]
 ) -> None:
     coordinator = accounts[COORDINATOR]
-    page = signed_in_context(browser, served, coordinator, WAITING_LIST)
+    page = signed_in_context(browser, app, coordinator, WAITING_LIST)
     cookie = session_cookie(page.context)
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert cookie["secure"] is False  # plain HTTP here: Secure only when served over HTTPS
@@ -120,19 +100,19 @@ def test_reload_and_new_tab_stay_signed_in_with_a_strict_httponly_cookie(
     page.reload()
     expect_signed_in(page, coordinator)
     expect(page.get_by_text("Nouvelle demande")).to_be_visible(timeout=WAIT_MS)
-    tab = visit(page.context, served, "/journal-d-acces")  # a new tab, or a bookmark
+    tab = visit(page.context, app, "/journal-d-acces")  # a new tab, or a bookmark
     expect_signed_in(tab, coordinator)
     expect(tab.get_by_role("heading", name="Journal d'accès")).to_be_visible(timeout=WAIT_MS)
     page.context.close()
 
 
 def test_sign_out_closes_the_session_for_every_copy_of_the_cookie(
-    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+    browser: Browser, app: Settings, accounts: dict[str, UserAdded]
 ) -> None:
     coordinator = accounts[COORDINATOR]
-    page = signed_in_context(browser, served, coordinator)
+    page = signed_in_context(browser, app, coordinator)
     copied = session_cookie(page.context)
-    elsewhere = replayed(browser, served, copied, WAITING_LIST)  # the copy works while the session is open
+    elsewhere = replayed(browser, app, copied, WAITING_LIST)  # the copy works while the session is open
     expect_signed_in(elsewhere, coordinator)
     elsewhere.context.close()
     page.get_by_role("button", name="Se déconnecter").click()
@@ -140,19 +120,19 @@ def test_sign_out_closes_the_session_for_every_copy_of_the_cookie(
     page.reload()
     expect_sign_in_form(page)
     page.context.close()
-    after = replayed(browser, served, copied, WAITING_LIST)
+    after = replayed(browser, app, copied, WAITING_LIST)
     expect_sign_in_form(after)
     assert not after.get_by_text("Nouvelle demande").count()
     after.context.close()
 
 
 def test_a_bureau_cookie_never_opens_a_coordinator_page(
-    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+    browser: Browser, app: Settings, accounts: dict[str, UserAdded]
 ) -> None:
     bureau = accounts[BOARD]
-    cookie = cookie_of(browser, served, bureau)
+    cookie = cookie_of(browser, app, bureau)
     for path in (WAITING_LIST, "/journal-d-acces"):
-        opened = replayed(browser, served, cookie, path)
+        opened = replayed(browser, app, cookie, path)
         expect_signed_in(opened, bureau)
         expect(opened.get_by_text("Page réservée aux coordinateurs")).to_be_visible(timeout=WAIT_MS)
         opened.wait_for_timeout(1000)
@@ -162,12 +142,12 @@ def test_a_bureau_cookie_never_opens_a_coordinator_page(
 
 
 def test_a_tampered_or_invented_cookie_is_refused(
-    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+    browser: Browser, app: Settings, accounts: dict[str, UserAdded]
 ) -> None:
-    cookie = cookie_of(browser, served, accounts[BOARD])
+    cookie = cookie_of(browser, app, accounts[BOARD])
     session_id, _, signature = cookie.get("value", "").rpartition(".")
     for value in (f"{session_id}x.{signature}", session_id, f"{'A' * 43}.{signature}"):
-        opened = replayed(browser, served, cookie, value=value)
+        opened = replayed(browser, app, cookie, value=value)
         expect_sign_in_form(opened)
         opened.context.close()
 
@@ -204,10 +184,10 @@ def cookie_after_following(browser: Browser, opener: str, link: str) -> bool:
 
 
 def test_a_ticket_link_followed_from_another_site_signs_nobody_in(
-    browser: Browser, served: Settings, accounts: dict[str, UserAdded]
+    browser: Browser, app: Settings, accounts: dict[str, UserAdded]
 ) -> None:
     """A signed-in user's ticket link, caught before use and opened from another site's page (a login CSRF:
     the victim would be signed in to the attacker's session), gives no cookie; from the app's page, it does."""
-    link = caught_ticket_link(browser, served, accounts[BOARD])
-    assert not cookie_after_following(browser, f"http://localhost:{served.app_port}/", link)  # another site
-    assert cookie_after_following(browser, url(served), link)  # the same ticket, still unused, from the app
+    link = caught_ticket_link(browser, app, accounts[BOARD])
+    assert not cookie_after_following(browser, f"http://localhost:{app.app_port}/", link)  # another site
+    assert cookie_after_following(browser, app_url(app), link)  # the same ticket, still unused, from the app

@@ -12,7 +12,7 @@ from domain.sheet_changes import sheet_changes
 from domain.sheet_mapping import ColumnMapping, MappingRefused, checked, dump, guess, parse
 from domain.sheet_values import Refusal, sheet_rows, value_of
 from domain.sheets import SheetRefused, decode, separator
-from schema.models import MEMBERS, PATIENTS, Fragility, Member, Patient, PatientStatus
+from schema.models import DENTIST, GP_SOUGHT, MEMBERS, PATIENTS, Fragility, Member, Patient, PatientStatus
 from services.sheets import proposed_mapping, read_file, read_mapping, save_mapping, saved_mapping
 
 DATA = Path(__file__).parent / "data" / "sheets"
@@ -225,6 +225,7 @@ def test_rows_matched_updated_only_where_the_file_differs_and_a_second_run_chang
     changes = sheet_changes(PATIENTS, rows, existing, TODAY)
     assert [p.code for p in changes.added] == ["P-000008", "P-000009"]
     assert all(p.status == PatientStatus.WAITING and p.request_date == TODAY for p in changes.added)
+    assert all(p.profession_sought == GP_SOUGHT for p in changes.added)  # the file names no profession
     ((updated, attrs),) = changes.updated
     assert updated.id == 1 and set(attrs) == {
         "fragilities",
@@ -237,6 +238,18 @@ def test_rows_matched_updated_only_where_the_file_differs_and_a_second_run_chang
     after = [updated, *(p.model_copy(update={"id": 2 + i}) for i, p in enumerate(changes.added))]
     again = sheet_changes(PATIENTS, rows, after, TODAY)
     assert again.nothing and again.unchanged == 3
+
+
+def test_the_profession_sought_read_from_its_words_a_médecin_traitant_when_empty() -> None:
+    text = "Nom;Prénom;Date de naissance;Code INSEE;Professionnel recherché\n"
+    text += "Roux;Léa;01/02/1980;92040;Dentiste\nMas;Jean;03/04/1950;92040;kiné\nBlanc;Ana;05/06/1990;92040;\n"
+    sheet = read_file(text.encode(), "demandes.csv", PATIENTS, LIMIT)
+    chosen = proposed_mapping(PATIENTS, sheet, Path("/nonexistent"), None)
+    assert chosen.columns["Professionnel recherché"] == "Profession recherchée"
+    rows, problems = sheet_rows(PATIENTS, sheet, chosen, TERRITORY, TODAY)
+    assert problems == []
+    added = sheet_changes(PATIENTS, rows, [], TODAY).added
+    assert [p.profession_sought for p in added] == [DENTIST, "Masseur-kinésithérapeute", GP_SOUGHT]
 
 
 def test_a_patient_objecting_to_sharing_is_left_as_it_is() -> None:

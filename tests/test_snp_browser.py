@@ -7,17 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Browser, expect
-from test_access_browser import browser, open_page, served  # noqa: F401 (fixtures)
-from test_browser import WAIT_MS, sign_in
 
 from domain.access import BOARD, COORDINATOR
 from schema.models import MEMBERS, SNP_REQUESTS, SNP_SLOTS, TERRITORY, Commune, Member
 from schema.snp import Slot
 from server.process import Service
-from server.users import UserAdded, add_user, admin_client
+from server.users import UserAdded
 from settings import Settings
 from store import records
 from store.base import Base
+from tests.browser_fixture import WAIT_MS, accounts_of, open_page, sign_in
 from tests.conftest import Server
 
 pytestmark = pytest.mark.browser
@@ -26,10 +25,7 @@ PHONE = "06 98 76 54 32"
 
 @pytest.fixture(scope="module")
 def accounts(nocodb: Server, base: Base) -> dict[str, UserAdded]:
-    """Accounts of this module's own (test_access_browser's e-mails exist already when both modules run: adding
-    them again would keep their first password)."""
-    with admin_client(nocodb.settings) as admin:
-        return {role: add_user(admin, base.id, f"{role}.snp@cpts.fr", role) for role in (COORDINATOR, BOARD)}
+    return accounts_of(nocodb, base, "snp")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +39,8 @@ def slot_id(base: Base) -> int:
 
 
 def test_coordinator_books_then_bureau_sees_aggregates_without_phone(
-    browser: Browser,  # noqa: F811
-    served: tuple[Settings, Service],  # noqa: F811
+    browser: Browser,
+    served: tuple[Settings, Service],
     accounts: dict[str, UserAdded],
     base: Base,
     slot_id: int,

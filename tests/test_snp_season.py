@@ -18,8 +18,8 @@ from server.users import UserAdded, add_user, admin_client
 from settings import ROOT
 from store import records
 from store.base import Base
-from store.client import clause
 from tests.conftest import Server
+from tests.snp_fixture import week_count
 
 PAGE = "views/snp_season.py"
 THIS_WEEK = monday(date.today())
@@ -41,19 +41,12 @@ def season(base: Base) -> Base:
     return base
 
 
-def nocodb_count(base: Base, first: date) -> int:
-    title = SNP_REQUESTS.field("received_at").title
-    after = clause(title, "gte", "exactDate", first.isoformat())
-    before = clause(title, "lt", "exactDate", (first + timedelta(days=7)).isoformat())
-    return base.count(SNP_REQUESTS, where=f"{after}~and{before}")
-
-
 def test_weekly_counts_equal_nocodb_counts(season: Base) -> None:
     loaded = records.load(season, SNP_REQUESTS).records
     slots = records.load(season, SNP_SLOTS).records
     weeks = {w.monday: w for w in weekly(slots, loaded, BUSY - timedelta(days=7), THIS_WEEK)}
     for first in (BUSY - timedelta(days=7), BUSY, QUIET, THIS_WEEK):
-        assert weeks[first].requests == nocodb_count(season, first), first
+        assert weeks[first].requests == week_count(season, first), first
     assert (weeks[BUSY].requests, weeks[BUSY].places, weeks[BUSY].over) == (6, 2, True)
     assert (weeks[QUIET].requests, weeks[QUIET].over) == (2, False)
 
@@ -74,6 +67,10 @@ def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base
     assert PHONE not in texts(app) and "Téléphone" not in texts(app)
     coordinator = open_page(PAGE)
     assert {m.label: m.value for m in coordinator.metric}["Demandes reçues"] == "8"
+    assert "Méthode." in texts(coordinator) and "de marge" in texts(coordinator)
+    assert [i.value for i in coordinator.info] == [  # the requests are all of this year
+        "Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes."
+    ]
 
 
 def test_the_bureau_masks_small_counts() -> None:

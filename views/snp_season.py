@@ -1,5 +1,6 @@
 """Saison des soins non programmés (all roles): the SNP figures of the last 12 months, and the requests per week
-over the last 24 months against the places offered, the weeks where demand exceeded supply highlighted. No patient
+over the last 24 months against the places offered, the weeks where demand exceeded supply highlighted; and for the
+coming season the places to plan per week (`domain.snp_season`, its method written on the page). No patient
 data; for the bureau, counts of requests under 5 are masked (« < 5 ») and left out of the chart."""
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import streamlit as st
 from domain.french import number, percent
 from domain.privacy import MASKED, is_small
 from domain.snp import FIGURE_LABELS, SHARES, Week, figures, for_bureau, weekly
+from domain.snp_season import PlanWeek, Season, method_text, season_plan, season_weeks
 from errors import CptsError
-from services.snp import read_snp
+from services.snp import SnpData, read_snp
 from views.access import sees_patient_data
 from views.common import current_base, header, plain, show_error
 
 TITLE = "Saison des soins non programmés"
 MONTHS_SHOWN = 24
+WEEK_COLUMN = {"Semaine du": st.column_config.DateColumn("Semaine du", format="DD/MM/YYYY")}
 
 
 def shown_figures(found: dict[str, float | None], exact: bool) -> dict[str, str]:
@@ -67,6 +70,62 @@ def chart(frame: pd.DataFrame) -> alt.LayerChart:
     return bars + line
 
 
+def past_text(week: PlanWeek, exact: bool) -> str:
+    """ "2025 (s. 30) : 7 ; 2024 (s. 30) : 10", small counts masked for the bureau."""
+    if not week.past:
+        return "pas d'historique"
+    shown = (str(p.requests) if exact or not is_small(p.requests) else MASKED for p in week.past)
+    return " ; ".join(f"{p.year} (s. {p.week}) : {count}" for p, count in zip(week.past, shown, strict=True))
+
+
+def plan_frame(plan: list[PlanWeek], opened: dict[date, int], exact: bool) -> pd.DataFrame:
+    rows = []
+    for week in plan:
+        hidden = not exact and week.busiest is not None and is_small(week.busiest)
+        places = None if hidden else week.places
+        rows.append(
+            {
+                "Semaine du": week.monday,
+                "Semaine": week.week,
+                "Demandes les années précédentes": past_text(week, exact),
+                "Places à prévoir": places,
+                "Places déjà ouvertes": opened.get(week.monday, 0),
+                "Reste à ouvrir": None if places is None else max(places - opened.get(week.monday, 0), 0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
+    bars = base.mark_bar(color="#f58518").encode(
+        y=alt.Y("Places à prévoir:Q", title="Places par semaine"),
+        tooltip=["Semaine du:T", "Semaine:Q", "Places à prévoir:Q", "Places déjà ouvertes:Q"],
+    )
+    return bars + base.mark_line(color="#333333").encode(y="Places déjà ouvertes:Q")
+
+
+def plan_block(data: SnpData, today: date, exact: bool) -> None:
+    st.subheader("Places à prévoir pour la saison à venir", anchor=False)
+    season = st.selectbox("Saison", list(Season), key="snp_season") or Season.NEXT
+    mondays = season_weeks(today, season)
+    plan = season_plan([r.received_at.date() for r in data.requests if r.received_at is not None], mondays)
+    opened = {w.monday: w.places for w in weekly(data.slots, [], mondays[0], mondays[-1])}
+    st.markdown(f"**Méthode.** {plain(method_text())}")
+    if all(week.places is None for week in plan):
+        st.info("Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes.")
+    frame = plan_frame(plan, opened, exact)
+    st.altair_chart(plan_chart(frame), width="stretch")
+    if not exact:
+        st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », places à prévoir non montrées.")
+    st.dataframe(
+        frame.astype({"Places à prévoir": "object", "Reste à ouvrir": "object"}),
+        hide_index=True,
+        width="stretch",
+        column_config=WEEK_COLUMN,
+    )
+
+
 def main() -> None:
     header(TITLE, "mission ACI 1b : demandes par semaine face aux places offertes")
     try:
@@ -88,8 +147,9 @@ def main() -> None:
         shown,
         hide_index=True,
         width="stretch",
-        column_config={"Semaine du": st.column_config.DateColumn("Semaine du", format="DD/MM/YYYY")},
+        column_config=WEEK_COLUMN,
     )
+    plan_block(data, today, exact)
 
 
 main()

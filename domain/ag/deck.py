@@ -16,10 +16,13 @@ from typing import Any
 import pandas as pd
 
 from domain.ag.indicators import funding_slide, indicator_slides
+from domain.ag.life import life_figures, life_slide
 from domain.ag.pathways import pathway_figures, pathways_slide
 from domain.ag.people import access_slide, members_slide, territory_slide
 from domain.ag.project import priorities_slide, project_slides
 from domain.ag.slides import DeckData, Hidden
+from domain.association import TARGETS
+from domain.association_dues import DUES_PARAMETERS
 from domain.board import BOARD_TABLES, board_figures, live_data
 from domain.desk import DeskRecords
 from domain.parameters import AG_DATE, Parameters, cpts_name, read_parameters
@@ -58,13 +61,14 @@ def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") ->
     board = board_figures(frames, year, today)
     data = live_data(frames)
     hidden = Hidden()
-    parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (AG_DATE,))
+    parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (AG_DATE, *TARGETS, *DUES_PARAMETERS))
     summary, step_problems = pathway_figures(frames, today)
     slides = [
         territory_slide(frames[TERRITORY.key], board),
         members_slide(data, year, hidden),
         access_slide(data, inputs.desk, year, today, hidden),
         pathways_slide(summary, data, hidden),
+        life_slide(life_figures(frames, year, parameters), hidden),
         *project_slides(board),
         *indicator_slides(board, hidden),
         funding_slide(board, hidden),
