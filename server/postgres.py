@@ -40,12 +40,12 @@ VERSIONED_BINARIES = Path("/usr/lib/postgresql")
 
 
 def binary(name: str, env: Mapping[str, str] | None = None) -> Path:
-    """A PostgreSQL program (initdb, postgres, pg_dump…): from CPTS_PG_BIN, else Debian's newest version,
-    else the PATH."""
+    """A PostgreSQL program (initdb, postgres, pg_dump…): from CPTS_PG_BIN (only there when it is set), else
+    Debian's newest version, else the PATH."""
     env = os.environ if env is None else env
     folders = [Path(env["CPTS_PG_BIN"])] if env.get("CPTS_PG_BIN") else []
     versions = sorted(VERSIONED_BINARIES.glob("*/bin"), key=_version, reverse=True)
-    for folder in [*folders, *versions]:
+    for folder in folders or versions:
         if (folder / name).is_file():
             return folder / name
     found = shutil.which(name)
@@ -97,7 +97,10 @@ def ensure_cluster(settings: Settings, secrets: dict[str, str], port: int | None
             "port absent de secrets.env) : déplacez-le, ou restaurez une sauvegarde avec ./cpts restore."
         )
     secrets[PASSWORD_KEY] = new_secret()
-    secrets[PORT_KEY] = str(port or int(os.environ.get(PORT_KEY) or 0) or free_port_near(DEFAULT_PORT))
+    asked = os.environ.get(PORT_KEY, "")
+    if asked and not (asked.isdigit() and 0 < int(asked) < 65536):
+        raise ServerError(f"{PORT_KEY} doit être un numéro de port (1-65535), pas {asked!r}.")
+    secrets[PORT_KEY] = str(port or (int(asked) if asked else free_port_near(DEFAULT_PORT)))
     private_folder(folder)
     password_file = settings.data_dir / "run" / "pg-password"
     write_private(password_file, secrets[PASSWORD_KEY] + "\n")
@@ -110,6 +113,7 @@ def ensure_cluster(settings: Settings, secrets: dict[str, str], port: int | None
     finally:
         password_file.unlink(missing_ok=True)
     if done.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)  # the next try starts afresh
         raise ServerError(f"Création du cluster PostgreSQL impossible (initdb) :\n{done.stderr[-2000:]}")
     write_secrets(settings.secrets_path, secrets)
     return True

@@ -12,8 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from errors import ServerError
 from server import postgres
-from server.process import free_port, port_in_use
+from server.process import free_port, port_in_use, throwaway_settings
 from settings import ROOT, read_secrets
 
 pytestmark = pytest.mark.nocodb
@@ -71,3 +72,15 @@ def test_up_postgres_refuses_a_folder_on_sqlite(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert "contient déjà la base SQLite" in refused.stderr
     assert not (data / "postgres").exists()
+
+
+def test_missing_programs_or_a_wrong_port_are_told(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = throwaway_settings(tmp_path / "data")
+    monkeypatch.setenv("CPTS_PG_BIN", str(tmp_path / "absent"))
+    with pytest.raises(ServerError, match="PostgreSQL introuvable"):
+        postgres.ensure_cluster(settings, {})
+    monkeypatch.delenv("CPTS_PG_BIN")
+    monkeypatch.setenv(postgres.PORT_KEY, "abc")
+    with pytest.raises(ServerError, match="numéro de port"):
+        postgres.ensure_cluster(settings, {})
+    assert not (settings.data_dir / "postgres" / "PG_VERSION").exists()
