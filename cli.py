@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from commands.backup import backup, restore
 from commands.bases import base_app
 from commands.console import fail, say_error, say_warning, settings
 from commands.crisis import crisis_app
@@ -23,6 +25,7 @@ from commands.purge import purge
 from commands.users import user_app
 from domain import communes
 from errors import CptsError
+from server import postgres
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import (
     SERVERS,
@@ -32,6 +35,7 @@ from server.process import (
     running_pid,
     start_app,
     start_nocodb,
+    start_postgres,
     stop,
     write_pid,
 )
@@ -42,7 +46,7 @@ from settings import ROOT, Settings, communes_dir, exposed, make_private, read_s
 if TYPE_CHECKING:
     from services.connection import Base
 
-SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB"}
+SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB", "postgres": "PostgreSQL"}
 
 app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + Streamlit).")
 
@@ -99,6 +103,11 @@ def start_all(config: Settings, demo: bool) -> list[Service]:
     services: list[Service] = []
     try:
         secrets, first = ensure_secrets(config)
+        if config.local_postgres:
+            if postgres.ensure_cluster(config, secrets):
+                typer.echo(f"Cluster PostgreSQL créé dans {postgres.cluster_dir(config)}.")
+            typer.echo(f"Démarrage de PostgreSQL sur 127.0.0.1:{secrets[postgres.PORT_KEY]}…")
+            services.append(start_postgres(config, secrets))
         if not config.external_nocodb_url:
             typer.echo(f"Démarrage de NocoDB sur {config.nocodb_url}…")
             services.append(start_nocodb(config, secrets))
@@ -135,9 +144,12 @@ def served_env(base: Base) -> dict[str, str]:
 def up(
     detach: Annotated[bool, typer.Option("--detach", help="Rendre la main une fois les serveurs prêts.")] = False,
     no_demo: Annotated[bool, typer.Option("--no-demo", help="Ne pas charger la CPTS de démonstration.")] = False,
+    on_postgres: Annotated[
+        bool, typer.Option("--postgres", help="NocoDB sur un PostgreSQL local (cluster dans le dossier de données).")
+    ] = False,
 ) -> None:
     """Démarre NocoDB et l'application (et prépare la base au premier lancement)."""
-    config = settings()
+    config = with_engine(settings(), on_postgres)
     clear_previous_run(config)
     make_data_private(config)
     services = start_all(config, demo=not no_demo)
@@ -149,6 +161,21 @@ def up(
         return
     typer.echo("Ctrl-C pour arrêter.")
     wait_then_stop(services)
+
+
+def with_engine(config: Settings, on_postgres: bool) -> Settings:
+    """The settings with a local PostgreSQL when asked for; refused on a data folder that has NocoDB's SQLite
+    file (its data would not follow: ./cpts backup, then restore, keeps an engine)."""
+    if not on_postgres or config.local_postgres:
+        return config
+    if config.external_nocodb_url or config.nocodb_db:
+        fail("--postgres démarre un PostgreSQL local : incompatible avec CPTS_NOCODB_URL ou CPTS_NOCODB_DB.")
+    if config.nocodb_file is not None and config.nocodb_file.exists():
+        fail(
+            f"{config.data_dir} contient déjà la base SQLite de NocoDB : --postgres ne la reprend pas. "
+            "Choisissez un autre dossier de données (CPTS_DATA_DIR=…) pour PostgreSQL."
+        )
+    return replace(config, postgres=True)
 
 
 def clear_previous_run(config: Settings) -> None:
@@ -315,14 +342,22 @@ app.add_typer(base_app, name="base")
 app.add_typer(import_app, name="import")
 app.add_typer(crisis_app, name="crise")
 app.command()(purge)
+app.command()(backup)
+app.command()(restore)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def test(ctx: typer.Context) -> None:
-    """Lance tous les tests (arguments passés à pytest)."""
+    """Lance tous les tests, puis ceux de la marque postgres avec NocoDB sur PostgreSQL (arguments passés à
+    pytest : alors une seule passe, sur le moteur de CPTS_TEST_ENGINE)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     code = subprocess.call([sys.executable, "-m", "pytest", *ctx.args], cwd=ROOT, env=env)
-    raise typer.Exit(code)
+    if ctx.args:
+        raise typer.Exit(code)
+    typer.secho("\nDeuxième passe : les tests de la marque postgres, NocoDB sur PostgreSQL", bold=True)
+    postgres_env = {**env, "CPTS_TEST_ENGINE": "postgres"}
+    second = subprocess.call([sys.executable, "-m", "pytest", "-m", "postgres"], cwd=ROOT, env=postgres_env)
+    raise typer.Exit(code or second)
 
 
 def base_first(args: list[str]) -> list[str]:

@@ -8,6 +8,9 @@ Environment (all optional):
     CPTS_NOCODB_URL     use this existing NocoDB instead of starting one
     CPTS_NOCODB_TOKEN   API token for that existing NocoDB (else the one in secrets.env)
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
+    CPTS_POSTGRES       "1": NocoDB on a local PostgreSQL cluster in <data>/postgres, as `./cpts up --postgres`
+                        (server/postgres.py); once the cluster exists, the data folder keeps using it
+    CPTS_PG_BIN         folder of PostgreSQL's programs (default: Debian's newest /usr/lib/postgresql/*/bin)
     CPTS_NOCODB_TIMEOUT seconds an answer of NocoDB may take before it is « ne répond pas » (30)
     CPTS_FORM_URL       public address of the reverse proxy that exposes NocoDB's request form (README)
     CPTS_STORE          "whole" to read whole tables through the API on every cache miss, as before the
@@ -40,6 +43,10 @@ DEFAULT_WRITE_CHUNK = 100
 MEGABYTE = 1_000_000
 COMMUNES_DIR_ENV = "CPTS_COMMUNES_DIR"
 NODE_COMMUNES_DIR = ROOT / "nocodb/node_modules/@etalab/decoupage-administratif/data"
+# The PostgreSQL cluster of `./cpts up --postgres` (server/postgres.py): its superuser and NocoDB's database;
+# its port and password are in secrets.env under these keys.
+PG_USER, PG_DATABASE = "cpts", "nocodb"
+PG_PORT_KEY, PG_PASSWORD_KEY = "CPTS_PG_PORT", "CPTS_PG_PASSWORD"
 # How long an answer of NocoDB may take: the largest bulk write (500 records) or meta change takes a few
 # seconds; a NocoDB frozen (SIGSTOP, a stuck disk) is reported after this, never waited on for minutes.
 NOCODB_TIMEOUT_SECONDS = 30.0
@@ -57,6 +64,7 @@ class Settings:
     shared_store: bool = True
     import_max_bytes: int = 20 * MEGABYTE
     form_url: str | None = None  # where the public reaches the request form; None: NocoDB's own address
+    postgres: bool = False  # asked for a local PostgreSQL (CPTS_POSTGRES=1, ./cpts up --postgres)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +81,7 @@ class Settings:
             shared_store=env.get("CPTS_STORE", "shared") != "whole",
             import_max_bytes=_megabytes(env, "CPTS_IMPORT_MAX_MO", 20),
             form_url=(env.get("CPTS_FORM_URL") or "").rstrip("/") or None,
+            postgres=env.get("CPTS_POSTGRES", "") in ("1", "true", "oui"),
         )
 
     @property
@@ -80,9 +89,17 @@ class Settings:
         return self.external_nocodb_url or f"http://{self.host}:{self.nocodb_port}"
 
     @property
+    def local_postgres(self) -> bool:
+        """Whether NocoDB's database is the PostgreSQL cluster of the data folder (server/postgres.py): asked
+        for, or already there."""
+        if self.external_nocodb_url or self.nocodb_db:
+            return False
+        return self.postgres or (self.data_dir / "postgres" / "PG_VERSION").is_file()
+
+    @property
     def nocodb_file(self) -> Path | None:
         """NocoDB's own SQLite file, when NocoDB is the one `./cpts up` starts on its embedded default."""
-        if self.external_nocodb_url or self.nocodb_db:
+        if self.external_nocodb_url or self.nocodb_db or self.local_postgres:
             return None
         return self.data_dir / "nocodb" / "noco.db"
 

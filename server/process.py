@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from errors import ServerError
+from server import postgres
 from settings import ROOT, Settings, private_file, private_folder, write_private
 
 NODE_DIR = ROOT / "nocodb"
@@ -139,7 +140,8 @@ def ensure_port_free(settings: Settings, port: int, what: str, variable: str) ->
 
 # -- what `./cpts up --detach` leaves running: one pid file per server, in <data>/run --------------------
 
-SERVERS = {"app": "serve.py", "nocodb": "launch.js"}  # name -> what its command line holds (stop order)
+# name -> what its command line holds, in stop order (PostgreSQL only with ./cpts up --postgres)
+SERVERS = {"app": "serve.py", "nocodb": "launch.js", "postgres": "postgres"}
 
 
 def pid_file(settings: Settings, name: str) -> Path:
@@ -196,6 +198,8 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
     }
     if settings.nocodb_db:
         env["NC_DB"] = settings.nocodb_db
+    elif settings.local_postgres:
+        env["NC_DB"] = postgres.nc_db(secrets)
     private_folder(settings.data_dir / "nocodb")
     if settings.nocodb_file is not None:
         write_ahead_log(private_file(settings.nocodb_file))
@@ -207,6 +211,16 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
         wait_healthy(service, probe.healthy, timeout)
     finally:
         probe.close()
+    return service
+
+
+def start_postgres(settings: Settings, secrets: Mapping[str, str], timeout: float = 60.0) -> Service:
+    """Start the cluster of the data folder (`server.postgres`) and wait until it accepts connections."""
+    port = int(secrets[postgres.PORT_KEY])
+    ensure_port_free(replace(settings, host="127.0.0.1"), port, "PostgreSQL", postgres.PORT_KEY + " dans secrets.env")
+    command = postgres.server_command(settings, secrets)
+    service = start_process("PostgreSQL", command, settings.log_dir / "postgres.log", {}, cwd=settings.data_dir)
+    wait_healthy(service, lambda: postgres.accepting(secrets), timeout)
     return service
 
 

@@ -9,6 +9,7 @@ import os
 from errors import NotSetUp
 from services.bases import chosen_base
 from settings import Settings, read_secrets
+from store import postgres
 from store.base import Base
 from store.client import NocoClient
 from store.copies import ApiSource, SharedTables, Source
@@ -68,14 +69,18 @@ def served_by_env(settings: Settings) -> str | None:
 
 def shared_tables(base: Base, settings: Settings) -> SharedTables:
     """The copy of the base's tables that whole reads go through: read from NocoDB's SQLite file when it is
-    the local embedded one (checked at every read: free; kept in the data folder for the next process), else
-    through the API (every 15 s at most)."""
+    the local embedded one (checked at every read: free; kept in the data folder for the next process), or
+    from the data folder's PostgreSQL cluster (checked at every read: cheap), else through the API (every 15 s
+    at most)."""
     path = settings.nocodb_file
     if path is not None and path.is_file() and write_ahead_logged(path):
         source: Source = SqliteSource(base, path)
         return SharedTables(
             base, source, check_every=0, keeper=Snapshots(settings.data_dir / COPIES_FOLDER, path, base.id)
         )
+    database = postgres.conninfo(read_secrets(settings.secrets_path)) if settings.local_postgres else None
+    if database is not None and postgres.available():
+        return SharedTables(base, postgres.PgSource(base, database), check_every=0)
     return SharedTables(base, ApiSource(base), check_every=API_CHECK_SECONDS)
 
 

@@ -58,10 +58,13 @@ class SqliteSource:
     def __init__(self, base: Base, path: Path) -> None:
         if not path.is_file():
             raise NotSetUp(f"Fichier de données NocoDB introuvable : {path}")
-        self.base = base
         self.path = path
+        self._start(base)
+
+    def _start(self, base: Base) -> None:
+        self.base = base
         self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
+        self._connection: Any = None  # sqlite3.Connection (psycopg.Connection for store.postgres)
         self._epoch = 0  # connections opened so far: SQLite's data_version counts per connection
         self._schema_version: int | None = None
         self._queries: dict[str, Query] = {}
@@ -81,7 +84,8 @@ class SqliteSource:
                 raise NotSetUp(f"{self.path} n'est pas en mode WAL : relancez NocoDB avec ./cpts up")
             self._connection = connection
             self._epoch += 1
-        return self._connection
+        opened: sqlite3.Connection = self._connection
+        return opened
 
     def close(self) -> None:
         with self._lock:
@@ -141,7 +145,7 @@ class SqliteSource:
             connection.execute("COMMIT")
         return (self._epoch, data_version), rows
 
-    def _rows(self, connection: sqlite3.Connection, handle: TableHandle, held: bool) -> Rows | None:
+    def _rows(self, connection: Any, handle: TableHandle, held: bool) -> Rows | None:
         """The table's rows; when the caller holds a copy and no row was added, deleted or relinked since
         the last read, only the rows edited since then (`Rows.partial`), None if there are none."""
         query = self._query(handle)
@@ -149,7 +153,7 @@ class SqliteSource:
         before = self._shapes.get(handle.id)
         self._shapes[handle.id] = now
         if held and before is not None and before.same_rows(now):
-            since = before.last_edit or ""  # no row edited yet: any edit is later
+            since = before.last_edit or self.EARLIEST  # no row edited yet: any edit is later
             edited = connection.execute(query.edited_since, (since,)).fetchall()
             return Rows(query.keys, edited, partial=True) if edited else None
         return Rows(query.keys, connection.execute(query.select).fetchall())
@@ -158,6 +162,8 @@ class SqliteSource:
         if handle.id not in self._queries:
             self._queries[handle.id] = query_of(handle, self.base.client.table(handle.id))
         return self._queries[handle.id]
+
+    EARLIEST: Any = ""  # a value every time of an edit is at or after
 
 
 class Query(NamedTuple):
@@ -185,7 +191,19 @@ class Shape(NamedTuple):
         )
 
 
-def query_of(handle: TableHandle, table: dict[str, Any]) -> Query:
+class Dialect(NamedTuple):
+    """What differs between SQLite's SQL and another engine's in these queries."""
+
+    total: str = "total({})"  # a sum that is 0.0 (a float) on no rows or only NULLs
+    parameter: str = "?"
+    number: str = "{}"  # a column as a number wide enough for the products of ids (PostgreSQL: float8)
+    table: str = "{}"  # the table's quoted name, qualified if need be (PostgreSQL: its schema)
+
+
+SQLITE = Dialect()
+
+
+def query_of(handle: TableHandle, table: dict[str, Any], dialect: Dialect = SQLITE) -> Query:
     """The queries of a spec table, with the physical names of NocoDB's meta (`table`: v2 meta of the table).
 
     Every edit through NocoDB sets the row's UpdatedAt (to the second), except links changed from a link
@@ -197,7 +215,7 @@ def query_of(handle: TableHandle, table: dict[str, Any]) -> Query:
     missing = [key for key in keys if not physical.get(key)]
     if missing:
         raise NotSetUp(f"Colonnes introuvables dans « {handle.title} » : {', '.join(missing)} (./cpts migrate)")
-    name, id_column = _quoted(table["table_name"]), _quoted(physical["Id"])
+    name, id_column = dialect.table.format(_quoted(table["table_name"])), _quoted(physical["Id"])
     select = f"SELECT {', '.join(_quoted(physical[key]) for key in keys)} FROM {name} ORDER BY {id_column}"
     created, edited = (_quoted(_system(table, kind)) for kind in ("CreatedTime", "LastModifiedTime"))
     foreign = [_quoted(physical[key]) for key in handle.fk_titles.values()]
@@ -205,12 +223,18 @@ def query_of(handle: TableHandle, table: dict[str, Any]) -> Query:
         "count(*)",
         f"max({id_column})",
         f"max({created})",
-        *(f"total({fk}), total({fk} * {id_column}), total({fk} * {fk})" for fk in foreign),
+        *(dialect.total.format(term) for fk in foreign for term in _link_sums(fk, id_column, dialect)),
         f"max({edited})",
     ]
     shape = f"SELECT {', '.join(parts)} FROM {name}"
-    edited_since = select.replace(" ORDER BY ", f" WHERE {edited} >= ? ORDER BY ")
+    edited_since = select.replace(" ORDER BY ", f" WHERE {edited} >= {dialect.parameter} ORDER BY ")
     return Query(select, keys, shape, edited_since)
+
+
+def _link_sums(fk: str, id_column: str, dialect: Dialect) -> tuple[str, str, str]:
+    """The foreign key, weighted by Id and squared: summed, any change of one or two links changes them."""
+    key, row = dialect.number.format(fk), dialect.number.format(id_column)
+    return key, f"{key} * {row}", f"{key} * {key}"
 
 
 def _system(table: dict[str, Any], kind: str) -> str:
