@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from domain.cells import flag, identifier, real, text
 from domain.french import euros_between
@@ -62,6 +63,8 @@ def contract_columns(board: pd.DataFrame, indicators: pd.DataFrame) -> tuple[pd.
     """The indicator board (`domain.indicators.indicator_board`) with the contract's columns of its rows: `tiers`
     (a `Tiers`, None when unset or unreadable), `ceiling`, `part` (Fixe or Variable) and `proofs_needed`; and the
     rows whose tiers or ceiling are refused (such a row pays by today's rule, its problem shown)."""
+    import pandas as pd  # loaded with the frames only: the write rule of this module (Indicateurs) needs none
+
     by_id = {identifier(row.id): row for row in indicators.itertuples()}
     problems: list[Problem] = []
     columns: dict[str, list[object]] = {name: [] for name in CONTRACT_COLUMNS}
