@@ -44,14 +44,15 @@ def config_path(settings: Settings) -> Path:
     return folder(settings) / "redis.conf"
 
 
-def ensure_secrets(settings: Settings, secrets: dict[str, str], port: int | None = None) -> bool:
-    """Redis's port and password in secrets.env, made the first time (True then)."""
-    if secrets.get(PORT_KEY) and secrets.get(PASSWORD_KEY) and port is None:
-        return False
+def ensure_secrets(settings: Settings, secrets: dict[str, str]) -> None:
+    """Redis's password (made the first time) and port in secrets.env: the saved port while it is free, else
+    a free one (Redis keeps nothing: it may move, after a restore on a machine where the port is taken)."""
+    saved = dict(secrets)
     secrets[PASSWORD_KEY] = secrets.get(PASSWORD_KEY) or new_secret()
-    secrets[PORT_KEY] = str(port or free_port_near(DEFAULT_PORT))
-    write_secrets(settings.secrets_path, secrets)
-    return True
+    wanted = secrets.get(PORT_KEY, "")
+    secrets[PORT_KEY] = str(free_port_near(int(wanted) if wanted.isdigit() and int(wanted) < 65536 else DEFAULT_PORT))
+    if secrets != saved:
+        write_secrets(settings.secrets_path, secrets)
 
 
 def configuration(settings: Settings, secrets: Mapping[str, str]) -> str:

@@ -5,6 +5,7 @@ sees a write made through the other at its next read; `./cpts down` stops every 
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from test_postgres import cli
 
 from schema.models import MEMBERS
 from server import postgres, redis
-from server.process import free_port, port_in_use, running_pid
+from server.process import free_port, port_in_use, running_pid, throwaway_settings
 from services.connection import connect
 from settings import Settings, read_secrets
 from store.base import Base
@@ -143,3 +144,20 @@ def test_several_processes_need_postgres(tmp_path: Path) -> None:
     wrong = cli(tmp_path / "autre", "up", "--postgres", "--nocodb-processes", "12", "--detach")
     assert wrong.returncode == 1 and "entre 1 et 8" in wrong.stderr, wrong.stderr
     assert not (tmp_path / "autre" / "postgres").exists()
+
+
+def test_redis_moves_off_a_port_taken_meanwhile(tmp_path: Path) -> None:
+    """Redis keeps nothing: when its saved port is taken (a restore on another machine), it takes a free one
+    and saves it; its password stays."""
+    settings = throwaway_settings(tmp_path / "data")
+    secrets: dict[str, str] = {}
+    redis.ensure_secrets(settings, secrets)
+    password = secrets[redis.PASSWORD_KEY]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", int(secrets[redis.PORT_KEY])))
+        taken.listen()
+        redis.ensure_secrets(settings, secrets)
+        saved = read_secrets(settings.secrets_path)
+        assert saved[redis.PORT_KEY] != str(taken.getsockname()[1])
+        assert not port_in_use("127.0.0.1", int(saved[redis.PORT_KEY]))
+    assert saved[redis.PASSWORD_KEY] == password and len(password) >= 40
