@@ -28,25 +28,24 @@ from errors import CptsError
 from server import postgres
 from server.bootstrap import Bootstrap, bootstrap, ensure_secrets
 from server.process import (
+    SERVER_TITLES,
     SERVERS,
     Service,
     pid_file,
     port_in_use,
     running_pid,
     start_app,
-    start_nocodb,
+    start_nocodbs,
     start_postgres,
     stop,
     write_pid,
 )
 from services.bases import migrate_others, served_by_app
 from services.connection import connect
-from settings import ROOT, Settings, communes_dir, exposed, make_private, read_secrets, write_secrets
+from settings import ROOT, Settings, communes_dir, exposed, make_private, nocodb_processes, read_secrets, write_secrets
 
 if TYPE_CHECKING:
     from services.connection import Base
-
-SERVER_TITLES = {"app": "L'application", "nocodb": "NocoDB", "postgres": "PostgreSQL"}
 
 app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + Streamlit).")
 
@@ -109,8 +108,7 @@ def start_all(config: Settings, demo: bool) -> list[Service]:
             typer.echo(f"Démarrage de PostgreSQL sur 127.0.0.1:{secrets[postgres.PORT_KEY]}…")
             services.append(start_postgres(config, secrets))
         if not config.external_nocodb_url:
-            typer.echo(f"Démarrage de NocoDB sur {config.nocodb_url}…")
-            services.append(start_nocodb(config, secrets))
+            start_nocodbs(config, secrets, services, typer.echo)
         setup = bootstrap(config, secrets, first)
         for line in setup.migration.lines():
             typer.echo(f"  {line}")
@@ -147,16 +145,21 @@ def up(
     on_postgres: Annotated[
         bool, typer.Option("--postgres", help="NocoDB sur un PostgreSQL local (cluster dans le dossier de données).")
     ] = False,
+    processes: Annotated[
+        str | None,
+        typer.Option("--nocodb-processes", help="Nombre de processus NocoDB (avec --postgres ; plus de 1 : Redis)."),
+    ] = None,
 ) -> None:
     """Démarre NocoDB et l'application (et prépare la base au premier lancement)."""
     config = with_engine(settings(), on_postgres)
+    config = replace(config, nocodb_processes=nocodb_processes(processes)) if processes else config
     clear_previous_run(config)
     make_data_private(config)
     services = start_all(config, demo=not no_demo)
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
     if detach:
-        for service, name in zip(services[::-1], SERVERS, strict=False):
-            write_pid(config, name, service.process.pid)
+        for service in services:
+            write_pid(config, service.key, service.process.pid)
         typer.echo("Arrêt : ./cpts down")
         return
     typer.echo("Ctrl-C pour arrêter.")

@@ -10,6 +10,9 @@ Environment (all optional):
     CPTS_NOCODB_DB      database URL handed to NocoDB as NC_DB (e.g. a Postgres URL)
     CPTS_POSTGRES       "1": NocoDB on a local PostgreSQL cluster in <data>/postgres, as `./cpts up --postgres`
                         (server/postgres.py); once the cluster exists, the data folder keeps using it
+    CPTS_NOCODB_PROCESSES  how many NocoDB processes `./cpts up` starts (1); more than one needs PostgreSQL
+                        and adds a private Redis for their shared cache (server/redis.py), the n-th on
+                        CPTS_NOCODB_PORT + n - 1, as `./cpts up --postgres --nocodb-processes 2`
     CPTS_PG_BIN         folder of PostgreSQL's programs (default: Debian's newest /usr/lib/postgresql/*/bin)
     CPTS_NOCODB_TIMEOUT seconds an answer of NocoDB may take before it is « ne répond pas » (30)
     CPTS_FORM_URL       public address of the reverse proxy that exposes NocoDB's request form (README)
@@ -65,6 +68,7 @@ class Settings:
     import_max_bytes: int = 20 * MEGABYTE
     form_url: str | None = None  # where the public reaches the request form; None: NocoDB's own address
     postgres: bool = False  # asked for a local PostgreSQL (CPTS_POSTGRES=1, ./cpts up --postgres)
+    nocodb_processes: int = 1  # NocoDB processes ./cpts up starts (CPTS_NOCODB_PROCESSES, --nocodb-processes)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +86,7 @@ class Settings:
             import_max_bytes=_megabytes(env, "CPTS_IMPORT_MAX_MO", 20),
             form_url=(env.get("CPTS_FORM_URL") or "").rstrip("/") or None,
             postgres=env.get("CPTS_POSTGRES", "") in ("1", "true", "oui"),
+            nocodb_processes=nocodb_processes(env.get("CPTS_NOCODB_PROCESSES")),
         )
 
     @property
@@ -95,6 +100,11 @@ class Settings:
         if self.external_nocodb_url or self.nocodb_db:
             return False
         return self.postgres or (self.data_dir / "postgres" / "PG_VERSION").is_file()
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether ./cpts up starts a Redis for NocoDB's cache: when it starts several NocoDB processes."""
+        return self.nocodb_processes > 1 and not self.external_nocodb_url
 
     @property
     def nocodb_file(self) -> Path | None:
@@ -139,6 +149,18 @@ def nocodb_timeout(env: Mapping[str, str] | None = None) -> float:
     if not 0 < seconds <= 3600:
         raise NotSetUp(f"CPTS_NOCODB_TIMEOUT doit être un nombre de secondes (par exemple 30), pas {raw!r}.")
     return seconds
+
+
+MAX_NOCODB_PROCESSES = 8
+
+
+def nocodb_processes(raw: str | None) -> int:
+    """A number of NocoDB processes (CPTS_NOCODB_PROCESSES, --nocodb-processes): 1 to 8."""
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_NOCODB_PROCESSES:
+        raise NotSetUp(f"Le nombre de processus NocoDB doit être entre 1 et {MAX_NOCODB_PROCESSES}, pas {raw!r}.")
+    return int(raw)
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:

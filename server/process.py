@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from errors import ServerError
-from server import postgres
-from settings import ROOT, Settings, private_file, private_folder, write_private
+from server import postgres, redis
+from settings import MAX_NOCODB_PROCESSES, ROOT, Settings, private_file, private_folder, write_private
 
 NODE_DIR = ROOT / "nocodb"
 PRIVATE_UMASK = 0o077  # what the servers create in the data folder (NocoDB's database, uploads, logs) is 600/700
@@ -29,6 +29,11 @@ class Service:
     name: str
     process: subprocess.Popen[bytes]
     log_path: Path
+
+    @property
+    def key(self) -> str:
+        """Its name in SERVERS (and its pid file's): its log's, « nocodb-2 » for a second NocoDB."""
+        return self.log_path.stem
 
 
 def node_binary() -> Path:
@@ -138,10 +143,27 @@ def ensure_port_free(settings: Settings, port: int, what: str, variable: str) ->
         )
 
 
+def nocodb_key(number: int) -> str:
+    """The name of NocoDB's process `number` (1, 2…): its log, its pid file."""
+    return "nocodb" if number == 1 else f"nocodb-{number}"
+
+
 # -- what `./cpts up --detach` leaves running: one pid file per server, in <data>/run --------------------
 
-# name -> what its command line holds, in stop order (PostgreSQL only with ./cpts up --postgres)
-SERVERS = {"app": "serve.py", "nocodb": "launch.js", "postgres": "postgres"}
+# name -> what its command line holds, in stop order (PostgreSQL only with ./cpts up --postgres; Redis and
+# NocoDB's other processes only with --nocodb-processes)
+SERVERS = {
+    "app": "serve.py",
+    **{nocodb_key(n): "launch.js" for n in range(MAX_NOCODB_PROCESSES, 0, -1)},
+    "redis": redis.PROGRAM,
+    "postgres": "postgres",
+}
+SERVER_TITLES = {
+    "app": "L'application",
+    **{nocodb_key(n): "NocoDB" + (f" {n}" if n > 1 else "") for n in range(1, MAX_NOCODB_PROCESSES + 1)},
+    "redis": "Redis",
+    "postgres": "PostgreSQL",
+}
 
 
 def pid_file(settings: Settings, name: str) -> Path:
@@ -178,15 +200,17 @@ def write_ahead_log(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
 
 
-def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float = 180.0) -> Service:
-    """Start the pinned NocoDB on settings.host:settings.nocodb_port and wait until it answers."""
+def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float = 180.0, number: int = 1) -> Service:
+    """Start the pinned NocoDB on settings.host:settings.nocodb_port (its process `number` on the port
+    `number - 1` after it) and wait until it answers."""
     from store.client import NocoClient
 
-    ensure_port_free(settings, settings.nocodb_port, "NocoDB", "CPTS_NOCODB_PORT")
+    port, key = settings.nocodb_port + number - 1, nocodb_key(number)
+    ensure_port_free(settings, port, SERVER_TITLES[key], "CPTS_NOCODB_PORT")
     private_folder(settings.data_dir)
     env = {
         "HOST": settings.host,
-        "PORT": str(settings.nocodb_port),
+        "PORT": str(port),
         "NC_TOOL_DIR": str(settings.data_dir / "nocodb"),
         "NC_AUTH_JWT_SECRET": secrets["NC_AUTH_JWT_SECRET"],
         "NC_ADMIN_EMAIL": secrets["CPTS_ADMIN_EMAIL"],
@@ -200,13 +224,14 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
         env["NC_DB"] = settings.nocodb_db
     elif settings.local_postgres:
         env["NC_DB"] = postgres.nc_db(secrets)
+    if settings.uses_redis:
+        env["NC_REDIS_URL"] = redis.url(secrets)
     private_folder(settings.data_dir / "nocodb")
     if settings.nocodb_file is not None:
         write_ahead_log(private_file(settings.nocodb_file))
-    service = start_process(
-        "NocoDB", [str(node_binary()), "launch.js"], settings.log_dir / "nocodb.log", env, cwd=NODE_DIR
-    )
-    probe = NocoClient(settings.nocodb_url, retries=0)
+    log = settings.log_dir / f"{key}.log"
+    service = start_process(SERVER_TITLES[key], [str(node_binary()), "launch.js"], log, env, cwd=NODE_DIR)
+    probe = NocoClient(f"http://{settings.host}:{port}", retries=0)
     try:
         wait_healthy(service, probe.healthy, timeout)
     finally:
@@ -214,14 +239,54 @@ def start_nocodb(settings: Settings, secrets: Mapping[str, str], timeout: float 
     return service
 
 
-def start_postgres(settings: Settings, secrets: Mapping[str, str], timeout: float = 60.0) -> Service:
-    """Start the cluster of the data folder (`server.postgres`) and wait until it accepts connections."""
-    port = int(secrets[postgres.PORT_KEY])
-    ensure_port_free(replace(settings, host="127.0.0.1"), port, "PostgreSQL", postgres.PORT_KEY + " dans secrets.env")
-    command = postgres.server_command(settings, secrets)
-    service = start_process("PostgreSQL", command, settings.log_dir / "postgres.log", {}, cwd=settings.data_dir)
-    wait_healthy(service, lambda: postgres.accepting(secrets), timeout)
+def start_nocodbs(
+    settings: Settings, secrets: dict[str, str], started: list[Service], say: Callable[[str], None]
+) -> None:
+    """Start NocoDB's processes (settings.nocodb_processes), one after the other (the first one prepares a
+    new database), and before them the Redis of their shared cache when there are several; each one started
+    is appended to `started` (the caller stops them if a later one fails)."""
+    if settings.nocodb_processes > 1 and settings.nocodb_file is not None:
+        raise ServerError(
+            "Plusieurs processus NocoDB ne partagent pas le fichier SQLite de NocoDB : ajoutez --postgres "
+            "(./cpts up --postgres --nocodb-processes 2) sur un dossier de données neuf."
+        )
+    if settings.uses_redis:
+        redis.ensure_secrets(settings, secrets)
+        say(f"Démarrage de Redis (cache partagé de NocoDB) sur 127.0.0.1:{secrets[redis.PORT_KEY]}…")
+        started.append(start_redis(settings, secrets))
+    for number in range(1, settings.nocodb_processes + 1):
+        say(f"Démarrage de NocoDB sur http://{settings.host}:{settings.nocodb_port + number - 1}…")
+        started.append(start_nocodb(settings, secrets, number=number))
+
+
+def start_local(
+    settings: Settings,
+    key: str,
+    port_key: str,
+    secrets: Mapping[str, str],
+    command: Sequence[str],
+    healthy: Callable[[], bool],
+) -> Service:
+    """Start a database server of the data folder (`key` in SERVERS) on 127.0.0.1, on the port secrets.env
+    has under `port_key`, and wait until `healthy()`."""
+    title = SERVER_TITLES[key]
+    port = int(secrets[port_key])
+    ensure_port_free(replace(settings, host="127.0.0.1"), port, title, port_key + " dans secrets.env")
+    service = start_process(title, command, settings.log_dir / f"{key}.log", {}, cwd=settings.data_dir)
+    wait_healthy(service, healthy, 60.0)
     return service
+
+
+def start_postgres(settings: Settings, secrets: Mapping[str, str]) -> Service:
+    """Start the cluster of the data folder (`server.postgres`) and wait until it accepts connections."""
+    command = postgres.server_command(settings, secrets)
+    return start_local(settings, "postgres", postgres.PORT_KEY, secrets, command, lambda: postgres.accepting(secrets))
+
+
+def start_redis(settings: Settings, secrets: Mapping[str, str]) -> Service:
+    """Start the Redis of the data folder (`server.redis`) and wait until it answers with its password."""
+    command = redis.server_command(settings, secrets)
+    return start_local(settings, "redis", redis.PORT_KEY, secrets, command, lambda: redis.answers(secrets))
 
 
 def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout: float = 60.0) -> Service:
