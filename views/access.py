@@ -40,7 +40,9 @@ from errors import CptsError
 from schema.models import PARAMETERS
 from services.bases import base_roles
 from services.journal import record_access
+from services.region import regional_users
 from services.sessions import SESSIONS
+from settings import Settings
 from views.common import (
     SESSION_BASE,
     base_of,
@@ -76,6 +78,17 @@ class SignedIn:
 def known_roles(base_id: str) -> dict[str, str]:
     """E-mail -> NocoDB role on this CPTS base, for the users who have one there (the base's users)."""
     return base_roles(base_of(base_id).client, base_id)
+
+
+@st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
+def regional() -> frozenset[str]:
+    """The e-mails of the server's regional setting (`services.region`): their role is région."""
+    return regional_users(Settings.from_env())
+
+
+def app_role(email: str, base_role: str | None) -> str:
+    """The app role of `email`, whose NocoDB role on the session's CPTS base is `base_role`."""
+    return role_of(base_role, email in regional())
 
 
 def idle_minutes() -> int:
@@ -162,11 +175,11 @@ def signed_in_user() -> SignedIn | None:
         roles = known_roles(current_base().id)
     except CptsError as error:
         stop_with(error)
-    if email not in roles or (session is not None and session.role != role_of(roles[email])):
+    if email not in roles or (session is not None and session.role != app_role(email, roles[email])):
         SESSIONS.revoke_all_of(email)
         sign_out(ROLE_CHANGED if email in roles else NO_ACCOUNT)
         return None
-    role = role_of(roles[email])
+    role = app_role(email, roles[email])
     st.session_state[SESSION_ROLE] = role
     st.session_state[SESSION_SEEN] = time.monotonic()
     if session is not None:
