@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from domain.ag.slides import DeckData
 from domain.parameters import cpts_name
 from domain.region import CptsFigures, RegionTable, cpts_figures, region_table
+from domain.region_deck import region_deck
 from schema.models import PARAMETERS
-from services.bases import CptsBase, user_bases
+from services.bases import CptsBase, cpts_bases, user_bases
 from services.connection import api_client
-from services.deck import load_deck_inputs
+from services.deck import load_deck_inputs, write_deck
 from services.tables import Progress
 from settings import Settings, write_private
 from store.base import Base
@@ -66,9 +68,20 @@ def read_figures(
 
 
 def region_of(
-    settings: Settings, email: str, year: int, today: date, progress: Progress = lambda _: None
+    settings: Settings, email: str | None, year: int, today: date, progress: Progress = lambda _: None
 ) -> RegionTable:
-    """The regional table of `email`'s region for `year`."""
+    """The regional table of `email`'s region for `year`; None: of every CPTS base of the server."""
     with api_client(settings) as client:
-        bases = region_bases(client, email)
+        bases = cpts_bases(client) if email is None else region_bases(client, email)
         return region_table(read_figures(client, bases, year, today, progress), year)
+
+
+def deck(
+    settings: Settings, year: int, today: date, target: Path, *, pdf: bool, progress: Progress = lambda _: None
+) -> DeckData:
+    """The regional presentation of every CPTS of the server for `year`, written to `target` (PPTX) and, when
+    `pdf`, next to it as PDF."""
+    made = region_deck(region_of(settings, None, year, today, progress), today)
+    progress("Création du PowerPoint…")
+    write_deck(made, target, pdf=pdf, progress=progress)
+    return made

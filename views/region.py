@@ -40,7 +40,7 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
                 x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None), tooltip=["CPTS", "Valeur"]
             )
         )
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
     hidden = [
         f"{name} ({cell})"
         for name, cell, value in zip(names, column.cells, column.values, strict=False)
