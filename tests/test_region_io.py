@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from domain.access import BOARD, COORDINATOR, REGION
 from domain.french import number
 from domain.region import ENROLLED, FOUND, MEMBERS, POPULATION, WAITING, RegionTable
 from domain.region import REGION as REGION_ROW
+from schema.fields import Record
 from schema.models import (
     ENROLMENTS,
     PATHWAYS,
@@ -58,7 +59,9 @@ REGION_USER = "region.test@ars.fr"
 SECRET_NAME = "Zébulonrégional"  # the last name of every hand-made patient: never in a regional document
 
 
-def small_cpts(waiting: int, found: int, nurses: int, doctors: int, enrolled: int, population: int) -> dict:
+def small_cpts(
+    waiting: int, found: int, nurses: int, doctors: int, enrolled: int, population: int
+) -> dict[str, Sequence[Record]]:
     """A small CPTS: its patients (waiting, found this year), active members, one pathway, one commune."""
     start = date(YEAR, 1, 1)
     patients = [
