@@ -9,7 +9,7 @@ CPTS base of the server: NocoDB shows them no row; the app reads with its own to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -55,25 +55,32 @@ def region_bases(client: NocoClient, email: str) -> list[CptsBase]:
 
 
 def read_figures(
-    client: NocoClient, bases: Sequence[CptsBase], year: int, today: date, progress: Progress
+    bases: Sequence[CptsBase], open_base: Callable[[CptsBase], Base], year: int, today: date, progress: Progress
 ) -> list[CptsFigures]:
-    """Each CPTS's figures for `year`, read from its base now."""
+    """Each CPTS's figures for `year`, read from its base now (`open_base`: the `Base` to read it through)."""
     made = []
     for cpts in bases:
         progress(f"Lecture de {cpts.title}…")
-        inputs = load_deck_inputs(Base(client, cpts.id, cpts.title))
+        inputs = load_deck_inputs(open_base(cpts))
         name = cpts_name(inputs.frames[PARAMETERS.key], cpts.title)
         made.append(cpts_figures(name, inputs.frames, inputs.desk, year, today))
     return made
 
 
 def region_of(
-    settings: Settings, email: str | None, year: int, today: date, progress: Progress = lambda _: None
+    settings: Settings,
+    email: str | None,
+    year: int,
+    today: date,
+    progress: Progress = lambda _: None,
+    open_base: Callable[[CptsBase], Base] | None = None,
 ) -> RegionTable:
-    """The regional table of `email`'s region for `year`; None: of every CPTS base of the server."""
+    """The regional table of `email`'s region for `year` (None: of every CPTS base of the server), each base
+    read through `open_base` (the app's: with its shared copy of the tables), else through the API."""
     with api_client(settings) as client:
         bases = cpts_bases(client) if email is None else region_bases(client, email)
-        return region_table(read_figures(client, bases, year, today, progress), year)
+        opened = open_base or (lambda cpts: Base(client, cpts.id, cpts.title))
+        return region_table(read_figures(bases, opened, year, today, progress), year)
 
 
 def deck(

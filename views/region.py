@@ -16,7 +16,7 @@ from services.region import region_of
 from settings import Settings
 from views.access import current_user, require_page
 from views.board_data import AGGREGATES_NOTE
-from views.common import plain, show_error
+from views.common import base_of, plain, show_error
 
 CHARTS = (POPULATION, MEMBERS, WAITING, FOUND, ENROLLED, FUNDING)
 YEARS = 3  # this year and the two before
@@ -24,7 +24,8 @@ YEARS = 3  # this year and the two before
 
 @st.cache_data(ttl=300, show_spinner="Lecture des CPTS de la région…")
 def load(email: str, year: int) -> RegionTable:
-    return region_of(Settings.from_env(), email, year, date.today())
+    """The regional table, each CPTS read through the app's copy of its tables (`views.common.base_of`)."""
+    return region_of(Settings.from_env(), email, year, date.today(), open_base=lambda cpts: base_of(cpts.id))
 
 
 def bars(column: Column, names: tuple[str, ...]) -> None:
