@@ -50,12 +50,13 @@ from store.base import Base
 from store.client import all_of, clause
 from store.migrate import migrate
 from tests.conftest import Server
-from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
+from views.access import CURRENT_PAGE, SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 from views.common import SESSION_BASE
 
 TODAY = date.today()
 YEAR = TODAY.year
 REGION_USER = "region.test@ars.fr"
+REGION_PAGE = next(page for pages in SECTIONS.values() for page in pages if page.path == "views/region.py")
 SECRET_NAME = "Zébulonrégional"  # the last name of every hand-made patient: never in a regional document
 
 
@@ -202,8 +203,15 @@ def test_page_shows_the_table_to_the_region_only(
     assert SECRET_NAME not in " ".join(visible_text(m.value) for m in app.markdown)
     with admin_client(nocodb.settings) as admin:  # the coordinator of a CPTS of the region: not in their menu
         coordinator = add_user(admin, cpts[0].id, "coordinateur.region@cpts.fr", COORDINATOR).email
+    state = {**signed_in_state(coordinator, COORDINATOR), SESSION_BASE: cpts[0].id}
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_page("views/region.py", {**signed_in_state(coordinator, COORDINATOR), SESSION_BASE: cpts[0].id})
+        open_page("views/region.py", state)
+    alone = AppTest.from_file(str(ROOT / "views/region.py"), default_timeout=120)  # as its URL would run it
+    for key, value in {**state, CURRENT_PAGE: REGION_PAGE}.items():
+        alone.session_state[key] = value
+    alone.run()
+    assert "Page réservée au rôle région" in alone.error[0].value
+    assert not alone.dataframe
 
 
 def test_region_opens_no_patient_page(nocodb: Server, cpts: list[Base], monkeypatch: pytest.MonkeyPatch) -> None:

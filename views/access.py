@@ -148,11 +148,21 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     shown = {name: pages for name, pages in shown.items() if pages}
     first = next(iter(shown))
     home = shown[first][0]
-    reserved = [declared[p] for p in declared if not can(user.role, p.needs)]
-    shown[first] = [*shown[first], *stand_ins(lambda: refusal(home), reserved)]
+    for needs in dict.fromkeys(p.needs for p in declared if not can(user.role, p.needs)):
+        reserved = [declared[p] for p in declared if p.needs is needs]
+        shown[first] = [*shown[first], *stand_ins(refusal_of(home, needs), reserved)]
     selected = st.navigation(shown, expanded=True)  # every page the role may open, no « View more »
     st.session_state[CURRENT_PAGE] = next((page for page, made in declared.items() if made is selected), None)
     return selected
+
+
+def refusal_of(home: StreamlitPage, needs: Action) -> Callable[[], None]:
+    """What the URL of a page the role may not open shows (`refusal` for what the page needs)."""
+
+    def refuse() -> None:
+        refusal(home, needs)
+
+    return refuse
 
 
 def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[StreamlitPage]:
@@ -246,7 +256,7 @@ def require_page() -> Page:
     user never can: there is no `pages/` folder) or for a role that may not open it."""
     page = st.session_state.get(CURRENT_PAGE)
     if not isinstance(page, Page) or not allowed(page.needs):
-        refusal()
+        refusal(needs=page.needs if isinstance(page, Page) else Action.SEE_PATIENTS)
         st.stop()
     return page
 
@@ -287,12 +297,21 @@ def journal(patient_codes: Sequence[str], detail: str = "") -> None:
         show_error(error)
 
 
-def refusal(home: StreamlitPage | None = None) -> None:
-    st.error(
-        "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
-        "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
-        icon=":material/lock:",
-    )
+REGION_ONLY = (
+    "**Page réservée au rôle région.** Elle met côte à côte les CPTS d'une région : seuls les comptes inscrits "
+    "au réglage régional du serveur y ont accès."
+)
+
+
+def refusal(home: StreamlitPage | None = None, needs: Action = Action.SEE_PATIENTS) -> None:
+    if needs is Action.SEE_REGION:
+        st.error(REGION_ONLY, icon=":material/lock:")
+    else:
+        st.error(
+            "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
+            "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
+            icon=":material/lock:",
+        )
     if home is not None:
         st.page_link(home, label="Retour à l'accueil", icon=":material/arrow_back:")
 
