@@ -91,6 +91,10 @@ SECTIONS: dict[str, list[Page]] = {
         # Traceability (read-only): user e-mails and patient codes, no patient data; reading it is not traced.
         Page("views/journal.py", "Journal d'accès", ":material/history:", "journal-d-acces", needs=Action.SEE_JOURNAL),
     ],
+    # Role région only: the CPTS of the region side by side (aggregates, masked across CPTS).
+    "Région": [
+        Page("views/region.py", "Vue régionale", ":material/map:", "vue-regionale", needs=Action.SEE_REGION),
+    ],
 }
 
 if __name__ == "__main__":  # as Streamlit runs it; the tests import SECTIONS

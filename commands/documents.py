@@ -46,6 +46,9 @@ def deck_command(
         Path | None, typer.Option("--out", help="Fichier PPTX à écrire (défaut : presentation-ag-ANNÉE.pptx).")
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Écrire aussi le PDF (même nom, .pdf), avec LibreOffice.")] = False,
+    region: Annotated[
+        bool, typer.Option("--region", help="Présentation régionale : toutes les CPTS de ce serveur côte à côte.")
+    ] = False,
 ) -> None:
     """Présentation d'AG (PowerPoint aux graphiques modifiables, et PDF) à partir des données en direct."""
     import time
@@ -55,15 +58,21 @@ def deck_command(
     today = date.today()
     year = year or today.year
     check_year(year)
-    target = out or Path(f"presentation-ag-{year}.pptx")
+    target = out or Path(f"presentation-{'region' if region else 'ag'}-{year}.pptx")
     check_target(target, ".pptx")
     start = time.perf_counter()
 
     def step(text: str) -> None:
         typer.echo(f"  [{time.perf_counter() - start:5.1f} s] {text}")
 
-    made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
+    if region:
+        from services.region import deck as region_deck
+
+        made = region_deck(settings(), year, today, target, pdf=pdf, progress=step)
+    else:
+        made = deck(connect(settings()), year, today, target, pdf=pdf, progress=step)
     warn(made.problems)
-    typer.echo(f"Présentation d'AG {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
+    kind = "régionale" if region else "d'AG"
+    typer.echo(f"Présentation {kind} {year} ({len(made.slides) + 1} diapositives) écrite dans {target}.")
     if pdf:
         typer.echo(f"PDF écrit dans {target.with_suffix('.pdf')}.")

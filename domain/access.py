@@ -1,7 +1,10 @@
-"""Who may see what: the two roles of the app, the sign-in throttle, the idle time-out.
+"""Who may see what: the roles of the app, the sign-in throttle, the idle time-out.
 
 A user's role comes from their role on the CPTS base in NocoDB (one user store, managed there):
 editor or more -> coordinateur (patient-level pages); anything else -> bureau (aggregate pages only).
+A user listed in the server's regional setting (`services.region`, written by `./cpts user add --role région`)
+is région whatever their base role: « no-access » on every CPTS base of the region (NocoDB shows them no row),
+aggregate pages and the regional view (the CPTS they have a role on, side by side).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 COORDINATOR, BOARD = ROLES = ("coordinateur", "bureau")
+REGION = "région"  # not a base role: the regional setting's (see above)
 # The NocoDB base role each app role is given by `./cpts user add`.
-BASE_ROLE_OF = {COORDINATOR: "editor", BOARD: "no-access"}
+BASE_ROLE_OF = {COORDINATOR: "editor", BOARD: "no-access", REGION: "no-access"}
 # NocoDB base roles that may edit the base, hence see patients: these make a coordinateur.
 COORDINATOR_BASE_ROLES = ("owner", "creator", "editor")
 # Base roles that can read the base in NocoDB although the app treats them as bureau.
@@ -26,8 +30,11 @@ FAILURE_MEMORY_SECONDS = 15 * 60  # failures older than this are forgotten
 OVERALL_FAILURES_PER_STEP = 10  # every 10 recent failures (all addresses together) double the overall delay
 
 
-def role_of(base_role: str | None) -> str:
-    """The app role of a NocoDB base role (None: the user has no role on the base)."""
+def role_of(base_role: str | None, regional: bool = False) -> str:
+    """The app role of a NocoDB base role (None: the user has no role on the base); région for a user of the
+    regional setting (`regional`)."""
+    if regional:
+        return REGION
     roles = {part.strip() for part in (base_role or "").split(",")}
     return COORDINATOR if roles & set(COORDINATOR_BASE_ROLES) else BOARD
 

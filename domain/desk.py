@@ -180,17 +180,27 @@ def figures_by_profession(records: DeskRecords, today: date) -> dict[str, DeskFi
     return {p: desk_figures(for_profession(records, p), today) for p in SOUGHT_PROFESSIONS if p in asked}
 
 
+def found_this_year(records: DeskRecords, today: date) -> list[Patient]:
+    """The patients who found one in `today`'s year."""
+    return [
+        p
+        for p in records.patients
+        if p.status == PatientStatus.FOUND and p.found_date is not None and p.found_date.year == today.year
+    ]
+
+
+def found_delays(found: Iterable[Patient]) -> list[int]:
+    """Days from the request to the day each of `found` found one (those with both dates)."""
+    return [(p.found_date - p.request_date).days for p in found if p.found_date and p.request_date]
+
+
 def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
     def fragile(patient: Patient) -> bool:  # when they found their MT, else today
         return is_aci_fragile(patient.fragilities, patient.birth_date, patient.age_band, patient.found_date or today)
 
     waiting = [p for p in records.patients if p.status == PatientStatus.WAITING]
-    found = [
-        p
-        for p in records.patients
-        if p.status == PatientStatus.FOUND and p.found_date is not None and p.found_date.year == today.year
-    ]
-    delays = [(p.found_date - p.request_date).days for p in found if p.found_date and p.request_date]
+    found = found_this_year(records, today)
+    delays = found_delays(found)
     limit = today - timedelta(days=STALE_DAYS)
     stale = [
         p for p in records.proposals if p.status == ProposalStatus.PENDING and p.proposed_on and p.proposed_on < limit

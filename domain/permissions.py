@@ -3,15 +3,15 @@
     can(role, Action.SEE_PATIENTS)      -> bool   (a page hides what the role may not do)
     require(role, Action.EDIT_TERRITORY)          (a use case refuses it: NotAllowed, nothing written)
 
-The roles come from `domain.access` (coordinateur: editor of the CPTS base in NocoDB; bureau: anything
-else). A new action goes in `Action` and in the rows of the roles that may do it.
+The roles come from `domain.access` (coordinateur: editor of the CPTS base in NocoDB; région: listed in the
+regional setting; bureau: anything else). A new action goes in `Action` and in the rows of the roles that may do it.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.access import BOARD, COORDINATOR
+from domain.access import BOARD, COORDINATOR, REGION
 from errors import Refused
 
 
@@ -29,11 +29,13 @@ class Action(StrEnum):
     ACTIVATE_CRISIS_PLAN = "activer le plan de crise"  # Plan de crise's button, ./cpts crise activer
     ORGANISE_MEETINGS = "organiser les rencontres de la CPTS"  # Vie de la CPTS: plan, sheet, presence, satisfaction
     MANAGE_ASSOCIATION = "gérer stagiaires, installations et cotisations"  # names, e-mails, writes; bureau: counts
+    SEE_REGION = "voir la vue régionale"  # the CPTS of the region side by side (aggregates, masked)
 
 
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    COORDINATOR: frozenset(Action),
+    COORDINATOR: frozenset(Action) - {Action.SEE_REGION},
     BOARD: frozenset({Action.SEE_BOARD}),  # read-only in NocoDB: aggregates, no patient, no write
+    REGION: frozenset({Action.SEE_BOARD, Action.SEE_REGION}),  # no access in NocoDB: aggregates of several CPTS
 }
 
 

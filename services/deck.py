@@ -32,13 +32,18 @@ def deck(
     progress("Calcul des chiffres…")
     made = deck_data(inputs, year, today, base.title)
     progress("Création du PowerPoint…")
+    write_deck(made, target, pdf=pdf, progress=progress)
+    return made
+
+
+def write_deck(made: DeckData, target: Path, *, pdf: bool, progress: Progress = lambda _: None) -> None:
+    """`made` written to `target` (PPTX) and, when `pdf`, next to it (same name, .pdf)."""
     with writing(target):
         save_deck(made, target)
     if pdf:
         progress("Conversion en PDF avec LibreOffice (quelques secondes)…")
         with writing(target.with_suffix(".pdf")):
             save_pdf(pdf_from_pptx(target.read_bytes()), target.with_suffix(".pdf"))
-    return made
 
 
 def load_deck_inputs(base: Base, progress: Progress = lambda _: None) -> AgInputs:

@@ -8,6 +8,7 @@ from domain.access import (
     BOARD,
     COORDINATOR,
     MAX_DELAY_SECONDS,
+    REGION,
     SignInThrottle,
     idle_expired,
     role_of,
@@ -76,8 +77,9 @@ def test_idle_setting_and_expiry() -> None:
 
 
 def test_permissions_per_role() -> None:
-    assert set(PERMISSIONS) == {COORDINATOR, BOARD}
-    assert all(can(COORDINATOR, action) for action in Action)
+    assert set(PERMISSIONS) == {COORDINATOR, BOARD, REGION}
+    assert [action for action in Action if not can(COORDINATOR, action)] == [Action.SEE_REGION]
+    assert [action for action in Action if can(REGION, action)] == [Action.SEE_BOARD, Action.SEE_REGION]
     assert [action for action in Action if can(BOARD, action)] == [Action.SEE_BOARD]  # read-only: aggregates
     assert not any(can(role, Action.SEE_BOARD) for role in (None, "", "editor"))  # signed out, or not an app role
 

@@ -34,7 +34,7 @@ APP = ROOT / "app.py"
 RUN_TIMEOUT = 120
 PAGES = [page for pages in SECTIONS.values() for page in pages]
 PATIENT_PAGES = [page for page in PAGES if page.shows_patients]
-OTHER_PAGES = [page for page in PAGES if not page.shows_patients]
+OTHER_PAGES = [page for page in PAGES if not page.shows_patients and can(COORDINATOR, page.needs)]
 BUREAU_PAGES = [page for page in PAGES if can(BOARD, page.needs)]
 RESERVED_PAGES = [page for page in PAGES if not can(BOARD, page.needs)]
 # Pages that show patients only from a file the coordinator uploads (journaled then: tests/test_importer_page.py).

@@ -40,7 +40,9 @@ from errors import CptsError
 from schema.models import PARAMETERS
 from services.bases import base_roles
 from services.journal import record_access
+from services.region import regional_users
 from services.sessions import SESSIONS
+from settings import Settings
 from views.common import (
     SESSION_BASE,
     base_of,
@@ -76,6 +78,17 @@ class SignedIn:
 def known_roles(base_id: str) -> dict[str, str]:
     """E-mail -> NocoDB role on this CPTS base, for the users who have one there (the base's users)."""
     return base_roles(base_of(base_id).client, base_id)
+
+
+@st.cache_data(ttl=ROLE_CHECK_SECONDS, show_spinner=False)
+def regional() -> frozenset[str]:
+    """The e-mails of the server's regional setting (`services.region`): their role is région."""
+    return regional_users(Settings.from_env())
+
+
+def app_role(email: str, base_role: str | None) -> str:
+    """The app role of `email`, whose NocoDB role on the session's CPTS base is `base_role`."""
+    return role_of(base_role, email in regional())
 
 
 def idle_minutes() -> int:
@@ -135,11 +148,21 @@ def navigation(sections: Mapping[str, Sequence[Page]]) -> StreamlitPage:
     shown = {name: pages for name, pages in shown.items() if pages}
     first = next(iter(shown))
     home = shown[first][0]
-    reserved = [declared[p] for p in declared if not can(user.role, p.needs)]
-    shown[first] = [*shown[first], *stand_ins(lambda: refusal(home), reserved)]
+    for needs in dict.fromkeys(p.needs for p in declared if not can(user.role, p.needs)):
+        reserved = [declared[p] for p in declared if p.needs is needs]
+        shown[first] = [*shown[first], *stand_ins(refusal_of(home, needs), reserved)]
     selected = st.navigation(shown, expanded=True)  # every page the role may open, no « View more »
     st.session_state[CURRENT_PAGE] = next((page for page, made in declared.items() if made is selected), None)
     return selected
+
+
+def refusal_of(home: StreamlitPage, needs: Action) -> Callable[[], None]:
+    """What the URL of a page the role may not open shows (`refusal` for what the page needs)."""
+
+    def refuse() -> None:
+        refusal(home, needs)
+
+    return refuse
 
 
 def stand_ins(show: Callable[[], None], pages: Sequence[StreamlitPage]) -> list[StreamlitPage]:
@@ -162,11 +185,11 @@ def signed_in_user() -> SignedIn | None:
         roles = known_roles(current_base().id)
     except CptsError as error:
         stop_with(error)
-    if email not in roles or (session is not None and session.role != role_of(roles[email])):
+    if email not in roles or (session is not None and session.role != app_role(email, roles[email])):
         SESSIONS.revoke_all_of(email)
         sign_out(ROLE_CHANGED if email in roles else NO_ACCOUNT)
         return None
-    role = role_of(roles[email])
+    role = app_role(email, roles[email])
     st.session_state[SESSION_ROLE] = role
     st.session_state[SESSION_SEEN] = time.monotonic()
     if session is not None:
@@ -233,7 +256,7 @@ def require_page() -> Page:
     user never can: there is no `pages/` folder) or for a role that may not open it."""
     page = st.session_state.get(CURRENT_PAGE)
     if not isinstance(page, Page) or not allowed(page.needs):
-        refusal()
+        refusal(needs=page.needs if isinstance(page, Page) else Action.SEE_PATIENTS)
         st.stop()
     return page
 
@@ -274,12 +297,21 @@ def journal(patient_codes: Sequence[str], detail: str = "") -> None:
         show_error(error)
 
 
-def refusal(home: StreamlitPage | None = None) -> None:
-    st.error(
-        "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
-        "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
-        icon=":material/lock:",
-    )
+REGION_ONLY = (
+    "**Page réservée au rôle région.** Elle met côte à côte les CPTS d'une région : seuls les comptes inscrits "
+    "au réglage régional du serveur y ont accès."
+)
+
+
+def refusal(home: StreamlitPage | None = None, needs: Action = Action.SEE_PATIENTS) -> None:
+    if needs is Action.SEE_REGION:
+        st.error(REGION_ONLY, icon=":material/lock:")
+    else:
+        st.error(
+            "**Page réservée aux coordinateurs.** Elle montre des données de patients (données de santé) : seuls "
+            "les comptes ayant le droit de modifier la base CPTS dans NocoDB y ont accès.",
+            icon=":material/lock:",
+        )
     if home is not None:
         st.page_link(home, label="Retour à l'accueil", icon=":material/arrow_back:")
 

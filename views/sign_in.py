@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from domain.access import SignInThrottle, role_of
+from domain.access import SignInThrottle
 from domain.sessions import OPEN_PATH
 from domain.validation import email_problem
 from errors import CptsError
@@ -29,7 +29,9 @@ from views.access import (
     SESSION_ID,
     SESSION_ROLE,
     SESSION_SEEN,
+    app_role,
     known_roles,
+    regional,
     stop_with,
 )
 from views.common import SESSION_BASE, base_of, error_message, plain, served_base_id
@@ -115,6 +117,7 @@ def attempt_sign_in(email: str, password: str) -> None:
         return
     throttle().succeeded(email)
     known_roles.clear()  # a user created a minute ago is known at once
+    regional.clear()
     try:
         bases = bases_of(email)
     except CptsError as error:
@@ -150,7 +153,7 @@ def open_signed_in(email: str, base_id: str) -> NoReturn:
     if email not in roles:
         st.error(NO_CPTS, icon=":material/lock:")
         st.stop()
-    role = role_of(roles[email])
+    role = app_role(email, roles[email])
     session_id = SESSIONS.open(email, role, base_id)
     st.session_state.update({SESSION_EMAIL: email, SESSION_ROLE: role, SESSION_SEEN: time.monotonic()})
     st.session_state.update({SESSION_ID: session_id, SESSION_BASE: base_id})

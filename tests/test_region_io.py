@@ -1,0 +1,243 @@
+"""The regional view on the real NocoDB: three CPTS bases (the small demo and two small hand-made CPTS), a région
+account made by `./cpts user add --role région`. Each CPTS's figure in the regional table equals what NocoDB
+itself counts in that CPTS's base, and the region's total is their sum where nothing is masked; the page
+Vue régionale shows the same table to the région account only; the région account opens no patient page;
+`./cpts deck --region` writes the same table in a PPTX without any patient's name."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import pytest
+from apptest import open_page, point_app_at, signed_in_state, visible_text
+from cli_run import run_cli
+from streamlit.testing.v1 import AppTest
+
+from app import SECTIONS
+from demo.generate import generate
+from domain.access import BOARD, COORDINATOR, REGION
+from domain.french import number
+from domain.region import ENROLLED, FOUND, MEMBERS, POPULATION, WAITING, RegionTable
+from domain.region import REGION as REGION_ROW
+from schema.fields import Record
+from schema.models import (
+    ENROLMENTS,
+    PATHWAYS,
+    PATIENTS,
+    TERRITORY,
+    Commune,
+    Enrolment,
+    EnrolmentStatus,
+    Member,
+    Pathway,
+    Patient,
+    PatientStatus,
+)
+from schema.models import (
+    MEMBERS as MEMBERS_TABLE,
+)
+from server.users import add_user, admin_client
+from services.bases import base_roles
+from services.region import add_regional_user, region_of, regional_users
+from services.seed import seed
+from settings import ROOT
+from store import records
+from store.base import Base
+from store.client import all_of, clause
+from store.migrate import migrate
+from tests.conftest import Server
+from views.access import CURRENT_PAGE, SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
+from views.common import SESSION_BASE
+
+TODAY = date.today()
+YEAR = TODAY.year
+REGION_USER = "region.test@ars.fr"
+REGION_PAGE = next(page for pages in SECTIONS.values() for page in pages if page.path == "views/region.py")
+SECRET_NAME = "Zébulonrégional"  # the last name of every hand-made patient: never in a regional document
+
+
+def small_cpts(
+    waiting: int, found: int, nurses: int, doctors: int, enrolled: int, population: int
+) -> dict[str, Sequence[Record]]:
+    """A small CPTS: its patients (waiting, found this year), active members, one pathway, one commune."""
+    start = date(YEAR, 1, 1)
+    patients = [
+        Patient(
+            id=n + 1,
+            code=f"P-{n + 1:06d}",
+            last_name=SECRET_NAME,
+            first_name="Alix",
+            request_date=start,
+            status=PatientStatus.WAITING,
+        )
+        for n in range(waiting)
+    ]
+    patients += [
+        Patient(
+            id=waiting + n + 1,
+            code=f"P-{waiting + n + 1:06d}",
+            last_name=SECRET_NAME,
+            first_name="Alix",
+            request_date=start,
+            found_date=min(TODAY, date(YEAR, 1, 1 + n)),
+            status=PatientStatus.FOUND,
+        )
+        for n in range(found)
+    ]
+    members = [Member(id=n + 1, last_name=f"Membre{n}", profession="Infirmier", active=True) for n in range(nurses)]
+    members += [
+        Member(id=nurses + n + 1, last_name=f"Docteur{n}", profession="Médecin", active=True) for n in range(doctors)
+    ]
+    enrolments = [
+        Enrolment(id=n + 1, patient=n + 1, pathway=1, enrolled_on=start, status=EnrolmentStatus.ACTIVE)
+        for n in range(enrolled)
+    ]
+    return {
+        PATIENTS.key: patients,
+        MEMBERS_TABLE.key: members,
+        PATHWAYS.key: [Pathway(id=1, name="Diabète", active=True)],
+        ENROLMENTS.key: enrolments,
+        TERRITORY.key: [Commune(id=1, name="Ancelle", insee_code="05004", population=population)],
+    }
+
+
+@pytest.fixture(scope="module")
+def cpts(nocodb: Server) -> Iterator[list[Base]]:
+    """Three CPTS bases of one region: the small demo and two small ones; the région account on all three."""
+    client = nocodb.client()
+    made = []
+    data = (
+        ("Région Démo", generate("small")),
+        ("Région Alpha", small_cpts(6, 7, 8, 6, 6, 1200)),
+        ("Région Bêta", small_cpts(9, 5, 10, 5, 7, 900)),
+    )
+    for title, rows in data:
+        created = client.create_base(title)
+        migrate(client, created["id"])
+        cpts_base = Base(client, created["id"], title)
+        seed(cpts_base, rows)
+        made.append(cpts_base)
+    with admin_client(nocodb.settings) as admin:
+        for cpts_base in made:
+            add_user(admin, cpts_base.id, REGION_USER, BOARD)  # what `./cpts user add --role région` does (below)
+    add_regional_user(nocodb.settings, REGION_USER)
+    yield made
+    for cpts_base in made:
+        client.delete_base(cpts_base.id)
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def table(nocodb: Server, cpts: list[Base]) -> RegionTable:
+    return region_of(nocodb.settings, REGION_USER, YEAR, TODAY)
+
+
+def own_counts(cpts_base: Base) -> dict[str, int]:
+    """What NocoDB itself counts in one CPTS's base."""
+    found = all_of(
+        clause("Statut", "eq", PatientStatus.FOUND),
+        clause("Date MT trouvé", "ge", "exactDate", date(YEAR, 1, 1).isoformat()),
+        clause("Date MT trouvé", "le", "exactDate", TODAY.isoformat()),
+    )
+    enrolled = cpts_base.client.records(
+        cpts_base.id, cpts_base.handle(ENROLMENTS).id, where=clause("Statut", "eq", "Active"), fields=["Patient"]
+    )
+    patients = {
+        str(row["Patient"].get("id") if isinstance(row["Patient"], dict) else row["Patient"]) for row in enrolled
+    }
+    return {
+        MEMBERS: cpts_base.count(MEMBERS_TABLE, clause("Actif", "checked")),
+        WAITING: cpts_base.count(PATIENTS, clause("Statut", "eq", PatientStatus.WAITING)),
+        FOUND: cpts_base.count(PATIENTS, found),
+        ENROLLED: len(patients - {"None"}),
+        POPULATION: sum(c.population or 0 for c in records.load(cpts_base, TERRITORY).records),
+    }
+
+
+def test_user_add_region(nocodb: Server, cpts: list[Base]) -> None:
+    added = run_cli(nocodb, cpts[0], "user", "add", "region.cli@ars.fr", "--role", "région")
+    assert added.returncode == 0, added.stderr
+    assert "rôle région" in added.stdout and "Mot de passe" in added.stdout
+    assert "region.cli@ars.fr" in regional_users(nocodb.settings)
+    for cpts_base in cpts:  # on every CPTS base of the server; NocoDB shows the account no row of any
+        assert base_roles(cpts_base.client, cpts_base.id)["region.cli@ars.fr"] == "no-access"
+
+
+def test_regional_figures_are_the_sum_of_each_cpts(cpts: list[Base], table: RegionTable) -> None:
+    assert len(table.names) == 3, table.names
+    own = {name: own_counts(cpts_base) for name, cpts_base in zip(table.names, cpts, strict=True)}
+    assert len(own) == 3, table.names
+    checked = []
+    for title in (POPULATION, MEMBERS, WAITING, FOUND, ENROLLED):
+        column = table.column(title)
+        if column.masked:
+            continue
+        for index, name in enumerate(table.names):
+            assert column.cells[index] == number(own[name][title]), (title, name)
+        assert column.cells[-1] == number(sum(counts[title] for counts in own.values()))
+        checked.append(title)
+    assert checked == [POPULATION, MEMBERS, WAITING, FOUND, ENROLLED]  # nothing masked: every column compared
+    assert table.rows[-1][0] == REGION_ROW
+
+
+def region_state(cpts_base: Base) -> dict[str, object]:
+    return {
+        SESSION_EMAIL: REGION_USER,
+        SESSION_ROLE: REGION,
+        SESSION_SEEN: time.monotonic(),
+        SESSION_BASE: cpts_base.id,
+    }
+
+
+def test_page_shows_the_table_to_the_region_only(
+    nocodb: Server, cpts: list[Base], table: RegionTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_app_at(monkeypatch, nocodb, cpts[0].id)
+    app = open_page("views/region.py", region_state(cpts[0]))
+    shown = app.dataframe[0].value
+    assert [tuple(str(v) for v in row) for row in shown.itertuples(index=False)] == list(table.rows)
+    assert SECRET_NAME not in " ".join(visible_text(m.value) for m in app.markdown)
+    with admin_client(nocodb.settings) as admin:  # the coordinator of a CPTS of the region: not in their menu
+        coordinator = add_user(admin, cpts[0].id, "coordinateur.region@cpts.fr", COORDINATOR).email
+    state = {**signed_in_state(coordinator, COORDINATOR), SESSION_BASE: cpts[0].id}
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page("views/region.py", state)
+    alone = AppTest.from_file(str(ROOT / "views/region.py"), default_timeout=120)  # as its URL would run it
+    for key, value in {**state, CURRENT_PAGE: REGION_PAGE}.items():
+        alone.session_state[key] = value
+    alone.run()
+    assert "Page réservée au rôle région" in alone.error[0].value
+    assert not alone.dataframe
+
+
+def test_region_opens_no_patient_page(nocodb: Server, cpts: list[Base], monkeypatch: pytest.MonkeyPatch) -> None:
+    point_app_at(monkeypatch, nocodb, cpts[1].id)
+    patient_pages = [page.path for pages in SECTIONS.values() for page in pages if page.shows_patients]
+    assert patient_pages
+    home = open_page(None, region_state(cpts[1]))  # signed in as région: the home page opens
+    assert not any("Page réservée" in e.value for e in home.error)
+    for path in patient_pages:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in the région's menu
+            open_page(path, region_state(cpts[1]))
+        alone = AppTest.from_file(str(ROOT / path), default_timeout=120)  # and its file run on its own refuses
+        for key, value in region_state(cpts[1]).items():
+            alone.session_state[key] = value
+        alone.run()
+        assert "Page réservée" in alone.error[0].value, path
+        assert not alone.dataframe and not alone.data_editor, path
+
+
+def test_deck_region(nocodb: Server, cpts: list[Base], table: RegionTable, tmp_path: Path) -> None:
+    target = tmp_path / "region.pptx"
+    done = run_cli(nocodb, cpts[0], "deck", "--region", "--out", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "Présentation régionale" in done.stdout
+    with zipfile.ZipFile(target) as pptx:
+        xml = " ".join(pptx.read(name).decode("utf-8", "ignore") for name in pptx.namelist() if name.endswith(".xml"))
+    assert SECRET_NAME not in xml
+    for name in table.names:
+        assert name in xml
