@@ -231,3 +231,39 @@ def test_migrating_an_existing_base_adds_the_four_tables(nocodb: Server) -> None
         assert not migrate(client, base_id).changed
     finally:
         client.delete_base(base_id)
+
+
+def test_migrating_a_base_in_use_adds_the_missing_parameters_and_keeps_the_coordinators_values(
+    nocodb: Server,
+) -> None:
+    """A base filled before the dues, the quorum, the targets and the contract's amounts were declared: the
+    migration adds their rows at their defaults; the values a coordinator set stay; an empty Paramètres (a base
+    not filled yet, that the demo or an import needs empty) stays empty."""
+    client = nocodb.client()
+    base_id = client.create_base("Test base sans paramètres récents")["id"]
+    try:
+        migrate(client, base_id)
+        existing = Base(client, base_id)
+        assert existing.count(PARAMETERS) == 0  # not filled yet: left empty
+        own = [
+            ParameterRow(key="Nom de la CPTS", value="CPTS Ancienne"),
+            ParameterRow(key="Cotisation annuelle", value="70"),
+        ]
+        records.insert(existing, PARAMETERS, own)
+        planned = migrate(client, base_id, apply=False)
+        assert existing.count(PARAMETERS) == 2  # a dry run writes nothing
+        report = migrate(client, base_id)
+        assert planned.parameters == report.parameters
+        assert {"Quorum de l'AG (%)", "Cible stagiaires accueillis par an", "Cotisation Médecin"} <= set(
+            report.parameters
+        )
+        assert "Part fixe mission 2 T3" in report.parameters and "Cotisation annuelle" not in report.parameters
+        assert "Paramètre ajouté (valeur par défaut) : Quorum de l'AG (%)" in report.lines()
+        rows = {row.key: row for row in records.load(existing, PARAMETERS).records}
+        assert len(rows) == existing.count(PARAMETERS) == 2 + len(report.parameters)
+        assert rows["Cotisation annuelle"].value == "70" and rows["Nom de la CPTS"].value == "CPTS Ancienne"
+        assert rows["Quorum de l'AG (%)"].value == "25" and rows["Cible installations accompagnées par an"].value == "3"
+        assert rows["Part fixe mission 2 T3"].to_check  # a placeholder amount stays flagged « À vérifier »
+        assert not migrate(client, base_id).changed
+    finally:
+        client.delete_base(base_id)
