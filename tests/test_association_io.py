@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from openpyxl import load_workbook
 
 from domain.access import BOARD, COORDINATOR
@@ -267,3 +269,19 @@ def test_migrating_a_base_in_use_adds_the_missing_parameters_and_keeps_the_coord
         assert not migrate(client, base_id).changed
     finally:
         client.delete_base(base_id)
+
+
+def test_the_reminder_list_through_the_command_line(nocodb: Server, seeded: Base, tmp_path: Path) -> None:
+    """`./cpts cotisations relance`: the same workbook as the page, the members not paid with their e-mails."""
+    target = tmp_path / "relance.xlsx"
+    done = run_cli(nocodb, seeded, "cotisations", "relance", "--annee", str(YEAR), "--sortie", str(target))
+    assert done.returncode == 0, done.stderr
+    assert f"Liste de relance {YEAR} écrite dans {target} : 2 membre(s) à relancer." in done.stdout
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0] == ("Nom", "Profession", "E-mail", "Montant (€)", "Statut")
+    assert sorted(row[2] for row in rows[1:]) == ["bo@cpts.fr", "piege@cpts.fr"]
+    wrong = run_cli(nocodb, seeded, "cotisations", "relance", "--sortie", str(tmp_path / "relance.csv"))
+    assert wrong.returncode == 1 and "--sortie doit être un fichier .xlsx" in wrong.stderr
+    assert not (tmp_path / "relance.csv").exists()
+    year = run_cli(nocodb, seeded, "cotisations", "relance", "--annee", "12", "--sortie", str(target))
+    assert year.returncode == 1 and "--annee doit être une année (2000 à 2100), pas 12." in year.stderr
