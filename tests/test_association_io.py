@@ -277,7 +277,9 @@ def test_the_reminder_list_through_the_command_line(nocodb: Server, seeded: Base
     done = run_cli(nocodb, seeded, "cotisations", "relance", "--annee", str(YEAR), "--sortie", str(target))
     assert done.returncode == 0, done.stderr
     assert f"Liste de relance {YEAR} écrite dans {target} : 2 membre(s) à relancer." in done.stdout
-    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("Nom", "Profession", "E-mail", "Montant (€)", "Statut")
     assert sorted(row[2] for row in rows[1:]) == ["bo@cpts.fr", "piege@cpts.fr"]
     wrong = run_cli(nocodb, seeded, "cotisations", "relance", "--sortie", str(tmp_path / "relance.csv"))

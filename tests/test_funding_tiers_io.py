@@ -249,7 +249,7 @@ def practice_groups(app_env: Base) -> Iterator[Indicator]:
     proofs = {proof.id for proof in records.load(app_env, PROOFS).records}
     yield row
     records.patch(app_env, INDICATORS, [row], ["tiers", "ceiling"])
-    added = [proof.id for proof in records.load(app_env, PROOFS).records if proof.id not in proofs]
+    added = [int(proof.id or 0) for proof in records.load(app_env, PROOFS).records if proof.id not in proofs]
     if added:
         app_env.client.delete(app_env.handle(PROOFS).id, added)
 

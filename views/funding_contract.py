@@ -22,7 +22,8 @@ DONE = "funding_contract_done"  # session key: the last write's confirmation
 
 def indicator_choices(indicators: pd.DataFrame) -> dict[int, str]:
     """Indicator Id → its title, for the year's indicators."""
-    return {int(row.id): str(row.title or f"Indicateur n° {row.id}") for row in indicators.itertuples()}
+    ids, titles = indicators["id"].tolist(), indicators["title"].tolist()
+    return {int(i): str(title or f"Indicateur n° {i}") for i, title in zip(ids, titles, strict=True)}
 
 
 def contract_section(indicators: pd.DataFrame) -> None:
