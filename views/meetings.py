@@ -229,7 +229,14 @@ def sheet(meeting_id: int, name: str) -> None:
             refused(error)
     made = st.session_state.get(SHEET)
     if isinstance(made, tuple) and made[0] == meeting_id:
-        st.download_button("Feuille d'émargement (PDF)", made[1], name, "application/pdf", icon=":material/download:")
+        st.download_button(
+            "Feuille d'émargement (PDF)",
+            made[1],
+            name,
+            "application/pdf",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def participants_table(rows: list[Participation], who: dict[int, str], read: MeetingsRead) -> pd.DataFrame:
