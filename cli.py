@@ -18,6 +18,7 @@ from commands.bases import base_app
 from commands.console import fail, say_error, say_warning, settings
 from commands.crisis import crisis_app
 from commands.documents import deck_command, export_app
+from commands.dues import dues_app
 from commands.french import Abort, ClickException, UsageError, french_help, usage_message
 from commands.imports import import_app
 from commands.match import match_command
@@ -344,6 +345,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(base_app, name="base")
 app.add_typer(import_app, name="import")
 app.add_typer(crisis_app, name="crise")
+app.add_typer(dues_app, name="cotisations")
 app.command()(purge)
 app.command()(backup)
 app.command()(restore)

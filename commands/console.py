@@ -37,14 +37,14 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-def check_year(year: int) -> None:
+def check_year(year: int, option: str = "--year") -> None:
     if not 2000 <= year <= 2100:
-        fail(f"--year doit être une année (2000 à 2100), pas {year}.")
+        fail(f"{option} doit être une année (2000 à 2100), pas {year}.")
 
 
-def check_target(target: Path, suffix: str) -> None:
+def check_target(target: Path, suffix: str, option: str = "--out") -> None:
     """Refuse an output file of another kind, or in a folder that does not exist."""
     if target.suffix.lower() != suffix:
-        fail(f"--out doit être un fichier {suffix}, pas {target}.")
+        fail(f"{option} doit être un fichier {suffix}, pas {target}.")
     if not target.parent.is_dir():
         fail(f"Le dossier {target.parent} n'existe pas.")

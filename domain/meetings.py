@@ -85,8 +85,19 @@ class SheetLine:
     profession: str
 
 
+def form_answer(participation: Participation) -> bool:
+    """A row the satisfaction form added (`schema.forms.SATISFACTION_FORM`): no member, no name, no presence — an
+    anonymous score or comment, not an invitation."""
+    return participation.member is None and not participation.person and participation.presence is None
+
+
 def invited(meeting_id: int, participations: Iterable[Participation]) -> list[Participation]:
-    return [p for p in participations if p.meeting == meeting_id]
+    """The persons invited to the meeting (the form's anonymous answers left out)."""
+    return [p for p in participations if p.meeting == meeting_id and not form_answer(p)]
+
+
+def form_answers(meeting_id: int, participations: Iterable[Participation]) -> list[Participation]:
+    return [p for p in participations if p.meeting == meeting_id and form_answer(p)]
 
 
 def sheet_lines(meeting_id: int, participations: Iterable[Participation], members: Iterable[Member]) -> list[SheetLine]:

@@ -1,4 +1,5 @@
-"""The public request form: a NocoDB form view on Patients, shared by a link, declared here as code.
+"""The public forms: NocoDB form views shared by a link, declared here as code. The request form, on Patients, and
+the satisfaction form of the meetings, on Participations (`SATISFACTION_FORM`, below).
 
 `./cpts migrate` creates it once (see `store.forms`). It shows only the fields a requester may fill, each with
 a plain-language label and help (« Demandeur »: who is asking, the person or someone for them); the other
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schema.fields import TableSpec
+from schema.meetings import PARTICIPATIONS
 from schema.models import PATIENTS, Fragility
 
 
@@ -107,4 +109,28 @@ REQUEST_FORM = FormSpec(
         ),
     ),
 )
-FORMS = (REQUEST_FORM,)  # every form `./cpts migrate` creates
+
+# The satisfaction form of the meetings (page Vie de la CPTS gives its link): a participant picks the meeting and
+# gives a score and a comment. Anonymous: no member, no name, no presence. Such a row of Participations is an answer,
+# not an invitation (`domain.meetings.form_answer`): it counts in the mean satisfaction, not in who was invited.
+SATISFACTION_FORM = FormSpec(
+    title="Satisfaction",
+    table=PARTICIPATIONS,
+    heading="Votre avis sur une rencontre de la CPTS",
+    subheading=(
+        "Réunion, formation, action de prévention ou assemblée générale : dites-nous ce que vous en avez pensé. "
+        "La réponse est anonyme : n'écrivez pas votre nom ni celui d'un patient dans le commentaire."
+    ),
+    success="Merci pour votre réponse : elle aide la CPTS à préparer les prochaines rencontres.",
+    fields=(
+        FormField("meeting", "Rencontre", "Choisissez la rencontre à laquelle vous avez participé", True),
+        FormField(
+            "satisfaction",
+            "Votre satisfaction, de 1 à 5",
+            "1 : pas du tout satisfait ; 5 : très satisfait (un nombre entier)",
+            True,
+        ),
+        FormField("comment", "Commentaire (facultatif)", "Ce qui vous a plu, ce qui serait à améliorer"),
+    ),
+)
+FORMS = (REQUEST_FORM, SATISFACTION_FORM)  # every form `./cpts migrate` creates

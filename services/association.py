@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from domain.association import TARGETS, period_problems
-from domain.association_dues import DUES_PARAMETERS, DueLine, due_lines, due_problems, dues_to_call
+from domain.association_dues import DUES_PARAMETERS, DueLine, due_lines, due_problems, dues_to_call, reminders
 from domain.french import day
 from domain.parameters import Parameters, read_parameters
 from domain.permissions import Action, require
@@ -128,3 +128,18 @@ def reminder_workbook(lines: Sequence[DueLine], year: int) -> bytes:
     """The reminder list (members whose dues are not paid, with their e-mails) as a workbook: every cell
     through `reports.cells`, a text never read as a formula."""
     return table_bytes(reminder_frame(lines), f"Relance cotisations {year}")
+
+
+@dataclass(frozen=True)
+class Reminders:
+    lines: list[DueLine]  # the members whose dues for the year are not paid
+    workbook: bytes  # `reminder_workbook` of those lines
+    problems: list[Problem]  # values left aside while reading (as the page shows them)
+
+
+def reminder_list(base: Base, role: str | None, year: int) -> Reminders:
+    """The year's reminder list, read now from NocoDB (names and e-mails: coordinators only)."""
+    require(role, Action.MANAGE_ASSOCIATION)
+    read = read_association(base, refresh=True)
+    lines = reminders(due_lines(read.members, read.dues, year, read.parameters))
+    return Reminders(lines, reminder_workbook(lines, year), read.problems)

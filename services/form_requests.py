@@ -22,8 +22,7 @@ UNCHECKED = all_of(clause(PATIENTS.field("code").title, "blank"), clause(PATIENT
 def form_link(base: Base, public_url: str | None) -> str | None:
     """The address of the public form (under `public_url`, the reverse proxy's address, when given; else
     NocoDB's own), None when the form is missing or no longer shared."""
-    uuid = forms.shared_uuid(base, REQUEST_FORM)
-    return forms.public_link(public_url or base.client.url, uuid) if uuid else None
+    return forms.shared_link(base, REQUEST_FORM, public_url)
 
 
 def pending(base: Base, today: date, *, refresh: bool = False) -> Review:

@@ -26,12 +26,13 @@ from errors import Refused
 from reports.attendance import SheetHeading, attendance_pptx
 from reports.pdf import pdf_from_pptx
 from schema.fields import TableSpec, french_reason
+from schema.forms import SATISFACTION_FORM
 from schema.meetings import MEETINGS, PARTICIPATIONS, Meeting, Participation, Presence
 from schema.models import ACTIONS, MEMBERS, PARAMETERS, Member
 from schema.models import Action as ProjectAction
 from services import writes
 from services.tables import load_records
-from store import records
+from store import forms, records
 from store.base import Base
 
 MEETING_TABLES: tuple[TableSpec[Any], ...] = (MEETINGS, PARTICIPATIONS, MEMBERS, ACTIONS)
@@ -176,3 +177,9 @@ def attendance_sheet(base: Base, role: str | None, meeting_id: int) -> bytes:
 
 def sheet_name(meeting: Meeting) -> str:
     return f"emargement-{meeting.on or 'sans-date'}-rencontre-{meeting.id}.pdf"
+
+
+def satisfaction_link(base: Base, public_url: str | None) -> str | None:
+    """The address of the satisfaction form (`schema.forms.SATISFACTION_FORM`, made by `./cpts migrate`), under
+    `public_url` (the reverse proxy's) when given; None when it is missing or no longer shared."""
+    return forms.shared_link(base, SATISFACTION_FORM, public_url)

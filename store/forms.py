@@ -120,6 +120,13 @@ def public_link(root_url: str, uuid: str) -> str:
     return root_url.rstrip("/") + PUBLIC_FORM_PATH + uuid
 
 
+def shared_link(base: Base, form: FormSpec, public_url: str | None) -> str | None:
+    """The address of the shared form (under `public_url`, the reverse proxy's address, when given; else NocoDB's
+    own), None when the form is missing or no longer shared."""
+    uuid = shared_uuid(base, form)
+    return public_link(public_url or base.client.url, uuid) if uuid else None
+
+
 def migrate_forms(base: Base, forms: Sequence[FormSpec], *, apply: bool = True) -> list[str]:
     """Create each missing form (laid out and shared); in those present, hide the undeclared fields and lay out
     the declared ones never laid out; the changes, in French. A form present is otherwise left as the

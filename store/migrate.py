@@ -12,7 +12,7 @@ from typing import Any
 
 from schema.fields import FieldSpec, Kind, TableSpec
 from schema.forms import FORMS
-from schema.models import TABLES
+from schema.models import PARAMETERS, TABLES, ParameterRow
 from store.base import Base
 from store.client import NocoClient
 from store.forms import migrate_forms
@@ -38,10 +38,11 @@ class MigrationReport:
     added_options: list[str] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)  # forms created or fields hidden (`store.forms`), in French
+    parameters: list[str] = field(default_factory=list)  # keys added to Paramètres at their defaults
 
     @property
     def changed(self) -> bool:
-        return bool(self.created_tables or self.added_fields or self.added_options or self.forms)
+        return bool(self.created_tables or self.added_fields or self.added_options or self.forms or self.parameters)
 
     def lines(self) -> list[str]:
         """The report in French, one line per change or drift."""
@@ -49,6 +50,7 @@ class MigrationReport:
         out += [f"Champ ajouté : {f}" for f in self.added_fields]
         out += [f"Options ajoutées : {o}" for o in self.added_options]
         out += self.forms
+        out += [f"Paramètre ajouté (valeur par défaut) : {key}" for key in self.parameters]
         if not self.changed:
             out.append("Schéma à jour : aucun changement.")
         out += [f"Écart (laissé tel quel) : {d}" for d in self.drift]
@@ -101,9 +103,35 @@ def migrate(
     for spec in tables:
         if spec.title in ids:
             _migrate_fields(client, spec, ids, tables, report, apply)
-    forms = [form for form in FORMS if form.table in tables]
-    report.forms += migrate_forms(Base(client, base_id), forms, apply=apply)
+    base = Base(client, base_id)
+    report.forms += migrate_forms(base, [form for form in FORMS if form.table in tables], apply=apply)
+    if PARAMETERS in tables:
+        report.parameters += add_missing_parameters(base, apply=apply)
     return report
+
+
+def add_missing_parameters(base: Base, *, apply: bool = True) -> list[str]:
+    """Add to Paramètres, at its default, each declared parameter it has no row of (`domain.declared_parameters`);
+    the keys added. A row there is never changed. An empty Paramètres is a base not filled yet (the demo or an
+    import fills it, and they need it empty): left empty."""
+    from domain.declared_parameters import missing_rows  # the parameters' rules import pandas: loaded only here
+
+    table_id = base.table_ids().get(PARAMETERS.title)
+    if table_id is None:
+        return []
+    key = PARAMETERS.field("key").title
+    existing = [row.get(key) for row in base.client.records(base.id, table_id, fields=[key])]
+    if not existing:
+        return []
+    rows = missing_rows(existing)
+    if apply and rows:
+        base.client.insert(table_id, [parameter_payload(row) for row in rows])
+    return [str(row.key) for row in rows]
+
+
+def parameter_payload(row: ParameterRow) -> dict[str, Any]:
+    """The Paramètres row as NocoDB takes it (by field title)."""
+    return {PARAMETERS.field(attr).title: getattr(row, attr) for attr in ("key", "value", "description", "to_check")}
 
 
 def _migrate_fields(

@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_run import run_cli
 from openpyxl import load_workbook
 
 from domain.access import BOARD, COORDINATOR
@@ -231,3 +233,57 @@ def test_migrating_an_existing_base_adds_the_four_tables(nocodb: Server) -> None
         assert not migrate(client, base_id).changed
     finally:
         client.delete_base(base_id)
+
+
+def test_migrating_a_base_in_use_adds_the_missing_parameters_and_keeps_the_coordinators_values(
+    nocodb: Server,
+) -> None:
+    """A base filled before the dues, the quorum, the targets and the contract's amounts were declared: the
+    migration adds their rows at their defaults; the values a coordinator set stay; an empty Paramètres (a base
+    not filled yet, that the demo or an import needs empty) stays empty."""
+    client = nocodb.client()
+    base_id = client.create_base("Test base sans paramètres récents")["id"]
+    try:
+        migrate(client, base_id)
+        existing = Base(client, base_id)
+        assert existing.count(PARAMETERS) == 0  # not filled yet: left empty
+        own = [
+            ParameterRow(key="Nom de la CPTS", value="CPTS Ancienne"),
+            ParameterRow(key="Cotisation annuelle", value="70"),
+        ]
+        records.insert(existing, PARAMETERS, own)
+        planned = migrate(client, base_id, apply=False)
+        assert existing.count(PARAMETERS) == 2  # a dry run writes nothing
+        report = migrate(client, base_id)
+        assert planned.parameters == report.parameters
+        assert {"Quorum de l'AG (%)", "Cible stagiaires accueillis par an", "Cotisation Médecin"} <= set(
+            report.parameters
+        )
+        assert "Part fixe mission 2 T3" in report.parameters and "Cotisation annuelle" not in report.parameters
+        assert "Paramètre ajouté (valeur par défaut) : Quorum de l'AG (%)" in report.lines()
+        rows = {row.key: row for row in records.load(existing, PARAMETERS).records}
+        assert len(rows) == existing.count(PARAMETERS) == 2 + len(report.parameters)
+        assert rows["Cotisation annuelle"].value == "70" and rows["Nom de la CPTS"].value == "CPTS Ancienne"
+        assert rows["Quorum de l'AG (%)"].value == "25" and rows["Cible installations accompagnées par an"].value == "3"
+        assert rows["Part fixe mission 2 T3"].to_check  # a placeholder amount stays flagged « À vérifier »
+        assert not migrate(client, base_id).changed
+    finally:
+        client.delete_base(base_id)
+
+
+def test_the_reminder_list_through_the_command_line(nocodb: Server, seeded: Base, tmp_path: Path) -> None:
+    """`./cpts cotisations relance`: the same workbook as the page, the members not paid with their e-mails."""
+    target = tmp_path / "relance.xlsx"
+    done = run_cli(nocodb, seeded, "cotisations", "relance", "--annee", str(YEAR), "--sortie", str(target))
+    assert done.returncode == 0, done.stderr
+    assert f"Liste de relance {YEAR} écrite dans {target} : 2 membre(s) à relancer." in done.stdout
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Nom", "Profession", "E-mail", "Montant (€)", "Statut")
+    assert sorted(row[2] for row in rows[1:]) == ["bo@cpts.fr", "piege@cpts.fr"]
+    wrong = run_cli(nocodb, seeded, "cotisations", "relance", "--sortie", str(tmp_path / "relance.csv"))
+    assert wrong.returncode == 1 and "--sortie doit être un fichier .xlsx" in wrong.stderr
+    assert not (tmp_path / "relance.csv").exists()
+    year = run_cli(nocodb, seeded, "cotisations", "relance", "--annee", "12", "--sortie", str(target))
+    assert year.returncode == 1 and "--annee doit être une année (2000 à 2100), pas 12." in year.stderr

@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from apptest import open_page, signed_in_state
+from apptest import click, open_page, rerun, signed_in_state, visible_text
 from pathway_fixture import three_endometriosis_patients
 from streamlit.testing.v1 import AppTest
 
@@ -231,3 +231,60 @@ def test_a_coordinator_sees_the_exact_tier_and_amount(masked_tiered: Base) -> No
     title = figures.indicators.loc[figures.indicators["id"] == masked_row(figures), "title"].iloc[0]
     rows = {row.title: row for frame in line_tables(open_page(PAGE)) for row in frame.itertuples()}
     assert (rows[title].tier, rows[title].amount) == ("≥ 2 (100\u202f€)", "100\u202f€")
+
+
+# -- the coordinator's form on the page ---------------------------------------------------------------------
+
+PRACTICE_GROUPS = "Groupes d'échanges de pratiques tenus"
+
+
+@pytest.fixture
+def practice_groups(app_env: Base) -> Iterator[Indicator]:
+    """The quality indicator of this year, its tiers, ceiling and proofs put back afterwards."""
+    [row] = [
+        r
+        for r in records.load(app_env, INDICATORS).records
+        if r.title == PRACTICE_GROUPS and r.period == str(TODAY.year)
+    ]
+    proofs = {proof.id for proof in records.load(app_env, PROOFS).records}
+    yield row
+    records.patch(app_env, INDICATORS, [row], ["tiers", "ceiling"])
+    added = [int(proof.id or 0) for proof in records.load(app_env, PROOFS).records if proof.id not in proofs]
+    if added:
+        app_env.client.delete(app_env.handle(PROOFS).id, added)
+
+
+def test_a_coordinator_sets_tiers_and_adds_a_proof_on_the_page(app_env: Base, practice_groups: Indicator) -> None:
+    row_id = int(practice_groups.id or 0)
+    app = open_page(PAGE)
+    app.selectbox(key="contract_indicator").set_value(row_id)
+    app = rerun(app)
+    app.text_input(key=f"contract_tiers_{row_id}").set_value(BAD)
+    app = click(app, "Enregistrer les paliers")
+    assert [e.value for e in app.error if "« Paliers »" in e.value and "décroître" in e.value]
+    [after] = [r for r in records.load(app_env, INDICATORS).records if r.id == row_id]
+    assert (after.tiers, after.ceiling) == (practice_groups.tiers, practice_groups.ceiling)  # nothing written
+    app.text_input(key=f"contract_tiers_{row_id}").set_value("≥ 2 : 1000 ; ≥ 4 : 2500")
+    app.number_input(key=f"contract_ceiling_{row_id}").set_value(2000.0)
+    app = click(app, "Enregistrer les paliers")
+    assert not app.error and [s for s in app.success if PRACTICE_GROUPS in visible_text(s.value)]
+    [after] = [r for r in records.load(app_env, INDICATORS).records if r.id == row_id]
+    assert (after.tiers, after.ceiling) == ("≥ 2 : 1000 ; ≥ 4 : 2500", 2000)
+    count = app_env.count(PROOFS)
+    app.selectbox(key="proof_for").set_value(row_id)
+    app.text_input(key="proof_title").set_value("Feuille d'émargement d'avril")
+    app.selectbox(key="proof_kind").set_value(ProofKind.ATTENDANCE)
+    app = click(app, "Ajouter le justificatif")  # neither a file nor a link: refused, nothing written
+    assert [e.value for e in app.error if "« Lien »" in e.value] and app_env.count(PROOFS) == count
+    app.selectbox(key="proof_for").set_value(row_id)
+    app.text_input(key="proof_title").set_value("Feuille d'émargement d'avril")
+    app.selectbox(key="proof_kind").set_value(ProofKind.ATTENDANCE)
+    app.text_input(key="proof_link").set_value("https://nuage.cpts.example/emargement-avril.pdf")
+    app = click(app, "Ajouter le justificatif")
+    assert not app.error
+    [added] = [p for p in records.load(app_env, PROOFS).records if p.title == "Feuille d'émargement d'avril"]
+    assert (added.indicator, added.kind, added.link) == (
+        row_id,
+        ProofKind.ATTENDANCE,
+        "https://nuage.cpts.example/emargement-avril.pdf",
+    )

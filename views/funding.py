@@ -33,6 +33,7 @@ from services.territory import TerritoryError, add_commune, communes_matching
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import current_base, error_message, forget_tables, plain
+from views.funding_contract import contract_section
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
@@ -336,6 +337,8 @@ def main() -> None:
     exact = sees_patient_data()
     estimate_section(figures.funding, exact=exact)
     indicators_section(figures, exact=exact)
+    if allowed(Action.EDIT_PARAMETERS):
+        contract_section(figures.indicators)
     export_section(figures, cpts_name(frames[PARAMETERS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 

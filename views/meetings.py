@@ -16,6 +16,7 @@ from domain.crisis import member_name
 from domain.french import number
 from domain.meetings import (
     counts_by_mission_and_kind,
+    form_answers,
     in_year,
     invited,
     mean_satisfaction,
@@ -37,19 +38,35 @@ from services.meetings import (
     read_meetings,
     record_presence,
     record_satisfaction,
+    satisfaction_link,
     sheet_name,
 )
+from settings import Settings
 from views.access import allowed, current_role
-from views.common import current_base, error_message, forget_tables, header, plain, show_error, show_problems
+from views.common import (
+    base_of,
+    current_base,
+    error_message,
+    forget_tables,
+    header,
+    plain,
+    show_error,
+    show_problems,
+)
 
 TITLE = "Vie de la CPTS"
 SHEET = "meetings_sheet"  # session key: (meeting Id, PDF) of the last attendance sheet made
 DONE = "meetings_done"  # session key: the last write's confirmation
 NONE = "—"
+LINK_SECONDS = 300  # the link changes only when the form is shared again in NocoDB
 FORM_HELP = (
-    "Pour que les participants notent eux-mêmes la rencontre : dans NocoDB, créez sur la table Participations une "
-    "vue formulaire (champs Rencontre, Personne extérieure, Satisfaction, Commentaire), partagez-la et collez son "
-    "lien dans le champ « Formulaire de satisfaction » de la rencontre."
+    "Les participants notent eux-mêmes une rencontre avec ce formulaire NocoDB (vue « Satisfaction » de la table "
+    "Participations) : ils choisissent la rencontre, donnent une note de 1 à 5 et un commentaire, sans leur nom. "
+    "Chaque réponse compte dans la satisfaction moyenne ; elle n'apparaît pas parmi les invités."
+)
+NO_FORM = (
+    "Le formulaire de satisfaction (vue « Satisfaction » de la table Participations) est introuvable ou n'est plus "
+    "partagé : lancez ./cpts migrate, ou partagez de nouveau la vue dans NocoDB."
 )
 
 
@@ -174,14 +191,34 @@ def meeting_tools(read: MeetingsRead) -> None:
     files = minute_files(meeting.minutes)
     minutes = plain(", ".join(files)) if files else "aucun (à joindre dans NocoDB, champ « Compte rendu »)"
     st.caption(f"Compte rendu : {minutes}")
+    answers = form_answers(meeting_id, read.participations)
+    st.caption(f"Réponses au formulaire de satisfaction : {len(answers)}")
     if meeting.form_link:
-        st.link_button("Formulaire de satisfaction (NocoDB)", meeting.form_link, icon=":material/open_in_new:")
-    else:
-        st.caption(FORM_HELP)
+        st.link_button("Formulaire propre à cette rencontre", meeting.form_link, icon=":material/open_in_new:")
     sheet(meeting_id, sheet_name(meeting))
     st.dataframe(participants_table(rows, who, read), hide_index=True, width="stretch")
     presence_form(meeting_id, rows, who)
     satisfaction_form(meeting_id, rows, who)
+
+
+@st.cache_data(ttl=LINK_SECONDS, show_spinner=False)
+def form_link(base_id: str) -> str | None:
+    """The satisfaction form's link, kept per CPTS base."""
+    return satisfaction_link(base_of(base_id), Settings.from_env().form_url)
+
+
+def satisfaction_section() -> None:
+    st.subheader("Formulaire de satisfaction", anchor=False)
+    try:
+        link = form_link(current_base().id)
+    except CptsError as error:
+        st.error(error_message(error))
+        return
+    if link:
+        st.code(link, language=None)
+        st.caption(FORM_HELP)
+    else:
+        st.warning(NO_FORM)
 
 
 def sheet(meeting_id: int, name: str) -> None:
@@ -192,7 +229,14 @@ def sheet(meeting_id: int, name: str) -> None:
             refused(error)
     made = st.session_state.get(SHEET)
     if isinstance(made, tuple) and made[0] == meeting_id:
-        st.download_button("Feuille d'émargement (PDF)", made[1], name, "application/pdf", icon=":material/download:")
+        st.download_button(
+            "Feuille d'émargement (PDF)",
+            made[1],
+            name,
+            "application/pdf",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def participants_table(rows: list[Participation], who: dict[int, str], read: MeetingsRead) -> pd.DataFrame:
@@ -273,6 +317,7 @@ def main() -> None:
     )
     if organiser:
         plan_form(read)
+        satisfaction_section()
         meeting_tools(read)
 
 
