@@ -11,7 +11,6 @@ from domain.access import BOARD, REGION
 from errors import NotSetUp
 from services.bases import cpts_bases
 from services.connection import connect
-from services.region import add_regional_user
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -54,6 +53,7 @@ def add_region_user(config: Settings, email: str, *, reset_password: bool) -> Us
     """A région account: « no-access » on every CPTS base of the server (as the bureau: NocoDB shows it no
     row), listed in the regional setting (`services.region`)."""
     from server.users import UserAdded, add_user, admin_client
+    from services.region import add_regional_user  # its figures load pandas: only for this command
 
     with admin_client(config) as admin:
         bases = cpts_bases(admin)

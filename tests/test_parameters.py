@@ -102,3 +102,13 @@ def test_a_retention_given_twice_stops_too() -> None:
         Refused, match=r"ligne Id 2, champ « Valeur » : paramètre « Durée de conservation \(mois\) » donné"
     ):
         read_parameters([row(2, RETENTION.key, "24"), row(8, RETENTION.key, "36")], (RETENTION,))
+
+
+def test_the_demo_writes_exactly_the_parameters_a_migration_adds() -> None:
+    """`domain.declared_parameters.DECLARED` (what the migration adds to an existing base) and the demo's rows
+    (`demo.parameters`) name the same keys: a parameter added to one and not the other fails here."""
+    from demo.parameters import demo_parameters
+    from domain.declared_parameters import DECLARED
+
+    assert {p.key for p in demo_parameters()} == {p.key for p in DECLARED}
+    assert len({p.key for p in DECLARED}) == len(DECLARED)
