@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
@@ -33,7 +33,6 @@ from server.process import (
     SERVERS,
     Service,
     pid_file,
-    port_in_use,
     running_pid,
     start_app,
     start_nocodbs,
@@ -41,6 +40,7 @@ from server.process import (
     stop,
     write_pid,
 )
+from server.status import record_processes, server_states
 from services.bases import migrate_others, served_by_app
 from services.connection import connect
 from settings import ROOT, Settings, communes_dir, exposed, make_private, nocodb_processes, read_secrets, write_secrets
@@ -53,18 +53,22 @@ app = typer.Typer(add_completion=False, help="Back office de la CPTS (NocoDB + S
 
 @app.callback()
 def choose_base(
+    ctx: typer.Context,
     base: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--base",
             help="La CPTS visée (nom ou identifiant de sa base), quand le serveur en héberge plusieurs ; "
-            "par défaut CPTS_BASE, ou la seule.",
+            "par défaut CPTS_BASE, ou la seule. Plusieurs fois : les CPTS d'un compte région (user add).",
         ),
     ] = None,
 ) -> None:
     """Back office de la CPTS (NocoDB + Streamlit)."""
-    if base:
-        os.environ["CPTS_BASE"] = base  # read by services.connection, and by the app ./cpts up starts
+    ctx.obj = list(base or [])  # all of them: commands.users reads them for a région account
+    if len(ctx.obj) > 1 and ctx.invoked_subcommand != "user":
+        fail("Une seule --base pour cette commande (plusieurs : seulement ./cpts user add EMAIL --role région).")
+    if ctx.obj:
+        os.environ["CPTS_BASE"] = ctx.obj[0]  # read by services.connection, and by the app ./cpts up starts
 
 
 def progress(title: str, done: int, total: int) -> None:
@@ -156,6 +160,7 @@ def up(
     config = replace(config, nocodb_processes=nocodb_processes(processes)) if processes else config
     clear_previous_run(config)
     make_data_private(config)
+    record_processes(config)
     services = start_all(config, demo=not no_demo)
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
     if detach:
@@ -253,24 +258,23 @@ def down() -> None:
 
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False) -> None:
-    """État de NocoDB, de l'application et de la base (nombre de lignes, écarts de schéma)."""
+    """État de chaque serveur (PostgreSQL, Redis, chaque NocoDB, application) et de la base (lignes, écarts)."""
     from services.admin import status as collect_status
 
     config = settings()
     report = collect_status(config)
+    states = server_states(config)
+    report["servers"] = [asdict(state) for state in states]
     report["exposed"] = [{"path": str(path), "mode": f"{mode:o}"} for path, mode in exposed(config.data_dir)]
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    nocodb, app_state = report["nocodb"], report["app"]
-    typer.echo(
-        f"NocoDB       {nocodb['url']}  "
-        + (f"OK  {nocodb['version']}" if nocodb["healthy"] else down_advice(config, "nocodb"))
-    )
-    typer.echo(f"Application  {app_state['url']}  " + ("OK" if app_state["healthy"] else down_advice(config, "app")))
+    for state in states:
+        said = ("OK" + (f"  {state.version}" if state.version else "")) if state.healthy else state.advice
+        typer.echo(f"{state.title:<12} {state.address}  {said}" + (f"  (processus {state.pid})" if state.pid else ""))
     if report["base"]:
         typer.echo(f"Base         {report['base']['title']} ({report['base']['id']})")
-    elif not nocodb["healthy"]:
+    elif not report["nocodb"]["healthy"]:
         typer.echo("Base         non lue (NocoDB ne répond pas)")
     for title, count in report["tables"].items():
         typer.echo(f"  {title:<28} {count:>7}")
@@ -291,19 +295,6 @@ def warn_exposed(config: Settings, found: list[dict[str, str]], shown: int = 20)
         say_warning(f"Attention : … et {len(found) - shown} autre(s) chemin(s) du dossier de données.")
     if found:
         say_warning(f"./cpts up rend le dossier de données privé (ou : chmod -R go-rwx {config.data_dir}).")
-
-
-def down_advice(config: Settings, name: str) -> str:
-    """What « ne répond pas » means for this server, and what to do."""
-    if name == "nocodb" and config.external_nocodb_url:
-        return "ne répond pas : vérifiez le NocoDB désigné par CPTS_NOCODB_URL."
-    log = config.log_dir / ("nocodb.log" if name == "nocodb" else "app.log")
-    port = config.nocodb_port if name == "nocodb" else config.app_port
-    if running_pid(config, name) is not None or port_in_use(config.host, port):
-        return f"ne répond pas alors qu'il tourne (bloqué ?) : voir {log}, puis ./cpts down et ./cpts up."
-    if pid_file(config, name).exists():
-        return f"ne répond pas : arrêté sans ./cpts down (voir {log}) ; ./cpts up le relance."
-    return "ne répond pas : pas lancé ; ./cpts up le démarre."
 
 
 @app.command()

@@ -5,6 +5,7 @@ sees a write made through the other at its next read; `./cpts down` stops every 
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from test_postgres import cli
 
 from schema.models import MEMBERS
 from server import postgres, redis
-from server.process import free_port, port_in_use, running_pid, throwaway_settings
+from server.process import free_port, port_in_use, running_pid, stop, throwaway_settings
+from server.status import LABELS
 from services.connection import connect
 from settings import Settings, read_secrets
 from store.base import Base
@@ -135,6 +137,27 @@ def test_the_app_on_one_sees_a_write_through_the_other(pair: Pair, monkeypatch: 
             if app.shared is not None and isinstance(app.shared.source, PgSource):
                 app.shared.source.close()
             app.client.close()
+
+
+def test_status_reports_every_process(pair: Pair) -> None:
+    """`./cpts status` names PostgreSQL, Redis, each NocoDB process and the app, with its address and process;
+    one NocoDB process stopped is said down with what to do. Last of the tests on `pair`: it stops one."""
+    report = json.loads(cli(pair.data, "status", "--json", **pair.ports).stdout)
+    states = {state["key"]: state for state in report["servers"]}
+    assert list(states) == ["postgres", "redis", "nocodb", "nocodb-2", "app"]
+    assert all(state["healthy"] and state["pid"] for state in states.values()), states
+    assert states["nocodb-2"]["address"] == f"http://127.0.0.1:{pair.nocodb_ports[1]}"
+    assert states["redis"]["address"] == f"127.0.0.1:{pair.secrets[redis.PORT_KEY]}"
+    assert states["nocodb-2"]["version"] == states["nocodb"]["version"] == report["nocodb"]["version"]
+    stop(states["nocodb-2"]["pid"])
+    said = cli(pair.data, "status", **pair.ports).stdout.splitlines()
+    lines = {line[:12].strip(): line[13:] for line in said if line[:12].strip() in LABELS.values()}
+    assert lines["NocoDB"].startswith(f"http://127.0.0.1:{pair.nocodb_ports[0]}  OK  ")
+    down = lines["NocoDB 2"]
+    assert down.startswith(f"http://127.0.0.1:{pair.nocodb_ports[1]}  ne répond pas : arrêté sans ./cpts down")
+    assert down.endswith("./cpts up --nocodb-processes 2 le relance.")  # no process: it is gone
+    for name in ("PostgreSQL", "Redis", "Application"):
+        assert "  OK  (processus " in lines[name], lines
 
 
 def test_several_processes_need_postgres(tmp_path: Path) -> None:
