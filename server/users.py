@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.access import BASE_ROLE_OF, READING_BASE_ROLES, ROLES, role_of
+from domain.access import BASE_ROLE_OF, BOARD, READING_BASE_ROLES, ROLES, role_of
 from domain.validation import email_problem
 from errors import Refused
 from settings import Settings, new_password, read_secrets
@@ -89,6 +89,16 @@ def add_user(admin: NocoClient, base_id: str, email: str, role: str, *, reset_pa
     elif existing["roles"] != wanted:
         admin.set_base_role(base_id, existing["id"], email, wanted)
     return UserAdded(email, role, created, password)
+
+
+def remove_no_access(admin: NocoClient, base_id: str, email: str) -> bool:
+    """Take away the « no-access » role (the bureau's, a région account's) of `email` on the base, so that
+    the base is not theirs any more; True when there was one. Any other role is left as it is."""
+    existing = _find(admin, base_id, email.strip().lower())
+    if existing is None or existing.get("roles") != BASE_ROLE_OF[BOARD]:
+        return False
+    admin.remove_base_user(base_id, existing["id"])
+    return True
 
 
 def list_users(client: NocoClient, base_id: str) -> list[UserRow]:

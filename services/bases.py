@@ -27,6 +27,7 @@ __all__ = [
     "CptsBase",
     "add_base",
     "chosen_base",
+    "chosen_bases",
     "cpts_bases",
     "roles_on_bases",
     "summaries",
@@ -68,25 +69,45 @@ def cpts_bases(client: NocoClient) -> list[CptsBase]:
     return found
 
 
+def some_bases(client: NocoClient) -> list[CptsBase]:
+    """The CPTS bases of the server; NotSetUp (in French) when there is none."""
+    bases = cpts_bases(client)
+    if not bases:
+        raise NotSetUp("Aucune base CPTS sur ce serveur NocoDB : lancez d'abord ./cpts up, ou ./cpts base add.")
+    return bases
+
+
 def chosen_base(client: NocoClient, choice: str | None) -> CptsBase:
     """The CPTS base `choice` names (its id, or its name, case ignored); without a choice, the only CPTS base
     of the server. Raises BaseNotFound (in French, listing the bases) for an unknown name, or when there
     are several and none was chosen; NotSetUp when there is none."""
-    bases = cpts_bases(client)
-    if not bases:
-        raise NotSetUp("Aucune base CPTS sur ce serveur NocoDB : lancez d'abord ./cpts up, ou ./cpts base add.")
+    bases = some_bases(client)
     if choice:
-        wanted = choice.strip().casefold()
-        match = [base for base in bases if base.id == choice.strip() or base.title.casefold() == wanted]
-        if not match:
-            raise BaseNotFound(f"Base CPTS « {choice} » introuvable. {listing(bases)}")
-        return match[0]
+        return named(bases, choice)
     if len(bases) > 1:
         raise BaseNotFound(
             f"Ce serveur héberge {len(bases)} CPTS : précisez laquelle avec --base (nom ou identifiant), ou "
             f"CPTS_BASE. {listing(bases)}"
         )
     return bases[0]
+
+
+def named(bases: Sequence[CptsBase], choice: str) -> CptsBase:
+    """The base of `bases` that `choice` names (its id, or its name, case ignored); BaseNotFound (in French,
+    listing the bases) when none does."""
+    wanted = choice.strip().casefold()
+    match = [base for base in bases if base.id == choice.strip() or base.title.casefold() == wanted]
+    if not match:
+        raise BaseNotFound(f"Base CPTS « {choice} » introuvable. {listing(bases)}")
+    return match[0]
+
+
+def chosen_bases(client: NocoClient, choices: Sequence[str]) -> list[CptsBase]:
+    """The CPTS bases `choices` name (each once, in NocoDB's order), or every CPTS base of the server when
+    there is no choice. Raises BaseNotFound for an unknown name, NotSetUp when there is no CPTS base."""
+    bases = some_bases(client)
+    wanted = {named(bases, choice).id for choice in choices}
+    return [base for base in bases if base.id in wanted] if choices else bases
 
 
 def listing(bases: Sequence[CptsBase]) -> str:

@@ -237,6 +237,10 @@ class NocoClient:
     def set_base_role(self, base_id: str, user_id: str, email: str, role: str) -> None:
         self.request("PATCH", f"/api/v2/meta/bases/{base_id}/users/{user_id}", json={"email": email, "roles": role})
 
+    def remove_base_user(self, base_id: str, user_id: str) -> None:
+        """Take a user's role on the base away (super admin login): the base is no longer theirs."""
+        self.request("DELETE", f"/api/v2/meta/bases/{base_id}/users/{user_id}")
+
     # -- meta (v2) ---------------------------------------------------------------------------
 
     @shaped

@@ -1,34 +1,40 @@
 """Every page of app.py, for both roles, on the hostile demo (`demo.hostile`: Markdown, HTML, formulas,
 right-to-left marks, long values, emoji and empty strings in every free-text field): it renders without an
 exception, and no Markdown-interpreting element (text, alerts, titles, captions, labels, help) carries a
-hostile value unescaped; the hostile values are there, escaped (`views.common.plain`)."""
+hostile value unescaped; the hostile values are there, escaped (`views.common.plain`). The région role's
+Vue régionale and `./cpts deck --region`, with a CPTS whose name is hostile text, show that name as typed."""
 
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from apptest import click, open_page, point_app_at, rerun, signed_in, visible_text
+from cli_run import run_cli
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import AlertBase, Block, Element, HeadingBase, Html, Markdown, Node, Toast
 from test_browser import signed_in_page
+from test_region_io import small_cpts
 
 from app import SECTIONS
 from demo.generate import generate
 from demo.hostile import hostile, hostile_fields
-from domain.access import BOARD, COORDINATOR
+from domain.access import BOARD, COORDINATOR, REGION
 from domain.permissions import can
 from domain.problems import Problem
 from domain.validation import TEXT_MAX
 from schema.models import TABLES, AciMission
 from server.users import UserAdded, add_user, admin_client
-from services.seed import checked, seed_demo
+from services.seed import checked, seed, seed_demo
 from settings import ROOT
 from store.base import Base
+from store.migrate import migrate
 from tests.browser_fixture import WAIT_MS
 from tests.conftest import Server
 from views.access import Page
@@ -39,6 +45,10 @@ RUN_TIMEOUT = 120
 PAGES = [page for pages in SECTIONS.values() for page in pages]
 COORDINATOR_PAGES = [page for page in PAGES if can(COORDINATOR, page.needs)]  # all but the regional view
 BUREAU_PAGES = [page for page in PAGES if can(BOARD, page.needs)]
+REGION_PAGE = next(page for page in PAGES if page.path == "views/region.py")
+# A CPTS named with hostile text (its base's title: the name when Paramètres gives none)
+HOSTILE_NAME = '=HYPERLINK("https://exemple.invalid") **CPTS** [lien](https://exemple.invalid) <b>x</b> # titre `code`'
+ESCAPED_NAME = "\\*\\*CPTS\\*\\*"
 # The hostile values (demo/data/hostile.toml) as they read once Markdown or HTML took them: a backslash
 # before their punctuation is what escaping leaves, so a marker is found only where it is not escaped.
 UNESCAPED = re.compile(
@@ -96,6 +106,24 @@ def demo(base: Base) -> Base:
 def bureau(nocodb: Server, base: Base) -> UserAdded:
     with admin_client(nocodb.settings) as admin:
         return add_user(admin, base.id, "bureau.hostile@cpts.fr", BOARD)
+
+
+@pytest.fixture(scope="module")
+def region(nocodb: Server, demo: Base) -> Iterator[UserAdded]:
+    """A région account on the hostile demo and on a CPTS named with hostile text, too small for its counts
+    to be shown (its name is then in the captions of what is masked)."""
+    client = nocodb.client()
+    created = client.create_base(HOSTILE_NAME)
+    named = Base(client, str(created["id"]), HOSTILE_NAME)
+    try:
+        migrate(client, named.id)
+        seed(named, small_cpts(2, 3, 1, 2, 1, 400))
+        with admin_client(nocodb.settings) as admin:
+            added = [add_user(admin, cpts.id, "region.hostile@ars.fr", REGION) for cpts in (demo, named)]
+        yield added[0]
+    finally:
+        client.delete_base(named.id)
+        client.close()
 
 
 @pytest.fixture
@@ -161,6 +189,35 @@ def test_the_hostile_values_reach_the_pages_escaped(env: Base, coordinator: User
     for path, escaped in shown.items():
         app = opened(next(p for p in PAGES if p.path == path), coordinator.email, COORDINATOR)
         assert any(escaped in text for _, text in markdown_texts(app)), path
+
+
+def test_the_regional_view_shows_a_hostile_cpts_name_as_typed(env: Base, region: UserAdded) -> None:
+    app = opened(REGION_PAGE, region.email, REGION)
+    assert HOSTILE_NAME in [str(name) for name in app.dataframe[0].value["CPTS"]]
+    assert not findings(app), "\n".join(findings(app))
+    assert any(ESCAPED_NAME in text for _, text in markdown_texts(app))  # in « Masqué : … »: the check can fail
+
+
+def test_the_regional_deck_shows_a_hostile_cpts_name_as_typed(
+    nocodb: Server, env: Base, region: UserAdded, tmp_path: Path
+) -> None:
+    """In the PPTX: the name as text (XML-escaped), no link, and no formula in the charts' workbooks."""
+    target = tmp_path / "region.pptx"
+    done = run_cli(nocodb, env, "deck", "--region", "--out", str(target))
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(target) as pptx:
+        parts = {name: pptx.read(name) for name in pptx.namelist()}
+    xml = " ".join(data.decode("utf-8", "ignore") for name, data in parts.items() if name.endswith(".xml"))
+    assert escape(HOSTILE_NAME) in xml  # as typed, in text nodes
+    assert "<b>x</b>" not in xml and "hlinkClick" not in xml
+    assert not [name for name, data in parts.items() if name.endswith(".rels") and b"exemple.invalid" in data]
+    workbooks = [data for name, data in parts.items() if name.endswith(".xlsx")]
+    assert workbooks  # the charts' data, whose categories are the CPTS names
+    for number, data in enumerate(workbooks):
+        (tmp_path / f"chart{number}.xlsx").write_bytes(data)
+        with zipfile.ZipFile(tmp_path / f"chart{number}.xlsx") as book:
+            sheets = " ".join(book.read(n).decode("utf-8", "ignore") for n in book.namelist() if n.endswith(".xml"))
+        assert "<f>" not in sheets, sheets[:2000]  # a name starting with « = » is not made a formula
 
 
 @pytest.mark.browser

@@ -167,6 +167,30 @@ def test_user_add_region(nocodb: Server, cpts: list[Base]) -> None:
         assert base_roles(cpts_base.client, cpts_base.id)["region.cli@ars.fr"] == "no-access"
 
 
+def test_user_add_region_on_chosen_bases(nocodb: Server, cpts: list[Base], table: RegionTable) -> None:
+    """--base (one or several times) gives a région account the CPTS of its region only, taking it off the
+    others; its regional table then has those CPTS only."""
+    email = "region.departement@federation.fr"
+    assert run_cli(nocodb, cpts[0], "user", "add", email, "--role", "région").returncode == 0  # every CPTS
+    chosen = ("--base", "région alpha", "--base", cpts[2].id)  # a name (case ignored) and an id
+    narrowed = run_cli(nocodb, cpts[0], "user", "add", email, "--role", "région", *chosen)
+    assert narrowed.returncode == 0, narrowed.stderr
+    assert "CPTS de sa région : Région Alpha, Région Bêta." in narrowed.stdout
+    (removed,) = [line for line in narrowed.stdout.splitlines() if line.startswith("Retiré de : ")]
+    assert "Région Démo" in removed and "Région Alpha" not in removed
+    roles = {cpts_base.title: base_roles(cpts_base.client, cpts_base.id).get(email) for cpts_base in cpts}
+    assert roles == {"Région Démo": None, "Région Alpha": "no-access", "Région Bêta": "no-access"}
+    mine = region_of(nocodb.settings, email, YEAR, TODAY)
+    assert mine.names == table.names[1:]
+    assert mine.column(POPULATION).cells[-1] == number(1200 + 900)
+    unknown = run_cli(nocodb, cpts[0], "user", "add", email, "--role", "région", "--base", "CPTS Inconnue")
+    assert unknown.returncode == 1 and "Base CPTS « CPTS Inconnue » introuvable. Bases :" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    several = run_cli(nocodb, cpts[0], "user", "add", "bureau@cpts.fr", "--role", "bureau", *chosen)
+    assert several.returncode == 1 and "Plusieurs --base : seulement pour un compte région" in several.stderr
+    assert run_cli(nocodb, cpts[0], "status", *chosen).returncode == 1
+
+
 def test_regional_figures_are_the_sum_of_each_cpts(cpts: list[Base], table: RegionTable) -> None:
     assert len(table.names) == 3, table.names
     own = {name: own_counts(cpts_base) for name, cpts_base in zip(table.names, cpts, strict=True)}
