@@ -7,14 +7,17 @@ in the footer; speaker notes recall the figures and their source.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from pptx import Presentation
 from pptx.chart.chart import Chart as PptxChart
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.shapes import MSO_SHAPE
@@ -23,7 +26,8 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import _Run
-from pptx.util import Emu, Inches, Length, Pt
+from pptx.util import Emu, Inches, Length, Pt, lazyproperty
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
 from domain.ag.slides import Chart, DeckData, KeyFigure, Slide, Table
 from domain.french import day
@@ -241,9 +245,28 @@ def table(slide: PptxSlide, content: Table, box: Box) -> None:
             style(paragraph.add_run(), value, size, WHITE if r == 0 else NAVY, bold=r == 0)
 
 
+class TextWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of a chart's workbook (its editable data), every label written as text: XlsxWriter
+    would make a formula of a name typed « =HYPERLINK(…) » and a link of one that is a web address."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file: IO[bytes]) -> Iterator[tuple[Any, Any]]:
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+        yield workbook, workbook.add_worksheet()
+        workbook.close()
+
+
+class TextChartData(CategoryChartData):
+    """A chart's data whose workbook holds its labels as text (`TextWorkbookWriter`)."""
+
+    @lazyproperty
+    def _workbook_writer(self) -> TextWorkbookWriter:
+        return TextWorkbookWriter(self)
+
+
 def chart(slide: PptxSlide, content: Chart, box: Box) -> None:
     """A native chart; horizontal bars list the first category on top."""
-    data = CategoryChartData(number_format=content.number_format)
+    data = TextChartData(number_format=content.number_format)
     # Bar charts draw from the bottom up: reversed, the first category and series read on top.
     flip = (lambda items: list(reversed(items))) if content.horizontal else list
     in_order = list if content.stacked else flip  # stacked, the first series lies against the axis

@@ -26,11 +26,13 @@ from app import SECTIONS
 from demo.generate import generate
 from demo.hostile import hostile, hostile_fields
 from domain.access import BOARD, COORDINATOR, REGION
+from domain.parameters import CPTS_NAME
 from domain.permissions import can
 from domain.problems import Problem
 from domain.validation import TEXT_MAX
-from schema.models import TABLES, AciMission
+from schema.models import PARAMETERS, TABLES, AciMission
 from server.users import UserAdded, add_user, admin_client
+from services.region import add_regional_user
 from services.seed import checked, seed, seed_demo
 from settings import ROOT
 from store.base import Base
@@ -46,7 +48,7 @@ PAGES = [page for pages in SECTIONS.values() for page in pages]
 COORDINATOR_PAGES = [page for page in PAGES if can(COORDINATOR, page.needs)]  # all but the regional view
 BUREAU_PAGES = [page for page in PAGES if can(BOARD, page.needs)]
 REGION_PAGE = next(page for page in PAGES if page.path == "views/region.py")
-# A CPTS named with hostile text (its base's title: the name when Paramètres gives none)
+# A CPTS named with hostile text (Paramètres « Nom de la CPTS », as its coordinator may type it in NocoDB)
 HOSTILE_NAME = '=HYPERLINK("https://exemple.invalid") **CPTS** [lien](https://exemple.invalid) <b>x</b> # titre `code`'
 ESCAPED_NAME = "\\*\\*CPTS\\*\\*"
 # The hostile values (demo/data/hostile.toml) as they read once Markdown or HTML took them: a backslash
@@ -110,16 +112,18 @@ def bureau(nocodb: Server, base: Base) -> UserAdded:
 
 @pytest.fixture(scope="module")
 def region(nocodb: Server, demo: Base) -> Iterator[UserAdded]:
-    """A région account on the hostile demo and on a CPTS named with hostile text, too small for its counts
-    to be shown (its name is then in the captions of what is masked)."""
+    """A région account (no-access on each base, as ./cpts user add --role région gives) on the hostile demo
+    and on a CPTS named with hostile text, too small for its counts to be shown (its name is then in the
+    captions of what is masked)."""
     client = nocodb.client()
-    created = client.create_base(HOSTILE_NAME)
-    named = Base(client, str(created["id"]), HOSTILE_NAME)
+    created = client.create_base("CPTS au nom hostile")
+    named = Base(client, str(created["id"]), "CPTS au nom hostile")
     try:
         migrate(client, named.id)
-        seed(named, small_cpts(2, 3, 1, 2, 1, 400))
+        seed(named, {**small_cpts(2, 3, 1, 2, 1, 400), PARAMETERS.key: [CPTS_NAME.row(HOSTILE_NAME, row_id=1)]})
         with admin_client(nocodb.settings) as admin:
-            added = [add_user(admin, cpts.id, "region.hostile@ars.fr", REGION) for cpts in (demo, named)]
+            added = [add_user(admin, cpts.id, "region.hostile@ars.fr", BOARD) for cpts in (demo, named)]
+        add_regional_user(nocodb.settings, "region.hostile@ars.fr")
         yield added[0]
     finally:
         client.delete_base(named.id)
