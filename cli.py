@@ -160,8 +160,8 @@ def up(
     config = replace(config, nocodb_processes=nocodb_processes(processes)) if processes else config
     clear_previous_run(config)
     make_data_private(config)
-    record_processes(config)
     services = start_all(config, demo=not no_demo)
+    record_processes(config)  # once they all run: a refused start records nothing
     typer.secho(f"\nNocoDB : {config.nocodb_url}\nApplication : {config.app_url}", fg=typer.colors.GREEN)
     if detach:
         for service in services:
