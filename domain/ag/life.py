@@ -15,10 +15,10 @@ from domain.ag.slides import Hidden, KeyFigure, Slide, Table, masking
 from domain.association import YearFigures, against, year_figures
 from domain.association_dues import DuesSummary, due_lines, summary
 from domain.association_indicators import association_records
+from domain.calculated_keys import records_of
 from domain.french import number
 from domain.parameters import Parameters
 from domain.privacy import is_small, mask_small, protect_counts
-from domain.snp_indicators import records_of
 from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
 from schema.meetings import MEETINGS, PARTICIPATIONS, Meeting, MeetingKind, Participation
 from schema.models import MEMBERS, Member
