@@ -26,7 +26,7 @@ class MeetingFigures:
     satisfaction: float | None  # mean score out of 5, None: no score given
 
 
-def year_figures(
+def meeting_figures(
     meeting_frame: pd.DataFrame | None,
     participation_frame: pd.DataFrame | None,
     year: int,
@@ -55,7 +55,7 @@ def _figure(read: Callable[[MeetingFigures], float | None]) -> Count:
     """The count of one of the year's figures (0 when the tables were not read or the figure is None)."""
 
     def counted(data: LiveData, year: int, argument: str | None) -> float:
-        found = year_figures(data.meetings, data.participations, year, argument)
+        found = meeting_figures(data.meetings, data.participations, year, argument)
         return 0 if found is None else read(found) or 0
 
     return counted
