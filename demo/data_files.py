@@ -6,11 +6,12 @@ French message naming the file, the entry and the key.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import MISSING, fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from schema.toml_files import read_toml
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -23,8 +24,7 @@ D = TypeVar("D", bound="DataclassInstance")
 @cache
 def load(name: str) -> dict[str, Any]:
     """The content of demo/data/`name`.toml (callers only read it)."""
-    with (DATA_DIR / f"{name}.toml").open("rb") as file:
-        return tomllib.load(file)
+    return read_toml(DATA_DIR / f"{name}.toml")
 
 
 def entries(cls: type[D], rows: list[dict[str, Any]], where: str, nested: tuple[str, ...] = ()) -> tuple[D, ...]:

@@ -1,9 +1,9 @@
 """The Paramètres rows of the demo CPTS: its name, the funding amounts, the weights of the desk's priority
 score, the retention and the idle time of a session, the targets of mission 6, the dues and the AG quorum.
 
-Every row is one of the keys declared in domain/parameters.py and domain/funding_parameters.py, at its
-default value, except the CPTS name, the dues of demo/data/association.toml and the fixed and variable parts of
-the missions: those of a published ACI contract, read from demo/data/financement.toml."""
+Besides the CPTS name, the rows are the parameters a migration adds (`domain.declared_parameters.DECLARED`), in
+its order, at their default value, except the data of the demo: the dues of demo/data/association.toml and the
+fixed and variable parts of the missions, those of a published ACI contract, read from demo/data/financement.toml."""
 
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ from typing import Any
 
 from demo.association import dues_parameters
 from demo.data_files import entries, load
-from domain.association import TARGETS
-from domain.association_dues import DUES_PARAMETERS
+from domain.declared_parameters import DECLARED
 from domain.funding_parameters import FIXED, FUNDING_PARAMETERS, TIERS, VARIABLE, mission_key
-from domain.parameters import CPTS_NAME, IDLE, PRIORITY_WEIGHTS, RETENTION, Parameter
+from domain.parameters import CPTS_NAME, Parameter
 from schema.models import AciMission, ParameterRow
 
 _WHERE = "demo/data/financement.toml"
@@ -50,11 +49,9 @@ def contract_parameters() -> dict[str, Parameter[Any]]:
 
 
 def demo_parameters() -> tuple[Parameter[Any], ...]:
-    """In the order of the rows: the funding amounts, the priority weights, the session rules, the targets of
-    mission 6, the dues and the AG quorum."""
+    """The declared parameters in their order, the mission parts as the published contract gives them."""
     contract = contract_parameters()
-    funding = tuple(contract.get(parameter.key, parameter) for parameter in FUNDING_PARAMETERS)
-    return (*funding, *PRIORITY_WEIGHTS, RETENTION, IDLE, *TARGETS, *DUES_PARAMETERS)
+    return tuple(contract.get(parameter.key, parameter) for parameter in DECLARED)
 
 
 DEMO_PARAMETERS: tuple[Parameter[Any], ...] = demo_parameters()

@@ -4,13 +4,12 @@ Trainee counts are counts of people: masked below 5 on board pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from domain.association import approved_mentors, helped, hosts_in, installations_in, trainees_in
-from domain.snp_indicators import records_of
+from domain.calculated_keys import CalculatedKey, records_read
 from schema.association import Due, Installation, Mentor, Trainee
 
 
@@ -30,10 +29,10 @@ def association_records(
 ) -> AssociationRecords:
     """The records of the frames read (an absent table: no row)."""
     return AssociationRecords(
-        [] if mentors is None else records_of(mentors, Mentor),
-        [] if trainees is None else records_of(trainees, Trainee),
-        [] if installations is None else records_of(installations, Installation),
-        [] if dues is None else records_of(dues, Due),
+        records_read(mentors, Mentor),
+        records_read(trainees, Trainee),
+        records_read(installations, Installation),
+        records_read(dues, Due),
     )
 
 
@@ -42,54 +41,44 @@ def paid_dues(dues: list[Due], year: int) -> int:
     return len({row.member for row in dues if row.year == year and row.paid and row.member is not None})
 
 
-Count = Callable[[AssociationRecords, int, str | None], int]
-
-
-@dataclass(frozen=True)
-class AssociationKey:
-    label: str  # French: what is counted
-    count: Count  # (records, year, argument)
-    yearly: bool
-    persons: bool  # a count of people who are not members: masked below 5 on board pages
-    argument: str | None = None  # "profession" when the key takes one after ":"
-
-
-ASSOCIATION_KEYS: dict[str, AssociationKey] = {
-    "stagiaires_annee": AssociationKey(
+ASSOCIATION_KEYS: dict[str, CalculatedKey] = {
+    "stagiaires_annee": CalculatedKey(
         "stagiaires accueillis dans l'année (toutes professions, ou celle indiquée après « : »)",
-        lambda data, year, profession: len(trainees_in(data.trainees, year, profession)),
+        lambda data, year, profession: len(trainees_in(records_read(data.trainees, Trainee), year, profession)),
         yearly=True,
         persons=True,
         argument="profession",
     ),
-    "maitres_de_stage_accueil_annee": AssociationKey(
+    "maitres_de_stage_accueil_annee": CalculatedKey(
         "membres ayant accueilli un stagiaire dans l'année",
-        lambda data, year, _: hosts_in(data.trainees, year),
+        lambda data, year, _: hosts_in(records_read(data.trainees, Trainee), year),
         yearly=True,
         persons=False,
     ),
-    "maitres_de_stage_agrees": AssociationKey(
+    "maitres_de_stage_agrees": CalculatedKey(
         "membres agréés maîtres de stage",
-        lambda data, _, __: approved_mentors(data.mentors),
+        lambda data, _, __: approved_mentors(records_read(data.mentors, Mentor)),
         yearly=False,
         persons=False,
     ),
-    "installations_annee": AssociationKey(
+    "installations_annee": CalculatedKey(
         "professionnels installés sur le territoire dans l'année (toutes professions, ou celle indiquée après « : »)",
-        lambda data, year, profession: len(installations_in(data.installations, year, profession)),
+        lambda data, year, profession: len(
+            installations_in(records_read(data.installations, Installation), year, profession)
+        ),
         yearly=True,
         persons=False,
         argument="profession",
     ),
-    "installations_accompagnees_annee": AssociationKey(
+    "installations_accompagnees_annee": CalculatedKey(
         "installations de l'année accompagnées par la CPTS (au moins une aide apportée)",
-        lambda data, year, _: len(helped(installations_in(data.installations, year))),
+        lambda data, year, _: len(helped(installations_in(records_read(data.installations, Installation), year))),
         yearly=True,
         persons=False,
     ),
-    "cotisations_payees_annee": AssociationKey(
+    "cotisations_payees_annee": CalculatedKey(
         "membres à jour de leur cotisation de l'année",
-        lambda data, year, _: paid_dues(data.dues, year),
+        lambda data, year, _: paid_dues(records_read(data.dues, Due), year),
         yearly=True,
         persons=False,
     ),

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from domain import crisis, meeting_indicators
-from domain.association_indicators import ASSOCIATION_KEYS, Count, association_records
+from domain.association_indicators import ASSOCIATION_KEYS
+from domain.calculated_keys import CalculatedKey
+from domain.calculated_keys import LiveData as LiveData  # the frames counted from, named here for the callers
 from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
+from domain.meeting_indicators import MEETING_KEYS
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small
 from domain.problems import Problem
-from domain.snp_indicators import SNP_KEYS, yearly_figure
+from domain.snp_indicators import SNP_KEYS
 from schema.models import (
     INDICATORS,
     PROFESSIONS,
@@ -34,27 +36,6 @@ from schema.models import (
 STILL_WAITING = (PatientStatus.WAITING, PatientStatus.PROPOSED)  # no médecin traitant yet
 COMPUTATION_FIELD = INDICATORS.field("computation").title
 UP, DOWN, FLAT, NO_TREND = "↗", "↘", "→", "—"
-
-
-@dataclass(frozen=True)
-class LiveData:
-    """The tables the calculated indicators count from (frames of `store.records.to_frame`)."""
-
-    patients: pd.DataFrame
-    members: pd.DataFrame
-    enrolments: pd.DataFrame
-    pathways: pd.DataFrame
-    actions: pd.DataFrame
-    crisis_plan: pd.DataFrame | None = None  # Plan de crise (None: not read, the crisis keys count 0)
-    crisis_exercises: pd.DataFrame | None = None  # Exercices et révisions
-    snp_slots: pd.DataFrame | None = None  # Créneaux SNP (None: not read, the SNP keys count 0)
-    snp_requests: pd.DataFrame | None = None  # Demandes SNP
-    meetings: pd.DataFrame | None = None  # Rencontres (None: not read, the meeting keys count 0)
-    participations: pd.DataFrame | None = None  # Participations
-    mentors: pd.DataFrame | None = None  # Maîtres de stage (None: not read, the keys of the association count 0)
-    trainees: pd.DataFrame | None = None  # Stagiaires
-    installations: pd.DataFrame | None = None  # Installations
-    dues: pd.DataFrame | None = None  # Cotisations
 
 
 class ComputationError(ValueError):
@@ -132,142 +113,74 @@ def found_in_year(patients: pd.DataFrame, year: int) -> pd.Series:
 # -- the keys ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Computation:
-    key: str
-    label: str  # French: what is counted
-    count: Callable[[LiveData, int, str | None], float]  # (data, year, argument)
-    yearly: bool  # counts events of a year, so it can be counted again for a past year
-    patients: bool  # counts patients: masked below 5 on board pages
-    argument: str | None = None  # what the text after ":" names, None when the key takes none
-
-
-COMPUTATIONS: dict[str, Computation] = {
-    c.key: c
-    for c in (
-        Computation(
-            "patients_mt_trouve_annee",
-            "patients ayant trouvé un médecin traitant dans l'année",
-            lambda data, year, _: patients_found_in_year(data, year),
-            yearly=True,
-            patients=True,
-        ),
-        Computation(
-            "patients_mt_trouve_annee_fragiles",
-            "patients fragiles (ALD, 70 ans et plus, C2S/AME) ayant trouvé un médecin traitant dans l'année",
-            lambda data, year, _: fragile_patients_found_in_year(data, year),
-            yearly=True,
-            patients=True,
-        ),
-        Computation(
-            "ald_en_attente",
-            "patients en ALD toujours sans médecin traitant (en attente ou proposés)",
-            lambda data, _, __: ald_patients_waiting(data),
-            yearly=False,
-            patients=True,
-        ),
-        Computation(
-            "membres_par_profession",
-            "membres actifs (toutes professions, ou celle indiquée après « : »)",
-            lambda data, _, profession: active_members(data, profession),
-            yearly=False,
-            patients=False,
-            argument="profession",
-        ),
-        Computation(
-            "membres_nouveaux_annee",
-            "membres entrés dans l'année (date « Membre depuis »)",
-            lambda data, year, _: new_members_in_year(data, year),
-            yearly=True,
-            patients=False,
-        ),
-        Computation(
-            "inscrits_parcours",
-            "patients inscrits (inscription active) dans un parcours, ou dans celui indiqué après « : »",
-            lambda data, _, pathway: enrolled_patients(data, pathway),
-            yearly=False,
-            patients=True,
-            argument="parcours",
-        ),
-        Computation(
-            "actions_terminees",
-            "actions du projet de santé terminées",
-            lambda data, _, __: actions_done(data),
-            yearly=False,
-            patients=False,
-        ),
-        Computation(
-            "plan_crise_redige",
-            "plan de crise rédigé : 1 quand chaque section du modèle national a un contenu, sinon 0",
-            lambda data, _, __: crisis_figure(data, lambda plan, _: crisis.plan_written(plan)),
-            yearly=False,
-            patients=False,
-        ),
-        Computation(
-            "plan_crise_revise_annee",
-            "plan de crise révisé dans l'année : 1 ou 0",
-            lambda data, year, _: crisis_figure(data, lambda plan, held: crisis.reviewed_in_year(plan, held, year)),
-            yearly=True,
-            patients=False,
-        ),
-        Computation(
-            "exercices_crise_annee",
-            "exercices du plan de crise dans l'année (activations réelles comprises)",
-            lambda data, year, _: crisis_figure(data, lambda _, held: crisis.exercises_in_year(held, year)),
-            yearly=True,
-            patients=False,
-        ),
-    )
+INDICATOR_KEYS: dict[str, CalculatedKey] = {  # the keys counted from the tables of the base itself
+    "patients_mt_trouve_annee": CalculatedKey(
+        "patients ayant trouvé un médecin traitant dans l'année",
+        lambda data, year, _: patients_found_in_year(data, year),
+        yearly=True,
+        persons=True,
+    ),
+    "patients_mt_trouve_annee_fragiles": CalculatedKey(
+        "patients fragiles (ALD, 70 ans et plus, C2S/AME) ayant trouvé un médecin traitant dans l'année",
+        lambda data, year, _: fragile_patients_found_in_year(data, year),
+        yearly=True,
+        persons=True,
+    ),
+    "ald_en_attente": CalculatedKey(
+        "patients en ALD toujours sans médecin traitant (en attente ou proposés)",
+        lambda data, _, __: ald_patients_waiting(data),
+        yearly=False,
+        persons=True,
+    ),
+    "membres_par_profession": CalculatedKey(
+        "membres actifs (toutes professions, ou celle indiquée après « : »)",
+        lambda data, _, profession: active_members(data, profession),
+        yearly=False,
+        persons=False,
+        argument="profession",
+    ),
+    "membres_nouveaux_annee": CalculatedKey(
+        "membres entrés dans l'année (date « Membre depuis »)",
+        lambda data, year, _: new_members_in_year(data, year),
+        yearly=True,
+        persons=False,
+    ),
+    "inscrits_parcours": CalculatedKey(
+        "patients inscrits (inscription active) dans un parcours, ou dans celui indiqué après « : »",
+        lambda data, _, pathway: enrolled_patients(data, pathway),
+        yearly=False,
+        persons=True,
+        argument="parcours",
+    ),
+    "actions_terminees": CalculatedKey(
+        "actions du projet de santé terminées",
+        lambda data, _, __: actions_done(data),
+        yearly=False,
+        persons=False,
+    ),
+    "plan_crise_redige": CalculatedKey(
+        "plan de crise rédigé : 1 quand chaque section du modèle national a un contenu, sinon 0",
+        lambda data, _, __: crisis_figure(data, lambda plan, _: crisis.plan_written(plan)),
+        yearly=False,
+        persons=False,
+    ),
+    "plan_crise_revise_annee": CalculatedKey(
+        "plan de crise révisé dans l'année : 1 ou 0",
+        lambda data, year, _: crisis_figure(data, lambda plan, held: crisis.reviewed_in_year(plan, held, year)),
+        yearly=True,
+        persons=False,
+    ),
+    "exercices_crise_annee": CalculatedKey(
+        "exercices du plan de crise dans l'année (activations réelles comprises)",
+        lambda data, year, _: crisis_figure(data, lambda _, held: crisis.exercises_in_year(held, year)),
+        yearly=True,
+        persons=False,
+    ),
 }
+COMPUTATIONS: dict[str, CalculatedKey] = {**INDICATOR_KEYS, **SNP_KEYS, **MEETING_KEYS, **ASSOCIATION_KEYS}
 
 
-def _snp_count(figure: str) -> Callable[[LiveData, int, str | None], int]:
-    return lambda data, year, _: yearly_figure(data.snp_slots, data.snp_requests, year, figure)
-
-
-COMPUTATIONS.update(
-    {
-        key: Computation(key, label, _snp_count(figure), yearly=True, patients=figure == "snp_requests")
-        for key, (figure, label) in SNP_KEYS.items()
-    }
-)
-
-
-def _meeting_count(figure: str) -> Callable[[LiveData, int, str | None], float]:
-    return lambda data, year, argument: meeting_indicators.yearly_figure(
-        data.meetings, data.participations, year, figure, argument
-    )
-
-
-def _association_count(count: Count) -> Callable[[LiveData, int, str | None], int]:
-    def counted(data: LiveData, year: int, argument: str | None) -> int:
-        return count(association_records(data.mentors, data.trainees, data.installations, data.dues), year, argument)
-
-    return counted
-
-
-COMPUTATIONS.update(
-    {
-        key: Computation(
-            key,
-            label,
-            _meeting_count(figure),
-            yearly=True,
-            patients=persons,
-            argument=argument,
-        )
-        for key, (figure, label, persons, argument) in meeting_indicators.MEETING_KEYS.items()
-    }
-)
-COMPUTATIONS.update(
-    {
-        key: Computation(key, k.label, _association_count(k.count), k.yearly, k.persons, k.argument)
-        for key, k in ASSOCIATION_KEYS.items()
-    }
-)
-
-
-def parse_key(key: str) -> tuple[Computation, str | None]:
+def parse_key(key: str) -> tuple[CalculatedKey, str | None]:
     """The computation named by "key" or "key:argument", and its argument; ComputationError if unknown."""
     name, _, after = key.partition(":")
     computation = COMPUTATIONS.get(name.strip())
@@ -276,7 +189,7 @@ def parse_key(key: str) -> tuple[Computation, str | None]:
         raise ComputationError(f"« {key} » n'est pas un calcul connu (calculs possibles : {known})")
     argument = after.strip() or None
     if argument is not None and computation.argument is None:
-        raise ComputationError(f"le calcul « {computation.key} » ne prend pas de précision après « : »")
+        raise ComputationError(f"le calcul « {name.strip()} » ne prend pas de précision après « : »")
     return computation, argument
 
 
@@ -288,7 +201,7 @@ def compute(key: str, data: LiveData, year: int) -> float:
     return computation.count(data, year, argument)
 
 
-def _check_argument(computation: Computation, argument: str, data: LiveData) -> None:
+def _check_argument(computation: CalculatedKey, argument: str, data: LiveData) -> None:
     if computation.argument == "profession" and argument not in PROFESSIONS:
         raise ComputationError(f"« {argument} » n'est pas une profession ({', '.join(PROFESSIONS)})")
     if computation.argument == "parcours":
@@ -427,8 +340,8 @@ def _value(row: Any, data: LiveData, year: int, today: date, issues: list[Proble
     try:
         computation, _ = parse_key(key)
         if not computation.yearly and year != today.year:
-            return stored, computation.patients
-        return float(compute(key, data, year)), computation.patients
+            return stored, computation.persons
+        return float(compute(key, data, year)), computation.persons
     except ComputationError as error:
         issues.append(Problem(INDICATORS.title, identifier(row.id), COMPUTATION_FIELD, str(error)))
         return None, False

@@ -16,16 +16,15 @@ header's is counted as malformed (its number kept), never read shifted.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from domain.communes import plain_name
 from errors import Refused
+from schema.toml_files import read_toml
 
 DATA_FILE = Path(__file__).with_name("data") / "rpps.toml"
 SHOWN_MALFORMED = 10  # line numbers of malformed lines kept for the report
@@ -51,8 +50,7 @@ class Layout:
 
 @cache
 def layout() -> Layout:
-    with DATA_FILE.open("rb") as file:
-        data: dict[str, Any] = tomllib.load(file)
+    data = read_toml(DATA_FILE)
     professions = dict(data["professions"])
     modes = dict(data["modes"])
     return Layout(

@@ -1,8 +1,8 @@
 """What a spreadsheet changes in Membres or Patients, worked out whole before anything is written.
 
 Rows are matched to existing ones: members by RPPS, else by name + commune (a member with another RPPS is
-another person); patients by name + birth date (accents, case and spaces ignored). A matched row updates only
-the fields the file gives, and only where they differ (a name spelt with other capitals or accents is the
+another person); patients by name + birth date + profession sought (a row is one request; empty: a médecin
+traitant; accents, case and spaces ignored). A matched row updates only the fields the file gives, and only where they differ (a name spelt with other capitals or accents is the
 same name; a multiple choice gains the options the file adds, it loses none); an unmatched row is added (a patient with the next free code, « En attente », asked today, seeking a
 médecin traitant when the file does not say). A patient marked « Opposition au partage » in NocoDB is left as it is by a row that
 does not say so too. Matching before adding is what makes a run stopped half-way, started again, finish

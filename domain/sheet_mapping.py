@@ -24,6 +24,7 @@ from typing import Any
 from domain.communes import plain_name
 from errors import Refused
 from schema.fields import FieldSpec, Kind, TableSpec
+from schema.toml_files import read_toml
 
 DATA_FILE = Path(__file__).with_name("data") / "sheets.toml"
 POSTCODE, COMMUNE_NAME = "Code postal", "Commune (nom)"  # read together into « Commune (INSEE) »
@@ -46,8 +47,7 @@ class ColumnMapping:
 
 @cache
 def words() -> dict[str, Any]:
-    with DATA_FILE.open("rb") as file:
-        return tomllib.load(file)
+    return read_toml(DATA_FILE)
 
 
 def key(text: str) -> str:

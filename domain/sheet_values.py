@@ -25,6 +25,7 @@ from domain.sheet_mapping import COMMUNE_NAME, POSTCODE, ColumnMapping, key, tar
 from domain.sheets import Sheet
 from domain.validation import validate_rows
 from schema.fields import FieldSpec, Kind, Record, TableSpec
+from schema.models import GP_SOUGHT
 
 EXCEL_EPOCH = date(1899, 12, 30)
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?: 00:00(?::00)?)?$")
@@ -89,11 +90,12 @@ def sheet_rows(
 
 
 def keys(spec: TableSpec[Any], value: Callable[[str], Any]) -> list[Key]:
-    """The keys a row (`value`: attribute -> its value) is matched by, strongest first: patients by name and
-    birth date; members by RPPS, then by name and commune. Names compared without accents, case or spaces."""
+    """The keys a row (`value`: attribute -> its value) is matched by, strongest first: patients by name, birth
+    date and profession sought (a row is one request: empty, a médecin traitant, as `domain.desk.sought`); members
+    by RPPS, then by name and commune. Names compared without accents, case or spaces."""
     name = (plain_name(value("last_name") or ""), plain_name(value("first_name") or ""))
     if spec.key == "patients":
-        return [("person", *name, value("birth_date"))]
+        return [("person", *name, value("birth_date"), value("profession_sought") or GP_SOUGHT)]
     rpps = value("rpps")
     return ([("rpps", rpps)] if rpps else []) + [("place", *name, value("insee_code"))]
 

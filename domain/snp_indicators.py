@@ -5,34 +5,12 @@ delay in whole hours, 0 when the tables were not read or a share has no denomina
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypeVar
 
 import pandas as pd
 
+from domain.calculated_keys import CalculatedKey, Count, records_of
 from domain.snp import SHARES, figures
-from schema.fields import Record
 from schema.snp import Slot, SnpRequest
-
-R = TypeVar("R", bound=Record)
-
-SNP_KEYS: dict[str, tuple[str, str]] = {  # indicator key → (figure of domain.snp.figures, what is counted)
-    "snp_places_offertes_annee": ("snp_slots_offered", "places de soins non programmés offertes dans l'année"),
-    "snp_demandes_annee": ("snp_requests", "demandes de soins non programmés reçues dans l'année"),
-    "snp_orientees_24h_annee": ("snp_oriented_24h", "part des demandes SNP orientées vers un créneau sous 24 h (%)"),
-    "snp_orientees_48h_annee": ("snp_oriented_48h", "part des demandes SNP orientées vers un créneau sous 48 h (%)"),
-    "snp_honores_annee": ("snp_honoured", "part des rendez-vous SNP honorés (%)"),
-    "snp_delai_median_heures_annee": ("snp_median_delay_hours", "délai médian demande → rendez-vous SNP (heures)"),
-    "snp_samu_sas_annee": ("snp_regulated_share", "part des demandes SNP venues du SAMU / centre 15 ou du SAS (%)"),
-}
-
-
-def _value(value: Any) -> Any:
-    return None if not isinstance(value, list | tuple) and pd.isna(value) else value
-
-
-def records_of(frame: pd.DataFrame, model: type[R]) -> list[R]:
-    """The records of a frame of `store.records.to_frame`."""
-    return [model.model_validate({k: _value(v) for k, v in row.items()}) for row in frame.to_dict("records")]
 
 
 def yearly_figure(slots: pd.DataFrame | None, requests: pd.DataFrame | None, year: int, figure: str) -> int:
@@ -43,3 +21,27 @@ def yearly_figure(slots: pd.DataFrame | None, requests: pd.DataFrame | None, yea
     if value is None:
         return 0
     return round(value * 100) if figure in SHARES else round(value)
+
+
+def _figure(figure: str) -> Count:
+    """The count of one figure of `domain.snp.figures`."""
+    return lambda data, year, _: yearly_figure(data.snp_slots, data.snp_requests, year, figure)
+
+
+def _key(figure: str, label: str, persons: bool = False) -> CalculatedKey:
+    return CalculatedKey(label, _figure(figure), yearly=True, persons=persons)
+
+
+SNP_KEYS: dict[str, CalculatedKey] = {
+    "snp_places_offertes_annee": _key("snp_slots_offered", "places de soins non programmés offertes dans l'année"),
+    "snp_demandes_annee": _key("snp_requests", "demandes de soins non programmés reçues dans l'année", persons=True),
+    "snp_orientees_24h_annee": _key(
+        "snp_oriented_24h", "part des demandes SNP orientées vers un créneau sous 24 h (%)"
+    ),
+    "snp_orientees_48h_annee": _key(
+        "snp_oriented_48h", "part des demandes SNP orientées vers un créneau sous 48 h (%)"
+    ),
+    "snp_honores_annee": _key("snp_honoured", "part des rendez-vous SNP honorés (%)"),
+    "snp_delai_median_heures_annee": _key("snp_median_delay_hours", "délai médian demande → rendez-vous SNP (heures)"),
+    "snp_samu_sas_annee": _key("snp_regulated_share", "part des demandes SNP venues du SAMU / centre 15 ou du SAS (%)"),
+}

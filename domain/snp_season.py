@@ -1,7 +1,8 @@
 """The slots to plan for a coming season of unscheduled care, from the same weeks of previous years.
 
-For each ISO week of the season: the requests received in the same ISO week of each of the `YEARS` previous
-years that have data for that week, their largest count times a margin (`MARGIN_PERCENT`), rounded up. A week
+For each ISO week of the season: the requests received in the same ISO week of each of the previous years looked at
+(Paramètres `SEASON_YEARS`) that have data for that week, their largest count plus a margin (`SEASON_MARGIN`),
+rounded up. A week
 53 takes, in a year without one, that year's week 52. A past week has data when the first request recorded
 came no later than that week: before it, nothing is known (which is not the same as 0 requests). The method,
 in French, is `method_text()`, shown on the page under the plan.
@@ -15,9 +16,28 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-YEARS = 2  # previous years looked at
-MARGIN_PERCENT = 20  # added to the largest past demand
+from domain.parameters import Parameter, whole
+
+YEARS, YEARS_LIMITS = 2, (1, 10)  # previous years looked at: the default, the limits
+MARGIN_PERCENT, MARGIN_LIMITS = 20, (0, 200)  # % added to the largest past demand: the default, the limits
 WEEKS_AHEAD = 26  # the default season: the next 26 weeks
+_PAGE = "Saison des soins non programmés, places à prévoir"
+
+SEASON_YEARS = Parameter(
+    "Saison SNP : années précédentes regardées",
+    whole(*YEARS_LIMITS),
+    f"un nombre d'années entre {YEARS_LIMITS[0]} et {YEARS_LIMITS[1]}",
+    str(YEARS),
+    f"{_PAGE} : nombre d'années précédentes dont la même semaine est regardée (la plus chargée compte).",
+)
+SEASON_MARGIN = Parameter(
+    "Saison SNP : marge (%)",
+    whole(*MARGIN_LIMITS),
+    f"un pourcentage entier entre {MARGIN_LIMITS[0]} et {MARGIN_LIMITS[1]}",
+    str(MARGIN_PERCENT),
+    f"{_PAGE} : marge ajoutée à la plus forte demande des années précédentes (en %).",
+)
+SEASON_PARAMETERS = (SEASON_YEARS, SEASON_MARGIN)
 
 
 class Season(StrEnum):
@@ -102,9 +122,14 @@ def season_plan(
 
 def method_text(years: int = YEARS, margin_percent: int = MARGIN_PERCENT) -> str:
     """How the places are computed, in French, for the page."""
+    previous = (
+        "de l'année précédente, "
+        if years == 1
+        else f"de chacune des {years} années précédentes, la plus forte d'entre elles, "
+    )
     return (
         f"Pour chaque semaine à venir : le nombre de demandes reçues la même semaine (numéro de semaine ISO) "
-        f"de chacune des {years} années précédentes, la plus forte d'entre elles, plus {margin_percent} % de marge, "
+        f"{previous}plus {margin_percent} % de marge, "
         "arrondie à l'entier supérieur. Une année n'est comptée que si les demandes étaient déjà enregistrées "
         "cette semaine-là ; sans aucune année, « pas d'historique » et rien n'est proposé. "
         "Une semaine 53 prend, les années qui n'en ont pas, leur semaine 52."

@@ -9,21 +9,20 @@ patients: their dues are coordinators' data, the bureau sees counts.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from schema.fields import INSEE_PATTERN, PROFESSIONS, Kind, Record, TableSpec, column
+from schema.toml_files import option_lists
 
 DATA_FILE = Path(__file__).with_name("association.toml")
 MEMBERS_TITLE = "Membres"  # the links' target (schema.models.MEMBERS, which imports this module)
 
 
-with DATA_FILE.open("rb") as _file:
-    _OPTIONS = tomllib.load(_file)
-TRAINEE_LEVELS = tuple(str(level) for level in _OPTIONS["trainee_levels"])
-HELP_GIVEN = tuple(str(kind) for kind in _OPTIONS["help_given"])
+_OPTIONS = option_lists(DATA_FILE)
+TRAINEE_LEVELS = _OPTIONS["trainee_levels"]
+HELP_GIVEN = _OPTIONS["help_given"]
 
 
 class Mentor(Record):

@@ -6,13 +6,13 @@ No table holds patients; the referents' phones are personal, shown as `domain.cr
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from schema.fields import Kind, Record, column
+from schema.toml_files import read_toml
 
 DATA_FILE = Path(__file__).with_name("crisis.toml")
 
@@ -24,8 +24,7 @@ class CrisisKind:
 
 
 def _read() -> tuple[tuple[str, ...], tuple[CrisisKind, ...]]:
-    with DATA_FILE.open("rb") as file:
-        data = tomllib.load(file)
+    data = read_toml(DATA_FILE)
     kinds = tuple(CrisisKind(str(kind["key"]), str(kind["label"])) for kind in data["kinds"])
     return tuple(str(section) for section in data["sections"]), kinds
 

@@ -9,7 +9,6 @@ The roles are options read from schema/meetings.toml (a data file, not Python).
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -18,19 +17,14 @@ from typing import Any
 from schema.fields import Kind, Record, TableSpec, column
 from schema.missions import AciMission
 from schema.snp import TIME_HELP, TIME_PATTERN
+from schema.toml_files import option_lists
 
 DATA_FILE = Path(__file__).with_name("meetings.toml")
 URL_PATTERN = r"^https?://\S+$"
 SCORE_LOW, SCORE_HIGH = 1, 5
 
 
-def _read() -> dict[str, tuple[str, ...]]:
-    with DATA_FILE.open("rb") as file:
-        data = tomllib.load(file)
-    return {key: tuple(str(item) for item in value) for key, value in data.items()}
-
-
-ROLES = _read()["roles"]
+ROLES = option_lists(DATA_FILE)["roles"]
 
 
 class MeetingKind(StrEnum):

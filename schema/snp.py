@@ -8,25 +8,19 @@ a request linked to a slot is a booking of one of its places.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from schema.fields import INSEE_PATTERN, Kind, Record, column
+from schema.toml_files import option_lists
 
 DATA_FILE = Path(__file__).with_name("snp.toml")
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 TIME_HELP = "heure HH:MM, ex. 08:30"
 
 
-def _read() -> dict[str, tuple[str, ...]]:
-    with DATA_FILE.open("rb") as file:
-        data = tomllib.load(file)
-    return {key: tuple(str(item) for item in value) for key, value in data.items()}
-
-
-_OPTIONS = _read()
+_OPTIONS = option_lists(DATA_FILE)
 SOURCES = _OPTIONS["sources"]
 REGULATED = _OPTIONS["regulated"]
 REASONS = _OPTIONS["reasons"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from demo.generate import generate
-from domain.ag.life import LifeFigures, MeetingFigures, life_slide
+from domain.ag.life import LifeFigures, life_slide
 from domain.ag.slides import Hidden
 from domain.association import TARGETS, hosted_in, period_problems, trainees_in, year_figures
 from domain.association_dues import (
@@ -22,6 +22,7 @@ from domain.association_dues import (
     reminders,
     summary,
 )
+from domain.meeting_indicators import MeetingFigures
 from domain.parameters import read_parameters
 from domain.privacy import MASKED
 from domain.validation import validate_rows

@@ -105,10 +105,23 @@ def test_a_retention_given_twice_stops_too() -> None:
 
 
 def test_the_demo_writes_exactly_the_parameters_a_migration_adds() -> None:
-    """`domain.declared_parameters.DECLARED` (what the migration adds to an existing base) and the demo's rows
-    (`demo.parameters`) name the same keys: a parameter added to one and not the other fails here."""
-    from demo.parameters import demo_parameters
+    """The demo's Paramètres rows are the CPTS name then `domain.declared_parameters.DECLARED` (what the migration
+    adds to an existing base), in order, with the demo's own values from demo/data: the dues of association.toml,
+    the mission parts of financement.toml; the others at their default."""
+    from demo.association import DUES_BY_PROFESSION
+    from demo.parameters import parameter_rows
+    from domain.association_dues import dues_key
     from domain.declared_parameters import DECLARED
+    from domain.funding_parameters import FIXED, mission_key
+    from domain.parameters import CPTS_NAME, RETENTION
+    from schema.models import AciMission
 
-    assert {p.key for p in demo_parameters()} == {p.key for p in DECLARED}
+    rows = parameter_rows("CPTS du Val")
+    assert [row.key for row in rows] == [CPTS_NAME.key, *(p.key for p in DECLARED)]
+    assert [row.id for row in rows] == list(range(1, len(rows) + 1))
     assert len({p.key for p in DECLARED}) == len(DECLARED)
+    value = {row.key: row.value for row in rows}
+    assert value[CPTS_NAME.key] == "CPTS du Val" and value[RETENTION.key] == RETENTION.default
+    for profession, amount in DUES_BY_PROFESSION.items():
+        assert value[dues_key(profession)] == str(amount)
+    assert value[mission_key(FIXED, AciMission.GP_ACCESS, 4)] == "45000"  # financement.toml, mission 1a, size 4

@@ -165,3 +165,32 @@ def test_the_command_refuses_in_french_and_writes_nothing(nocodb, territory: Bas
     missing = run_cli(nocodb, territory, "import", "members", str(DATA / "membres.xlsx"), "--sheet", "Tarifs")
     assert missing.returncode == 1 and "n'a pas de feuille « Tarifs »" in missing.stderr
     assert territory.count(PATIENTS) == count
+
+
+def test_a_row_seeking_another_profession_adds_a_request_for_the_same_person(
+    territory: Base, waiting_done: SheetImport
+) -> None:
+    """A Patients row is one request: Nguyen Thi (liste_attente.csv) is matched by name, birth date and profession
+    sought. Her request made without a profession (a médecin traitant) is the one a « Médecin traitant » row
+    updates; a row seeking a kiné adds a second request instead of turning the first into it."""
+    [first] = [p for p in records.load(territory, PATIENTS).records if p.last_name == "Nguyen"]
+    records.patch(territory, PATIENTS, [first.model_copy(update={"profession_sought": None})], ["profession_sought"])
+    text = (
+        "Nom;Prénom;Date de naissance;Code postal;Profession recherchée\r\n"
+        "Nguyen;Thi;03/11/1985;92170;Kiné\r\n"
+        "NGUYEN;Thi;03/11/1985;92170;Médecin traitant\r\n"
+    )
+    sheet = read_file(text.encode("utf-8"), "demandes.csv", PATIENTS, LIMIT)
+    plan = prepare(territory, PATIENTS, sheet, proposed_mapping(PATIENTS, sheet, Path("/none")), date.today())
+    assert plan.problems == []
+    [(updated, attrs)] = plan.changes.updated
+    assert (updated.id, attrs, [p.profession_sought for p in plan.changes.added]) == (
+        first.id,
+        ("profession_sought",),
+        ["Masseur-kinésithérapeute"],
+    )
+    import_rows(territory, plan)
+    stored = {p.profession_sought: p for p in records.load(territory, PATIENTS).records if p.last_name == "Nguyen"}
+    assert set(stored) == {"Médecin généraliste (médecin traitant)", "Masseur-kinésithérapeute"}
+    assert stored["Médecin généraliste (médecin traitant)"].code == first.code
+    assert stored["Masseur-kinésithérapeute"].code not in {first.code, None}

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pandas as pd
 import pytest
-from apptest import open_page, rerun, signed_in
+import streamlit as st
+from apptest import open_page, rerun, signed_in, visible_text
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD
 from domain.privacy import MASKED
 from domain.snp import for_bureau, monday, weekly
-from schema.models import MEMBERS, SNP_REQUESTS, SNP_SLOTS, Member
+from domain.snp_season import SEASON_MARGIN, SEASON_YEARS, same_week
+from schema.models import MEMBERS, PARAMETERS, SNP_REQUESTS, SNP_SLOTS, Member, ParameterRow
 from schema.snp import Outcome, Slot, SnpRequest
 from server.users import UserAdded, add_user, admin_client
 from settings import ROOT
@@ -77,3 +80,37 @@ def test_the_bureau_masks_small_counts() -> None:
     shown = for_bureau({"snp_slots_offered": 4, "snp_requests": 3, "snp_oriented_24h": 0.5, "snp_oriented_48h": 0.5,
                         "snp_honoured": None, "snp_median_delay_hours": 3.0, "snp_regulated_share": 1.0})  # fmt: skip
     assert shown["snp_requests"] == MASKED and shown["snp_median_delay_hours"] == MASKED
+
+
+def test_the_plan_takes_its_years_and_margin_from_parametres_and_names_a_bad_value(app_env: Base) -> None:
+    """10 requests in next week's ISO week a year ago: with « 1 » year and « 50 » % in Paramètres, 15 places to plan;
+    with a margin NocoDB holds as « beaucoup », the warning names the row and the field, and the default 20 % gives 12."""
+    next_monday = THIS_WEEK + timedelta(days=7)
+    iso = next_monday.isocalendar()
+    _, then = same_week(iso.year - 1, iso.week)
+    old = [
+        SnpRequest(received_at=datetime.combine(then, time(9, n)), source="SAS", insee_code="92040",
+                   outcome=Outcome.DROPPED)
+        for n in range(10)
+    ]  # fmt: skip
+    request_ids = records.insert(app_env, SNP_REQUESTS, old)
+    rows = [ParameterRow(key=SEASON_YEARS.key, value="1"), ParameterRow(key=SEASON_MARGIN.key, value="50")]
+    years_row, margin_row = records.insert(app_env, PARAMETERS, rows)
+    try:
+        app = open_page(PAGE)
+        assert planned_next_week(app, next_monday) == 15
+        assert "de l'année précédente, plus 50 % de marge" in visible_text(texts(app))
+        records.update(app_env, PARAMETERS, [ParameterRow(id=margin_row, key=SEASON_MARGIN.key, value="beaucoup")])
+        st.cache_data.clear()
+        app = open_page(PAGE)
+        assert planned_next_week(app, next_monday) == 12
+        [warning] = [visible_text(w.value) for w in app.warning if "Paramètres" in w.value]
+        assert f"| Paramètres | {margin_row} | Valeur | « beaucoup » n'est pas un pourcentage entier" in warning
+    finally:
+        app_env.client.delete(app_env.handle(PARAMETERS).id, [years_row, margin_row])
+        app_env.client.delete(app_env.handle(SNP_REQUESTS).id, request_ids)
+
+
+def planned_next_week(app: AppTest, monday: date) -> int:
+    plan = app.dataframe[-1].value
+    return int(plan.loc[pd.to_datetime(plan["Semaine du"]) == pd.Timestamp(monday), "Places à prévoir"].item())

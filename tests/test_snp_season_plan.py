@@ -8,7 +8,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.snp_season import Past, Season, method_text, planned, season_plan, season_weeks
+from domain.declared_parameters import missing_rows
+from domain.parameters import Parameter, read_parameters
+from domain.snp_season import (
+    SEASON_MARGIN,
+    SEASON_PARAMETERS,
+    SEASON_YEARS,
+    Past,
+    Season,
+    method_text,
+    planned,
+    season_plan,
+    season_weeks,
+)
+from schema.models import ParameterRow
 
 W30_2026, W30_2025, W30_2024 = date(2026, 7, 20), date(2025, 7, 21), date(2024, 7, 22)
 W53_2026, W52_2025, W52_2024 = date(2026, 12, 28), date(2025, 12, 22), date(2024, 12, 23)
@@ -78,3 +91,35 @@ def test_season_weeks() -> None:
 
 def test_method_is_written_in_french() -> None:
     assert "2 années précédentes" in method_text() and "20 %" in method_text() and "semaine 53" in method_text()
+
+
+def test_the_years_and_the_margin_are_parameters_a_migration_adds_at_their_default() -> None:
+    added = {row.key: row.value for row in missing_rows([])}
+    assert (added[SEASON_YEARS.key], added[SEASON_MARGIN.key]) == ("2", "20")
+    assert SEASON_YEARS.key not in {row.key for row in missing_rows([SEASON_YEARS.key])}
+    rows = [ParameterRow(id=4, key=SEASON_YEARS.key, value="1"), ParameterRow(id=5, key=SEASON_MARGIN.key, value="50")]
+    parameters, problems = read_parameters(rows, SEASON_PARAMETERS)
+    assert (parameters.value(SEASON_YEARS), parameters.value(SEASON_MARGIN), problems) == (1, 50, [])
+    [week] = season_plan(days(W30_2025, 10) + days(W30_2024, 30), [W30_2026], 1, 50)
+    assert (week.past, week.places) == ((Past(2025, 30, 10),), 15)  # one year looked at, 10 + 50 %
+    assert "de l'année précédente, plus 50 % de marge" in method_text(1, 50)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "raw", "expected"),
+    [
+        (SEASON_YEARS, "0", "n'est pas un nombre d'années entre 1 et 10"),
+        (SEASON_YEARS, "11", "n'est pas un nombre d'années entre 1 et 10"),
+        (SEASON_MARGIN, "-5", "n'est pas un pourcentage entier entre 0 et 200"),
+        (SEASON_MARGIN, "beaucoup", "n'est pas un pourcentage entier entre 0 et 200"),
+    ],
+)
+def test_a_bad_year_count_or_margin_is_named_in_french_and_its_default_used(
+    parameter: Parameter[int], raw: str, expected: str
+) -> None:
+    parameters, [problem] = read_parameters([ParameterRow(id=7, key=parameter.key, value=raw)], SEASON_PARAMETERS)
+    assert str(problem) == (
+        f"Paramètres, ligne Id 7, champ « Valeur » : « {raw} » {expected} (paramètre « {parameter.key} ») : "
+        f"valeur par défaut {parameter.default} utilisée"
+    )
+    assert (parameters.value(SEASON_YEARS), parameters.value(SEASON_MARGIN)) == (2, 20)

@@ -12,13 +12,24 @@ import pandas as pd
 import streamlit as st
 
 from domain.french import number, percent
+from domain.parameters import read_parameters
 from domain.privacy import MASKED, is_small
 from domain.snp import FIGURE_LABELS, SHARES, Week, figures, for_bureau, weekly
-from domain.snp_season import PlanWeek, Season, method_text, season_plan, season_weeks
+from domain.snp_season import (
+    SEASON_MARGIN,
+    SEASON_PARAMETERS,
+    SEASON_YEARS,
+    PlanWeek,
+    Season,
+    method_text,
+    season_plan,
+    season_weeks,
+)
 from errors import CptsError
+from schema.models import PARAMETERS
 from services.snp import SnpData, read_snp
 from views.access import sees_patient_data
-from views.common import current_base, header, plain, show_error
+from views.common import current_base, header, load_frame, plain, show_error, show_problems
 
 TITLE = "Saison des soins non programmés"
 MONTHS_SHOWN = 24
@@ -105,13 +116,17 @@ def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
     return bars + base.mark_line(color="#333333").encode(y="Places déjà ouvertes:Q")
 
 
-def plan_block(data: SnpData, today: date, exact: bool) -> None:
+def plan_block(data: SnpData, settings: pd.DataFrame, today: date, exact: bool) -> None:
     st.subheader("Places à prévoir pour la saison à venir", anchor=False)
     season = st.selectbox("Saison", list(Season), key="snp_season") or Season.NEXT
     mondays = season_weeks(today, season)
-    plan = season_plan([r.received_at.date() for r in data.requests if r.received_at is not None], mondays)
+    parameters, problems = read_parameters(settings, SEASON_PARAMETERS)
+    show_problems(problems, "Le plan ci-dessous prend la valeur par défaut")
+    years, margin = parameters.value(SEASON_YEARS), parameters.value(SEASON_MARGIN)
+    received = [r.received_at.date() for r in data.requests if r.received_at is not None]
+    plan = season_plan(received, mondays, years, margin)
     opened = {w.monday: w.places for w in weekly(data.slots, [], mondays[0], mondays[-1])}
-    st.markdown(f"**Méthode.** {plain(method_text())}")
+    st.markdown(f"**Méthode.** {plain(method_text(years, margin))}")
     if all(week.places is None for week in plan):
         st.info("Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes.")
     frame = plan_frame(plan, opened, exact)
@@ -130,6 +145,7 @@ def main() -> None:
     header(TITLE, "mission ACI 1b : demandes par semaine face aux places offertes")
     try:
         data = read_snp(current_base())
+        settings, _ = load_frame(PARAMETERS.key)  # Paramètres: the season plan's years and margin
     except CptsError as error:
         show_error(error)
     today, exact = date.today(), sees_patient_data()
@@ -149,7 +165,7 @@ def main() -> None:
         width="stretch",
         column_config=WEEK_COLUMN,
     )
-    plan_block(data, today, exact)
+    plan_block(data, settings, today, exact)
 
 
 main()

@@ -10,30 +10,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain import meetings
 from domain.ag.slides import Hidden, KeyFigure, Slide, Table, masking
 from domain.association import YearFigures, against, year_figures
 from domain.association_dues import DuesSummary, due_lines, summary
 from domain.association_indicators import association_records
+from domain.calculated_keys import records_of
 from domain.french import number
+from domain.meeting_indicators import MeetingFigures, meeting_figures
 from domain.parameters import Parameters
 from domain.privacy import is_small, mask_small, protect_counts
-from domain.snp_indicators import records_of
 from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
-from schema.meetings import MEETINGS, PARTICIPATIONS, Meeting, MeetingKind, Participation
+from schema.meetings import MEETINGS, PARTICIPATIONS
 from schema.models import MEMBERS, Member
 
 TRAINEES_KEY = "stagiaires_annee"
 MEETING_MEMBERS_KEY = "participants_rencontres_annee"
-
-
-@dataclass(frozen=True)
-class MeetingFigures:
-    held: int  # meetings of the year
-    trainings: int  # of which trainings
-    training_hours: float
-    members: int  # distinct members present at one at least (a count of persons)
-    satisfaction: float | None  # mean score out of 5, None: no score given
 
 
 @dataclass(frozen=True)
@@ -43,28 +34,14 @@ class LifeFigures:
     meetings: MeetingFigures | None = None  # None: Rencontres not read
 
 
-def meeting_figures(frames: Mapping[str, pd.DataFrame], year: int) -> MeetingFigures | None:
-    """The year's meetings from the frames of Rencontres and Participations (None when they were not read)."""
-    if MEETINGS.key not in frames or PARTICIPATIONS.key not in frames:
-        return None
-    held = records_of(frames[MEETINGS.key], Meeting)
-    rows = records_of(frames[PARTICIPATIONS.key], Participation)
-    return MeetingFigures(
-        meetings.meeting_count(held, year),
-        meetings.meeting_count(held, year, MeetingKind.TRAINING),
-        meetings.training_hours(held, year),
-        meetings.members_who_took_part(held, rows, year),
-        meetings.mean_satisfaction(held, rows, year),
-    )
-
-
 def life_figures(frames: Mapping[str, pd.DataFrame], year: int, parameters: Parameters) -> LifeFigures:
     """The year's figures of the association, from the frames of its tables (an absent table: no row)."""
     found = association_records(*(frames.get(spec.key) for spec in (MENTORS, TRAINEES, INSTALLATIONS, DUES)))
     members = records_of(frames[MEMBERS.key], Member)
     figures = year_figures(found.mentors, found.trainees, found.installations, year, parameters)
     dues = summary(due_lines(members, found.dues, year, parameters), year, parameters)
-    return LifeFigures(figures, dues, meeting_figures(frames, year))
+    met = meeting_figures(frames.get(MEETINGS.key), frames.get(PARTICIPATIONS.key), year)
+    return LifeFigures(figures, dues, met)
 
 
 def meeting_cards(found: MeetingFigures | None, year: int, hidden: Hidden) -> tuple[KeyFigure, ...]:
