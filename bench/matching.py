@@ -41,6 +41,7 @@ import numpy as np
 from bench.harness import timed
 from demo.generate import generate
 from demo.members import members as demo_members
+from demo.territory import Territory
 from demo.world import World
 from domain.communes import places_of
 from domain.desk import DeskRecords, patient_label
@@ -72,7 +73,7 @@ def _gps(count: int, today: date) -> list[Member]:
     """The first `count` GPs of a demo CPTS with enough members (the large demo has 467 GPs in 2 000)."""
     total = 2000
     while True:
-        drawn = demo_members(World.make("92040", SEED, today), total)
+        drawn = demo_members(World.make(Territory(home="92040"), SEED, today), total)
         gps = [m for m in drawn if m.specialty == GP_SPECIALTY]
         if len(gps) >= count:
             return gps[:count]

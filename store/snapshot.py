@@ -235,6 +235,7 @@ def _decoded(spec: TableSpec[Any], kept: dict[str, Any]) -> tuple[TableCopy, Any
     rows: list[tuple[Any, ...]] = kept["raw"]
     ids = columns[attrs.index("id")]
     if set(map(type, ids)) <= {int} and list(map(itemgetter(0), rows)) == ids and len(set(ids)) == len(ids):
+        # checked in C, the usual case: the rows are the records', in the same order
         raw = dict(zip(ids, rows, strict=True))
     else:
         raw = {int(row[0]): tuple(row) for row in rows}

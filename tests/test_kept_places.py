@@ -76,7 +76,7 @@ def test_a_damaged_or_tampered_file_is_ignored(tmp_path: Path, damage: str) -> N
     magic, header, body = content.split(b"\n", 2)
     changed = {
         "body": magic + b"\n" + header + b"\n" + body.replace(b"Ancelle", b"Ancellx"),
-        "header": magic + b"\n" + header.replace(b'"format": 1', b'"format": 2') + b"\n" + body,
+        "header": magic + b"\n" + header.replace(b'"code": "', b'"code": "0') + b"\n" + body,
         "magic": b"X" + content,
         "truncated": content[: len(content) // 2],
     }[damage]
