@@ -93,7 +93,11 @@ def priority(
     weights: Weights,
 ) -> Priority:
     """Fragility points (in Fragility order, 70+ also from the age) plus points per full month of waiting."""
-    groups = patient_groups(fragilities, birth_date, age_band, today)
+    return priority_of(patient_groups(fragilities, birth_date, age_band, today), request_date, today, weights)
+
+
+def priority_of(groups: frozenset[str], request_date: date | None, today: date, weights: Weights) -> Priority:
+    """`priority` of a patient whose `patient_groups` are known."""
     points = _points_of(weights.fragility)
     parts: list[tuple[str, int]] = [
         (name, points[name]) for name in FRAGILITIES if name in groups and points.get(name, 0)
