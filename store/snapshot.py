@@ -93,17 +93,8 @@ class Snapshots:
         """The kept copy of the table and the source's memo of its read; None when there is none, or one
         that is not of the table as it is read now, or damaged."""
         try:
-            with open(self.path(handle), "rb") as file:
-                if file.readline() != MAGIC:
-                    return None
-                header = json.loads(file.readline())
-                body = file.read()
-            digest = header.pop("sha256", None)
-            if header != self.header(handle) or digest != hashlib.sha256(body).hexdigest():
-                return None
             with store_validate.no_cycle_collection():
-                kept = _PlainUnpickler(io.BytesIO(body)).load()
-                return _decoded(handle.spec, kept)
+                return _decoded(handle.spec, _read_kept(self.path(handle), self.header(handle)))
         except Exception:  # a kept copy that cannot be read is ignored: the table is read whole
             return None
 
@@ -157,23 +148,14 @@ class Snapshots:
         """Keep this copy now. Nothing is kept when it cannot be written, or holds values of other types than
         the plain ones: the file kept before is removed then (it would be older than the copy)."""
         path = self.path(handle)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             encoded = _encoded(copy, memo)
             if encoded is None:
                 path.unlink(missing_ok=True)
                 return
-            body = pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL)
-            header = {**self.header(handle), "sha256": hashlib.sha256(body).hexdigest()}
-            self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-            os.chmod(self.folder, FOLDER_MODE)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(MAGIC + json.dumps(header).encode() + b"\n" + body)
-            os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
+            _write_kept(self.folder, path, self.header(handle), encoded)
         except Exception:  # a copy not kept costs the next process a whole read, nothing else
             with suppress(OSError):
-                temporary.unlink(missing_ok=True)
                 path.unlink(missing_ok=True)
 
 
@@ -293,28 +275,43 @@ def kept_places(
 
 def _kept_places(path: Path, header: dict[str, Any]) -> dict[str, Place | None]:
     try:
-        with open(path, "rb") as file:
-            if file.readline() != MAGIC:
-                return {}
-            found = json.loads(file.readline())
-            body = file.read()
-        if found.pop("sha256", None) != hashlib.sha256(body).hexdigest() or found != header:
-            return {}
-        values: dict[str, Any] = _PlainUnpickler(io.BytesIO(body)).load()
+        values: dict[str, Any] = _read_kept(path, header)
         return {str(code): None if value is None else Place(*value) for code, value in values.items()}
     except Exception:  # no kept file, or one that cannot be read: the communes are read
         return {}
 
 
+def _read_kept(path: Path, header: dict[str, Any]) -> Any:
+    """The plain values kept in `path`; raises when the file says it is not what `header` says, or its body
+    does not match its hash."""
+    with open(path, "rb") as file:
+        if file.readline() != MAGIC:
+            raise ValueError(f"{path.name}: not a kept copy")
+        found = json.loads(file.readline())
+        body = file.read()
+    if found.pop("sha256", None) != hashlib.sha256(body).hexdigest() or found != header:
+        raise ValueError(f"{path.name}: a copy of something else, or damaged")
+    return _PlainUnpickler(io.BytesIO(body)).load()
+
+
 def _write_kept(folder: Path, path: Path, header: dict[str, Any], values: Any) -> None:
-    """`values` (plain) kept in `path` with `header`, whole or not at all, private to the owner."""
+    """`values` (plain) kept in `path` with `header` and the hash of the body, whole or not at all (a reader
+    sees the old file or the new one, never half of one), private to the owner."""
     body = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
     folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    os.chmod(folder, FOLDER_MODE)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(MAGIC + json.dumps({**header, "sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body)
-    os.replace(temporary, path)
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(
+                MAGIC + json.dumps({**header, "sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body
+            )
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def _place_values(place: Place | None) -> tuple[Any, ...] | None:
