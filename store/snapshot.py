@@ -36,6 +36,7 @@ from typing import Any
 import pydantic
 
 from domain import communes
+from domain.collector import no_cycle_collection
 from domain.matching import Place
 from domain.problems import Problem
 from schema import fields as schema_fields
@@ -93,7 +94,7 @@ class Snapshots:
         """The kept copy of the table and the source's memo of its read; None when there is none, or one
         that is not of the table as it is read now, or damaged."""
         try:
-            with store_validate.no_cycle_collection():
+            with no_cycle_collection():
                 return _decoded(handle.spec, _read_kept(self.path(handle), self.header(handle)))
         except Exception:  # a kept copy that cannot be read is ignored: the table is read whole
             return None

@@ -12,12 +12,10 @@ pydantic alone (`validate_row`, `domain.validation`).
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 import types
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -29,6 +27,7 @@ from annotated_types import Ge, Le
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from domain.collector import no_cycle_collection
 from domain.problems import Problem
 from schema.fields import R, Record, TableSpec
 from store import records as store_records  # records.load uses this module: imported whole
@@ -81,19 +80,6 @@ def _row_by_row(
         records.append(record)
         problems.extend(found)
     return records, problems
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a table's records are built: they hold no cycles, and the
-    collector's passes over the ever larger set of live objects would cost more than the building itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _columns(rows: list[dict[str, Any]], attrs: list[str]) -> tuple[list[Sequence[Any]], set[int]]:
