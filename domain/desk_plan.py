@@ -20,7 +20,7 @@ from domain.desk import (
     sought,
 )
 from domain.matching import Doctor, Place, Seeker, match, reasons
-from domain.priority import Priority, Weights, patient_groups, priority, waiting_days
+from domain.priority import Priority, Weights, patient_groups, priority, priority_of, waiting_days
 from domain.problems import Problem
 from schema.models import GP_SOUGHT, MEMBERS, SOUGHT_PROFESSIONS, Member, Patient, PatientStatus, ProposalStatus
 
@@ -74,14 +74,14 @@ def seekers(
         if reason:
             excluded.append(Excluded(patient.id, patient_label(patient), reason, profession))
             continue
-        score = patient_priority(patient, weights, today)
+        groups = patient_groups(patient.fragilities, patient.birth_date, patient.age_band, today)
         found.append(
             Seeker(
                 key=patient_label(patient),
-                priority=score.score,
+                priority=priority_of(groups, patient.request_date, today, weights).score,
                 waited_days=waiting_days(patient.request_date, today),
                 place=places[patient.insee_code or ""],
-                groups=patient_groups(patient.fragilities, patient.birth_date, patient.age_band, today),
+                groups=groups,
                 reduced_mobility=patient.reduced_mobility,
                 refused=frozenset(refused[patient.id]),
             )

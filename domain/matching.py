@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from domain.collector import no_cycle_collection
 from schema.models import Population
 
 
@@ -156,11 +157,12 @@ def match(seekers: Sequence[Seeker], doctors: Sequence[Doctor], noun: str = "mé
         raise ValueError("patients and doctors must have distinct keys")
     from domain.matching_network import Network  # which needs this module's types
 
-    network = Network.build(seekers, sorted(doctors, key=lambda d: d.key))
-    assignments = network.with_alternatives(network.spread(network.solve()))
-    matched = {a.patient for a in assignments}
-    why = _Reasons(doctor_classes(doctors), noun)
-    unmatched = [Unmatched(s.key, why.unmatched(s)) for s in seekers if s.key not in matched]
+    with no_cycle_collection():
+        network = Network.build(seekers, sorted(doctors, key=lambda d: d.key))
+        assignments = network.with_alternatives(network.spread(network.solve()))
+        matched = {a.patient for a in assignments}
+        why = _Reasons(doctor_classes(doctors), noun)
+        unmatched = [Unmatched(s.key, why.unmatched(s)) for s in seekers if s.key not in matched]
     ordered = sorted(assignments, key=lambda a: network.urgency[a.patient])
     return Matching(tuple(ordered), tuple(sorted(unmatched, key=lambda u: network.urgency[u.patient])))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from domain.ages import age_on
 from domain.parameters import DEFAULT_FRAGILITY_POINTS, FRAGILITY_WEIGHTS, PER_MONTH, Parameters
@@ -25,7 +26,13 @@ class Weights:
     per_month: int = int(PER_MONTH.default)
 
     def points(self, fragility: str) -> int:
-        return dict(self.fragility).get(fragility, 0)
+        return _points_of(self.fragility).get(fragility, 0)
+
+
+@lru_cache(maxsize=16)
+def _points_of(fragility: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    """The points per fragility as a dict, made once per set of weights (priority runs for every patient)."""
+    return dict(fragility)
 
 
 def weights_from(parameters: Parameters) -> Weights:
@@ -35,6 +42,7 @@ def weights_from(parameters: Parameters) -> Weights:
     return Weights(fragility, parameters.value(PER_MONTH))
 
 
+FRAGILITIES = tuple(Fragility)  # in declaration order; iterating the enum itself costs more than the rest of `priority`
 ACI_FRAGILE = frozenset((Fragility.ALD, Fragility.ELDERLY, Fragility.C2S_AME))  # the fragile patients of the ACI
 
 
@@ -85,9 +93,14 @@ def priority(
     weights: Weights,
 ) -> Priority:
     """Fragility points (in Fragility order, 70+ also from the age) plus points per full month of waiting."""
-    groups = patient_groups(fragilities, birth_date, age_band, today)
+    return priority_of(patient_groups(fragilities, birth_date, age_band, today), request_date, today, weights)
+
+
+def priority_of(groups: frozenset[str], request_date: date | None, today: date, weights: Weights) -> Priority:
+    """`priority` of a patient whose `patient_groups` are known."""
+    points = _points_of(weights.fragility)
     parts: list[tuple[str, int]] = [
-        (name, weights.points(name)) for name in Fragility if name in groups and weights.points(name)
+        (name, points[name]) for name in FRAGILITIES if name in groups and points.get(name, 0)
     ]
     if request_date is not None:
         days = waiting_days(request_date, today)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from domain.communes import neighbours, place, places_of
+from domain.communes import current_data_dir, neighbours, place, places_of
 from domain.desk import DeskRecords, cli_name, figures_by_profession
 from domain.desk_plan import Plan, plan
 from domain.matching import Place
@@ -27,6 +27,7 @@ from services.journal import record_access
 from services.tables import load_records, table_records
 from store import records
 from store.base import Base
+from store.snapshot import Snapshots, kept_places
 
 PATIENT_CHANGES = ("status", "gp", "found_date")
 DESK_TABLES = (PATIENTS, MEMBERS, PROPOSALS, PARAMETERS)  # what `desk_state` reads
@@ -57,7 +58,17 @@ def desk_state(base: Base, *, refresh: bool = False) -> DeskData:
     desk = DeskRecords(patients, members, proposals)
     codes = [p.insee_code for p in desk.patients] + [m.insee_code for m in desk.members]
     problems = [problem for item in loaded for problem in item.problems] + weight_problems
-    return DeskData(desk, weights, places_of(codes), problems)
+    return DeskData(desk, weights, desk_places(base, {code for code in codes if code}), problems)
+
+
+def desk_places(base: Base, codes: set[str]) -> dict[str, Place]:
+    """The place of every known code of `codes`: kept next to the base's kept copies, when it has some (the
+    communes' JSON is then read only for a code not seen before)."""
+    keeper = base.shared.keeper if base.shared is not None else None
+    if not isinstance(keeper, Snapshots):
+        return places_of(codes)
+    found = kept_places(keeper.folder, current_data_dir(), codes, places_of)
+    return {code: value for code, value in found.items() if value is not None}
 
 
 def make_plan(base: Base, today: date, profession: str | None = None) -> tuple[Plan, DeskData]:

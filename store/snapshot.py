@@ -23,16 +23,21 @@ import pickle
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
+from domain import communes
+from domain.collector import no_cycle_collection
+from domain.matching import Place
 from domain.problems import Problem
 from schema import fields as schema_fields
 from schema.fields import TableSpec
@@ -48,6 +53,8 @@ PLAIN = (type(None), str, int, float, bool)  # exact types kept as they are
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 KEEP_AFTER_ROWS = 1_000  # a copy that cost validating as many rows is kept at once
 KEEP_EVERY_SECONDS = 3_600  # else a copy that changed is kept when the kept file is older than this
+COMMUNES_FILES = ("communes.json", "epci.json", "ept.json")  # what `domain.communes` reads
+PLACE_FIELDS = tuple(item.name for item in fields(Place))
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -87,17 +94,8 @@ class Snapshots:
         """The kept copy of the table and the source's memo of its read; None when there is none, or one
         that is not of the table as it is read now, or damaged."""
         try:
-            with open(self.path(handle), "rb") as file:
-                if file.readline() != MAGIC:
-                    return None
-                header = json.loads(file.readline())
-                body = file.read()
-            digest = header.pop("sha256", None)
-            if header != self.header(handle) or digest != hashlib.sha256(body).hexdigest():
-                return None
-            with store_validate.no_cycle_collection():
-                kept = _PlainUnpickler(io.BytesIO(body)).load()
-                return _decoded(handle.spec, kept)
+            with no_cycle_collection():
+                return _decoded(handle.spec, _read_kept(self.path(handle), self.header(handle)))
         except Exception:  # a kept copy that cannot be read is ignored: the table is read whole
             return None
 
@@ -151,23 +149,14 @@ class Snapshots:
         """Keep this copy now. Nothing is kept when it cannot be written, or holds values of other types than
         the plain ones: the file kept before is removed then (it would be older than the copy)."""
         path = self.path(handle)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             encoded = _encoded(copy, memo)
             if encoded is None:
                 path.unlink(missing_ok=True)
                 return
-            body = pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL)
-            header = {**self.header(handle), "sha256": hashlib.sha256(body).hexdigest()}
-            self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-            os.chmod(self.folder, FOLDER_MODE)
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(MAGIC + json.dumps(header).encode() + b"\n" + body)
-            os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
+            _write_kept(self.folder, path, self.header(handle), encoded)
         except Exception:  # a copy not kept costs the next process a whole read, nothing else
             with suppress(OSError):
-                temporary.unlink(missing_ok=True)
                 path.unlink(missing_ok=True)
 
 
@@ -225,10 +214,16 @@ def _decoded(spec: TableSpec[Any], kept: dict[str, Any]) -> tuple[TableCopy, Any
         raise ValueError("fields of another model")
     columns = [_values(kind, values) for kind, values in kept["columns"]]
     build = store_validate.builder(spec.model, attrs)
-    records = [build(values) for values in zip(*columns, strict=True)]
-    raw = {int(row[0]): tuple(row) for row in kept["raw"]}
-    if len(raw) != len(records) or any(int(r.id) != i for r, i in zip(records, raw, strict=True)):
-        raise ValueError("rows and records differ")
+    records = list(map(build, zip(*columns, strict=True)))
+    rows: list[tuple[Any, ...]] = kept["raw"]
+    ids = columns[attrs.index("id")]
+    if set(map(type, ids)) <= {int} and list(map(itemgetter(0), rows)) == ids and len(set(ids)) == len(ids):
+        # checked in C, the usual case: the rows are the records', in the same order
+        raw = dict(zip(ids, rows, strict=True))
+    else:
+        raw = {int(row[0]): tuple(row) for row in rows}
+        if len(raw) != len(records) or any(int(r.id) != i for r, i in zip(records, raw, strict=True)):
+            raise ValueError("rows and records differ")
     row_problems: dict[int, list[Problem]] = {}
     for problem in map(_problem_of, kept["row_problems"]):
         row_problems.setdefault(int(problem.id or 0), []).append(problem)
@@ -237,8 +232,9 @@ def _decoded(spec: TableSpec[Any], kept: dict[str, Any]) -> tuple[TableCopy, Any
 
 
 def _values(kind: str, values: list[Any]) -> Sequence[Any]:
-    if kind == "date":
-        return [None if value is None else date.fromordinal(value) for value in values]
+    if kind == "date":  # each day made once (a table holds far fewer days than rows)
+        days = {value: None if value is None else date.fromordinal(value) for value in set(values)}
+        return list(map(days.__getitem__, values))
     if kind == "decimal":
         return [None if value is None else Decimal(value) for value in values]
     if kind == "plain":
@@ -253,3 +249,92 @@ def _problem(problem: Problem) -> tuple[Any, ...]:
 def _problem_of(values: Sequence[Any]) -> Problem:
     table, row_id, field, reason, line = values
     return Problem(table, row_id, field, reason, line)
+
+
+# --- the places of the communes a base names -------------------------------------------------------------
+
+PLACES_FILE = "places.copy"
+
+
+def kept_places(
+    folder: Path, communes_dir: Path, codes: set[str], find: Callable[[set[str]], dict[str, Place]]
+) -> dict[str, Place | None]:
+    """The place of every code of `codes` (None for an unknown one), as `find` gives them, kept in `folder`
+    between processes: `find` reads the communes' 12 MB of JSON, which costs a short command half a second.
+    The kept file says which communes files (size, time, inode) and which code made it; any other is ignored."""
+    path = folder / PLACES_FILE
+    header = {"format": FORMAT, "communes": _files_stat(communes_dir), "code": _places_code()}
+    known = _kept_places(path, header)
+    missing = codes - known.keys()
+    if missing:
+        found: dict[str, Place | None] = {code: None for code in missing}
+        known.update({**found, **find(missing)})
+        with suppress(Exception):  # a file not kept costs the next process the JSON, nothing else
+            _write_kept(folder, path, header, {code: _place_values(value) for code, value in known.items()})
+    return {code: known[code] for code in codes}
+
+
+def _kept_places(path: Path, header: dict[str, Any]) -> dict[str, Place | None]:
+    try:
+        values: dict[str, Any] = _read_kept(path, header)
+        return {str(code): None if value is None else Place(*value) for code, value in values.items()}
+    except Exception:  # no kept file, or one that cannot be read: the communes are read
+        return {}
+
+
+def _read_kept(path: Path, header: dict[str, Any]) -> Any:
+    """The plain values kept in `path`; raises when the file says it is not what `header` says, or its body
+    does not match its hash."""
+    with open(path, "rb") as file:
+        if file.readline() != MAGIC:
+            raise ValueError(f"{path.name}: not a kept copy")
+        found = json.loads(file.readline())
+        body = file.read()
+    if found.pop("sha256", None) != hashlib.sha256(body).hexdigest() or found != header:
+        raise ValueError(f"{path.name}: a copy of something else, or damaged")
+    return _PlainUnpickler(io.BytesIO(body)).load()
+
+
+def _write_kept(folder: Path, path: Path, header: dict[str, Any], values: Any) -> None:
+    """`values` (plain) kept in `path` with `header` and the hash of the body, whole or not at all (a reader
+    sees the old file or the new one, never half of one), private to the owner."""
+    body = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    os.chmod(folder, FOLDER_MODE)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(
+                MAGIC + json.dumps({**header, "sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n" + body
+            )
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _place_values(place: Place | None) -> tuple[Any, ...] | None:
+    return None if place is None else tuple(getattr(place, name) for name in PLACE_FIELDS)
+
+
+def _files_stat(folder: Path) -> list[list[Any]]:
+    """Size, time and inode of the communes files (missing ones too: an EPCI file added changes the places)."""
+    found = []
+    for name in COMMUNES_FILES:
+        try:
+            stat = (folder / name).stat()
+            found.append([str(folder / name), stat.st_size, stat.st_mtime_ns, stat.st_ino])
+        except OSError:
+            found.append([str(folder / name), None])
+    return found
+
+
+@cache
+def _places_code() -> str:
+    """Changes with the code that finds the places (`domain.communes`, `domain.matching.Place`)."""
+    digest = hashlib.sha256(repr(PLACE_FIELDS).encode())
+    for module in (communes, sys.modules[Place.__module__], sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
