@@ -35,6 +35,16 @@ def best_of(repeat: int, action: Callable[[], T]) -> tuple[T, float]:
     return runs[-1][0], min(seconds for _, seconds in runs)
 
 
+def say(message: str) -> None:
+    """A line of progress on stderr (stdout ends with the benchmark's JSON object)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def loads(averages: tuple[float, float, float]) -> list[float]:
+    """The machine's load averages (1, 5, 15 min), rounded, for the JSON object."""
+    return [round(load, 2) for load in averages]
+
+
 @contextmanager
 def served_base(folder: Path, *, postgres: bool = False) -> Iterator[tuple[Settings, Base]]:
     """A NocoDB started on free ports with its data in `folder` (kept: a second run finds its base again),

@@ -38,6 +38,7 @@ from typing import Any
 if __name__ == "__main__":
     sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
+from bench.harness import loads, say
 from bench.region_data import (
     Plan,
     cpts_one_named,
@@ -45,15 +46,10 @@ from bench.region_data import (
     record,
     recorded,
     region_bases,
-    say,
     seed_cpts,
     seed_region,
     sqlite_folder,
 )
-
-
-def loads(averages: tuple[float, float, float]) -> list[float]:
-    return [round(load, 2) for load in averages]
 
 
 def generate(data: Path, plan: Plan) -> dict[str, Any]:

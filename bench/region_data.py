@@ -11,7 +11,6 @@ interrupted generation resumes where it stopped).
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.harness import say
 from demo.generate import SCALES, Size, generate
 from domain.communes import commune
 from schema.models import PATIENTS
@@ -33,10 +33,6 @@ TOWNS = (
 )  # fmt: skip
 SEED = 2026
 MARKER = "region.json"
-
-
-def say(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)

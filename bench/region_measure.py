@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.harness import best_of, timed
+from bench.harness import best_of, say, timed
 from bench.pages import app, declared_pages, peak_rss_mb, rounded
-from bench.region_data import say
 from domain.access import REGION
 from domain.permissions import can
 from schema.models import PATIENTS, TABLES
@@ -174,7 +173,9 @@ def throughput(settings: Settings, base: Base) -> dict[str, Any]:
     handle = base.handle(PATIENTS)
     source.read([handle], frozenset())
     (_, rows), direct_s = best_of(3, lambda: source.read([handle], frozenset()))
-    count = len(rows[PATIENTS.key].values)
+    read = rows[PATIENTS.key]
+    assert read is not None  # a whole read (nothing held) always gives the rows
+    count = len(read.values)
     api_rows, api_s = timed(lambda: list(base.client.records(base.id, handle.id)))
     shared = SharedTables(base, source)
     _, copy_s = timed(lambda: shared.loaded(TABLES))
@@ -207,19 +208,25 @@ def pg_sizes(settings: Settings, bases: list[Base], sizes: Callable[[int], str],
     )
     patients_table = bases[0].client.table(bases[0].handle(PATIENTS).id)["table_name"]
     with psycopg.connect(database, autocommit=True) as connection:
-        total = int(connection.execute("SELECT pg_database_size(current_database())").fetchone()[0])
-        per_base = [int(connection.execute(schema_size, (base.id,)).fetchone()[0]) for base in bases]
-        table = connection.execute("SELECT pg_total_relation_size(format('%%I.%%I', %s::text, %s::text))",
-                                   (bases[0].id, patients_table)).fetchone()[0]  # fmt: skip
+
+        def number(query: str, *values: str) -> int:
+            found = connection.execute(query, values).fetchone()
+            return int(found[0]) if found else 0
+
+        total = number("SELECT pg_database_size(current_database())")
+        per_base = [number(schema_size, base.id) for base in bases]
+        table = number(
+            "SELECT pg_total_relation_size(format('%%I.%%I', %s::text, %s::text))", bases[0].id, patients_table
+        )
     by_size: dict[str, list[int]] = {"large": [], "small": []}
-    for number, size in enumerate(per_base, start=1):
-        by_size[sizes(number)].append(size)
+    for position, size in enumerate(per_base, start=1):
+        by_size[sizes(position)].append(size)
     return {
         "database_mb": round(total / 2**20),
         "schema_mb": {size: round(statistics.mean(v) / 2**20, 1) if v else None for size, v in by_size.items()},
         "outside_schemas_mb": round((total - sum(per_base)) / 2**20),
         "cpts1_bytes_per_patient": round(per_base[0] / patients),
-        "cpts1_patients_table_bytes_per_patient": round(int(table) / patients),
+        "cpts1_patients_table_bytes_per_patient": round(table / patients),
     }
 
 
