@@ -68,6 +68,7 @@ def service_figures(settings: Settings, plan_sizes: Callable[[int], str], throug
     table, first = timed(lambda: region_of(settings, EMAIL, today.year, today, open_base=open_base))
     memory.append(rss_mb(os.getpid()))
     _, again = best_of(3, lambda: region_of(settings, EMAIL, today.year, today, open_base=open_base))
+    connections = pg_connections(settings)  # the copies' readers still open: one per base
     grown = [after - before for before, after in itertools.pairwise(memory)]
     by_size: dict[str, list[float]] = {"large": [], "small": []}
     for number, mb in enumerate(grown, start=1):
@@ -79,6 +80,7 @@ def service_figures(settings: Settings, plan_sizes: Callable[[int], str], throug
         "copies_first_s": rounded(first),
         "copies_again_s": rounded(again),
         "copies_rss_mb": round(memory[-1] - memory[0]),
+        "pg_connections": connections,
         "copy_rss_mb_per_base_median": {
             size: round(statistics.median(v)) if v else None for size, v in by_size.items()
         },
@@ -193,6 +195,20 @@ def throughput(settings: Settings, base: Base) -> dict[str, Any]:
         "check_unchanged_stamp_ms": round(stamp_s * 1000, 1),
         "check_unchanged_every_table_ms": round(check_s * 1000, 1),
     }
+
+
+def pg_connections(settings: Settings) -> int:
+    """The connections PostgreSQL has open now (NocoDB's pool, the copies' readers, this one)."""
+    import psycopg
+
+    from store.postgres import conninfo
+
+    database = conninfo(read_secrets(settings.secrets_path))
+    assert database is not None
+    with psycopg.connect(database, autocommit=True) as connection:
+        found = connection.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+        row = found.fetchone()
+    return int(row[0]) if row else 0
 
 
 def pg_sizes(settings: Settings, bases: list[Base], sizes: Callable[[int], str], patients: int) -> dict[str, Any]:
