@@ -212,7 +212,8 @@ def pg_connections(settings: Settings) -> int:
 
 
 def pg_sizes(settings: Settings, bases: list[Base], sizes: Callable[[int], str], patients: int) -> dict[str, Any]:
-    """PostgreSQL's database, and each base's schema (NocoDB's: named after the base id) by demo size; bytes
+    """PostgreSQL's database, each base's schema (NocoDB's: named after the base id) by demo size, the largest
+    of NocoDB's own tables (schema public: its meta and history of changes); bytes
     per patient of CPTS 1 (`patients` patients: its whole schema, and its Patients table alone)."""
     import psycopg
 
@@ -236,6 +237,10 @@ def pg_sizes(settings: Settings, bases: list[Base], sizes: Callable[[int], str],
         table = number(
             "SELECT pg_total_relation_size(format('%%I.%%I', %s::text, %s::text))", bases[0].id, patients_table
         )
+        meta = connection.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 2 DESC LIMIT 3"
+        ).fetchall()
     by_size: dict[str, list[int]] = {"large": [], "small": []}
     for position, size in enumerate(per_base, start=1):
         by_size[sizes(position)].append(size)
@@ -243,6 +248,7 @@ def pg_sizes(settings: Settings, bases: list[Base], sizes: Callable[[int], str],
         "database_mb": round(total / 2**20),
         "schema_mb": {size: round(statistics.mean(v) / 2**20, 1) if v else None for size, v in by_size.items()},
         "outside_schemas_mb": round((total - sum(per_base)) / 2**20),
+        "largest_meta_tables_mb": {str(name): round(int(size) / 2**20) for name, size in meta},
         "cpts1_bytes_per_patient": round(per_base[0] / patients),
         "cpts1_patients_table_bytes_per_patient": round(table / patients),
     }
