@@ -59,7 +59,7 @@ def generate(data: Path, plan: Plan) -> dict[str, Any]:
     made = recorded(data, plan)
     if made is not None:
         say(f"region of {data} reused (generated in {made['generation_s']} s by a previous run)")
-        return {**made, "reused": True}
+        return {**{k: v for k, v in made.items() if k != "parameters"}, "reused": True}
     say(f"generating {plan.bases} CPTS bases ({plan.patients} patients) on PostgreSQL in {data}…")
     start, load_start = time.monotonic(), os.getloadavg()
     with cpts_one_named(), served_base(pg_folder(data), postgres=True) as (settings, first):
