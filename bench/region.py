@@ -20,6 +20,12 @@ Measured:
 Last line of output: one JSON object, seconds rounded to 2 decimals, with the machine load (1, 5, 15 min) at
 start and end and the number of cores. Progress goes to stderr.
 
+Measured (20 bases, 305 600 patients, 2 cores shared, load 3 to 12; see README « Dimensionner une région »):
+Vue régionale first display 53-60 s after the app started (sign-in included, 13-16 s of it), repeat 1.6 s,
+Rafraîchir 16 s, app peak RSS 1.65 GB (213 MB per large base's copy); service alone 65-72 s cold, 6-10 s with
+the copies held, 84 s through the API; Patients read whole: SQLite 352 000 rows/s, PostgreSQL 192 000-210 000
+(API: 7 400-8 300 against 3 900); PostgreSQL 1.44 GB, 1.2 GB of it NocoDB's history of changes (nc_audit_v2).
+
 Usage: .venv/bin/python bench/region.py [--data DIR] [--bases 20] [--large 6] [--generate-only] [--no-browser]
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.harness import best_of, say, timed
 from bench.pages import app, declared_pages, peak_rss_mb, rounded
-from domain.access import REGION
+from domain.access import BOARD, REGION
 from domain.permissions import can
 from domain.region import WAITING
 from schema.models import PATIENTS, TABLES
@@ -36,12 +36,20 @@ def rss_mb(pid: int) -> float:
 
 
 def region_password(settings: Settings) -> str:
-    """The bench's région account (`./cpts user add --role région`'s path), with a fresh password."""
-    from commands.users import add_region_user
+    """The bench's région account as `./cpts user add --role région` makes it (commands.users.add_region_user:
+    « no-access » on every CPTS base, listed in the regional setting), with a fresh password."""
+    from server.users import add_user, admin_client
+    from services.bases import cpts_bases
+    from services.region import add_regional_user
 
-    added = add_region_user(settings, EMAIL, reset_password=True)
-    assert added.password
-    return added.password
+    with admin_client(settings) as admin:
+        made = [
+            add_user(admin, base.id, EMAIL, BOARD, reset_password=not n) for n, base in enumerate(cpts_bases(admin))
+        ]
+    add_regional_user(settings, EMAIL)
+    password = made[0].password
+    assert password
+    return password
 
 
 # -- the service alone -----------------------------------------------------------------------------------
