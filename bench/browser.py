@@ -96,9 +96,12 @@ async def displayed(page: Page, action: Callable[[], Awaitable[None]], *shown: L
     return seconds
 
 
-async def signed_in(browser: Browser, url: str, email: str, password: str, ready: Callable[[Page], Locator]) -> Page:
+async def signed_in(
+    browser: Browser, url: str, email: str, password: str, ready: Callable[[Page], Locator], *, choose: bool = False
+) -> Page:
     """A new browser context (its own Streamlit session) signed in at `url`: the Connexion page, then the
-    page asked for, displayed (`ready`)."""
+    page asked for, displayed (`ready`). `choose`: the account has a role on several CPTS, the first one of
+    the list the sign-in page then shows is opened."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     await context.add_init_script(RUN_COUNTER)
     page = await context.new_page()
@@ -107,8 +110,13 @@ async def signed_in(browser: Browser, url: str, email: str, password: str, ready
     await page.wait_for_function(RUN_ENDED, arg=0, timeout=WAIT_MS, polling=50)
     await page.get_by_label("Adresse e-mail").fill(email)
     await page.get_by_label("Mot de passe", exact=True).fill(password)
+    submit = page.get_by_role("button", name="Se connecter")
+    if choose:
+        await submit.click()
+        submit = page.get_by_role("button", name="Ouvrir")
+        await expect(submit).to_be_visible(timeout=WAIT_MS)
     async with page.expect_navigation(timeout=WAIT_MS):  # the session's cookie set, the page opens again
-        await page.get_by_role("button", name="Se connecter").click()
+        await submit.click()
     await page.wait_for_function(RUN_ENDED, arg=0, timeout=WAIT_MS, polling=50)
     await expect(ready(page).first).to_be_visible(timeout=WAIT_MS)
     return page

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from domain import communes
 from server.bootstrap import bootstrap, ensure_secrets
-from server.process import start_nocodb, stop, throwaway_settings
+from server.postgres import ensure_cluster
+from server.process import free_port, start_nocodb, start_postgres, stop, throwaway_settings
 from settings import Settings, communes_dir
 from store.base import Base
 
@@ -32,19 +35,32 @@ def best_of(repeat: int, action: Callable[[], T]) -> tuple[T, float]:
     return runs[-1][0], min(seconds for _, seconds in runs)
 
 
+def say(message: str) -> None:
+    """A line of progress on stderr (stdout ends with the benchmark's JSON object)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def loads(averages: tuple[float, float, float]) -> list[float]:
+    """The machine's load averages (1, 5, 15 min), rounded, for the JSON object."""
+    return [round(load, 2) for load in averages]
+
+
 @contextmanager
-def served_base(folder: Path) -> Iterator[tuple[Settings, Base]]:
+def served_base(folder: Path, *, postgres: bool = False) -> Iterator[tuple[Settings, Base]]:
     """A NocoDB started on free ports with its data in `folder` (kept: a second run finds its base again),
-    bootstrapped (migrated base); its settings and base; stopped after."""
-    settings = throwaway_settings(folder)
+    bootstrapped (migrated base); its settings and base; stopped after. `postgres`: NocoDB's data and meta
+    in the folder's own PostgreSQL cluster (as `./cpts up --postgres`; created the first time), started
+    before NocoDB and stopped after it."""
+    settings = replace(throwaway_settings(folder), postgres=postgres)
     secrets, first = ensure_secrets(settings)
-    service = start_nocodb(settings, secrets)
-    try:
+    with ExitStack() as stack:
+        if settings.local_postgres:
+            ensure_cluster(settings, secrets, port=free_port())
+            stack.callback(stop, start_postgres(settings, secrets).process.pid)
+        stack.callback(stop, start_nocodb(settings, secrets).process.pid)
         setup = bootstrap(settings, secrets, first)
-        print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", flush=True)
+        print(f"NocoDB {settings.nocodb_url}, base {setup.base.id}", file=sys.stderr, flush=True)
         yield settings, setup.base
-    finally:
-        stop(service.process.pid)
 
 
 @contextmanager
