@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from conftest import Server, session_engine
 
@@ -14,7 +15,7 @@ from schema.models import MEMBERS, TABLES
 from services.seed import seed_demo
 from store.base import Base
 from store.copies import ApiSource, SharedTables
-from store.postgres import PgSource, conninfo
+from store.postgres import APPLICATION_NAME, IDLE_PER_CLUSTER, PgSource, conninfo
 
 pytestmark = pytest.mark.skipif(session_engine() != "postgres", reason="NocoDB sur SQLite dans cette passe")
 
@@ -57,3 +58,21 @@ def test_a_write_through_nocodb_is_seen_at_the_next_read(demo: Base, source: PgS
     after = shared.loaded([MEMBERS])[MEMBERS.key]
     assert [m.structure_name for m in after.records if m.id == member.id] == ["Maison de santé Éole"]
     assert shared.loaded([MEMBERS])[MEMBERS.key] is after  # nothing written since: the same copy
+
+
+def test_more_bases_than_the_cluster_takes_connections_share_a_few(nocodb: Server, demo: Base) -> None:
+    """A server of more CPTS bases than PostgreSQL's max_connections: every copy checks and reads, and the
+    app's connections stay those of its pool (one held per base would be refused past max_connections)."""
+    database = conninfo(nocodb.secrets)
+    assert database is not None
+    with psycopg.connect(database, autocommit=True) as watcher:
+        limit = int(watcher.execute("SHOW max_connections").fetchone()[0])
+        sources = [PgSource(demo, database) for _ in range(limit + 5)]
+        stamps = [source.stamp() for source in sources]
+        assert None not in stamps
+        assert sources[-1].read([demo.handle(MEMBERS)], frozenset())[1][MEMBERS.key] is not None
+        held = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s AND pid <> pg_backend_pid()",
+            (APPLICATION_NAME,),
+        ).fetchone()[0]
+    assert 1 <= held <= IDLE_PER_CLUSTER
