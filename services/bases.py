@@ -6,10 +6,14 @@ A base is a CPTS base when it holds the schema's Paramètres table (what `store.
 other bases of the server (made by hand in NocoDB) are left out. A user has a role on a base when NocoDB
 lists one for them there, « no-access » included (the bureau's, see `domain.access.BASE_ROLE_OF`); a user
 NocoDB lists without a role on a base is not one of its users.
+
+A base found holding Paramètres is remembered by the process (`is_cpts`): a CPTS base stays one, and the
+sign-in of an app serving every CPTS then asks NocoDB one list of users per base, not also its tables.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,14 +63,25 @@ class BaseAdded:
     communes: list[CommuneInfo]
 
 
+_known_cpts: set[tuple[str, str]] = set()  # (server URL, base id) of the bases seen holding Paramètres
+_known_lock = threading.Lock()
+
+
+def is_cpts(client: NocoClient, base_id: str) -> bool:
+    """Whether the base holds Paramètres (asked to NocoDB until it does once, then remembered)."""
+    key = (client.url, base_id)
+    if key in _known_cpts:
+        return True
+    if PARAMETERS.title not in {table["title"] for table in client.tables(base_id)}:
+        return False
+    with _known_lock:
+        _known_cpts.add(key)
+    return True
+
+
 def cpts_bases(client: NocoClient) -> list[CptsBase]:
     """The CPTS bases of the server (those holding Paramètres), in NocoDB's order."""
-    found = []
-    for base in client.bases():
-        titles = {table["title"] for table in client.tables(base["id"])}
-        if PARAMETERS.title in titles:
-            found.append(CptsBase(base["id"], base["title"]))
-    return found
+    return [CptsBase(base["id"], base["title"]) for base in client.bases() if is_cpts(client, base["id"])]
 
 
 def some_bases(client: NocoClient) -> list[CptsBase]:
@@ -127,10 +142,14 @@ def roles_on_bases(client: NocoClient, email: str, bases: Iterable[CptsBase]) ->
 
 
 def user_bases(client: NocoClient, email: str) -> list[CptsBase]:
-    """The CPTS bases on which `email` has a role: those the app serves them (and a regional view reads)."""
-    bases = cpts_bases(client)
-    roles = roles_on_bases(client, email, bases)
-    return [base for base in bases if base.id in roles]
+    """The CPTS bases on which `email` has a role: those the app serves them (and a regional view reads).
+    The roles are asked first: a base where they have none is never asked for its tables."""
+    email = email.strip().lower()
+    return [
+        CptsBase(base["id"], base["title"])
+        for base in client.bases()
+        if base_roles(client, base["id"]).get(email) and is_cpts(client, base["id"])
+    ]
 
 
 def base_roles(client: NocoClient, base_id: str) -> dict[str, str]:

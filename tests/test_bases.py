@@ -165,6 +165,29 @@ def test_a_base_is_chosen_by_name_or_id_never_by_default_among_several(
     assert {b.title for b in user_bases(client, users["both"].email)} == {"CPTS Alpha", "CPTS Bêta"}
 
 
+def test_a_sign_in_asks_nocodb_one_list_of_users_per_base(
+    nocodb: Server, two: tuple[Cpts, Cpts], users: dict[str, UserAdded], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the CPTS bases are known to the process, the bases of a user cost the list of bases and one list of
+    users per base (not also each base's tables); a bureau's « no-access » still counts, no role gives none."""
+    alpha, _ = two
+    client = alpha.base.client
+    user_bases(client, users["both"].email)  # the process now knows these CPTS bases
+    servers_bases = len(client.bases())
+    asked: list[str] = []
+    request = client.request
+
+    def counted(method: str, path: str, **options: object) -> object:
+        asked.append(path)
+        return request(method, path, **options)
+
+    monkeypatch.setattr(client, "request", counted)
+    assert {b.title for b in user_bases(client, users["both"].email)} == {"CPTS Alpha", "CPTS Bêta"}
+    assert len(asked) == 1 + servers_bases and not [path for path in asked if path.endswith("/tables")]
+    assert [b.title for b in user_bases(client, users["beta"].email)] == ["CPTS Bêta"]
+    assert user_bases(client, "personne@cpts.fr") == []
+
+
 # -- through the app -----------------------------------------------------------------------------------
 
 
