@@ -1,6 +1,8 @@
 """The regional view's use cases: who is région (the server's regional setting), the CPTS of their region (the
 CPTS bases they have a role on, `services.bases.user_bases`), and each CPTS's figures read from its own base
-with the AG deck's reads (`services.deck.load_deck_inputs`), then put side by side (`domain.region`).
+with the reads of the bureau's board (`domain.board.BOARD_TABLES`), then put side by side (`domain.region`).
+Through a base's shared copy, a CPTS's figures are computed once per version of those tables (`figures_of`):
+« Rafraîchir » with nothing written since checks each base and computes nothing again.
 
 The regional setting is a file of the data folder, `region.txt`: one e-mail a line (private, like
 secrets.env). `./cpts user add EMAIL --role région` writes it and gives the account « no-access » on every
@@ -9,22 +11,29 @@ CPTS base of the server: NocoDB shows them no row; the app reads with its own to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from domain.ag.slides import DeckData
+from domain.board import BOARD_TABLES
+from domain.desk import DeskRecords
 from domain.parameters import cpts_name
 from domain.region import CptsFigures, RegionTable, cpts_figures, region_table
 from domain.region_deck import region_deck
-from schema.models import PARAMETERS
+from schema.models import MEMBERS, PARAMETERS, PATIENTS
 from services.bases import CptsBase, cpts_bases, user_bases
 from services.connection import api_client
-from services.deck import load_deck_inputs, write_deck
-from services.tables import Progress
+from services.deck import write_deck
+from services.tables import Progress, load_records, tables_of
 from settings import Settings, write_private
 from store.base import Base
 from store.client import NocoClient
+from store.copies import SharedTables
+from store.records import Loaded
 
 REGION_FILE = "region.txt"
 
@@ -61,10 +70,39 @@ def read_figures(
     made = []
     for cpts in bases:
         progress(f"Lecture de {cpts.title}…")
-        inputs = load_deck_inputs(open_base(cpts))
-        name = cpts_name(inputs.frames[PARAMETERS.key], cpts.title)
-        made.append(cpts_figures(name, inputs.frames, inputs.desk, year, today))
+        made.append(figures_of(open_base(cpts), cpts.title, year, today))
     return made
+
+
+# The figures computed from each shared copy, by the tables' versions (only the latest versions kept).
+_computed: weakref.WeakKeyDictionary[SharedTables, dict[Hashable, CptsFigures]] = weakref.WeakKeyDictionary()
+_computed_lock = threading.Lock()
+
+
+def figures_of(base: Base, title: str, year: int, today: date) -> CptsFigures:
+    """One CPTS's figures for `year`, read now (`title`: the base's, its name when Paramètres has none); through
+    the base's shared copy, computed again only when one of the tables they come from changed."""
+    loaded = load_records(base, BOARD_TABLES)
+    shared = base.shared
+    if shared is None:
+        return computed_figures(loaded, title, year, today)
+    versions = shared.versions(BOARD_TABLES)
+    key = (versions, title, year, today)
+    with _computed_lock:
+        found = _computed.get(shared, {}).get(key)
+    if found is not None:
+        return found
+    made = computed_figures(loaded, title, year, today)
+    with _computed_lock:
+        kept = {k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == versions}
+        _computed[shared] = {**kept, key: made}
+    return made
+
+
+def computed_figures(loaded: dict[str, Loaded[Any]], title: str, year: int, today: date) -> CptsFigures:
+    frames = tables_of(loaded).frames
+    desk = DeskRecords(loaded[PATIENTS.key].records, loaded[MEMBERS.key].records, [])
+    return cpts_figures(cpts_name(frames[PARAMETERS.key], title), frames, desk, year, today)
 
 
 def region_of(

@@ -42,7 +42,8 @@ from schema.models import (
 )
 from server.users import add_user, admin_client
 from services.bases import base_roles
-from services.region import add_regional_user, region_of, regional_users
+from services.connection import shared_tables
+from services.region import add_regional_user, figures_of, region_of, regional_users
 from services.seed import seed
 from settings import ROOT
 from store import records
@@ -265,3 +266,24 @@ def test_deck_region(nocodb: Server, cpts: list[Base], table: RegionTable, tmp_p
     assert SECRET_NAME not in xml
     for name in table.names:
         assert name in xml
+
+
+def test_figures_are_computed_once_per_version_of_the_tables(nocodb: Server, cpts: list[Base]) -> None:
+    """Through a shared copy, a CPTS's figures are computed again only when a table they come from changed
+    (« Rafraîchir » with nothing written: nothing computed); a write is seen at the next read."""
+    hand_made = cpts[1]
+    base = Base(hand_made.client, hand_made.id, hand_made.title)
+    base.shared = shared_tables(base, nocodb.settings)
+    first = figures_of(base, base.title, YEAR, TODAY)
+    assert figures_of(base, base.title, YEAR, TODAY) is first
+    assert figures_of(base, base.title, YEAR - 1, TODAY) is not first  # another year: its own figures
+    patient = records.load(base, PATIENTS).records[0]
+    assert patient.status == PatientStatus.WAITING
+    table_id = base.handle(PATIENTS).id
+    base.client.update(table_id, [{"Id": patient.id, "Statut": PatientStatus.CLOSED}])
+    try:
+        changed = figures_of(base, base.title, YEAR, TODAY)
+        assert changed.waiting == first.waiting - 1
+        assert figures_of(base, base.title, YEAR, TODAY) is changed
+    finally:
+        base.client.update(table_id, [{"Id": patient.id, "Statut": PatientStatus.WAITING}])
