@@ -7,7 +7,10 @@ patients, 2 000 members, ~43 000 proposals; minutes), adds a coordinator account
 shared by all sessions) measures, with the app started afresh for each page:
 1. first display: the page opened from the navigation right after the app started and the coordinator
    signed in on a light landing page (Journal d'accès; Orienter for the journal itself);
-2. repeat display: the landing page, then the page again (median of three);
+2. repeat display: the landing page, then the page again from the navigation (the same session, as a
+   coordinator going back to a page; median of three), with the CPU time Chromium's renderer spent on it
+   (`repeat_browser_cpu_s`, its main thread's TaskDuration: what the client costs, which 20 sessions pay
+   20 times on the same cores);
 3. Rafraîchir: 100 waiting patients set to « Sans suite » in NocoDB (PATCH through the API, as its grid
    does), then the click on « Rafraîchir » until the run has ended and, on Accueil and Patients en
    attente, the new count of waiting patients is shown (`refresh_shows_change`); the patients are set
@@ -51,7 +54,7 @@ from typing import Any, cast
 if __name__ == "__main__":
     sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, CDPSession, Page
 
 from app import SECTIONS
 from bench.browser import chromium, displayed, figure, marker, nav_link, signed_in
@@ -191,6 +194,25 @@ async def open_page(page: Page, declared: Declared) -> float:
     return await displayed(page, nav_link(page, declared.title).click, marker(page, declared.title, declared.default))
 
 
+async def browser_cpu(session: CDPSession) -> float:
+    """Seconds the page's renderer has spent on its main thread so far (Chrome's TaskDuration metric)."""
+    metrics = (await session.send("Performance.getMetrics"))["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
+
+
+async def repeat_display(page: Page, declared: Declared, landing: Declared) -> tuple[float, float]:
+    """The landing page, then the page again: seconds to display it, and the browser's CPU seconds for it."""
+    await open_page(page, landing)
+    session = await page.context.new_cdp_session(page)
+    try:
+        await session.send("Performance.enable")
+        before = await browser_cpu(session)
+        seconds = await open_page(page, declared)
+        return seconds, await browser_cpu(session) - before
+    finally:
+        await session.detach()
+
+
 def change_shown(page: Page, declared: Declared, waiting: int) -> list[Any]:
     """Where the page shows the count of waiting patients once it is `waiting` (none on most pages)."""
     if declared.path == CROWD[0]:
@@ -226,17 +248,15 @@ async def one_page(
         page = await signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing))
         try:
             first = await open_page(page, declared)
-            repeats = []
-            for _ in range(3):
-                await open_page(page, landing)
-                repeats.append(await open_page(page, declared))
+            repeats = [await repeat_display(page, declared, landing) for _ in range(3)]
             refreshed, checked = await refresh(page, declared, base)
         finally:
             await page.context.close()
         rss = peak_rss_mb(pid)
     figures = {
         "first_s": rounded(first),
-        "repeat_s": rounded(statistics.median(repeats)),
+        "repeat_s": rounded(statistics.median(seconds for seconds, _ in repeats)),
+        "repeat_browser_cpu_s": rounded(statistics.median(cpu for _, cpu in repeats)),
         "refresh_s": rounded(refreshed),
         "refresh_shows_change": checked,
     }
