@@ -176,10 +176,12 @@ def some_waiting(base: Base) -> list[int]:
 
 
 @contextmanager
-def app(settings: Settings, mode: str) -> Iterator[tuple[str, int]]:
-    """The Streamlit app started afresh on a free port with CPTS_STORE=mode: its URL and process id."""
+def app(settings: Settings, base: Base, mode: str) -> Iterator[tuple[str, int]]:
+    """The Streamlit app started afresh on a free port with CPTS_STORE=mode, serving the base as `./cpts up`
+    serves the only CPTS of its server (CPTS_BASE_ID: the start-up read of `views.warm` runs, as it does
+    there; without it the app waits for a sign-in to know its CPTS): its URL and process id."""
     settings = dataclasses.replace(settings, app_port=free_port())
-    service = start_app(settings, env={"CPTS_STORE": mode}, timeout=120)
+    service = start_app(settings, env={"CPTS_STORE": mode, "CPTS_BASE_ID": base.id}, timeout=120)
     try:
         yield settings.app_url, service.process.pid
     finally:
@@ -244,7 +246,7 @@ async def one_page(
 ) -> tuple[dict[str, Any], float]:
     """First, repeat and Rafraîchir for one page, on an app started for it; and the app's peak RSS."""
     landing = by_title(LANDING if declared.title != LANDING else LANDING_ELSE)
-    with app(settings, mode) as (url, pid):
+    with app(settings, base, mode) as (url, pid):
         page = await signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing))
         try:
             first = await open_page(page, declared)
@@ -274,13 +276,13 @@ async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[float
 
 
 async def crowd(
-    browser: Browser, settings: Settings, password: str, mode: str, sessions: int, rounds: int
+    browser: Browser, settings: Settings, base: Base, password: str, mode: str, sessions: int, rounds: int
 ) -> dict[str, Any]:
     """`sessions` contexts signed in at once, then opening each CROWD page together, `rounds` times."""
     landing = by_title(LANDING)
     targets = [next(p for p in declared_pages() if p.path == path) for path in CROWD]
     figures: dict[str, Any] = {"sessions": sessions}
-    with app(settings, mode) as (url, pid):
+    with app(settings, base, mode) as (url, pid):
         say(f"  {mode}: signing in {sessions} sessions…")
         signing = [
             signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing)) for _ in range(sessions)
@@ -319,7 +321,7 @@ async def measure(
             rss.append(peak)
         figures: dict[str, Any] = {"pages": per_page, "one_session_rss_peak_mb": max(rss, default=None)}
         if sessions:
-            figures["concurrent"] = await crowd(browser, settings, password, mode, sessions, rounds)
+            figures["concurrent"] = await crowd(browser, settings, base, password, mode, sessions, rounds)
     return figures
 
 
