@@ -60,6 +60,7 @@ from app import SECTIONS
 from bench.browser import chromium, displayed, figure, marker, nav_link, signed_in
 from demo.generate import SCALES, Size
 from domain.access import COORDINATOR
+from domain.permissions import can
 from schema.models import PATIENTS, PatientStatus
 from server.process import free_port, start_app, stop
 from settings import Settings
@@ -89,10 +90,15 @@ def by_title(title: str) -> Declared:
     return next(page for page in declared_pages() if page.title == title)
 
 
+def coordinator_pages() -> list[Declared]:
+    """The pages of the navigation a coordinator may open (not the région role's Vue régionale)."""
+    return [page for page in declared_pages() if can(COORDINATOR, page.needs)]
+
+
 def chosen(titles: str | None) -> list[Declared]:
-    """The pages named in `--pages` (titles, comma-separated), all of them by default."""
+    """The pages named in `--pages` (titles, comma-separated), by default every page the coordinator opens."""
     if not titles:
-        return declared_pages()
+        return coordinator_pages()
     wanted = [t.strip() for t in titles.split(",") if t.strip()]
     unknown = set(wanted) - {page.title for page in declared_pages()}
     if unknown:
