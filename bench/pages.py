@@ -28,7 +28,10 @@ pages (Orienter 3.1 s, Journal d'accès 0.6 s); repeat 0.8-5.6 s; Rafraîchir 6.
 20.4 s); 20 sessions: Accueil p50 31 s / p95 42 s, Patients en attente p50 163 s / p95 222 s, no error;
 Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20. Shared store (0a23679 and before, load 0.2 to
 9): first display 0.6-1.2 s, repeat 0.5-0.8 s, Rafraîchir 0.6-0.9 s (Présentation AG 1.5 s); 20 sessions:
-Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). See README.
+Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). Since (no gc.collect after
+each run, start-up read before the port opens; --modes shared, load 1.7 to 5): first 0.4-1.7 s, repeat
+0.14-1.0 s (median 0.43), of which Chromium's CPU 80-100 %; 20 sessions p50 6.3 s (Accueil) and 11 s
+(Patients en attente), p95 63-65 s; RSS 1.2 GB with 20. See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
