@@ -80,11 +80,12 @@ def choose_rows() -> tuple[tuple[pd.DataFrame, JournalFigures], JournalFilter] |
     return kept_rows(current_base().id, choice), choice
 
 
-@st.cache_resource(ttl=CACHE_SECONDS, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=CACHE_SECONDS // 3, max_entries=16, show_spinner=False)
 def kept_rows(base_id: str, choice: JournalFilter) -> tuple[pd.DataFrame, JournalFigures]:
     """The rows of the journal read (`journal_since`) that `choice` keeps, and their figures: made once per
-    read and choice, shared by the sessions (never change them). Counting the distinct patients of a month
-    of rows holding thousands of codes took 0.5 s, at every run of the page."""
+    choice for a few seconds (a row shows at most 20 s after it was written), shared by the sessions (never
+    change them). Counting the distinct patients of a month of rows holding thousands of codes took 0.5 s,
+    at every run of the page."""
     journal, _ = journal_since(base_id, choice.start)
     rows = filter_journal(journal, choice)
     return rows, journal_figures(rows)
