@@ -1,5 +1,11 @@
-"""The app as `./cpts up` serves it: Streamlit running app.py and, while its server starts, the tables read
-and the first figures made (`views.warm`), so the first page shown is as quick as the next ones.
+"""The app as `./cpts up` serves it: the tables read and the first figures made (`views.warm`), then Streamlit
+running app.py, so that the first page shown is as quick as the next ones and no session waits on that
+start-up read (the port opens once it is done, or after `WARM_UP_WAIT` seconds at most: it then goes on while
+the server starts, and a page needing what it makes waits for it rather than making it again).
+
+Streamlit's garbage collection after every script run is off (`runner.postScriptGC`): with the shared copy of
+a large base in memory (≈ 100 000 records), a full collection took 0.4 to 0.9 s after each run of each
+session, holding the interpreter lock, so every other session waited too. Python's own collector still runs.
 
 Beside Streamlit's own routes, one route of ours: /session/ouvrir trades the one-time ticket of a sign-in for
 the session cookie (`domain.sessions`), then shows the page asked for, so that a reload, a new tab or a
@@ -38,6 +44,9 @@ async def open_session(request: Request) -> RedirectResponse:
     return response
 
 
+NO_GC_AFTER_RUN = ("--runner.postScriptGC", "false")  # see the module's docstring
+WARM_UP_WAIT = 40  # seconds the port waits for the start-up read at most (`./cpts up` waits 60 s for the app)
+
 # Found by `streamlit run` (which serve.py runs on itself) and served with its options.
 app = st.App(Path(__file__).with_name("app.py"), routes=[Route(OPEN_PATH, open_session, methods=["GET"])])
 COOKIE_ROUTE.set()
@@ -48,8 +57,10 @@ def main() -> None:
 
     from views.warm import warm_up
 
-    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
-    sys.argv = ["streamlit", "run", str(Path(__file__)), *sys.argv[1:]]
+    warming = threading.Thread(target=warm_up, name="warm-up", daemon=True)
+    warming.start()
+    warming.join(WARM_UP_WAIT)  # a slower start-up read goes on while the server starts
+    sys.argv = ["streamlit", "run", str(Path(__file__)), *NO_GC_AFTER_RUN, *sys.argv[1:]]
     cli.main()
 
 

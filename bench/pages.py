@@ -7,7 +7,10 @@ patients, 2 000 members, ~43 000 proposals; minutes), adds a coordinator account
 shared by all sessions) measures, with the app started afresh for each page:
 1. first display: the page opened from the navigation right after the app started and the coordinator
    signed in on a light landing page (Journal d'accès; Orienter for the journal itself);
-2. repeat display: the landing page, then the page again (median of three);
+2. repeat display: the landing page, then the page again from the navigation (the same session, as a
+   coordinator going back to a page; median of three), with the CPU time Chromium's renderer spent on it
+   (`repeat_browser_cpu_s`, its main thread's TaskDuration: what the client costs, which 20 sessions pay
+   20 times on the same cores);
 3. Rafraîchir: 100 waiting patients set to « Sans suite » in NocoDB (PATCH through the API, as its grid
    does), then the click on « Rafraîchir » until the run has ended and, on Accueil and Patients en
    attente, the new count of waiting patients is shown (`refresh_shows_change`); the patients are set
@@ -25,7 +28,10 @@ pages (Orienter 3.1 s, Journal d'accès 0.6 s); repeat 0.8-5.6 s; Rafraîchir 6.
 20.4 s); 20 sessions: Accueil p50 31 s / p95 42 s, Patients en attente p50 163 s / p95 222 s, no error;
 Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20. Shared store (0a23679 and before, load 0.2 to
 9): first display 0.6-1.2 s, repeat 0.5-0.8 s, Rafraîchir 0.6-0.9 s (Présentation AG 1.5 s); 20 sessions:
-Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). See README.
+Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). Since (no gc.collect after
+each run, start-up read before the port opens; --modes shared, load 1.7 to 5): first 0.4-1.7 s, repeat
+0.14-1.0 s (median 0.43), of which Chromium's CPU 80-100 %; 20 sessions p50 6.3 s (Accueil) and 11 s
+(Patients en attente), p95 63-65 s; RSS 1.2 GB with 20. See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
@@ -51,12 +57,13 @@ from typing import Any, cast
 if __name__ == "__main__":
     sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, CDPSession, Page
 
 from app import SECTIONS
 from bench.browser import chromium, displayed, figure, marker, nav_link, signed_in
 from demo.generate import SCALES, Size
 from domain.access import COORDINATOR
+from domain.permissions import can
 from schema.models import PATIENTS, PatientStatus
 from server.process import free_port, start_app, stop
 from settings import Settings
@@ -86,10 +93,15 @@ def by_title(title: str) -> Declared:
     return next(page for page in declared_pages() if page.title == title)
 
 
+def coordinator_pages() -> list[Declared]:
+    """The pages of the navigation a coordinator may open (not the région role's Vue régionale)."""
+    return [page for page in declared_pages() if can(COORDINATOR, page.needs)]
+
+
 def chosen(titles: str | None) -> list[Declared]:
-    """The pages named in `--pages` (titles, comma-separated), all of them by default."""
+    """The pages named in `--pages` (titles, comma-separated), by default every page the coordinator opens."""
     if not titles:
-        return declared_pages()
+        return coordinator_pages()
     wanted = [t.strip() for t in titles.split(",") if t.strip()]
     unknown = set(wanted) - {page.title for page in declared_pages()}
     if unknown:
@@ -173,10 +185,12 @@ def some_waiting(base: Base) -> list[int]:
 
 
 @contextmanager
-def app(settings: Settings, mode: str) -> Iterator[tuple[str, int]]:
-    """The Streamlit app started afresh on a free port with CPTS_STORE=mode: its URL and process id."""
+def app(settings: Settings, base: Base, mode: str) -> Iterator[tuple[str, int]]:
+    """The Streamlit app started afresh on a free port with CPTS_STORE=mode, serving the base as `./cpts up`
+    serves the only CPTS of its server (CPTS_BASE_ID: the start-up read of `views.warm` runs, as it does
+    there; without it the app waits for a sign-in to know its CPTS): its URL and process id."""
     settings = dataclasses.replace(settings, app_port=free_port())
-    service = start_app(settings, env={"CPTS_STORE": mode}, timeout=120)
+    service = start_app(settings, env={"CPTS_STORE": mode, "CPTS_BASE_ID": base.id}, timeout=120)
     try:
         yield settings.app_url, service.process.pid
     finally:
@@ -189,6 +203,25 @@ def ready(declared: Declared) -> Any:
 
 async def open_page(page: Page, declared: Declared) -> float:
     return await displayed(page, nav_link(page, declared.title).click, marker(page, declared.title, declared.default))
+
+
+async def browser_cpu(session: CDPSession) -> float:
+    """Seconds the page's renderer has spent on its main thread so far (Chrome's TaskDuration metric)."""
+    metrics = (await session.send("Performance.getMetrics"))["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
+
+
+async def repeat_display(page: Page, declared: Declared, landing: Declared) -> tuple[float, float]:
+    """The landing page, then the page again: seconds to display it, and the browser's CPU seconds for it."""
+    await open_page(page, landing)
+    session = await page.context.new_cdp_session(page)
+    try:
+        await session.send("Performance.enable")
+        before = await browser_cpu(session)
+        seconds = await open_page(page, declared)
+        return seconds, await browser_cpu(session) - before
+    finally:
+        await session.detach()
 
 
 def change_shown(page: Page, declared: Declared, waiting: int) -> list[Any]:
@@ -222,21 +255,19 @@ async def one_page(
 ) -> tuple[dict[str, Any], float]:
     """First, repeat and Rafraîchir for one page, on an app started for it; and the app's peak RSS."""
     landing = by_title(LANDING if declared.title != LANDING else LANDING_ELSE)
-    with app(settings, mode) as (url, pid):
+    with app(settings, base, mode) as (url, pid):
         page = await signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing))
         try:
             first = await open_page(page, declared)
-            repeats = []
-            for _ in range(3):
-                await open_page(page, landing)
-                repeats.append(await open_page(page, declared))
+            repeats = [await repeat_display(page, declared, landing) for _ in range(3)]
             refreshed, checked = await refresh(page, declared, base)
         finally:
             await page.context.close()
         rss = peak_rss_mb(pid)
     figures = {
         "first_s": rounded(first),
-        "repeat_s": rounded(statistics.median(repeats)),
+        "repeat_s": rounded(statistics.median(seconds for seconds, _ in repeats)),
+        "repeat_browser_cpu_s": rounded(statistics.median(cpu for _, cpu in repeats)),
         "refresh_s": rounded(refreshed),
         "refresh_shows_change": checked,
     }
@@ -254,13 +285,13 @@ async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[float
 
 
 async def crowd(
-    browser: Browser, settings: Settings, password: str, mode: str, sessions: int, rounds: int
+    browser: Browser, settings: Settings, base: Base, password: str, mode: str, sessions: int, rounds: int
 ) -> dict[str, Any]:
     """`sessions` contexts signed in at once, then opening each CROWD page together, `rounds` times."""
     landing = by_title(LANDING)
     targets = [next(p for p in declared_pages() if p.path == path) for path in CROWD]
     figures: dict[str, Any] = {"sessions": sessions}
-    with app(settings, mode) as (url, pid):
+    with app(settings, base, mode) as (url, pid):
         say(f"  {mode}: signing in {sessions} sessions…")
         signing = [
             signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing)) for _ in range(sessions)
@@ -299,7 +330,7 @@ async def measure(
             rss.append(peak)
         figures: dict[str, Any] = {"pages": per_page, "one_session_rss_peak_mb": max(rss, default=None)}
         if sessions:
-            figures["concurrent"] = await crowd(browser, settings, password, mode, sessions, rounds)
+            figures["concurrent"] = await crowd(browser, settings, base, password, mode, sessions, rounds)
     return figures
 
 

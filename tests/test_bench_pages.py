@@ -13,9 +13,10 @@ from domain.access import COORDINATOR
 from domain.permissions import can
 
 
-def test_every_page_of_the_navigation_is_measured() -> None:
+def test_every_page_a_coordinator_opens_is_measured() -> None:
     declared = [page for section in SECTIONS.values() for page in section]
-    assert bench.chosen(None) == declared
+    assert bench.chosen(None) == [page for page in declared if can(COORDINATOR, page.needs)]
+    assert any(not can(COORDINATOR, page.needs) for page in declared)  # Vue régionale: no link to click
     assert len({bench.url_of(page) for page in declared}) == len(declared)  # one URL per page
     assert bench.url_of(declared[0]) == ""  # the default page, Accueil
 

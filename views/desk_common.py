@@ -111,8 +111,15 @@ def of_profession(records: DeskRecords, profession: str | None) -> DeskRecords:
 
 
 def professions_table(records: DeskRecords, today: date) -> None:
-    """Waiting, found this year and median delay, one row per profession some request seeks."""
-    rows = [
+    """Waiting, found this year and median delay, one row per profession some request seeks (`records`: the
+    whole desk data's, whose figures are made once per version of the desk tables and day)."""
+    rows = per_version("desk professions", DESK_TABLES, lambda: profession_rows(records, today), today)
+    if len(rows) > 1:  # médecin traitant only: the figures above say it all
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def profession_rows(records: DeskRecords, today: date) -> list[dict[str, Any]]:
+    return [
         {
             "Profession recherchée": profession,
             "En attente": item.waiting,
@@ -122,8 +129,6 @@ def professions_table(records: DeskRecords, today: date) -> None:
         }
         for profession, item in figures_by_profession(records, today).items()
     ]
-    if len(rows) > 1:  # médecin traitant only: the figures above say it all
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def forget_data() -> None:
@@ -144,7 +149,7 @@ def read_desk() -> DeskData:
 
 def flag_without_code(data: DeskData, shown: int = 20) -> None:
     """Patients typed in NocoDB without a code: listed and journaled under their Id until they get one."""
-    ids = without_code(data.records.patients)
+    ids = per_version("desk without code", DESK_TABLES, lambda: without_code(data.records.patients))
     if not ids:
         return
     listed = ", ".join(str(i) for i in ids[:shown]) + (f" … (+{len(ids) - shown})" if len(ids) > shown else "")

@@ -10,12 +10,14 @@ import streamlit as st
 
 from domain.form_requests import Review
 from errors import CptsError
+from schema.models import PATIENTS, TERRITORY
 from services import form_requests
 from settings import Settings
 from views.access import journal
-from views.common import base_of, current_base, plain
+from views.common import base_of, current_base, per_version, plain
 from views.desk_common import flash, forget_data, write_error
 
+FORM_TABLES = (PATIENTS, TERRITORY)  # what the review of the requests reads
 LINK_SECONDS = 300  # the link changes only when the form is shared again in NocoDB
 EXPLANATION = (
     "Les patients, leurs proches, les mairies et les partenaires peuvent demander un médecin traitant par ce "
@@ -36,11 +38,18 @@ def form_link(base_id: str) -> str | None:
     return form_requests.form_link(base_of(base_id), Settings.from_env().form_url)
 
 
+def pending(today: date) -> Review:
+    """The requests still to check, made once per version of the tables they depend on and day (shared by
+    the sessions of the CPTS: a form's request is a new row of Patients, which changes its version)."""
+    base = current_base()
+    return per_version("form requests", FORM_TABLES, lambda: form_requests.pending(base, today), today)
+
+
 def form_section(today: date) -> None:
     st.subheader("Demandes reçues par le formulaire public", anchor=False)
     try:
         link = form_link(current_base().id)
-        checked = form_requests.pending(current_base(), today)
+        checked = pending(today)
     except CptsError as error:
         st.error(plain(str(error)))
         return

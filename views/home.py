@@ -86,7 +86,8 @@ def members_block(by_profession_exact: pd.DataFrame, exact: bool) -> None:
         if by_profession.empty:
             st.info("Aucun membre actif pour l'instant : ajoutez-les dans la table Membres de NocoDB.")
             return
-        st.altair_chart(profession_chart(by_profession), width="stretch")
+        chart = per_version("home members chart", TABLES, lambda: profession_chart(by_profession), date.today(), exact)
+        st.altair_chart(chart, width="stretch")
 
 
 def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
@@ -125,7 +126,8 @@ def actions_block(by_status: pd.DataFrame) -> None:
         for column, (status, count) in zip(st.columns(len(by_status)), counts, strict=True):
             column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
-            st.altair_chart(status_chart(by_status), width="stretch", height=80)
+            chart = per_version("home actions chart", TABLES, lambda: status_chart(by_status), date.today())
+            st.altair_chart(chart, width="stretch", height=80)
         else:
             st.info("Aucune action saisie : ajoutez les actions du projet de santé dans la table Actions.")
 

@@ -14,7 +14,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.access_log import JournalFilter, accesses_by_day, filter_journal, journal_figures, local_day
+from domain.access_log import (
+    JournalFigures,
+    JournalFilter,
+    accesses_by_day,
+    filter_journal,
+    journal_figures,
+    local_day,
+)
 from domain.problems import Problem
 from errors import CptsError
 from schema.models import PATIENT_CODE_PATTERN
@@ -53,8 +60,9 @@ def read_journal(start: date) -> pd.DataFrame:
     return journal
 
 
-def choose_rows() -> tuple[pd.DataFrame, JournalFilter] | None:
-    """The filters above the table and the rows they keep; None (and a French error) for a malformed code."""
+def choose_rows() -> tuple[tuple[pd.DataFrame, JournalFigures], JournalFilter] | None:
+    """The filters above the table, the rows they keep and their figures; None (and a French error) for a
+    malformed code."""
     today = local_day(datetime.now(UTC))  # a French day, as the journal's times are shown
     period, who, patient = st.columns([2, 2, 1])
     chosen = period.date_input(
@@ -69,11 +77,21 @@ def choose_rows() -> tuple[pd.DataFrame, JournalFilter] | None:
         st.error(f"Champ « Code patient » : « {plain(code)} » n'est pas un code patient (ex. P-000123).")
         return None
     choice = JournalFilter(start, end, None if user == ALL_USERS else user, code.upper() or None)
-    return filter_journal(journal, choice), choice
+    return kept_rows(current_base().id, choice), choice
 
 
-def figures_block(rows: pd.DataFrame) -> None:
-    figures = journal_figures(rows)
+@st.cache_resource(ttl=CACHE_SECONDS // 3, max_entries=16, show_spinner=False)
+def kept_rows(base_id: str, choice: JournalFilter) -> tuple[pd.DataFrame, JournalFigures]:
+    """The rows of the journal read (`journal_since`) that `choice` keeps, and their figures: made once per
+    choice for a few seconds (a row shows at most 20 s after it was written), shared by the sessions (never
+    change them). Counting the distinct patients of a month of rows holding thousands of codes took 0.5 s,
+    at every run of the page."""
+    journal, _ = journal_since(base_id, choice.start)
+    rows = filter_journal(journal, choice)
+    return rows, journal_figures(rows)
+
+
+def figures_block(figures: JournalFigures) -> None:
     columns = st.columns(4)
     columns[0].metric("Accès", figures.accesses, help="Affichages ou exports de données patients")
     columns[1].metric("Utilisateurs", figures.users)
@@ -129,11 +147,11 @@ def main() -> None:
     chosen = choose_rows()
     if chosen is None:
         return
-    rows, choice = chosen
+    (rows, figures), choice = chosen
     subject = f"de {plain(choice.user)}" if choice.user else "de tous les utilisateurs"
     about = f" concernant {plain(choice.patient_code)}" if choice.patient_code else ""
     st.subheader(f"Accès {subject}{about}", anchor=False)
-    figures_block(rows)
+    figures_block(figures)
     if rows.empty:
         st.info("Aucun accès pour ces critères.", icon=":material/info:")
         return

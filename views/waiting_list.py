@@ -13,10 +13,10 @@ import streamlit as st
 from domain.patient_request import RequestForm
 from errors import CptsError
 from schema.models import PATIENTS, REQUEST_SOURCES, SOUGHT_PROFESSIONS, Fragility, PatientStatus, Sex
-from services.desk import DeskData, allowed_communes, register_request
+from services.desk import DESK_TABLES, DeskData, allowed_communes, register_request
 from views import paging
 from views.access import journal, require_page
-from views.common import CACHE_SECONDS, base_of, current_base, header, plain, show_error
+from views.common import CACHE_SECONDS, base_of, current_base, header, per_version, plain, show_error
 from views.desk_common import (
     ROW_COLUMNS,
     flash,
@@ -39,12 +39,14 @@ def title(attr: str) -> str:
     return PATIENTS.field(attr).title
 
 
-def filtered(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """The rows the filters keep, and whether to show the detail of the priority."""
+def filtered(frame: pd.DataFrame, today: date) -> tuple[pd.DataFrame, bool]:
+    """The rows the filters keep (`frame`: today's `waiting_rows`), and whether to show the detail of the
+    priority."""
     first, second, third, fourth = st.columns([2, 2, 2, 1])
     statuses = first.multiselect("Statut", tuple(PatientStatus), default=[PatientStatus.WAITING], placeholder="Tous")
     fragilities = second.multiselect("Fragilités (au moins une)", tuple(Fragility), placeholder="Toutes")
-    communes = third.multiselect("Commune", sorted(frame["Commune"].dropna().unique()), placeholder="Toutes")
+    options = per_version("waiting communes", DESK_TABLES, lambda: sorted(frame["Commune"].dropna().unique()), today)
+    communes = third.multiselect("Commune", options, placeholder="Toutes")
     minimum = fourth.number_input("Attente minimale (jours)", min_value=0, value=0, step=30)
     profession = profession_filter("waiting_profession")
     explain = st.toggle("Expliquer les scores de priorité", help="Ajoute le détail de chaque score")
@@ -71,7 +73,7 @@ WAITING = paging.Listing(
 def waiting_table(data: DeskData, today: date) -> None:
     """The patients kept by the filters and the search, a page at a time (only the page shown is journaled);
     coordinators may export the whole set (journaled too)."""
-    kept, explain = filtered(waiting_rows(data, today))
+    kept, explain = filtered(waiting_rows(data, today), today)
     columns = [c for c in ROW_COLUMNS if explain or c != "Détail de la priorité"]
     st.caption(f"{len(kept)} patient(s) retenu(s) par les filtres, le plus prioritaire en premier.")
     listed = paging.paged(kept, WAITING)

@@ -1,4 +1,4 @@
-"""What the app makes while its server starts (`serve.py`), before anyone signs in: every table read into the
+"""What the app makes before its server starts (`serve.py`), before anyone signs in: every table read into the
 shared copy, the desk's priorities, this year's board figures and AG deck, so that the first page shown after
 `./cpts up` is as quick as the next ones. Pages make the same things the same way when it has not run."""
 
