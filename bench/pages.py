@@ -185,12 +185,13 @@ def some_waiting(base: Base) -> list[int]:
 
 
 @contextmanager
-def app(settings: Settings, base: Base, mode: str) -> Iterator[tuple[str, int]]:
-    """The Streamlit app started afresh on a free port with CPTS_STORE=mode, serving the base as `./cpts up`
-    serves the only CPTS of its server (CPTS_BASE_ID: the start-up read of `views.warm` runs, as it does
-    there; without it the app waits for a sign-in to know its CPTS): its URL and process id."""
+def app(settings: Settings, mode: str, base: Base | None = None) -> Iterator[tuple[str, int]]:
+    """The Streamlit app started afresh on a free port with CPTS_STORE=mode: its URL and process id. With
+    `base`, it serves that base as `./cpts up` serves the only CPTS of its server (CPTS_BASE_ID: the start-up
+    read of `views.warm` runs, as it does there); without, every CPTS of the server, each chosen at sign-in."""
     settings = dataclasses.replace(settings, app_port=free_port())
-    service = start_app(settings, env={"CPTS_STORE": mode, "CPTS_BASE_ID": base.id}, timeout=120)
+    env = {"CPTS_STORE": mode} | ({"CPTS_BASE_ID": base.id} if base else {})
+    service = start_app(settings, env=env, timeout=120)
     try:
         yield settings.app_url, service.process.pid
     finally:
@@ -255,7 +256,7 @@ async def one_page(
 ) -> tuple[dict[str, Any], float]:
     """First, repeat and Rafraîchir for one page, on an app started for it; and the app's peak RSS."""
     landing = by_title(LANDING if declared.title != LANDING else LANDING_ELSE)
-    with app(settings, base, mode) as (url, pid):
+    with app(settings, mode, base) as (url, pid):
         page = await signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing))
         try:
             first = await open_page(page, declared)
@@ -291,7 +292,7 @@ async def crowd(
     landing = by_title(LANDING)
     targets = [next(p for p in declared_pages() if p.path == path) for path in CROWD]
     figures: dict[str, Any] = {"sessions": sessions}
-    with app(settings, base, mode) as (url, pid):
+    with app(settings, mode, base) as (url, pid):
         say(f"  {mode}: signing in {sessions} sessions…")
         signing = [
             signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing)) for _ in range(sessions)

@@ -94,8 +94,10 @@ def figures_of(base: Base, title: str, year: int, today: date) -> CptsFigures:
         return found
     made = computed_figures(loaded, title, year, today)
     with _computed_lock:
-        kept = {k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == versions}
-        _computed[shared] = {**kept, key: made}
+        kept: dict[Hashable, CptsFigures] = {
+            k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == versions
+        }
+        _computed[shared] = kept | {key: made}
     return made
 
 
