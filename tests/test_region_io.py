@@ -7,6 +7,7 @@ Vue régionale shows the same table to the région account only; the région acc
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -361,3 +362,30 @@ def test_no_regional_warm_up_without_a_region_account(
     read, computed = count_reads(monkeypatch, cpts)
     figures_of(base_of(cpts[1].id), cpts[1].title, YEAR, TODAY)
     assert computed == [cpts[1].title] and set(read) == BOARD_KEYS  # nothing was held: read now
+
+
+def test_two_callers_at_once_compute_a_base_once(
+    nocodb: Server, cpts: list[Base], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A région session arriving while the warm-up computes a base's figures takes them, computing nothing."""
+    hand_made = cpts[2]
+    base = Base(hand_made.client, hand_made.id, hand_made.title)
+    base.shared = shared_tables(base, nocodb.settings)
+    compute = services.region.computed_figures
+    computing = threading.Event()
+    computed: list[str] = []
+
+    def slow(loaded: dict[str, Any], title: str, year: int, today: date) -> Any:
+        computed.append(title)
+        computing.set()
+        time.sleep(1)  # the second caller arrives meanwhile
+        return compute(loaded, title, year, today)
+
+    monkeypatch.setattr(services.region, "computed_figures", slow)
+    made: list[Any] = []
+    first = threading.Thread(target=lambda: made.append(figures_of(base, base.title, YEAR, TODAY)))
+    first.start()
+    assert computing.wait(60)
+    second = figures_of(base, base.title, YEAR, TODAY)
+    first.join(60)
+    assert computed == [base.title] and made == [second] and made[0] is second
