@@ -11,8 +11,9 @@ base after the other, into the copy of that base the page Vue régionale reads t
 région user arriving meanwhile waits at most for the base being read, then reads the others themselves.
 
 Low priority here is one thread reading one base at a time, never the OS niceness of that thread: a thread
-starved by the OS while it holds the interpreter lock would stall every session of the app (a first display
-measured at 67 s instead of 33 s under a load of 20, when this thread was at niceness 19).
+starved by the OS while it holds the interpreter lock would stall every session of the app (measured once with
+this thread at niceness 19, each base's figures then also computed twice: a région user arriving at once waited
+67 s instead of 33 s, under a load of 25; README « Dimensionner une région »).
 """
 
 from __future__ import annotations
