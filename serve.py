@@ -2,6 +2,8 @@
 running app.py, so that the first page shown is as quick as the next ones and no session waits on that
 start-up read (the port opens once it is done, or after `WARM_UP_WAIT` seconds at most: it then goes on while
 the server starts, and a page needing what it makes waits for it rather than making it again).
+An app serving every CPTS of the server makes nothing before it starts; when the server has région accounts,
+each CPTS base's regional figures are read after, in the background (`views.warm.warm_region`).
 
 Streamlit's garbage collection after every script run is off (`runner.postScriptGC`): with the shared copy of
 a large base in memory (≈ 100 000 records), a full collection took 0.4 to 0.9 s after each run of each

@@ -74,8 +74,11 @@ def read_figures(
     return made
 
 
-# The figures computed from each shared copy, by the tables' versions (only the latest versions kept).
+# The figures computed from each shared copy, by the tables' versions (only the latest versions kept), and the
+# lock of each copy's computation: two sessions (or a session and the warm-up of `views.warm`) asking for the
+# same base at once compute its figures once, the second takes the first's; other bases are not held.
 _computed: weakref.WeakKeyDictionary[SharedTables, dict[Hashable, CptsFigures]] = weakref.WeakKeyDictionary()
+_computing: weakref.WeakKeyDictionary[SharedTables, threading.Lock] = weakref.WeakKeyDictionary()
 _computed_lock = threading.Lock()
 
 
@@ -86,19 +89,36 @@ def figures_of(base: Base, title: str, year: int, today: date) -> CptsFigures:
     shared = base.shared
     if shared is None:
         return computed_figures(loaded, title, year, today)
-    versions = shared.versions(BOARD_TABLES)
-    key = (versions, title, year, today)
-    with _computed_lock:
-        found = _computed.get(shared, {}).get(key)
+    key = (shared.versions(BOARD_TABLES), title, year, today)
+    found = _found(shared, key)
     if found is not None:
         return found
-    made = computed_figures(loaded, title, year, today)
+    with _lock_of(shared):
+        found = _found(shared, key)  # computed meanwhile by the caller that held the lock
+        if found is not None:
+            return found
+        made = computed_figures(loaded, title, year, today)
+        _keep(shared, key, made)
+    return made
+
+
+def _found(shared: SharedTables, key: tuple[Hashable, ...]) -> CptsFigures | None:
+    with _computed_lock:
+        return _computed.get(shared, {}).get(key)
+
+
+def _lock_of(shared: SharedTables) -> threading.Lock:
+    with _computed_lock:
+        return _computing.setdefault(shared, threading.Lock())
+
+
+def _keep(shared: SharedTables, key: tuple[Hashable, ...], made: CptsFigures) -> None:
+    """Keep `made` beside the figures of the same versions of the tables (the older ones dropped)."""
     with _computed_lock:
         kept: dict[Hashable, CptsFigures] = {
-            k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == versions
+            k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == key[0]
         }
         _computed[shared] = kept | {key: made}
-    return made
 
 
 def computed_figures(loaded: dict[str, Loaded[Any]], title: str, year: int, today: date) -> CptsFigures:

@@ -6,20 +6,25 @@ Vue régionale shows the same table to the région account only; the région acc
 
 from __future__ import annotations
 
+import shutil
+import threading
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
-from apptest import open_page, point_app_at, signed_in_state, visible_text
+from apptest import APP_ENV, open_page, point_app_at, signed_in_state, visible_text
 from cli_run import run_cli
 from streamlit.testing.v1 import AppTest
 
+import services.region
 from app import SECTIONS
 from demo.generate import generate
 from domain.access import BOARD, COORDINATOR, REGION
+from domain.board import BOARD_TABLES
 from domain.french import number
 from domain.region import ENROLLED, FOUND, MEMBERS, POPULATION, WAITING, RegionTable
 from domain.region import REGION as REGION_ROW
@@ -45,14 +50,15 @@ from services.bases import base_roles
 from services.connection import shared_tables
 from services.region import add_regional_user, figures_of, region_of, regional_users
 from services.seed import seed
-from settings import ROOT
+from settings import ROOT, SECRETS_FILE
 from store import records
-from store.base import Base
+from store.base import Base, TableHandle
 from store.client import all_of, clause
 from store.migrate import migrate
 from tests.conftest import Server
 from views.access import CURRENT_PAGE, SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
-from views.common import SESSION_BASE
+from views.common import SESSION_BASE, base_of
+from views.warm import warm_up
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -287,3 +293,99 @@ def test_figures_are_computed_once_per_version_of_the_tables(nocodb: Server, cpt
         assert figures_of(base, base.title, YEAR, TODAY) is changed
     finally:
         base.client.update(table_id, [{"Id": patient.id, "Statut": PatientStatus.WAITING}])
+
+
+def serve_every_cpts(monkeypatch: pytest.MonkeyPatch, nocodb: Server, data_dir: Path) -> None:
+    """The environment of an app serving every CPTS of the server (no base named), on the data folder `data_dir`."""
+    for name in (*APP_ENV, "CPTS_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CPTS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("CPTS_NOCODB_PORT", str(nocodb.settings.nocodb_port))
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch, cpts: list[Base]) -> tuple[list[str], list[str]]:
+    """From now on: the board tables read from NocoDB through the app's copy of each base (a table the copy
+    holds and found unchanged is not read), and the CPTS whose figures are computed."""
+    read: list[str] = []
+    computed: list[str] = []
+    for cpts_base in cpts:
+        shared = base_of(cpts_base.id).shared
+        assert shared is not None
+        source_read = shared.source.read
+
+        def counted(
+            handles: Sequence[TableHandle], have: frozenset[str], source_read: Callable[..., Any] = source_read
+        ) -> tuple[Hashable, dict[str, Any]]:
+            stamp, rows = source_read(handles, have)
+            read.extend(key for key, got in rows.items() if got is not None and key in BOARD_KEYS)
+            return stamp, rows
+
+        monkeypatch.setattr(shared.source, "read", counted)
+    compute = services.region.computed_figures
+
+    def counted_figures(loaded: dict[str, Any], title: str, year: int, today: date) -> Any:
+        computed.append(title)
+        return compute(loaded, title, year, today)
+
+    monkeypatch.setattr(services.region, "computed_figures", counted_figures)
+    return read, computed
+
+
+BOARD_KEYS = frozenset(spec.key for spec in BOARD_TABLES)
+
+
+def test_an_app_of_every_cpts_reads_each_base_after_its_start(
+    nocodb: Server, cpts: list[Base], table: RegionTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server with a région account, the app serving every CPTS reads each base's board tables and this
+    year's figures in the background after its start; the page Vue régionale then reads and computes nothing."""
+    serve_every_cpts(monkeypatch, nocodb, nocodb.settings.data_dir)
+    warming = warm_up()
+    assert warming is not None and warming.daemon  # in the background: the port does not wait for it
+    warming.join(300)
+    assert not warming.is_alive()
+    read, computed = count_reads(monkeypatch, cpts)
+    app = open_page("views/region.py", region_state(cpts[0]))
+    shown = app.dataframe[0].value
+    assert [tuple(str(v) for v in row) for row in shown.itertuples(index=False)] == list(table.rows)
+    assert read == [] and computed == []
+    figures_of(base_of(cpts[1].id), cpts[1].title, YEAR - 1, TODAY)
+    assert computed == [cpts[1].title] and read == []  # another year: computed now, from the tables held
+
+
+def test_no_regional_warm_up_without_a_region_account(
+    nocodb: Server, cpts: list[Base], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    shutil.copy(nocodb.settings.data_dir / SECRETS_FILE, tmp_path / SECRETS_FILE)  # no region.txt there
+    serve_every_cpts(monkeypatch, nocodb, tmp_path)
+    assert warm_up() is None
+    read, computed = count_reads(monkeypatch, cpts)
+    figures_of(base_of(cpts[1].id), cpts[1].title, YEAR, TODAY)
+    assert computed == [cpts[1].title] and set(read) == BOARD_KEYS  # nothing was held: read now
+
+
+def test_two_callers_at_once_compute_a_base_once(
+    nocodb: Server, cpts: list[Base], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A région session arriving while the warm-up computes a base's figures takes them, computing nothing."""
+    hand_made = cpts[2]
+    base = Base(hand_made.client, hand_made.id, hand_made.title)
+    base.shared = shared_tables(base, nocodb.settings)
+    compute = services.region.computed_figures
+    computing = threading.Event()
+    computed: list[str] = []
+
+    def slow(loaded: dict[str, Any], title: str, year: int, today: date) -> Any:
+        computed.append(title)
+        computing.set()
+        time.sleep(1)  # the second caller arrives meanwhile
+        return compute(loaded, title, year, today)
+
+    monkeypatch.setattr(services.region, "computed_figures", slow)
+    made: list[Any] = []
+    first = threading.Thread(target=lambda: made.append(figures_of(base, base.title, YEAR, TODAY)))
+    first.start()
+    assert computing.wait(60)
+    second = figures_of(base, base.title, YEAR, TODAY)
+    first.join(60)
+    assert computed == [base.title] and made == [second] and made[0] is second
