@@ -11,9 +11,7 @@ CPTS base of the server: NocoDB shows them no row; the app reads with its own to
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,6 @@ from services.tables import Progress, load_records, tables_of
 from settings import Settings, write_private
 from store.base import Base
 from store.client import NocoClient
-from store.copies import SharedTables
 from store.records import Loaded
 
 REGION_FILE = "region.txt"
@@ -74,51 +71,17 @@ def read_figures(
     return made
 
 
-# The figures computed from each shared copy, by the tables' versions (only the latest versions kept), and the
-# lock of each copy's computation: two sessions (or a session and the warm-up of `views.warm`) asking for the
-# same base at once compute its figures once, the second takes the first's; other bases are not held.
-_computed: weakref.WeakKeyDictionary[SharedTables, dict[Hashable, CptsFigures]] = weakref.WeakKeyDictionary()
-_computing: weakref.WeakKeyDictionary[SharedTables, threading.Lock] = weakref.WeakKeyDictionary()
-_computed_lock = threading.Lock()
-
-
 def figures_of(base: Base, title: str, year: int, today: date) -> CptsFigures:
     """One CPTS's figures for `year`, read now (`title`: the base's, its name when Paramètres has none); through
-    the base's shared copy, computed again only when one of the tables they come from changed."""
-    loaded = load_records(base, BOARD_TABLES)
+    the base's shared copy, computed again only when one of the tables they come from changed, once for two
+    callers at once (two sessions, or a session and the warm-up of `views.warm`): what it returns is shared,
+    never change it."""
     shared = base.shared
     if shared is None:
-        return computed_figures(loaded, title, year, today)
-    key = (shared.versions(BOARD_TABLES), title, year, today)
-    found = _found(shared, key)
-    if found is not None:
-        return found
-    with _lock_of(shared):
-        found = _found(shared, key)  # computed meanwhile by the caller that held the lock
-        if found is not None:
-            return found
-        made = computed_figures(loaded, title, year, today)
-        _keep(shared, key, made)
-    return made
-
-
-def _found(shared: SharedTables, key: tuple[Hashable, ...]) -> CptsFigures | None:
-    with _computed_lock:
-        return _computed.get(shared, {}).get(key)
-
-
-def _lock_of(shared: SharedTables) -> threading.Lock:
-    with _computed_lock:
-        return _computing.setdefault(shared, threading.Lock())
-
-
-def _keep(shared: SharedTables, key: tuple[Hashable, ...], made: CptsFigures) -> None:
-    """Keep `made` beside the figures of the same versions of the tables (the older ones dropped)."""
-    with _computed_lock:
-        kept: dict[Hashable, CptsFigures] = {
-            k: v for k, v in _computed.get(shared, {}).items() if isinstance(k, tuple) and k[0] == key[0]
-        }
-        _computed[shared] = kept | {key: made}
+        return computed_figures(load_records(base, BOARD_TABLES), title, year, today)
+    return shared.computed(
+        "région", BOARD_TABLES, (title, year, today), lambda loaded: computed_figures(loaded, title, year, today)
+    )
 
 
 def computed_figures(loaded: dict[str, Loaded[Any]], title: str, year: int, today: date) -> CptsFigures:

@@ -4,8 +4,9 @@ only the rows that changed.
 A page asks `SharedTables.loaded(specs)`: it gets the tables as last read, re-read first when the last check
 is older than `check_every` seconds (or when asked to, after a write or on « Rafraîchir »). A re-read is cheap
 when nothing changed (the SQLite source knows it for free) and, when rows did change, only those rows are
-validated again; a table whose rows are all the same keeps its version, so what pages derived from it stays
-valid. One refresh runs at a time; sessions arriving meanwhile are served the copy they would have had.
+validated again; a table whose rows are all the same keeps its version, so what is derived from it stays
+valid (`SharedTables.computed`: once per version of its tables, for every caller). One refresh runs at a
+time; sessions arriving meanwhile are served the copy they would have had.
 A refresh that fails keeps the last good copy whole and says since when it fails (`Freshness`). A `Keeper`
 keeps the copies between processes: a process starts from the copy the last one kept, and reads and
 validates only the rows changed since (`store.snapshot`).
@@ -17,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from domain.problems import Problem
 from errors import CptsError
@@ -36,6 +37,7 @@ class Rows(NamedTuple):
     partial: bool = False  # only rows that may have changed: the others are as last read
 
 
+T = TypeVar("T")
 Validate = Callable[[TableSpec[Any], list[dict[str, Any]]], tuple[list[Any], list[Problem]]]
 
 
@@ -110,6 +112,22 @@ class TableCopy:
     change: Change = NO_CHANGE  # how it differs from the copy it was made from
 
 
+Computation = tuple[str, tuple[str, ...]]  # what `SharedTables.computed` makes: its name, its tables' keys
+
+
+def _older(versions: tuple[int, ...], than: tuple[int, ...]) -> bool:
+    """Whether a table of `versions` is older than the same table in `than` (a caller that checked the tables
+    before a refresh swapped them)."""
+    return any(a < b for a, b in zip(versions, than, strict=True))
+
+
+class Results(NamedTuple):
+    """What one computation of `SharedTables.computed` made, by key, from these versions of its tables."""
+
+    versions: tuple[int, ...]
+    made: dict[Hashable, Any]
+
+
 class Keeper(Protocol):
     """Where copies are kept between processes (`store.snapshot`)."""
 
@@ -150,6 +168,9 @@ class SharedTables:
         self._versions = 0
         self._lock = threading.Lock()
         self._freshness = Freshness(None, None, None)
+        self._results: dict[Computation, Results] = {}  # what `computed` made from the latest versions
+        self._results_lock = threading.Lock()
+        self._computing: dict[Computation, threading.RLock] = {}  # one computation of each at a time
 
     def forget_kept(self) -> None:
         """Remove the copies kept on disk (`./cpts purge` after erasing): the next process reads whole tables."""
@@ -169,6 +190,58 @@ class SharedTables:
     def versions(self, specs: Sequence[TableSpec[Any]]) -> tuple[int, ...]:
         """The version of each table as last read: what a figure derived from them can be cached by."""
         return tuple(self._copies[spec.key].version for spec in specs)
+
+    def computed(
+        self,
+        name: str,
+        specs: Sequence[TableSpec[Any]],
+        key: Hashable,
+        compute: Callable[[dict[str, Loaded[Any]]], T],
+    ) -> T:
+        """`compute(tables)`, derived from these tables (checked first, see `loaded`) and `key`: computed once
+        per version of the tables and shared by every caller, what it returns is shared, never change it.
+        Callers asking at once wait for the first one's result; of each `name` and tables, only results of
+        the latest versions of the tables are kept."""
+        self.loaded(specs)
+        copies = self._copies  # one copy of every table: the versions are those of the tables computed from
+        versions = tuple(copies[spec.key].version for spec in specs)
+        tables = {spec.key: copies[spec.key].loaded for spec in specs}
+        computation = (name, tuple(spec.key for spec in specs))
+        found = self._result(computation, versions, key)
+        if found is not None:
+            return cast(T, found[0])
+        with self._computing_lock(computation):
+            found = self._result(computation, versions, key)  # made meanwhile by the caller that held the lock
+            if found is not None:
+                return cast(T, found[0])
+            made = compute(tables)
+            self._keep_result(computation, versions, key, made)
+        return made
+
+    def _result(self, computation: Computation, versions: tuple[int, ...], key: Hashable) -> tuple[Any] | None:
+        """The result for `key` at these versions, in a 1-tuple (it may be None), None if not made."""
+        with self._results_lock:
+            held = self._results.get(computation)
+            if held is None or held.versions != versions or key not in held.made:
+                return None
+            return (held.made[key],)
+
+    def _computing_lock(self, computation: Computation) -> threading.RLock:
+        with self._results_lock:
+            return self._computing.setdefault(computation, threading.RLock())
+
+    def _keep_result(self, computation: Computation, versions: tuple[int, ...], key: Hashable, made: Any) -> None:
+        """Keep `made` beside the results made at the same versions; those of older versions are dropped
+        (versions only grow: they would never be asked again); a result of versions older than those held
+        is not kept."""
+        with self._results_lock:
+            held = self._results.get(computation)
+            if held is None or held.versions != versions:
+                if held is not None and _older(versions, held.versions):
+                    return
+                held = Results(versions, {})
+                self._results[computation] = held
+            held.made[key] = made
 
     def freshness(self) -> Freshness:
         return self._freshness

@@ -6,7 +6,11 @@ picked up; a failed refresh keeps the last good copy whole and says since when."
 from __future__ import annotations
 
 import contextlib
+import gc
 import random
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +26,7 @@ from store.base import Base
 from store.client import NocoClient
 from store.copies import ApiSource, SharedTables, Source
 from store.migrate import migrate
+from store.records import Loaded
 from store.sqlite import SqliteSource
 
 SPECS: tuple[TableSpec[Any], ...] = (PATIENTS, MEMBERS, PROPOSALS)
@@ -226,3 +231,50 @@ def _closed_port() -> int:
     from server.process import free_port
 
     return free_port()
+
+
+class Made:
+    """A result of `SharedTables.computed`, watched for being dropped."""
+
+
+def test_a_result_is_computed_once_per_version_of_its_tables(demo: Base, nocodb_file: Any) -> None:
+    """Two callers at once: computed once, the second takes the first's; computed again after a table
+    changed, and the results of the older versions are no longer held."""
+    shared = SharedTables(demo, SqliteSource(demo, nocodb_file))
+    specs = (PATIENTS, MEMBERS)
+    computing, go_on = threading.Event(), threading.Event()
+    made: list[Made] = []
+
+    def compute(tables: dict[str, Loaded[Any]]) -> Made:
+        assert set(tables) == {PATIENTS.key, MEMBERS.key}
+        made.append(Made())
+        computing.set()
+        assert go_on.wait(60)
+        return made[-1]
+
+    got: list[Made] = []
+    callers = [threading.Thread(target=lambda: got.append(shared.computed("test", specs, 1, compute))) for _ in "ab"]
+    callers[0].start()
+    assert computing.wait(60)
+    callers[1].start()
+    time.sleep(1)  # the second caller arrives while the first computes
+    assert callers[1].is_alive() and len(made) == 1  # it waits, computing nothing
+    go_on.set()
+    for caller in callers:
+        caller.join(60)
+    assert len(made) == 1 and got[0] is got[1] is made[0]
+    assert shared.computed("test", specs, 1, compute) is made[0]
+    other = shared.computed("test", specs, 2, compute)  # another key: its own result
+    assert len(made) == 2 and other is made[1]
+    older = [weakref.ref(result) for result in made]
+    patient = shared.loaded([PATIENTS])[PATIENTS.key].records[0]
+    demo.client.update(demo.handle(PATIENTS).id, [{"Id": patient.id, "Notes": "Rappeler lundi"}])
+    newer = shared.computed("test", specs, 1, compute)
+    assert len(made) == 3 and newer is made[2]
+    assert shared.computed("test", specs, 1, compute) is newer
+    alone = shared.computed("test", (MEMBERS,), 1, lambda tables: Made())  # the same name on other tables
+    assert shared.computed("test", (MEMBERS,), 1, compute) is alone
+    assert shared.computed("test", specs, 1, compute) is newer and len(made) == 3  # neither drops the other
+    del made[:2], got[:], other
+    gc.collect()
+    assert [ref() for ref in older] == [None, None]  # both keys of the older versions: dropped

@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -26,7 +26,7 @@ from errors import BaseNotFound, CptsError, HTTPStatusError, NotSetUp, Refused, 
 from schema.fields import TableSpec
 from schema.models import PARAMETERS, ActionStatus, table
 from services.connection import connect, served_by_env
-from services.tables import Freshness, Tables, load_records, read_table
+from services.tables import Freshness, Tables, read_table
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -87,21 +87,12 @@ def forget_tables() -> None:
 
 def per_version(name: str, specs: Sequence[TableSpec], compute: Callable[[], T], *key: Hashable) -> T:
     """`compute()`, derived from these tables (and `key`), computed once per version of the tables and
-    shared by every session of the CPTS: what it returns is shared, never change it. Computed each time with
-    CPTS_STORE=whole."""
+    shared by every session of the CPTS (`store.copies.SharedTables.computed`): what it returns is shared,
+    never change it. Computed each time with CPTS_STORE=whole."""
     base = current_base()
     if base.shared is None:
         return compute()
-    load_records(base, specs)  # checked now
-    result: T = _shared_result(name, base.id, base.shared.versions(specs), key, compute)
-    return result
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _shared_result(
-    name: str, base_id: str, versions: tuple[int, ...], key: tuple[Hashable, ...], _compute: Callable[[], Any]
-) -> Any:
-    return _compute()
+    return base.shared.computed(name, specs, key, lambda _: compute())
 
 
 def the_cpts_name() -> str:
