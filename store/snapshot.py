@@ -124,10 +124,12 @@ class Snapshots:
             return True
 
     def discard(self) -> None:
-        """Remove every kept copy of this base, once the copies being written are written."""
+        """Remove every kept copy of this base, once the copies being written are written, and the places of
+        the communes kept beside them (`kept_places`): no copy is left behind."""
         self.wait()
         for path in self.folder.glob(f"{self.base_id}-*.copy"):
             path.unlink(missing_ok=True)
+        (self.folder / PLACES_FILE).unlink(missing_ok=True)
 
     def wait(self) -> None:
         """Return when every copy saved so far is written."""

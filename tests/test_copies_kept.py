@@ -23,10 +23,11 @@ from errors import Unreachable
 from schema.fields import TableSpec
 from schema.models import MEMBERS, PATIENTS, PROPOSALS
 from services import purge as purging
+from services.desk import desk_places
 from services.seed import seed_demo
 from store.base import Base, TableHandle
 from store.copies import SharedTables
-from store.snapshot import KEEP_EVERY_SECONDS, MAGIC, Snapshots
+from store.snapshot import KEEP_EVERY_SECONDS, MAGIC, PLACES_FILE, Snapshots
 from store.sqlite import SqliteSource
 from store.validate import validate_read
 
@@ -191,20 +192,22 @@ def test_a_kept_copy_is_never_served_when_nocodb_cannot_be_read(
 
 
 def test_a_purge_leaves_no_kept_copy_on_disk(demo: Base, nocodb_file: Path, tmp_path: Path) -> None:
-    """Names erased by `./cpts purge` must not stay in a copy kept on disk until it is next rewritten."""
+    """Names erased by `./cpts purge` must not stay in a copy kept on disk until it is next rewritten; the
+    places of the communes kept beside the copies go too."""
     folder = tmp_path / "copies"
     process = Process(demo, nocodb_file, folder)
     process.shared.loaded(SPECS)
-    process.keeper.wait()
-    kept_before = {path.name for path in folder.glob("*.copy")}
-    assert f"{demo.id}-{PATIENTS.key}.copy" in kept_before
     planned = purging.plan(demo, 6, date.today())
     assert planned.plan.items  # the small demo has requests closed more than 6 months ago
     demo.shared, shared_before = process.shared, demo.shared
     try:
+        desk_places(demo, {"05004"})  # the places of the communes named, kept beside the copies
+        process.keeper.wait()
+        kept_before = {path.name for path in folder.glob("*.copy")}
+        assert {f"{demo.id}-{PATIENTS.key}.copy", PLACES_FILE} <= kept_before
         purging.run(demo, planned, "coord@cpts.fr", dry_run=False)
     finally:
         demo.shared = shared_before
-    assert not list(folder.glob(f"{demo.id}-*.copy"))
+    assert not list(folder.glob("*.copy"))
     Process(demo, nocodb_file, folder).read()  # the next process reads whole tables, then keeps them again
-    assert {path.name for path in folder.glob("*.copy")} == kept_before
+    assert {path.name for path in folder.glob("*.copy")} == kept_before - {PLACES_FILE}
