@@ -36,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
@@ -50,7 +50,7 @@ from demo.world import World
 from domain.communes import places_of
 from domain.desk import DeskRecords, patient_label
 from domain.desk_plan import doctors, plan, seekers
-from domain.matching import Assignment, Doctor, Objective, Seeker, closeness_if_fitting, match, objective
+from domain.matching import Assignment, Closeness, Doctor, Objective, Seeker, closeness_if_fitting, match, objective
 from domain.priority import Weights
 from schema.models import GP_SPECIALTY, Member, Patient, PatientStatus, Proposal, ProposalStatus
 
@@ -70,7 +70,7 @@ def instance(doctor_count: int, today: date) -> DeskRecords:
     members = [_taking_patients(gp, profiles[index % len(profiles)]) for index, gp in enumerate(gps)]
     patients: list[Patient] = [
         p.model_copy(update={"status": PatientStatus.WAITING, "gp": None, "found_date": None, "closed_date": None})
-        for p in first["patients"]
+        for p in cast(list[Patient], first["patients"])
     ]
     return DeskRecords(patients, members, [])
 
@@ -93,7 +93,7 @@ def with_refusals(records: DeskRecords, percent: float, places: dict, today: dat
     available, _ = doctors(records, places, today)
     ids = {patient_label(p): p.id for p in records.patients}
     reachable: dict[tuple, list[int]] = {}
-    proposals = []
+    proposals: list[Proposal] = []
     for seeker in rng.sample(candidates, round(len(candidates) * percent / 100)):
         profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
         if profile not in reachable:
@@ -132,14 +132,14 @@ def greedy(candidates: list[Seeker], available: list[Doctor]) -> list[Assignment
     """First come, first served: the longest wait first, each to the closest GP with a free place left
     (the one with the most free places among equals)."""
     free = {d.key: d.free for d in available}
-    by_profile: dict[tuple, list[tuple[int, Doctor]]] = {}
+    by_profile: dict[tuple, list[tuple[Closeness, Doctor]]] = {}
     chosen = []
     for seeker in sorted(candidates, key=lambda s: (-s.waited_days, s.key)):
         profile = (seeker.place, seeker.groups, seeker.reduced_mobility)
         if profile not in by_profile:
-            options = [(lvl, d) for d in available if (lvl := closeness_if_fitting(seeker, d)) is not None]
+            options = [(near, d) for d in available if (near := closeness_if_fitting(seeker, d)) is not None]
             by_profile[profile] = sorted(options, key=lambda option: (option[0], option[1].key))
-        best = None
+        best: tuple[Closeness, Doctor] | None = None
         for lvl, doctor in by_profile[profile]:
             if doctor.key in seeker.refused:
                 continue
@@ -153,7 +153,7 @@ def greedy(candidates: list[Seeker], available: list[Doctor]) -> list[Assignment
 
 def ortools_objective(candidates: list[Seeker], available: list[Doctor]) -> tuple[Objective, int]:
     """OR-tools' optimum on the uncompressed network; also returns its number of arcs."""
-    from ortools.graph.python import min_cost_flow
+    from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
 
     bound = min(len(candidates), sum(d.free for d in available))
     per_patient = 2 * bound + 1
@@ -269,7 +269,7 @@ def cpu_timed(action: Callable[[], T]) -> tuple[T, float, float]:
     return result, wall, time.process_time() - start
 
 
-def run(records: DeskRecords, percent: float, places: dict, today: date, args: argparse.Namespace) -> dict[str, object]:
+def run(records: DeskRecords, percent: float, places: dict, today: date, args: argparse.Namespace) -> dict[str, Any]:
     """Ours (plan, and the matching alone `args.repeat` times), greedy and OR-tools on one share of refusals."""
     weights = Weights()
     candidates, _ = seekers(records, weights, places, today)

@@ -16,6 +16,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
 
@@ -39,6 +40,8 @@ TARGET_SECONDS = 1.0
 def naive_schedules(steps, enrolments: pd.DataFrame, patients: pd.DataFrame, done: pd.DataFrame) -> int:  # type: ignore[no-untyped-def]
     """The same rules, each enrolment's data found by filtering the whole frames; returns the row count."""
     count = 0
+    enrolment: Any  # a row of itertuples: its fields are typed by the frame, not by pandas' stubs
+    row: Any
     for enrolment in enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE].itertuples():
         patient = patients[patients["id"] == enrolment.patient].iloc[0]
         mine = done[done["enrolment"] == enrolment.id]

@@ -29,14 +29,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/ (whose sync.py would shadow sync/)
 
 from bench.harness import throwaway_base, timed
 from demo.generate import generate
-from schema.fields import Record
-from schema.models import PATIENTS, TABLES
+from schema.models import PATIENTS, TABLES, Patient
 from services.seed import seed
 from store import records
 from store.base import Base
@@ -61,7 +60,7 @@ def run(base: Base, naive_rows: int, naive_pages: int) -> dict[str, float | int 
     _, seed_seconds = timed(lambda: seed(base, data))
     print(f"seed (all tables, bulk): {rows_total / seed_seconds:,.0f} rows/s ({seed_seconds:.1f} s)", flush=True)
 
-    patients = [p.model_copy(update={"code": None}) for p in data["patients"][-INSERTED:]]
+    patients = [cast(Patient, p).model_copy(update={"code": None}) for p in data["patients"][-INSERTED:]]
     plain = insert_rates(base, [p.model_copy(update={"gp": None}) for p in patients], naive_rows)
     linked = insert_rates(base, patients, naive_rows)
     linked_share = sum(p.gp is not None for p in patients) / len(patients)
@@ -100,7 +99,7 @@ def run(base: Base, naive_rows: int, naive_pages: int) -> dict[str, float | int 
     }
 
 
-def insert_rates(base: Base, patients: Sequence[Record], naive_rows: int) -> tuple[float, float]:
+def insert_rates(base: Base, patients: Sequence[Patient], naive_rows: int) -> tuple[float, float]:
     """Rows per second of `records.insert` and of one record per request; both written rows deleted after."""
     handle = base.handle(PATIENTS)
     ids, bulk_seconds = timed(lambda: records.insert(base, PATIENTS, patients))
