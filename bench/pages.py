@@ -33,9 +33,9 @@ each run, start-up read before the port opens; --modes shared, load 1.7 to 5): f
 0.14-1.0 s (median 0.43), of which Chromium's CPU 80-100 %; 20 sessions p50 6.3 s (Accueil) and 11 s
 (Patients en attente), p95 63-65 s; RSS 1.2 GB with 20. That p95 was the harness's: it waited for the idle
 watcher's next tick when React had shown a whole run without ever rendering « running » (bench/browser.py,
-docs/upstream-streamlit-stall.md). Counting script_finished messages instead (two runs each, load 18 to 30):
-Accueil p50/p95 10.5/44.4 and 8.2/47.9 s before, 4.7/7.3 and 8.8/17.4 s after; Patients en attente
-13.9/24.7 and 15.7/22.2 s before, 10.8/16.0 s after (18.1/78.8 s at load 60-70: starved Chromium). See README.
+docs/upstream-streamlit-stall.md). Counting script_finished messages instead (2 or 3 runs, load 11 to 33):
+Accueil p50/p95 10.5/44.4 and 8.2/47.9 s before, 4.7/7.3, 8.8/17.4 and 7.8/9.4 s after; Patients en
+attente 13.9/24.7 and 15.7/22.2 s before, 10.8/16.0 and 9.2/32.3 s after (18.1/78.8 s at load 60-70). See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
