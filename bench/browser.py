@@ -1,11 +1,18 @@
 """Headless Chromium driving the served app for bench/pages.py: sign in through the Connexion page, open
 a page by its navigation link, click a button, and time each until the page is displayed.
 
-Displayed: the Streamlit run that the action started is over (the app's root element, `stApp`, has gone
-back to `data-test-script-state="notRunning"`, which Streamlit sets when the script run has ended and its
-"Running…" indicator is gone; counted by a MutationObserver, so a run that ended before the action cannot
-count) AND the element that shows the page is visible (see `marker`). Streamlit removes what the previous
-run left (stale elements) when a run ends, so by then the page's content is fully rendered."""
+Displayed: the Streamlit run that the action started is over (the page has received a `script_finished`
+message of a whole-app run since the action, React has rendered every update it was given, and the app's
+root element, `stApp`, shows `data-test-script-state="notRunning"`) AND the element that shows the page is
+visible (see `marker`). Streamlit removes what the previous run left (stale elements) when a run ends, so by
+then the page's content is fully rendered.
+
+Why the messages are counted, not the changes of `data-test-script-state` (issue 13, see
+docs/upstream-streamlit-stall.md): React renders Streamlit's state changes in batches; when the page is busy
+(20 Chromium on 2 cores), a whole run's messages, from « running » to « not running », can all be handled
+before React renders once, and the attribute never leaves "notRunning". Counting its changes then missed
+that run, and the wait went on until the next run (the idle watcher's fragment), 10 to 60 s later, although
+the page was on screen."""
 
 from __future__ import annotations
 
@@ -28,21 +35,49 @@ CHROMIUM_ARGS = [
 ]
 WAIT_MS = 600_000  # 20 sessions on the whole-table reading took 2 minutes a page (issue 13)
 
-# Counts the script runs that ended in this document (transitions of stApp's script state to notRunning).
+# Counts the whole-app script runs whose end this document has received: ForwardMsgs (protobuf) whose
+# top-level field 6, `script_finished`, is FINISHED_SUCCESSFULLY (0) or FINISHED_WITH_COMPILE_ERROR (1); not
+# the end of a fragment run (3) nor of a run interrupted by another (2). Field numbers never change.
 RUN_COUNTER = """
 window.__cptsRuns = 0;
-window.__cptsState = null;
-new MutationObserver(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const state = app ? app.getAttribute('data-test-script-state') : null;
-  if (state === window.__cptsState) return;
-  if (state === 'notRunning' && window.__cptsState !== null) window.__cptsRuns += 1;
-  window.__cptsState = state;
-}).observe(document, {subtree: true, childList: true, attributes: true,
-                      attributeFilter: ['data-test-script-state']});
+(() => {
+  const finished = (data) => {
+    if (!(data instanceof ArrayBuffer)) return -1;
+    const b = new Uint8Array(data);
+    let i = 0;
+    const varint = () => { let v = 0, s = 1, x; do { x = b[i++]; v += (x & 127) * s; s *= 128; } while (x & 128); return v; };
+    while (i < b.length) {
+      const key = varint(), wire = key % 8;
+      if (wire === 0) { const v = varint(); if (key === 48) return v; }
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return -1;
+    }
+    return -1;
+  };
+  const Native = window.WebSocket;
+  function Counted(...args) {
+    const socket = new Native(...args);
+    socket.addEventListener('message', (event) => {
+      const status = finished(event.data);
+      if (status === 0 || status === 1) window.__cptsRuns += 1;
+    });
+    return socket;
+  }
+  Counted.prototype = Native.prototype;
+  Object.assign(Counted, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Counted;
+})();
+// React has rendered every update it was given (its root has no pending lanes).
+window.__cptsRendered = () => {
+  const root = document.getElementById('root');
+  const key = root && Object.keys(root).find((k) => k.startsWith('__reactContainer$'));
+  return !key || root[key].stateNode.pendingLanes === 0;
+};
 """
-RUN_ENDED = """(before) => window.__cptsRuns > before && document.querySelector('[data-testid="stApp"]')
-  .getAttribute('data-test-script-state') === 'notRunning'"""
+RUN_ENDED = """(before) => window.__cptsRuns > before && window.__cptsRendered() &&
+  document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'"""
 
 
 @asynccontextmanager

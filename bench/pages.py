@@ -31,9 +31,11 @@ Streamlit's peak RSS 0.9 GB for one session, 2.4 GB with 20. Shared store (0a236
 Patients en attente p50 13-16 s (whole: 233-261 s), RSS 1.0 GB (whole: 5.1 GB). Since (no gc.collect after
 each run, start-up read before the port opens; --modes shared, load 1.7 to 5): first 0.4-1.7 s, repeat
 0.14-1.0 s (median 0.43), of which Chromium's CPU 80-100 %; 20 sessions p50 6.3 s (Accueil) and 11 s
-(Patients en attente), p95 63-65 s: Streamlit's client showing a finished run only at the next message, the idle
-watcher's 60 s tick; with a 10 s tick (load 12 to 20): Accueil p50 10 s / p95 48 s (first round: chart code),
-Patients en attente 12.6 / 15.5 s; RSS 1.2 GB with 20. See README.
+(Patients en attente), p95 63-65 s; RSS 1.2 GB with 20. That p95 was the harness's: it waited for the idle
+watcher's next tick when React had shown a whole run without ever rendering « running » (bench/browser.py,
+docs/upstream-streamlit-stall.md). Counting script_finished messages instead (2 or 3 runs, load 11 to 33):
+Accueil p50/p95 10.5/44.4 and 8.2/47.9 s before, 4.7/7.3, 8.8/17.4 and 7.8/9.4 s after; Patients en
+attente 13.9/24.7 and 15.7/22.2 s before, 10.8/16.0 and 9.2/32.3 s after (18.1/78.8 s at load 60-70). See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
            [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]

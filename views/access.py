@@ -8,7 +8,7 @@
 Nobody sees a page before signing in with their NocoDB account. The role is read again from NocoDB every
 minute (a user whose role changed in NocoDB is signed out within a minute), and the session ends
 after the idle time of Paramètres (default 30 minutes), the screen cleared by a watcher that runs every
-10 seconds. Failed sign-ins slow down the next attempts (per address and overall, for the whole process).
+minute. Failed sign-ins slow down the next attempts (per address and overall, for the whole process).
 
 A sign-in opens a session of the app process (`domain.sessions`) whose signed id the browser keeps in an
 HttpOnly cookie: a reload, a new tab or a bookmark resumes it. Sign-out, the idle time-out (counted over
@@ -62,10 +62,7 @@ SESSION_ID = "user_session"  # the id of the session opened at sign-in (`service
 ASKED_PAGE = "asked_page"  # the URL name of the page asked for while signed out, opened after sign-in
 FLASH = "access_flash"
 ROLE_CHECK_SECONDS = 60
-# The watcher's tick also bounds a Streamlit client stall: under load (20 sessions on 2 cores, bench/pages.py) a
-# browser sometimes has every message of a finished run yet shows the page only when the next message arrives,
-# which was this tick (issue 13: waits of 60 and 120 s). Every 10 s: waits of 10 s at most; a tick costs ~10 ms.
-IDLE_CHECK_SECONDS = 10
+IDLE_CHECK_SECONDS = 60  # each tick is a fragment run in every open session: no more often than needed
 SESSION_CLOSED = "Session fermée (déconnexion dans un autre onglet, ou compte modifié dans NocoDB) : reconnectez-vous."
 ROLE_CHANGED = "Votre rôle a changé dans NocoDB : reconnectez-vous."
 NO_ACCOUNT = "Votre compte n'existe plus dans NocoDB, ou n'a plus accès à cette CPTS : voyez avec un coordinateur."
