@@ -129,6 +129,8 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     mt_found = shown[shown["title"].str.startswith("Patients fragiles")].iloc[0]
     assert mt_found["source"] == "Calculé" and mt_found["trend"] in ("↗", "↘", "→")
     assert "value" not in shown.columns  # only the masked text of patient counts is shown
+    assert "patients_mt_trouve_annee" not in page_text(app)  # the keys' help is drawn only when asked
+    assert "patients_mt_trouve_annee" in page_text(open_page("views/indicators.py", state={"indicators_help": True}))
 
 
 def test_small_patient_counts_are_masked(app_env: Base) -> None:

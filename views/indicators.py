@@ -16,6 +16,7 @@ from schema.models import IndicatorSource
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 
 BAR_COLOUR = "#1c7ed6"
+HELP_KEY = "indicators_help"  # session key: the toggle of the calculated indicators' keys
 INDICATOR_COLUMNS = {
     "mission": st.column_config.TextColumn("Mission ACI", width="medium"),
     "action_number": st.column_config.NumberColumn("Action", format="%d", width="small", help="Numéro de l'action"),
@@ -84,7 +85,8 @@ def mission_chart(missions: list[MissionFunding]) -> alt.LayerChart:
 
 
 def computations_help() -> None:
-    with st.expander("Indicateurs calculés : les clés à saisir dans la colonne « Calcul » de NocoDB"):
+    """Drawn only when asked (a toggle, not an expander, which draws its content even closed)."""
+    if st.toggle("Indicateurs calculés : les clés à saisir dans la colonne « Calcul » de NocoDB", key=HELP_KEY):
         lines = [f"- `{key}` : {computation.label}" for key, computation in COMPUTATIONS.items()]
         st.markdown(
             "Mettez la source à « Calculé » et l'une de ces clés ; la valeur est alors comptée en direct "
