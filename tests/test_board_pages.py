@@ -204,8 +204,11 @@ def check_workbook(workbook: openpyxl.Workbook, figures: BoardFigures, page_tota
         assert written[5] == (row.shown_value if row.masked else row.value), row.title
 
 
+ADD_COMMUNE = {"funding_add_commune": True}  # views.funding draws its form only once this toggle is on
+
+
 def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
-    app = open_page("views/funding.py")
+    app = open_page("views/funding.py", state=ADD_COMMUNE)
     app.text_input[0].set_value("Vitry-sur-Seine")
     rerun(app)
     assert "Vitry-sur-Seine (94081" in str(
@@ -219,7 +222,7 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
     try:
         metrics = {m.label: m.value for m in app.metric}
         assert metrics["Population couverte"] == "161\u202f632" and metrics["Taille ACI"] == "Taille 3"
-        again = open_page("views/funding.py")
+        again = open_page("views/funding.py", state=ADD_COMMUNE)
         again.text_input[0].set_value("94081")
         rerun(again)
         next(b for b in again.button if b.label == "Ajouter au territoire").click()
@@ -231,7 +234,7 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
 
 
 def test_a_postcode_typed_for_a_commune_is_refused_with_its_insee_code(app_env: Base) -> None:
-    app = open_page("views/funding.py")
+    app = open_page("views/funding.py", state=ADD_COMMUNE)
     app.text_input[0].set_value("92130")
     rerun(app)
     assert visible_text(app.error[0].value) == (

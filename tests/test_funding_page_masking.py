@@ -183,8 +183,8 @@ def setting_missing(app_env: Base) -> Iterator[Base]:
 
 
 def controls(app: AppTest) -> set[str]:
-    """The labels of the page's add-a-commune expander and add-the-settings button, those shown."""
-    labels = {e.label for e in app.expander} | {b.label for b in app.button}
+    """The labels of the page's add-a-commune toggle and add-the-settings button, those shown."""
+    labels = {t.label for t in app.toggle} | {b.label for b in app.button}
     return labels & {ADD_COMMUNE, ADD_SETTINGS}
 
 

@@ -37,6 +37,7 @@ from views.funding_contract import contract_section
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 CHART_KEY, CONTRACT_KEY = "funding_chart", "funding_contract"  # session keys: the toggles of what is drawn on demand
+ADD_COMMUNE_KEY = "funding_add_commune"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
 RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
 # Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
@@ -81,7 +82,8 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
 
 
 def add_commune_form() -> None:
-    with st.expander("Ajouter une commune au territoire"):
+    """Drawn only when asked (a toggle, not an expander, which draws its content even closed)."""
+    if st.toggle("Ajouter une commune au territoire", key=ADD_COMMUNE_KEY):
         query = st.text_input("Code INSEE ou nom de la commune", placeholder="ex. 92040 ou Issy-les-Moulineaux")
         if not query.strip():
             return
