@@ -120,7 +120,8 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     app = open_page("views/indicators.py")
     figures = figures_now(app_env)
     shown = shown_indicators(app)
-    assert [visible_text(s.value) for s in app.subheader][1:] == list(AciMission)
+    assert list(dict.fromkeys(shown["mission"])) == list(AciMission)  # one table, in mission order
+    assert (shown["mission"] != shown["mission"].shift()).sum() == len(AciMission)  # each mission's rows together
     pairs = sorted(zip(shown["action_number"], shown["title"], shown["shown_value"], strict=True))
     board = figures.indicators
     expected = sorted(zip(board["action_number"], board["title"], board["shown_value"], strict=True))
@@ -128,6 +129,8 @@ def test_indicator_page_equals_the_live_figures(app_env: Base) -> None:
     mt_found = shown[shown["title"].str.startswith("Patients fragiles")].iloc[0]
     assert mt_found["source"] == "Calculé" and mt_found["trend"] in ("↗", "↘", "→")
     assert "value" not in shown.columns  # only the masked text of patient counts is shown
+    assert "patients_mt_trouve_annee" not in page_text(app)  # the keys' help is drawn only when asked
+    assert "patients_mt_trouve_annee" in page_text(open_page("views/indicators.py", state={"indicators_help": True}))
 
 
 def test_small_patient_counts_are_masked(app_env: Base) -> None:
@@ -201,8 +204,11 @@ def check_workbook(workbook: openpyxl.Workbook, figures: BoardFigures, page_tota
         assert written[5] == (row.shown_value if row.masked else row.value), row.title
 
 
+ADD_COMMUNE = {"funding_add_commune": True}  # views.funding draws its form only once this toggle is on
+
+
 def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
-    app = open_page("views/funding.py")
+    app = open_page("views/funding.py", state=ADD_COMMUNE)
     app.text_input[0].set_value("Vitry-sur-Seine")
     rerun(app)
     assert "Vitry-sur-Seine (94081" in str(
@@ -216,7 +222,7 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
     try:
         metrics = {m.label: m.value for m in app.metric}
         assert metrics["Population couverte"] == "161\u202f632" and metrics["Taille ACI"] == "Taille 3"
-        again = open_page("views/funding.py")
+        again = open_page("views/funding.py", state=ADD_COMMUNE)
         again.text_input[0].set_value("94081")
         rerun(again)
         next(b for b in again.button if b.label == "Ajouter au territoire").click()
@@ -228,7 +234,7 @@ def test_adding_a_commune_updates_population_and_tier(app_env: Base) -> None:
 
 
 def test_a_postcode_typed_for_a_commune_is_refused_with_its_insee_code(app_env: Base) -> None:
-    app = open_page("views/funding.py")
+    app = open_page("views/funding.py", state=ADD_COMMUNE)
     app.text_input[0].set_value("92130")
     rerun(app)
     assert visible_text(app.error[0].value) == (

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest import APP_ENV, click, open_page, visible_text
+from apptest import APP_ENV, click, open_page, rerun, visible_text
 from PIL import Image
 from pptx import Presentation
 from pptx.presentation import Presentation as PptxPresentation
@@ -372,6 +372,10 @@ def test_the_command_tells_what_it_wrote(deck: dict[str, Any]) -> None:
 def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo: Base) -> None:
     app = open_page("views/ag.py")
     assert app.title[0].value == "Présentation AG"
+    picker = app.selectbox(key="ag_slide")
+    assert not app.get("vega_lite_chart") and not app.dataframe  # one slide drawn at a time: the title slide
+    picker.set_value(-1)  # « Toutes les diapositives »
+    app = rerun(app)
     markdown = visible_text("\n".join(str(m.value) for m in app.markdown))
     for title in (
         "Le territoire",
@@ -381,6 +385,7 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
         "Le financement ACI",
     ):
         assert title in markdown
+        assert any(title in visible_text(str(option)) for option in picker.options)
     assert MASKING_NOTE in [
         visible_text(caption.value) for caption in app.caption
     ]  # the members slide masks a profession of 3

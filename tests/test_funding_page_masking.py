@@ -91,6 +91,9 @@ def page_text(app: AppTest) -> str:
     return "\n".join(parts)
 
 
+WITH_CHART = {"funding_chart": True}  # views.funding draws its chart only once this toggle is on
+
+
 def charts(app: AppTest) -> list[Any]:
     return list(app.get("vega_lite_chart"))
 
@@ -118,7 +121,7 @@ def exact_forms(figures: BoardFigures) -> set[str]:
 
 
 def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserAdded) -> None:
-    app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD))
+    app = open_page(PAGE, state=signed_in_state(bureau.email, BOARD) | WITH_CHART)
     figures = figures_now(masked)
     mission = mission_of(figures)
     assert mission.masked and [m.mission for m in figures.funding.missions if m.masked] == [AciMission.PATHWAYS]
@@ -140,7 +143,7 @@ def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserA
 
 
 def test_coordinator_sees_the_exact_figures(masked: Base) -> None:
-    app = open_page(PAGE)  # the module's coordinator
+    app = open_page(PAGE, state=WITH_CHART)  # the module's coordinator
     figures = figures_now(masked)
     mission = mission_of(figures)
     metrics = {m.label: m.value for m in app.metric}
@@ -180,8 +183,8 @@ def setting_missing(app_env: Base) -> Iterator[Base]:
 
 
 def controls(app: AppTest) -> set[str]:
-    """The labels of the page's add-a-commune expander and add-the-settings button, those shown."""
-    labels = {e.label for e in app.expander} | {b.label for b in app.button}
+    """The labels of the page's add-a-commune toggle and add-the-settings button, those shown."""
+    labels = {t.label for t in app.toggle} | {b.label for b in app.button}
     return labels & {ADD_COMMUNE, ADD_SETTINGS}
 
 

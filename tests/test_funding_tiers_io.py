@@ -256,7 +256,8 @@ def practice_groups(app_env: Base) -> Iterator[Indicator]:
 
 def test_a_coordinator_sets_tiers_and_adds_a_proof_on_the_page(app_env: Base, practice_groups: Indicator) -> None:
     row_id = int(practice_groups.id or 0)
-    app = open_page(PAGE)
+    assert "contract_indicator" not in {box.key for box in open_page(PAGE).selectbox}  # forms drawn on demand only
+    app = open_page(PAGE, state={"funding_contract": True})  # views.funding's toggle of the forms, on
     app.selectbox(key="contract_indicator").set_value(row_id)
     app = rerun(app)
     app.text_input(key=f"contract_tiers_{row_id}").set_value(BAD)

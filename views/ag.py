@@ -15,6 +15,8 @@ from views.common import plain, show_error, show_problems
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PDF_KEY = "ag_pdf_for"  # session key: the deck whose PDF was asked for
+SLIDE_KEY = "ag_slide"  # session key: the slide previewed
+ALL, ALL_LABEL = -1, "Toutes les diapositives"
 DECK_NOTE = (
     "Chiffres agrégés, sans donnée nominative : effectifs de personnes inférieurs à 5 affichés « < 5 », et ce qui "
     "permettrait de les retrouver par différence « masqué »."
@@ -112,11 +114,27 @@ def main() -> None:
             for offset, (column, page) in enumerate(zip(st.columns(2), pages[start : start + 2], strict=False)):
                 column.image(page, caption=f"Diapositive {start + offset + 1}", width="stretch")
         return
+    chosen = slide_picker(deck)
+    if chosen in (0, ALL):
+        title_preview(deck)
+    for number, slide in enumerate(deck.slides, start=2):
+        if chosen in (number - 1, ALL):
+            slide_preview(slide, number)
+
+
+def slide_picker(deck: DeckData) -> int:
+    """Which slide to preview (its index in the deck, the title slide first), or ALL: only the chosen part is
+    drawn, as a deck of a dozen slides of charts and tables costs the browser seconds to draw at once."""
+    titles = [deck.cpts_name, *(slide.title for slide in deck.slides)]
+    labels = {index: f"{index + 1:d}. {title}" for index, title in enumerate(titles)} | {ALL: ALL_LABEL}
+    chosen = st.selectbox("Diapositive", list(labels), format_func=labels.__getitem__, key=SLIDE_KEY)
+    return int(chosen)
+
+
+def title_preview(deck: DeckData) -> None:
     with st.container(border=True):
         st.markdown(f"**1. {plain(deck.cpts_name)}**")
         st.caption(f"{plain(deck.title)} · Rapport d'activité {deck.year:d}" + (" · avec logo" if deck.logo else ""))
-    for number, slide in enumerate(deck.slides, start=2):
-        slide_preview(slide, number)
 
 
 main()

@@ -19,7 +19,7 @@ from domain.board import BoardFigures
 from domain.communes import CommuneInfo
 from domain.french import euros, number
 from domain.funding import MASKED_NOTE, FundingEstimate, tier_text
-from domain.funding_lines import indicator_lines, lines_of
+from domain.funding_lines import indicator_lines
 from domain.funding_parameters import FIXED, MAXIMUM, OPERATING, VARIABLE, mission_key, tier_key
 from domain.parameters import cpts_name
 from domain.permissions import Action
@@ -36,6 +36,8 @@ from views.common import current_base, error_message, forget_tables, plain
 from views.funding_contract import contract_section
 
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
+CHART_KEY, CONTRACT_KEY = "funding_chart", "funding_contract"  # session keys: the toggles of what is drawn on demand
+ADD_COMMUNE_KEY = "funding_add_commune"
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
 RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
 # Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
@@ -80,7 +82,8 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
 
 
 def add_commune_form() -> None:
-    with st.expander("Ajouter une commune au territoire"):
+    """Drawn only when asked (a toggle, not an expander, which draws its content even closed)."""
+    if st.toggle("Ajouter une commune au territoire", key=ADD_COMMUNE_KEY):
         query = st.text_input("Code INSEE ou nom de la commune", placeholder="ex. 92040 ou Issy-les-Moulineaux")
         if not query.strip():
             return
@@ -190,7 +193,9 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
         )
     frame, columns_config = estimate_table(shown)
     st.dataframe(frame, column_config=columns_config, hide_index=True, width="stretch")
-    st.altair_chart(funding_chart(shown), width="stretch")
+    # Drawn only when asked: the table says the same, and a chart is among the costliest things to draw.
+    if st.toggle("Graphique des parts par mission", key=CHART_KEY):
+        st.altair_chart(funding_chart(shown), width="stretch")
     st.caption(
         "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
         "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "
@@ -278,6 +283,7 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
 
 
 LINE_COLUMNS = {
+    "mission": st.column_config.TextColumn("Mission ACI", width="medium"),
     "title": st.column_config.TextColumn("Indicateur", width="large"),
     "part": st.column_config.TextColumn("Part", width="small"),
     "value": st.column_config.TextColumn("Valeur", width="small"),
@@ -304,10 +310,10 @@ def indicators_section(figures: BoardFigures, exact: bool) -> None:
     if not lines:
         st.info(f"Aucun indicateur pour {figures.year:d}.")
         return
-    for mission in sorted({line.mission for line in lines}, key=mission_rank):
-        st.markdown(f"**{plain(mission)}**")
-        rows = pd.DataFrame([line.cells for line in lines_of(lines, mission)], columns=[*LINE_COLUMNS, "documents"])
-        st.dataframe(rows[list(LINE_COLUMNS)], column_config=LINE_COLUMNS, hide_index=True, width="stretch")
+    # One table for all missions, in mission order: each table costs the browser more to draw than its rows.
+    ordered = sorted(lines, key=lambda line: mission_rank(line.mission))  # stable: the board's order within
+    rows = pd.DataFrame([{"mission": line.mission, **line.cells} for line in ordered], columns=list(LINE_COLUMNS))
+    st.dataframe(rows, column_config=LINE_COLUMNS, hide_index=True, width="stretch")
     st.caption(LINES_NOTE)
 
 
@@ -337,8 +343,8 @@ def main() -> None:
     exact = sees_patient_data()
     estimate_section(figures.funding, exact=exact)
     indicators_section(figures, exact=exact)
-    if allowed(Action.EDIT_PARAMETERS):
-        contract_section(figures.indicators)
+    if allowed(Action.EDIT_PARAMETERS) and st.toggle("Saisir des paliers ou un justificatif", key=CONTRACT_KEY):
+        contract_section(figures.indicators)  # rarely used: its forms are drawn only when asked
     export_section(figures, cpts_name(frames[PARAMETERS.key], name))
     st.caption(f"{AGGREGATES_NOTE} Édité le {date.today():%d/%m/%Y}.")
 

@@ -14,10 +14,11 @@ from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from schema.models import IndicatorSource
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
-from views.common import plain
 
 BAR_COLOUR = "#1c7ed6"
+HELP_KEY = "indicators_help"  # session key: the toggle of the calculated indicators' keys
 INDICATOR_COLUMNS = {
+    "mission": st.column_config.TextColumn("Mission ACI", width="medium"),
     "action_number": st.column_config.NumberColumn("Action", format="%d", width="small", help="Numéro de l'action"),
     "title": st.column_config.TextColumn("Indicateur", width="large"),
     "target": st.column_config.NumberColumn("Cible", format="localized", width="small"),
@@ -32,18 +33,19 @@ INDICATOR_COLUMNS = {
 }
 
 
-def by_mission(board: pd.DataFrame, tiers: dict[int, str] | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """The indicators as the page shows them (no unmasked patient count among the columns), split by
-    ACI mission in mission order; indicators without an action come last. `tiers`: indicator id -> the tier
-    reached as the bureau may see it (`domain.funding_lines`)."""
+def indicator_table(board: pd.DataFrame, tiers: dict[int, str] | None = None) -> pd.DataFrame:
+    """The indicators as the page shows them (no unmasked patient count among the columns), in ACI mission
+    order, then by action; indicators without an action come last. One table for all missions: each table
+    costs the browser more to draw than its rows. `tiers`: indicator id -> the tier reached as the bureau may
+    see it (`domain.funding_lines`)."""
     missions = board["mission"].fillna(NO_MISSION)
     shown = board.assign(
         mission=missions,
+        mission_rank=missions.map(mission_rank),
         achievement_percent=(board["shown_achievement"].astype("Float64") * 100).round(),
         tier=board["id"].map(lambda row_id: (tiers or {}).get(int(row_id), NO_TIERS)),
-    ).sort_values(["action_number", "id"], kind="stable")
-    ordered = sorted(set(missions), key=mission_rank)
-    return [(mission, shown[shown["mission"] == mission][list(INDICATOR_COLUMNS)]) for mission in ordered]
+    ).sort_values(["mission_rank", "action_number", "id"], kind="stable")
+    return shown[list(INDICATOR_COLUMNS)]
 
 
 def key_figures(board: pd.DataFrame) -> None:
@@ -83,7 +85,8 @@ def mission_chart(missions: list[MissionFunding]) -> alt.LayerChart:
 
 
 def computations_help() -> None:
-    with st.expander("Indicateurs calculés : les clés à saisir dans la colonne « Calcul » de NocoDB"):
+    """Drawn only when asked (a toggle, not an expander, which draws its content even closed)."""
+    if st.toggle("Indicateurs calculés : les clés à saisir dans la colonne « Calcul » de NocoDB", key=HELP_KEY):
         lines = [f"- `{key}` : {computation.label}" for key, computation in COMPUTATIONS.items()]
         st.markdown(
             "Mettez la source à « Calculé » et l'une de ces clés ; la valeur est alors comptée en direct "
@@ -114,9 +117,8 @@ def main() -> None:
                 "fourchette : barre pleine jusqu'à sa valeur la plus basse, claire jusqu'à la plus haute."
             )
     tiers = {line.id: line.tier for line in indicator_lines(figures)}
-    for mission, rows in by_mission(board, tiers):
-        st.subheader(plain(mission), anchor=False)
-        st.dataframe(rows, column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
+    st.subheader("Indicateurs par mission ACI", anchor=False)
+    st.dataframe(indicator_table(board, tiers), column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
     st.caption(
         "Atteinte = valeur / cible, plafonnée à 100 %. Tendance : ↗ ↘ → par rapport à la ligne de l'année "
         "précédente du même indicateur, « — » sans historique. " + AGGREGATES_NOTE
