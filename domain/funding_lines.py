@@ -78,6 +78,3 @@ def indicator_lines(figures: BoardFigures, exact: bool = False) -> list[Indicato
         for row in figures.indicators.itertuples()
     ]
 
-
-def lines_of(lines: list[IndicatorLine], mission: str) -> list[IndicatorLine]:
-    return [line for line in lines if line.mission == mission]
