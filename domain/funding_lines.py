@@ -77,4 +77,3 @@ def indicator_lines(figures: BoardFigures, exact: bool = False) -> list[Indicato
         _line(row, figures.payouts.get(identifier(row.id)), figures.proofs[identifier(row.id)], exact)
         for row in figures.indicators.itertuples()
     ]
-
