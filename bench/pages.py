@@ -17,7 +17,9 @@ shared by all sessions) measures, with the app started afresh for each page:
    back to waiting after. Pages without the button: null;
 then 4. `--sessions` browser contexts (one Chromium) signed in at once, all opening Accueil, then Patients
 en attente, at the same moment, `--rounds` times: p50/p95 of the display times, errors (time-outs,
-exceptions shown), and the Streamlit process's peak RSS (VmHWM of /proc/PID/status).
+exceptions shown), and the Streamlit process's peak RSS (VmHWM of /proc/PID/status); before it, the same
+with `--crowd` protocol-level sessions (bench/crowd.py, no browser: the server's own share, in
+`sessions_protocol`).
 
 Displayed: see bench/browser.py (the run started by the click has ended and the page's heading is shown).
 Last line of output: one JSON object, seconds rounded to 2 decimals, with the machine load (1, 5, 15 min)
@@ -36,7 +38,7 @@ watcher's 60 s tick; with a 10 s tick (load 12 to 20): Accueil p50 10 s / p95 48
 Patients en attente 12.6 / 15.5 s; RSS 1.2 GB with 20. See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
-           [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
+           [--sessions 20] [--crowd 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
 """
 
 from __future__ import annotations
@@ -324,14 +326,25 @@ async def crowd(
 
 
 async def measure(
-    settings: Settings, base: Base, password: str, mode: str, pages: Sequence[Declared], sessions: int, rounds: int
+    settings: Settings,
+    base: Base,
+    password: str,
+    mode: str,
+    pages: Sequence[Declared],
+    counts: tuple[int, int, int],
 ) -> dict[str, Any]:
+    """The phases of one mode; `counts`: browser sessions, protocol sessions (bench/crowd.py), rounds."""
+    from bench.crowd import protocol_crowd  # it builds on this module
+
+    sessions, protocol, rounds = counts
     async with chromium() as browser:
         per_page, rss = {}, []
         for declared in pages:
             per_page[declared.title], peak = await one_page(browser, settings, base, password, mode, declared)
             rss.append(peak)
         figures: dict[str, Any] = {"pages": per_page, "one_session_rss_peak_mb": max(rss, default=None)}
+        if protocol:
+            figures["sessions_protocol"] = await protocol_crowd(settings, base, EMAIL, password, mode, protocol, rounds)
         if sessions:
             figures["concurrent"] = await crowd(browser, settings, base, password, mode, sessions, rounds)
     return figures
@@ -343,6 +356,7 @@ def main() -> None:
     parser.add_argument("--size", choices=tuple(SCALES), default="large")
     parser.add_argument("--modes", default=",".join(MODES), help="CPTS_STORE values, comma-separated")
     parser.add_argument("--sessions", type=int, default=20, help="simultaneous sessions (0: none)")
+    parser.add_argument("--crowd", type=int, default=20, help="simultaneous protocol-level sessions (0: none)")
     parser.add_argument("--rounds", type=int, default=2, help="times all sessions open each page together")
     parser.add_argument("--pages", help="page titles, comma-separated (default: every page)")
     args = parser.parse_args()
@@ -357,7 +371,7 @@ def main() -> None:
         counts = seeded(base, args.size)
         password = coordinator_password(settings, base)
         figures = {
-            mode: asyncio.run(measure(settings, base, password, mode, pages, args.sessions, args.rounds))
+            mode: asyncio.run(measure(settings, base, password, mode, pages, (args.sessions, args.crowd, args.rounds)))
             for mode in modes
         }
     result = {"rows": counts, "modes": figures, "load_start": loads(load_start), "load_end": loads(os.getloadavg())}

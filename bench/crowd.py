@@ -1,0 +1,226 @@
+"""Many Streamlit sessions measured without browsers: the server's own share of a crowd (issue 13).
+
+With 20 Chromium contexts on the same 2 cores as the app and NocoDB, a page's display time is mostly the
+clients' CPU. Here each session is a protocol-level client in one asyncio loop (`websockets`), speaking to
+`/_stcore/stream` the protobufs Streamlit's browser client speaks (`BackMsg`, `ForwardMsg`):
+- signed in through the app's own path: the sign-in form's run, its widgets filled in and submitted (one
+  `rerun_script` with their states), the `auth_redirect` to /session/ouvrir followed (one-use ticket traded
+  for the `cpts_session` cookie), then a new connection with that cookie, as the browser opens the page again;
+- a display: `rerun_script` for the page (its URL path, as the browser sends it), timed from the send to
+  `script_finished` with FINISHED_SUCCESSFULLY; a run that shows an exception element, or that ran another
+  page than the one asked (the sign-in form, a refusal), is an error, not a time.
+Not done by these clients: rendering, and the fragment reruns the browser sends on `auto_rerun` (the idle
+watcher's tick), so each session costs the server one run per display, no more.
+
+Used by bench/pages.py (`--crowd N`: N sessions all opening Accueil, then Patients en attente, at the same
+moment, `--rounds` times: p50/p95/max, errors, Streamlit's peak RSS), beside its browser sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin, Subprotocol
+
+from bench.pages import CROWD, LANDING, app, by_title, declared_pages, peak_rss_mb, percentile, rounded, say, url_of
+from domain.sessions import COOKIE
+from settings import Settings
+from store.base import Base
+from views.access import Page as Declared
+
+STREAM = "/_stcore/stream"
+SUBPROTOCOL = "streamlit"  # the first entry the browser client sends (then its XSRF token, its session id)
+WAIT_S = 600.0  # as bench/browser.py: 20 sessions on whole tables took minutes a page
+FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+FOR_RERUN = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+SIGN_IN_FIELDS = ("Adresse e-mail", "Mot de passe")
+SIGN_IN_BUTTON = "Se connecter"
+
+
+@dataclasses.dataclass
+class Run:
+    """What one script run sent back: the page it ran, the texts shown, the widgets, and how it ended."""
+
+    seconds: float = 0.0
+    status: int | None = None
+    page: str | None = None  # the navigation's page (its title), None if no navigation was sent
+    hidden: bool = False  # that page is hidden in the navigation: a stand-in (the sign-in form, a refusal)
+    exceptions: list[str] = dataclasses.field(default_factory=list)
+    texts: list[str] = dataclasses.field(default_factory=list)  # headings and Markdown bodies, in order
+    widgets: dict[str, str] = dataclasses.field(default_factory=dict)  # label -> widget id (inputs, buttons)
+    redirect: str | None = None  # an auth_redirect's URL
+
+    def shows(self, declared: Declared) -> bool:
+        """The run displayed `declared` itself: its page in the navigation, not a hidden stand-in."""
+        return self.status == FINISHED and self.page == declared.title and not self.hidden and not self.exceptions
+
+    def read(self, message: ForwardMsg) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "navigation":
+            pages = {p.page_script_hash: p for p in message.navigation.app_pages}
+            chosen = pages.get(message.navigation.page_script_hash)
+            self.page, self.hidden = (chosen.page_name, chosen.is_hidden) if chosen else (None, False)
+        elif kind == "auth_redirect":
+            self.redirect = message.auth_redirect.url
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self.element(message.delta.new_element)
+
+    def element(self, element: Any) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+        elif kind in ("heading", "markdown"):
+            self.texts.append(getattr(element, kind).body)
+        elif kind in ("text_input", "button"):
+            widget = getattr(element, kind)
+            self.widgets[widget.label] = widget.id
+
+
+class Session:
+    """One Streamlit session over its own WebSocket, as one browser tab."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    async def open(cls, url: str, cookie: str | None = None) -> Session:
+        """A new session of the app at `url` (http://host:port), with the session cookie if given."""
+        headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
+        stream = "ws" + url.removeprefix("http") + STREAM
+        connection = await connect(
+            stream,
+            subprotocols=[Subprotocol(SUBPROTOCOL)],
+            origin=Origin(url),
+            additional_headers=headers,
+            max_size=None,
+        )
+        return cls(connection)
+
+    async def run(self, page: str = "", widgets: dict[str, Any] | None = None) -> Run:
+        """Ask for a run of the page at URL path `page` ("" for the default) with these widget values (id ->
+        value: str for a text input, True for a button), and read its messages until it has ended (through
+        the reruns it asks for itself)."""
+        back = BackMsg()
+        back.rerun_script.page_name = page
+        for widget_id, value in (widgets or {}).items():
+            state = back.rerun_script.widget_states.widgets.add(id=widget_id)
+            if value is True:
+                state.trigger_value = True
+            else:
+                state.string_value = value
+        run = Run()
+        start = time.perf_counter()
+        await self.connection.send(back.SerializeToString())
+        async with asyncio.timeout(WAIT_S):
+            while run.status in (None, FOR_RERUN):
+                message = ForwardMsg()
+                message.ParseFromString(await self.connection.recv())
+                if message.WhichOneof("type") == "script_finished":
+                    run.status = message.script_finished
+                else:
+                    run.read(message)
+        run.seconds = time.perf_counter() - start
+        return run
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+
+async def session_cookie(url: str, email: str, password: str) -> str:
+    """The app's session cookie for this account, through its own sign-in form and cookie route."""
+    form = await Session.open(url)
+    try:
+        shown = await form.run()
+        labels = (*SIGN_IN_FIELDS, SIGN_IN_BUTTON)
+        if not set(labels) <= set(shown.widgets):
+            raise RuntimeError(f"pas de formulaire de connexion : {shown.texts[:3]}")
+        values = dict(zip((shown.widgets[label] for label in labels), (email, password, True), strict=True))
+        signed = await form.run(widgets=values)
+    finally:
+        await form.close()
+    if not signed.redirect:
+        raise RuntimeError(f"connexion refusée : {signed.texts[:3]}")
+    async with httpx.AsyncClient(base_url=url) as client:  # no Sec-Fetch-Site: as an older browser
+        response = await client.get(signed.redirect)
+    cookie = response.cookies.get(COOKIE)
+    if not cookie:
+        raise RuntimeError(f"{signed.redirect}: pas de cookie ({response.status_code})")
+    return cookie
+
+
+async def signed_in(url: str, email: str, password: str, landing: Declared) -> Session:
+    """A session signed in with its own cookie, on the landing page."""
+    session = await Session.open(url, await session_cookie(url, email, password))
+    shown = await session.run(url_of(landing))
+    if not shown.shows(landing):
+        await session.close()
+        raise RuntimeError(f"{landing.title} non affichée : {shown.page} {shown.exceptions or shown.texts[:3]}")
+    return session
+
+
+async def display(session: Session, declared: Declared) -> float:
+    """Seconds for the run of `declared`; RuntimeError if it did not show that page."""
+    shown = await session.run(url_of(declared))
+    if not shown.shows(declared):
+        raise RuntimeError(f"{declared.title}: {shown.page} {shown.exceptions or shown.status}")
+    return shown.seconds
+
+
+async def at_once(sessions: Sequence[Session], declared: Declared) -> tuple[list[float], int]:
+    """Every session asks for the page at the same moment: the run times, and the sessions that failed."""
+    results = await asyncio.gather(*(display(s, declared) for s in sessions), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            say(f"    error: {str(result).splitlines()[0] if str(result) else type(result).__name__}")
+    return [r for r in results if isinstance(r, float)], sum(isinstance(r, BaseException) for r in results)
+
+
+def summary(times: Sequence[float], errors: int) -> dict[str, Any]:
+    return {
+        "p50_s": rounded(percentile(times, 0.5)),
+        "p95_s": rounded(percentile(times, 0.95)),
+        "max_s": rounded(max(times, default=None)),
+        "runs": len(times),
+        "errors": errors,
+    }
+
+
+async def crowd_at(url: str, email: str, password: str, count: int, rounds: int) -> dict[str, Any]:
+    """`count` sessions signed in on the app at `url`, all opening each CROWD page together, `rounds` times
+    (the landing page in between, untimed, as the browser sessions do)."""
+    landing = by_title(LANDING)
+    sessions = list(await asyncio.gather(*(signed_in(url, email, password, landing) for _ in range(count))))
+    figures: dict[str, Any] = {"sessions": count}
+    try:
+        for target in (next(p for p in declared_pages() if p.path == path) for path in CROWD):
+            times: list[float] = []
+            errors = 0
+            for number in range(rounds):
+                if number:
+                    await at_once(sessions, landing)
+                shown, failed = await at_once(sessions, target)
+                times, errors = times + shown, errors + failed
+                say(f"  protocol · {count} sessions · {target.title} round {number + 1}: {summary(shown, failed)}")
+            figures[target.title] = summary(times, errors)
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+    return figures
+
+
+async def protocol_crowd(
+    settings: Settings, base: Base, email: str, password: str, mode: str, count: int, rounds: int
+) -> dict[str, Any]:
+    """bench/pages.py's phase: `crowd_at` on an app started afresh with CPTS_STORE=mode, with its peak RSS."""
+    with app(settings, mode, base) as (url, pid):
+        say(f"  {mode}: {count} protocol sessions…")
+        figures = await crowd_at(url, email, password, count, rounds)
+        figures["rss_peak_mb"] = peak_rss_mb(pid)
+    return figures
