@@ -30,7 +30,19 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin, Subprotocol
 
-from bench.pages import CROWD, LANDING, app, by_title, declared_pages, peak_rss_mb, percentile, rounded, say, url_of
+from bench.pages import (
+    CROWD,
+    LANDING,
+    all_at_once,
+    app,
+    by_title,
+    declared_pages,
+    peak_rss_mb,
+    percentile,
+    rounded,
+    say,
+    url_of,
+)
 from domain.sessions import COOKIE
 from settings import Settings
 from store.base import Base
@@ -176,11 +188,7 @@ async def display(session: Session, declared: Declared) -> float:
 
 async def at_once(sessions: Sequence[Session], declared: Declared) -> tuple[list[float], int]:
     """Every session asks for the page at the same moment: the run times, and the sessions that failed."""
-    results = await asyncio.gather(*(display(s, declared) for s in sessions), return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            say(f"    error: {str(result).splitlines()[0] if str(result) else type(result).__name__}")
-    return [r for r in results if isinstance(r, float)], sum(isinstance(r, BaseException) for r in results)
+    return await all_at_once(display(s, declared) for s in sessions)
 
 
 def summary(times: Sequence[float], errors: int) -> dict[str, Any]:

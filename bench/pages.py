@@ -53,7 +53,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -282,7 +282,12 @@ async def one_page(
 
 async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[float], int]:
     """Every session opens the page at the same moment: the display times, and the sessions that failed."""
-    results = await asyncio.gather(*(open_page(page, declared) for page in pages), return_exceptions=True)
+    return await all_at_once(open_page(page, declared) for page in pages)
+
+
+async def all_at_once(displays: Iterable[Awaitable[float]]) -> tuple[list[float], int]:
+    """The displays started at the same moment: their times, and how many failed (each error said)."""
+    results = await asyncio.gather(*displays, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             say(f"    error: {str(result).splitlines()[0] if str(result) else type(result).__name__}")
