@@ -9,8 +9,8 @@ clients' CPU. Here each session is a protocol-level client in one asyncio loop (
 - a display: `rerun_script` for the page (its URL path, as the browser sends it), timed from the send to
   `script_finished` with FINISHED_SUCCESSFULLY; a run that shows an exception element, or that ran another
   page than the one asked (the sign-in form, a refusal), is an error, not a time.
-Not done by these clients: rendering, and the fragment reruns the browser sends on `auto_rerun` (the idle
-watcher's tick), so each session costs the server one run per display, no more.
+Like the browser, each session asks for the idle watcher's fragment run at its tick (`auto_rerun`); not done
+here: rendering, and the cached-message hashes the browser sends (the server sends every message in full).
 
 Used by bench/pages.py (`--crowd N`: N sessions all opening Accueil, then Patients en attente, at the same
 moment, `--rounds` times: p50/p95/max, errors, Streamlit's peak RSS), beside its browser sessions.
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -37,6 +38,7 @@ from bench.pages import (
     app,
     by_title,
     declared_pages,
+    loads,
     peak_rss_mb,
     percentile,
     rounded,
@@ -53,6 +55,7 @@ SUBPROTOCOL = "streamlit"  # the first entry the browser client sends (then its 
 WAIT_S = 600.0  # as bench/browser.py: 20 sessions on whole tables took minutes a page
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FOR_RERUN = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 SIGN_IN_FIELDS = ("Adresse e-mail", "Mot de passe")
 SIGN_IN_BUTTON = "Se connecter"
 
@@ -64,6 +67,7 @@ class Run:
     seconds: float = 0.0
     status: int | None = None
     page: str | None = None  # the navigation's page (its title), None if no navigation was sent
+    page_hash: str = ""  # that page's script hash
     hidden: bool = False  # that page is hidden in the navigation: a stand-in (the sign-in form, a refusal)
     exceptions: list[str] = dataclasses.field(default_factory=list)
     texts: list[str] = dataclasses.field(default_factory=list)  # headings and Markdown bodies, in order
@@ -80,6 +84,7 @@ class Run:
             pages = {p.page_script_hash: p for p in message.navigation.app_pages}
             chosen = pages.get(message.navigation.page_script_hash)
             self.page, self.hidden = (chosen.page_name, chosen.is_hidden) if chosen else (None, False)
+            self.page_hash = message.navigation.page_script_hash
         elif kind == "auth_redirect":
             self.redirect = message.auth_redirect.url
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -97,13 +102,19 @@ class Run:
 
 
 class Session:
-    """One Streamlit session over its own WebSocket, as one browser tab."""
+    """One Streamlit session over its own WebSocket, as one browser tab. Like the browser client, it answers
+    each `auto_rerun` (a fragment's `run_every`: the idle watcher) by asking for that fragment's run every
+    `interval` seconds (`ticks`), unless made with `ticks=False`."""
 
-    def __init__(self, connection: ClientConnection) -> None:
+    def __init__(self, connection: ClientConnection, *, ticks: bool = True) -> None:
         self.connection = connection
+        self.answers_ticks = ticks
+        self.ticks: dict[str, asyncio.Task[None]] = {}  # fragment id -> its timer
+        self.page_hash = ""  # the page shown, whose fragments the timers run
+        self.fragment_runs = 0  # the fragment runs that ended (read during the runs asked for)
 
     @classmethod
-    async def open(cls, url: str, cookie: str | None = None) -> Session:
+    async def open(cls, url: str, cookie: str | None = None, *, ticks: bool = True) -> Session:
         """A new session of the app at `url` (http://host:port), with the session cookie if given."""
         headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
         stream = "ws" + url.removeprefix("http") + STREAM
@@ -114,7 +125,7 @@ class Session:
             additional_headers=headers,
             max_size=None,
         )
-        return cls(connection)
+        return cls(connection, ticks=ticks)
 
     async def run(self, page: str = "", widgets: dict[str, Any] | None = None) -> Run:
         """Ask for a run of the page at URL path `page` ("" for the default) with these widget values (id ->
@@ -135,14 +146,36 @@ class Session:
             while run.status in (None, FOR_RERUN):
                 message = ForwardMsg()
                 message.ParseFromString(await self.connection.recv())
-                if message.WhichOneof("type") == "script_finished":
+                kind = message.WhichOneof("type")
+                if kind == "script_finished" and message.script_finished == FRAGMENT_DONE:
+                    self.fragment_runs += 1
+                elif kind == "script_finished":
                     run.status = message.script_finished
+                elif kind == "auto_rerun":
+                    self.tick(message.auto_rerun.fragment_id, message.auto_rerun.interval)
                 else:
-                    run.read(message)
+                    run.read(message)  # (a fragment run's elements too: an exception there counts)
         run.seconds = time.perf_counter() - start
+        self.page_hash = run.page_hash or self.page_hash
         return run
 
+    def tick(self, fragment_id: str, interval: float) -> None:
+        """Ask for the fragment's run every `interval` seconds from now on, as the browser's timer does."""
+        if self.answers_ticks and fragment_id not in self.ticks:
+            self.ticks[fragment_id] = asyncio.create_task(self.ticking(fragment_id, interval))
+
+    async def ticking(self, fragment_id: str, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            back = BackMsg()
+            back.rerun_script.fragment_id = fragment_id
+            back.rerun_script.page_script_hash = self.page_hash
+            back.rerun_script.is_auto_rerun = True
+            await self.connection.send(back.SerializeToString())
+
     async def close(self) -> None:
+        for timer in self.ticks.values():
+            timer.cancel()
         await self.connection.close()
 
 
@@ -229,6 +262,11 @@ async def protocol_crowd(
     """bench/pages.py's phase: `crowd_at` on an app started afresh with CPTS_STORE=mode, with its peak RSS."""
     with app(settings, mode, base) as (url, pid):
         say(f"  {mode}: {count} protocol sessions…")
+        load_start = os.getloadavg()
         figures = await crowd_at(url, email, password, count, rounds)
-        figures["rss_peak_mb"] = peak_rss_mb(pid)
+        figures |= {
+            "rss_peak_mb": peak_rss_mb(pid),
+            "load_start": loads(load_start),
+            "load_end": loads(os.getloadavg()),
+        }
     return figures

@@ -17,6 +17,7 @@ from settings import Settings
 from store.base import Base
 from tests.browser_fixture import accounts_of, app_url
 from tests.conftest import Server
+from views.access import IDLE_CHECK_SECONDS
 
 WAITING = "Patients en attente"
 
@@ -49,7 +50,9 @@ def test_two_sessions_get_each_page_run_to_the_end(url: str, coordinator_account
         assert 0 < figures[title]["p50_s"] <= figures[title]["max_s"] < crowd.WAIT_S
 
 
-async def shown_without_and_with_cookie(url: str, account: UserAdded) -> tuple[crowd.Run, crowd.Run, crowd.Run]:
+async def shown_without_and_with_cookie(url: str, account: UserAdded) -> list[tuple[crowd.Run, int]]:
+    """What the waiting list's URL runs for a session without cookie, with a forged one, with the account's:
+    each run, and how many timers the session then has (the idle watcher's, signed in)."""
     waiting = url_of(by_title(WAITING))
     assert account.password
     cookie = await crowd.session_cookie(url, account.email, account.password)
@@ -57,15 +60,26 @@ async def shown_without_and_with_cookie(url: str, account: UserAdded) -> tuple[c
     for sent in (None, cookie.rsplit(".", 1)[0] + ".forged", cookie):
         session = await crowd.Session.open(url, sent)
         try:
-            runs.append(await session.run(waiting))
+            runs.append((await session.run(waiting), len(session.ticks)))
         finally:
             await session.close()
-    return runs[0], runs[1], runs[2]
+    return runs
+
+
+async def shown_after_a_tick(url: str, account: UserAdded) -> tuple[crowd.Run, int]:
+    """The waiting list shown again once the idle watcher's tick has passed: that run, the fragment runs."""
+    session = await crowd.signed_in(url, account.email, account.password or "", by_title(WAITING))
+    try:
+        await asyncio.sleep(IDLE_CHECK_SECONDS + 2)
+        return await session.run(url_of(by_title(WAITING))), session.fragment_runs
+    finally:
+        await session.close()
 
 
 def test_a_session_without_the_cookie_gets_the_sign_in_form(url: str, coordinator_account: UserAdded) -> None:
-    anonymous, forged, signed = asyncio.run(shown_without_and_with_cookie(url, coordinator_account))
+    (anonymous, _), (forged, _), (signed, timers) = asyncio.run(shown_without_and_with_cookie(url, coordinator_account))
     waiting = by_title(WAITING)
+    assert timers == 1
     for refused in (anonymous, forged):
         assert refused.status == crowd.FINISHED
         assert not refused.shows(waiting)
@@ -75,3 +89,9 @@ def test_a_session_without_the_cookie_gets_the_sign_in_form(url: str, coordinato
     assert signed.shows(waiting), (signed.page, signed.exceptions)
     assert "Connexion" not in signed.texts
     assert not set(crowd.SIGN_IN_FIELDS) & set(signed.widgets)
+
+
+def test_a_session_answers_the_idle_watcher_tick(url: str, coordinator_account: UserAdded) -> None:
+    again, fragment_runs = asyncio.run(shown_after_a_tick(url, coordinator_account))
+    assert fragment_runs >= 1
+    assert again.shows(by_title(WAITING)), (again.page, again.exceptions)
