@@ -112,6 +112,7 @@ class Session:
         self.ticks: dict[str, asyncio.Task[None]] = {}  # fragment id -> its timer
         self.page_hash = ""  # the page shown, whose fragments the timers run
         self.fragment_runs = 0  # the fragment runs that ended (read during the runs asked for)
+        self.ended_by_tick = 0  # the runs whose end was a fragment run's (see `run`)
 
     @classmethod
     async def open(cls, url: str, cookie: str | None = None, *, ticks: bool = True) -> Session:
@@ -130,7 +131,10 @@ class Session:
     async def run(self, page: str = "", widgets: dict[str, Any] | None = None) -> Run:
         """Ask for a run of the page at URL path `page` ("" for the default) with these widget values (id ->
         value: str for a text input, True for a button), and read its messages until it has ended (through
-        the reruns it asks for itself)."""
+        the reruns it asks for itself). A tick's fragment run that ends after the page's messages ends it too,
+        as the browser sees it: when the tick comes as the page's run has just ended, Streamlit starts a new
+        script runner for the fragment and drops the page run's own `script_finished` (the race described
+        in streamlit/runtime/app_session.py, `request_rerun`), so it never comes."""
         back = BackMsg()
         back.rerun_script.page_name = page
         for widget_id, value in (widgets or {}).items():
@@ -149,6 +153,9 @@ class Session:
                 kind = message.WhichOneof("type")
                 if kind == "script_finished" and message.script_finished == FRAGMENT_DONE:
                     self.fragment_runs += 1
+                    if run.page is not None:  # after the page's own messages: its end was lost to a tick
+                        run.status = FINISHED
+                        self.ended_by_tick += 1
                 elif kind == "script_finished":
                     run.status = message.script_finished
                 elif kind == "auto_rerun":
@@ -251,6 +258,7 @@ async def crowd_at(url: str, email: str, password: str, count: int, rounds: int)
                 times, errors = times + shown, errors + failed
                 say(f"  protocol · {count} sessions · {target.title} round {number + 1}: {summary(shown, failed)}")
             figures[target.title] = summary(times, errors)
+        figures["ended_by_tick"] = sum(session.ended_by_tick for session in sessions)
     finally:
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
     return figures
