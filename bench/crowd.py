@@ -125,6 +125,8 @@ class Session:
             origin=Origin(url),
             additional_headers=headers,
             max_size=None,
+            max_queue=None,  # a session waiting for the others reads later: never hold the server's sends back
+            ping_interval=None,  # as the browser: no pings of the client's own
         )
         return cls(connection, ticks=ticks)
 
