@@ -52,7 +52,7 @@ from views.access import Page as Declared
 
 STREAM = "/_stcore/stream"
 SUBPROTOCOL = "streamlit"  # the first entry the browser client sends (then its XSRF token, its session id)
-WAIT_S = 600.0  # as bench/browser.py: 20 sessions on whole tables took minutes a page
+WAIT_S = 180.0  # a run not ended by then is an error (20 sessions on whole tables took 2-4 min a page)
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 FOR_RERUN = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
