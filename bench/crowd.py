@@ -13,7 +13,14 @@ Like the browser, each session asks for the idle watcher's fragment run at its t
 here: rendering, and the cached-message hashes the browser sends (the server sends every message in full).
 
 Used by bench/pages.py (`--crowd N`: N sessions all opening Accueil, then Patients en attente, at the same
-moment, `--rounds` times: p50/p95/max, errors, Streamlit's peak RSS), beside its browser sessions.
+moment, `--rounds` times: p50/p95/max, errors, Streamlit's peak RSS, the machine's load at the phase's
+start and end, and `ended_by_tick`: runs whose `script_finished` Streamlit dropped, see `Session.run`).
+
+Measured (large demo, --modes shared, 2 cores shared with other work): 20 protocol sessions, 2 rounds (load
+25 to 28 during the phase): Accueil p50 1.1 s / p95 1.25 s, Patients en attente p50 2.2 s / p95 2.3 s, no
+error, 4 ends by a tick, RSS 1.3 GB; in the same run the 20 browser sessions (load up to 57): Accueil p50
+28 s / p95 79 s, Patients en attente 28 / 43 s. 5 rounds (load 14 to 12): Accueil p50 0.7 s / p95 0.9 s,
+Patients en attente p50 1.0 s / p95 2.2 s (the first round; 0.8-1.3 s after), no error, RSS 1.2 GB.
 """
 
 from __future__ import annotations
@@ -104,18 +111,17 @@ class Run:
 class Session:
     """One Streamlit session over its own WebSocket, as one browser tab. Like the browser client, it answers
     each `auto_rerun` (a fragment's `run_every`: the idle watcher) by asking for that fragment's run every
-    `interval` seconds (`ticks`), unless made with `ticks=False`."""
+    `interval` seconds (`ticks`)."""
 
-    def __init__(self, connection: ClientConnection, *, ticks: bool = True) -> None:
+    def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
-        self.answers_ticks = ticks
         self.ticks: dict[str, asyncio.Task[None]] = {}  # fragment id -> its timer
         self.page_hash = ""  # the page shown, whose fragments the timers run
         self.fragment_runs = 0  # the fragment runs that ended (read during the runs asked for)
         self.ended_by_tick = 0  # the runs whose end was a fragment run's (see `run`)
 
     @classmethod
-    async def open(cls, url: str, cookie: str | None = None, *, ticks: bool = True) -> Session:
+    async def open(cls, url: str, cookie: str | None = None) -> Session:
         """A new session of the app at `url` (http://host:port), with the session cookie if given."""
         headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
         stream = "ws" + url.removeprefix("http") + STREAM
@@ -128,7 +134,7 @@ class Session:
             max_queue=None,  # a session waiting for the others reads later: never hold the server's sends back
             ping_interval=None,  # as the browser: no pings of the client's own
         )
-        return cls(connection, ticks=ticks)
+        return cls(connection)
 
     async def run(self, page: str = "", widgets: dict[str, Any] | None = None) -> Run:
         """Ask for a run of the page at URL path `page` ("" for the default) with these widget values (id ->
@@ -170,7 +176,7 @@ class Session:
 
     def tick(self, fragment_id: str, interval: float) -> None:
         """Ask for the fragment's run every `interval` seconds from now on, as the browser's timer does."""
-        if self.answers_ticks and fragment_id not in self.ticks:
+        if fragment_id not in self.ticks:
             self.ticks[fragment_id] = asyncio.create_task(self.ticking(fragment_id, interval))
 
     async def ticking(self, fragment_id: str, interval: float) -> None:
