@@ -20,7 +20,9 @@ Measured (large demo, --modes shared, 2 cores shared with other work): 20 protoc
 25 to 28 during the phase): Accueil p50 1.1 s / p95 1.25 s, Patients en attente p50 2.2 s / p95 2.3 s, no
 error, 4 ends by a tick, RSS 1.3 GB; in the same run the 20 browser sessions (load up to 57): Accueil p50
 28 s / p95 79 s, Patients en attente 28 / 43 s. 5 rounds (load 14 to 12): Accueil p50 0.7 s / p95 0.9 s,
-Patients en attente p50 1.0 s / p95 2.2 s (the first round; 0.8-1.3 s after), no error, RSS 1.2 GB.
+Patients en attente p50 1.0 s / p95 2.2 s (the first round; 0.8-1.3 s after), no error, RSS 1.2 GB. Again,
+2 rounds (load 18 to 15): Accueil 0.85 / 1.33 s, Patients en attente 1.7 / 1.85 s; browsers (load 33 to 62):
+Accueil p50 13 s / p95 98 s, Patients en attente 8.6 / 33 s.
 """
 
 from __future__ import annotations
