@@ -17,7 +17,9 @@ shared by all sessions) measures, with the app started afresh for each page:
    back to waiting after. Pages without the button: null;
 then 4. `--sessions` browser contexts (one Chromium) signed in at once, all opening Accueil, then Patients
 en attente, at the same moment, `--rounds` times: p50/p95 of the display times, errors (time-outs,
-exceptions shown), and the Streamlit process's peak RSS (VmHWM of /proc/PID/status).
+exceptions shown), and the Streamlit process's peak RSS (VmHWM of /proc/PID/status); before it, the same
+with `--crowd` protocol-level sessions (bench/crowd.py, no browser: the server's own share, in
+`sessions_protocol`).
 
 Displayed: see bench/browser.py (the run started by the click has ended and the page's heading is shown).
 Last line of output: one JSON object, seconds rounded to 2 decimals, with the machine load (1, 5, 15 min)
@@ -38,7 +40,7 @@ Accueil p50/p95 10.5/44.4 and 8.2/47.9 s before, 4.7/7.3, 8.8/17.4 and 7.8/9.4 s
 attente 13.9/24.7 and 15.7/22.2 s before, 10.8/16.0 and 9.2/32.3 s after (18.1/78.8 s at load 60-70). See README.
 
 Usage: .venv/bin/python bench/pages.py [--data DIR] [--size small|large] [--modes whole,shared]
-           [--sessions 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
+           [--sessions 20] [--crowd 20] [--rounds 2] [--pages "Accueil,Patients en attente"]
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -282,7 +284,12 @@ async def one_page(
 
 async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[float], int]:
     """Every session opens the page at the same moment: the display times, and the sessions that failed."""
-    results = await asyncio.gather(*(open_page(page, declared) for page in pages), return_exceptions=True)
+    return await all_at_once(open_page(page, declared) for page in pages)
+
+
+async def all_at_once(displays: Iterable[Awaitable[float]]) -> tuple[list[float], int]:
+    """The displays started at the same moment: their times, and how many failed (each error said)."""
+    results = await asyncio.gather(*displays, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             say(f"    error: {str(result).splitlines()[0] if str(result) else type(result).__name__}")
@@ -326,14 +333,25 @@ async def crowd(
 
 
 async def measure(
-    settings: Settings, base: Base, password: str, mode: str, pages: Sequence[Declared], sessions: int, rounds: int
+    settings: Settings,
+    base: Base,
+    password: str,
+    mode: str,
+    pages: Sequence[Declared],
+    counts: tuple[int, int, int],
 ) -> dict[str, Any]:
+    """The phases of one mode; `counts`: browser sessions, protocol sessions (bench/crowd.py), rounds."""
+    from bench.crowd import protocol_crowd  # it builds on this module
+
+    sessions, protocol, rounds = counts
     async with chromium() as browser:
         per_page, rss = {}, []
         for declared in pages:
             per_page[declared.title], peak = await one_page(browser, settings, base, password, mode, declared)
             rss.append(peak)
         figures: dict[str, Any] = {"pages": per_page, "one_session_rss_peak_mb": max(rss, default=None)}
+        if protocol:
+            figures["sessions_protocol"] = await protocol_crowd(settings, base, EMAIL, password, mode, protocol, rounds)
         if sessions:
             figures["concurrent"] = await crowd(browser, settings, base, password, mode, sessions, rounds)
     return figures
@@ -345,6 +363,7 @@ def main() -> None:
     parser.add_argument("--size", choices=tuple(SCALES), default="large")
     parser.add_argument("--modes", default=",".join(MODES), help="CPTS_STORE values, comma-separated")
     parser.add_argument("--sessions", type=int, default=20, help="simultaneous sessions (0: none)")
+    parser.add_argument("--crowd", type=int, default=20, help="simultaneous protocol-level sessions (0: none)")
     parser.add_argument("--rounds", type=int, default=2, help="times all sessions open each page together")
     parser.add_argument("--pages", help="page titles, comma-separated (default: every page)")
     args = parser.parse_args()
@@ -359,7 +378,7 @@ def main() -> None:
         counts = seeded(base, args.size)
         password = coordinator_password(settings, base)
         figures = {
-            mode: asyncio.run(measure(settings, base, password, mode, pages, args.sessions, args.rounds))
+            mode: asyncio.run(measure(settings, base, password, mode, pages, (args.sessions, args.crowd, args.rounds)))
             for mode in modes
         }
     result = {"rows": counts, "modes": figures, "load_start": loads(load_start), "load_end": loads(os.getloadavg())}
