@@ -37,31 +37,41 @@ WAIT_MS = 600_000  # 20 sessions on the whole-table reading took 2 minutes a pag
 
 # Counts the whole-app script runs whose end this document has received: ForwardMsgs (protobuf) whose
 # top-level field 6, `script_finished`, is FINISHED_SUCCESSFULLY (0) or FINISHED_WITH_COMPILE_ERROR (1); not
-# the end of a fragment run (3) nor of a run interrupted by another (2). Field numbers never change.
+# the end of a run interrupted by another (2). The end of a fragment run (3) counts only after a
+# `navigation` message (field 23, sent by whole-app runs only) not yet followed by an end: when the idle
+# watcher's tick comes as a page run has just ended, Streamlit starts the fragment's run and drops the page
+# run's own end (see bench/crowd.py, `Session.run`). Field numbers never change.
 RUN_COUNTER = """
 window.__cptsRuns = 0;
 (() => {
-  const finished = (data) => {
-    if (!(data instanceof ArrayBuffer)) return -1;
+  let navigated = false;  // a whole-app run's navigation received, its end not yet
+  const fields = (data) => {
+    const found = {finished: -1, navigation: false};
+    if (!(data instanceof ArrayBuffer)) return found;
     const b = new Uint8Array(data);
     let i = 0;
     const varint = () => { let v = 0, s = 1, x; do { x = b[i++]; v += (x & 127) * s; s *= 128; } while (x & 128); return v; };
     while (i < b.length) {
       const key = varint(), wire = key % 8;
-      if (wire === 0) { const v = varint(); if (key === 48) return v; }
-      else if (wire === 2) { const length = varint(); i += length; }
+      if (wire === 0) { const v = varint(); if (key === 48) found.finished = v; }
+      else if (wire === 2) { const length = varint(); i += length; if (key === 186) found.navigation = true; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
-      else return -1;
+      else return found;
     }
-    return -1;
+    return found;
   };
   const Native = window.WebSocket;
   function Counted(...args) {
     const socket = new Native(...args);
     socket.addEventListener('message', (event) => {
-      const status = finished(event.data);
-      if (status === 0 || status === 1) window.__cptsRuns += 1;
+      const message = fields(event.data);
+      if (message.navigation) navigated = true;
+      if (message.finished === 2) navigated = false;  // interrupted: the next run sends its own navigation
+      if (message.finished === 0 || message.finished === 1 || (message.finished === 3 && navigated)) {
+        window.__cptsRuns += 1;
+        navigated = false;
+      }
     });
     return socket;
   }
