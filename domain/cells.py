@@ -31,9 +31,15 @@ def real(value: Cell) -> float | None:
 
 
 def day(value: Cell) -> date | None:
+    if type(value) is date:
+        return value
+    if _empty(value):
+        return None
+    if isinstance(value, datetime):  # a Timestamp too (NaT, also a datetime, is empty)
+        return value.date()
     import pandas as pd  # loaded only when a cell is read as a day: `./cpts match` needs no pandas
 
-    return None if _empty(value) else pd.Timestamp(value).date()
+    return pd.Timestamp(value).date()
 
 
 def flag(value: Cell) -> bool:

@@ -3,12 +3,15 @@ downloaded as PowerPoint (editable charts) or PDF. Aggregates only: nothing is t
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from domain.ag.slides import DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
+from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
 from views.board_data import header, made_deck, year_picker
 from views.common import plain, show_error, show_problems
@@ -23,6 +26,13 @@ DECK_NOTE = (
 )
 
 
+@functools.lru_cache(maxsize=4)
+def deck_file(deck: DeckData) -> bytes:
+    """The deck's PowerPoint file (about a second of charts to write): made when downloaded or converted, kept
+    for the last decks (shared by every session)."""
+    return deck_bytes(deck)
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def rendered(deck_key: int, _pptx: bytes) -> tuple[bytes, list[bytes]]:
     """The PDF of a deck and its pages as PNG images (LibreOffice takes a few seconds: kept per deck)."""
@@ -30,13 +40,14 @@ def rendered(deck_key: int, _pptx: bytes) -> tuple[bytes, list[bytes]]:
     return pdf, png_pages(pdf, dpi=72)
 
 
-def downloads(deck: DeckData, pptx: bytes) -> tuple[bytes, list[bytes]] | None:
-    """The two download buttons; the PDF is made on demand. Returns the PDF and its pages once made."""
+def downloads(deck: DeckData) -> tuple[bytes, list[bytes]] | None:
+    """The two download buttons; the PowerPoint file is made when downloaded, the PDF on demand. Returns the PDF
+    and its pages once made."""
     key = hash(deck)
     left, right = st.columns(2)
     left.download_button(
         "Télécharger le PowerPoint (.pptx)",
-        data=pptx,
+        data=lambda: deck_file(deck),
         file_name=f"presentation-ag-{deck.year}.pptx",
         mime=PPTX_MIME,
         icon=":material/slideshow:",
@@ -52,7 +63,7 @@ def downloads(deck: DeckData, pptx: bytes) -> tuple[bytes, list[bytes]] | None:
             st.session_state[PDF_KEY] = key
         try:
             with st.spinner("Conversion en PDF avec LibreOffice…"):
-                pdf, pages = rendered(key, pptx)
+                pdf, pages = rendered(key, deck_file(deck))
         except PdfError as error:
             st.session_state.pop(PDF_KEY, None)
             st.error(plain(str(error)), icon=":material/error:")
@@ -97,7 +108,7 @@ def main() -> None:
     name = header("Présentation AG", "diaporama de l'assemblée générale, chiffres lus en direct dans NocoDB")
     year = year_picker("Année d'activité présentée")
     try:
-        deck, pptx = made_deck(year, name)
+        deck = made_deck(year, name)
     except CptsError as error:
         show_error(error)
     show_problems(list(deck.problems), "Ces valeurs sont laissées de côté dans la présentation")
@@ -105,7 +116,7 @@ def main() -> None:
         f"**{plain(deck.cpts_name)}** · {plain(deck.title)} · activité {deck.year:d} · {len(deck.slides) + 1} diapositives. "
         f"Date et logo : lignes « {AG_DATE.key} » (AAAA-MM-JJ) et « {LOGO.key} » de la table Paramètres."
     )
-    made = downloads(deck, pptx)
+    made = downloads(deck)
     st.caption(DECK_NOTE)
     st.subheader("Aperçu", anchor=False)
     if made is not None:

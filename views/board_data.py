@@ -14,7 +14,6 @@ from domain.ag.slides import DeckData
 from domain.board import BOARD_TABLES, BoardFigures
 from domain.indicators import period_year
 from errors import CptsError
-from reports.deck import deck_bytes
 from schema.models import INDICATORS
 from services.board import BoardReport, board_figures, board_inputs
 from views.common import (
@@ -61,18 +60,15 @@ def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
     return report.figures, report.tables.frames
 
 
-def made_deck(year: int, name: str) -> tuple[DeckData, bytes]:
-    """The deck of `year` and its PowerPoint file, made once per version of the deck's tables and day (shared
-    by every session)."""
+def made_deck(year: int, name: str) -> DeckData:
+    """The deck of `year`, made once per version of the deck's tables and day (shared by every session); its
+    PowerPoint file is made when asked for (`views.ag.deck_file`)."""
     from services.deck import load_deck_inputs
 
     today = date.today()
-
-    def make() -> tuple[DeckData, bytes]:
-        deck = deck_data(load_deck_inputs(current_base()), year, today, name)
-        return deck, deck_bytes(deck)
-
-    return per_version("deck", DECK_TABLES, make, year, today, name)
+    return per_version(
+        "deck", DECK_TABLES, lambda: deck_data(load_deck_inputs(current_base()), year, today, name), year, today, name
+    )
 
 
 def year_picker(label: str = "Année") -> int:
