@@ -82,19 +82,23 @@ def test_project_page_flags_the_late_action(app_env: Base) -> None:
     assert "1 action(s) en retard" in late and LATE_ACTION in late
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Actions"] == "14" and metrics["En retard"] == "1" and metrics["Sans pilote"] == "1"
-    prevention = next(f.value for f in app.dataframe if LATE_ACTION in set(f.value["title"]))
-    row = prevention[prevention["title"] == LATE_ACTION].iloc[0]
-    assert row["alert_text"] == "⚠️ En retard"
-    assert (prevention[prevention["title"] != LATE_ACTION]["alert_text"] == "").all()
-    assert [visible_text(s.value) for s in app.subheader][1:] == list(AciMission)
+    [table] = [f.value for f in app.dataframe]  # one table for every mission, no timeline until asked
+    alerts = dict(zip(table["title"], table["alert_text"], strict=True))
+    assert alerts.pop(LATE_ACTION) == "⚠️ En retard"
+    assert sorted(alerts.values()) == [""] * (len(alerts) - 1) + ["⚠️ Sans pilote"]
+    assert list(dict.fromkeys(table["mission"])) == list(AciMission)  # in mission order
+    assert (table["mission"] != table["mission"].shift()).sum() == len(AciMission)  # each mission's rows together
+    assert not app.get("vega_lite_chart")
+    app.toggle(key="project_timeline").set_value(True)
+    assert rerun(app).get("vega_lite_chart")
 
 
 def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -> None:
     app = open_page("views/project.py")
-    mission = AciMission.PREVENTION
-    table = next(f.value for f in app.dataframe if LATE_ACTION in set(f.value["title"]))
+    table = app.dataframe[0].value
     position = list(table["title"]).index(LATE_ACTION)
-    app.session_state[f"actions {mission}"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    assert table.iloc[position]["mission"] == AciMission.PREVENTION
+    app.session_state["actions"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
     rerun(app)
     text = visible_text(page_text(app))
     assert "#### 8. Dépistage du cancer colorectal" in text

@@ -25,7 +25,9 @@ from views.board_data import AGGREGATES_NOTE, header, load_figures
 from views.common import action_status_scale, plain
 
 TODAY_COLOUR = "#e03131"
+ACTIONS_KEY, TIMELINE_KEY = "actions", "project_timeline"  # session keys: the actions' table, the timeline's toggle
 ACTION_COLUMNS = {
+    "mission": st.column_config.TextColumn("Mission ACI", width="medium"),
     "number": st.column_config.NumberColumn("N°", format="%d", width="small"),
     "title": st.column_config.TextColumn("Action", width="medium"),
     "pilot": st.column_config.TextColumn("Pilote", width="medium"),
@@ -131,10 +133,11 @@ def shown_actions(actions: pd.DataFrame) -> pd.DataFrame:
     )[list(ACTION_COLUMNS)]
 
 
-def mission_section(
-    mission: str, actions: pd.DataFrame, board: pd.DataFrame, milestones: pd.DataFrame, today: date
-) -> None:
-    st.subheader(plain(mission), anchor=False)
+def actions_section(shown: pd.DataFrame, board: pd.DataFrame, milestones: pd.DataFrame, today: date) -> None:
+    """The actions of every mission in one table (each table costs the browser more to draw than its rows),
+    in mission order; a clicked row shows the action's milestones and indicators."""
+    st.subheader("Actions par mission", anchor=False)
+    actions = pd.concat([rows for _, rows in by_mission(shown)], ignore_index=True)
     selection = st.dataframe(
         shown_actions(actions),
         column_config=ACTION_COLUMNS,
@@ -142,10 +145,10 @@ def mission_section(
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        key=f"actions {mission}",
+        key=ACTIONS_KEY,
     )
     rows = selection.selection.rows if selection else []
-    if rows:
+    if rows and rows[0] < len(actions):  # a selection kept from before a filter may point past the rows
         action_detail(actions.iloc[rows[0]], board, milestones, today)
     else:
         st.caption("Cliquez sur une ligne pour voir les jalons et les indicateurs de l'action.")
@@ -225,10 +228,10 @@ def main() -> None:
     if shown.empty:
         st.info("Aucune action ne correspond à ces filtres.")
         return
-    st.subheader("Calendrier des actions", anchor=False)
-    st.altair_chart(timeline(shown, today), width="stretch")
-    for mission, actions in by_mission(shown):
-        mission_section(mission, actions, figures.indicators, frames[MILESTONES.key], today)
+    # Drawn only when asked: the table gives the same dates, and a chart is among the costliest things to draw.
+    if st.toggle("Calendrier des actions", key=TIMELINE_KEY):
+        st.altair_chart(timeline(shown, today), width="stretch")
+    actions_section(shown, figures.indicators, frames[MILESTONES.key], today)
     st.caption(AGGREGATES_NOTE)
 
 
