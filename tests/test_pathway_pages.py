@@ -191,7 +191,16 @@ def test_parcours_shows_masked_aggregates_only(app_env: Base) -> None:
     ]
     shown = everything_shown(app)
     assert "P-0000" not in shown and "Patiente" not in shown  # no patient appears on a board page
-    assert MAMMOGRAPHY in app.dataframe[1].value["Étape"].tolist()  # the steps as defined in NocoDB
+    assert len(app.dataframe) == 1 and not app.get("vega_lite_chart")  # the rest only when asked
+    app.toggle(key="pathways_charts").set_value(True)
+    app.toggle(key="pathways_definitions").set_value(True)
+    app = rerun(app)
+    masked = [i.value for i in app.info if "masquée" in i.value]  # a chart of pathways under 5 patients
+    assert len(app.get("vega_lite_chart")) + len(masked) == 2
+    assert "P-0000" not in everything_shown(app) and "Patiente" not in everything_shown(app)
+    steps = app.dataframe[1].value  # the steps as defined in NocoDB, every pathway in one table
+    assert MAMMOGRAPHY in steps[steps["Parcours"] == "Dépistage du cancer du sein"]["Étape"].tolist()
+    assert set(steps["Parcours"]) == {row["Parcours"] for row in table.to_dict("records")}
     assert len(access_rows(app_env)) == journal  # nothing patient-level shown, nothing traced
     assert not app.warning
 

@@ -17,6 +17,8 @@ from views.common import header, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
 STATE_COLOURS = {"À jour": "#2f9e44", "À venir": "#9aa5b1", "En retard": "#e03131"}
+# Session keys of the toggles: what they show is drawn only when on (an expander draws its content even closed).
+CHARTS_KEY, DEFINITIONS_KEY = "pathways_charts", "pathways_definitions"
 
 
 def totals(summary: pd.DataFrame) -> None:
@@ -120,16 +122,32 @@ def _ages(low: object, high: object) -> str:
 def definitions(frames: dict[str, pd.DataFrame]) -> None:
     st.subheader("Les parcours et leurs étapes", anchor=False)
     st.caption("Définis dans NocoDB (tables Parcours et Étapes de parcours) : une modification y change les échéances.")
+    if not st.toggle("Voir les parcours et leurs étapes", key=DEFINITIONS_KEY):
+        return
     steps, team = frames[PATHWAY_STEPS.key], frames[PATHWAY_MEMBERS.key]
-    for pathway in active_pathways(frames[PATHWAYS.key]).itertuples():
+    pathways = active_pathways(frames[PATHWAYS.key])
+    for pathway in pathways.itertuples():
         members = team[team["pathway"] == pathway.id]["member"].nunique()
         category = pathway.category if isinstance(pathway.category, str) else "sans catégorie"
-        with st.expander(f"{plain(str(pathway.name))} · {plain(str(category))} · {members:d} intervenant(s)"):
-            if isinstance(pathway.description, str):
-                st.markdown(plain(pathway.description))
-            st.dataframe(steps_table(steps[steps["pathway"] == pathway.id]), hide_index=True, width="stretch")
+        about = f"**{plain(str(pathway.name))}** · {plain(str(category))} · {members:d} intervenant(s)"
+        description = f" — {plain(pathway.description)}" if isinstance(pathway.description, str) else ""
+        st.markdown(about + description)
+    st.dataframe(all_steps(pathways, steps), hide_index=True, width="stretch")
     with st.expander("Colonne « Condition » : ce que le logiciel comprend"):
         st.markdown(condition_help())
+
+
+def all_steps(pathways: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """The steps of every pathway in one table, pathway by pathway (each table costs the browser more to
+    draw than its rows)."""
+    tables = [
+        steps_table(steps[steps["pathway"] == pathway.id]).assign(Parcours=str(pathway.name))
+        for pathway in pathways.itertuples()
+    ]
+    if not tables:
+        return pd.DataFrame(columns=["Parcours", *steps_table(steps.iloc[0:0]).columns])
+    joined = pd.concat(tables, ignore_index=True)
+    return joined[["Parcours", *joined.columns.drop("Parcours")]]
 
 
 def condition_help() -> str:
@@ -159,6 +177,13 @@ def main() -> None:
         return
     totals(summary)
     st.dataframe(board_table(summary), hide_index=True, width="stretch")
+    # Drawn only when asked: the table above gives the same shares, and charts are costly to draw.
+    if st.toggle("Graphiques des parcours", key=CHARTS_KEY):
+        charts(summary)
+    definitions(state.frames)
+
+
+def charts(summary: pd.DataFrame) -> None:
     left, right = st.columns(2, gap="medium")
     with left, st.container(border=True):
         st.subheader("Patients à jour", anchor=False)
@@ -174,7 +199,6 @@ def main() -> None:
             st.info("Moins de 5 patients inscrits par parcours : répartition masquée.")
         else:
             st.altair_chart(states, width="stretch")
-    definitions(state.frames)
 
 
 main()
