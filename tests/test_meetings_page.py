@@ -67,6 +67,10 @@ def test_the_coordinator_plans_prints_and_ticks(app_env: Base, held: int) -> Non
     participants = next(f.value for f in app.dataframe if "Nom" in f.value.columns)
     assert sorted(participants["Nom"]) == ["Nadia Aubert", "Olga Caron", "Yves Barbier"]
 
+    assert not [b for b in app.button if b.label in ("Planifier la rencontre", "Enregistrer les présences")]
+    app.toggle(key="meetings_plan").set_value(True)  # the forms are drawn only when asked
+    app.toggle(key="meetings_entry").set_value(True)
+    app = rerun(app)
     meetings = app_env.count(MEETINGS)
     app.text_input(key="meeting_title").set_value("Formation plaies")
     app.selectbox(key="meeting_kind").set_value("Formation")

@@ -57,6 +57,8 @@ from views.common import (
 TITLE = "Vie de la CPTS"
 SHEET = "meetings_sheet"  # session key: (meeting Id, PDF) of the last attendance sheet made
 DONE = "meetings_done"  # session key: the last write's confirmation
+# Session keys of the toggles: the forms a coordinator uses now and then are drawn only when on.
+PLAN_KEY, ENTRY_KEY = "meetings_plan", "meetings_entry"
 NONE = "—"
 LINK_SECONDS = 300  # the link changes only when the form is shared again in NocoDB
 FORM_HELP = (
@@ -127,7 +129,8 @@ def refused(error: CptsError) -> None:
 
 
 def plan_form(read: MeetingsRead) -> None:
-    st.subheader("Planifier une rencontre", anchor=False)
+    if not st.toggle("Planifier une rencontre", key=PLAN_KEY):
+        return
     active = sorted((m for m in read.members if m.active and m.id is not None), key=lambda m: m.last_name or "")
     names = {m.id or 0: member_name(m) for m in active}
     actions = {a.id or 0: f"{a.number or '?'}. {a.title or ''}" for a in read.actions}
@@ -197,8 +200,9 @@ def meeting_tools(read: MeetingsRead) -> None:
         st.link_button("Formulaire propre à cette rencontre", meeting.form_link, icon=":material/open_in_new:")
     sheet(meeting_id, sheet_name(meeting))
     st.dataframe(participants_table(rows, who, read), hide_index=True, width="stretch")
-    presence_form(meeting_id, rows, who)
-    satisfaction_form(meeting_id, rows, who)
+    if st.toggle("Saisir les présences et la satisfaction", key=ENTRY_KEY):
+        presence_form(meeting_id, rows, who)
+        satisfaction_form(meeting_id, rows, who)
 
 
 @st.cache_data(ttl=LINK_SECONDS, show_spinner=False)
