@@ -49,6 +49,7 @@ def test_plan_print_tick_and_see_the_indicator_move(
     expect(page.get_by_role("heading", name="Vie de la CPTS")).to_be_visible(timeout=WAIT_MS)
     expect(present_metric(page)).to_contain_text("0", timeout=WAIT_MS)
 
+    page.get_by_text("Planifier une rencontre", exact=True).click()  # the form is drawn only when asked
     page.get_by_label("Titre", exact=True).fill("Revue de cas complexes")
     page.get_by_text("Inviter tous les membres actifs").click()
     page.get_by_role("button", name="Planifier la rencontre").click()
@@ -64,6 +65,7 @@ def test_plan_print_tick_and_see_the_indicator_move(
     with open(sheet.path(), "rb") as file:
         assert file.read(5) == b"%PDF-"
 
+    page.get_by_text("Saisir les présences et la satisfaction", exact=True).click()
     page.get_by_test_id("stMultiSelect").filter(has_text="Présents").click()
     page.get_by_role("option", name="Nadia Aubert").click()
     page.keyboard.press("Escape")
