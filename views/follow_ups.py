@@ -136,9 +136,10 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     enrolments = frames[ENROLMENTS.key]
     active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
     patients = frames[PATIENTS.key]
-    people = {row["id"]: row for row in rows_of(patients[patients["id"].isin(active["patient"])])}
+    concerned = patients[patients["id"].isin(active["patient"])]
+    people = {row["id"]: row for row in rows_of(concerned, ("id", "code", "birth_date", "sex", "age_band"))}
     found = []
-    for enrolment in rows_of(active):
+    for enrolment in rows_of(active, ("id", "patient", "pathway", "enrolled_on")):
         pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
         if pathway is None or person is None or pathway["active"] is False:
             continue
