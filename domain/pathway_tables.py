@@ -80,6 +80,17 @@ SCHEDULE_COLUMNS = (
 )
 
 
+ENROLMENT_COLUMNS = (
+    "id",
+    "status",
+    "pathway",
+    "patient",
+    "enrolled_on",
+    "foot_grade",
+    "low_risk",
+)  # what `schedules` reads
+
+
 def schedules(
     steps: Sequence[Step],
     enrolments: pd.DataFrame,
@@ -98,7 +109,7 @@ def schedules(
     }
     done = _done_by_enrolment(steps_done)
     rows: list[tuple[Any, ...]] = []
-    for enrolment in rows_of(enrolments):
+    for enrolment in rows_of(enrolments, ENROLMENT_COLUMNS):
         if enrolment["status"] != EnrolmentStatus.ACTIVE or enrolment["pathway"] not in by_pathway:
             continue
         person = people.get(enrolment["patient"], Person(None, None))
@@ -122,22 +133,36 @@ def schedules(
 
 def _done_by_enrolment(steps_done: pd.DataFrame) -> dict[int, dict[int, list[date]]]:
     done: dict[int, dict[int, list[date]]] = {}
-    for row in rows_of(steps_done):
+    for row in rows_of(steps_done, ("enrolment", "step", "done_on")):
         if row["enrolment"] is None or row["step"] is None or row["done_on"] is None:
             continue
         done.setdefault(row["enrolment"], {}).setdefault(row["step"], []).append(row["done_on"])
     return done
 
 
-def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame as plain Python values: None for empty cells, dates for timestamps, ints."""
-    return [{str(key): _plain(value) for key, value in row.items()} for row in frame.to_dict("records")]
+def rows_of(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of a frame as plain Python values: None for empty cells, dates for timestamps, ints; with
+    `columns`, only those of them the frame has (each cell converted costs: read only what is used)."""
+    if columns is not None:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    names = [str(column) for column in frame.columns]
+    cells = [frame[column].tolist() for column in frame.columns]  # column by column: no per-row boxing
+    return [dict(zip(names, map(_plain, row), strict=True)) for row in zip(*cells, strict=True)]
+
+
+_AS_IS = frozenset({str, int, bool, date})  # exact types kept without a check (most cells)
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in _AS_IS:
+        return value
+    if type(value) is pd.Timestamp:
+        return value.date()
+    if value is pd.NA or value is pd.NaT:
+        return None
     if isinstance(value, list | tuple):
         return value
-    if value is None or pd.isna(value):
+    if pd.isna(value):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()

@@ -34,6 +34,9 @@ WORKLIST_COLUMNS = (
 )
 
 
+PATIENT_COLUMNS = ("id", "code", "last_name", "first_name", "phone", "insee_code", "gp")  # what a row shows
+
+
 def overdue_worklist(
     schedule: pd.DataFrame,
     steps: Sequence[Step],
@@ -48,7 +51,8 @@ def overdue_worklist(
     The professional to refer to is the nearest member of the pathway's team who fits the step (level,
     profession, specialty), the patient's médecin traitant first when they fit."""
     overdue = schedule[schedule["status"] == OVERDUE]
-    people = {row["id"]: row for row in rows_of(patients[patients["id"].isin(overdue["patient"])])}
+    concerned = patients[patients["id"].isin(overdue["patient"])]
+    people = {row["id"]: row for row in rows_of(concerned, PATIENT_COLUMNS)}
     step_of = {step.id: step for step in steps}
     names = dict(zip(pathways["id"], pathways["name"], strict=True))
     referrals: dict[tuple[Any, ...], tuple[Any, ...]] = {}

@@ -12,14 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from domain.cells import identifier
-from domain.desk import DeskRecords, answers, doctor_name, is_open, slots_this_month
+from domain.desk import DeskRecords, Slots, answers, doctor_name, is_open, slots_this_month
 from domain.validation import validate_form
 from errors import CptsError
 from schema.models import GP_SOUGHT, GP_SPECIALTY, MEMBERS, SOUGHT_PROFESSIONS, Member, Population
-from services.desk import save_doctors
+from services.desk import DESK_TABLES, DeskData, save_doctors
 from views import paging
 from views.access import require_page
-from views.common import current_base, header, plain
+from views.common import current_base, header, per_version, plain
 from views.desk_common import flash, forget_data, read_desk, show_flash, write_error
 
 TITLE = "Professionnels disponibles"
@@ -69,10 +69,17 @@ def shown_members(records: DeskRecords, everyone: bool, profession: str | None =
     return [m for m in records.members if shown(m)]
 
 
-def doctor_frame(members: list[Member], records: DeskRecords, communes: dict[str, str], today: date) -> pd.DataFrame:
+def places_this_month(data: DeskData, today: date) -> dict[int, Slots]:
+    """Every member's places this month (`domain.desk.slots_this_month`): made once per version of the desk
+    tables and day, shared by every session (never change it)."""
+    return per_version("desk places", DESK_TABLES, lambda: slots_this_month(data.records, today), today)
+
+
+def doctor_frame(
+    members: list[Member], places: dict[int, Slots], communes: dict[str, str], today: date
+) -> pd.DataFrame:
     """One row per member: name, profession, places this month, then the editable fields (under their NocoDB
     titles)."""
-    places = slots_this_month(records, today)
     rows = []
     for member in members:
         used = places[member.id]  # type: ignore[index]  # members read from NocoDB all have an Id
@@ -134,8 +141,7 @@ def changes(
     return edited, sorted(attrs), errors
 
 
-def figures(members: list[Member], records: DeskRecords, today: date) -> None:
-    places = slots_this_month(records, today)
+def figures(members: list[Member], places: dict[int, Slots], today: date) -> None:
     open_now = [m for m in members if is_open(m, today)]
     slots = [places[m.id] for m in open_now if m.id is not None]  # members read from NocoDB all have an Id
     capacity = sum(s.capacity for s in slots)
@@ -170,7 +176,8 @@ def main() -> None:
         help="Pour ouvrir un professionnel à l'orientation (médecins : ceux de médecine générale)",
     )
     members = shown_members(data.records, everyone, profession)
-    figures(members, data.records, today)
+    places = places_this_month(data, today)
+    figures(members, places, today)
     if not members:
         st.info(
             "Aucun professionnel ne prend de nouveaux patients : cochez « Accepte de nouveaux patients MT » "
@@ -178,7 +185,7 @@ def main() -> None:
         )
         return
     communes = {code: place.commune_name for code, place in data.places.items()}
-    listed = paging.paged(doctor_frame(members, data.records, communes, today), DOCTORS)
+    listed = paging.paged(doctor_frame(members, places, communes, today), DOCTORS)
     if listed.moved:  # another page, search or order: the editor starts over on the rows now shown
         st.session_state.pop(EDITOR_KEY, None)
     if listed.rows.empty:

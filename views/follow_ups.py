@@ -7,13 +7,14 @@ Patient-level data: every display is traced in Journal d'accès."""
 from __future__ import annotations
 
 from datetime import date
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 import pandas as pd
 import streamlit as st
 
 from domain.communes import commune_closeness
 from domain.french import day
+from domain.pathway_schedule import SCHEDULE_TABLES
 from domain.pathway_tables import rows_of
 from domain.pathways import PathwayFacts, Person, eligibility_warnings
 from domain.referral import teams
@@ -24,16 +25,27 @@ from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, forget_tables, header, plain, show_error, show_problems
+from views.common import current_base, forget_tables, header, per_version, plain, show_error, show_problems
 from views.desk_common import flash, show_flash
 from views.pathway_data import (
     LEFT_ASIDE,
+    PathwayState,
     active_pathways,
     commune_name,
     pathway_state,
 )
 
 PAGE = "À relancer"
+EXTRA = (PATHWAY_MEMBERS, MEMBERS)  # read beside the pathway state: the professionals to refer to
+
+
+class Overdue(NamedTuple):
+    """What the page shows of the tables, made once per version of them and day (shared, never changed):
+    the overdue steps, their table as shown (same index), the enrolments outside their pathway's public."""
+
+    worklist: pd.DataFrame
+    table: pd.DataFrame
+    outside: list[tuple[str, str]]
 
 
 def written(message: str) -> NoReturn:
@@ -124,9 +136,10 @@ def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     enrolments = frames[ENROLMENTS.key]
     active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
     patients = frames[PATIENTS.key]
-    people = {row["id"]: row for row in rows_of(patients[patients["id"].isin(active["patient"])])}
+    concerned = patients[patients["id"].isin(active["patient"])]
+    people = {row["id"]: row for row in rows_of(concerned, ("id", "code", "birth_date", "sex", "age_band"))}
     found = []
-    for enrolment in rows_of(active):
+    for enrolment in rows_of(active, ("id", "patient", "pathway", "enrolled_on")):
         pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
         if pathway is None or person is None or pathway["active"] is False:
             continue
@@ -205,12 +218,12 @@ def show_refusal(error: CptsError) -> None:
     st.error(plain(str(error)), icon=":material/block:")
 
 
-def main() -> None:
-    require_page()  # what app.py declares this page needs
-    header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
-    show_flash()
-    state = pathway_state(extra=(PATHWAY_MEMBERS, MEMBERS))
-    show_problems(state.problems, LEFT_ASIDE)
+def overdue(state: PathwayState, today: date) -> Overdue:
+    """The page's figures (`Overdue`), shared by every session."""
+    return per_version("overdue", SCHEDULE_TABLES + EXTRA, lambda: overdue_of(state, today), today)
+
+
+def overdue_of(state: PathwayState, today: date) -> Overdue:
     frames = state.frames
     worklist = overdue_worklist(
         state.schedule,
@@ -219,12 +232,24 @@ def main() -> None:
         frames[PATHWAYS.key],
         teams(frames[PATHWAY_MEMBERS.key], frames[MEMBERS.key]),
         commune_closeness,
-        date.today(),
+        today,
     )
+    return Overdue(worklist, worklist_table(worklist), outside_public(frames))
+
+
+def main() -> None:
+    require_page()  # what app.py declares this page needs
+    header(PAGE, "Étapes de parcours en retard, patient par patient, et le professionnel à solliciter")
+    show_flash()
+    today = date.today()
+    state = pathway_state(extra=EXTRA, today=today)
+    show_problems(state.problems, LEFT_ASIDE)
+    frames = state.frames
+    worklist, table, found = overdue(state, today)
     pathway_names = sorted(worklist["pathway_name"].dropna().unique())
     chosen = st.multiselect("Parcours", pathway_names, placeholder="Tous les parcours")
-    shown = worklist[worklist["pathway_name"].isin(chosen)] if chosen else worklist
-    found = outside_public(frames)
+    kept = worklist["pathway_name"].isin(chosen) if chosen else None
+    shown = worklist if kept is None else worklist[kept]
     first, second = st.columns(2)
     first.metric("Étapes en retard", len(shown))
     second.metric("Patients à relancer", shown["patient"].nunique())
@@ -232,7 +257,7 @@ def main() -> None:
         journal(list(dict.fromkeys(code for code, _ in found)))
         st.success("Aucune étape en retard : tous les patients inscrits sont à jour.", icon=":material/check_circle:")
     else:
-        listed = paging.paged(worklist_table(shown), OVERDUE)
+        listed = paging.paged(table if kept is None else table[kept.to_numpy()], OVERDUE)
         journal(list(dict.fromkeys([*listed.codes(), *(code for code, _ in found)])))  # the page, not the list
         paging.table(listed, list(listed.rows.columns), WORKLIST_WIDTHS)
         paging.export(listed, list(listed.rows.columns), lambda codes: journal(codes, paging.EXPORT))

@@ -16,10 +16,10 @@ from domain.french import number
 from domain.proposals import Answer
 from errors import CptsError
 from schema.models import PatientStatus, ProposalStatus
-from services.desk import DeskData, make_plan, write_answers, write_confirmation
+from services.desk import DESK_TABLES, DeskData, make_plan, write_answers, write_confirmation
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, header, plain, show_problems
+from views.common import current_base, header, per_version, plain, show_problems
 from views.desk_common import (
     flash,
     forget_data,
@@ -56,8 +56,10 @@ PENDING = paging.Listing(
 )
 
 
-def figures_block(records: DeskRecords, today: date) -> None:
-    figures = desk_figures(records, today)
+def figures_block(records: DeskRecords, today: date, profession: str | None) -> None:
+    """The desk's figures for `records` (those of `profession`, None: all): made once per version of the desk
+    tables, day and profession, shared by every session."""
+    figures = per_version("desk figures", DESK_TABLES, lambda: desk_figures(records, today), today, profession)
     columns = st.columns(6)
     columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
     columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
@@ -245,9 +247,11 @@ def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
     return frame.sort_values(["Depuis (jours)", "Patient", "Rang"], ascending=[False, True, True], kind="stable")
 
 
-def follow_up_block(records: DeskRecords, today: date, shown: list[str]) -> None:
+def follow_up_block(records: DeskRecords, today: date, profession: str | None, shown: list[str]) -> None:
+    """The pending proposals of `records` (those of `profession`), their answers written to NocoDB; the frame
+    made once per version of the desk tables, day and profession, shared by every session (never changed)."""
     st.subheader("Suivi des propositions", anchor=False)
-    frame = pending_frame(records, today)
+    frame = per_version("pending proposals", DESK_TABLES, lambda: pending_frame(records, today), today, profession)
     if frame.empty:
         st.info("Aucune proposition en attente de réponse.")
         return
@@ -321,7 +325,7 @@ def main() -> None:
     data = read_desk()
     profession = profession_filter("orientation_profession", on_change=forget_plan)
     records = of_profession(data.records, profession)
-    figures_block(records, today)
+    figures_block(records, today, profession)
     if profession is None:
         professions_table(data.records, today)
     shown: list[str] = []  # the codes of the patients this run displays
@@ -329,7 +333,7 @@ def main() -> None:
         st.divider()
         plan_block(shown, profession)
         st.divider()
-        follow_up_block(records, today, shown)
+        follow_up_block(records, today, profession, shown)
     finally:  # one journal row per display, whatever the blocks showed
         if shown:
             journal(sorted(set(shown)))
