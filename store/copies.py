@@ -115,6 +115,11 @@ class TableCopy:
 Computation = tuple[str, tuple[str, ...]]  # what `SharedTables.computed` makes: its name, its tables' keys
 
 
+def _versions(copies: dict[str, TableCopy], specs: Sequence[TableSpec[Any]]) -> tuple[int, ...]:
+    """The version of each of these tables in `copies` (one swap of the shared copy: read it once)."""
+    return tuple(copies[spec.key].version for spec in specs)
+
+
 def _older(versions: tuple[int, ...], than: tuple[int, ...]) -> bool:
     """Whether a table of `versions` is older than the same table in `than` (a caller that checked the tables
     before a refresh swapped them)."""
@@ -189,7 +194,7 @@ class SharedTables:
 
     def versions(self, specs: Sequence[TableSpec[Any]]) -> tuple[int, ...]:
         """The version of each table as last read: what a figure derived from them can be cached by."""
-        return tuple(self._copies[spec.key].version for spec in specs)
+        return _versions(self._copies, specs)
 
     def computed(
         self,
@@ -204,7 +209,7 @@ class SharedTables:
         the latest versions of the tables are kept."""
         self.loaded(specs)
         copies = self._copies  # one copy of every table: the versions are those of the tables computed from
-        versions = tuple(copies[spec.key].version for spec in specs)
+        versions = _versions(copies, specs)
         tables = {spec.key: copies[spec.key].loaded for spec in specs}
         computation = (name, tuple(spec.key for spec in specs))
         found = self._result(computation, versions, key)
