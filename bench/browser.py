@@ -70,6 +70,7 @@ window.__cptsRuns = 0;
       if (message.finished === 2) navigated = false;  // interrupted: the next run sends its own navigation
       if (message.finished === 0 || message.finished === 1 || (message.finished === 3 && navigated)) {
         window.__cptsRuns += 1;
+        window.__cptsRunEndedAt = performance.now();  // when the run's end arrived, before it is drawn
         navigated = false;
       }
     });
@@ -139,6 +140,17 @@ async def displayed(page: Page, action: Callable[[], Awaitable[None]], *shown: L
     if await page.get_by_test_id("stException").count():
         raise RuntimeError(await page.get_by_test_id("stException").first.inner_text())
     return seconds
+
+
+async def received_and_displayed(
+    page: Page, action: Callable[[], Awaitable[None]], *shown: Locator
+) -> tuple[float, float]:
+    """`displayed`, and the seconds until the run's end had arrived in the page (the server's answer,
+    before the browser draws it), both from the page's clock."""
+    start = float(await page.evaluate("performance.now()"))
+    seconds = await displayed(page, action, *shown)
+    ended = float(await page.evaluate("window.__cptsRunEndedAt"))
+    return (ended - start) / 1000, seconds
 
 
 async def signed_in(

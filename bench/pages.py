@@ -58,7 +58,7 @@ import time
 from collections.abc import Awaitable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 if __name__ == "__main__":
     sys.path[0] = str(Path(__file__).resolve().parents[1])  # the repo root, not bench/
@@ -66,7 +66,7 @@ if __name__ == "__main__":
 from playwright.async_api import Browser, CDPSession, Page
 
 from app import SECTIONS
-from bench.browser import chromium, displayed, figure, marker, nav_link, signed_in
+from bench.browser import chromium, displayed, figure, marker, nav_link, received_and_displayed, signed_in
 from demo.generate import SCALES, Size
 from domain.access import COORDINATOR
 from domain.permissions import can
@@ -83,6 +83,7 @@ CROWD = ("views/home.py", "views/waiting_list.py")  # the pages opened by all se
 CHANGED = 100
 WAITING_LABEL = "En attente"  # Accueil's metric of waiting patients
 EMAIL = "coordinateur.bench@cpts.fr"
+T = TypeVar("T")
 
 
 def declared_pages() -> list[Declared]:
@@ -139,6 +140,32 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024)
     return 0.0
+
+
+def cpu_seconds(app_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by this run's Chromium (the processes under this one whose program is
+    Chromium) and by the app (Streamlit), from /proc: who spent the machine while the sessions ran."""
+    tick, processes = os.sysconf("SC_CLK_TCK"), {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            program = (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has ended meanwhile
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        processes[int(entry.name)] = (int(fields[1]), Path(program).name, seconds)
+
+    def ours(pid: int) -> bool:
+        while pid > 1 and pid in processes:
+            pid = processes[pid][0]
+            if pid == os.getpid():
+                return True
+        return False
+
+    chromium = sum(t for pid, (_, name, t) in processes.items() if "chromium" in name and ours(pid))
+    return {"chromium": chromium, "app": processes.get(app_pid, (0, "", 0.0))[2]}
 
 
 # -- NocoDB side -----------------------------------------------------------------------------------------
@@ -282,18 +309,25 @@ async def one_page(
     return figures, rss
 
 
-async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[float], int]:
-    """Every session opens the page at the same moment: the display times, and the sessions that failed."""
-    return await all_at_once(open_page(page, declared) for page in pages)
+async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[tuple[float, float]], int]:
+    """Every session opens the page at the same moment: for each, the seconds until the run's end had
+    arrived and until the page was displayed; and the sessions that failed."""
+    return await all_at_once(opened(page, declared) for page in pages)
 
 
-async def all_at_once(displays: Iterable[Awaitable[float]]) -> tuple[list[float], int]:
-    """The displays started at the same moment: their times, and how many failed (each error said)."""
+async def opened(page: Page, declared: Declared) -> tuple[float, float]:
+    """`open_page`, with the seconds until the run's end had arrived first."""
+    link, shown = nav_link(page, declared.title), marker(page, declared.title, declared.default)
+    return await received_and_displayed(page, link.click, shown)
+
+
+async def all_at_once(displays: Iterable[Awaitable[T]]) -> tuple[list[T], int]:
+    """The displays started at the same moment: their results, and how many failed (each error said)."""
     results = await asyncio.gather(*displays, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             say(f"    error: {str(result).splitlines()[0] if str(result) else type(result).__name__}")
-    return [r for r in results if isinstance(r, float)], sum(isinstance(r, BaseException) for r in results)
+    return [r for r in results if not isinstance(r, BaseException)], sum(isinstance(r, BaseException) for r in results)
 
 
 async def crowd(
@@ -309,9 +343,11 @@ async def crowd(
             signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing)) for _ in range(sessions)
         ]
         pages = await asyncio.gather(*signing)
+        before, start = cpu_seconds(pid), time.perf_counter()
         try:
             for target in targets:
-                times, errors = [], 0
+                times: list[tuple[float, float]] = []
+                errors = 0
                 for number in range(rounds):
                     if number:
                         await at_once(pages, landing)
@@ -319,17 +355,31 @@ async def crowd(
                     times += shown
                     errors += failed
                     say(
-                        f"  {mode} · {sessions} sessions · {target.title} round {number + 1}: p50 {rounded(percentile(shown, 0.5))} s"
+                        f"  {mode} · {sessions} sessions · {target.title} round {number + 1}: "
+                        f"p50 {rounded(percentile([d for _, d in shown], 0.5))} s"
                     )
-                figures[target.title] = {
-                    "p50_s": rounded(percentile(times, 0.5)),
-                    "p95_s": rounded(percentile(times, 0.95)),
-                    "errors": errors,
-                }
+                figures[target.title] = crowd_figures(times, errors)
+            after = cpu_seconds(pid)
+            figures["cpu_s"] = {k: round(after[k] - before[k], 1) for k in after} | {
+                "wall": round(time.perf_counter() - start, 1)
+            }
         finally:
             await asyncio.gather(*(page.context.close() for page in pages), return_exceptions=True)
         figures["rss_peak_mb"] = peak_rss_mb(pid)
     return figures
+
+
+def crowd_figures(times: Sequence[tuple[float, float]], errors: int) -> dict[str, Any]:
+    """p50/p95 of the display times, and of the times the run's end had arrived (the server's share, before
+    20 tabs on the same cores draw it: `received_*`)."""
+    displayed, received = [d for _, d in times], [r for r, _ in times]
+    return {
+        "p50_s": rounded(percentile(displayed, 0.5)),
+        "p95_s": rounded(percentile(displayed, 0.95)),
+        "received_p50_s": rounded(percentile(received, 0.5)),
+        "received_p95_s": rounded(percentile(received, 0.95)),
+        "errors": errors,
+    }
 
 
 async def measure(

@@ -42,3 +42,15 @@ def test_percentiles_are_nearest_rank() -> None:
     assert bench.percentile(values, 0.95) == 19.0
     assert bench.percentile([3.0], 0.95) == 3.0
     assert bench.percentile([], 0.5) is None
+
+
+def test_crowd_figures_keep_displayed_and_received_apart() -> None:
+    times = [(float(v) / 10, float(v)) for v in range(1, 21)]  # received a tenth of the display time
+    figures = bench.crowd_figures(times, 1)
+    assert figures == {
+        "p50_s": 10.0,
+        "p95_s": 19.0,
+        "received_p50_s": 1.0,
+        "received_p95_s": 1.9,
+        "errors": 1,
+    }
