@@ -48,12 +48,12 @@ from bench.pages import (
     by_title,
     declared_pages,
     loads,
-    peak_rss_mb,
     percentile,
     rounded,
     say,
     url_of,
 )
+from bench.procfs import peak_rss_mb
 from domain.sessions import COOKIE
 from settings import Settings
 from store.base import Base

@@ -16,8 +16,10 @@ shared by all sessions) measures, with the app started afresh for each page:
    attente, the new count of waiting patients is shown (`refresh_shows_change`); the patients are set
    back to waiting after. Pages without the button: null;
 then 4. `--sessions` browser contexts (one Chromium) signed in at once, all opening Accueil, then Patients
-en attente, at the same moment, `--rounds` times: p50/p95 of the display times, errors (time-outs,
-exceptions shown), and the Streamlit process's peak RSS (VmHWM of /proc/PID/status); before it, the same
+en attente, at the same moment, `--rounds` times: p50/p95 of the display times and of the times each
+run's end had arrived in its page (`received_*`: the server's answer, before Chromium draws it), errors
+(time-outs, exceptions shown), the CPU seconds Chromium and the app spent over the rounds (`cpu_s`), and
+the Streamlit process's peak RSS (VmHWM of /proc/PID/status); before it, the same
 with `--crowd` protocol-level sessions (bench/crowd.py, no browser: the server's own share, in
 `sessions_protocol`).
 
@@ -67,6 +69,7 @@ from playwright.async_api import Browser, CDPSession, Page
 
 from app import SECTIONS
 from bench.browser import chromium, displayed, figure, marker, nav_link, received_and_displayed, signed_in
+from bench.procfs import cpu_seconds, peak_rss_mb
 from demo.generate import SCALES, Size
 from domain.access import COORDINATOR
 from domain.permissions import can
@@ -132,40 +135,6 @@ def loads(averages: tuple[float, float, float]) -> list[float]:
 
 def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024)
-    return 0.0
-
-
-def cpu_seconds(app_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by this run's Chromium (the processes under this one whose program is
-    Chromium) and by the app (Streamlit), from /proc: who spent the machine while the sessions ran."""
-    tick, processes = os.sysconf("SC_CLK_TCK"), {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            program = (entry / "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process has ended meanwhile
-            continue
-        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        processes[int(entry.name)] = (int(fields[1]), Path(program).name, seconds)
-
-    def ours(pid: int) -> bool:
-        while pid > 1 and pid in processes:
-            pid = processes[pid][0]
-            if pid == os.getpid():
-                return True
-        return False
-
-    chromium = sum(t for pid, (_, name, t) in processes.items() if "chromium" in name and ours(pid))
-    return {"chromium": chromium, "app": processes.get(app_pid, (0, "", 0.0))[2]}
 
 
 # -- NocoDB side -----------------------------------------------------------------------------------------

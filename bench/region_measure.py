@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import best_of, say, timed
-from bench.pages import app, declared_pages, peak_rss_mb, rounded
+from bench.pages import app, declared_pages, rounded
+from bench.procfs import peak_rss_mb
 from domain.access import BOARD, REGION
 from domain.permissions import can
 from domain.region import WAITING
