@@ -56,7 +56,8 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     found = patients[found_in_year(patients, year)]
     ticked = found["fragilities"].map(lambda ticks: not ACI_FRAGILE.isdisjoint(ticks or ())).astype(bool)
     rest = found[~ticked]  # a fragility of the ACI ticked is enough (`is_aci_fragile`): only the others need an age
-    rows = zip(rest["fragilities"], rest["birth_date"], rest["age_band"], rest["found_date"], strict=True)
+    births, found_days = (pd.to_datetime(rest[column]).dt.date for column in ("birth_date", "found_date"))  # in bulk
+    rows = zip(rest["fragilities"], births, rest["age_band"], found_days, strict=True)
     return int(ticked.sum()) + sum(
         is_aci_fragile(fragile, day(born), text(band), found_on)
         for fragile, born, band, on in rows
