@@ -58,6 +58,8 @@ def shared_deck(base: Base, year: int, today: date, name: str) -> DeckData:
 
 
 def made_deck(shared: SharedTables, loaded: dict[str, Loaded[Any]], year: int, today: date, name: str) -> DeckData:
+    """The deck from its tables as read (`loaded`) and its figures as kept (a table changed in between makes
+    them newer than `loaded`: the next call sees newer versions and makes the deck again)."""
     inputs = deck_inputs(loaded)
     return deck_of(inputs, deck_figures(shared, year, today), year, today, name)
 
