@@ -19,7 +19,7 @@ from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
 from domain.meeting_indicators import MEETING_KEYS
-from domain.priority import is_aci_fragile
+from domain.priority import ACI_FRAGILE, is_aci_fragile
 from domain.privacy import is_small, mask_small
 from domain.problems import Problem
 from domain.snp_indicators import SNP_KEYS
@@ -54,8 +54,11 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
     patients = medecin_traitant_requests(data.patients)
     found = patients[found_in_year(patients, year)]
-    rows = zip(found["fragilities"], found["birth_date"], found["age_band"], found["found_date"], strict=True)
-    return sum(
+    ticked = found["fragilities"].map(lambda ticks: not ACI_FRAGILE.isdisjoint(ticks or ())).astype(bool)
+    rest = found[~ticked]  # a fragility of the ACI ticked is enough (`is_aci_fragile`): only the others need an age
+    births, found_days = (pd.to_datetime(rest[column]).dt.date for column in ("birth_date", "found_date"))  # in bulk
+    rows = zip(rest["fragilities"], births, rest["age_band"], found_days, strict=True)
+    return int(ticked.sum()) + sum(
         is_aci_fragile(fragile, day(born), text(band), found_on)
         for fragile, born, band, on in rows
         if (found_on := day(on)) is not None  # never empty: found during `year`

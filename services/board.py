@@ -18,6 +18,8 @@ from services.files import writing
 from services.tables import Read, Tables, reader
 from store.base import Base
 
+PER_VERSION = "board"  # what the figures are kept under, once per version of BOARD_TABLES (views.board_data too)
+
 
 @dataclass(frozen=True)
 class BoardReport:

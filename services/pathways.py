@@ -3,7 +3,7 @@ steps marked done on À relancer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,8 @@ from services import writes
 from services.tables import Read
 from store.base import Base
 
+PER_VERSION = "pathways"  # what the state is kept under, once per version of its tables (views.pathway_data too)
+
 
 @dataclass
 class PathwayState:
@@ -26,6 +28,7 @@ class PathwayState:
     problems: list[Problem]  # values refused in NocoDB, step conditions not understood included
     steps: list[Step]  # of the active pathways
     schedule: pd.DataFrame  # domain.pathway_tables.SCHEDULE_COLUMNS
+    step_problems: list[Problem] = field(default_factory=list)  # of `problems`, the step conditions not understood
 
 
 def pathway_state(read: Read, extra: tuple[TableSpec[Any], ...] = (), today: date | None = None) -> PathwayState:
@@ -33,7 +36,7 @@ def pathway_state(read: Read, extra: tuple[TableSpec[Any], ...] = (), today: dat
     frames, problems = read(SCHEDULE_TABLES + extra)
     found = pathway_schedule(frames, today or date.today())
     problems = problems + found.problems
-    return PathwayState(frames, problems, found.steps, found.schedule)
+    return PathwayState(frames, problems, found.steps, found.schedule, found.problems)
 
 
 def mark_done(base: Base, overdue: pd.DataFrame, done_on: date) -> int:

@@ -15,13 +15,14 @@ from pptx import Presentation
 
 from demo.generate import generate
 from domain.ag.deck import AgInputs, deck_data
+from domain.ag.people import desk_now
 from domain.ag.slides import DeckData, Slide
-from domain.desk import DeskRecords
+from domain.desk import DeskRecords, desk_figures, for_profession
 from domain.parameters import AG_DATE, CPTS_NAME, LOGO, Parameters, parse_day, read_parameters
 from domain.privacy import HIDDEN, MASKED
 from reports import pdf
 from reports.deck import deck_bytes
-from schema.models import ParameterRow, table
+from schema.models import GP_SOUGHT, ParameterRow, table
 from services.deck import read_logo
 from store.records import to_frame
 
@@ -163,3 +164,13 @@ def test_converters_fail_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
         pdf.pdf_from_pptx(b"")
     with pytest.raises(pdf.PdfError, match="pdftoppm est introuvable"):
         pdf.png_pages(b"")
+
+
+def test_the_access_slide_counts_the_desk_as_the_desk_does(demo: dict[str, list]) -> None:
+    """The slide's median delay and waiting patients (`desk_now`, without the costly fragile counts) are those of
+    `domain.desk.desk_figures`, this year and at the end of last year."""
+    requests = for_profession(inputs_of(demo).desk, GP_SOUGHT)
+    for as_of in (TODAY, date(TODAY.year - 1, 12, 31)):
+        figures = desk_figures(requests, as_of)
+        assert desk_now(requests, as_of) == (figures.median_days_to_found, figures.waiting)
+    assert figures.waiting and figures.median_days_to_found  # the demo has both: the comparison counts

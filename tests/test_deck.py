@@ -26,7 +26,8 @@ from pptx.presentation import Presentation as PptxPresentation
 from pptx.slide import Slide
 
 from demo.generate import generate
-from domain.ag.deck import DECK_TABLES
+from domain.ag.deck import DECK_TABLES, deck_data
+from domain.ag.life import LIFE_TABLES
 from domain.ag.pathways import pathway_figures
 from domain.ag.slides import MASKING_NOTE
 from domain.board import board_figures
@@ -49,11 +50,13 @@ from schema.models import (
     Patient,
     PatientStatus,
 )
+from services.deck import LIFE, load_deck_inputs, shared_deck
 from services.seed import seed
 from settings import ROOT
 from store import records
 from store.base import Base
 from store.client import all_of, any_of, clause
+from store.copies import ApiSource, SharedTables
 
 TODAY = date.today()
 YEAR = TODAY.year
@@ -394,3 +397,23 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Télécharger le PowerPoint (.pptx)", "Télécharger le PDF"]
     assert len(app.get("image")) >= 10
+
+
+def test_the_deck_kept_per_version_equals_the_deck_made_now(demo: Base) -> None:
+    """Through a shared copy the deck is made from figures each kept once per version of its own tables; it
+    equals the deck made from the tables read now, before and after a patient changes in NocoDB, and that change
+    leaves the association's year as it was (its tables did not change)."""
+    base = Base(demo.client, demo.id, demo.title)
+    shared = base.shared = SharedTables(base, ApiSource(base))
+    made = shared_deck(base, YEAR, TODAY, demo.title)
+    assert made == deck_data(load_deck_inputs(demo), YEAR, TODAY, demo.title)
+    life = shared.computed(LIFE, LIFE_TABLES, (YEAR,), lambda _: pytest.fail("the association's year not kept"))
+    status = PATIENTS.field("status").title
+    waiting = records.load(demo, PATIENTS, where=clause(status, "eq", PatientStatus.WAITING.value)).records[0]
+    demo.client.update(demo.handle(PATIENTS).id, [{"Id": waiting.id, status: PatientStatus.DROPPED.value}])
+    try:
+        again = shared_deck(base, YEAR, TODAY, demo.title)
+        assert again is not made and again == deck_data(load_deck_inputs(demo), YEAR, TODAY, demo.title)
+        assert shared.computed(LIFE, LIFE_TABLES, (YEAR,), lambda _: pytest.fail("made again")) is life
+    finally:
+        demo.client.update(demo.handle(PATIENTS).id, [{"Id": waiting.id, status: PatientStatus.WAITING.value}])

@@ -9,13 +9,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from domain.ag.deck import DECK_TABLES, deck_data
 from domain.ag.slides import DeckData
 from domain.board import BOARD_TABLES, BoardFigures
 from domain.indicators import period_year
 from errors import CptsError
 from schema.models import INDICATORS
-from services.board import BoardReport, board_figures, board_inputs
+from services.board import PER_VERSION, BoardReport, board_figures, board_inputs
 from views.common import (
     current_base,
     load_tables,
@@ -49,7 +48,7 @@ def board_report(year: int) -> BoardReport:
     """The board's figures for `year` as of today, made once per version of the board tables (shared)."""
     today = date.today()
     return per_version(
-        "board", BOARD_TABLES, lambda: board_figures(board_inputs(load_tables), year, today), year, today
+        PER_VERSION, BOARD_TABLES, lambda: board_figures(board_inputs(load_tables), year, today), year, today
     )
 
 
@@ -61,14 +60,12 @@ def load_figures(year: int) -> tuple[BoardFigures, dict[str, pd.DataFrame]]:
 
 
 def made_deck(year: int, name: str) -> DeckData:
-    """The deck of `year`, made once per version of the deck's tables and day (shared by every session); its
+    """The deck of `year`, made once per version of the deck's tables and day (shared by every session, from
+    the board's figures and the pathways' state the other pages keep: `services.deck.shared_deck`); its
     PowerPoint file is made when asked for (`views.ag.deck_file`)."""
-    from services.deck import load_deck_inputs
+    from services.deck import shared_deck
 
-    today = date.today()
-    return per_version(
-        "deck", DECK_TABLES, lambda: deck_data(load_deck_inputs(current_base()), year, today, name), year, today, name
-    )
+    return shared_deck(current_base(), year, date.today(), name)
 
 
 def year_picker(label: str = "Année") -> int:

@@ -22,7 +22,11 @@ def pathway_state(extra: tuple[TableSpec, ...] = (), today: date | None = None) 
     day = today or date.today()
     specs = SCHEDULE_TABLES + extra
     return per_version(
-        "pathways", specs, lambda: pathways.pathway_state(load_tables, extra, day), day, *(s.key for s in extra)
+        pathways.PER_VERSION,
+        specs,
+        lambda: pathways.pathway_state(load_tables, extra, day),
+        day,
+        *(s.key for s in extra),
     )
 
 

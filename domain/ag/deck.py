@@ -16,14 +16,14 @@ from typing import Any
 import pandas as pd
 
 from domain.ag.indicators import funding_slide, indicator_slides
-from domain.ag.life import life_figures, life_slide
+from domain.ag.life import LifeFigures, life_figures, life_slide
 from domain.ag.pathways import pathway_figures, pathways_slide
 from domain.ag.people import access_slide, members_slide, territory_slide
 from domain.ag.project import priorities_slide, project_slides
 from domain.ag.slides import DeckData, Hidden
 from domain.association import TARGETS
 from domain.association_dues import DUES_PARAMETERS
-from domain.board import BOARD_TABLES, board_figures, live_data
+from domain.board import BOARD_TABLES, BoardFigures, board_figures, live_data
 from domain.desk import DeskRecords
 from domain.parameters import AG_DATE, Parameters, cpts_name, read_parameters
 from domain.problems import Problem
@@ -55,25 +55,54 @@ def ag_date(parameters: Parameters, today: date) -> date:
 # -- the slides --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DeckFigures:
+    """What the slides are made from that costs to compute, each from its own tables (so that a caller may keep
+    each once per version of them, `services.deck.shared_deck`): the board's figures (BOARD_TABLES), the
+    pathways' summary (`domain.pathway_figures.pathway_summary` of SCHEDULE_TABLES) with the step conditions
+    left aside, and the association's year (LIFE_TABLES)."""
+
+    board: BoardFigures
+    pathways: pd.DataFrame
+    step_problems: tuple[Problem, ...]
+    life: LifeFigures
+
+
+def deck_parameters(frames: Mapping[str, pd.DataFrame]) -> tuple[Parameters, list[Problem]]:
+    """The rows of Paramètres the deck reads (AG date, association targets, dues), and those not understood."""
+    return read_parameters(frames[PARAMETERS.key], (AG_DATE, *TARGETS, *DUES_PARAMETERS))
+
+
+def year_of_life(frames: Mapping[str, pd.DataFrame], year: int) -> LifeFigures:
+    """The association's figures of `year` (frames of LIFE_TABLES at least)."""
+    return life_figures(frames, year, deck_parameters(frames)[0])
+
+
 def deck_data(inputs: AgInputs, year: int, today: date, base_title: str = "") -> DeckData:
     """The whole presentation of `year`'s activity, as of `today`."""
     frames = inputs.frames
-    board = board_figures(frames, year, today)
+    summary, step_problems = pathway_figures(frames, today)
+    figures = DeckFigures(board_figures(frames, year, today), summary, tuple(step_problems), year_of_life(frames, year))
+    return deck_of(inputs, figures, year, today, base_title)
+
+
+def deck_of(inputs: AgInputs, figures: DeckFigures, year: int, today: date, base_title: str = "") -> DeckData:
+    """The presentation of `year`'s activity, as of `today`, from its inputs and the figures made from them."""
+    frames, board = inputs.frames, figures.board
     data = live_data(frames)
     hidden = Hidden()
-    parameters, parameter_problems = read_parameters(frames[PARAMETERS.key], (AG_DATE, *TARGETS, *DUES_PARAMETERS))
-    summary, step_problems = pathway_figures(frames, today)
+    parameters, parameter_problems = deck_parameters(frames)
     slides = [
         territory_slide(frames[TERRITORY.key], board),
         members_slide(data, year, hidden),
         access_slide(data, inputs.desk, year, today, hidden),
-        pathways_slide(summary, data, hidden),
-        life_slide(life_figures(frames, year, parameters), hidden),
+        pathways_slide(figures.pathways, data, hidden),
+        life_slide(figures.life, hidden),
         *project_slides(board),
         *indicator_slides(board, hidden),
         funding_slide(board, hidden),
         priorities_slide(board),
     ]
-    problems = [*inputs.problems, *parameter_problems, *board.problems, *step_problems]
+    problems = [*inputs.problems, *parameter_problems, *board.problems, *figures.step_problems]
     name = cpts_name(frames[PARAMETERS.key], base_title)
     return DeckData(name, ag_date(parameters, today), year, today, inputs.logo, tuple(slides), tuple(problems))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -20,11 +21,22 @@ from domain.meeting_indicators import MeetingFigures, meeting_figures
 from domain.parameters import Parameters
 from domain.privacy import is_small, mask_small, protect_counts
 from schema.association import DUES, INSTALLATIONS, MENTORS, TRAINEES
+from schema.fields import TableSpec
 from schema.meetings import MEETINGS, PARTICIPATIONS
-from schema.models import MEMBERS, Member
+from schema.models import MEMBERS, PARAMETERS, Member
 
 TRAINEES_KEY = "stagiaires_annee"
 MEETING_MEMBERS_KEY = "participants_rencontres_annee"
+LIFE_TABLES: tuple[TableSpec[Any], ...] = (
+    MEMBERS,
+    PARAMETERS,
+    MENTORS,
+    TRAINEES,
+    INSTALLATIONS,
+    DUES,
+    MEETINGS,
+    PARTICIPATIONS,
+)
 
 
 @dataclass(frozen=True)

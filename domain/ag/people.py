@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from statistics import median
 
 import pandas as pd
 
 from domain.ag.slides import NO_FIGURE, Chart, Hidden, KeyFigure, Series, Slide, Table, category, masking
 from domain.board import BoardFigures
 from domain.cells import integer, text
-from domain.desk import DeskRecords, desk_figures, for_profession
+from domain.desk import DeskRecords, for_profession, found_delays, found_this_year
 from domain.figures import medecin_traitant_requests, members_by_profession
 from domain.french import SHORT_MONTHS, day, number, percent
 from domain.funding import tier_text
@@ -21,7 +22,7 @@ from domain.indicators import (
     patients_found_in_year,
 )
 from domain.privacy import is_small, mask_small, protect_counts
-from schema.models import GP_SOUGHT
+from schema.models import GP_SOUGHT, PatientStatus
 
 FOUND, FRAGILE_FOUND = "patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles"
 MAX_COMMUNES = 10
@@ -120,8 +121,7 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
     hidden.add(FOUND, got.total_hidden)
     hidden.add(FRAGILE_FOUND, split.hidden[0])
     as_of = today if year == today.year else min(today, date(year, 12, 31))
-    desk_now = desk_figures(for_profession(desk, GP_SOUGHT), as_of)
-    median = desk_now.median_days_to_found
+    median_days, waiting = desk_now(for_profession(desk, GP_SOUGHT), as_of)
     figures = (
         KeyFigure(f"Demandes reçues en {year}", asked.total),
         KeyFigure("Médecin traitant trouvé", got.total, f"patients, en {year}"),
@@ -132,10 +132,10 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
         ),
         KeyFigure(
             "Délai médian",
-            NO_FIGURE if median is None or is_small(found) else f"{number(median)} jours",
+            NO_FIGURE if median_days is None or is_small(found) else f"{number(median_days)} jours",
             "de la demande au médecin trouvé",
         ),
-        KeyFigure("En attente aujourd'hui", mask_small(desk_now.waiting), f"au {day(today)}"),
+        KeyFigure("En attente aujourd'hui", mask_small(waiting), f"au {day(today)}"),
     )
     categories = tuple(SHORT_MONTHS[:months])
     series = (
@@ -154,7 +154,7 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
     )
     notes = (
         f"En {year}, la cellule d'orientation a reçu {asked.total} demandes ; {got.total} patients ont trouvé un "
-        f"médecin traitant, dont {split.cells[0]} patients fragiles. {mask_small(desk_now.waiting)} patients "
+        f"médecin traitant, dont {split.cells[0]} patients fragiles. {mask_small(waiting)} patients "
         f"attendent aujourd'hui."
     )
     return Slide(
@@ -165,6 +165,14 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
         footnote=masking(asked.hidden + got.hidden + split.hidden),
         notes=notes,
     )
+
+
+def desk_now(records: DeskRecords, as_of: date) -> tuple[float | None, int]:
+    """The two desk figures the slide shows, as `domain.desk.desk_figures` counts them (without its fragile
+    counts, the costly part): the median days to a médecin traitant found in `as_of`'s year, patients waiting."""
+    delays = found_delays(found_this_year(records, as_of))
+    waiting = sum(patient.status == PatientStatus.WAITING for patient in records.patients)
+    return (float(median(delays)) if delays else None), waiting
 
 
 def _months(year: int, today: date, patients: pd.DataFrame) -> int:
