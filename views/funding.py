@@ -326,7 +326,7 @@ def export_section(figures: BoardFigures, cpts_name: str) -> None:
     )
     st.download_button(
         "Télécharger le classeur « dialogue de gestion » (XLSX)",
-        data=dialogue_bytes(figures, cpts_name),
+        data=lambda: dialogue_bytes(figures, cpts_name),  # made when clicked (~0.1 s), not at each display
         file_name=f"dialogue-de-gestion-{figures.year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
