@@ -107,7 +107,7 @@ def lists(read: AssociationRead, year: int) -> None:
 def listed(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], none: str) -> None:
     """The rows as a table, or a line saying there are none (an empty table costs the browser as much)."""
     if not rows:
-        st.caption(none)
+        st.caption(plain(none))
         return
     dates = {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in ("Début", "Fin", "Date")}
     frame = pd.DataFrame(list(rows), columns=list(columns))
