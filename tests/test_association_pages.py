@@ -25,6 +25,7 @@ TRAINEES_PAGE, DUES_PAGE = "views/association.py", "views/dues.py"
 YEAR = date.today().year
 BUREAU = "bureau.association@cpts.fr"
 TRAINEE_NAME = "Léonie Stagiaire"
+FORMS_KEY = "association_forms"  # views.association's toggle that draws the forms to add a trainee or an installation
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +72,11 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
+def with_forms(app: AppTest) -> AppTest:
+    """The page with its two forms drawn (its toggle on)."""
+    return rerun(app.toggle(key=FORMS_KEY).set_value(True))
+
+
 def fill_trainee(app: AppTest, start: date, end: date) -> AppTest:
     app.text_input(key="trainee_name").input("Nouvel Interne")
     app.selectbox(key="trainee_profession").select("Médecin")
@@ -83,11 +89,13 @@ def test_coordinator_sees_names_and_adds_a_trainee(app_env: Base, seeded: Base) 
     app = open_page(TRAINEES_PAGE)
     assert metrics(app)["Stagiaires accueillis (cible)"] == "1 / 6"
     assert TRAINEE_NAME in shown(app) and "Ana Hôte" in shown(app)
+    assert "Aucune installation en" in shown(app)  # a line, not an empty table
+    assert not app.text_input  # the forms are drawn only when asked
     count = seeded.count(TRAINEES)
-    app = fill_trainee(app, date(YEAR, 3, 1), date(YEAR, 2, 1))
+    app = fill_trainee(with_forms(app), date(YEAR, 3, 1), date(YEAR, 2, 1))
     assert "Stagiaires — Ligne 1, champ « Fin » : 01/02/" in visible_text(app.error[0].value)
     assert seeded.count(TRAINEES) == count
-    app = fill_trainee(open_page(TRAINEES_PAGE), date(YEAR, 1, 3), date(YEAR, 2, 1))
+    app = fill_trainee(with_forms(open_page(TRAINEES_PAGE)), date(YEAR, 1, 3), date(YEAR, 2, 1))
     assert seeded.count(TRAINEES) == count + 1
     assert metrics(app)["Stagiaires accueillis (cible)"] == "2 / 6"
 

@@ -26,7 +26,7 @@ from demo.generate import generate
 from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
 from domain.french import euros
-from domain.funding_parameters import FUNDING_PARAMETERS
+from domain.funding_parameters import FIXED, FUNDING_PARAMETERS
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACTIONS, INDICATORS, PARAMETERS, PATIENTS, TERRITORY, AciMission, Indicator
 from server.users import UserAdded, add_user, admin_client
@@ -183,10 +183,26 @@ def test_funding_page_and_workbook_carry_the_same_figures(app_env: Base) -> None
     assert metrics[f"Financement estimé {TODAY.year}"] == euros(figures.funding.total)
     workbook = openpyxl.load_workbook(BytesIO(dialogue_bytes(figures, app_env.title)))
     check_workbook(workbook, figures, page_total=metrics[f"Financement estimé {TODAY.year}"])
-    estimate = app.dataframe[2].value.set_index("mission")
+    estimate = next(f.value for f in app.dataframe if "total" in f.value.columns).set_index("mission")
     summary = summary_rows(workbook)
     for mission in AciMission:
         assert round(summary[mission][8]) == estimate.loc[mission, "total"], mission
+
+
+def test_funding_draws_each_missions_contract_parts_when_asked(app_env: Base) -> None:
+    """The contract's split of each mission is a table drawn once its toggle is on; the missions whose parts
+    are still to check are said either way."""
+    figures = figures_now(app_env)
+    unchecked = [m.mission for m in figures.funding.missions if m.to_check]
+    app = open_page("views/funding.py")
+    assert not [f for f in app.dataframe if "fixed" in f.value.columns]
+    assert bool(unchecked) == any(c.value.startswith("⚠️ Parts à vérifier") for c in app.caption)
+    app = open_page("views/funding.py", state={"funding_amounts": True})
+    [amounts] = [f.value.set_index("mission") for f in app.dataframe if "fixed" in f.value.columns]
+    tier = figures.funding.tier
+    for mission in figures.funding.missions:
+        assert amounts.loc[mission.mission, "fixed"] == figures.funding_parameters.mission(FIXED, mission.mission, tier)
+        assert (amounts.loc[mission.mission, "to_check"] == "⚠️ oui") == mission.to_check
 
 
 def summary_rows(workbook: openpyxl.Workbook) -> dict[str, tuple]:

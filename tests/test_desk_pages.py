@@ -34,6 +34,7 @@ def test_waiting_list_shows_priorities_and_logs_the_access(ids: dict[str, int], 
     assert list(table["Code"]) == ["P-000004", "P-000001", "P-000003", "P-000002", "P-000005"]
     assert table.loc[table["Code"] == "P-000001", "Priorité"].item() == 58  # ALD 40 + 6 months × 3
     assert "Détail de la priorité" not in table.columns
+    assert not [b for b in app.button if b.label == "Enregistrer la demande"]  # the form: drawn when asked
     next(t for t in app.toggle if t.label.startswith("Expliquer")).set_value(True).run()
     detail = app.dataframe[0].value.set_index("Code").at["P-000001", "Détail de la priorité"]
     assert detail == "ALD +40, attend depuis 200 jours +18"
@@ -56,6 +57,14 @@ def test_an_unreadable_priority_weight_is_shown_on_the_desk_page_and_its_default
         st.cache_data.clear()
 
 
+NEW_REQUEST = {"new_request_open": True}  # views.waiting_list's toggle that draws the form of a new request
+
+
+def request_page() -> AppTest:
+    """Patients en attente with the form of a new request drawn (its toggle on)."""
+    return open_page("views/waiting_list.py", state=NEW_REQUEST)
+
+
 def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678") -> AppTest:
     app.text_input(key="request_last_name").input("Martin")
     app.text_input(key="request_first_name").input("Léa")
@@ -68,19 +77,19 @@ def fill_request(app: AppTest, birth_date: date | None, phone: str = "0612345678
 
 
 def test_new_request_is_checked_then_written(ids: dict[str, int], app_env: Base) -> None:
-    app = fill_request(open_page("views/waiting_list.py"), birth_date=None)
+    app = fill_request(request_page(), birth_date=None)
     assert "Champ « Date de naissance » : obligatoire" in visible_text(app.error[0].value)
     assert app_env.count(PATIENTS) == 5
     next_year = date(date.today().year + 1, 1, 15)
-    app = fill_request(open_page("views/waiting_list.py"), birth_date=next_year)
+    app = fill_request(request_page(), birth_date=next_year)
     assert "Champ « Date de naissance »" in app.error[0].value and "futur" in app.error[0].value
     assert app_env.count(PATIENTS) == 5
-    app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1), phone="12")
+    app = fill_request(request_page(), birth_date=date(1960, 4, 1), phone="12")
     assert f"Champ « Téléphone » : « 12 » n'est pas un numéro de téléphone français (ex. {PHONE_EXAMPLE})" in (
         visible_text(app.error[0].value)
     )
     assert app_env.count(PATIENTS) == 5
-    app = fill_request(open_page("views/waiting_list.py"), birth_date=date(1960, 4, 1))
+    app = fill_request(request_page(), birth_date=date(1960, 4, 1))
     assert not app.error
     assert "Demande enregistrée : **P-000006** (Léa Martin)" in visible_text(app.success[0].value)
     created = next(p for p in records.load(app_env, PATIENTS).records if p.code == "P-000006")

@@ -94,6 +94,11 @@ def page_text(app: AppTest) -> str:
 WITH_CHART = {"funding_chart": True}  # views.funding draws its chart only once this toggle is on
 
 
+def estimate_table(app: AppTest) -> pd.DataFrame:
+    """The estimate's table, one row per mission (the page's only table with a « total » column)."""
+    return next(frame.value for frame in app.dataframe if "total" in frame.value.columns).set_index("mission")
+
+
 def charts(app: AppTest) -> list[Any]:
     return list(app.get("vega_lite_chart"))
 
@@ -134,7 +139,7 @@ def test_bureau_sees_ranges_never_the_masked_figures(masked: Base, bureau: UserA
     metrics = {m.label: m.value for m in app.metric}
     assert metrics[TOTAL] == figures.funding.total_text and metrics[TOTAL].startswith("entre ")
     assert metrics["Dont missions"] == figures.funding.missions_text
-    table = app.dataframe[2].value.set_index("mission")
+    table = estimate_table(app)
     assert table.loc[AciMission.PATHWAYS, "achievement"] == MASKED_ACHIEVEMENT
     assert table.loc[AciMission.PATHWAYS, "variable_due"] == mission.variable_text
     assert table.loc[AciMission.PATHWAYS, "total"] == mission.total_text
@@ -148,7 +153,7 @@ def test_coordinator_sees_the_exact_figures(masked: Base) -> None:
     mission = mission_of(figures)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics[TOTAL] == euros(figures.funding.total)
-    table = app.dataframe[2].value.set_index("mission")
+    table = estimate_table(app)
     assert table.loc[AciMission.PATHWAYS, "variable_due"] == round(mission.variable_due)
     assert table.loc[AciMission.PATHWAYS, "achievement"] == round(mission.achievement * 100)
     assert any("Vue coordinateur : chiffres exacts" in caption.value for caption in app.caption)
@@ -163,7 +168,7 @@ def test_bureau_without_a_masked_value_sees_the_figures_as_before(app_env: Base,
     assert metrics[TOTAL] == euros(figures.funding.total) and metrics["Dont missions"] == euros(
         figures.funding.missions_total
     )
-    table = app.dataframe[2].value.set_index("mission")
+    table = estimate_table(app)
     for mission in figures.funding.missions:
         assert table.loc[mission.mission, "variable_due"] == round(mission.variable_due)
         assert table.loc[mission.mission, "total"] == round(mission.total)

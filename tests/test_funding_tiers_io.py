@@ -63,8 +63,8 @@ def bureau(nocodb: Server, base: Base) -> UserAdded:
 
 
 def line_tables(app: AppTest) -> list[Any]:
-    """The page's tables of indicators (after the territory, the amounts and the estimate)."""
-    return [frame.value for frame in app.dataframe[3:]]
+    """The page's tables of indicators (those with a « title » column)."""
+    return [frame.value for frame in app.dataframe if "title" in frame.value.columns]
 
 
 def page_amounts(app: AppTest) -> dict[str, str]:

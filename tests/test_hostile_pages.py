@@ -264,7 +264,7 @@ def test_hostile_text_in_chromium(nocodb: Server, demo: Base, coordinator: UserA
 
 def test_a_new_request_with_a_hostile_name_is_confirmed_as_typed(app_env: Base, demo: Base) -> None:
     """The confirmation of a new request quotes the name typed, escaped (issue 14: it was rendered bold)."""
-    app = open_page("views/waiting_list.py")
+    app = open_page("views/waiting_list.py", state={"new_request_open": True})  # its toggle draws the form
     app.text_input(key="request_last_name").input("**gras** [lien](https://exemple.invalid)")
     app.text_input(key="request_first_name").input("<b>x</b>")
     app.date_input(key="request_birth_date").set_value(date(1960, 4, 1))

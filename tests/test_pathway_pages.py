@@ -297,6 +297,22 @@ def test_a_date_typed_in_nocodb_changes_the_worklist(app_env: Base) -> None:
 # --- enrolment from À relancer -------------------------------------------------------------------
 
 
+ENROL_KEY = "enrol_form"  # views.follow_ups's toggle that draws the enrolment form
+
+
+def enrolment_page() -> AppTest:
+    """À relancer with its enrolment form drawn (its toggle on)."""
+    return open_page("views/follow_ups.py", state={ENROL_KEY: True})
+
+
+def test_the_enrolment_form_is_drawn_only_when_asked(app_env: Base) -> None:
+    app = open_page("views/follow_ups.py")
+    assert not [b for b in app.button if b.label == "Inscrire"]
+    app = rerun(app.toggle(key=ENROL_KEY).set_value(True))
+    assert [t for t in app.text_input if t.label == CODE_LABEL]
+    assert [b for b in app.button if b.label == "Inscrire"]
+
+
 def code_box(app: AppTest) -> Any:
     """The enrolment form's patient code (the page also has the list's search box)."""
     return next(t for t in app.text_input if t.label == CODE_LABEL)
@@ -308,7 +324,7 @@ def pathway_box(app: AppTest) -> Any:
 
 
 def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None:
-    app = open_page("views/follow_ups.py")
+    app = enrolment_page()
     before = len(records.load(app_env, ENROLMENTS).records)
     code_box(app).set_value("P-000009")  # a woman of 45
     pathway_box(app).set_value(pathway_id(app_env, BREAST_SCREENING))
@@ -341,7 +357,7 @@ def test_enrolling_outside_the_public_is_warned_in_french(app_env: Base) -> None
     ],
 )
 def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway: str, message: str) -> None:
-    app = open_page("views/follow_ups.py")
+    app = enrolment_page()
     before = len(records.load(app_env, ENROLMENTS).records)
     code_box(app).set_value(code)
     pathway_box(app).set_value(pathway_id(app_env, pathway))
@@ -351,7 +367,7 @@ def test_bad_enrolments_are_refused_in_french(app_env: Base, code: str, pathway:
 
 
 def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
-    app = open_page("views/follow_ups.py")
+    app = enrolment_page()
     before = len(records.load(app_env, ENROLMENTS).records)
     code_box(app).set_value("P-000010")
     pathway_box(app).set_value(pathway_id(app_env, "Endométriose"))
@@ -364,7 +380,7 @@ def test_an_enrolment_dated_in_the_future_is_refused(app_env: Base) -> None:
 
 
 def test_enrolling_inside_the_public_writes_at_once(app_env: Base) -> None:
-    app = open_page("views/follow_ups.py")
+    app = enrolment_page()
     code_box(app).set_value("P-000010")  # a woman of 55
     pathway_box(app).set_value(pathway_id(app_env, BREAST_SCREENING))
     click(app, "Inscrire")
@@ -382,7 +398,7 @@ def test_enrolling_a_patient_who_objected_is_refused_in_french(app_env: Base) ->
     app_env.client.update(handle, [{"Id": patient, objection: True}])
     try:
         before = len(records.load(app_env, ENROLMENTS).records)
-        app = open_page("views/follow_ups.py")
+        app = enrolment_page()
         code_box(app).set_value("P-000009")
         pathway_box(app).set_value(pathway_id(app_env, ENDOMETRIOSIS))
         click(app, "Inscrire")  # no exception on the page (click checks it)

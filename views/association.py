@@ -25,6 +25,8 @@ from views.common import current_base, error_message, forget_tables, header, pla
 TITLE = "Stages et installations"
 YEARS_SHOWN = 5
 ADDED = "association_added"  # session key: the confirmation of the last row added
+FORMS_KEY = "association_forms"  # session key: the toggle that draws the two forms (an expander would draw them closed)
+BREAKDOWN, CATEGORY, COUNT = "Ventilation", "Catégorie", "Nombre"
 
 
 def year_choice(key: str) -> int:
@@ -32,10 +34,11 @@ def year_choice(key: str) -> int:
     return int(st.selectbox("Année", list(range(this_year, this_year - YEARS_SHOWN, -1)), key=key))
 
 
-def counts_frame(counts: Sequence[tuple[str, int]], label: str, masked: bool) -> pd.DataFrame:
-    """A count per label; `masked`: counts of people as the bureau sees them (`domain.privacy.protect_counts`)."""
+def counts_rows(counts: Sequence[tuple[str, int]], breakdown: str, masked: bool) -> list[dict[str, str]]:
+    """A row per category of one breakdown; `masked`: counts of people as the bureau sees them
+    (`domain.privacy.protect_counts`, over this breakdown alone)."""
     cells = protect_counts([count for _, count in counts]).cells if masked else [number(c) for _, c in counts]
-    return pd.DataFrame({label: [name for name, _ in counts], "Nombre": list(cells)})
+    return [{BREAKDOWN: breakdown, CATEGORY: name, COUNT: cell} for (name, _), cell in zip(counts, cells, strict=True)]
 
 
 def key_figures(figures: YearFigures, exact: bool) -> None:
@@ -49,19 +52,17 @@ def key_figures(figures: YearFigures, exact: bool) -> None:
 
 
 def breakdowns(figures: YearFigures, exact: bool) -> None:
-    left, middle, right = st.columns(3)
-    with left:
-        st.subheader("Stagiaires par profession", anchor=False)
-        frame = counts_frame(figures.trainees_by_profession, "Profession", not exact)
-        st.dataframe(frame, hide_index=True, width="stretch")
-    with middle:
-        st.subheader("Stagiaires par niveau", anchor=False)
-        st.dataframe(counts_frame(figures.trainees_by_level, "Niveau", not exact), hide_index=True, width="stretch")
-    with right:
-        st.subheader("Installations", anchor=False)
-        by_profession = counts_frame(figures.installations_by_profession, "Profession", False)
-        st.dataframe(by_profession, hide_index=True, width="stretch")
-        st.dataframe(counts_frame(figures.help_given, "Aide apportée", False), hide_index=True, width="stretch")
+    """The four breakdowns in one table (each table costs the browser more to draw than its rows), trainee
+    counts masked per breakdown for the bureau."""
+    st.subheader("Répartitions", anchor=False)
+    rows = [
+        *counts_rows(figures.trainees_by_profession, "Stagiaires par profession", not exact),
+        *counts_rows(figures.trainees_by_level, "Stagiaires par niveau", not exact),
+        *counts_rows(figures.installations_by_profession, "Installations par profession", False),
+        *counts_rows(figures.help_given, "Aide apportée aux installations", False),
+    ]
+    frame = pd.DataFrame(rows, columns=[BREAKDOWN, CATEGORY, COUNT])
+    st.dataframe(frame, hide_index=True, width="stretch")
     if not exact:
         st.caption(
             "Effectifs de stagiaires inférieurs à 5 affichés « < 5 » (les noms sont réservés aux coordinateurs)."
@@ -91,13 +92,26 @@ def lists(read: AssociationRead, year: int) -> None:
         }
         for row in installations_in(read.installations, year)
     ]
-    dates = {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in ("Début", "Fin", "Date")}
     st.subheader(f"Stagiaires accueillis en {year:d}", anchor=False)
-    columns = ["Nom", "Profession", "Niveau", "Maître de stage", "Début", "Fin"]
-    st.dataframe(pd.DataFrame(trainees, columns=columns), hide_index=True, width="stretch", column_config=dates)
+    listed(
+        trainees, ["Nom", "Profession", "Niveau", "Maître de stage", "Début", "Fin"], f"Aucun stagiaire en {year:d}."
+    )
     st.subheader(f"Installations en {year:d}", anchor=False)
-    columns = ["Nom", "Date", "Profession", "Commune (INSEE)", "Aide apportée"]
-    st.dataframe(pd.DataFrame(installations, columns=columns), hide_index=True, width="stretch", column_config=dates)
+    listed(
+        installations,
+        ["Nom", "Date", "Profession", "Commune (INSEE)", "Aide apportée"],
+        f"Aucune installation en {year:d}.",
+    )
+
+
+def listed(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], none: str) -> None:
+    """The rows as a table, or a line saying there are none (an empty table costs the browser as much)."""
+    if not rows:
+        st.caption(plain(none))
+        return
+    dates = {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in ("Début", "Fin", "Date")}
+    frame = pd.DataFrame(list(rows), columns=list(columns))
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=dates)
 
 
 def trainee_form(read: AssociationRead) -> None:
@@ -159,11 +173,12 @@ def main() -> None:
     breakdowns(figures, exact)
     if exact:
         lists(read, year)
-        left, right = st.columns(2)
-        with left:
-            trainee_form(read)
-        with right:
-            installation_form()
+        if st.toggle("Ajouter un stagiaire ou une installation", key=FORMS_KEY):  # drawn only when asked
+            left, right = st.columns(2)
+            with left:
+                trainee_form(read)
+            with right:
+                installation_form()
 
 
 main()

@@ -37,6 +37,7 @@ from views.pathway_data import (
 
 PAGE = "À relancer"
 EXTRA = (PATHWAY_MEMBERS, MEMBERS)  # read beside the pathway state: the professionals to refer to
+ENROL_KEY = "enrol_form"  # session key: the toggle that draws the enrolment form
 
 
 class Overdue(NamedTuple):
@@ -162,12 +163,12 @@ def outside_public_block(found: list[tuple[str, str]]) -> None:
 
 def enrol_form(frames: dict[str, pd.DataFrame]) -> None:
     """Enrol a patient (by code) in a pathway; outside the pathway's public, a French warning asks to confirm."""
+    # Drawn only when asked: a toggle, not an expander, which draws its content even closed.
+    if not st.toggle("Inscrire un patient dans un parcours", key=ENROL_KEY):
+        return
     pathways = active_pathways(frames[PATHWAYS.key])
     names = dict(zip(pathways["id"], pathways["name"], strict=True))
-    with (
-        st.expander("Inscrire un patient dans un parcours", icon=":material/person_add:"),
-        st.form("enrol", border=False),
-    ):
+    with st.form("enrol", border=True):
         first, second, third = st.columns([2, 3, 2])
         code = first.text_input(CODE_LABEL, placeholder="P-000123").strip().upper()
         pathway = second.selectbox("Parcours", list(names), format_func=names.__getitem__)

@@ -38,6 +38,7 @@ from views.funding_contract import contract_section
 FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 CHART_KEY, CONTRACT_KEY = "funding_chart", "funding_contract"  # session keys: the toggles of what is drawn on demand
 ADD_COMMUNE_KEY = "funding_add_commune"
+AMOUNTS_KEY = "funding_amounts"  # session key: the toggle that draws the contract's parts of each mission
 FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
 RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
 # Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
@@ -116,6 +117,31 @@ def amounts_section(figures: BoardFigures) -> None:
         key = tier_key(name, tier)
         flagged = "" if parameters.checked(key) else " · à vérifier"
         column.metric(plain(title), euros(parameters.values[key]), help=f"Paramètre « {plain(key)} »{flagged}")
+    # The split of each mission is set once per contract: its table is drawn when asked (a table costs the
+    # browser more to draw than its rows); which missions are still to check is always said.
+    if st.toggle("Parts fixe et variable de chaque mission", key=AMOUNTS_KEY, help="Lignes de la table Paramètres"):
+        mission_amounts(figures)
+    unchecked = [mission.mission for mission in figures.funding.missions if mission.to_check]
+    if unchecked:
+        st.caption(f"⚠️ Parts à vérifier (cochées « À vérifier » ou absentes) : {plain(', '.join(unchecked))}.")
+    example = mission_key(FIXED, figures.funding.missions[0].mission, tier)
+    st.caption(
+        "Ces montants sont des lignes de la table **Paramètres** de NocoDB (ex. « "
+        f"{plain(example)} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
+        "mission est propre à chaque contrat : remplacez-la par celle du vôtre puis décochez « À vérifier »."
+    )
+    if parameters.missing:
+        st.warning(
+            f"{len(parameters.missing)} paramètre(s) de financement absent(s) de la table Paramètres : les valeurs par "
+            "défaut sont utilisées.",
+            icon=":material/tune:",
+        )
+        add_parameters_button()
+
+
+def mission_amounts(figures: BoardFigures) -> None:
+    """The contract's fixed and variable part of each mission, for the page's size tier."""
+    parameters, tier = figures.funding_parameters, figures.funding.tier
     rows = [
         {
             "mission": mission.mission,
@@ -136,19 +162,6 @@ def amounts_section(figures: BoardFigures) -> None:
         hide_index=True,
         width="stretch",
     )
-    example = mission_key(FIXED, figures.funding.missions[0].mission, tier)
-    st.caption(
-        "Ces montants sont des lignes de la table **Paramètres** de NocoDB (ex. « "
-        f"{plain(example)} »). Les valeurs par défaut viennent des textes publics ; la répartition fixe/variable par "
-        "mission est propre à chaque contrat : remplacez-la par celle du vôtre puis décochez « À vérifier »."
-    )
-    if parameters.missing:
-        st.warning(
-            f"{len(parameters.missing)} paramètre(s) de financement absent(s) de la table Paramètres : les valeurs par "
-            "défaut sont utilisées.",
-            icon=":material/tune:",
-        )
-        add_parameters_button()
 
 
 def add_parameters_button() -> None:
@@ -326,7 +339,7 @@ def export_section(figures: BoardFigures, cpts_name: str) -> None:
     )
     st.download_button(
         "Télécharger le classeur « dialogue de gestion » (XLSX)",
-        data=dialogue_bytes(figures, cpts_name),
+        data=lambda: dialogue_bytes(figures, cpts_name),  # made when clicked (~0.1 s), not at each display
         file_name=f"dialogue-de-gestion-{figures.year}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -32,6 +32,7 @@ from views.form_requests import form_section
 
 TITLE = "Patients en attente"
 FORM = "request_"  # prefix of the form's widget keys
+NEW_REQUEST = "new_request_open"  # session key: the toggle that draws the form (not prefixed: kept after a request)
 COMMUNE_OPTION = re.compile(r"\((\w{5})\)\s*$")
 
 
@@ -109,7 +110,10 @@ def commune_code(choice: str | None, options: dict[str, str]) -> str:
 
 
 def request_form(today: date) -> None:
-    """The form of a new request, checked as NocoDB would (and more) before anything is written."""
+    """The form of a new request, checked as NocoDB would (and more) before anything is written; drawn when its
+    toggle is on (its fifteen fields cost the browser more than the list above them)."""
+    if not st.toggle("Enregistrer une nouvelle demande", key=NEW_REQUEST, help="Ouvre le formulaire de demande"):
+        return
     try:
         options = commune_options(current_base().id)
     except CptsError as error:
