@@ -7,69 +7,35 @@ Patient-level data: every display is traced in Journal d'accès."""
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple, NoReturn
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
 
-from domain.communes import commune_closeness
 from domain.french import day
-from domain.pathway_schedule import SCHEDULE_TABLES
-from domain.pathway_tables import rows_of
-from domain.pathways import PathwayFacts, Person, eligibility_warnings
-from domain.referral import teams
-from domain.worklist import overdue_worklist
 from errors import CptsError, Refused
-from schema.models import ENROLMENTS, MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIENTS, EnrolmentStatus
+from schema.models import PATHWAYS
 from services.enrolment import CODE_LABEL, EnrolmentForm, candidate, enrol
 from services.pathways import mark_done
 from views import paging
 from views.access import journal, require_page
-from views.common import current_base, forget_tables, header, per_version, plain, show_error, show_problems
+from views.common import current_base, forget_tables, header, plain, show_error, show_problems
 from views.desk_common import flash, show_flash
+from views.follow_up_data import EXTRA, overdue, person_name
 from views.pathway_data import (
     LEFT_ASIDE,
-    PathwayState,
     active_pathways,
-    commune_name,
     pathway_state,
 )
 
 PAGE = "À relancer"
-EXTRA = (PATHWAY_MEMBERS, MEMBERS)  # read beside the pathway state: the professionals to refer to
 ENROL_KEY = "enrol_form"  # session key: the toggle that draws the enrolment form
-
-
-class Overdue(NamedTuple):
-    """What the page shows of the tables, made once per version of them and day (shared, never changed):
-    the overdue steps, their table as shown (same index), the enrolments outside their pathway's public."""
-
-    worklist: pd.DataFrame
-    table: pd.DataFrame
-    outside: list[tuple[str, str]]
 
 
 def written(message: str) -> NoReturn:
     """After a write: read NocoDB again and say what was written (Markdown, values escaped)."""
     forget_tables()
     flash(message)
-
-
-def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
-    names = zip(worklist["first_name"], worklist["last_name"], strict=True)
-    return pd.DataFrame(
-        {
-            "Code": worklist["code"],
-            "Patient": [_name(first, last) for first, last in names],
-            "Téléphone": worklist["phone"],
-            "Étape": worklist["step_title"],
-            "En retard depuis le": worklist["due_on"].map(day),
-            "Jours": worklist["days_overdue"],
-            "Professionnel à solliciter": [_professional(row) for _, row in worklist.iterrows()],
-            "Son téléphone": worklist["referral_phone"],
-            "Parcours": worklist["pathway_name"],
-        }
-    )
 
 
 OVERDUE = paging.Listing(
@@ -88,21 +54,8 @@ WORKLIST_WIDTHS = {
 }
 
 
-def _name(first: object, last: object) -> str:
-    return " ".join(part for part in (first, last) if isinstance(part, str))
-
-
-def _professional(row: pd.Series) -> str:
-    if not isinstance(row["referral_name"], str):
-        return "Aucun intervenant du parcours"
-    place = commune_name(row["referral_insee"])
-    return ", ".join(
-        part for part in (row["referral_name"], row["referral_job"], place) if isinstance(part, str) and part
-    )
-
-
 def item_label(row: pd.Series) -> str:
-    name = _name(row["first_name"], row["last_name"])
+    name = person_name(row["first_name"], row["last_name"])
     return f"{row['code']} {name} — {row['step_title']} ({row['pathway_name']}), depuis le {day(row['due_on'])}"
 
 
@@ -129,26 +82,6 @@ def mark_done_form(shown: pd.DataFrame) -> None:
         show_error(error)
     what = "1 étape enregistrée" if count == 1 else f"{count:d} étapes enregistrées"
     written(f"{what} dans NocoDB (Étapes réalisées), faite(s) le {done_on:%d/%m/%Y}.")
-
-
-def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
-    """(patient code, French message) for each active enrolment outside its pathway's sex or age range."""
-    pathways = {row["id"]: row for row in rows_of(frames[PATHWAYS.key])}
-    enrolments = frames[ENROLMENTS.key]
-    active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
-    patients = frames[PATIENTS.key]
-    concerned = patients[patients["id"].isin(active["patient"])]
-    people = {row["id"]: row for row in rows_of(concerned, ("id", "code", "birth_date", "sex", "age_band"))}
-    found = []
-    for enrolment in rows_of(active, ("id", "patient", "pathway", "enrolled_on")):
-        pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
-        if pathway is None or person is None or pathway["active"] is False:
-            continue
-        facts = PathwayFacts(pathway["name"], pathway["sex"], pathway["min_age"], pathway["max_age"])
-        on = enrolment["enrolled_on"] or date.today()
-        for warning in eligibility_warnings(facts, Person(person["birth_date"], person["sex"], person["age_band"]), on):
-            found.append((person["code"] or f"Id {person['id']}", f"inscription Id {enrolment['id']} : {warning}"))
-    return found
 
 
 def outside_public_block(found: list[tuple[str, str]]) -> None:
@@ -217,25 +150,6 @@ def show_refusal(error: CptsError) -> None:
     if not isinstance(error, Refused):
         show_error(error)
     st.error(plain(str(error)), icon=":material/block:")
-
-
-def overdue(state: PathwayState, today: date) -> Overdue:
-    """The page's figures (`Overdue`), shared by every session."""
-    return per_version("overdue", SCHEDULE_TABLES + EXTRA, lambda: overdue_of(state, today), today)
-
-
-def overdue_of(state: PathwayState, today: date) -> Overdue:
-    frames = state.frames
-    worklist = overdue_worklist(
-        state.schedule,
-        state.steps,
-        frames[PATIENTS.key],
-        frames[PATHWAYS.key],
-        teams(frames[PATHWAY_MEMBERS.key], frames[MEMBERS.key]),
-        commune_closeness,
-        today,
-    )
-    return Overdue(worklist, worklist_table(worklist), outside_public(frames))
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """What the app makes before its server starts (`serve.py`), before anyone signs in.
 
 An app serving one CPTS: every table read into the shared copy, the desk's priorities, this year's board
-figures and AG deck, so that the first page shown after `./cpts up` is as quick as the next ones. Pages make
-the same things the same way when it has not run.
+figures and AG deck, À relancer's overdue steps, so that the first page shown after `./cpts up` is as quick
+as the next ones. Pages make the same things the same way when it has not run.
 
 An app serving every CPTS of the server, on a server with région accounts (`services.region.regional_users`):
 each CPTS base's board tables and this year's regional figures read in the background, after the start, one
@@ -33,6 +33,8 @@ from settings import Settings, communes_dir
 from views.board_data import board_report, made_deck
 from views.common import base_of, current_base, served_base_id, the_cpts_name
 from views.desk_common import desk_data, waiting_rows
+from views.follow_up_data import EXTRA, overdue
+from views.pathway_data import pathway_state
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ def warm_up() -> threading.Thread | None:
         waiting_rows(desk_data(), today)
         board_report(today.year)
         made_deck(today.year, the_cpts_name())
+        overdue(pathway_state(EXTRA, today), today)
     except CptsError as error:
         log.warning("Préchargement interrompu : %s", error)
     return None
