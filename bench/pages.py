@@ -15,13 +15,17 @@ shared by all sessions) measures, with the app started afresh for each page:
    does), then the click on « Rafraîchir » until the run has ended and, on Accueil and Patients en
    attente, the new count of waiting patients is shown (`refresh_shows_change`); the patients are set
    back to waiting after. Pages without the button: null;
-then 4. `--sessions` browser contexts (one Chromium) signed in at once, all opening Accueil, then Patients
-en attente, at the same moment, `--rounds` times: p50/p95 of the display times and of the times each
-run's end had arrived in its page (`received_*`: the server's answer, before Chromium draws it), errors
-(time-outs, exceptions shown), the CPU seconds Chromium and the app spent over the rounds (`cpu_s`), and
-the Streamlit process's peak RSS (VmHWM of /proc/PID/status); before it, the same
-with `--crowd` protocol-level sessions (bench/crowd.py, no browser: the server's own share, in
-`sessions_protocol`).
+then the team at once, all opening Accueil, then Patients en attente, at the same moment:
+4. `--crowd` protocol-level sessions (bench/crowd.py, no browser: the server's own share,
+   `sessions_protocol`), `--rounds` times;
+5. `--among` sessions of which one is a real Chromium page and the others protocol-level (bench/team.py:
+   what a coordinator sees on their own computer while the team clicks at the same moment,
+   `one_browser_among`), `--among-rounds` times;
+6. `--sessions` browser contexts (one Chromium) signed in at once (bench/team.py, `concurrent`), `--rounds`
+   times: p50/p95 of the display times and of the times each run's end had arrived in its page
+   (`received_*`, before Chromium draws it), errors (time-outs, exceptions shown), the CPU seconds Chromium
+   and the app spent over the rounds (`cpu_s`: with 20 tabs on the app's 2 cores, mostly the tabs' drawing);
+each with the Streamlit process's peak RSS (VmHWM of /proc/PID/status).
 
 Displayed: see bench/browser.py (the run started by the click has ended and the page's heading is shown).
 Last line of output: one JSON object, seconds rounded to 2 decimals, with the machine load (1, 5, 15 min)
@@ -68,8 +72,8 @@ if __name__ == "__main__":
 from playwright.async_api import Browser, CDPSession, Page
 
 from app import SECTIONS
-from bench.browser import chromium, displayed, figure, marker, nav_link, received_and_displayed, signed_in
-from bench.procfs import cpu_seconds, peak_rss_mb
+from bench.browser import chromium, displayed, figure, marker, nav_link, signed_in
+from bench.procfs import peak_rss_mb
 from demo.generate import SCALES, Size
 from domain.access import COORDINATOR
 from domain.permissions import can
@@ -278,18 +282,6 @@ async def one_page(
     return figures, rss
 
 
-async def at_once(pages: Sequence[Page], declared: Declared) -> tuple[list[tuple[float, float]], int]:
-    """Every session opens the page at the same moment: for each, the seconds until the run's end had
-    arrived and until the page was displayed; and the sessions that failed."""
-    return await all_at_once(opened(page, declared) for page in pages)
-
-
-async def opened(page: Page, declared: Declared) -> tuple[float, float]:
-    """`open_page`, with the seconds until the run's end had arrived first."""
-    link, shown = nav_link(page, declared.title), marker(page, declared.title, declared.default)
-    return await received_and_displayed(page, link.click, shown)
-
-
 async def all_at_once(displays: Iterable[Awaitable[T]]) -> tuple[list[T], int]:
     """The displays started at the same moment: their results, and how many failed (each error said)."""
     results = await asyncio.gather(*displays, return_exceptions=True)
@@ -299,70 +291,20 @@ async def all_at_once(displays: Iterable[Awaitable[T]]) -> tuple[list[T], int]:
     return [r for r in results if not isinstance(r, BaseException)], sum(isinstance(r, BaseException) for r in results)
 
 
-async def crowd(
-    browser: Browser, settings: Settings, base: Base, password: str, mode: str, sessions: int, rounds: int
-) -> dict[str, Any]:
-    """`sessions` contexts signed in at once, then opening each CROWD page together, `rounds` times."""
-    landing = by_title(LANDING)
-    targets = [next(p for p in declared_pages() if p.path == path) for path in CROWD]
-    figures: dict[str, Any] = {"sessions": sessions}
-    with app(settings, mode, base) as (url, pid):
-        say(f"  {mode}: signing in {sessions} sessions…")
-        signing = [
-            signed_in(browser, f"{url}/{url_of(landing)}", EMAIL, password, ready(landing)) for _ in range(sessions)
-        ]
-        pages = await asyncio.gather(*signing)
-        before, start = cpu_seconds(pid), time.perf_counter()
-        try:
-            for target in targets:
-                times: list[tuple[float, float]] = []
-                errors = 0
-                for number in range(rounds):
-                    if number:
-                        await at_once(pages, landing)
-                    shown, failed = await at_once(pages, target)
-                    times += shown
-                    errors += failed
-                    say(
-                        f"  {mode} · {sessions} sessions · {target.title} round {number + 1}: "
-                        f"p50 {rounded(percentile([d for _, d in shown], 0.5))} s"
-                    )
-                figures[target.title] = crowd_figures(times, errors)
-            after = cpu_seconds(pid)
-            figures["cpu_s"] = {k: round(after[k] - before[k], 1) for k in after} | {
-                "wall": round(time.perf_counter() - start, 1)
-            }
-        finally:
-            await asyncio.gather(*(page.context.close() for page in pages), return_exceptions=True)
-        figures["rss_peak_mb"] = peak_rss_mb(pid)
-    return figures
-
-
-def crowd_figures(times: Sequence[tuple[float, float]], errors: int) -> dict[str, Any]:
-    """p50/p95 of the display times, and of the times the run's end had arrived (the server's share, before
-    20 tabs on the same cores draw it: `received_*`)."""
-    displayed, received = [d for _, d in times], [r for r, _ in times]
-    return {
-        "p50_s": rounded(percentile(displayed, 0.5)),
-        "p95_s": rounded(percentile(displayed, 0.95)),
-        "received_p50_s": rounded(percentile(received, 0.5)),
-        "received_p95_s": rounded(percentile(received, 0.95)),
-        "errors": errors,
-    }
-
-
 async def measure(
     settings: Settings,
     base: Base,
     password: str,
     mode: str,
     pages: Sequence[Declared],
-    counts: tuple[int, int, int],
+    counts: tuple[int, int, int, int, int],
 ) -> dict[str, Any]:
-    """The phases of one mode; `counts`: browser sessions, protocol sessions (bench/crowd.py), rounds."""
-    from bench.crowd import protocol_crowd  # it builds on this module
+    """The phases of one mode; `counts`: browser sessions, protocol sessions (bench/crowd.py), their rounds,
+    sessions with one browser among them (bench/among.py), its rounds."""
+    from bench.crowd import protocol_crowd
+    from bench.team import among, crowd  # these build on this module
 
-    sessions, protocol, rounds = counts
+    sessions, protocol, rounds, mixed, mixed_rounds = counts
     async with chromium() as browser:
         per_page, rss = {}, []
         for declared in pages:
@@ -371,6 +313,10 @@ async def measure(
         figures: dict[str, Any] = {"pages": per_page, "one_session_rss_peak_mb": max(rss, default=None)}
         if protocol:
             figures["sessions_protocol"] = await protocol_crowd(settings, base, EMAIL, password, mode, protocol, rounds)
+        if mixed:
+            figures["one_browser_among"] = await among(
+                browser, settings, base, (EMAIL, password), mode, mixed, mixed_rounds
+            )
         if sessions:
             figures["concurrent"] = await crowd(browser, settings, base, password, mode, sessions, rounds)
     return figures
@@ -384,6 +330,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20, help="simultaneous sessions (0: none)")
     parser.add_argument("--crowd", type=int, default=20, help="simultaneous protocol-level sessions (0: none)")
     parser.add_argument("--rounds", type=int, default=2, help="times all sessions open each page together")
+    parser.add_argument("--among", type=int, default=20, help="one browser among N sessions (bench/among.py; 0: none)")
+    parser.add_argument("--among-rounds", type=int, default=10, help="times they open each page together")
     parser.add_argument("--pages", help="page titles, comma-separated (default: every page)")
     args = parser.parse_args()
     from bench.harness import served_base  # sets the full communes data (the tests import this module)
@@ -397,7 +345,16 @@ def main() -> None:
         counts = seeded(base, args.size)
         password = coordinator_password(settings, base)
         figures = {
-            mode: asyncio.run(measure(settings, base, password, mode, pages, (args.sessions, args.crowd, args.rounds)))
+            mode: asyncio.run(
+                measure(
+                    settings,
+                    base,
+                    password,
+                    mode,
+                    pages,
+                    (args.sessions, args.crowd, args.rounds, args.among, args.among_rounds),
+                )
+            )
             for mode in modes
         }
     result = {"rows": counts, "modes": figures, "load_start": loads(load_start), "load_end": loads(os.getloadavg())}

@@ -9,6 +9,7 @@ import pytest
 
 from app import SECTIONS
 from bench import pages as bench
+from bench import team
 from domain.access import COORDINATOR
 from domain.permissions import can
 
@@ -46,7 +47,7 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_crowd_figures_keep_displayed_and_received_apart() -> None:
     times = [(float(v) / 10, float(v)) for v in range(1, 21)]  # received a tenth of the display time
-    figures = bench.crowd_figures(times, 1)
+    figures = team.crowd_figures(times, 1)
     assert figures == {
         "p50_s": 10.0,
         "p95_s": 19.0,
