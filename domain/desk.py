@@ -194,13 +194,22 @@ def found_delays(found: Iterable[Patient]) -> list[int]:
     return [(p.found_date - p.request_date).days for p in found if p.found_date and p.request_date]
 
 
+def median_days_to_found(found: Iterable[Patient]) -> float | None:
+    """The median of `found_delays`, None when no patient has both dates."""
+    delays = found_delays(found)
+    return float(median(delays)) if delays else None
+
+
+def waiting_patients(records: DeskRecords) -> list[Patient]:
+    return [p for p in records.patients if p.status == PatientStatus.WAITING]
+
+
 def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
     def fragile(patient: Patient) -> bool:  # when they found their MT, else today
         return is_aci_fragile(patient.fragilities, patient.birth_date, patient.age_band, patient.found_date or today)
 
-    waiting = [p for p in records.patients if p.status == PatientStatus.WAITING]
+    waiting = waiting_patients(records)
     found = found_this_year(records, today)
-    delays = found_delays(found)
     limit = today - timedelta(days=STALE_DAYS)
     stale = [
         p for p in records.proposals if p.status == ProposalStatus.PENDING and p.proposed_on and p.proposed_on < limit
@@ -210,6 +219,6 @@ def desk_figures(records: DeskRecords, today: date) -> DeskFigures:
         waiting_fragile=sum(map(fragile, waiting)),
         found_this_year=len(found),
         found_fragile_this_year=sum(map(fragile, found)),
-        median_days_to_found=float(median(delays)) if delays else None,
+        median_days_to_found=median_days_to_found(found),
         stale_proposals=len(stale),
     )

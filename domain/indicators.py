@@ -19,7 +19,7 @@ from domain.cells import day, identifier, integer, real, text
 from domain.figures import medecin_traitant_requests
 from domain.french import number
 from domain.meeting_indicators import MEETING_KEYS
-from domain.priority import ACI_FRAGILE, is_aci_fragile
+from domain.priority import aci_fragility_ticked, is_aci_fragile
 from domain.privacy import is_small, mask_small
 from domain.problems import Problem
 from domain.snp_indicators import SNP_KEYS
@@ -54,8 +54,8 @@ def fragile_patients_found_in_year(data: LiveData, year: int) -> int:
     """Of those, the fragile ones of the ACI indicator (ALD, 70 ans et plus, C2S/AME) when they found it."""
     patients = medecin_traitant_requests(data.patients)
     found = patients[found_in_year(patients, year)]
-    ticked = found["fragilities"].map(lambda ticks: not ACI_FRAGILE.isdisjoint(ticks or ())).astype(bool)
-    rest = found[~ticked]  # a fragility of the ACI ticked is enough (`is_aci_fragile`): only the others need an age
+    ticked = found["fragilities"].map(aci_fragility_ticked).astype(bool)
+    rest = found[~ticked]  # only the others need an age (`aci_fragility_ticked`)
     births, found_days = (pd.to_datetime(rest[column]).dt.date for column in ("birth_date", "found_date"))  # in bulk
     rows = zip(rest["fragilities"], births, rest["age_band"], found_days, strict=True)
     return int(ticked.sum()) + sum(

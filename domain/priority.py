@@ -6,6 +6,7 @@ read with `read_parameters(rows, PRIORITY_WEIGHTS)`, then `weights_from(paramete
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -64,7 +65,15 @@ def is_aci_fragile(fragilities: list[str] | None, birth_date: date | None, age_b
     """A fragile patient in the ACI's sense: ALD, 70 ans et plus (ticked, or from the age on `on`: birth date,
     else the band of a purged patient), or C2S/AME. The one definition used by every figure and indicator
     of fragile patients; unknown age (neither birth date nor band) is not 70 ans et plus."""
-    return bool(patient_groups(list(fragilities or ()), birth_date, age_band, on) & ACI_FRAGILE)
+    return aci_fragility_ticked(fragilities) or bool(
+        patient_groups(list(fragilities or ()), birth_date, age_band, on) & ACI_FRAGILE
+    )
+
+
+def aci_fragility_ticked(fragilities: Iterable[str] | None) -> bool:
+    """Whether a fragility of the ACI is ticked: enough to be fragile in its sense (`is_aci_fragile`), whatever
+    the age, so a caller counting many patients may look for an age only when none is."""
+    return not ACI_FRAGILE.isdisjoint(fragilities or ())
 
 
 def waiting_days(request_date: date | None, today: date) -> int:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from statistics import median
 
 import pandas as pd
 
 from domain.ag.slides import NO_FIGURE, Chart, Hidden, KeyFigure, Series, Slide, Table, category, masking
 from domain.board import BoardFigures
 from domain.cells import integer, text
-from domain.desk import DeskRecords, for_profession, found_delays, found_this_year
+from domain.desk import DeskRecords, for_profession, found_this_year, median_days_to_found, waiting_patients
 from domain.figures import medecin_traitant_requests, members_by_profession
 from domain.french import SHORT_MONTHS, day, number, percent
 from domain.funding import tier_text
@@ -22,7 +21,7 @@ from domain.indicators import (
     patients_found_in_year,
 )
 from domain.privacy import is_small, mask_small, protect_counts
-from schema.models import GP_SOUGHT, PatientStatus
+from schema.models import GP_SOUGHT
 
 FOUND, FRAGILE_FOUND = "patients_mt_trouve_annee", "patients_mt_trouve_annee_fragiles"
 MAX_COMMUNES = 10
@@ -170,9 +169,7 @@ def access_slide(data: LiveData, desk: DeskRecords, year: int, today: date, hidd
 def desk_now(records: DeskRecords, as_of: date) -> tuple[float | None, int]:
     """The two desk figures the slide shows, as `domain.desk.desk_figures` counts them (without its fragile
     counts, the costly part): the median days to a médecin traitant found in `as_of`'s year, patients waiting."""
-    delays = found_delays(found_this_year(records, as_of))
-    waiting = sum(patient.status == PatientStatus.WAITING for patient in records.patients)
-    return (float(median(delays)) if delays else None), waiting
+    return median_days_to_found(found_this_year(records, as_of)), len(waiting_patients(records))
 
 
 def _months(year: int, today: date, patients: pd.DataFrame) -> int:
