@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
+from html import unescape
 from typing import Any
 
 import pytest
@@ -76,3 +78,15 @@ def signed_in(app: AppTest, email: str, role: str = COORDINATOR) -> AppTest:
     for key, value in signed_in_state(email, role).items():
         app.session_state[key] = value
     return app
+
+
+SVG_URL = "data:image/svg+xml;base64,"
+SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.DOTALL)
+
+
+def charts(app: AppTest) -> list[list[str]]:
+    """The charts the page shows (`views.charts`: SVG images), each as the texts written in it (labels, axis
+    titles, legends; XML entities decoded, in drawing order): what a reader of the chart can read."""
+    urls = [image.url for element in app.get("image") for image in element.proto.imgs]
+    drawings = [base64.b64decode(url.removeprefix(SVG_URL)).decode() for url in urls if url.startswith(SVG_URL)]
+    return [[unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in SVG_TEXT.findall(d)] for d in drawings]

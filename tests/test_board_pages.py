@@ -17,15 +17,14 @@ import apptest
 import openpyxl
 import pandas as pd
 import pytest
-from apptest import open_page, point_app_at, rerun, signed_in_state, visible_text
+from apptest import charts, open_page, point_app_at, rerun, signed_in_state, visible_text
 from pathway_fixture import three_endometriosis_patients
-from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from demo.generate import generate
 from domain.access import COORDINATOR
 from domain.board import BOARD_TABLES, BoardFigures, board_figures
-from domain.french import euros
+from domain.french import euros, percents_between
 from domain.funding_parameters import FIXED, FUNDING_PARAMETERS
 from reports.dialogue import SUMMARY_SHEET, dialogue_bytes, sheet_name
 from schema.models import ACCESS_LOG, ACTIONS, INDICATORS, PARAMETERS, PATIENTS, TERRITORY, AciMission, Indicator
@@ -58,13 +57,14 @@ def figures_now(base: Base, year: int = TODAY.year) -> BoardFigures:
 
 
 def page_text(app: AppTest) -> str:
-    """Every text the page shows: markdown, alerts, metrics, captions and the cells of its tables."""
+    """Every text the page shows: markdown, alerts, metrics, captions, the cells of its tables, its charts' texts."""
     parts: list[str] = []
     for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
         parts += [str(element.value) for element in getattr(app, kind)]
     parts += [f"{m.label} {m.value}" for m in app.metric]
     for frame in app.dataframe:
         parts.append(frame.value.to_csv(index=False))
+    parts += [" ".join(texts) for texts in charts(app)]
     return "\n".join(parts)
 
 
@@ -88,9 +88,9 @@ def test_project_page_flags_the_late_action(app_env: Base) -> None:
     assert sorted(alerts.values()) == [""] * (len(alerts) - 1) + ["⚠️ Sans pilote"]
     assert list(dict.fromkeys(table["mission"])) == list(AciMission)  # in mission order
     assert (table["mission"] != table["mission"].shift()).sum() == len(AciMission)  # each mission's rows together
-    assert not app.get("vega_lite_chart")
+    assert not charts(app)
     app.toggle(key="project_timeline").set_value(True)
-    assert rerun(app).get("vega_lite_chart")
+    assert charts(rerun(app))
 
 
 def test_clicking_an_action_shows_its_milestones_and_indicators(app_env: Base) -> None:
@@ -147,23 +147,20 @@ def test_small_patient_counts_are_masked(app_env: Base) -> None:
     masked = rows[rows["title"] == "Patientes inscrites dans le parcours"].iloc[0]
     assert masked["shown_value"] == "< 5"
     assert masked.isna()["achievement_percent"]
-    bars = mission_bars(app)
+    [texts] = charts(app)  # « Atteinte par mission ACI »
     for mission in funding.missions:
         if mission.achievement is None:
-            assert mission.mission not in bars
+            assert str(mission.mission) not in texts
             continue
-        low, high, text = bars[mission.mission]
-        assert (low, high) == pytest.approx((mission.low, mission.high))
-        assert text.startswith("entre ") == mission.masked
+        assert mission.low is not None and mission.high is not None
+        assert str(mission.mission) in texts and percents_between(mission.low, mission.high) in texts
+    assert [t for t in texts if t.startswith("entre ")] == [
+        percents_between(m.low, m.high)
+        for m in funding.missions
+        if m.masked and m.low is not None and m.high is not None
+    ]
     assert [m.mission for m in funding.missions if m.masked] == [AciMission.PATHWAYS]
     assert any("fourchette" in caption.value for caption in app.caption)
-
-
-def mission_bars(app: AppTest) -> dict[str, tuple[float, float, str]]:
-    """The data of the "Atteinte par mission ACI" chart: mission -> (lowest, highest, label)."""
-    [chart] = list(app.get("vega_lite_chart"))
-    [frame] = [convert_arrow_bytes_to_pandas_df(dataset.data.data) for dataset in chart.proto.datasets]
-    return {row.mission: (row.low, row.high, row.text) for row in frame.itertuples()}
 
 
 @pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])

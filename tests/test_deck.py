@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest import APP_ENV, click, open_page, rerun, visible_text
+from apptest import APP_ENV, SVG_URL, charts, click, open_page, rerun, visible_text
 from PIL import Image
 from pptx import Presentation
 from pptx.presentation import Presentation as PptxPresentation
@@ -376,10 +376,11 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
     app = open_page("views/ag.py")
     assert app.title[0].value == "Présentation AG"
     picker = app.selectbox(key="ag_slide")
-    assert not app.get("vega_lite_chart") and not app.dataframe  # one slide drawn at a time: the title slide
+    assert not charts(app) and not app.dataframe  # one slide drawn at a time: the title slide
     picker.set_value(-1)  # « Toutes les diapositives »
     app = rerun(app)
     markdown = visible_text("\n".join(str(m.value) for m in app.markdown))
+    assert any("2. Parcours pluriprofessionnels" in texts for texts in charts(app))  # the slides' charts, drawn
     for title in (
         "Le territoire",
         "Les membres",
@@ -396,7 +397,8 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
     click(app, "Créer le PDF et l'aperçu des diapositives")
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Télécharger le PowerPoint (.pptx)", "Télécharger le PDF"]
-    assert len(app.get("image")) >= 10
+    previews = [i for e in app.get("image") for i in e.proto.imgs if not i.url.startswith(SVG_URL)]
+    assert len(previews) >= 10  # the PDF's pages
 
 
 def test_the_deck_kept_per_version_equals_the_deck_made_now(demo: Base) -> None:

@@ -4,15 +4,18 @@ downloaded as PowerPoint (editable charts) or PDF. Aggregates only: nothing is t
 from __future__ import annotations
 
 import functools
+from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from domain.ag.slides import DeckData, Slide
+from domain.ag.slides import Chart, DeckData, Slide
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
+from views import charts
 from views.board_data import header, made_deck, year_picker
 from views.common import plain, show_error, show_problems
 
@@ -96,12 +99,42 @@ def slide_preview(slide: Slide, number: int) -> None:
         if slide.chart is not None:
             chart = slide.chart
             st.caption(plain(chart.title))
-            values = pd.DataFrame({s.name: list(s.values) for s in chart.series}, index=list(chart.categories))
-            st.bar_chart(values, horizontal=chart.horizontal, stack=chart.stacked, sort=False, height=280)
+            charts.show(slide_chart(chart))
             if chart.note:
                 st.caption(plain(chart.note))
         if slide.footnote:
             st.caption(plain(slide.footnote))
+
+
+def slide_chart(chart: Chart) -> alt.Chart:
+    """The slide's chart as the deck draws it: bars per category in the deck's order, one colour per series,
+    stacked or side by side; a masked value (None) is left out."""
+    names = [series.name for series in chart.series]
+    rows = [
+        {"category": category, "series": series.name, "value": value}
+        for series in chart.series
+        for category, value in zip(chart.categories, series.values, strict=True)
+        if value is not None
+    ]
+    frame = pd.DataFrame(rows, columns=["category", "series", "value"])
+    category: dict[str, Any] = {"shorthand": "category:N", "sort": list(chart.categories), "title": None}
+    scale = alt.Scale() if chart.maximum is None else alt.Scale(domainMax=chart.maximum)
+    value: dict[str, Any] = {"shorthand": "value:Q", "title": None, "stack": "zero" if chart.stacked else None}
+    side_by_side = not chart.stacked and len(names) > 1
+    encoding: dict[str, Any] = {
+        "color": alt.Color("series:N", sort=names, legend=alt.Legend(orient="bottom", title=None))
+    }
+    if chart.horizontal:
+        encoding |= {"y": alt.Y(**category, axis=alt.Axis(labelLimit=260)), "x": alt.X(**value, scale=scale)}
+        if side_by_side:
+            encoding["yOffset"] = alt.YOffset("series:N", sort=names)
+        height: alt.Step | int = alt.Step(14 * len(names) if side_by_side else 28)
+    else:
+        encoding |= {"x": alt.X(**category, axis=alt.Axis(labelAngle=0)), "y": alt.Y(**value, scale=scale)}
+        if side_by_side:
+            encoding["xOffset"] = alt.XOffset("series:N", sort=names)
+        height = 280
+    return alt.Chart(frame).mark_bar().encode(**encoding).properties(height=height)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -30,17 +29,16 @@ from reports.dialogue import dialogue_bytes
 from schema.models import PARAMETERS, TERRITORY
 from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
+from views import charts
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import current_base, error_message, forget_tables, plain
+from views.funding_chart import funding_chart
 from views.funding_contract import contract_section
 
-FIXED_COLOUR, VARIABLE_COLOUR, RANGE_COLOUR = "#1c7ed6", "#74c0fc", "#ced4da"
 CHART_KEY, CONTRACT_KEY = "funding_chart", "funding_contract"  # session keys: the toggles of what is drawn on demand
 ADD_COMMUNE_KEY = "funding_add_commune"
 AMOUNTS_KEY = "funding_amounts"  # session key: the toggle that draws the contract's parts of each mission
-FIXED_PART, VARIABLE_PART = "Part fixe retenue", "Part variable retenue"
-RANGE_PART = "Fourchette (indicateur masqué)"  # the rest of a variable part known only as a range
 # Column widths (pixels) of the estimate table that show "entre 12 300 € et 13 100 €" and "masqué (< 5 patients)" whole.
 RANGE_WIDTHS = {
     "mission": 240,
@@ -51,7 +49,6 @@ RANGE_WIDTHS = {
     "total": 160,
     "measured": 80,
 }
-FRENCH_THOUSANDS = "replace(format(datum.value, ',.0f'), /,/g, '\u202f')"  # 10 000, not 10,000
 TERRITORY_COLUMNS = {
     "name": st.column_config.TextColumn("Commune"),
     "insee_code": st.column_config.TextColumn("Code INSEE"),
@@ -206,9 +203,9 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
         )
     frame, columns_config = estimate_table(shown)
     st.dataframe(frame, column_config=columns_config, hide_index=True, width="stretch")
-    # Drawn only when asked: the table says the same, and a chart is among the costliest things to draw.
+    # Drawn only when asked: the table says the same.
     if st.toggle("Graphique des parts par mission", key=CHART_KEY):
-        st.altair_chart(funding_chart(shown), width="stretch")
+        charts.show(funding_chart(shown))
     st.caption(
         "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
         "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "
@@ -254,45 +251,6 @@ def estimate_table(funding: FundingEstimate) -> tuple[pd.DataFrame, dict[str, An
 
 def _percent(share: float | None) -> int | None:
     return None if share is None else round(share * 100)
-
-
-def funding_chart(funding: FundingEstimate) -> alt.Chart:
-    """Stacked bars per mission: fixed part, variable part (its lowest where it is a range), then the rest of
-    the range."""
-    parts = []
-    for m in funding.missions:
-        (fixed_low, fixed_high), (low, high) = m.fixed_span, m.variable_span
-        parts += [
-            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": fixed_low, "text": m.fixed_text},
-            {"mission": m.mission, "part": VARIABLE_PART, "rank": 1, "amount": low, "text": m.variable_text},
-        ]
-        if m.masked:
-            rest = fixed_high - fixed_low + high - low
-            parts.append({"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": rest, "text": m.total_text})
-    names, colours = [FIXED_PART, VARIABLE_PART], [FIXED_COLOUR, VARIABLE_COLOUR]
-    if funding.masked:
-        names, colours = [*names, RANGE_PART], [*colours, RANGE_COLOUR]
-    return (
-        alt.Chart(pd.DataFrame(parts))
-        .mark_bar()
-        .encode(
-            y=alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13)),
-            x=alt.X("sum(amount):Q", title="Euros", axis=alt.Axis(labelExpr=FRENCH_THOUSANDS)),
-            color=alt.Color(
-                "part:N",
-                scale=alt.Scale(domain=names, range=colours),
-                sort=names,
-                legend=alt.Legend(orient="top", title=None, labelLimit=320),
-            ),
-            order=alt.Order("rank:Q"),
-            tooltip=[
-                alt.Tooltip("mission:N", title="Mission"),
-                alt.Tooltip("part:N", title="Part"),
-                alt.Tooltip("text:N", title="Montant"),
-            ],
-        )
-        .properties(height=alt.Step(30))
-    )
 
 
 LINE_COLUMNS = {

@@ -21,6 +21,7 @@ from domain.figures import (
 from domain.problems import Problem
 from errors import CptsError
 from schema.models import ACTIONS, MEMBERS, PATIENTS
+from views import charts
 from views.access import sees_patient_data
 from views.common import (
     action_status_scale,
@@ -87,7 +88,7 @@ def members_block(by_profession_exact: pd.DataFrame, exact: bool) -> None:
             st.info("Aucun membre actif pour l'instant : ajoutez-les dans la table Membres de NocoDB.")
             return
         chart = per_version("home members chart", TABLES, lambda: profession_chart(by_profession), date.today(), exact)
-        st.altair_chart(chart, width="stretch")
+        charts.show(chart, width=640)
 
 
 def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
@@ -127,7 +128,7 @@ def actions_block(by_status: pd.DataFrame) -> None:
             column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
             chart = per_version("home actions chart", TABLES, lambda: status_chart(by_status), date.today())
-            st.altair_chart(chart, width="stretch", height=80)
+            charts.show(chart, width=440)
         else:
             st.info("Aucune action saisie : ajoutez les actions du projet de santé dans la table Actions.")
 

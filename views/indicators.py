@@ -13,6 +13,7 @@ from domain.funding_lines import NO_TIERS, indicator_lines
 from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from schema.models import IndicatorSource
+from views import charts
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 
 BAR_COLOUR = "#1c7ed6"
@@ -110,7 +111,7 @@ def main() -> None:
     measured = [mission for mission in figures.funding.missions if mission.achievement is not None]
     if measured:
         st.subheader("Atteinte par mission ACI", anchor=False)
-        st.altair_chart(mission_chart(measured), width="stretch")
+        charts.show(mission_chart(measured))
         if any(mission.masked for mission in measured):
             st.caption(
                 "Une mission dont un indicateur est masqué (moins de 5 patients) n'est connue que par une "

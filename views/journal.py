@@ -26,7 +26,7 @@ from domain.problems import Problem
 from errors import CptsError
 from schema.models import PATIENT_CODE_PATTERN
 from services import journal
-from views import paging
+from views import charts, paging
 from views.access import require_page
 from views.common import CACHE_SECONDS, base_of, current_base, error_message, plain, problems_markdown
 
@@ -155,7 +155,7 @@ def main() -> None:
     if rows.empty:
         st.info("Aucun accès pour ces critères.", icon=":material/info:")
         return
-    st.altair_chart(day_chart(rows), width="stretch")
+    charts.show(day_chart(rows))
     table(rows)
 
 

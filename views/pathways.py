@@ -13,6 +13,7 @@ from domain.pathway_figures import board_table, pathway_summary, protected_total
 from domain.privacy import MASK_BELOW
 from domain.step_conditions import VOCABULARY, ConditionError, parse_condition
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
+from views import charts
 from views.common import header, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
@@ -177,13 +178,13 @@ def main() -> None:
         return
     totals(summary)
     st.dataframe(board_table(summary), hide_index=True, width="stretch")
-    # Drawn only when asked: the table above gives the same shares, and charts are costly to draw.
+    # Drawn only when asked: the table above gives the same shares.
     if st.toggle("Graphiques des parcours", key=CHARTS_KEY):
-        charts(summary)
+        summary_charts(summary)
     definitions(state.frames)
 
 
-def charts(summary: pd.DataFrame) -> None:
+def summary_charts(summary: pd.DataFrame) -> None:
     left, right = st.columns(2, gap="medium")
     with left, st.container(border=True):
         st.subheader("Patients à jour", anchor=False)
@@ -191,14 +192,14 @@ def charts(summary: pd.DataFrame) -> None:
         if chart is None:
             st.info("Moins de 5 patients concernés par parcours : part masquée.")
         else:
-            st.altair_chart(chart, width="stretch")
+            charts.show(chart, width=charts.HALF)
     with right, st.container(border=True):
         st.subheader("État des étapes", anchor=False)
         states = states_chart(summary)
         if states is None:
             st.info("Moins de 5 patients inscrits par parcours : répartition masquée.")
         else:
-            st.altair_chart(states, width="stretch")
+            charts.show(states, width=charts.HALF)
 
 
 main()

@@ -21,6 +21,7 @@ from domain.project import (
     filter_actions,
 )
 from schema.models import MILESTONES, ActionStatus
+from views import charts
 from views.board_data import AGGREGATES_NOTE, header, load_figures
 from views.common import action_status_scale, plain
 
@@ -228,9 +229,9 @@ def main() -> None:
     if shown.empty:
         st.info("Aucune action ne correspond à ces filtres.")
         return
-    # Drawn only when asked: the table gives the same dates, and a chart is among the costliest things to draw.
+    # Drawn only when asked: the table gives the same dates.
     if st.toggle("Calendrier des actions", key=TIMELINE_KEY):
-        st.altair_chart(timeline(shown, today), width="stretch")
+        charts.show(timeline(shown, today))
     actions_section(shown, figures.indicators, frames[MILESTONES.key], today)
     st.caption(AGGREGATES_NOTE)
 

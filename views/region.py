@@ -14,6 +14,7 @@ from domain.region import ENROLLED, FOUND, FUNDING, MEMBERS, POPULATION, WAITING
 from errors import CptsError
 from services.region import region_of
 from settings import Settings
+from views import charts
 from views.access import current_user, require_page
 from views.board_data import AGGREGATES_NOTE
 from views.common import base_of, plain, show_error
@@ -41,7 +42,7 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
                 x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None), tooltip=["CPTS", "Valeur"]
             )
         )
-        st.altair_chart(chart, width="stretch")
+        charts.show(chart)
     hidden = [
         f"{name} ({cell})"
         for name, cell, value in zip(names, column.cells, column.values, strict=False)

@@ -28,6 +28,7 @@ from domain.snp_season import (
 from errors import CptsError
 from schema.models import PARAMETERS
 from services.snp import SnpData, read_snp
+from views import charts
 from views.access import sees_patient_data
 from views.common import current_base, header, load_frame, plain, show_error, show_problems
 
@@ -130,7 +131,7 @@ def plan_block(data: SnpData, settings: pd.DataFrame, today: date, exact: bool) 
     if all(week.places is None for week in plan):
         st.info("Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes.")
     frame = plan_frame(plan, opened, exact)
-    st.altair_chart(plan_chart(frame), width="stretch")
+    charts.show(plan_chart(frame))
     if not exact:
         st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », places à prévoir non montrées.")
     st.dataframe(
@@ -153,7 +154,7 @@ def main() -> None:
     weeks = weekly(data.slots, data.requests, today - timedelta(days=MONTHS_SHOWN * 30), today)
     frame = weeks_frame(weeks, exact)
     st.subheader(f"Demandes et places par semaine ({MONTHS_SHOWN} derniers mois)", anchor=False)
-    st.altair_chart(chart(frame), width="stretch")
+    charts.show(chart(frame))
     over = frame[frame["Demande > offre"]]
     st.markdown(f"**Semaines où la demande a dépassé l'offre : {len(over)}**")
     if not exact:

@@ -1,6 +1,6 @@
 """What the app makes before its server starts (`serve.py`), before anyone signs in.
 
-An app serving one CPTS: every table read into the shared copy, the desk's priorities, this year's board
+An app serving one CPTS: every table read into the shared copy, the desk's priorities, vl-convert's engine (charts), this year's board
 figures and AG deck, À relancer's overdue steps, so that the first page shown after `./cpts up` is as quick
 as the next ones. Pages make the same things the same way when it has not run.
 
@@ -30,6 +30,7 @@ from services.connection import api_client
 from services.region import figures_of, regional_users
 from services.tables import load_records
 from settings import Settings, communes_dir
+from views import charts
 from views.board_data import board_report, made_deck
 from views.common import base_of, current_base, served_base_id, the_cpts_name
 from views.desk_common import desk_data, waiting_rows
@@ -44,6 +45,7 @@ def warm_up() -> threading.Thread | None:
     background thread of the regional warm-up when one was started (`start_region_warm_up`)."""
     try:
         communes.use_data_dir(communes_dir())
+        charts.warm_up()
         if served_base_id() is None:  # every CPTS of the server: the one of a session is chosen at sign-in
             return start_region_warm_up(Settings.from_env())
         base = current_base()

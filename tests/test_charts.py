@@ -1,0 +1,45 @@
+"""Charts are drawn on the server as SVG images (`views.charts`): what is typed in NocoDB is written in them as
+text, never interpreted; numbers are written the French way; a spec is drawn once."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+from apptest import SVG_TEXT
+
+from views import charts
+
+HOSTILE = "<script>alert(1)</script> **gras** [lien](https://exemple.invalid) & co"
+
+
+def drawing(frame: pd.DataFrame) -> str:
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X("count:Q", title="Membres"), y=alt.Y("name:N", title=None, axis=alt.Axis(labelLimit=0)))
+    )
+    return charts.svg(charts.spec_of(chart, charts.HALF))
+
+
+def test_typed_text_is_written_as_text_never_markup() -> None:
+    svg = drawing(pd.DataFrame({"name": [HOSTILE, "Médecin"], "count": [3, 12]}))
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    texts = SVG_TEXT.findall(svg)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **gras** [lien](https://exemple.invalid) &amp; co" in texts
+    assert "Médecin" in texts and "Membres" in texts
+
+
+def test_numbers_are_written_the_french_way() -> None:
+    texts = SVG_TEXT.findall(drawing(pd.DataFrame({"name": ["a", "b"], "count": [1200, 12_500]})))
+    assert "10\u00a0000" in texts  # an axis tick: 10 000, not 10,000
+
+
+def test_a_spec_is_drawn_once_and_kept() -> None:
+    frame = pd.DataFrame({"name": ["a"], "count": [1]})
+    assert drawing(frame) is drawing(frame)
+
+
+def test_the_drawing_takes_the_width_asked_unless_the_chart_sets_one() -> None:
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
+    assert '"width": 560' in charts.spec_of(chart, charts.HALF)
+    assert '"width": 300' in charts.spec_of(chart.properties(width=300), charts.HALF)
