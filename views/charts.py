@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from typing import Any
 
 import altair as alt
@@ -54,10 +55,19 @@ def spec_of(chart: alt.TopLevelMixin, width: int) -> str:
     return json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str)
 
 
-@functools.lru_cache(maxsize=256)
 def svg(spec: str) -> str:
     """The SVG drawing of a Vega-Lite spec (JSON), kept for every session (a few tens of ms to draw; the first
-    drawing of the process also starts vl-convert's engine: `warm_up`)."""
+    drawing of the process also starts vl-convert's engine: `warm_up`). One drawing at a time: sessions opening
+    the same page at once wait for the first one's drawing instead of each making it again."""
+    with DRAWING:
+        return drawn(spec)
+
+
+DRAWING = threading.Lock()
+
+
+@functools.lru_cache(maxsize=256)
+def drawn(spec: str) -> str:
     return vl_convert.vegalite_to_svg(
         spec,
         vl_version=VEGA_LITE,
