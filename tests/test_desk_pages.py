@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 import streamlit as st
-from apptest import click, open_page, visible_text
+from apptest import click, open_page, rerun, visible_text
 from streamlit.testing.v1 import AppTest
 from test_desk_io import RPPS, seed_desk
 
@@ -147,6 +147,11 @@ def test_orientation_review_confirm_and_follow_up(ids: dict[str, int], app_env: 
     metrics = {m.label: m.value for m in app.metric}
     assert (metrics["En attente"], metrics["Dont fragiles"]) == ("6", "3")
     app = click(app, "Lancer l'orientation")
+    [unmatched] = [t for t in app.toggle if t.label.startswith("Patients sans proposition")]
+    assert not [f for f in app.dataframe if "Raison" in f.value.columns]  # listed only when asked
+    unmatched.set_value(True)
+    app = rerun(app)
+    assert [f for f in app.dataframe if "Raison" in f.value.columns]
     review = app.data_editor[0].value
     assert list(zip(review["Patient"], review["Rang"], strict=True))[:2] == [("P-000001", 1), ("P-000001", 2)]
     untick = {

@@ -34,6 +34,7 @@ from views.desk_common import (
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
 UNTICKED = "orientation_unticked"  # the (patient Id, member Id) pairs unticked in the review, on any of its pages
+UNMATCHED_KEY = "orientation_unmatched"  # session key: the toggle that lists the patients left without a proposal
 KEEP, ANSWER, REASON = "Proposer", "Réponse", "Motif de refus"
 NO_ANSWER = "—"  # a select column shows an empty value as « None »: this one reads as empty
 PLAN = paging.Listing(
@@ -204,16 +205,17 @@ def review(planned: Plan, data: DeskData, shown: list[str]) -> None:
 def unmatched_block(planned: Plan, data: DeskData, shown: list[str]) -> None:
     if not planned.unmatched:
         return
+    # Drawn only when asked (a toggle, not an expander, which draws its content even closed): its patients are
+    # then sent to the browser, and journaled, only when the coordinator looks at them.
+    if not st.toggle(f"Patients sans proposition ({len(planned.unmatched)})", key=UNMATCHED_KEY):
+        return
     patients, _ = names(data.records)
-    with st.expander(f"Patients sans proposition ({len(planned.unmatched)})"):
-        counts = Counter(item.reason for item in planned.unmatched)
-        st.dataframe(
-            pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch"
-        )
-        rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
-        listed = paging.paged(pd.DataFrame(rows), UNMATCHED)
-        shown.extend(listed.codes())
-        paging.table(listed, ["Patient", "Nom", "Raison"])
+    counts = Counter(item.reason for item in planned.unmatched)
+    st.dataframe(pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch")
+    rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
+    listed = paging.paged(pd.DataFrame(rows), UNMATCHED)
+    shown.extend(listed.codes())
+    paging.table(listed, ["Patient", "Nom", "Raison"])
 
 
 def pending_frame(records: DeskRecords, today: date) -> pd.DataFrame:
