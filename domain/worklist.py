@@ -1,4 +1,5 @@
-"""The À relancer worklist: the overdue steps of the active enrolments, whose they are, and who to refer to."""
+"""The À relancer worklist: the overdue steps of the active enrolments, whose they are, and who to refer to;
+and the active enrolments outside their pathway's public."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pandas as pd
 
 from domain.access_log import patient_reference
 from domain.pathway_tables import rows_of
-from domain.pathways import OVERDUE, Step
+from domain.pathways import OVERDUE, PathwayFacts, Person, Step, eligibility_warnings
 from domain.referral import CLOSENESS_LABELS, CommuneCloseness, TeamMember, matching, nearest_first
+from schema.models import ENROLMENTS, PATHWAYS, PATIENTS, EnrolmentStatus
 
 WORKLIST_COLUMNS = (
     "enrolment",
@@ -94,3 +96,26 @@ def _referral(
         return (None, None, None, None, None)
     rank, member = ranked[0]
     return (member.name, member.specialty or member.profession, member.insee_code, CLOSENESS_LABELS[rank], member.phone)
+
+
+def outside_public(frames: Mapping[str, pd.DataFrame], today: date) -> list[tuple[str, str]]:
+    """(patient, French message) for each active enrolment outside its pathway's sex or age range, its age taken
+    on the day of the enrolment (today when it has none); the patient named by `patient_reference`. `frames`:
+    the tables Parcours, Inscriptions and Patients by key."""
+    pathways = {row["id"]: row for row in rows_of(frames[PATHWAYS.key])}
+    enrolments = frames[ENROLMENTS.key]
+    active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
+    patients = frames[PATIENTS.key]
+    concerned = patients[patients["id"].isin(active["patient"])]
+    people = {row["id"]: row for row in rows_of(concerned, ("id", "code", "birth_date", "sex", "age_band"))}
+    found = []
+    for enrolment in rows_of(active, ("id", "patient", "pathway", "enrolled_on")):
+        pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
+        if pathway is None or person is None or pathway["active"] is False:
+            continue
+        facts = PathwayFacts(pathway["name"], pathway["sex"], pathway["min_age"], pathway["max_age"])
+        on = enrolment["enrolled_on"] or today
+        for warning in eligibility_warnings(facts, Person(person["birth_date"], person["sex"], person["age_band"]), on):
+            reference = patient_reference(person["code"], person["id"])
+            found.append((reference, f"inscription Id {enrolment['id']} : {warning}"))
+    return found

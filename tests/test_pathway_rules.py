@@ -30,8 +30,20 @@ from domain.pathways import (
 )
 from domain.referral import teams
 from domain.step_conditions import ConditionError, Rule, parse_condition
-from domain.worklist import overdue_worklist
-from schema.models import PATHWAY_STEPS, PathwayStep, table
+from domain.worklist import outside_public, overdue_worklist
+from schema.models import (
+    ENROLMENTS,
+    PATHWAY_STEPS,
+    PATHWAYS,
+    PATIENTS,
+    Enrolment,
+    EnrolmentStatus,
+    Pathway,
+    PathwayStep,
+    Patient,
+    Sex,
+    table,
+)
 from store.records import to_frame
 
 TODAY = date(2026, 5, 10)
@@ -568,3 +580,34 @@ def test_demo_has_enrolments_up_to_date_and_overdue_in_every_pathway() -> None:
     worklist = overdue_worklist(schedule, steps, frames["patients"], frames["pathways"], team, commune_closeness, TODAY)
     assert len(worklist) == (schedule["status"] == OVERDUE).sum()
     assert worklist["referral_name"].notna().all()  # every overdue step has someone to refer to
+
+
+def test_enrolments_outside_their_pathway_public_are_named_by_patient() -> None:
+    active, ended = EnrolmentStatus.ACTIVE, EnrolmentStatus.ENDED
+    pathways = [
+        Pathway(id=1, name="Dépistage du cancer du sein", sex=WOMEN, min_age=50, max_age=74),
+        Pathway(id=2, name="Ancien parcours", sex=WOMEN, active=False),
+    ]
+    patients = [
+        Patient(id=1, code="P-000001", birth_date=date(1960, 1, 1), sex=Sex.MALE),  # a man
+        Patient(id=2, code="P-000002", birth_date=date(1960, 1, 1), sex=Sex.FEMALE),  # in the public
+        Patient(id=3, birth_date=date(2000, 1, 1), sex=Sex.FEMALE),  # too young, typed without a code
+    ]
+    enrolments = [
+        Enrolment(id=10, patient=1, pathway=1, enrolled_on=date(2026, 1, 5), status=active),
+        Enrolment(id=11, patient=2, pathway=1, enrolled_on=date(2026, 1, 5), status=active),
+        Enrolment(id=12, patient=3, pathway=1, status=active),  # no date: her age today
+        Enrolment(id=13, patient=1, pathway=2, status=active),  # an inactive pathway: not checked
+        Enrolment(id=14, patient=1, pathway=1, status=ended),  # ended: not checked
+    ]
+    frames = {
+        PATHWAYS.key: to_frame(PATHWAYS, pathways),
+        PATIENTS.key: to_frame(PATIENTS, patients),
+        ENROLMENTS.key: to_frame(ENROLMENTS, enrolments),
+    }
+    found = outside_public(frames, TODAY)
+    assert [(who, message.split(" : ")[0]) for who, message in found] == [
+        ("P-000001", "inscription Id 10"),
+        ("Id 3", "inscription Id 12"),
+    ]
+    assert "concerne les femmes" in found[0][1]

@@ -11,11 +11,9 @@ import pandas as pd
 from domain.communes import commune_closeness
 from domain.french import day
 from domain.pathway_schedule import SCHEDULE_TABLES
-from domain.pathway_tables import rows_of
-from domain.pathways import PathwayFacts, Person, eligibility_warnings
 from domain.referral import teams
-from domain.worklist import overdue_worklist
-from schema.models import ENROLMENTS, MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIENTS, EnrolmentStatus
+from domain.worklist import outside_public, overdue_worklist
+from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, PATIENTS
 from views.common import per_version
 from views.pathway_data import PathwayState, commune_name
 
@@ -48,7 +46,7 @@ def overdue_of(state: PathwayState, today: date) -> Overdue:
         commune_closeness,
         today,
     )
-    return Overdue(worklist, worklist_table(worklist), outside_public(frames))
+    return Overdue(worklist, worklist_table(worklist), outside_public(frames, today))
 
 
 def worklist_table(worklist: pd.DataFrame) -> pd.DataFrame:
@@ -79,23 +77,3 @@ def professional(row: pd.Series) -> str:
     return ", ".join(
         part for part in (row["referral_name"], row["referral_job"], place) if isinstance(part, str) and part
     )
-
-
-def outside_public(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
-    """(patient code, French message) for each active enrolment outside its pathway's sex or age range."""
-    pathways = {row["id"]: row for row in rows_of(frames[PATHWAYS.key])}
-    enrolments = frames[ENROLMENTS.key]
-    active = enrolments[enrolments["status"] == EnrolmentStatus.ACTIVE]
-    patients = frames[PATIENTS.key]
-    concerned = patients[patients["id"].isin(active["patient"])]
-    people = {row["id"]: row for row in rows_of(concerned, ("id", "code", "birth_date", "sex", "age_band"))}
-    found = []
-    for enrolment in rows_of(active, ("id", "patient", "pathway", "enrolled_on")):
-        pathway, person = pathways.get(enrolment["pathway"]), people.get(enrolment["patient"])
-        if pathway is None or person is None or pathway["active"] is False:
-            continue
-        facts = PathwayFacts(pathway["name"], pathway["sex"], pathway["min_age"], pathway["max_age"])
-        on = enrolment["enrolled_on"] or date.today()
-        for warning in eligibility_warnings(facts, Person(person["birth_date"], person["sex"], person["age_band"]), on):
-            found.append((person["code"] or f"Id {person['id']}", f"inscription Id {enrolment['id']} : {warning}"))
-    return found
