@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,8 +62,12 @@ def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, 
         expect(page.get_by_text("Accueil").first).to_be_visible(timeout=WAIT_MS)
         expect(page.get_by_role("heading", name=base.title)).to_be_visible(timeout=WAIT_MS)
         expect(page.get_by_test_id("stMetric")).to_have_count(len(EXPECTED_METRICS), timeout=WAIT_MS)
-        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2, timeout=WAIT_MS)
-        page.wait_for_timeout(1000)  # let Vega draw the charts before the screenshot
+        charts = page.get_by_test_id("stImage").locator("img")  # drawn by the server (views.charts)
+        expect(charts).to_have_count(2, timeout=WAIT_MS)
+        for chart in charts.all():
+            expect(chart).to_have_attribute("src", re.compile("^data:image/svg"))
+            chart.wait_for(state="visible", timeout=WAIT_MS)
+            assert chart.evaluate("(img) => img.complete && img.naturalWidth > 0")  # the drawing was read
         shown = {label: metric_value(page, label) for label in EXPECTED_METRICS}
         page.screenshot(path=tmp_path / "accueil.png", full_page=True)
         assert shown == EXPECTED_METRICS
