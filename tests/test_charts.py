@@ -41,5 +41,5 @@ def test_a_spec_is_drawn_once_and_kept() -> None:
 
 def test_the_drawing_takes_the_width_asked_unless_the_chart_sets_one() -> None:
     chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
-    assert '"width": 560' in charts.spec_of(chart, charts.HALF)
+    assert f'"width": {charts.HALF}' in charts.spec_of(chart, charts.HALF)
     assert '"width": 300' in charts.spec_of(chart.properties(width=300), charts.HALF)

@@ -74,7 +74,7 @@ def chart(frame: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color(
             "Demande > offre:N",
             scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#e45756"]),
-            legend=alt.Legend(title="Demande > offre"),
+            legend=alt.Legend(title="Demande > offre", labelExpr="datum.label == 'true' ? 'oui' : 'non'"),
         ),
         tooltip=["Semaine du:T", "Demandes:Q", "Places offertes:Q"],
     )
