@@ -105,7 +105,7 @@ def day_chart(rows: pd.DataFrame) -> alt.Chart:
         alt.Chart(by_day)
         .mark_bar(color="#1c7ed6")
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m")),
+            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day")),  # a tick a day at most
             y=alt.Y("count:Q", title="Accès", axis=alt.Axis(tickMinStep=1, format="d")),
             tooltip=[alt.Tooltip("day:T", title="Jour", format="%d/%m/%Y"), alt.Tooltip("count:Q", title="Accès")],
         )
