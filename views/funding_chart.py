@@ -21,12 +21,12 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
     for m in funding.missions:
         (fixed_low, fixed_high), (low, high) = m.fixed_span, m.variable_span
         parts += [
-            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": fixed_low, "text": m.fixed_text},
-            {"mission": m.mission, "part": VARIABLE_PART, "rank": 1, "amount": low, "text": m.variable_text},
+            {"mission": m.mission, "part": FIXED_PART, "rank": 0, "amount": fixed_low},
+            {"mission": m.mission, "part": VARIABLE_PART, "rank": 1, "amount": low},
         ]
         if m.masked:
             rest = fixed_high - fixed_low + high - low
-            parts.append({"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": rest, "text": m.total_text})
+            parts.append({"mission": m.mission, "part": RANGE_PART, "rank": 2, "amount": rest})
     names, colours = [FIXED_PART, VARIABLE_PART], [FIXED_COLOUR, VARIABLE_COLOUR]
     if funding.masked:
         names, colours = [*names, RANGE_PART], [*colours, RANGE_COLOUR]
@@ -43,11 +43,6 @@ def funding_chart(funding: FundingEstimate) -> alt.Chart:
                 legend=alt.Legend(orient="top", title=None, labelLimit=320),
             ),
             order=alt.Order("rank:Q"),
-            tooltip=[
-                alt.Tooltip("mission:N", title="Mission"),
-                alt.Tooltip("part:N", title="Part"),
-                alt.Tooltip("text:N", title="Montant"),
-            ],
         )
         .properties(height=alt.Step(30))
     )

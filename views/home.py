@@ -97,8 +97,7 @@ def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
     data = by_profession.assign(label_at=by_profession["count"].fillna(0))
     y = alt.Y("profession:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=13))
     x = alt.X("count:Q", title="Membres actifs", axis=alt.Axis(tickMinStep=1, format="d"))
-    tooltip = [alt.Tooltip("profession:N", title="Profession"), alt.Tooltip("label:N", title="Membres")]
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3).encode(x=x)
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(x="label_at:Q", text="label:N")
     return (bars + labels).properties(height=alt.Step(34))
@@ -139,8 +138,7 @@ def status_chart(by_status: pd.DataFrame) -> alt.LayerChart:
     shown = shown.assign(start=shown["end"] - shown["count"], middle=shown["end"] - shown["count"] / 2)
     colours = action_status_scale()
     legend = alt.Legend(orient="bottom", title=None, labelFontSize=13, symbolType="square")
-    tooltip = [alt.Tooltip("status:N", title="Statut"), alt.Tooltip("count:Q", title="Actions")]
-    base = alt.Chart(shown).encode(tooltip=tooltip)
+    base = alt.Chart(shown)
     scale = alt.Scale(domain=[0, int(shown["end"].max())], nice=False, zero=True)
     bars = base.mark_bar(size=30).encode(
         x=alt.X("start:Q", axis=None, scale=scale),

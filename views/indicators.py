@@ -77,8 +77,7 @@ def mission_chart(missions: list[MissionFunding]) -> alt.LayerChart:
     y = alt.Y("mission:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelFontSize=13))
     scale = alt.Scale(domain=[0, 1])
     x = alt.X("low:Q", title="Atteinte", scale=scale, axis=alt.Axis(format="%"))
-    tooltip = [alt.Tooltip("mission:N", title="Mission"), alt.Tooltip("text:N", title="Atteinte")]
-    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(frame).encode(y=y)
     bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3).encode(x=x)
     ranges = base.mark_bar(color=BAR_COLOUR, opacity=0.3).encode(x=alt.X("low:Q", scale=scale), x2="high:Q")
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(x=alt.X("high:Q", scale=scale), text="text:N")

@@ -107,7 +107,6 @@ def day_chart(rows: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day")),  # a tick a day at most
             y=alt.Y("count:Q", title="Accès", axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=[alt.Tooltip("day:T", title="Jour", format="%d/%m/%Y"), alt.Tooltip("count:Q", title="Accès")],
         )
         .properties(height=160)
     )

@@ -48,7 +48,7 @@ def coverage_chart(summary: pd.DataFrame) -> alt.LayerChart | None:
     )
     y = alt.Y("Parcours:N", sort=None, title=None, axis=alt.Axis(labelLimit=300, labelFontSize=13))
     x = alt.X("Part:Q", title="Patients à jour", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
-    base = alt.Chart(data).encode(y=y, x=x, tooltip=[alt.Tooltip("Parcours:N"), alt.Tooltip("Texte:N", title="À jour")])
+    base = alt.Chart(data).encode(y=y, x=x)
     bars = base.mark_bar(color="#1c7ed6", cornerRadiusEnd=3)
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(text="Texte:N")
     return (bars + labels).properties(height=alt.Step(36))
@@ -74,7 +74,6 @@ def states_chart(summary: pd.DataFrame) -> alt.Chart | None:
             x=alt.X("n:Q", stack="normalize", title="Étapes", axis=alt.Axis(format="%")),
             color=alt.Color("state:N", scale=colours, legend=legend, sort=list(STATE_COLOURS)),
             order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("name:N", title="Parcours"), alt.Tooltip("state:N", title="État")],
         )
         .transform_calculate(order="indexof(['À jour', 'À venir', 'En retard'], datum.state)")
         .properties(height=alt.Step(36))

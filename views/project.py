@@ -89,21 +89,11 @@ def timeline(project: pd.DataFrame, today: date) -> alt.LayerChart:
     """One bar per action from its start to its due date, coloured by status; today as a red rule."""
     dated = project.dropna(subset=["start", "due"]).assign(
         action=lambda f: [action_name(row) for row in f.itertuples()],
-        start_text=lambda f: f["start"].map(day),
-        due_text=lambda f: f["due"].map(day),
-        alert_text=lambda f: f["alert"].replace("", "—"),
         start_ts=lambda f: pd.to_datetime(f["start"]),
         due_ts=lambda f: pd.to_datetime(f["due"]),
     )
     order = list(dated["action"])
     y = alt.Y("action:N", sort=order, title=None, axis=alt.Axis(labelLimit=330, labelFontSize=12))
-    tooltip = [
-        alt.Tooltip("action:N", title="Action"),
-        alt.Tooltip("status:N", title="Statut"),
-        alt.Tooltip("start_text:N", title="Début"),
-        alt.Tooltip("due_text:N", title="Échéance"),
-        alt.Tooltip("alert_text:N", title="Alerte"),
-    ]
     bars = (
         alt.Chart(dated)
         .mark_bar(cornerRadius=3, height=16)
@@ -114,7 +104,6 @@ def timeline(project: pd.DataFrame, today: date) -> alt.LayerChart:
             color=alt.Color("status:N", scale=action_status_scale(), legend=alt.Legend(orient="top", title=None)),
             stroke=alt.condition("datum.late", alt.value(TODAY_COLOUR), alt.value(None)),
             strokeWidth=alt.condition("datum.late", alt.value(2), alt.value(0)),
-            tooltip=tooltip,
         )
     )
     marker = pd.DataFrame({"today": [pd.Timestamp(today)], "text": [f"Aujourd'hui ({day(today)})"]})

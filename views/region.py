@@ -38,9 +38,7 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
         chart = (
             alt.Chart(frame)
             .mark_bar()
-            .encode(
-                x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None), tooltip=["CPTS", "Valeur"]
-            )
+            .encode(x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None))
         )
         charts.show(chart)
     hidden = [

@@ -76,7 +76,6 @@ def chart(frame: pd.DataFrame) -> alt.LayerChart:
             scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#e45756"]),
             legend=alt.Legend(title="Demande > offre", labelExpr="datum.label == 'true' ? 'oui' : 'non'"),
         ),
-        tooltip=["Semaine du:T", "Demandes:Q", "Places offertes:Q"],
     )
     line = base.mark_line(color="#333333").encode(y="Places offertes:Q")
     return bars + line
@@ -110,10 +109,7 @@ def plan_frame(plan: list[PlanWeek], opened: dict[date, int], exact: bool) -> pd
 
 def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
-    bars = base.mark_bar(color="#f58518").encode(
-        y=alt.Y("Places à prévoir:Q", title="Places par semaine"),
-        tooltip=["Semaine du:T", "Semaine:Q", "Places à prévoir:Q", "Places déjà ouvertes:Q"],
-    )
+    bars = base.mark_bar(color="#f58518").encode(y=alt.Y("Places à prévoir:Q", title="Places par semaine"))
     return bars + base.mark_line(color="#333333").encode(y="Places déjà ouvertes:Q")
 
 
