@@ -86,7 +86,9 @@ SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.DOTALL)
 
 def charts(app: AppTest) -> list[list[str]]:
     """The charts the page shows (`views.charts`: SVG images), each as the texts written in it (labels, axis
-    titles, legends; XML entities decoded, in drawing order): what a reader of the chart can read."""
-    urls = [image.url for element in app.get("image") for image in element.proto.imgs]
-    drawings = [base64.b64decode(url.removeprefix(SVG_URL)).decode() for url in urls if url.startswith(SVG_URL)]
+    titles, legends; XML entities decoded, in drawing order): what a reader of the chart can read. Every chart
+    must say what it shows as its text alternative (`alt`), or this fails."""
+    drawn = [image for element in app.get("image") for image in element.proto.imgs if image.url.startswith(SVG_URL)]
+    assert all(image.alt.strip() for image in drawn), "a chart without its text alternative (alt_text)"
+    drawings = [base64.b64decode(image.url.removeprefix(SVG_URL)).decode() for image in drawn]
     return [[unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in SVG_TEXT.findall(d)] for d in drawings]

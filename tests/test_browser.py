@@ -66,6 +66,7 @@ def test_home_page_in_chromium(nocodb: Any, base: Base, coordinator: UserAdded, 
         expect(charts).to_have_count(2, timeout=WAIT_MS)
         for chart in charts.all():
             expect(chart).to_have_attribute("src", re.compile("^data:image/svg"))
+            expect(chart).to_have_attribute("alt", re.compile(r"^(Membres actifs|Actions du projet)"))  # said
             chart.wait_for(state="visible", timeout=WAIT_MS)
             assert chart.evaluate("(img) => img.complete && img.naturalWidth > 0")  # the drawing was read
         shown = {label: metric_value(page, label) for label in EXPECTED_METRICS}

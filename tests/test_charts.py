@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-from apptest import SVG_TEXT
+from apptest import SVG_TEXT, SVG_URL
+from streamlit.testing.v1 import AppTest
 
 from views import charts
 
@@ -43,3 +44,17 @@ def test_the_drawing_takes_the_width_asked_unless_the_chart_sets_one() -> None:
     chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q")
     assert f'"width": {charts.HALF}' in charts.spec_of(chart, charts.HALF)
     assert '"width": 300' in charts.spec_of(chart.properties(width=300), charts.HALF)
+
+
+def test_a_chart_says_what_it_shows_as_its_text_alternative() -> None:
+    def page() -> None:
+        import altair as alt
+        import pandas as pd
+
+        from views import charts
+
+        charts.show(alt.Chart(pd.DataFrame({"x": [1]})).mark_bar().encode(x="x:Q"), alt_text="Accès par jour")
+
+    app = AppTest.from_function(page).run()
+    [image] = [image for element in app.get("image") for image in element.proto.imgs]
+    assert image.alt == "Accès par jour" and image.url.startswith(SVG_URL)

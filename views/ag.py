@@ -99,7 +99,7 @@ def slide_preview(slide: Slide, number: int) -> None:
         if slide.chart is not None:
             chart = slide.chart
             st.caption(plain(chart.title))
-            charts.show(slide_chart(chart))
+            charts.show(slide_chart(chart), alt_text=chart.title)
             if chart.note:
                 st.caption(plain(chart.note))
         if slide.footnote:

@@ -205,7 +205,7 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
     st.dataframe(frame, column_config=columns_config, hide_index=True, width="stretch")
     # Drawn only when asked: the table says the same.
     if st.toggle("Graphique des parts par mission", key=CHART_KEY):
-        charts.show(funding_chart(shown))
+        charts.show(funding_chart(shown), alt_text="Parts fixe et variable, par mission ACI")
     st.caption(
         "Estimation : part fixe des missions démarrées + part variable × atteinte des indicateurs de la mission "
         "(moyenne des taux d'atteinte plafonnés à 100 %, pondérée par la colonne « Poids » des Indicateurs), "

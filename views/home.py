@@ -88,7 +88,7 @@ def members_block(by_profession_exact: pd.DataFrame, exact: bool) -> None:
             st.info("Aucun membre actif pour l'instant : ajoutez-les dans la table Membres de NocoDB.")
             return
         chart = per_version("home members chart", TABLES, lambda: profession_chart(by_profession), date.today(), exact)
-        charts.show(chart, width=520)  # the left column, 3/5 of the page
+        charts.show(chart, alt_text="Membres actifs par profession", width=520)  # the left column, 3/5 of the page
 
 
 def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
@@ -127,7 +127,7 @@ def actions_block(by_status: pd.DataFrame) -> None:
             column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
             chart = per_version("home actions chart", TABLES, lambda: status_chart(by_status), date.today())
-            charts.show(chart, width=330)  # the right column, 2/5
+            charts.show(chart, alt_text="Actions du projet de santé par statut", width=330)  # the right column, 2/5
         else:
             st.info("Aucune action saisie : ajoutez les actions du projet de santé dans la table Actions.")
 

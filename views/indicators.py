@@ -110,7 +110,7 @@ def main() -> None:
     measured = [mission for mission in figures.funding.missions if mission.achievement is not None]
     if measured:
         st.subheader("Atteinte par mission ACI", anchor=False)
-        charts.show(mission_chart(measured))
+        charts.show(mission_chart(measured), alt_text="Atteinte par mission ACI")
         if any(mission.masked for mission in measured):
             st.caption(
                 "Une mission dont un indicateur est masqué (moins de 5 patients) n'est connue que par une "

@@ -154,7 +154,7 @@ def main() -> None:
     if rows.empty:
         st.info("Aucun accès pour ces critères.", icon=":material/info:")
         return
-    charts.show(day_chart(rows))
+    charts.show(day_chart(rows), alt_text="Accès par jour")
     table(rows)
 
 

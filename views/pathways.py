@@ -191,14 +191,14 @@ def summary_charts(summary: pd.DataFrame) -> None:
         if chart is None:
             st.info("Moins de 5 patients concernés par parcours : part masquée.")
         else:
-            charts.show(chart, width=charts.HALF)
+            charts.show(chart, alt_text="Part des patients à jour, par parcours", width=charts.HALF)
     with right, st.container(border=True):
         st.subheader("État des étapes", anchor=False)
         states = states_chart(summary)
         if states is None:
             st.info("Moins de 5 patients inscrits par parcours : répartition masquée.")
         else:
-            charts.show(states, width=charts.HALF)
+            charts.show(states, alt_text="État des étapes, par parcours", width=charts.HALF)
 
 
 main()

@@ -220,7 +220,7 @@ def main() -> None:
         return
     # Drawn only when asked: the table gives the same dates.
     if st.toggle("Calendrier des actions", key=TIMELINE_KEY):
-        charts.show(timeline(shown, today))
+        charts.show(timeline(shown, today), alt_text="Calendrier des actions du projet de santé")
     actions_section(shown, figures.indicators, frames[MILESTONES.key], today)
     st.caption(AGGREGATES_NOTE)
 

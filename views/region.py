@@ -40,7 +40,7 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
             .mark_bar()
             .encode(x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None))
         )
-        charts.show(chart)
+        charts.show(chart, alt_text=f"{column.title} par CPTS")
     hidden = [
         f"{name} ({cell})"
         for name, cell, value in zip(names, column.cells, column.values, strict=False)

@@ -127,7 +127,7 @@ def plan_block(data: SnpData, settings: pd.DataFrame, today: date, exact: bool) 
     if all(week.places is None for week in plan):
         st.info("Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes.")
     frame = plan_frame(plan, opened, exact)
-    charts.show(plan_chart(frame))
+    charts.show(plan_chart(frame), alt_text="Places à prévoir et places déjà ouvertes, par semaine")
     if not exact:
         st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », places à prévoir non montrées.")
     st.dataframe(
@@ -150,7 +150,7 @@ def main() -> None:
     weeks = weekly(data.slots, data.requests, today - timedelta(days=MONTHS_SHOWN * 30), today)
     frame = weeks_frame(weeks, exact)
     st.subheader(f"Demandes et places par semaine ({MONTHS_SHOWN} derniers mois)", anchor=False)
-    charts.show(chart(frame))
+    charts.show(chart(frame), alt_text="Demandes et places, par semaine")
     over = frame[frame["Demande > offre"]]
     st.markdown(f"**Semaines où la demande a dépassé l'offre : {len(over)}**")
     if not exact:
