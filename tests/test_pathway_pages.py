@@ -260,7 +260,8 @@ def test_a_relancer_lists_overdue_steps_and_traces_the_access(app_env: Base) -> 
 def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
     assert worklist(app)[0][0] == "P-000005"
-    app.multiselect[1].select(0)  # the form's choices are the rows of the list: P-000005's mammography
+    tick(app, 0)  # the first row of the list: P-000005's mammography
+    assert "P-000005" in visible_text(app.markdown[-1].value)  # the form lists the step ticked
     day = TODAY - timedelta(days=3)
     app.date_input[0].set_value(day)
     click(app, "Enregistrer dans NocoDB")
@@ -276,12 +277,29 @@ def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> No
     assert [code for code, _, _ in worklist(app)] == ["P-000004", "P-000008"]
 
 
-def test_marking_nothing_asks_to_choose(app_env: Base) -> None:
+def tick(app: AppTest, *rows: int) -> None:
+    """Tick these rows (positions on the page shown) of the list's table, as a click on their boxes does."""
+    app.session_state[app.dataframe[0].key] = {"selection": {"rows": list(rows), "columns": []}}
+    app.run()
+
+
+def test_the_form_marking_steps_done_shows_once_steps_are_ticked(app_env: Base) -> None:
     app = open_page("views/follow_ups.py")
-    before = len(records.load(app_env, STEPS_DONE).records)
-    click(app, "Enregistrer dans NocoDB")
-    assert "Choisissez au moins une étape à marquer comme faite." in [w.value for w in app.warning]
-    assert len(records.load(app_env, STEPS_DONE).records) == before
+    assert "Enregistrer dans NocoDB" not in [b.label for b in app.button] and not app.date_input  # ticks choose
+    assert "Cochez des étapes dans le tableau pour les marquer comme faites." in [c.value for c in app.caption]
+    first, second, *_ = [code for code, _, _ in worklist(app)]
+    tick(app, 0, 1)
+    assert [s.value for s in app.subheader if s.value.startswith("Marquer")] == ["Marquer 2 étape(s) comme faite(s)"]
+    assert [line.split()[1] for line in visible_text(app.markdown[-1].value).splitlines()] == [first, second]
+
+
+def test_ticks_belong_to_the_rows_shown(app_env: Base) -> None:
+    app = open_page("views/follow_ups.py")
+    ticked_key = app.dataframe[0].key
+    tick(app, 0)
+    app.text_input(key="overdue_search").input("P-000008").run()  # another set of rows: none ticked
+    assert app.dataframe[0].key != ticked_key and not app.date_input
+    assert [code for code, _, _ in worklist(app)] == ["P-000008"]
 
 
 def test_a_date_typed_in_nocodb_changes_the_worklist(app_env: Base) -> None:

@@ -59,25 +59,28 @@ def item_label(row: pd.Series) -> str:
     return f"{row['code']} {name} — {row['step_title']} ({row['pathway_name']}), depuis le {day(row['due_on'])}"
 
 
-def mark_done_form(shown: pd.DataFrame) -> None:
-    """Choose overdue steps and the date they were done; written to Étapes réalisées in one go."""
-    with st.form("mark_done", clear_on_submit=True, border=True):
-        st.subheader("Marquer des étapes comme faites", anchor=False)
-        labels = {i: item_label(row) for i, row in shown.iterrows()}
-        chosen = st.multiselect(
-            "Étapes faites",
-            list(labels),
-            format_func=labels.__getitem__,
-            placeholder="Choisissez une ou plusieurs étapes de la liste",
-        )
+@st.fragment
+def worklist_block(listed: paging.Listed, shown: pd.DataFrame) -> None:
+    """The page of overdue steps, a box to tick on each, and the form marking the ticked ones done: ticking a
+    box runs this block again, not the whole page."""
+    ticked = paging.ticked(listed, list(listed.rows.columns), WORKLIST_WIDTHS)
+    mark_done_form(shown.loc[ticked.index])
+
+
+def mark_done_form(chosen: pd.DataFrame) -> None:
+    """The date the ticked steps were done; written to Étapes réalisées in one go."""
+    if chosen.empty:
+        st.caption("Cochez des étapes dans le tableau pour les marquer comme faites.")
+        return
+    with st.form("mark_done", border=True):
+        count = len(chosen)
+        st.subheader(f"Marquer {count} étape(s) comme faite(s)", anchor=False)
+        st.markdown("\n".join(f"- {plain(item_label(row))}" for _, row in chosen.iterrows()))
         done_on = st.date_input("Date de réalisation", value=date.today(), max_value=date.today(), format="DD/MM/YYYY")
         if not st.form_submit_button("Enregistrer dans NocoDB", icon=":material/task_alt:", type="primary"):
             return
-    if not chosen:
-        st.warning("Choisissez au moins une étape à marquer comme faite.")
-        return
     try:
-        count = mark_done(current_base(), shown.loc[chosen], done_on)
+        count = mark_done(current_base(), chosen, done_on)
     except CptsError as error:
         show_error(error)
     what = "1 étape enregistrée" if count == 1 else f"{count:d} étapes enregistrées"
@@ -174,9 +177,8 @@ def main() -> None:
     else:
         listed = paging.paged(table if kept is None else table[kept.to_numpy()], OVERDUE)
         journal(list(dict.fromkeys([*listed.codes(), *(code for code, _ in found)])))  # the page, not the list
-        paging.table(listed, list(listed.rows.columns), WORKLIST_WIDTHS)
+        worklist_block(listed, shown)
         paging.export(listed, list(listed.rows.columns), lambda codes: journal(codes, paging.EXPORT))
-        mark_done_form(shown.loc[listed.page.index])
     outside_public_block(found)
     enrol_form(frames)
 

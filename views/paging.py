@@ -3,6 +3,7 @@
     listed = paged(frame, WAITING)             search box, sort, page size and number: the page's rows
     journal(listed.codes())                    a patient page journals the codes of the page shown, no more
     table(listed, columns, column_config)      the page's rows and "lignes 1–50 sur 9 000"
+    ticked(listed, columns, column_config)     the same, each row with a box to tick: the rows ticked
     export(listed, columns, lambda codes: journal(codes, EXPORT))   coordinators: the whole filtered set (XLSX)
 
 The page applies its own filters to `frame` first; the search and the sort then run over the whole set, and
@@ -127,10 +128,40 @@ def _changed(key: str, value: Any) -> bool:
 def table(listed: Listed, columns: Sequence[str], column_config: Mapping[str, Any] | None = None) -> None:
     """The page's rows (`columns` of them) and which rows of how many they are."""
     if listed.rows.empty:
-        st.info("Aucune ligne ne correspond à cette recherche ou à ces filtres.", icon=":material/search_off:")
+        nothing_found()
         return
     st.dataframe(listed.page[list(columns)], hide_index=True, width="stretch", column_config=dict(column_config or {}))
     caption(listed)
+
+
+def ticked(listed: Listed, columns: Sequence[str], column_config: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """`table`, with a box to tick at each row's start: the page's rows ticked. Ticks belong to the rows shown:
+    another page, search or sort, or a change of what the rows say, shows the list with none ticked."""
+    if listed.rows.empty:
+        nothing_found()
+        return listed.page.iloc[:0]
+    shown = listed.page[list(columns)]
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=dict(column_config or {}),
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=f"{listed.listing.key}_ticked_{content_of(shown)}",
+    )
+    caption(listed)
+    return listed.page.iloc[sorted(event.selection.rows)]
+
+
+def content_of(rows: pd.DataFrame) -> str:
+    """A fingerprint of which rows are listed and what they say."""
+    hashed = pd.util.hash_pandas_object(rows.astype(str), index=True).to_numpy().tobytes()
+    return hashlib.sha1(hashed, usedforsecurity=False).hexdigest()[:16]
+
+
+def nothing_found() -> None:
+    st.info("Aucune ligne ne correspond à cette recherche ou à ces filtres.", icon=":material/search_off:")
 
 
 def caption(listed: Listed) -> None:
