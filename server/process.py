@@ -304,6 +304,9 @@ def start_app(settings: Settings, env: Mapping[str, str] | None = None, timeout:
         "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false",
         "--client.toolbarMode", "viewer",
+        # No CSV download nor copy in the tables' own toolbar: it journals nothing and writes a cell typed
+        # "=HYPERLINK(…)" in NocoDB as a formula; exports go through paging.export (journaled, cells as text).
+        "--client.disableDataExport", "true",
         "--server.fileWatcherType", "none",  # no reload on edits: and no watcher woken by every write to data/
     ]  # fmt: skip
     app_env = {

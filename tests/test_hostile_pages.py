@@ -260,6 +260,11 @@ def test_hostile_text_in_chromium(nocodb: Server, demo: Base, coordinator: UserA
             assert not page.locator("script", has_text="alert(1)").count(), title
             assert not page.locator("img[src='x']").count(), title
             assert not page.get_by_test_id("stException").count(), title
+            # the table's own toolbar offers no CSV (journaled, formula-safe exports only: « Exporter (XLSX) »)
+            page.get_by_test_id("stDataFrame").first.hover()
+            toolbar = page.get_by_test_id("stElementToolbar").first
+            expect(toolbar.get_by_role("button", name="Search")).to_be_visible(timeout=WAIT_MS)
+            assert not toolbar.get_by_role("button", name="Download as CSV").count(), title
 
 
 def test_a_new_request_with_a_hostile_name_is_confirmed_as_typed(app_env: Base, demo: Base) -> None:
