@@ -92,3 +92,16 @@ def charts(app: AppTest) -> list[list[str]]:
     assert all(image.alt.strip() for image in drawn), "a chart without its text alternative (alt_text)"
     drawings = [base64.b64decode(image.url.removeprefix(SVG_URL)).decode() for image in drawn]
     return [[unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in SVG_TEXT.findall(d)] for d in drawings]
+
+
+def page_text(app: AppTest) -> str:
+    """Every text the page shows: headings, Markdown, captions, alerts, metrics (label and value), the cells of
+    its tables, its charts' texts and text alternatives; to look for what must, or must not, be there."""
+    parts: list[str] = []
+    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
+        parts += [str(element.value) for element in getattr(app, kind)]
+    parts += [f"{m.label} {m.value}" for m in app.metric]
+    parts += [frame.value.to_csv(index=False) for frame in app.dataframe]
+    parts += [" ".join(texts) for texts in charts(app)]
+    parts += [image.alt for element in app.get("image") for image in element.proto.imgs]
+    return "\n".join(parts)

@@ -17,7 +17,7 @@ import apptest
 import openpyxl
 import pandas as pd
 import pytest
-from apptest import charts, open_page, point_app_at, rerun, signed_in_state, visible_text
+from apptest import charts, open_page, page_text, point_app_at, rerun, signed_in_state, visible_text
 from pathway_fixture import three_endometriosis_patients
 from streamlit.testing.v1 import AppTest
 
@@ -54,18 +54,6 @@ def app_env(app_env: Base, demo: Base) -> Base:
 def figures_now(base: Base, year: int = TODAY.year) -> BoardFigures:
     frames = {spec.key: records.load(base, spec).frame for spec in BOARD_TABLES}
     return board_figures(frames, year, TODAY)
-
-
-def page_text(app: AppTest) -> str:
-    """Every text the page shows: markdown, alerts, metrics, captions, the cells of its tables, its charts' texts."""
-    parts: list[str] = []
-    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
-        parts += [str(element.value) for element in getattr(app, kind)]
-    parts += [f"{m.label} {m.value}" for m in app.metric]
-    for frame in app.dataframe:
-        parts.append(frame.value.to_csv(index=False))
-    parts += [" ".join(texts) for texts in charts(app)]
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("page", ["views/project.py", "views/indicators.py", "views/funding.py"])

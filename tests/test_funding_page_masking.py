@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from apptest import charts, open_page, signed_in_state, visible_text
+from apptest import charts, open_page, page_text, signed_in_state, visible_text
 from pathway_fixture import three_endometriosis_patients
 from streamlit.testing.v1 import AppTest
 
@@ -75,17 +75,6 @@ def figures_now(base: Base) -> BoardFigures:
 
 def mission_of(figures: BoardFigures) -> MissionFunding:
     return next(m for m in figures.funding.missions if m.mission == AciMission.PATHWAYS)
-
-
-def page_text(app: AppTest) -> str:
-    """Every text of the page: alerts, captions, metrics, the cells of its tables and the texts of its charts."""
-    parts: list[str] = []
-    for kind in ("title", "subheader", "markdown", "caption", "error", "warning", "info", "success"):
-        parts += [str(element.value) for element in getattr(app, kind)]
-    parts += [f"{m.label} {m.value}" for m in app.metric]
-    parts += [frame.value.to_csv(index=False) for frame in app.dataframe]
-    parts += [" ".join(texts) for texts in charts(app)]
-    return "\n".join(parts)
 
 
 WITH_CHART = {"funding_chart": True}  # views.funding draws its chart only once this toggle is on
