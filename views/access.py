@@ -49,6 +49,7 @@ from views.common import (
     current_base,
     error_message,
     load_frame,
+    per_version,
     plain,
     served_base_id,
     show_error,
@@ -95,11 +96,14 @@ def idle_minutes() -> int:
     """Paramètres « Déconnexion après inactivité (minutes) », else 30 (also when unreadable: this runs before
     any page, which has no place to show the problem)."""
     try:
-        frame, _ = load_frame(PARAMETERS.key)
+        return per_version("idle minutes", (PARAMETERS,), lambda: idle_of(load_frame(PARAMETERS.key)[0]))
     except CptsError:
-        frame = pd.DataFrame()  # NocoDB out of reach: no row, the default
+        return idle_of(pd.DataFrame())  # NocoDB out of reach: no row, the default
+
+
+def idle_of(frame: pd.DataFrame) -> int:
     parameters, _ = read_parameters(frame, (IDLE,))
-    return parameters.value(IDLE)
+    return int(parameters.value(IDLE))
 
 
 # -- in app.py -------------------------------------------------------------------------------------

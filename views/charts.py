@@ -2,6 +2,7 @@
 
     show(chart, alt_text="Accès par jour")               the chart, as wide as its column
     show(chart, alt_text="…", width=HALF)                drawn for a column half the page wide
+    show(drawing(chart, HALF), alt_text="…")            the same, its spec made once (kept per data version)
 
 `alt_text` says in French what the chart shows, for a screen reader or an image not loaded (never figures: a
 masked figure must not be read where the drawing shows a range).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -46,10 +48,24 @@ THEME: dict[str, Any] = {
 }
 
 
-def show(chart: alt.TopLevelMixin, *, alt_text: str, width: int = WIDE) -> None:
-    """The chart drawn for `width` pixels (its own width, if it sets one), scaled to its column; `alt_text`: what it
-    shows, the image's text alternative."""
-    st.image(svg(spec_of(chart, width)), width="stretch", alt=alt_text)
+@dataclass(frozen=True)
+class Drawing:
+    """A chart made ready to draw: its spec as JSON, for a width (`drawing`). Making it costs a few ms a chart
+    (altair's `to_dict`): a page keeps one per version of its data (`views.common.per_version`) instead of
+    making it again at every run."""
+
+    spec: str
+
+
+def drawing(chart: alt.TopLevelMixin, width: int = WIDE) -> Drawing:
+    return Drawing(spec_of(chart, width))
+
+
+def show(chart: alt.TopLevelMixin | Drawing, *, alt_text: str, width: int = WIDE) -> None:
+    """The chart drawn for `width` pixels (its own width, if it sets one; a `Drawing` has its width already),
+    scaled to its column; `alt_text`: what it shows, the image's text alternative."""
+    made = chart if isinstance(chart, Drawing) else drawing(chart, width)
+    st.image(svg(made.spec), width="stretch", alt=alt_text)
 
 
 def spec_of(chart: alt.TopLevelMixin, width: int) -> str:

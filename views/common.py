@@ -98,8 +98,8 @@ def per_version(name: str, specs: Sequence[TableSpec], compute: Callable[[], T],
 def the_cpts_name() -> str:
     """The CPTS's name as every page shows it: Paramètres « Nom de la CPTS », else the base title
     (`domain.parameters.cpts_name`, the one rule, also used by the deck and the workbook)."""
-    frame, _ = load_frame(PARAMETERS.key)
-    return cpts_name(frame, current_base().title)
+    title = current_base().title
+    return per_version("cpts name", (PARAMETERS,), lambda: cpts_name(load_frame(PARAMETERS.key)[0], title), title)
 
 
 def refresh_button(forget: Callable[[], None] | None = None) -> None:

@@ -87,8 +87,12 @@ def members_block(by_profession_exact: pd.DataFrame, exact: bool) -> None:
         if by_profession.empty:
             st.info("Aucun membre actif pour l'instant : ajoutez-les dans la table Membres de NocoDB.")
             return
-        chart = per_version("home members chart", TABLES, lambda: profession_chart(by_profession), date.today(), exact)
-        charts.show(chart, alt_text="Membres actifs par profession", width=520)  # the left column, 3/5 of the page
+
+        def made() -> charts.Drawing:
+            return charts.drawing(profession_chart(by_profession), 520)  # the left column, 3/5 of the page
+
+        chart = per_version("home members chart", TABLES, made, date.today(), exact)
+        charts.show(chart, alt_text="Membres actifs par profession")
 
 
 def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
@@ -126,8 +130,12 @@ def actions_block(by_status: pd.DataFrame) -> None:
         for column, (status, count) in zip(st.columns(len(by_status)), counts, strict=True):
             column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
-            chart = per_version("home actions chart", TABLES, lambda: status_chart(by_status), date.today())
-            charts.show(chart, alt_text="Actions du projet de santé par statut", width=330)  # the right column, 2/5
+
+            def made() -> charts.Drawing:
+                return charts.drawing(status_chart(by_status), 330)  # the right column, 2/5
+
+            chart = per_version("home actions chart", TABLES, made, date.today())
+            charts.show(chart, alt_text="Actions du projet de santé par statut")
         else:
             st.info("Aucune action saisie : ajoutez les actions du projet de santé dans la table Actions.")
 
