@@ -294,3 +294,23 @@ def test_the_detail_of_every_action_shows_its_text_as_typed(app_env: Base, demo:
         details += [m.value for m in app.markdown if m.value.startswith("#### ")]
         assert not findings(app), "\n".join(findings(app))
     assert len(details) == len(firsts) >= 5 and any(ESCAPED in d for d in details), details
+
+
+@pytest.mark.browser
+def test_steps_ticked_in_the_table_in_chromium(nocodb: Server, demo: Base, coordinator: UserAdded) -> None:
+    """À relancer in the browser: a box ticked in the table (its first column, drawn on a canvas) runs the
+    table's block again and shows the form listing that step, names as typed (no bold from the data)."""
+    with signed_in_page(nocodb.settings, demo, coordinator) as page:
+        page.get_by_role("link", name="À relancer").click()
+        expect(page.get_by_role("heading", name="À relancer")).to_be_visible(timeout=WAIT_MS)
+        expect(page.get_by_text("Cochez des étapes dans le tableau")).to_be_visible(timeout=WAIT_MS)
+        grid = page.get_by_test_id("stDataFrame").first
+        box = grid.bounding_box()
+        assert box is not None
+        row_height = 35  # Streamlit's table: a header row, then rows of 35 pixels
+        page.mouse.click(box["x"] + 12, box["y"] + row_height + row_height / 2)  # the first row's box
+        form = page.get_by_test_id("stForm")
+        expect(form.get_by_role("heading", name="Marquer 1 étape(s) comme faite(s)")).to_be_visible(timeout=WAIT_MS)
+        expect(form.get_by_role("button", name="Enregistrer dans NocoDB")).to_be_visible()
+        assert len(form.locator("li").all()) == 1
+        assert not form.locator("strong", has_text="gras").count() and not form.locator("a").count()
