@@ -73,8 +73,7 @@ def mark_done_form(chosen: pd.DataFrame) -> None:
         st.caption("Cochez des étapes dans le tableau pour les marquer comme faites.")
         return
     with st.form("mark_done", border=True):
-        count = len(chosen)
-        st.subheader(f"Marquer {count} étape(s) comme faite(s)", anchor=False)
+        st.subheader(f"Marquer {len(chosen):d} étape(s) comme faite(s)", anchor=False)
         st.markdown("\n".join(f"- {plain(item_label(row))}" for _, row in chosen.iterrows()))
         done_on = st.date_input("Date de réalisation", value=date.today(), max_value=date.today(), format="DD/MM/YYYY")
         if not st.form_submit_button("Enregistrer dans NocoDB", icon=":material/task_alt:", type="primary"):
