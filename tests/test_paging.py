@@ -98,3 +98,33 @@ def test_no_export_for_the_bureau(role: str | None) -> None:
     rerun(app)
     assert len(shown(app)) == 50 and export_button(app) is None
     assert export_button(run()) is not None  # proof the check can fail: a coordinator has the button
+
+
+def ticking_page() -> None:
+    """The same list with boxes to tick; the codes of the rows ticked go to session_state["ticked"]."""
+    import pandas as pd
+    import streamlit as st
+
+    from views import paging
+
+    frame = pd.DataFrame({"Code": [f"P-{n:06d}" for n in range(1, 121)], "Nom": [f"Nom{n:03d}" for n in range(1, 121)]})
+    listed = paging.paged(frame, paging.Listing("t", "Patients", searched=("Code", "Nom"), code="Code"))
+    st.session_state["ticked"] = list(paging.ticked(listed, ["Code", "Nom"])["Code"])
+
+
+def tick(app: AppTest, *rows: int) -> AppTest:
+    app.session_state[app.dataframe[0].key] = {"selection": {"rows": list(rows), "columns": []}}
+    return rerun(app)
+
+
+def test_ticked_rows_are_those_of_the_page_shown_and_a_move_clears_them() -> None:
+    app = rerun(AppTest.from_function(ticking_page, default_timeout=30))
+    assert app.session_state["ticked"] == []
+    tick(app, 2, 0)
+    assert app.session_state["ticked"] == codes(1, 3)  # in the page's order
+    rerun(app.number_input(key="t_page").set_value(2))  # other rows: none ticked, not rows 1 and 3 of page 2
+    assert shown(app) == codes(*range(51, 101)) and app.session_state["ticked"] == []
+    tick(app, 1)
+    assert app.session_state["ticked"] == codes(52)
+    rerun(app.text_input(key="t_search").input("nom05"))  # the search changes the rows: none ticked
+    assert app.session_state["ticked"] == []
