@@ -39,6 +39,13 @@ def rerun(changed: AppTest | Widget) -> AppTest:
     return app
 
 
+def tick(app: AppTest, *rows: int) -> AppTest:
+    """Tick these rows (positions on the page shown) of the page's first table, as a click on their boxes does
+    (`views.paging.ticked`), and run the app again."""
+    app.session_state[app.dataframe[0].key] = {"selection": {"rows": list(rows), "columns": []}}
+    return rerun(app)
+
+
 def open_page(path: str | None = None, state: dict[str, Any] | None = None) -> AppTest:
     """The app run once (its navigation registered), then switched to `path` (e.g. "views/doctors.py").
     `state` is put in the session state before each run (widget values too, which a run that does not

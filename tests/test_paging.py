@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from apptest import rerun, signed_in_state
+from apptest import rerun, signed_in_state, tick
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD, COORDINATOR
@@ -110,11 +110,6 @@ def ticking_page() -> None:
     frame = pd.DataFrame({"Code": [f"P-{n:06d}" for n in range(1, 121)], "Nom": [f"Nom{n:03d}" for n in range(1, 121)]})
     listed = paging.paged(frame, paging.Listing("t", "Patients", searched=("Code", "Nom"), code="Code"))
     st.session_state["ticked"] = list(paging.ticked(listed, ["Code", "Nom"])["Code"])
-
-
-def tick(app: AppTest, *rows: int) -> AppTest:
-    app.session_state[app.dataframe[0].key] = {"selection": {"rows": list(rows), "columns": []}}
-    return rerun(app)
 
 
 def test_ticked_rows_are_those_of_the_page_shown_and_a_move_clears_them() -> None:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from apptest import charts, click, open_page, page_text, rerun, visible_text
+from apptest import charts, click, open_page, page_text, rerun, tick, visible_text
 from pathway_fixture import (
     BOULOGNE,
     BREAST_SCREENING,
@@ -263,12 +263,6 @@ def test_a_step_marked_done_in_the_app_is_written_to_nocodb(app_env: Base) -> No
     ]
     assert visible_text(app.success[0].value).startswith("1 étape enregistrée dans NocoDB")
     assert [code for code, _, _ in worklist(app)] == ["P-000004", "P-000008"]
-
-
-def tick(app: AppTest, *rows: int) -> None:
-    """Tick these rows (positions on the page shown) of the list's table, as a click on their boxes does."""
-    app.session_state[app.dataframe[0].key] = {"selection": {"rows": list(rows), "columns": []}}
-    app.run()
 
 
 def test_the_form_marking_steps_done_shows_once_steps_are_ticked(app_env: Base) -> None:
