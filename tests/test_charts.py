@@ -35,6 +35,26 @@ def test_numbers_are_written_the_french_way() -> None:
     assert "10\u00a0000" in texts  # an axis tick: 10 000, not 10,000
 
 
+def ticks(counts: list[float | None]) -> list[str]:
+    """The labels of the value axis of bars drawn for `counts` on a count axis (`charts.count_axis`)."""
+    frame = pd.DataFrame({"name": [f"n{i}" for i in range(len(counts))], "count": counts})
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X("count:Q", title="Accès", axis=charts.count_axis(frame["count"])), y=alt.Y("name:N", axis=None))
+    )
+    return [text for text in SVG_TEXT.findall(charts.svg(charts.spec_of(chart, charts.HALF))) if text != "Accès"]
+
+
+def test_a_count_is_never_read_on_a_half_tick() -> None:
+    assert ticks([1, 0, 1]) == ["0", "1"]  # Vega's own ticks were 0, 0.5, 1: read "0, 1, 1"
+    assert ticks([2, None, 1]) == ["0", "1", "2"]  # a masked count (None) is not drawn
+    assert ticks([0, 0]) == ["0"] and ticks([None]) == ["0"]
+    assert ticks([3, 1]) == ["0", "1", "2", "3"]
+    large = ticks([4000, 12])  # Vega's own ticks, whole already
+    assert "4\u00a0000" in large and len(set(large)) == len(large)
+
+
 def test_a_spec_is_drawn_once_and_kept() -> None:
     frame = pd.DataFrame({"name": ["a"], "count": [1]})
     assert drawing(frame) is drawing(frame)

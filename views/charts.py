@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 import vl_convert
 
@@ -96,6 +98,19 @@ def drawn(spec: str) -> str:
         format_locale="fr-FR",
         time_format_locale="fr-FR",
     )
+
+
+def count_axis(*counts: pd.Series, **properties: Any) -> alt.Axis:
+    """The axis of a count of persons or events: whole numbers only. Vega steps its ticks by 0.5 when the
+    largest count is 1 or 2, and `tickMinStep` does not prevent it (read "0, 1, 1"): up to
+    there, the ticks are listed. `counts`: the columns drawn on that axis (bars and a line may share it)."""
+    largest = max((float(column.max()) for column in counts if column.notna().any()), default=0.0)
+    if largest < FEW:
+        properties["values"] = list(range(math.ceil(largest) + 1))
+    return alt.Axis(format=",d", tickMinStep=1, **properties)  # 10 000 (fr-FR)
+
+
+FEW = 3  # from 3 on, Vega's own ticks are whole numbers
 
 
 def warm_up() -> None:

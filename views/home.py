@@ -100,7 +100,7 @@ def profession_chart(by_profession: pd.DataFrame) -> alt.LayerChart:
     the start of the axis, with no bar, where the count is masked)."""
     data = by_profession.assign(label_at=by_profession["count"].fillna(0))
     y = alt.Y("profession:N", sort=None, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=13))
-    x = alt.X("count:Q", title="Membres actifs", axis=alt.Axis(tickMinStep=1, format="d"))
+    x = alt.X("count:Q", title="Membres actifs", axis=charts.count_axis(data["count"]))
     base = alt.Chart(data).encode(y=y)
     bars = base.mark_bar(color=BAR_COLOUR, cornerRadiusEnd=3).encode(x=x)
     labels = base.mark_text(align="left", dx=4, fontSize=13).encode(x="label_at:Q", text="label:N")

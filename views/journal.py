@@ -106,7 +106,7 @@ def day_chart(rows: pd.DataFrame) -> alt.Chart:
         .mark_bar(color="#1c7ed6")
         .encode(
             x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day")),  # a tick a day at most
-            y=alt.Y("count:Q", title="Accès", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("count:Q", title="Accès", axis=charts.count_axis(by_day["count"])),
         )
         .properties(height=160)
     )

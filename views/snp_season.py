@@ -70,7 +70,11 @@ def weeks_frame(weeks: list[Week], exact: bool) -> pd.DataFrame:
 def chart(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
     bars = base.mark_bar().encode(
-        y=alt.Y("Demandes:Q", title="Demandes / places par semaine"),
+        y=alt.Y(
+            "Demandes:Q",
+            title="Demandes / places par semaine",
+            axis=charts.count_axis(frame["Demandes"], frame["Places offertes"]),
+        ),
         color=alt.Color(
             "Demande > offre:N",
             scale=alt.Scale(domain=[False, True], range=["#4c78a8", "#e45756"]),
@@ -109,7 +113,8 @@ def plan_frame(plan: list[PlanWeek], opened: dict[date, int], exact: bool) -> pd
 
 def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
-    bars = base.mark_bar(color="#f58518").encode(y=alt.Y("Places à prévoir:Q", title="Places par semaine"))
+    axis = charts.count_axis(frame["Places à prévoir"], frame["Places déjà ouvertes"])
+    bars = base.mark_bar(color="#f58518").encode(y=alt.Y("Places à prévoir:Q", title="Places par semaine", axis=axis))
     return bars + base.mark_line(color="#333333").encode(y="Places déjà ouvertes:Q")
 
 
