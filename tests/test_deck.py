@@ -380,7 +380,12 @@ def test_the_page_previews_every_slide_and_offers_both_files(app_env: Base, demo
     picker.set_value(-1)  # « Toutes les diapositives »
     app = rerun(app)
     markdown = visible_text("\n".join(str(m.value) for m in app.markdown))
-    assert any("2. Parcours pluriprofessionnels" in texts for texts in charts(app))  # the slides' charts, drawn
+    drawn = charts(app)
+    assert any("2. Parcours pluriprofessionnels" in texts for texts in drawn)  # the slides' charts, drawn
+    [shares] = [texts for texts in drawn if "Avancement moyen" in texts]
+    assert "100\u202f%" in shares and "1,00" not in shares  # written as the deck writes them: in %
+    [euros] = [texts for texts in drawn if any(text.endswith("\u00a0€") for text in texts)]  # parts per mission
+    assert "0\u00a0€" in euros
     for title in (
         "Le territoire",
         "Les membres",

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.ag.slides import Chart, DeckData, Slide
+from domain.french import CELL_EUROS, CELL_PERCENT
 from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes
@@ -119,7 +120,12 @@ def slide_chart(chart: Chart) -> alt.Chart:
     frame = pd.DataFrame(rows, columns=["category", "series", "value"])
     category: dict[str, Any] = {"shorthand": "category:N", "sort": list(chart.categories), "title": None}
     scale = alt.Scale() if chart.maximum is None else alt.Scale(domainMax=chart.maximum)
-    value: dict[str, Any] = {"shorthand": "value:Q", "title": None, "stack": "zero" if chart.stacked else None}
+    value: dict[str, Any] = {
+        "shorthand": "value:Q",
+        "title": None,
+        "stack": "zero" if chart.stacked else None,
+        "axis": value_axis(chart, frame),
+    }
     side_by_side = not chart.stacked and len(names) > 1
     encoding: dict[str, Any] = {
         "color": alt.Color("series:N", sort=names, legend=alt.Legend(orient="bottom", title=None))
@@ -135,6 +141,18 @@ def slide_chart(chart: Chart) -> alt.Chart:
             encoding["xOffset"] = alt.XOffset("series:N", sort=names)
         height = 280
     return alt.Chart(frame).mark_bar().encode(**encoding).properties(height=height)
+
+
+def value_axis(chart: Chart, frame: pd.DataFrame) -> alt.Axis:
+    """The value axis written as the deck writes the values: shares in %, euros, or whole counts (stacked bars:
+    their totals reach the axis's end)."""
+    if chart.number_format in AXIS_FORMATS:
+        return alt.Axis(format=AXIS_FORMATS[chart.number_format])
+    reached = frame.groupby("category")["value"].sum() if chart.stacked else frame["value"]
+    return charts.count_axis(reached)
+
+
+AXIS_FORMATS = {CELL_PERCENT: "%", CELL_EUROS: "$,.0f"}  # the deck's cell formats, in Vega's words (fr-FR)
 
 
 def main() -> None:
