@@ -6,6 +6,7 @@ Vue régionale shows the same table to the région account only; the région acc
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest import APP_ENV, open_page, point_app_at, signed_in_state, visible_text
+from apptest import APP_ENV, charts, open_page, point_app_at, signed_in_state, visible_text
 from cli_run import run_cli
 from streamlit.testing.v1 import AppTest
 
@@ -232,6 +233,9 @@ def test_page_shows_the_table_to_the_region_only(
     shown = app.dataframe[0].value
     assert [tuple(str(v) for v in row) for row in shown.itertuples(index=False)] == list(table.rows)
     assert SECRET_NAME not in " ".join(visible_text(m.value) for m in app.markdown)
+    ticks = [text for texts in charts(app) for text in texts if re.fullmatch(r"[\d\s,€]+", text)]
+    assert any(tick.endswith("\u00a0€") for tick in ticks)  # the funding, in euros
+    assert not [tick for tick in ticks if "," in tick]  # counts of persons: whole numbers only
     with admin_client(nocodb.settings) as admin:  # the coordinator of a CPTS of the region: not in their menu
         coordinator = add_user(admin, cpts[0].id, "coordinateur.region@cpts.fr", COORDINATOR).email
     state = {**signed_in_state(coordinator, COORDINATOR), SESSION_BASE: cpts[0].id}

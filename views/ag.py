@@ -152,7 +152,7 @@ def value_axis(chart: Chart, frame: pd.DataFrame) -> alt.Axis:
     return charts.count_axis(reached)
 
 
-AXIS_FORMATS = {CELL_PERCENT: "%", CELL_EUROS: "$,.0f"}  # the deck's cell formats, in Vega's words (fr-FR)
+AXIS_FORMATS = {CELL_PERCENT: charts.SHARES, CELL_EUROS: charts.EUROS}  # the deck's cell formats, on an axis
 
 
 def main() -> None:

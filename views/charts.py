@@ -111,6 +111,7 @@ def count_axis(*counts: pd.Series, **properties: Any) -> alt.Axis:
 
 
 FEW = 3  # from 3 on, Vega's own ticks are whole numbers
+EUROS, SHARES = "$,.0f", "%"  # axis formats (Vega's, fr-FR): « 10 000 € », « 25 % »
 
 
 def warm_up() -> None:

@@ -38,9 +38,12 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
         chart = (
             alt.Chart(frame)
             .mark_bar()
-            .encode(x=alt.X("Valeur:Q", title=None), y=alt.Y("CPTS:N", sort="-x", title=None))
+            .encode(
+                x=alt.X("Valeur:Q", title=None, axis=value_axis(column.title, frame)),
+                y=alt.Y("CPTS:N", sort="-x", title=None),
+            )
         )
-        charts.show(chart, alt_text=f"{column.title} par CPTS")
+        charts.show(chart, alt_text=f"{column.title} par CPTS", width=charts.HALF)  # in a column
     hidden = [
         f"{name} ({cell})"
         for name, cell, value in zip(names, column.cells, column.values, strict=False)
@@ -48,6 +51,11 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
     ]
     if hidden:
         st.caption(plain("Masqué : " + ", ".join(hidden) + "."))
+
+
+def value_axis(title: str, frame: pd.DataFrame) -> alt.Axis:
+    """Euros for the funding, whole numbers for the counts of persons and days."""
+    return alt.Axis(format=charts.EUROS) if title == FUNDING else charts.count_axis(frame["Valeur"])
 
 
 def main() -> None:
