@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 
 from domain.cells import day, text
-from domain.french import number
+from domain.french import NARROW_SPACE, number
 from domain.priority import is_aci_fragile
 from domain.privacy import is_small, mask_small, protect_counts
 from schema.models import GP_SOUGHT, ActionStatus, PatientStatus
@@ -64,7 +64,7 @@ class ShownWaiting:
     waiting: str
     fragile_waiting: str
     proposed: str
-    median_wait_days: str  # "—" when there is none or it is masked
+    median_wait_days: str  # "25 j"; "—" when there is none or it is masked
 
 
 def shown_waiting(figures: WaitingFigures, exact: bool) -> ShownWaiting:
@@ -72,7 +72,8 @@ def shown_waiting(figures: WaitingFigures, exact: bool) -> ShownWaiting:
     that they cannot be worked out from the waiting total, and the median wait is left out when fewer than 5
     patients wait (it would describe one or two people)."""
     median = figures.median_wait_days
-    median_text = "—" if median is None or (not exact and is_small(figures.waiting)) else number(median, 1)
+    hidden = not exact and is_small(figures.waiting)
+    median_text = "—" if median is None or hidden else f"{number(median, 1)}{NARROW_SPACE}j"
     if exact:
         counts = (number(figures.waiting), number(figures.fragile_waiting), number(figures.proposed))
         return ShownWaiting(*counts, median_text)

@@ -159,20 +159,20 @@ def test_no_actions_lists_every_status_at_zero() -> None:
 
 def test_coordinator_sees_every_waiting_figure() -> None:
     shown = shown_waiting(WaitingFigures(4, 2, 1, 12.5), exact=True)
-    assert shown == ShownWaiting("4", "2", "1", "12,5")
+    assert shown == ShownWaiting("4", "2", "1", "12,5\u202fj")
 
 
 def test_bureau_sees_small_waiting_counts_masked_and_no_median_of_fewer_than_5() -> None:
     assert shown_waiting(WaitingFigures(4, 2, 1, 25.0), exact=False) == ShownWaiting("< 5", "< 5", "< 5", "—")
     assert shown_waiting(WaitingFigures(1200, 300, 40, 25.0), exact=False) == ShownWaiting(
-        "1\u202f200", "300", "40", "25"
+        "1\u202f200", "300", "40", "25\u202fj"
     )
 
 
 def test_bureau_cannot_work_out_the_non_fragile_ones_from_the_total() -> None:
     shown = shown_waiting(WaitingFigures(9, 6, 0, 3.0), exact=False)  # 3 not fragile: 9 - 6 would give it away
     assert (shown.waiting, shown.fragile_waiting, shown.proposed) == ("9", "masqué", "< 5")
-    assert shown.median_wait_days == "3"
+    assert shown.median_wait_days == "3\u202fj"
 
 
 def test_members_by_profession_as_written() -> None:

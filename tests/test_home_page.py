@@ -48,7 +48,7 @@ EXPECTED_METRICS = {
     "En attente": "4",
     "Dont fragiles": "2",
     "Proposés": "1",
-    "Attente médiane (jours)": "25",
+    "Attente médiane": "25\u202fj",
     ActionStatus.NOT_STARTED: "1",
     ActionStatus.IN_PROGRESS: "2",
     ActionStatus.DONE: "3",
@@ -80,7 +80,7 @@ BUREAU_METRICS = {
     "En attente": "< 5",
     "Dont fragiles": "< 5",
     "Proposés": "< 5",
-    "Attente médiane (jours)": "—",
+    "Attente médiane": "—",
 }
 
 

@@ -116,7 +116,7 @@ def patients_block(figures: ShownWaiting) -> None:
         third, fourth = st.columns(2)
         third.metric("Proposés", figures.proposed, help="Patients au statut « Proposé » (médecin proposé)")
         fourth.metric(
-            "Attente médiane (jours)",
+            "Attente médiane",
             figures.median_wait_days,
             help="Jours depuis la date de la demande, médiane des patients en attente (si au moins 5 attendent, "
             "pour le bureau)",
@@ -126,9 +126,10 @@ def patients_block(figures: ShownWaiting) -> None:
 def actions_block(by_status: pd.DataFrame) -> None:
     with st.container(border=True):
         st.subheader("Actions du projet de santé", anchor=False)
-        counts = zip(by_status["status"], by_status["count"], strict=True)
-        for column, (status, count) in zip(st.columns(len(by_status)), counts, strict=True):
-            column.metric(plain(str(status)), int(count))
+        counts = list(zip(by_status["status"], by_status["count"], strict=True))
+        for row in range(0, len(counts), 2):  # two a row: four in the right column cut « Non démarrée »
+            for column, (status, count) in zip(st.columns(2), counts[row : row + 2], strict=False):
+                column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
 
             def made() -> charts.Drawing:
