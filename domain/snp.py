@@ -303,6 +303,14 @@ def weekly(slots: Iterable[Slot], requests: Iterable[SnpRequest], since: date, u
     return weeks
 
 
+def first_week(slots: Iterable[Slot], requests: Iterable[SnpRequest], since: date, until: date) -> date:
+    """The Monday `weekly` starts from: that of `since`, or of the first request or place recorded when the records
+    start later (a CPTS that has just begun reads its weeks, not months of zeros); never after `until`."""
+    days = [r.received_at.date() for r in requests if r.received_at is not None]
+    days += [slot.on for slot in slots if slot.on is not None]
+    return monday(min(max([since, min(days, default=since)]), until))
+
+
 @dataclass(frozen=True)
 class Week:
     monday: date

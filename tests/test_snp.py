@@ -17,6 +17,7 @@ from domain.snp import (
     booking_error,
     commune_error,
     figures,
+    first_week,
     for_bureau,
     free_places,
     nearest_naive,
@@ -158,3 +159,13 @@ def test_the_indicator_keys_count_the_figures_of_the_year() -> None:
         "snp_samu_sas_annee": 50,
     }
     assert compute("snp_places_offertes_annee", data, 2025) == 2
+
+
+def test_the_weeks_start_at_the_first_record_when_it_comes_after_the_window() -> None:
+    window, today = date(2024, 11, 30), date(2026, 11, 29)  # a Saturday, a Sunday
+    request = SnpRequest(id=1, received_at=datetime(2026, 9, 30, 10, 0))  # a Wednesday
+    assert first_week([], [request], window, today) == date(2026, 9, 28)
+    assert first_week([slot(1, 1, "08:00", on=date(2026, 9, 1))], [request], window, today) == date(2026, 8, 31)
+    assert first_week([slot(1, 1, "08:00", on=date(2020, 1, 1))], [request], window, today) == date(2024, 11, 25)
+    assert first_week([], [], window, today) == date(2024, 11, 25)  # nothing yet: the whole window
+    assert first_week([slot(1, 1, "08:00", on=date(2027, 1, 4))], [], window, today) == date(2026, 11, 23)

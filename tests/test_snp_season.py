@@ -71,6 +71,8 @@ def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base
     coordinator = open_page(PAGE)
     assert {m.label: m.value for m in coordinator.metric}["Demandes reçues"] == "8"
     assert "Méthode." in texts(coordinator) and "de marge" in texts(coordinator)
+    headings = [visible_text(h.value) for h in coordinator.subheader]  # weeks from the first recorded, not 24 months
+    assert f"Demandes et places par semaine (depuis le {BUSY:%d/%m/%Y})" in headings
     assert [i.value for i in coordinator.info] == [  # the requests are all of this year
         "Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes."
     ]

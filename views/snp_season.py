@@ -14,7 +14,7 @@ import streamlit as st
 from domain.french import number, percent
 from domain.parameters import read_parameters
 from domain.privacy import MASKED, is_small
-from domain.snp import FIGURE_LABELS, SHARES, Week, figures, for_bureau, weekly
+from domain.snp import FIGURE_LABELS, SHARES, Week, figures, first_week, for_bureau, monday, weekly
 from domain.snp_season import (
     SEASON_MARGIN,
     SEASON_PARAMETERS,
@@ -152,9 +152,11 @@ def main() -> None:
         show_error(error)
     today, exact = date.today(), sees_patient_data()
     figures_block(figures(data.slots, data.requests, today - timedelta(days=365), today), exact)
-    weeks = weekly(data.slots, data.requests, today - timedelta(days=MONTHS_SHOWN * 30), today)
-    frame = weeks_frame(weeks, exact)
-    st.subheader(f"Demandes et places par semaine ({MONTHS_SHOWN} derniers mois)", anchor=False)
+    window = today - timedelta(days=MONTHS_SHOWN * 30)
+    since = first_week(data.slots, data.requests, window, today)
+    frame = weeks_frame(weeks=weekly(data.slots, data.requests, since, today), exact=exact)
+    period = f"{MONTHS_SHOWN:d} derniers mois" if since == monday(window) else f"depuis le {since:%d/%m/%Y}"
+    st.subheader(f"Demandes et places par semaine ({period})", anchor=False)
     charts.show(chart(frame), alt_text="Demandes et places, par semaine")
     over = frame[frame["Demande > offre"]]
     st.markdown(f"**Semaines où la demande a dépassé l'offre : {len(over)}**")
