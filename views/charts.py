@@ -3,6 +3,7 @@
     show(chart, alt_text="Accès par jour")               the chart, as wide as its column
     show(chart, alt_text="…", width=HALF)                drawn for a column half the page wide
     show(drawing(chart, HALF), alt_text="…")            the same, its spec made once (kept per data version)
+    alt.X("count:Q", axis=count_axis(frame["count"]))    an axis of counts: whole numbers only
 
 `alt_text` says in French what the chart shows, for a screen reader or an image not loaded (never figures: a
 masked figure must not be read where the drawing shows a range).

@@ -54,7 +54,7 @@ def bars(column: Column, names: tuple[str, ...]) -> None:
 
 
 def value_axis(title: str, frame: pd.DataFrame) -> alt.Axis:
-    """Euros for the funding, whole numbers for the counts of persons and days."""
+    """Euros for the funding, whole numbers for the counts (population, members, patients)."""
     return alt.Axis(format=charts.EUROS) if title == FUNDING else charts.count_axis(frame["Valeur"])
 
 
