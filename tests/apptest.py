@@ -14,6 +14,7 @@ from streamlit.testing.v1.element_tree import Widget
 
 from domain.access import COORDINATOR
 from settings import ROOT
+from views import tables
 from views.access import SESSION_EMAIL, SESSION_ROLE, SESSION_SEEN
 
 APP = ROOT / "app.py"
@@ -36,7 +37,18 @@ def rerun(changed: AppTest | Widget) -> AppTest:
     """Run the app again (`changed`: the app, or one of its widgets just set); fail on any exception."""
     app = changed.run()
     assert not app.exception, [e.value for e in app.exception]
+    assert not none_shown(app), f"« None » shown in these table columns: {none_shown(app)}"
     return app
+
+
+def none_shown(app: AppTest) -> list[str]:
+    """The text columns of the page's tables where Streamlit would write « None » (`views.tables.show`)."""
+    return [
+        str(name)
+        for table in app.dataframe
+        for name, column in table.value.items()
+        if tables.is_text(column) and column.isna().any()
+    ]
 
 
 def tick(app: AppTest, *rows: int) -> AppTest:

@@ -16,7 +16,7 @@ from domain.parameters import AG_DATE, LOGO
 from errors import CptsError
 from reports.deck import deck_bytes
 from reports.pdf import PdfError, pdf_from_pptx, png_pages
-from views import charts
+from views import charts, tables
 from views.board_data import header, made_deck, year_picker
 from views.common import plain, show_error, show_problems
 
@@ -96,7 +96,7 @@ def slide_preview(slide: Slide, number: int) -> None:
             st.info(plain(slide.message))
         if slide.table is not None:
             frame = pd.DataFrame(list(slide.table.rows), columns=list(slide.table.headers))
-            st.dataframe(frame, hide_index=True, width="stretch")
+            tables.show(frame, hide_index=True, width="stretch")
         if slide.chart is not None:
             chart = slide.chart
             st.caption(plain(chart.title))

@@ -19,6 +19,7 @@ from errors import CptsError
 from schema.association import HELP_GIVEN, INSTALLATIONS, TRAINEE_LEVELS, TRAINEES
 from schema.fields import PROFESSIONS
 from services.association import AssociationRead, add_rows, read_association
+from views import tables
 from views.access import allowed, current_role
 from views.common import current_base, error_message, forget_tables, header, plain, show_error, show_problems
 
@@ -62,7 +63,7 @@ def breakdowns(figures: YearFigures, exact: bool) -> None:
         *counts_rows(figures.help_given, "Aide apportée aux installations", False),
     ]
     frame = pd.DataFrame(rows, columns=[BREAKDOWN, CATEGORY, COUNT])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    tables.show(frame, hide_index=True, width="stretch")
     if not exact:
         st.caption(
             "Effectifs de stagiaires inférieurs à 5 affichés « < 5 » (les noms sont réservés aux coordinateurs)."
@@ -111,7 +112,7 @@ def listed(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], none: str)
         return
     dates = {name: st.column_config.DateColumn(name, format="DD/MM/YYYY") for name in ("Début", "Fin", "Date")}
     frame = pd.DataFrame(list(rows), columns=list(columns))
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=dates)
+    tables.show(frame, hide_index=True, width="stretch", column_config=dates)
 
 
 def trainee_form(read: AssociationRead) -> None:

@@ -16,6 +16,7 @@ from domain.permissions import Action
 from errors import CptsError
 from schema.crisis import CRISIS_KINDS, SECTIONS
 from services.crisis import Activation, activate, read_plan
+from views import tables
 from views.access import allowed, current_role, current_user
 from views.common import current_base, error_message, forget_tables, header, plain, show_error, show_problems
 
@@ -139,13 +140,13 @@ def main() -> None:
     sections(plan)
     phones = sees_phones(current_role(), current_user(), plan)
     st.subheader("Référents et cellule de crise", anchor=False)
-    st.dataframe(cell_table(plan, phones), hide_index=True, width="stretch")
+    tables.show(cell_table(plan, phones), hide_index=True, width="stretch")
     if not phones:
         st.caption(PHONES_HIDDEN)
     st.subheader("Ressources mobilisables", anchor=False)
-    st.dataframe(volunteers_table(plan), hide_index=True, width="stretch")
+    tables.show(volunteers_table(plan), hide_index=True, width="stretch")
     st.subheader("Exercices et révisions", anchor=False)
-    st.dataframe(
+    tables.show(
         exercises_table(plan),
         hide_index=True,
         width="stretch",

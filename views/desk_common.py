@@ -18,6 +18,7 @@ from domain.priority import Weights, waiting_days
 from errors import CptsError
 from schema.models import SOUGHT_PROFESSIONS, Patient
 from services.desk import DESK_TABLES, DeskData, desk_state
+from views import tables
 from views.common import current_base, forget_tables, per_version, plain, show_error, show_problems
 
 
@@ -115,7 +116,7 @@ def professions_table(records: DeskRecords, today: date) -> None:
     whole desk data's, whose figures are made once per version of the desk tables and day)."""
     rows = per_version("desk professions", DESK_TABLES, lambda: profession_rows(records, today), today)
     if len(rows) > 1:  # médecin traitant only: the figures above say it all
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        tables.show(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def profession_rows(records: DeskRecords, today: date) -> list[dict[str, Any]]:

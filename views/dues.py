@@ -16,6 +16,7 @@ from domain.french import euros, number
 from domain.permissions import Action
 from errors import CptsError
 from services.association import call_dues, read_association, record_payment, reminder_workbook
+from views import tables
 from views.access import allowed, current_role
 from views.common import current_base, error_message, forget_tables, header, plain, show_error, show_problems
 
@@ -112,7 +113,7 @@ def main() -> None:
         st.caption("Le détail par membre et la liste de relance sont réservés aux coordinateurs.")
         return
     st.subheader(f"Cotisations {year} par membre", anchor=False)
-    st.dataframe(
+    tables.show(
         lines_frame(lines),
         hide_index=True,
         width="stretch",

@@ -13,6 +13,7 @@ from errors import CptsError
 from schema.models import PATIENTS, TERRITORY
 from services import form_requests
 from settings import Settings
+from views import tables
 from views.access import journal
 from views.common import base_of, current_base, per_version, plain
 from views.desk_common import flash, forget_data, write_error
@@ -92,4 +93,4 @@ def show_flagged(checked: Review) -> None:
             "Raison": [p.reason for p in checked.flagged],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    tables.show(frame, hide_index=True, width="stretch")

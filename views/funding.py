@@ -29,7 +29,7 @@ from reports.dialogue import dialogue_bytes
 from schema.models import PARAMETERS, TERRITORY
 from services.funding_parameters import add_missing_funding_parameters
 from services.territory import TerritoryError, add_commune, communes_matching
-from views import charts
+from views import charts, tables
 from views.access import allowed, current_role, sees_patient_data
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 from views.common import current_base, error_message, forget_tables, plain
@@ -74,7 +74,7 @@ def territory_section(territory: pd.DataFrame, figures: BoardFigures) -> None:
         st.info(f"Aucune commune dans le territoire : {where}.")
     else:
         shown = territory.sort_values("population", ascending=False)[list(TERRITORY_COLUMNS)]
-        st.dataframe(shown, column_config=TERRITORY_COLUMNS, hide_index=True, width="stretch")
+        tables.show(shown, column_config=TERRITORY_COLUMNS, hide_index=True, width="stretch")
     if editable:
         add_commune_form()
 
@@ -148,7 +148,7 @@ def mission_amounts(figures: BoardFigures) -> None:
         }
         for mission in figures.funding.missions
     ]
-    st.dataframe(
+    tables.show(
         pd.DataFrame(rows),
         column_config={
             "mission": st.column_config.TextColumn("Mission", width="large"),
@@ -202,7 +202,7 @@ def estimate_section(funding: FundingEstimate, exact: bool) -> None:
             f"toujours, une fourchette pour les missions dont un indicateur compte moins de {MASK_BELOW} patients."
         )
     frame, columns_config = estimate_table(shown)
-    st.dataframe(frame, column_config=columns_config, hide_index=True, width="stretch")
+    tables.show(frame, column_config=columns_config, hide_index=True, width="stretch")
     # Drawn only when asked: the table says the same.
     if st.toggle("Graphique des parts par mission", key=CHART_KEY):
         charts.show(funding_chart(shown), alt_text="Parts fixe et variable, par mission ACI")
@@ -284,7 +284,7 @@ def indicators_section(figures: BoardFigures, exact: bool) -> None:
     # One table for all missions, in mission order: each table costs the browser more to draw than its rows.
     ordered = sorted(lines, key=lambda line: mission_rank(line.mission))  # stable: the board's order within
     rows = pd.DataFrame([{"mission": line.mission, **line.cells} for line in ordered], columns=list(LINE_COLUMNS))
-    st.dataframe(rows, column_config=LINE_COLUMNS, hide_index=True, width="stretch")
+    tables.show(rows, column_config=LINE_COLUMNS, hide_index=True, width="stretch")
     st.caption(LINES_NOTE)
 
 

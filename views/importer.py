@@ -20,6 +20,7 @@ from schema.fields import TableSpec
 from schema.models import MEMBERS, PATIENTS
 from services import sheets
 from settings import Settings
+from views import tables
 from views.access import journal, require_page
 from views.common import current_base, forget_tables, header, plain, show_error
 
@@ -79,7 +80,7 @@ def show_refusals(plan: sheets.SheetImport) -> None:
         icon=":material/block:",
     )
     rows = [{"line": p.line, "field": p.field, "reason": p.reason} for p in plan.problems]
-    st.dataframe(pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS)), column_config=PROBLEM_COLUMNS, hide_index=True)
+    tables.show(pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS)), column_config=PROBLEM_COLUMNS, hide_index=True)
 
 
 def preview(plan: sheets.SheetImport) -> None:
@@ -88,7 +89,7 @@ def preview(plan: sheets.SheetImport) -> None:
     st.subheader("Aperçu", anchor=False)
     titles = {f.attr: f.title for f in spec.fields}
     rows = [{"Ligne": row.line, **{titles[a]: _shown(getattr(row.record, a)) for a in row.given}} for row in plan.rows]
-    st.dataframe(pd.DataFrame(rows[:PREVIEW_ROWS]), hide_index=True)
+    tables.show(pd.DataFrame(rows[:PREVIEW_ROWS]), hide_index=True)
     if len(rows) > PREVIEW_ROWS:
         st.caption(f"Les {PREVIEW_ROWS} premières lignes sur {len(rows)}.")
     kept = f" ; {len(changes.kept)} laissée(s) telle(s) quelle(s) (opposition au partage)" if changes.kept else ""

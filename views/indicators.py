@@ -13,7 +13,7 @@ from domain.funding_lines import NO_TIERS, indicator_lines
 from domain.indicators import COMPUTATIONS
 from domain.project import NO_MISSION, mission_rank
 from schema.models import IndicatorSource
-from views import charts
+from views import charts, tables
 from views.board_data import AGGREGATES_NOTE, header, load_figures, year_picker
 
 BAR_COLOUR = "#1c7ed6"
@@ -118,7 +118,7 @@ def main() -> None:
             )
     tiers = {line.id: line.tier for line in indicator_lines(figures)}
     st.subheader("Indicateurs par mission ACI", anchor=False)
-    st.dataframe(indicator_table(board, tiers), column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
+    tables.show(indicator_table(board, tiers), column_config=INDICATOR_COLUMNS, hide_index=True, width="stretch")
     st.caption(
         "Atteinte = valeur / cible, plafonnée à 100 %. Tendance : ↗ ↘ → par rapport à la ligne de l'année "
         "précédente du même indicateur, « — » sans historique. " + AGGREGATES_NOTE

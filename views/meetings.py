@@ -42,6 +42,7 @@ from services.meetings import (
     sheet_name,
 )
 from settings import Settings
+from views import tables
 from views.access import allowed, current_role
 from views.common import (
     base_of,
@@ -199,7 +200,7 @@ def meeting_tools(read: MeetingsRead) -> None:
     if meeting.form_link:
         st.link_button("Formulaire propre à cette rencontre", meeting.form_link, icon=":material/open_in_new:")
     sheet(meeting_id, sheet_name(meeting))
-    st.dataframe(participants_table(rows, who, read), hide_index=True, width="stretch")
+    tables.show(participants_table(rows, who, read), hide_index=True, width="stretch")
     if st.toggle("Saisir les présences et la satisfaction", key=ENTRY_KEY):
         presence_form(meeting_id, rows, who)
         satisfaction_form(meeting_id, rows, who)
@@ -311,9 +312,9 @@ def main() -> None:
     year = st.selectbox("Année", years, key="meetings_year")
     figures(read, year, exact=organiser)
     st.subheader("Rencontres par mission et par type", anchor=False)
-    st.dataframe(by_mission_and_kind(read, year), hide_index=True, width="stretch")
+    tables.show(by_mission_and_kind(read, year), hide_index=True, width="stretch")
     st.subheader("Les rencontres de l'année", anchor=False)
-    st.dataframe(
+    tables.show(
         meetings_table(read, year, exact=organiser),
         hide_index=True,
         width="stretch",

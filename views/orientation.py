@@ -17,7 +17,7 @@ from domain.proposals import Answer
 from errors import CptsError
 from schema.models import PatientStatus, ProposalStatus
 from services.desk import DESK_TABLES, DeskData, make_plan, write_answers, write_confirmation
-from views import paging
+from views import paging, tables
 from views.access import journal, require_page
 from views.common import current_base, header, per_version, plain, show_problems
 from views.desk_common import (
@@ -211,7 +211,7 @@ def unmatched_block(planned: Plan, data: DeskData, shown: list[str]) -> None:
         return
     patients, _ = names(data.records)
     counts = Counter(item.reason for item in planned.unmatched)
-    st.dataframe(pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch")
+    tables.show(pd.DataFrame(counts.most_common(), columns=["Raison", "Patients"]), hide_index=True, width="stretch")
     rows = [{"Patient": u.code, "Nom": patients.get(u.patient_id), "Raison": u.reason} for u in planned.unmatched]
     listed = paging.paged(pd.DataFrame(rows), UNMATCHED)
     shown.extend(listed.codes())

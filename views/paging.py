@@ -26,6 +26,7 @@ from domain.listing import DEFAULT_PAGE_SIZE, PAGE_SIZES, Paging, page_count, pa
 from domain.listing import sorted_rows as sort_rows
 from domain.permissions import Action
 from reports.table import table_bytes
+from views import tables
 from views.access import allowed
 from views.common import plain
 
@@ -95,19 +96,7 @@ def paged(frame: pd.DataFrame, listing: Listing) -> Listed:
     page = int(number.number_input(f"Page (sur {pages:d})", min_value=1, step=1, key=f"{key}_page"))
     paging = Paging(page, rows_per_page).within(len(rows))
     moved_page = _changed(f"{key}_shown", paging)
-    return Listed(listing, rows, blank_text(page_rows(rows, paging)), paging, moved_set or moved_page)
-
-
-def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with its text columns' missing values as "" (a table and an editor would show « None »)."""
-    text = [c for c in frame.columns if is_text(frame[c])]
-    return frame.assign(**{c: frame[c].fillna("") for c in text}) if text else frame
-
-
-def is_text(column: pd.Series) -> bool:
-    if isinstance(column.dtype, pd.StringDtype):
-        return True
-    return column.dtype == object and all(isinstance(value, str) for value in column.dropna())
+    return Listed(listing, rows, tables.blank_text(page_rows(rows, paging)), paging, moved_set or moved_page)
 
 
 def order_of(rows: pd.DataFrame) -> str:
@@ -130,7 +119,7 @@ def table(listed: Listed, columns: Sequence[str], column_config: Mapping[str, An
     if listed.rows.empty:
         nothing_found()
         return
-    st.dataframe(listed.page[list(columns)], hide_index=True, width="stretch", column_config=dict(column_config or {}))
+    tables.show(listed.page[list(columns)], hide_index=True, width="stretch", column_config=dict(column_config or {}))
     caption(listed)
 
 
@@ -141,7 +130,7 @@ def ticked(listed: Listed, columns: Sequence[str], column_config: Mapping[str, A
         nothing_found()
         return listed.page.iloc[:0]
     shown = listed.page[list(columns)]
-    event = st.dataframe(
+    event = tables.show(
         shown,
         hide_index=True,
         width="stretch",

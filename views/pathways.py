@@ -13,7 +13,7 @@ from domain.pathway_figures import board_table, pathway_summary, protected_total
 from domain.privacy import MASK_BELOW
 from domain.step_conditions import VOCABULARY, ConditionError, parse_condition
 from schema.models import ENROLMENTS, PATHWAY_MEMBERS, PATHWAY_STEPS, PATHWAYS
-from views import charts
+from views import charts, tables
 from views.common import header, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, pathway_state
 
@@ -132,7 +132,7 @@ def definitions(frames: dict[str, pd.DataFrame]) -> None:
         about = f"**{plain(str(pathway.name))}** · {plain(str(category))} · {members:d} intervenant(s)"
         description = f" — {plain(pathway.description)}" if isinstance(pathway.description, str) else ""
         st.markdown(about + description)
-    st.dataframe(all_steps(pathways, steps), hide_index=True, width="stretch")
+    tables.show(all_steps(pathways, steps), hide_index=True, width="stretch")
     with st.expander("Colonne « Condition » : ce que le logiciel comprend"):
         st.markdown(condition_help())
 
@@ -176,7 +176,7 @@ def main() -> None:
         st.info("Aucun parcours actif : ajoutez-les dans la table Parcours de NocoDB.")
         return
     totals(summary)
-    st.dataframe(board_table(summary), hide_index=True, width="stretch")
+    tables.show(board_table(summary), hide_index=True, width="stretch")
     # Drawn only when asked: the table above gives the same shares.
     if st.toggle("Graphiques des parcours", key=CHARTS_KEY):
         summary_charts(summary)

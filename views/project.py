@@ -21,7 +21,7 @@ from domain.project import (
     filter_actions,
 )
 from schema.models import MILESTONES, ActionStatus
-from views import charts
+from views import charts, tables
 from views.board_data import AGGREGATES_NOTE, header, load_figures
 from views.common import action_status_scale, plain
 
@@ -128,7 +128,7 @@ def actions_section(shown: pd.DataFrame, board: pd.DataFrame, milestones: pd.Dat
     in mission order; a clicked row shows the action's milestones and indicators."""
     st.subheader("Actions par mission", anchor=False)
     actions = pd.concat([rows for _, rows in by_mission(shown)], ignore_index=True)
-    selection = st.dataframe(
+    selection = tables.show(
         shown_actions(actions),
         column_config=ACTION_COLUMNS,
         hide_index=True,
@@ -164,7 +164,7 @@ def action_detail(action: pd.Series, board: pd.DataFrame, milestones: pd.DataFra
         if mine.empty:
             st.caption("Aucun jalon : ajoutez-en dans la table Jalons de NocoDB.")
         else:
-            st.dataframe(
+            tables.show(
                 mine.assign(
                     due=pd.to_datetime(mine["due"]),
                     done_on=pd.to_datetime(mine["done_on"]),
@@ -185,7 +185,7 @@ def action_detail(action: pd.Series, board: pd.DataFrame, milestones: pd.DataFra
         if indicators.empty:
             st.caption("Aucun indicateur pour cette action cette année.")
         else:
-            st.dataframe(
+            tables.show(
                 indicators.assign(
                     achievement_percent=(indicators["shown_achievement"].astype("Float64") * 100).round()
                 )[["title", "target", "shown_value", "unit", "achievement_percent", "trend"]],

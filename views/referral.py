@@ -10,6 +10,7 @@ import streamlit as st
 from domain.communes import commune_closeness, load_communes
 from domain.referral import CLOSENESS_LABELS, TeamMember, matching, nearest_first, teams
 from schema.models import MEMBERS, PATHWAY_MEMBERS, PATHWAYS, TERRITORY
+from views import tables
 from views.common import header, load_tables, plain, show_problems
 from views.pathway_data import LEFT_ASIDE, active_pathways, commune_name
 
@@ -106,7 +107,7 @@ def main() -> None:
     counts = pd.Series([rank for rank, _ in ranked]).value_counts()
     for column, (rank, label) in zip(st.columns(len(CLOSENESS_LABELS)), enumerate(CLOSENESS_LABELS), strict=True):
         column.metric(plain(label), int(counts.get(rank, 0)))
-    st.dataframe(referral_table(ranked), hide_index=True, width="stretch")
+    tables.show(referral_table(ranked), hide_index=True, width="stretch")
 
 
 main()

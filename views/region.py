@@ -14,7 +14,7 @@ from domain.region import ENROLLED, FOUND, FUNDING, MEMBERS, POPULATION, WAITING
 from errors import CptsError
 from services.region import region_of
 from settings import Settings
-from views import charts
+from views import charts, tables
 from views.access import current_user, require_page
 from views.board_data import AGGREGATES_NOTE
 from views.common import base_of, plain, show_error
@@ -74,7 +74,7 @@ def main() -> None:
         st.info("Votre compte n'a de rôle sur aucune CPTS de ce serveur.", icon=":material/info:")
         return
     st.subheader(f"{len(table.names)} CPTS en {year}", anchor=False)
-    st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.headers)), hide_index=True)
+    tables.show(pd.DataFrame(list(table.rows), columns=list(table.headers)), hide_index=True)
     if table.masked:
         st.caption(MASKING_NOTE)
     left, right = st.columns(2)
@@ -83,7 +83,7 @@ def main() -> None:
             bars(table.column(title), table.names)
     st.subheader("Membres actifs par profession, région", anchor=False)
     if table.professions:
-        st.dataframe(pd.DataFrame(list(table.professions), columns=["Profession", "Membres actifs"]), hide_index=True)
+        tables.show(pd.DataFrame(list(table.professions), columns=["Profession", "Membres actifs"]), hide_index=True)
     elif table.professions_left_out:
         st.caption("Répartition masquée : elle permettrait de retrouver un effectif masqué.")
     st.caption(f"{AGGREGATES_NOTE} Aucune CPTS n'est vue au niveau des patients.")

@@ -16,6 +16,7 @@ from domain.snp import FIGURE_LABELS, SHARES, OpenSlot, awaiting_outcome, figure
 from errors import CptsError
 from schema.snp import AGE_BANDS, REASONS, SOURCES, Attendance, Outcome, SnpRequest
 from services.snp import SnpData, communes, propose, read_snp, record_attendance, register
+from views import tables
 from views.access import journal, require_page
 from views.common import current_base, error_message, forget_tables, header, plain, show_error
 
@@ -61,7 +62,7 @@ def free_slots(data: SnpData, now: datetime) -> None:
         if not chosen:
             st.caption("Aucun créneau libre : les membres les ajoutent dans la table Créneaux SNP de NocoDB.")
             continue
-        st.dataframe(
+        tables.show(
             slots_table(chosen, data),
             hide_index=True,
             width="stretch",
@@ -148,7 +149,7 @@ def outcomes(data: SnpData) -> None:
         for r in waiting
     ]
     journal([f"SNP-{r.id}" for r in waiting])
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    tables.show(pd.DataFrame(rows), hide_index=True, width="stretch")
     ids = [r.id for r in waiting if r.id is not None]
     left, right = st.columns(2)
     chosen = left.selectbox("Demande", ids, format_func=lambda i: f"SNP-{i}", key="snp_request")

@@ -28,7 +28,7 @@ from domain.snp_season import (
 from errors import CptsError
 from schema.models import PARAMETERS
 from services.snp import SnpData, read_snp
-from views import charts
+from views import charts, tables
 from views.access import sees_patient_data
 from views.common import current_base, header, load_frame, plain, show_error, show_problems
 
@@ -135,7 +135,7 @@ def plan_block(data: SnpData, settings: pd.DataFrame, today: date, exact: bool) 
     charts.show(plan_chart(frame), alt_text="Places à prévoir et places déjà ouvertes, par semaine")
     if not exact:
         st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », places à prévoir non montrées.")
-    st.dataframe(
+    tables.show(
         frame.astype({"Places à prévoir": "object", "Reste à ouvrir": "object"}),
         hide_index=True,
         width="stretch",
@@ -163,7 +163,7 @@ def main() -> None:
     if not exact:
         st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », absentes du graphique.")
     shown = over.astype({"Demandes": "object"})
-    st.dataframe(
+    tables.show(
         shown,
         hide_index=True,
         width="stretch",

@@ -11,6 +11,7 @@ from domain import membership
 from domain.french import day, percent
 from domain.permissions import Action
 from schema.models import PROFESSIONALS
+from views import tables
 from views.access import allowed
 from views.board_data import header
 from views.common import load_tables, plain, show_problems
@@ -61,7 +62,7 @@ def key_figures(professionals: pd.DataFrame, total: pd.Series) -> None:
 
 def figures_table(table: pd.DataFrame) -> None:
     shown = table.assign(shown_share=[percent(None if pd.isna(s) else float(s)) for s in table["share"]])
-    st.dataframe(shown[list(FIGURE_COLUMNS)], column_config=FIGURE_COLUMNS, hide_index=True, width="stretch")
+    tables.show(shown[list(FIGURE_COLUMNS)], column_config=FIGURE_COLUMNS, hide_index=True, width="stretch")
 
 
 def names(professionals: pd.DataFrame) -> None:
@@ -74,7 +75,7 @@ def names(professionals: pd.DataFrame) -> None:
     tabs = st.tabs([f"{plain(title)} ({len(rows)})" for title, rows in lists.items()])
     for tab, rows in zip(tabs, lists.values(), strict=True):
         with tab:
-            st.dataframe(rows, column_config=NAME_COLUMNS, hide_index=True, width="stretch")
+            tables.show(rows, column_config=NAME_COLUMNS, hide_index=True, width="stretch")
 
 
 def main() -> None:
