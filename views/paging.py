@@ -72,7 +72,7 @@ def paged(frame: pd.DataFrame, listing: Listing) -> Listed:
     """The search, sort and page controls above the list; the page they choose from `frame` (already filtered
     by the page)."""
     key = listing.key
-    search, sort, descending, size, number = st.columns([4, 2, 1, 1, 1], vertical_alignment="bottom")
+    search, sort, descending, size, number = st.columns([3.5, 2, 1.5, 1, 1], vertical_alignment="bottom")
     query = search.text_input(
         "Rechercher",
         key=f"{key}_search",
