@@ -3,12 +3,13 @@ bureau sees the figures masked below 5 requests and never a phone; the coordinat
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
 import streamlit as st
-from apptest import open_page, rerun, signed_in, visible_text
+from apptest import charts, open_page, rerun, signed_in, visible_text
 from streamlit.testing.v1 import AppTest
 
 from domain.access import BOARD
@@ -73,6 +74,8 @@ def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base
     assert "Méthode." in texts(coordinator) and "de marge" in texts(coordinator)
     headings = [visible_text(h.value) for h in coordinator.subheader]  # weeks from the first recorded, not 24 months
     assert f"Demandes et places par semaine (depuis le {BUSY:%d/%m/%Y})" in headings
+    [weeks] = [texts for texts in charts(coordinator) if "Demandes / places par semaine" in texts]
+    assert [f"{day:%d/%m}" for day in (BUSY, QUIET, THIS_WEEK)] == [t for t in weeks if re.fullmatch(r"\d\d/\d\d", t)]
     assert [i.value for i in coordinator.info] == [  # the requests are all of this year
         "Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes."
     ]

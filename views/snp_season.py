@@ -67,9 +67,24 @@ def weeks_frame(weeks: list[Week], exact: bool) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Semaine du", "Demandes", "Places offertes", "Demande > offre"])
 
 
+def weeks_x(frame: pd.DataFrame) -> tuple[alt.X, float]:
+    """The weeks' axis and their bars' width in pixels: a bar fills most of its week however many weeks are
+    shown (Vega draws a bar on a time axis a few pixels wide: nine weeks read as nine lines)."""
+    width = max(1.0, 0.7 * PLOT_WIDTH / max(len(frame), 1))
+    # A few weeks: each labelled by its Monday (Vega's own labels mixed months and weekdays: « lun. 17 »).
+    mondays = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in frame["Semaine du"]]
+    axis = alt.Axis(format="%d/%m", values=mondays) if len(frame) <= FEW_WEEKS else alt.Axis()
+    return alt.X("Semaine du:T", title=None, axis=axis, scale=alt.Scale(padding=width / 2 + 2)), width
+
+
+PLOT_WIDTH = 760  # pixels of the plot in a chart drawn for the page (charts.WIDE), axis and legend aside
+FEW_WEEKS = 26
+
+
 def chart(frame: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
-    bars = base.mark_bar().encode(
+    x, width = weeks_x(frame)
+    base = alt.Chart(frame).encode(x=x)
+    bars = base.mark_bar(width=width).encode(
         y=alt.Y(
             "Demandes:Q",
             title="Demandes / places par semaine",
@@ -112,9 +127,12 @@ def plan_frame(plan: list[PlanWeek], opened: dict[date, int], exact: bool) -> pd
 
 
 def plan_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    base = alt.Chart(frame).encode(x=alt.X("Semaine du:T", title=None))
+    x, width = weeks_x(frame)
+    base = alt.Chart(frame).encode(x=x)
     axis = charts.count_axis(frame["Places à prévoir"], frame["Places déjà ouvertes"])
-    bars = base.mark_bar(color="#f58518").encode(y=alt.Y("Places à prévoir:Q", title="Places par semaine", axis=axis))
+    bars = base.mark_bar(color="#f58518", width=width).encode(
+        y=alt.Y("Places à prévoir:Q", title="Places par semaine", axis=axis)
+    )
     return bars + base.mark_line(color="#333333").encode(y="Places déjà ouvertes:Q")
 
 
