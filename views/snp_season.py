@@ -73,7 +73,7 @@ def weeks_x(frame: pd.DataFrame) -> tuple[alt.X, float]:
     width = max(1.0, 0.7 * PLOT_WIDTH / max(len(frame), 1))
     # A few weeks: each labelled by its Monday (Vega's own labels mixed months and weekdays: « lun. 17 »).
     mondays = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in frame["Semaine du"]]
-    axis = alt.Axis(format="%d/%m", values=mondays) if len(frame) <= FEW_WEEKS else alt.Axis()
+    axis = alt.Axis(format="%d/%m", values=mondays, labelOverlap="greedy") if len(frame) <= FEW_WEEKS else alt.Axis()
     return alt.X("Semaine du:T", title=None, axis=axis, scale=alt.Scale(padding=width / 2 + 2)), width
 
 
