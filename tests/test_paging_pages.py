@@ -4,12 +4,13 @@ the filtered set is journaled as such; the Journal d'accès lists its rows a pag
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from apptest import click, open_page, rerun
+from apptest import charts, click, open_page, rerun
 from streamlit.testing.v1 import AppTest
 
+from domain.access_log import local_day
 from schema.models import ACCESS_LOG, MEMBERS, PATIENTS, PROPOSALS, TERRITORY, Commune, Member, Patient, PatientStatus
 from store import records
 from store.base import Base
@@ -94,6 +95,9 @@ def test_the_journal_lists_its_rows_a_page_at_a_time(patients: list[str], app_en
     for _ in range(3):  # at least 3 journal rows of the waiting list (and those of the tests above)
         open_page("views/waiting_list.py")
     app = open_page("views/journal.py")
+    [days] = charts(app)  # « Accès par jour »: the whole period chosen, its first day to today
+    today = local_day(datetime.now(UTC))  # the page's day: Paris's
+    assert f"{today - timedelta(days=30):%d/%m}" in days and f"{today:%d/%m}" in days
     total = len(records.load(app_env, ACCESS_LOG).records)
     table = app.dataframe[0].value
     assert len(table) == min(total, 50) and f"accès 1–{min(total, 50)} sur {total}" in [c.value for c in app.caption]

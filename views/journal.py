@@ -99,13 +99,18 @@ def figures_block(figures: JournalFigures) -> None:
     columns[3].metric("Par commande", figures.commands, help="Exports et purges lancés avec ./cpts")
 
 
-def day_chart(rows: pd.DataFrame) -> alt.Chart:
+def day_chart(rows: pd.DataFrame, start: date, end: date) -> alt.Chart:
+    """Accesses per day, over the whole period chosen (days without any shown as such)."""
     by_day = accesses_by_day(rows)
+    ends = [alt.DateTime(year=day.year, month=day.month, date=day.day) for day in (start, end)]
+    width, scale = charts.period_bars((end - start).days + 1, domain=ends)
     return (
         alt.Chart(by_day)
-        .mark_bar(color="#1c7ed6")
+        .mark_bar(color="#1c7ed6", width=width)
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day")),  # a tick a day at most
+            x=alt.X(
+                "day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day"), scale=scale
+            ),  # a tick a day at most
             y=alt.Y("count:Q", title="Accès", axis=charts.count_axis(by_day["count"])),
         )
         .properties(height=160)
@@ -154,7 +159,7 @@ def main() -> None:
     if rows.empty:
         st.info("Aucun accès pour ces critères.", icon=":material/info:")
         return
-    charts.show(day_chart(rows), alt_text="Accès par jour")
+    charts.show(day_chart(rows, choice.start, choice.end), alt_text="Accès par jour")
     table(rows)
 
 

@@ -68,16 +68,14 @@ def weeks_frame(weeks: list[Week], exact: bool) -> pd.DataFrame:
 
 
 def weeks_x(frame: pd.DataFrame) -> tuple[alt.X, float]:
-    """The weeks' axis and their bars' width in pixels: a bar fills most of its week however many weeks are
-    shown (Vega draws a bar on a time axis a few pixels wide: nine weeks read as nine lines)."""
-    width = max(1.0, 0.7 * PLOT_WIDTH / max(len(frame), 1))
+    """The weeks' axis and their bars' width in pixels (`charts.period_bars`)."""
+    width, scale = charts.period_bars(len(frame))
     # A few weeks: each labelled by its Monday (Vega's own labels mixed months and weekdays: « lun. 17 »).
     mondays = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in frame["Semaine du"]]
     axis = alt.Axis(format="%d/%m", values=mondays, labelOverlap="greedy") if len(frame) <= FEW_WEEKS else alt.Axis()
-    return alt.X("Semaine du:T", title=None, axis=axis, scale=alt.Scale(padding=width / 2 + 2)), width
+    return alt.X("Semaine du:T", title=None, axis=axis, scale=scale), width
 
 
-PLOT_WIDTH = 760  # pixels of the plot in a chart drawn for the page (charts.WIDE), axis and legend aside
 FEW_WEEKS = 26
 
 
