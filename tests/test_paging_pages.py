@@ -4,6 +4,7 @@ the filtered set is journaled as such; the Journal d'accès lists its rows a pag
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -98,6 +99,13 @@ def test_the_journal_lists_its_rows_a_page_at_a_time(patients: list[str], app_en
     [days] = charts(app)  # « Accès par jour »: the whole period chosen, its first day to today
     today = local_day(datetime.now(UTC))  # the page's day: Paris's
     assert f"{today - timedelta(days=30):%d/%m}" in days and f"{today:%d/%m}" in days
+    app = rerun(app.date_input[0].set_value((today - timedelta(days=364), today)))  # a year: a tick a month
+    [days] = charts(app)
+    assert 10 <= len([text for text in days if re.fullmatch(r"\d\d/\d\d", text)]) <= 14
+    app = rerun(app.date_input[0].set_value((today, today)))  # one day: its own label
+    [days] = charts(app)
+    assert [text for text in days if re.fullmatch(r"\d\d/\d\d", text)] == [f"{today:%d/%m}"]
+    app = rerun(app.date_input[0].set_value((today - timedelta(days=30), today)))
     total = len(records.load(app_env, ACCESS_LOG).records)
     table = app.dataframe[0].value
     assert len(table) == min(total, 50) and f"accès 1–{min(total, 50)} sur {total}" in [c.value for c in app.caption]

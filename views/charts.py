@@ -114,12 +114,11 @@ def count_axis(*counts: pd.Series, **properties: Any) -> alt.Axis:
 FEW = 3  # from 3 on, Vega's own ticks are whole numbers
 
 
-def period_bars(periods: int, **scale: Any) -> tuple[float, alt.Scale]:
-    """The width in pixels of a bar standing for one day or one week on a time axis spanning `periods` of them,
-    and that axis's scale (`scale`: its other properties), padded for the first and last bars: a bar fills most
-    of its period however many are shown (Vega draws it a few pixels wide: nine weeks read as nine lines)."""
-    width = max(1.0, 0.7 * PLOT / max(periods, 1))
-    return width, alt.Scale(padding=width / 2 + 2, **scale)
+def bar_width(periods: int) -> float:
+    """The width in pixels of a bar standing for one day or one week on a time axis spanning `periods` of them:
+    most of its period however many are shown (Vega draws it a few pixels wide: nine weeks read as nine lines).
+    The axis's scale leaves room for the first and last bars (padding, or a domain from half a period before)."""
+    return max(1.0, 0.7 * PLOT / max(periods, 1))
 
 
 PLOT = 760  # pixels of the plot in a chart drawn for the page (WIDE), its axis and legend aside

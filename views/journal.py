@@ -8,7 +8,7 @@ name, phone or health data, and a row per reading would bury the accesses it is 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
@@ -100,21 +100,27 @@ def figures_block(figures: JournalFigures) -> None:
 
 
 def day_chart(rows: pd.DataFrame, start: date, end: date) -> alt.Chart:
-    """Accesses per day, over the whole period chosen (days without any shown as such)."""
+    """Accesses per day, over the whole period chosen (days without any shown as such): each day's bar in the
+    middle of its own slot, from half a day before the first to half a day after the last (one day chosen too)."""
     by_day = accesses_by_day(rows)
-    ends = [alt.DateTime(year=day.year, month=day.month, date=day.day) for day in (start, end)]
-    width, scale = charts.period_bars((end - start).days + 1, domain=ends)
+    days = (end - start).days + 1
+    halves = (datetime.combine(start, time()) - HALF_DAY, datetime.combine(end, time()) + HALF_DAY)
+    ends = [alt.DateTime(year=t.year, month=t.month, date=t.day, hours=t.hour) for t in halves]
+    width, scale = charts.bar_width(days), alt.Scale(domain=ends)
+    # A tick a day over a month at most; over a longer period, Vega's own (a grid line a day was a grey wash).
+    axis = alt.Axis(format="%d/%m", tickCount="day") if days <= MONTH else alt.Axis(format="%d/%m")
     return (
         alt.Chart(by_day)
         .mark_bar(color="#1c7ed6", width=width)
         .encode(
-            x=alt.X(
-                "day:T", title=None, axis=alt.Axis(format="%d/%m", tickCount="day"), scale=scale
-            ),  # a tick a day at most
+            x=alt.X("day:T", title=None, axis=axis, scale=scale),
             y=alt.Y("count:Q", title="Accès", axis=charts.count_axis(by_day["count"])),
         )
         .properties(height=160)
     )
+
+
+HALF_DAY, MONTH = timedelta(hours=12), 31
 
 
 JOURNAL = paging.Listing(
