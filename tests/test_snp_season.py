@@ -79,6 +79,7 @@ def test_bureau_sees_masked_aggregates_and_no_phone(nocodb: Server, season: Base
     assert [i.value for i in coordinator.info] == [  # the requests are all of this year
         "Pas d'historique pour ces semaines : aucune demande enregistrée les années précédentes."
     ]
+    assert set(coordinator.dataframe[-1].value["Places à prévoir"]) == {"—"}  # no history: a dash, not « None »
 
 
 def test_the_bureau_masks_small_counts() -> None:

@@ -77,6 +77,7 @@ def weeks_x(frame: pd.DataFrame) -> tuple[alt.X, float]:
 
 
 FEW_WEEKS = 26
+NOT_SHOWN = {"Places à prévoir": "—", "Reste à ouvrir": "—"}  # no history for the week, or masked (the caption)
 
 
 def chart(frame: pd.DataFrame) -> alt.LayerChart:
@@ -152,7 +153,7 @@ def plan_block(data: SnpData, settings: pd.DataFrame, today: date, exact: bool) 
     if not exact:
         st.caption(f"Semaines de moins de 5 demandes : « {MASKED} », places à prévoir non montrées.")
     tables.show(
-        frame.astype({"Places à prévoir": "object", "Reste à ouvrir": "object"}),
+        frame.astype({"Places à prévoir": "object", "Reste à ouvrir": "object"}).fillna(NOT_SHOWN),
         hide_index=True,
         width="stretch",
         column_config=WEEK_COLUMN,
