@@ -149,7 +149,9 @@ def figures(members: list[Member], places: dict[int, Slots], today: date) -> Non
     free = sum(s.free for s in slots)
     columns = st.columns(4)
     columns[0].metric(
-        "Prennent de nouveaux patients", len(open_now), help="Cochés « accepte », disponibles dès ce jour"
+        "Acceptent",
+        len(open_now),
+        help="Professionnels qui prennent de nouveaux patients : cochés « accepte », disponibles dès ce jour",
     )
     columns[1].metric("Places ce mois-ci", capacity, help="Somme des capacités mensuelles de ces professionnels")
     columns[2].metric("Places utilisées", used, help="MT trouvés ce mois-ci + patients en attente de réponse")

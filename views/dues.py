@@ -31,8 +31,20 @@ def key_figures(found: DuesSummary) -> None:
     columns = st.columns(4)
     columns[0].metric("Membres actifs", number(found.members))
     columns[1].metric("À jour de cotisation", number(found.paid))
-    columns[2].metric("À payer", number(found.unpaid), f"{number(found.not_called)} non appelées", delta_color="off")
-    columns[3].metric("Quorum de l'AG", number(found.quorum), f"{found.quorum_share} % des membres", delta_color="off")
+    columns[2].metric(
+        "À payer",
+        number(found.unpaid),
+        f"{number(found.not_called)} non appelées",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    columns[3].metric(
+        "Quorum de l'AG",
+        number(found.quorum),
+        f"{found.quorum_share} % des membres",
+        delta_color="off",
+        delta_arrow="off",
+    )
     left, right = st.columns(2)
     left.metric("Montant attendu", euros(found.expected_total))
     right.metric("Montant encaissé", euros(found.paid_total))
