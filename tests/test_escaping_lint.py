@@ -87,6 +87,7 @@ SINK_HELPERS = {
     "flash": ("message",),  # views.desk_common: shown on the next run by show_flash
     "written": ("message",),  # views.follow_ups: flash() after a write
     "year_picker": ("label",),
+    "noted": ("", "label"),  # views.metrics: a figure with a note
 }
 # Functions not checked inside, and why (their inputs are checked where they are called, or they are not ours).
 UNCHECKED = {

@@ -19,6 +19,7 @@ from services.association import call_dues, read_association, record_payment, re
 from views import tables
 from views.access import allowed, current_role
 from views.common import current_base, error_message, forget_tables, header, plain, show_error, show_problems
+from views.metrics import noted
 
 TITLE = "Cotisations"
 YEARS_SHOWN = 5
@@ -31,20 +32,8 @@ def key_figures(found: DuesSummary) -> None:
     columns = st.columns(4)
     columns[0].metric("Membres actifs", number(found.members))
     columns[1].metric("À jour de cotisation", number(found.paid))
-    columns[2].metric(
-        "À payer",
-        number(found.unpaid),
-        f"{number(found.not_called)} non appelées",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    columns[3].metric(
-        "Quorum de l'AG",
-        number(found.quorum),
-        f"{found.quorum_share} % des membres",
-        delta_color="off",
-        delta_arrow="off",
-    )
+    noted(columns[2], "À payer", number(found.unpaid), f"{number(found.not_called)} non appelées")
+    noted(columns[3], "Quorum de l'AG", number(found.quorum), f"{found.quorum_share} % des membres")
     left, right = st.columns(2)
     left.metric("Montant attendu", euros(found.expected_total))
     right.metric("Montant encaissé", euros(found.paid_total))

@@ -33,6 +33,7 @@ from views.common import (
     show_problems,
     the_cpts_name,
 )
+from views.metrics import grid
 
 TABLES = (MEMBERS, PATIENTS, ACTIONS)
 BAR_COLOUR = "#1c7ed6"
@@ -126,10 +127,10 @@ def patients_block(figures: ShownWaiting) -> None:
 def actions_block(by_status: pd.DataFrame) -> None:
     with st.container(border=True):
         st.subheader("Actions du projet de santé", anchor=False)
-        counts = list(zip(by_status["status"], by_status["count"], strict=True))
-        for row in range(0, len(counts), 2):  # two a row: four in the right column cut « Non démarrée »
-            for column, (status, count) in zip(st.columns(2), counts[row : row + 2], strict=False):
-                column.metric(plain(str(status)), int(count))
+        counts = zip(by_status["status"], by_status["count"], strict=True)
+        # Two a row: four in the narrow right column cut « Non démarrée ».
+        for column, (status, count) in zip(grid(len(by_status), per_row=2), counts, strict=True):
+            column.metric(plain(str(status)), int(count))
         if by_status["count"].sum():
 
             def made() -> charts.Drawing:

@@ -30,6 +30,7 @@ from views.desk_common import (
     show_flash,
     write_error,
 )
+from views.metrics import grid
 
 TITLE = "Orientation"
 PLAN_KEY, PLAN_EDITOR, ANSWERS_EDITOR = "orientation_plan", "orientation_plan_editor", "orientation_answers_editor"
@@ -61,7 +62,7 @@ def figures_block(records: DeskRecords, today: date, profession: str | None) -> 
     """The desk's figures for `records` (those of `profession`, None: all): made once per version of the desk
     tables, day and profession, shared by every session."""
     figures = per_version("desk figures", DESK_TABLES, lambda: desk_figures(records, today), today, profession)
-    columns = [*st.columns(3), *st.columns(3)]  # three a row: six in one row cut their labels
+    columns = grid(6, per_row=3)
     columns[0].metric("En attente", figures.waiting, help="Patients au statut « En attente »")
     columns[1].metric("Dont fragiles", figures.waiting_fragile, help="ALD, 70 ans et plus ou C2S/AME")
     columns[2].metric(f"Trouvé en {today.year:d}", figures.found_this_year, help="MT (ou professionnel) trouvé")

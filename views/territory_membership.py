@@ -15,6 +15,7 @@ from views import tables
 from views.access import allowed
 from views.board_data import header
 from views.common import load_tables, plain, show_problems
+from views.metrics import noted
 
 TITLE = "Territoire et adhésion"
 EMPTY = (
@@ -47,13 +48,7 @@ def key_figures(professionals: pd.DataFrame, total: pd.Series) -> None:
     seen = membership.imports(professionals)
     columns = st.columns(4)
     columns[0].metric("Professionnels du territoire", int(total["professionals"]))
-    columns[1].metric(
-        "Adhérents parmi eux",
-        int(total["members"]),
-        percent(float(total["share"])),
-        delta_color="off",
-        delta_arrow="off",
-    )
+    noted(columns[1], "Adhérents parmi eux", int(total["members"]), percent(float(total["share"])))
     arrivals, departures = membership.at_latest_import(professionals)
     since = f"Depuis le premier import ({day(seen.first)}) ; la flèche : au dernier import ({day(seen.latest)})"
     columns[2].metric("Arrivées", int(total["arrivals"]), arrivals or None, help=since)
