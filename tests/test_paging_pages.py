@@ -92,19 +92,23 @@ def test_an_export_is_journaled_with_the_codes_exported(patients: list[str], app
     assert app.get("download_button")
 
 
+def day_labels(app: AppTest) -> list[str]:
+    """The days (« 29/11 ») written on the page's one chart, the journal's accesses per day."""
+    [texts] = charts(app)
+    return [text for text in texts if re.fullmatch(r"\d\d/\d\d", text)]
+
+
 def test_the_journal_lists_its_rows_a_page_at_a_time(patients: list[str], app_env: Base) -> None:
     for _ in range(3):  # at least 3 journal rows of the waiting list (and those of the tests above)
         open_page("views/waiting_list.py")
     app = open_page("views/journal.py")
-    [days] = charts(app)  # « Accès par jour »: the whole period chosen, its first day to today
     today = local_day(datetime.now(UTC))  # the page's day: Paris's
+    days = day_labels(app)  # « Accès par jour »: the whole period chosen, its first day to today
     assert f"{today - timedelta(days=30):%d/%m}" in days and f"{today:%d/%m}" in days
     app = rerun(app.date_input[0].set_value((today - timedelta(days=364), today)))  # a year: a tick a month
-    [days] = charts(app)
-    assert 10 <= len([text for text in days if re.fullmatch(r"\d\d/\d\d", text)]) <= 14
+    assert 10 <= len(day_labels(app)) <= 14
     app = rerun(app.date_input[0].set_value((today, today)))  # one day: its own label
-    [days] = charts(app)
-    assert [text for text in days if re.fullmatch(r"\d\d/\d\d", text)] == [f"{today:%d/%m}"]
+    assert day_labels(app) == [f"{today:%d/%m}"]
     app = rerun(app.date_input[0].set_value((today - timedelta(days=30), today)))
     total = len(records.load(app_env, ACCESS_LOG).records)
     table = app.dataframe[0].value

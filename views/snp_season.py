@@ -70,9 +70,10 @@ def weeks_frame(weeks: list[Week], exact: bool) -> pd.DataFrame:
 def weeks_x(frame: pd.DataFrame) -> tuple[alt.X, float]:
     """The weeks' axis and their bars' width in pixels (`charts.bar_width`)."""
     width = charts.bar_width(len(frame))
-    # A few weeks: each labelled by its Monday (Vega's own labels mixed months and weekdays: « lun. 17 »).
-    mondays = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in frame["Semaine du"]]
-    axis = alt.Axis(format="%d/%m", values=mondays, labelOverlap="greedy") if len(frame) <= FEW_WEEKS else alt.Axis()
+    axis = alt.Axis()
+    if len(frame) <= FEW_WEEKS:  # each labelled by its Monday (Vega's own labels mixed months and weekdays)
+        mondays = [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in frame["Semaine du"]]
+        axis = alt.Axis(format="%d/%m", values=mondays, labelOverlap="greedy")
     return alt.X("Semaine du:T", title=None, axis=axis, scale=alt.Scale(padding=width / 2 + 2)), width
 
 
